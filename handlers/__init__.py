@@ -1,0 +1,23 @@
+"""aiogram routers, one module per flow, assembled in an explicit order (first match wins).
+
+Commands come before the dialogs' free-input handlers, so /menu or /cancel work in the middle of a
+questionnaire; the fallback router is last and answers whatever nobody took.
+"""
+
+from aiogram import Router
+
+from handlers import common, curator, errors, joining, menu, survey
+
+
+def build_routers() -> list[Router]:
+    """Fresh routers for each dispatcher (a router can belong to one parent only, and tests build many)."""
+    return [
+        errors.build_router(),
+        joining.build_router(),
+        common.build_router(),
+        menu.build_router(),
+        curator.build_router(),
+        survey.build_router(),
+        joining.build_state_router(),
+        common.build_fallback_router(),
+    ]

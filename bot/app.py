@@ -1,0 +1,182 @@
+"""App assembly and lifecycle: settings → database → bot, dispatcher, scheduler → long polling."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import logging
+import sys
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from aiogram.exceptions import TelegramAPIError, TelegramUnauthorizedError
+from aiogram.fsm.storage.base import BaseEventIsolation
+from aiogram.fsm.storage.memory import SimpleEventIsolation
+from aiogram.types import BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeChat
+from aiogram.utils.callback_answer import CallbackAnswerMiddleware
+
+from bot import texts
+from bot.clock import Clock, SystemClock
+from bot.questionnaires import load_directory
+from bot.settings import Settings, SettingsError, load_settings
+from handlers import build_routers
+from handlers.middlewares import RetryAfterMiddleware
+from handlers.notify import notify_curators
+from scheduler import build_scheduler
+from scheduler.sender import OutboxSender
+from storage.database import Database
+from storage.fsm import SQLiteStorage
+from storage.repositories import build_repositories
+
+log = logging.getLogger("bot")
+
+
+def build_bot(settings: Settings, *, retry: RetryAfterMiddleware | None = None) -> Bot:
+    session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram.bot_api_base_url))
+    session.middleware(retry or RetryAfterMiddleware())
+    return Bot(
+        token=settings.telegram.bot_token.get_secret_value(),
+        session=session,
+        default=DefaultBotProperties(parse_mode=ParseMode.HTML, link_preview_is_disabled=True),
+    )
+
+
+@dataclass
+class App:
+    """Everything one running bot owns; `close` releases it all."""
+
+    settings: Settings
+    db: Database
+    bot: Bot
+    dp: Dispatcher
+    clock: Clock
+    services: dict[str, Any] = field(default_factory=dict)
+
+    async def close(self) -> None:
+        await self.bot.session.close()
+        await self.db.close()
+
+
+def build_dispatcher(
+    settings: Settings,
+    db: Database,
+    clock: Clock,
+    *,
+    events_isolation: BaseEventIsolation | None = None,
+) -> tuple[Dispatcher, dict[str, Any]]:
+    services: dict[str, Any] = {
+        "settings": settings,
+        "db": db,
+        "clock": clock,
+        "questionnaires": load_directory(),
+        **build_repositories(db, clock),
+    }
+    dp = Dispatcher(
+        storage=SQLiteStorage(db),
+        events_isolation=events_isolation or SimpleEventIsolation(),
+        **services,
+    )
+    dp.callback_query.middleware(CallbackAnswerMiddleware(pre=True))
+    dp.include_routers(*build_routers())
+    scheduler = build_scheduler()
+    dp["scheduler"] = scheduler
+    senders: list[OutboxSender] = []
+
+    async def on_startup(bot: Bot) -> None:
+        await register_commands(bot, settings)
+        sender = OutboxSender(
+            bot,
+            services["outbox"],
+            clock,
+            on_blocked=lambda chat_id: tell_curators_blocked(chat_id, settings, services),
+        )
+        senders.append(sender)
+        sender.start()
+        scheduler.start()
+        # Objects alive after start-up are long-lived: keep the collector from rescanning them (DESIGN.md).
+        gc.freeze()
+        log.info("bot started")
+
+    async def on_shutdown() -> None:
+        if scheduler.running:
+            scheduler.shutdown(wait=False)
+        for sender in senders:
+            await sender.stop()
+        senders.clear()
+        log.info("bot stopped")
+
+    dp.startup.register(on_startup)
+    dp.shutdown.register(on_shutdown)
+    return dp, services
+
+
+async def tell_curators_blocked(chat_id: int, settings: Settings, services: dict[str, Any]) -> None:
+    if settings.is_curator(chat_id):
+        return
+    participant = await services["participants"].by_telegram(chat_id)
+    who = participant.pseudonym if participant else f"id {chat_id}"
+    await notify_curators(services["outbox"], settings, texts.CURATOR_USER_BLOCKED.format(who=who))
+
+
+async def register_commands(bot: Bot, settings: Settings) -> None:
+    participant = [BotCommand(command=c, description=d) for c, d in texts.PARTICIPANT_COMMANDS.items()]
+    curator = participant + [BotCommand(command=c, description=d) for c, d in texts.CURATOR_COMMANDS.items()]
+    await bot.set_my_commands(participant, scope=BotCommandScopeAllPrivateChats())
+    for curator_id in sorted(settings.telegram.curator_ids):
+        try:
+            await bot.set_my_commands(curator, scope=BotCommandScopeChat(chat_id=curator_id))
+        except TelegramAPIError as exc:
+            # A curator who has never opened the bot has no chat yet; their commands follow at the next start.
+            log.warning("could not set the curator commands for %s: %s", curator_id, exc.message)
+
+
+async def create_app(settings: Settings, *, clock: Clock | None = None) -> App:
+    clock = clock or SystemClock()
+    db = await Database.open(settings.storage.database_path)
+    try:
+        bot = build_bot(settings)
+        dp, services = build_dispatcher(settings, db, clock)
+    except BaseException:
+        await db.close()
+        raise
+    return App(settings=settings, db=db, bot=bot, dp=dp, clock=clock, services=services)
+
+
+async def run(settings: Settings) -> int:
+    app = await create_app(settings)
+    try:
+        await app.dp.start_polling(
+            app.bot,
+            polling_timeout=25,
+            tasks_concurrency_limit=64,
+            close_bot_session=False,
+        )
+    except TelegramUnauthorizedError:
+        log.error("Telegram refused BOT_TOKEN (401 Unauthorized): check the token from @BotFather in .env")
+        return 2
+    finally:
+        await app.close()
+    return 0
+
+
+def main() -> int:
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(f"Configuration error: {exc}", file=sys.stderr)
+        return 2
+    logging.basicConfig(
+        level=settings.logging.log_level,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    # aiogram logs every handled update at INFO; that is noise (and user ids) in a production log.
+    logging.getLogger("aiogram.event").setLevel(logging.WARNING)
+    try:
+        return asyncio.run(run(settings))
+    except KeyboardInterrupt:
+        return 0

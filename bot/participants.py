@@ -1,0 +1,59 @@
+"""A participant as the domain sees them, and where they are on the way in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.consent import needs_parent
+from bot.programme import Form, Role, Status
+
+#: Categories of personal data a participant's withdrawal destroys (named in the destruction record).
+CATEGORY_LABELS: dict[str, str] = {
+    "profile": "учётная запись участника (идентификатор Telegram, роль, форма)",
+    "consents": "записи о согласии (в т.ч. имя родителя)",
+    "answers": "ответы на анкеты",
+    "dialog": "состояние диалога с ботом",
+}
+
+
+@dataclass(frozen=True)
+class Participant:
+    id: int
+    telegram_id: int
+    role: Role
+    form: Form
+    joined_at: datetime
+    is_adult: bool | None
+    parent_code: str | None
+    consent_at: datetime | None
+    survey_done_at: datetime | None
+    name: str | None = None
+
+    @property
+    def pseudonym(self) -> str:
+        """The id kept in destruction records and audit entries instead of a name."""
+        return f"P-{self.id:05d}"
+
+    @property
+    def needs_parent(self) -> bool:
+        return needs_parent(self.is_adult, self.role.may_be_minor)
+
+    @property
+    def age_known(self) -> bool:
+        return self.is_adult is not None or not self.role.may_be_minor
+
+    @property
+    def status(self) -> Status:
+        if self.consent_at is None:
+            return Status.AWAITING_PARENT if self.needs_parent and self.parent_code else Status.INVITED
+        if self.survey_done_at is None:
+            return Status.CONSENTED
+        return Status.SURVEY_DONE
+
+    @property
+    def has_consent(self) -> bool:
+        return self.consent_at is not None
+
+    def shown_name(self) -> str:
+        return self.name or self.pseudonym

@@ -1,0 +1,95 @@
+"""The programme's vocabulary: roles, forms of mentoring (Р-145) and participant statuses."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    MENTEE_PUPIL = "mentee_pupil"
+    MENTEE_TEACHER = "mentee_teacher"
+    MENTOR = "mentor"
+
+    @property
+    def label(self) -> str:
+        return ROLE_LABELS[self]
+
+    @property
+    def is_mentee(self) -> bool:
+        return self is not Role.MENTOR
+
+    @property
+    def may_be_minor(self) -> bool:
+        """Pupils are children; a mentor may be an older pupil or a student. A young teacher is an adult."""
+        return self is not Role.MENTEE_TEACHER
+
+
+ROLE_LABELS: dict[Role, str] = {
+    Role.MENTEE_PUPIL: "наставляемый-обучающийся",
+    Role.MENTEE_TEACHER: "наставляемый-педагог (молодой специалист)",
+    Role.MENTOR: "наставник",
+}
+
+
+class Form(StrEnum):
+    PUPIL_PUPIL = "pp"
+    TEACHER_TEACHER = "tt"
+    STUDENT_PUPIL = "sp"
+    EMPLOYER_PUPIL = "ep"
+    EMPLOYER_STUDENT = "es"
+    TEACHER_PUPIL = "tp"
+
+    @property
+    def label(self) -> str:
+        return FORM_LABELS[self]
+
+
+FORM_LABELS: dict[Form, str] = {
+    Form.PUPIL_PUPIL: "ученик – ученик",
+    Form.TEACHER_TEACHER: "учитель – учитель",
+    Form.STUDENT_PUPIL: "студент – ученик",
+    Form.EMPLOYER_PUPIL: "работодатель – ученик",
+    Form.EMPLOYER_STUDENT: "работодатель – студент",
+    Form.TEACHER_PUPIL: "педагог – обучающийся",
+}
+
+#: Forms that make sense for each role (a young teacher is mentored in «учитель – учитель» only).
+FORMS_BY_ROLE: dict[Role, tuple[Form, ...]] = {
+    Role.MENTEE_PUPIL: (
+        Form.TEACHER_PUPIL,
+        Form.PUPIL_PUPIL,
+        Form.STUDENT_PUPIL,
+        Form.EMPLOYER_PUPIL,
+        Form.EMPLOYER_STUDENT,
+    ),
+    Role.MENTEE_TEACHER: (Form.TEACHER_TEACHER,),
+    Role.MENTOR: tuple(Form),
+}
+
+#: The intake questionnaire of each role (files under bot/questionnaires/data).
+INTAKE_BY_ROLE: dict[Role, str] = {
+    Role.MENTEE_PUPIL: "intake_mentee_pupil",
+    Role.MENTEE_TEACHER: "intake_mentee_teacher",
+    Role.MENTOR: "intake_mentor",
+}
+
+
+class Status(StrEnum):
+    """Where a participant is on the way in; derived from their record, never stored."""
+
+    INVITED = "invited"
+    AWAITING_PARENT = "awaiting_parent"
+    CONSENTED = "consented"
+    SURVEY_DONE = "survey_done"
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS[self]
+
+
+STATUS_LABELS: dict[Status, str] = {
+    Status.INVITED: "приглашён, нет согласия",
+    Status.AWAITING_PARENT: "ждёт согласия родителя",
+    Status.CONSENTED: "согласие есть, анкета не заполнена",
+    Status.SURVEY_DONE: "анкета заполнена",
+}

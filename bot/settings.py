@@ -1,0 +1,152 @@
+"""Configuration from the environment and `.env`, one pydantic-settings class per concern.
+
+Every setting is documented in `config.example.env`. `load_settings` turns a validation error into one
+readable line (`SettingsError`) so that `python -m bot` can exit with status 2 instead of a traceback.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+TOKEN_RE = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{30,}$")
+DEFAULT_API_BASE = "https://api.telegram.org"
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+class SettingsError(Exception):
+    """A setting is missing or invalid; the message names it and says where to put it."""
+
+
+def _config(env_file: str | Path | None) -> SettingsConfigDict:
+    return SettingsConfigDict(env_file=env_file, env_file_encoding="utf-8", extra="ignore")
+
+
+class TelegramSettings(BaseSettings):
+    model_config = _config(".env")
+
+    bot_token: SecretStr = Field(validation_alias="BOT_TOKEN")
+    bot_api_base_url: str = Field(DEFAULT_API_BASE, validation_alias="BOT_API_BASE_URL")
+    curator_ids: Annotated[frozenset[int], NoDecode] = Field(frozenset(), validation_alias="CURATOR_IDS")
+
+    @field_validator("bot_token")
+    @classmethod
+    def _token_shape(cls, value: SecretStr) -> SecretStr:
+        if not TOKEN_RE.match(value.get_secret_value().strip()):
+            raise ValueError("does not look like a token from @BotFather (digits, a colon, then 30+ characters)")
+        return SecretStr(value.get_secret_value().strip())
+
+    @field_validator("bot_api_base_url", mode="before")
+    @classmethod
+    def _base_url(cls, value: Any) -> str:
+        text = str(value or "").strip().rstrip("/")
+        if not text:
+            return DEFAULT_API_BASE
+        if not re.match(r"^https?://[^\s/]+", text):
+            raise ValueError("must be an http(s) URL such as https://api.telegram.org")
+        return text
+
+    @field_validator("curator_ids", mode="before")
+    @classmethod
+    def _curator_ids(cls, value: Any) -> frozenset[int]:
+        if isinstance(value, (set, frozenset, list, tuple)):
+            return frozenset(int(v) for v in value)
+        ids: set[int] = set()
+        for part in str(value or "").replace(";", ",").split(","):
+            part = part.strip()
+            if not part:
+                continue
+            if not re.fullmatch(r"\d{1,20}", part):
+                raise ValueError(f"{part!r} is not a Telegram user id (comma-separated numbers expected)")
+            ids.add(int(part))
+        return frozenset(ids)
+
+
+class StorageSettings(BaseSettings):
+    model_config = _config(".env")
+
+    database_path: Path = Field(Path("data/nastavnik.sqlite3"), validation_alias="DATABASE_PATH")
+
+
+class InstitutionSettings(BaseSettings):
+    model_config = _config(".env")
+
+    organization_name: str = Field(
+        "МБУ ДО «Станция юных техников»", min_length=2, max_length=200, validation_alias="ORGANIZATION_NAME"
+    )
+    timezone: str = Field("Europe/Moscow", validation_alias="TIMEZONE")
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r} (use an IANA name such as Europe/Moscow)") from exc
+        return value
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+class LoggingSettings(BaseSettings):
+    model_config = _config(".env")
+
+    log_level: str = Field("INFO", validation_alias="LOG_LEVEL")
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _level(cls, value: Any) -> str:
+        level = str(value or "INFO").strip().upper()
+        if level not in LOG_LEVELS:
+            raise ValueError(f"must be one of {', '.join(LOG_LEVELS)}")
+        return level
+
+
+@dataclass(frozen=True)
+class Settings:
+    telegram: TelegramSettings
+    storage: StorageSettings
+    institution: InstitutionSettings
+    logging: LoggingSettings
+
+    def is_curator(self, user_id: int) -> bool:
+        return user_id in self.telegram.curator_ids
+
+
+_SECTIONS: dict[str, type[BaseSettings]] = {
+    "telegram": TelegramSettings,
+    "storage": StorageSettings,
+    "institution": InstitutionSettings,
+    "logging": LoggingSettings,
+}
+
+
+def _describe(exc: ValidationError) -> str:
+    error = exc.errors()[0]
+    name = str(error["loc"][0]) if error["loc"] else "?"
+    if error["type"] == "missing":
+        return (
+            f"{name} is not set. Put it into .env (copy config.example.env to .env) "
+            f"or into the environment."
+        )
+    message = str(error["msg"]).removeprefix("Value error, ")
+    return f"{name} is invalid: {message}. Fix it in .env or in the environment (see config.example.env)."
+
+
+def load_settings(env_file: str | Path | None = ".env", **overrides: Any) -> Settings:
+    """Read every section; `overrides` (section name -> dict of field values) are for tests."""
+    sections: dict[str, BaseSettings] = {}
+    for name, cls in _SECTIONS.items():
+        try:
+            sections[name] = cls(_env_file=env_file, **overrides.get(name, {}))  # type: ignore[call-arg]
+        except ValidationError as exc:
+            raise SettingsError(_describe(exc)) from None
+    return Settings(**sections)  # type: ignore[arg-type]

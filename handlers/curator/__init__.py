@@ -1,0 +1,14 @@
+"""The curator's flows, behind one router-level role filter: nobody else reaches any of them."""
+
+from aiogram import Router
+
+from handlers.curator import invites, participants
+from handlers.filters import IsCurator
+
+
+def build_router() -> Router:
+    router = Router(name="curator")
+    router.message.filter(IsCurator())
+    router.callback_query.filter(IsCurator())
+    router.include_routers(invites.build_router(), participants.build_router())
+    return router

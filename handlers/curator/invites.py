@@ -1,0 +1,143 @@
+"""/invite (a wizard of buttons: role → form → expiry → use limit) and /invites (list and revoke)."""
+
+from __future__ import annotations
+
+from aiogram import Bot, Router
+from aiogram.filters import Command
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.callback_answer import CallbackAnswer
+
+from bot import texts
+from bot.invites import Invite, deep_link
+from bot.programme import FORMS_BY_ROLE, Form, Role
+from bot.settings import Settings
+from handlers.kb.curator import (
+    InviteCb,
+    RevokeCb,
+    expiry_keyboard,
+    form_keyboard,
+    limit_keyboard,
+    revoke_keyboard,
+    role_keyboard,
+)
+from handlers.ui import show
+from storage.audit import AuditLog
+from storage.invites import InviteRepo
+
+
+def _expiry(invite: Invite, settings: Settings) -> str:
+    if invite.expires_at is None:
+        return texts.INVITE_NO_EXPIRY
+    until = invite.expires_at.astimezone(settings.institution.tz).strftime("%d.%m.%Y")
+    days = (invite.expires_at - invite.created_at).days
+    return texts.INVITE_EXPIRY_DAYS.format(days=days, until=until)
+
+
+async def cmd_invite(message: Message) -> None:
+    await message.answer(texts.INVITE_PICK_ROLE, reply_markup=role_keyboard())
+
+
+async def on_invite_step(
+    query: CallbackQuery,
+    callback_data: InviteCb,
+    bot: Bot,
+    settings: Settings,
+    invites: InviteRepo,
+    audit: AuditLog,
+    callback_answer: CallbackAnswer,
+) -> None:
+    try:
+        role = Role(callback_data.role)
+        form = Form(callback_data.form) if callback_data.form else None
+    except ValueError:
+        callback_answer.text = texts.STALE_BUTTON
+        return
+    if form is not None and form not in FORMS_BY_ROLE[role]:
+        callback_answer.text = texts.STALE_BUTTON
+        return
+    step = callback_data.step
+    if step == "form":
+        await show(query, texts.INVITE_PICK_FORM.format(role=role.label), form_keyboard(role))
+    elif step == "expiry" and form is not None:
+        await show(
+            query,
+            texts.INVITE_PICK_EXPIRY.format(role=role.label, form=form.label),
+            expiry_keyboard(role.value, form.value),
+        )
+    elif step == "limit" and form is not None and callback_data.days >= 0:
+        await show(query, texts.INVITE_PICK_LIMIT, limit_keyboard(role.value, form.value, callback_data.days))
+    elif step == "create" and form is not None and callback_data.days >= 0 and callback_data.limit >= 0:
+        invite = await invites.create(
+            role,
+            form,
+            query.from_user.id,
+            days=callback_data.days or None,
+            max_uses=callback_data.limit or None,
+        )
+        await audit.record(query.from_user.id, "invite.create", invite.code, {"role": role.value, "form": form.value})
+        me = await bot.me()
+        text = texts.INVITE_CREATED.format(
+            link=deep_link(me.username or "bot", invite.code),
+            role=role.label,
+            form=form.label,
+            expiry=_expiry(invite, settings),
+            limit=invite.max_uses or texts.INVITE_NO_LIMIT,
+        )
+        await show(query, text)
+    else:
+        callback_answer.text = texts.STALE_BUTTON
+
+
+async def _invite_list(bot: Bot, settings: Settings, invites: InviteRepo) -> tuple[str, list[Invite]]:
+    active = await invites.active()
+    if not active:
+        return texts.INVITE_LIST_EMPTY, []
+    me = await bot.me()
+    lines = []
+    for n, invite in enumerate(active[:20], start=1):
+        limit = f" из {invite.max_uses}" if invite.max_uses else ""
+        expiry = f", до {invite.expires_at.astimezone(settings.institution.tz):%d.%m.%Y}" if invite.expires_at else ""
+        lines.append(
+            texts.INVITE_LIST_LINE.format(
+                n=n,
+                role=invite.role.label,
+                form=invite.form.label,
+                uses=invite.uses,
+                limit=limit,
+                expiry=expiry,
+                link=deep_link(me.username or "bot", invite.code),
+            )
+        )
+    return texts.INVITE_LIST.format(lines="\n\n".join(lines)), active[:20]
+
+
+async def cmd_invites(message: Message, bot: Bot, settings: Settings, invites: InviteRepo) -> None:
+    text, shown = await _invite_list(bot, settings, invites)
+    await message.answer(text, reply_markup=revoke_keyboard(shown) if shown else None)
+
+
+async def on_revoke(
+    query: CallbackQuery,
+    callback_data: RevokeCb,
+    bot: Bot,
+    settings: Settings,
+    invites: InviteRepo,
+    audit: AuditLog,
+    callback_answer: CallbackAnswer,
+) -> None:
+    if not await invites.revoke(callback_data.code):
+        callback_answer.text = texts.STALE_BUTTON
+        return
+    await audit.record(query.from_user.id, "invite.revoke", callback_data.code)
+    callback_answer.text = texts.INVITE_REVOKED
+    text, shown = await _invite_list(bot, settings, invites)
+    await show(query, text, revoke_keyboard(shown) if shown else None)
+
+
+def build_router() -> Router:
+    router = Router(name="curator-invites")
+    router.message.register(cmd_invite, Command("invite"))
+    router.message.register(cmd_invites, Command("invites"))
+    router.callback_query.register(on_invite_step, InviteCb.filter(), flags={"callback_answer": {"pre": False}})
+    router.callback_query.register(on_revoke, RevokeCb.filter(), flags={"callback_answer": {"pre": False}})
+    return router

@@ -1,0 +1,28 @@
+"""Async filters (aiogram runs synchronous filters in a worker thread, which reorders one user's updates)."""
+
+from __future__ import annotations
+
+from aiogram.filters import Filter
+from aiogram.types import CallbackQuery, Message, TelegramObject
+
+from bot.settings import Settings
+
+
+class IsCurator(Filter):
+    async def __call__(self, event: TelegramObject, settings: Settings) -> bool:
+        user = getattr(event, "from_user", None)
+        return user is not None and settings.is_curator(user.id)
+
+
+class IsPrivate(Filter):
+    async def __call__(self, event: TelegramObject) -> bool:
+        if isinstance(event, Message):
+            return event.chat.type == "private"
+        if isinstance(event, CallbackQuery):
+            return event.message is None or event.message.chat.type == "private"
+        return True
+
+
+class HasText(Filter):
+    async def __call__(self, message: Message) -> bool:
+        return message.text is not None

@@ -1,0 +1,322 @@
+"""Joining: /start with an invite code, the age question, consent (or a parent's), refusal."""
+
+from __future__ import annotations
+
+from aiogram import Bot, F, Router
+from aiogram.filters import CommandObject, CommandStart, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.callback_answer import CallbackAnswer
+
+from bot import texts
+from bot.clock import Clock
+from bot.consent import ConsentKind, Relation, clean_parent_name, render
+from bot.invites import PARENT_PREFIX, code_kind, deep_link, new_code
+from bot.participants import Participant
+from bot.questionnaires import Questionnaire
+from bot.settings import Settings
+from handlers import menu, survey
+from handlers.filters import HasText
+from handlers.kb.joining import (
+    AgeCb,
+    ConsentCb,
+    ParentCb,
+    age_keyboard,
+    consent_keyboard,
+    parent_consent_keyboard,
+    relation_keyboard,
+    start_survey_keyboard,
+)
+from handlers.kb.menu import MenuCb
+from handlers.notify import notify
+from handlers.states import Joining, ParentConsent
+from handlers.ui import drop_keyboard, show
+from storage.invites import InviteRepo
+from storage.outbox import Outbox
+from storage.participants import JoinRefused, ParticipantRepo
+
+
+async def _bot_username(bot: Bot) -> str:
+    me = await bot.me()
+    return me.username or "bot"
+
+
+async def parent_link(bot: Bot, participant: Participant) -> str:
+    return deep_link(await _bot_username(bot), participant.parent_code or "")
+
+
+async def show_consent(target: Message | CallbackQuery, state: FSMContext, settings: Settings) -> None:
+    document = render(settings.institution.organization_name, for_parent=False)
+    await state.set_state(Joining.consent)
+    await show(target, texts.CONSENT_INTRO, edit=False)
+    await show(target, document.text, consent_keyboard(), edit=False)
+
+
+async def continue_joining(
+    target: Message | CallbackQuery, state: FSMContext, participant: Participant, settings: Settings, bot: Bot
+) -> None:
+    """The next step for someone enrolled but without consent: the age question, the document, or waiting."""
+    if not participant.age_known:
+        await state.set_state(Joining.age)
+        await show(target, texts.ASK_ADULT, age_keyboard(), edit=False)
+    elif participant.needs_parent:
+        await state.set_state(Joining.waiting_parent)
+        await show(target, texts.WAITING_FOR_PARENT.format(link=await parent_link(bot, participant)), edit=False)
+    else:
+        await show_consent(target, state, settings)
+
+
+async def cmd_start(
+    message: Message,
+    command: CommandObject,
+    state: FSMContext,
+    bot: Bot,
+    settings: Settings,
+    invites: InviteRepo,
+    participants: ParticipantRepo,
+    questionnaires: dict[str, Questionnaire],
+    clock: Clock,
+) -> None:
+    user_id = message.from_user.id  # type: ignore[union-attr]
+    payload = (command.args or "").strip()
+    kind = code_kind(payload)
+    if kind == "parent":
+        await start_parent(message, payload, state, settings, participants)
+        return
+    participant = await participants.by_telegram(user_id)
+    if participant is not None:
+        if kind == "invite":
+            await message.answer(texts.ALREADY_ENROLLED)
+        await menu.show_menu(message, state, participant, settings, bot, participants, questionnaires)
+        return
+    if kind != "invite":
+        org = texts.esc(settings.institution.organization_name)
+        template = texts.START_CURATOR if settings.is_curator(user_id) else texts.START_NO_CODE
+        await message.answer(template.format(org=org))
+        return
+    if settings.is_curator(user_id):
+        await message.answer(texts.CURATOR_OWN_LINK)
+        return
+    invite = await invites.get(payload)
+    problem = "unknown" if invite is None else invite.problem(clock.now())
+    if invite is None or problem is not None:
+        await message.answer(texts.INVITE_PROBLEMS[str(problem)])
+        return
+    try:
+        participant = await participants.join(user_id, invite)
+    except JoinRefused as exc:
+        await message.answer(texts.INVITE_PROBLEMS[exc.problem.value])
+        return
+    await message.answer(
+        texts.JOINED.format(
+            org=texts.esc(settings.institution.organization_name),
+            role=participant.role.label,
+            form=participant.form.label,
+        )
+    )
+    await continue_joining(message, state, participant, settings, bot)
+
+
+async def on_menu_joining(
+    query: CallbackQuery,
+    state: FSMContext,
+    bot: Bot,
+    settings: Settings,
+    participants: ParticipantRepo,
+    callback_answer: CallbackAnswer,
+) -> None:
+    participant = await participants.by_telegram(query.from_user.id)
+    if participant is None or participant.has_consent:
+        callback_answer.text = texts.STALE_BUTTON
+        return
+    await continue_joining(query, state, participant, settings, bot)
+
+
+async def on_age(
+    query: CallbackQuery,
+    callback_data: AgeCb,
+    state: FSMContext,
+    bot: Bot,
+    settings: Settings,
+    participants: ParticipantRepo,
+    callback_answer: CallbackAnswer,
+) -> None:
+    participant = await participants.by_telegram(query.from_user.id)
+    if participant is None or participant.has_consent or not participant.role.may_be_minor:
+        callback_answer.text = texts.STALE_BUTTON
+        return
+    await drop_keyboard(query)
+    if callback_data.adult:
+        await participants.set_adult(participant.id, True, None)
+        await show_consent(query, state, settings)
+        return
+    code = participant.parent_code or new_code(PARENT_PREFIX)
+    await participants.set_adult(participant.id, False, code)
+    await state.set_state(Joining.waiting_parent)
+    link = deep_link(await _bot_username(bot), code)
+    await show(query, texts.MINOR_NEEDS_PARENT.format(link=link), edit=False)
+
+
+async def on_consent(
+    query: CallbackQuery,
+    callback_data: ConsentCb,
+    state: FSMContext,
+    settings: Settings,
+    participants: ParticipantRepo,
+    questionnaires: dict[str, Questionnaire],
+    clock: Clock,
+    callback_answer: CallbackAnswer,
+) -> None:
+    participant = await participants.by_telegram(query.from_user.id)
+    if participant is None or participant.needs_parent or not participant.age_known:
+        callback_answer.text = texts.STALE_BUTTON
+        return
+    if participant.has_consent:
+        callback_answer.text = texts.CONSENT_ALREADY
+        return
+    await drop_keyboard(query)
+    if not callback_data.agree:
+        await participants.decline(participant.id)
+        await state.clear()
+        await show(query, texts.CONSENT_DECLINED, edit=False)
+        return
+    document = render(settings.institution.organization_name, for_parent=False)
+    await participants.record_consent(participant.id, document, kind=ConsentKind.SELF, given_by=query.from_user.id)
+    at = clock.now().astimezone(settings.institution.tz).strftime("%d.%m.%Y %H:%M")
+    await show(query, texts.CONSENT_THANKS.format(at=at), edit=False)
+    consented = await participants.get(participant.id)
+    assert consented is not None
+    await survey.begin(query, state, consented, questionnaires, participants)
+
+
+async def while_joining(message: Message, state: FSMContext, bot: Bot, participants: ParticipantRepo) -> None:
+    """Anything typed while a button is expected (or while the parent has not answered yet)."""
+    if await state.get_state() == Joining.waiting_parent.state:
+        participant = await participants.by_telegram(message.from_user.id)  # type: ignore[union-attr]
+        if participant is not None and participant.parent_code and not participant.has_consent:
+            await message.answer(texts.WAITING_FOR_PARENT.format(link=await parent_link(bot, participant)))
+            return
+        await state.clear()
+        await message.answer(texts.UNKNOWN_INPUT)
+        return
+    await message.answer(texts.PRESS_A_BUTTON)
+
+
+# --- the parent's side ------------------------------------------------------------------------------------
+async def start_parent(
+    message: Message, code: str, state: FSMContext, settings: Settings, participants: ParticipantRepo
+) -> None:
+    child = await participants.by_parent_code(code)
+    if child is None:
+        await message.answer(texts.PARENT_LINK_UNKNOWN)
+        return
+    if child.has_consent:
+        await message.answer(texts.PARENT_ALREADY_DONE)
+        return
+    if child.telegram_id == message.from_user.id:  # type: ignore[union-attr]
+        await message.answer(texts.PARENT_OWN_LINK)
+        return
+    await state.set_state(ParentConsent.document)
+    await state.set_data({"child": child.id})
+    await message.answer(
+        texts.PARENT_INTRO.format(
+            org=texts.esc(settings.institution.organization_name), role=child.role.label, form=child.form.label
+        )
+    )
+    document = render(settings.institution.organization_name, for_parent=True)
+    await message.answer(document.text, reply_markup=parent_consent_keyboard(child.id))
+
+
+async def _child_waiting(participants: ParticipantRepo, pid: int) -> Participant | None:
+    child = await participants.get(pid)
+    return child if child is not None and not child.has_consent and child.needs_parent else None
+
+
+async def on_parent_button(
+    query: CallbackQuery,
+    callback_data: ParentCb,
+    state: FSMContext,
+    settings: Settings,
+    participants: ParticipantRepo,
+    outbox: Outbox,
+    callback_answer: CallbackAnswer,
+) -> None:
+    data = await state.get_data()
+    child = await _child_waiting(participants, callback_data.pid)
+    if child is None or data.get("child") != callback_data.pid:
+        callback_answer.text = texts.PARENT_ALREADY_DONE if child is None else texts.STALE_BUTTON
+        await drop_keyboard(query)
+        return
+    await drop_keyboard(query)
+    if not callback_data.agree:
+        await state.clear()
+        await show(query, texts.PARENT_DECLINED, edit=False)
+        await notify(outbox, child.telegram_id, texts.CHILD_PARENT_DECLINED)
+        return
+    if not callback_data.relation:
+        await state.set_state(ParentConsent.relation)
+        await show(query, texts.PARENT_ASK_RELATION, relation_keyboard(child.id), edit=False)
+        return
+    await state.set_state(ParentConsent.name)
+    await state.update_data(relation=Relation(callback_data.relation).value)
+    await show(query, texts.PARENT_ASK_NAME, edit=False)
+
+
+async def on_parent_name(
+    message: Message,
+    state: FSMContext,
+    settings: Settings,
+    participants: ParticipantRepo,
+    outbox: Outbox,
+) -> None:
+    name = clean_parent_name(message.text or "")
+    if name is None:
+        await message.answer(texts.PARENT_BAD_NAME)
+        return
+    data = await state.get_data()
+    child = await _child_waiting(participants, int(data.get("child", 0)))
+    if child is None or not data.get("relation"):
+        await state.clear()
+        await message.answer(texts.PARENT_ALREADY_DONE)
+        return
+    document = render(settings.institution.organization_name, for_parent=True)
+    recorded = await participants.record_consent(
+        child.id,
+        document,
+        kind=ConsentKind.PARENT,
+        given_by=message.from_user.id,  # type: ignore[union-attr]
+        parent_name=name,
+        parent_relation=Relation(data["relation"]),
+    )
+    await state.clear()
+    if not recorded:
+        await message.answer(texts.PARENT_ALREADY_DONE)
+        return
+    await message.answer(texts.PARENT_DONE)
+    await notify(outbox, child.telegram_id, texts.CHILD_PARENT_CONSENTED, start_survey_keyboard())
+
+
+async def while_parent(message: Message) -> None:
+    await message.answer(texts.PRESS_A_BUTTON)
+
+
+def build_router() -> Router:
+    router = Router(name="joining")
+    router.message.register(cmd_start, CommandStart())
+    router.callback_query.register(on_menu_joining, MenuCb.filter(F.action.in_({"consent", "parent_link"})))
+    router.callback_query.register(on_age, AgeCb.filter(), flags={"callback_answer": {"pre": False}})
+    router.callback_query.register(on_consent, ConsentCb.filter(), flags={"callback_answer": {"pre": False}})
+    router.callback_query.register(on_parent_button, ParentCb.filter(), flags={"callback_answer": {"pre": False}})
+    return router
+
+
+def build_state_router() -> Router:
+    """Free input inside the joining dialogs; included after the command routers."""
+    router = Router(name="joining-input")
+    router.message.register(on_parent_name, StateFilter(ParentConsent.name), HasText())
+    router.message.register(
+        while_parent, StateFilter(ParentConsent.document, ParentConsent.relation, ParentConsent.name)
+    )
+    router.message.register(while_joining, StateFilter(Joining.age, Joining.consent, Joining.waiting_parent))
+    return router
+

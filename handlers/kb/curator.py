@@ -1,0 +1,123 @@
+"""Callback data and keyboards of the curator's invites and participants screens."""
+
+from __future__ import annotations
+
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import InlineKeyboardMarkup
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot import texts
+from bot.invites import EXPIRY_CHOICES, LIMIT_CHOICES, Invite
+from bot.participants import Participant
+from bot.programme import FORMS_BY_ROLE, Role, Status
+
+
+class InviteCb(CallbackData, prefix="inv"):
+    """The /invite wizard keeps its choices in the button itself: no dialog state to lose."""
+
+    step: str
+    role: str = ""
+    form: str = ""
+    days: int = -1
+    limit: int = -1
+
+
+class RevokeCb(CallbackData, prefix="rvk"):
+    code: str
+
+
+class PeopleCb(CallbackData, prefix="pt"):
+    """a: sum (summary), list, card, paper. Filters: role, st (status); off: page offset; pid: participant."""
+
+    a: str
+    role: str = ""
+    st: str = ""
+    off: int = 0
+    pid: int = 0
+
+
+def role_keyboard() -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    for role in Role:
+        kb.button(text=role.label, callback_data=InviteCb(step="form", role=role.value))
+    kb.adjust(1)
+    return kb.as_markup()
+
+
+def form_keyboard(role: Role) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    for form in FORMS_BY_ROLE[role]:
+        kb.button(text=form.label, callback_data=InviteCb(step="expiry", role=role.value, form=form.value))
+    kb.adjust(1)
+    return kb.as_markup()
+
+
+def expiry_keyboard(role: str, form: str) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    for days in EXPIRY_CHOICES:
+        label = texts.BTN_EXPIRY_DAYS.format(days=days) if days else texts.BTN_NO_EXPIRY
+        kb.button(text=label, callback_data=InviteCb(step="limit", role=role, form=form, days=days or 0))
+    return kb.as_markup()
+
+
+def limit_keyboard(role: str, form: str, days: int) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    for limit in LIMIT_CHOICES:
+        label = texts.BTN_LIMIT.format(n=limit) if limit else texts.BTN_NO_LIMIT
+        kb.button(
+            text=label, callback_data=InviteCb(step="create", role=role, form=form, days=days, limit=limit or 0)
+        )
+    return kb.as_markup()
+
+
+def revoke_keyboard(invites: list[Invite]) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    for n, invite in enumerate(invites, start=1):
+        kb.button(text=texts.BTN_REVOKE.format(n=n), callback_data=RevokeCb(code=invite.code))
+    kb.adjust(3)
+    return kb.as_markup()
+
+
+def summary_keyboard() -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    kb.button(text=f"{texts.BTN_SHOW_LIST}: все", callback_data=PeopleCb(a="list"))
+    for role in Role:
+        kb.button(text=f"{texts.BTN_SHOW_LIST}: {role.label}", callback_data=PeopleCb(a="list", role=role.value))
+    for status in Status:
+        kb.button(text=f"{texts.BTN_SHOW_LIST}: {status.label}", callback_data=PeopleCb(a="list", st=status.value))
+    kb.adjust(1)
+    return kb.as_markup()
+
+
+def page_keyboard(
+    people: list[Participant], role: str, status: str, offset: int, total: int, page_size: int
+) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    for n, person in enumerate(people, start=offset + 1):
+        kb.button(text=f"{n}. {person.shown_name()[:40]}", callback_data=PeopleCb(a="card", pid=person.id))
+    widths = [1] * len(people)
+    nav = 0
+    if offset > 0:
+        kb.button(
+            text=texts.BTN_PREV,
+            callback_data=PeopleCb(a="list", role=role, st=status, off=max(0, offset - page_size)),
+        )
+        nav += 1
+    if offset + page_size < total:
+        kb.button(text=texts.BTN_NEXT, callback_data=PeopleCb(a="list", role=role, st=status, off=offset + page_size))
+        nav += 1
+    if nav:
+        widths.append(nav)
+    kb.button(text=texts.BTN_TO_SUMMARY, callback_data=PeopleCb(a="sum"))
+    widths.append(1)
+    kb.adjust(*widths)
+    return kb.as_markup()
+
+
+def card_keyboard(person: Participant) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    if not person.has_consent:
+        kb.button(text=texts.BTN_PAPER_CONSENT, callback_data=PeopleCb(a="paper", pid=person.id))
+    kb.button(text=texts.BTN_TO_SUMMARY, callback_data=PeopleCb(a="sum"))
+    kb.adjust(1)
+    return kb.as_markup()

@@ -1,0 +1,47 @@
+"""Callback data and keyboards of the participant's menu and of withdrawal."""
+
+from __future__ import annotations
+
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import InlineKeyboardMarkup
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot import texts
+from bot.participants import Participant
+from bot.programme import Status
+
+
+class MenuCb(CallbackData, prefix="m"):
+    action: str
+
+
+class ForgetCb(CallbackData, prefix="fg"):
+    confirm: bool
+
+
+def menu_keyboard(participant: Participant, survey_started: bool) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    status = participant.status
+    if status is Status.INVITED:
+        kb.button(text=texts.BTN_CONSENT_AGAIN, callback_data=MenuCb(action="consent"))
+    elif status is Status.AWAITING_PARENT:
+        kb.button(text=texts.BTN_PARENT_LINK, callback_data=MenuCb(action="parent_link"))
+    elif status is Status.CONSENTED:
+        label = texts.BTN_CONTINUE_SURVEY if survey_started else texts.BTN_START_SURVEY
+        kb.button(text=label, callback_data=MenuCb(action="survey"))
+    if participant.has_consent:
+        kb.button(text=texts.BTN_PROFILE, callback_data=MenuCb(action="profile"))
+    if status is Status.SURVEY_DONE:
+        kb.button(text=texts.BTN_EDIT_ANSWER, callback_data=MenuCb(action="edit"))
+    kb.button(text=texts.BTN_FORGET, callback_data=MenuCb(action="forget"))
+    kb.button(text=texts.BTN_HELP, callback_data=MenuCb(action="help"))
+    kb.adjust(1)
+    return kb.as_markup()
+
+
+def forget_keyboard() -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    kb.button(text=texts.BTN_FORGET_YES, callback_data=ForgetCb(confirm=True))
+    kb.button(text=texts.BTN_FORGET_NO, callback_data=ForgetCb(confirm=False))
+    kb.adjust(1)
+    return kb.as_markup()

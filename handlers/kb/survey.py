@@ -1,0 +1,71 @@
+"""Callback data and keyboards of a questionnaire dialog: one question per message."""
+
+from __future__ import annotations
+
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import InlineKeyboardMarkup
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot import texts
+from bot.questionnaires import Question, Questionnaire, QuestionType
+
+
+class SurveyCb(CallbackData, prefix="sv"):
+    """`a`: a=answer, t=toggle, d=done (multi), s=skip, b=back, ok=confirm, ch=change list, e=edit question."""
+
+    a: str
+    q: str = ""
+    v: str = ""
+
+
+def question_keyboard(
+    questionnaire: Questionnaire, question: Question, selected: list[str] | None = None
+) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    widths: list[int] = []
+    if question.type is QuestionType.SINGLE:
+        for option in question.options:
+            kb.button(text=option.label, callback_data=SurveyCb(a="a", q=question.id, v=option.id))
+        widths += [1] * len(question.options)
+    elif question.type is QuestionType.MULTI:
+        chosen = set(selected or [])
+        for option in question.options:
+            mark = "✅ " if option.id in chosen else ""
+            kb.button(text=f"{mark}{option.label}", callback_data=SurveyCb(a="t", q=question.id, v=option.id))
+        kb.button(text=texts.BTN_DONE, callback_data=SurveyCb(a="d", q=question.id))
+        widths += [1] * (len(question.options) + 1)
+    elif question.type is QuestionType.SCALE:
+        low, high = question.min_value or 1, question.max_value or 10
+        values = list(range(low, high + 1))
+        for value in values:
+            kb.button(text=str(value), callback_data=SurveyCb(a="a", q=question.id, v=str(value)))
+        row = 5 if len(values) > 5 else len(values)
+        widths += [row] * (len(values) // row) + ([len(values) % row] if len(values) % row else [])
+    nav = 0
+    if questionnaire.index(question.id) > 0:
+        kb.button(text=texts.BTN_BACK, callback_data=SurveyCb(a="b", q=question.id))
+        nav += 1
+    if not question.required:
+        kb.button(text=texts.BTN_SKIP, callback_data=SurveyCb(a="s", q=question.id))
+        nav += 1
+    if nav:
+        widths.append(nav)
+    kb.adjust(*widths)
+    return kb.as_markup()
+
+
+def review_keyboard() -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    kb.button(text=texts.BTN_ALL_RIGHT, callback_data=SurveyCb(a="ok"))
+    kb.button(text=texts.BTN_CHANGE, callback_data=SurveyCb(a="ch"))
+    return kb.as_markup()
+
+
+def change_keyboard(questionnaire: Questionnaire) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    for n, question in enumerate(questionnaire.questions, start=1):
+        caption = question.caption
+        label = f"{n}. {caption}" if len(caption) <= 40 else f"{n}. {caption[:38]}…"
+        kb.button(text=label, callback_data=SurveyCb(a="e", q=question.id))
+    kb.adjust(1)
+    return kb.as_markup()

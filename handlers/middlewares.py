@@ -1,0 +1,51 @@
+"""Middlewares of the messenger layer: a bounded 429 retry for every Bot API request."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+
+from aiogram import Bot
+from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
+from aiogram.exceptions import TelegramRetryAfter
+from aiogram.methods import Response, TelegramMethod
+from aiogram.methods.base import TelegramType
+
+log = logging.getLogger(__name__)
+
+
+class RetryAfterMiddleware(BaseRequestMiddleware):
+    """Waits `retry_after` on 429 and repeats the request, at most `attempts` times and `max_wait` seconds.
+
+    A reply to a user should arrive late rather than never; a wait longer than `max_wait` re-raises so that
+    the caller (the error handler, or the outbox that has its own schedule) decides.
+    """
+
+    def __init__(
+        self,
+        attempts: int = 3,
+        max_wait: float = 30.0,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self.attempts = attempts
+        self.max_wait = max_wait
+        self._sleep = sleep
+
+    async def __call__(
+        self,
+        make_request: NextRequestMiddlewareType[TelegramType],
+        bot: Bot,
+        method: TelegramMethod[TelegramType],
+    ) -> Response[TelegramType]:
+        for attempt in range(1, self.attempts + 1):
+            try:
+                return await make_request(bot, method)
+            except TelegramRetryAfter as exc:
+                if attempt == self.attempts or exc.retry_after > self.max_wait:
+                    raise
+                log.warning(
+                    "429 on %s, retry %d after %ss", type(method).__name__, attempt, exc.retry_after
+                )
+                await self._sleep(exc.retry_after)
+        raise AssertionError("unreachable")

@@ -1,0 +1,24 @@
+"""Every dialog's StatesGroup. State names are persisted in fsm_state: rename them only with a migration."""
+
+from aiogram.fsm.state import State, StatesGroup
+
+
+class Joining(StatesGroup):
+    age = State()
+    consent = State()
+    waiting_parent = State()
+
+
+class ParentConsent(StatesGroup):
+    document = State()
+    name = State()
+    relation = State()
+
+
+class Survey(StatesGroup):
+    answering = State()
+    review = State()
+
+
+class Forget(StatesGroup):
+    confirm = State()

@@ -1,0 +1,272 @@
+"""The questionnaire dialog: one question per message, answers saved as they are given.
+
+FSM data: pid (participant), qn (questionnaire id), q (current question id), sel (multi-choice selection in
+progress), ans (a copy of the answers given, so moving on needs no database read), review (editing from
+the summary). The database is the truth; a restart or a week's pause resumes at the same question.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiogram import Router
+from aiogram.filters import StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.callback_answer import CallbackAnswer
+
+from bot import texts
+from bot.participants import Participant
+from bot.programme import INTAKE_BY_ROLE
+from bot.questionnaires import (
+    InvalidAnswer,
+    Question,
+    Questionnaire,
+    QuestionType,
+    format_value,
+    next_unanswered,
+    parse_text,
+    toggle,
+    validate_value,
+)
+from handlers.filters import HasText
+from handlers.kb.survey import SurveyCb, change_keyboard, question_keyboard, review_keyboard
+from handlers.states import Survey
+from handlers.ui import show
+from storage.participants import ParticipantRepo
+
+SUMMARY_VALUE_LIMIT = 180
+SUMMARY_LIMIT = 3800
+
+
+def question_text(questionnaire: Questionnaire, question: Question, current: Any = None, shown: bool = False) -> str:
+    text = texts.QUESTION_HEADER.format(
+        n=questionnaire.index(question.id) + 1,
+        total=len(questionnaire.questions),
+        text=texts.esc(question.text),
+    )
+    hint = question.hint or texts.QUESTION_TYPE_HINTS[question.type.value]
+    text += f"\n<i>{texts.esc(hint)}</i>"
+    if shown:
+        text += f"\n\nСейчас: {texts.esc(format_value(question, current))}"
+    return text
+
+
+def summary_text(questionnaire: Questionnaire, answers: dict[str, Any]) -> str:
+    lines = []
+    for n, question in enumerate(questionnaire.questions, start=1):
+        value = format_value(question, answers.get(question.id))
+        if len(value) > SUMMARY_VALUE_LIMIT:
+            value = value[: SUMMARY_VALUE_LIMIT - 1] + "…"
+        line = texts.SURVEY_SUMMARY_LINE.format(n=n, question=texts.esc(question.caption), answer=texts.esc(value))
+        if sum(len(x) + 1 for x in lines) + len(line) > SUMMARY_LIMIT:
+            lines.append("…")
+            break
+        lines.append(line)
+    body = "\n".join(lines)
+    return texts.SURVEY_SUMMARY.format(title=texts.esc(questionnaire.title), lines=body)
+
+
+async def begin(
+    target: Message | CallbackQuery,
+    state: FSMContext,
+    participant: Participant,
+    questionnaires: dict[str, Questionnaire],
+    participants: ParticipantRepo,
+    *,
+    edit: bool = False,
+) -> None:
+    """Start the intake questionnaire or resume it where it stopped (or show the summary if it is all done)."""
+    if not participant.has_consent:
+        await show(target, texts.SURVEY_NEEDS_CONSENT, edit=edit)
+        return
+    questionnaire = questionnaires[INTAKE_BY_ROLE[participant.role]]
+    data = await state.get_data()
+    same = (
+        await state.get_state() == Survey.answering.state
+        and data.get("pid") == participant.id
+        and data.get("qn") == questionnaire.id
+    )
+    answers = await participants.answers(participant.id, questionnaire.id)
+    current = data.get("q") if same else None
+    if current is None or not questionnaire.has_question(current):
+        question = next_unanswered(questionnaire, answers)
+        current = question.id if question else None
+    data = {"pid": participant.id, "qn": questionnaire.id, "q": current, "sel": [], "ans": answers, "review": False}
+    if current is None:
+        await to_review(target, state, questionnaire, data, edit=edit)
+        return
+    if not answers and not edit:
+        await show(target, f"<b>{texts.esc(questionnaire.title)}</b>\n\n{texts.esc(questionnaire.intro)}", edit=False)
+    await ask(target, state, questionnaire, questionnaire.question(current), data, edit=edit)
+
+
+async def ask(
+    target: Message | CallbackQuery,
+    state: FSMContext,
+    questionnaire: Questionnaire,
+    question: Question,
+    data: dict[str, Any],
+    *,
+    edit: bool,
+) -> None:
+    answers: dict[str, Any] = data.get("ans", {})
+    selected = answers.get(question.id) if question.type is QuestionType.MULTI else None
+    data = {**data, "q": question.id, "sel": list(selected or [])}
+    await state.set_state(Survey.answering)
+    await state.set_data(data)
+    text = question_text(questionnaire, question, answers.get(question.id), question.id in answers)
+    await show(target, text, question_keyboard(questionnaire, question, data["sel"]), edit=edit)
+
+
+async def to_review(
+    target: Message | CallbackQuery,
+    state: FSMContext,
+    questionnaire: Questionnaire,
+    data: dict[str, Any],
+    *,
+    edit: bool,
+) -> None:
+    await state.set_state(Survey.review)
+    await state.set_data({**data, "q": None, "sel": [], "review": False})
+    await show(target, summary_text(questionnaire, data.get("ans", {})), review_keyboard(), edit=edit)
+
+
+async def _accept(
+    target: Message | CallbackQuery,
+    state: FSMContext,
+    questionnaire: Questionnaire,
+    question: Question,
+    data: dict[str, Any],
+    value: Any,
+    participants: ParticipantRepo,
+) -> None:
+    """Save an answer, then show the next unanswered question (or the summary)."""
+    await participants.save_answer(data["pid"], questionnaire.id, question.id, value)
+    answers = {**data.get("ans", {}), question.id: value}
+    data = {**data, "ans": answers}
+    following = None if data.get("review") else next_unanswered(questionnaire, answers, after=question.id)
+    edit = isinstance(target, CallbackQuery)
+    if following is None:
+        await to_review(target, state, questionnaire, data, edit=edit)
+    else:
+        await ask(target, state, questionnaire, following, data, edit=edit)
+
+
+async def on_button(
+    query: CallbackQuery,
+    callback_data: SurveyCb,
+    state: FSMContext,
+    questionnaires: dict[str, Questionnaire],
+    participants: ParticipantRepo,
+    callback_answer: CallbackAnswer,
+) -> None:
+    data = await state.get_data()
+    questionnaire = questionnaires.get(data.get("qn", ""))
+    current_state = await state.get_state()
+    if questionnaire is None or "pid" not in data:
+        callback_answer.text = texts.STALE_BUTTON
+        return
+    action = callback_data.a
+    if current_state == Survey.review.state and action in ("ok", "ch", "e"):
+        await _review_action(query, state, questionnaire, data, callback_data, participants)
+        return
+    if current_state != Survey.answering.state or callback_data.q != data.get("q"):
+        callback_answer.text = texts.STALE_BUTTON
+        return
+    question = questionnaire.question(callback_data.q)
+    try:
+        if action == "a":
+            raw: Any = int(callback_data.v) if question.type is QuestionType.SCALE else callback_data.v
+            await _accept(query, state, questionnaire, question, data, validate_value(question, raw), participants)
+        elif action == "t":
+            selected = toggle(question, data.get("sel", []), callback_data.v)
+            await state.update_data(sel=selected)
+            answers = data.get("ans", {})
+            text = question_text(questionnaire, question, answers.get(question.id), question.id in answers)
+            await show(query, text, question_keyboard(questionnaire, question, selected))
+        elif action == "d":
+            value = validate_value(question, data.get("sel", []))
+            await _accept(query, state, questionnaire, question, data, value, participants)
+        elif action == "s" and not question.required:
+            await _accept(query, state, questionnaire, question, data, None, participants)
+        elif action == "b":
+            index = questionnaire.index(question.id)
+            if index > 0:
+                await ask(query, state, questionnaire, questionnaire.questions[index - 1], data, edit=True)
+        else:
+            callback_answer.text = texts.STALE_BUTTON
+    except InvalidAnswer as exc:
+        callback_answer.text = exc.message
+        callback_answer.show_alert = True
+
+
+async def _review_action(
+    query: CallbackQuery,
+    state: FSMContext,
+    questionnaire: Questionnaire,
+    data: dict[str, Any],
+    callback_data: SurveyCb,
+    participants: ParticipantRepo,
+) -> None:
+    if callback_data.a == "ok":
+        await participants.mark_survey_done(data["pid"])
+        await state.clear()
+        await show(query, texts.SURVEY_DONE)
+    elif callback_data.a == "ch":
+        await show(query, texts.SURVEY_PICK_TO_CHANGE, change_keyboard(questionnaire))
+    elif questionnaire.has_question(callback_data.q):
+        await ask(
+            query, state, questionnaire, questionnaire.question(callback_data.q), {**data, "review": True}, edit=True
+        )
+
+
+async def on_text(
+    message: Message,
+    state: FSMContext,
+    questionnaires: dict[str, Questionnaire],
+    participants: ParticipantRepo,
+) -> None:
+    data = await state.get_data()
+    questionnaire = questionnaires.get(data.get("qn", ""))
+    if questionnaire is None or not data.get("q"):
+        await state.clear()
+        await message.answer(texts.UNKNOWN_INPUT)
+        return
+    question = questionnaire.question(data["q"])
+    text = message.text or ""
+    if text.startswith("/"):
+        await message.answer(texts.SURVEY_COMMAND_HINT)
+        return
+    try:
+        if question.type is QuestionType.MULTI:
+            raise InvalidAnswer(texts.QUESTION_TYPE_HINTS["multi"])
+        value = parse_text(question, text)
+    except InvalidAnswer as exc:
+        await message.answer(texts.esc(exc.message))
+        await ask(message, state, questionnaire, question, data, edit=False)
+        return
+    await _accept(message, state, questionnaire, question, data, value, participants)
+
+
+async def on_review_text(message: Message) -> None:
+    await message.answer(texts.PRESS_A_BUTTON)
+
+
+async def on_other_content(
+    message: Message, state: FSMContext, questionnaires: dict[str, Questionnaire]
+) -> None:
+    await message.answer(texts.SURVEY_NON_TEXT)
+    data = await state.get_data()
+    questionnaire = questionnaires.get(data.get("qn", ""))
+    if questionnaire is not None and data.get("q"):
+        await ask(message, state, questionnaire, questionnaire.question(data["q"]), data, edit=False)
+
+
+def build_router() -> Router:
+    router = Router(name="survey")
+    router.callback_query.register(on_button, SurveyCb.filter(), flags={"callback_answer": {"pre": False}})
+    router.message.register(on_text, StateFilter(Survey.answering), HasText())
+    router.message.register(on_review_text, StateFilter(Survey.review), HasText())
+    router.message.register(on_other_content, StateFilter(Survey.answering, Survey.review))
+    return router

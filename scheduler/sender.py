@@ -1,0 +1,137 @@
+"""The one outbox sender: drains `outbox` within Telegram's limits and records every outcome."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+
+from aiogram import Bot
+from aiogram.exceptions import (
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramNetworkError,
+    TelegramRetryAfter,
+    TelegramServerError,
+)
+from aiogram.types import InlineKeyboardMarkup
+
+from bot.clock import Clock
+from storage.outbox import Outbox, OutgoingMessage
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 8
+MAX_BACKOFF = 600.0
+
+
+class OutboxSender:
+    def __init__(
+        self,
+        bot: Bot,
+        outbox: Outbox,
+        clock: Clock,
+        *,
+        rate: float = 25.0,
+        chat_rate: float = 1.0,
+        on_blocked: Callable[[int], Awaitable[None]] | None = None,
+        idle_poll: float = 5.0,
+    ) -> None:
+        self._bot = bot
+        self._outbox = outbox
+        self._clock = clock
+        self._interval = 1.0 / rate
+        self._chat_interval = 1.0 / chat_rate
+        self._on_blocked = on_blocked
+        self._idle_poll = idle_poll
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._last_global = 0.0
+        self._last_chat: dict[int, float] = {}
+        self.sent = 0
+        outbox.on_enqueue(self._wake.set)
+
+    def start(self) -> None:
+        if self._task is None:
+            self._task = asyncio.create_task(self._run(), name="outbox-sender")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                progressed = await self.drain_once()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("outbox sender failed; retrying shortly")
+                progressed = False
+            if not progressed:
+                self._wake.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), timeout=self._idle_poll)
+
+    async def drain_once(self) -> bool:
+        """Send what is due now; True when anything was attempted (so the caller loops at once)."""
+        batch = await self._outbox.due()
+        if not batch:
+            return False
+        attempted = False
+        waiting: list[OutgoingMessage] = []
+        for message in batch:
+            now = time.monotonic()
+            ready_at = self._last_chat.get(message.chat_id, 0.0) + self._chat_interval
+            if ready_at > now:
+                waiting.append(message)
+                continue
+            await self._pace_global()
+            await self._send(message)
+            attempted = True
+        if waiting and not attempted:
+            soonest = min(self._last_chat.get(m.chat_id, 0.0) + self._chat_interval for m in waiting)
+            await asyncio.sleep(max(0.0, soonest - time.monotonic()))
+            return True
+        return attempted
+
+    async def _pace_global(self) -> None:
+        delay = self._last_global + self._interval - time.monotonic()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        self._last_global = time.monotonic()
+
+    async def _send(self, message: OutgoingMessage) -> None:
+        self._last_chat[message.chat_id] = time.monotonic()
+        markup = InlineKeyboardMarkup.model_validate(message.reply_markup) if message.reply_markup else None
+        try:
+            await self._bot.send_message(message.chat_id, message.text, reply_markup=markup)
+        except TelegramRetryAfter as exc:
+            until = self._clock.now() + timedelta(seconds=exc.retry_after)
+            await self._outbox.postpone(message.id, until, f"429 retry after {exc.retry_after}", count_attempt=False)
+        except TelegramForbiddenError as exc:
+            await self._outbox.fail(message.id, "blocked", exc.message)
+            if await self._outbox.mark_unreachable(message.chat_id, exc.message) and self._on_blocked:
+                await self._on_blocked(message.chat_id)
+        except TelegramBadRequest as exc:
+            log.error("outbox message %s refused: %s", message.id, exc.message)
+            await self._outbox.fail(message.id, "failed", exc.message)
+        except (TelegramServerError, TelegramNetworkError) as exc:
+            if message.attempts + 1 >= MAX_ATTEMPTS:
+                await self._outbox.fail(message.id, "failed", str(exc))
+                return
+            backoff = min(MAX_BACKOFF, 2.0 ** (message.attempts + 1))
+            until = self._clock.now() + timedelta(seconds=backoff)
+            await self._outbox.postpone(message.id, until, str(exc), count_attempt=True)
+        else:
+            await self._outbox.mark_sent(message.id)
+            self.sent += 1

@@ -1,0 +1,119 @@
+"""aiogram FSM storage on the app's SQLite database.
+
+State and data are kept per full `StorageKey`, destiny included, so aiogram-dialog-style flows that use
+their own destiny coexist with ours. Reads are served from a bounded write-through cache: SQLite is always
+written first, so a restart (or kill -9) resumes every conversation from the database.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import OrderedDict
+from collections.abc import Mapping
+from typing import Any
+
+from aiogram.fsm.state import State
+from aiogram.fsm.storage.base import BaseStorage, StateType, StorageKey
+
+from storage.database import Database
+
+_KeyTuple = tuple[int, int, int, int, str, str]
+_Record = tuple[str | None, dict[str, Any]]
+
+
+def _key(key: StorageKey) -> _KeyTuple:
+    return (
+        key.bot_id,
+        key.chat_id,
+        key.user_id,
+        key.thread_id or 0,
+        key.business_connection_id or "",
+        key.destiny,
+    )
+
+
+def _state_name(state: StateType) -> str | None:
+    if isinstance(state, State):
+        return state.state
+    return state
+
+
+class SQLiteStorage(BaseStorage):
+    def __init__(self, db: Database, *, cache_size: int = 20_000) -> None:
+        self._db = db
+        self._cache: OrderedDict[_KeyTuple, _Record] = OrderedDict()
+        self._cache_size = cache_size
+
+    async def _load(self, key: _KeyTuple) -> _Record:
+        cached = self._cache.get(key)
+        if cached is not None:
+            self._cache.move_to_end(key)
+            return cached
+        row = await self._db.fetchone(
+            "SELECT state, data FROM fsm_state WHERE bot_id=? AND chat_id=? AND user_id=? AND thread_id=?"
+            " AND business_connection_id=? AND destiny=?",
+            key,
+        )
+        record: _Record = (None, {}) if row is None else (row["state"], json.loads(row["data"]))
+        self._remember(key, record)
+        return record
+
+    def _remember(self, key: _KeyTuple, record: _Record) -> None:
+        self._cache[key] = record
+        self._cache.move_to_end(key)
+        while len(self._cache) > self._cache_size:
+            self._cache.popitem(last=False)
+
+    async def _store(self, key: _KeyTuple, state: str | None, data: dict[str, Any]) -> None:
+        if state is None and not data:
+            await self._db.execute(
+                "DELETE FROM fsm_state WHERE bot_id=? AND chat_id=? AND user_id=? AND thread_id=?"
+                " AND business_connection_id=? AND destiny=?",
+                key,
+            )
+        else:
+            await self._db.execute(
+                "INSERT INTO fsm_state(bot_id, chat_id, user_id, thread_id, business_connection_id, destiny,"
+                " state, data, updated_at) VALUES (?,?,?,?,?,?,?,?, strftime('%Y-%m-%dT%H:%M:%fZ','now'))"
+                " ON CONFLICT DO UPDATE SET state=excluded.state, data=excluded.data,"
+                " updated_at=excluded.updated_at",
+                (*key, state, json.dumps(data, ensure_ascii=False, separators=(",", ":"))),
+            )
+        self._remember(key, (state, data))
+
+    async def set_state(self, key: StorageKey, state: StateType = None) -> None:
+        k = _key(key)
+        _, data = await self._load(k)
+        await self._store(k, _state_name(state), data)
+
+    async def get_state(self, key: StorageKey) -> str | None:
+        state, _ = await self._load(_key(key))
+        return state
+
+    async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
+        if not isinstance(data, Mapping):
+            raise TypeError(f"data must be a mapping, not {type(data).__name__}")
+        k = _key(key)
+        state, _ = await self._load(k)
+        # A JSON round trip both validates the data and gives the cache its own copy.
+        copy = json.loads(json.dumps(dict(data), ensure_ascii=False))
+        await self._store(k, state, copy)
+
+    async def get_data(self, key: StorageKey) -> dict[str, Any]:
+        _, data = await self._load(_key(key))
+        return json.loads(json.dumps(data))
+
+    async def set_state_and_data(self, key: StorageKey, state: StateType, data: Mapping[str, Any]) -> None:
+        """One write for both, for dialogs that move to the next question and save the answer together."""
+        copy = json.loads(json.dumps(dict(data), ensure_ascii=False))
+        await self._store(_key(key), _state_name(state), copy)
+
+    async def forget_user(self, user_id: int) -> None:
+        """Drop every dialog of a user (consent withdrawal)."""
+        await self._db.execute("DELETE FROM fsm_state WHERE user_id=?", (user_id,))
+        for k in [k for k in self._cache if k[2] == user_id]:
+            del self._cache[k]
+
+    async def close(self) -> None:
+        """The database is owned and closed by the app."""
+        self._cache.clear()

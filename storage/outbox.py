@@ -1,0 +1,133 @@
+"""The durable outbox: messages the bot sends on its own, written before they are sent.
+
+A row is `pending` until the sender gets Telegram's confirmation and marks it `sent`; a crash between the
+two repeats at most that one message. `dedup_key` makes an enqueue idempotent (a job that runs twice after
+a restart does not queue a reminder twice).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from bot.clock import Clock, iso
+from storage.database import Database, Transaction
+
+
+@dataclass(frozen=True)
+class OutgoingMessage:
+    id: int
+    chat_id: int
+    text: str
+    reply_markup: dict[str, Any] | None
+    kind: str
+    attempts: int
+
+
+class Outbox:
+    def __init__(self, db: Database, clock: Clock) -> None:
+        self._db = db
+        self._clock = clock
+        self._listeners: list[Any] = []
+
+    def on_enqueue(self, callback: Any) -> None:
+        """The sender registers a wake-up so that a new message goes out without waiting for a poll."""
+        self._listeners.append(callback)
+
+    def _wake(self) -> None:
+        for callback in self._listeners:
+            callback()
+
+    async def enqueue(
+        self,
+        chat_id: int,
+        text: str,
+        *,
+        reply_markup: dict[str, Any] | None = None,
+        kind: str = "notice",
+        dedup_key: str | None = None,
+        not_before: datetime | None = None,
+        tx: Transaction | None = None,
+    ) -> bool:
+        """Queue a message; False when `dedup_key` was queued before."""
+        now = self._clock.now()
+        params = (
+            chat_id,
+            text,
+            json.dumps(reply_markup, ensure_ascii=False) if reply_markup else None,
+            kind,
+            dedup_key,
+            iso(now),
+            iso(not_before or now),
+        )
+        sql = (
+            "INSERT INTO outbox(chat_id, text, reply_markup, kind, dedup_key, created_at, not_before)"
+            " VALUES (?,?,?,?,?,?,?) ON CONFLICT(dedup_key) DO NOTHING"
+        )
+        changed = await (tx.execute(sql, params) if tx is not None else self._db.execute(sql, params))
+        if tx is None:
+            self._wake()
+        return bool(changed)
+
+    async def due(self, limit: int = 200) -> list[OutgoingMessage]:
+        rows = await self._db.fetchall(
+            "SELECT id, chat_id, text, reply_markup, kind, attempts FROM outbox"
+            " WHERE status='pending' AND not_before<=? ORDER BY not_before, id LIMIT ?",
+            (iso(self._clock.now()), limit),
+        )
+        return [
+            OutgoingMessage(
+                id=r["id"],
+                chat_id=r["chat_id"],
+                text=r["text"],
+                reply_markup=json.loads(r["reply_markup"]) if r["reply_markup"] else None,
+                kind=r["kind"],
+                attempts=r["attempts"],
+            )
+            for r in rows
+        ]
+
+    async def next_due_at(self) -> str | None:
+        return await self._db.fetchval("SELECT MIN(not_before) FROM outbox WHERE status='pending'")
+
+    async def mark_sent(self, message_id: int) -> None:
+        await self._db.execute(
+            "UPDATE outbox SET status='sent', sent_at=?, attempts=attempts+1, error=NULL WHERE id=?",
+            (iso(self._clock.now()), message_id),
+        )
+
+    async def postpone(self, message_id: int, until: datetime, error: str, *, count_attempt: bool) -> None:
+        await self._db.execute(
+            "UPDATE outbox SET not_before=?, error=?, attempts=attempts+? WHERE id=?",
+            (iso(until), error[:500], int(count_attempt), message_id),
+        )
+
+    async def fail(self, message_id: int, status: str, error: str) -> None:
+        await self._db.execute(
+            "UPDATE outbox SET status=?, error=?, attempts=attempts+1 WHERE id=?", (status, error[:500], message_id)
+        )
+
+    async def mark_unreachable(self, chat_id: int, reason: str) -> bool:
+        """Remember a chat that blocked the bot; True the first time (so the curator is told once)."""
+        changed = await self._db.execute(
+            "INSERT INTO unreachable_chats(chat_id, since, reason) VALUES (?,?,?) ON CONFLICT DO NOTHING",
+            (chat_id, iso(self._clock.now()), reason),
+        )
+        return changed > 0
+
+    async def mark_reachable(self, chat_id: int) -> None:
+        await self._db.execute("DELETE FROM unreachable_chats WHERE chat_id=?", (chat_id,))
+
+    async def is_unreachable(self, chat_id: int) -> bool:
+        return await self._db.fetchval("SELECT 1 FROM unreachable_chats WHERE chat_id=?", (chat_id,)) is not None
+
+    async def counts(self) -> dict[str, int]:
+        rows = await self._db.fetchall("SELECT status, COUNT(*) AS n FROM outbox GROUP BY status")
+        return {r["status"]: r["n"] for r in rows}
+
+    async def forget_chat(self, chat_id: int, *, tx: Transaction | None = None) -> None:
+        """Withdrawal: unsent messages to that person are personal data too."""
+        sql, params = "DELETE FROM outbox WHERE chat_id=? AND status='pending'", (chat_id,)
+        await (tx.execute(sql, params) if tx is not None else self._db.execute(sql, params))

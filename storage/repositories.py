@@ -1,0 +1,21 @@
+"""The repositories the app injects into handlers by name (dispatcher workflow data)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.clock import Clock
+from storage.audit import AuditLog
+from storage.database import Database
+from storage.invites import InviteRepo
+from storage.outbox import Outbox
+from storage.participants import ParticipantRepo
+
+
+def build_repositories(db: Database, clock: Clock) -> dict[str, Any]:
+    return {
+        "audit": AuditLog(db, clock),
+        "invites": InviteRepo(db, clock),
+        "participants": ParticipantRepo(db, clock),
+        "outbox": Outbox(db, clock),
+    }

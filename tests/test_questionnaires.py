@@ -1,0 +1,765 @@
+"""Questionnaires: shipped data, loader validation, answer parsing and flow helpers."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from bot.questionnaires import (
+    MENTOR_COMPETENCIES,
+    REQUEST_TOPICS,
+    TEACHER_DIFFICULTIES,
+    InvalidAnswer,
+    Option,
+    Question,
+    Questionnaire,
+    QuestionnaireError,
+    QuestionType,
+    format_value,
+    is_complete,
+    load_directory,
+    load_questionnaire,
+    load_vocabulary,
+    next_unanswered,
+    parse_text,
+    plural,
+    summary_rows,
+    toggle,
+    uncovered_requests,
+    validate_value,
+)
+from bot.questionnaires.loader import DATA_DIR
+
+SHIPPED = ("intake_mentee_pupil", "intake_mentee_teacher", "intake_mentor")
+
+
+@pytest.fixture(scope="module")
+def shipped() -> dict[str, Questionnaire]:
+    return load_directory()
+
+
+# ------------------------------------------------------------------------------------------ shipped files
+
+
+def test_shipped_questionnaires_load(shipped: dict[str, Questionnaire]) -> None:
+    assert set(SHIPPED) <= set(shipped)
+    assert shipped["intake_mentee_pupil"].audience == ("mentee_pupil",)
+    assert shipped["intake_mentee_teacher"].audience == ("mentee_teacher",)
+    assert shipped["intake_mentor"].audience == ("mentor",)
+    for qn in shipped.values():
+        assert qn.version >= 1
+        assert qn.intro
+        assert len(qn.questions) >= 8
+        for q in qn.questions:
+            for opt in q.options:
+                assert len(opt.label) <= 40, (qn.id, q.id, opt.label)
+            if q.type is QuestionType.TEXT:
+                assert q.personal
+        assert qn.question("name").personal
+        assert qn.question("name").type is QuestionType.TEXT
+
+
+def test_shipped_files_load_one_by_one(shipped: dict[str, Questionnaire]) -> None:
+    for name in SHIPPED:
+        assert load_questionnaire(DATA_DIR / f"{name}.toml") == shipped[name]
+
+
+def test_pupil_questionnaire_shape(shipped: dict[str, Questionnaire]) -> None:
+    qn = shipped["intake_mentee_pupil"]
+    age = qn.question("age")
+    assert (age.type, age.min_value, age.max_value) == (QuestionType.NUMBER, 7, 25)
+    assert qn.question("request").options_from == REQUEST_TOPICS
+    assert not qn.question("expectations").required
+    assert 8 <= len(qn.questions) <= 10
+
+
+def test_mentor_capacity_is_scale_1_to_5(shipped: dict[str, Questionnaire]) -> None:
+    cap = shipped["intake_mentor"].question("capacity")
+    assert (cap.type, cap.min_value, cap.max_value) == (QuestionType.SCALE, 1, 5)
+
+
+def test_every_mentee_request_can_meet_a_mentor_competency(shipped: dict[str, Questionnaire]) -> None:
+    competencies = {opt.id for q in shipped["intake_mentor"].questions_from(MENTOR_COMPETENCIES) for opt in q.options}
+    assert competencies
+    requests = {
+        opt.id
+        for name in ("intake_mentee_pupil", "intake_mentee_teacher")
+        for vocab in (REQUEST_TOPICS, TEACHER_DIFFICULTIES)
+        for q in shipped[name].questions_from(vocab)
+        for opt in q.options
+    }
+    assert shipped["intake_mentee_pupil"].questions_from(REQUEST_TOPICS)
+    assert shipped["intake_mentee_teacher"].questions_from(TEACHER_DIFFICULTIES)
+    assert requests <= competencies
+    assert uncovered_requests(load_vocabulary()) == frozenset()
+
+
+def test_vocabulary_ids_are_shared() -> None:
+    vocab = load_vocabulary()
+    assert vocab.ids(MENTOR_COMPETENCIES) == vocab.ids(REQUEST_TOPICS) | vocab.ids(TEACHER_DIFFICULTIES)
+    assert {"proj_robotics", "proj_3d", "proj_coding", "proj_avia", "proj_radio"} <= vocab.ids(REQUEST_TOPICS)
+    assert vocab.ids("weekdays") == {"mon", "tue", "wed", "thu", "fri", "sat", "sun"}
+    assert load_vocabulary(DATA_DIR) == vocab
+
+
+def test_mentor_age_ids_match_matching_module(shipped: dict[str, Questionnaire]) -> None:
+    ids = set(shipped["intake_mentor"].question("mentee_age").option_ids)
+    assert ids == {"10_12", "13_15", "16_17", "adult", "any"}
+
+
+def test_content_hash_is_stable_and_sensitive(shipped: dict[str, Questionnaire]) -> None:
+    qn = shipped["intake_mentor"]
+    again = load_directory()["intake_mentor"]
+    assert qn.content_hash == again.content_hash
+    assert len(qn.content_hash) == 64
+    edited = Questionnaire(qn.id, qn.title + "!", qn.audience, qn.version, qn.intro, qn.questions)
+    assert edited.content_hash != qn.content_hash
+
+
+def test_questionnaire_lookup(shipped: dict[str, Questionnaire]) -> None:
+    qn = shipped["intake_mentee_pupil"]
+    assert qn.index("name") == 0
+    assert qn.question("age").id == "age"
+    with pytest.raises(KeyError):
+        qn.question("nope")
+    assert qn.is_for("mentee_pupil") and not qn.is_for("mentor")
+
+
+def test_domain_imports_no_messenger_or_sql() -> None:
+    code = Path(DATA_DIR).parent
+    for file in code.glob("*.py"):
+        text = file.read_text(encoding="utf-8")
+        for banned in ("aiogram", "aiosqlite", "sqlite3"):
+            assert f"import {banned}" not in text and f"from {banned}" not in text, (file.name, banned)
+
+
+# ------------------------------------------------------------------------------------------ loader errors
+
+GOOD_HEAD = """
+id = "demo"
+title = "Демо"
+audience = ["mentor"]
+version = 1
+intro = "Привет"
+"""
+
+
+def write(tmp_path: Path, body: str, name: str = "demo.toml", head: str = GOOD_HEAD) -> Path:
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(head) + textwrap.dedent(body), encoding="utf-8")
+    return path
+
+
+def load_error(path: Path) -> str:
+    with pytest.raises(QuestionnaireError) as info:
+        load_questionnaire(path)
+    return str(info.value)
+
+
+def test_minimal_file_loads(tmp_path: Path) -> None:
+    qn = load_questionnaire(
+        write(
+            tmp_path,
+            """
+            [[questions]]
+            id = "mood"
+            type = "scale"
+            text = "Настроение?"
+            """,
+        )
+    )
+    q = qn.question("mood")
+    assert (q.min_value, q.max_value, q.required, q.personal) == (1, 10, True, False)
+
+
+def test_spec_example_message(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        """
+        [[questions]]
+        id = "capacity"
+        type = "scale"
+        text = "Сколько?"
+        min_value = 5
+        max_value = 1
+        """,
+        name="intake_mentor.toml",
+    )
+    assert load_error(path) == 'intake_mentor.toml: question "capacity": scale min_value 5 > max_value 1'
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # duplicate question ids
+        (
+            """
+            [[questions]]
+            id = "a"
+            type = "text"
+            text = "A"
+            [[questions]]
+            id = "a"
+            type = "text"
+            text = "B"
+            """,
+            'demo.toml: question "a": duplicate id (also question #1)',
+        ),
+        # unknown type
+        (
+            """
+            [[questions]]
+            id = "a"
+            type = "multiple"
+            text = "A"
+            """,
+            'demo.toml: question "a": type "multiple" is unknown',
+        ),
+        # options missing for single
+        (
+            """
+            [[questions]]
+            id = "pick"
+            type = "single"
+            text = "A"
+            """,
+            'demo.toml: question "pick": a single question needs "options" or "options_from"',
+        ),
+        # only one option
+        (
+            """
+            [[questions]]
+            id = "pick"
+            type = "multi"
+            text = "A"
+            options = [{ id = "x", label = "X" }]
+            """,
+            'demo.toml: question "pick": options: a multi question needs at least 2 options, got 1',
+        ),
+        # options on a text question
+        (
+            """
+            [[questions]]
+            id = "about"
+            type = "text"
+            text = "A"
+            options = [{ id = "x", label = "X" }, { id = "y", label = "Y" }]
+            """,
+            'demo.toml: question "about": key "options" is not allowed for a text question',
+        ),
+        # duplicate option ids
+        (
+            """
+            [[questions]]
+            id = "pick"
+            type = "single"
+            text = "A"
+            options = [{ id = "x", label = "X" }, { id = "x", label = "Y" }]
+            """,
+            'demo.toml: question "pick": option "x": duplicate id',
+        ),
+        # bad option id
+        (
+            """
+            [[questions]]
+            id = "pick"
+            type = "single"
+            text = "A"
+            options = [{ id = "Robo-tech", label = "X" }, { id = "y", label = "Y" }]
+            """,
+            'demo.toml: question "pick": option #1: id "Robo-tech" must match',
+        ),
+        # option id too long for callback data
+        (
+            """
+            [[questions]]
+            id = "pick"
+            type = "single"
+            text = "A"
+            options = [{ id = "a_very_long_option_id", label = "X" }, { id = "y", label = "Y" }]
+            """,
+            'demo.toml: question "pick": option #1: id "a_very_long_option_id" must match',
+        ),
+        # bad question id
+        (
+            """
+            [[questions]]
+            id = "Имя"
+            type = "text"
+            text = "A"
+            """,
+            "demo.toml: question #1: id 'Имя' must be a string matching",
+        ),
+        # text max_length above the limit
+        (
+            """
+            [[questions]]
+            id = "essay"
+            type = "text"
+            text = "A"
+            max_length = 5000
+            """,
+            'demo.toml: question "essay": max_length 5000 > 1000',
+        ),
+        # text bounds inverted
+        (
+            """
+            [[questions]]
+            id = "essay"
+            type = "text"
+            text = "A"
+            min_length = 50
+            max_length = 10
+            """,
+            'demo.toml: question "essay": text min_length 50 > max_length 10',
+        ),
+        # number bounds inverted
+        (
+            """
+            [[questions]]
+            id = "age"
+            type = "number"
+            text = "A"
+            min_value = 25
+            max_value = 7
+            """,
+            'demo.toml: question "age": number min_value 25 > max_value 7',
+        ),
+        # multi choices inconsistent
+        (
+            """
+            [[questions]]
+            id = "pick"
+            type = "multi"
+            text = "A"
+            options = [{ id = "x", label = "X" }, { id = "y", label = "Y" }]
+            max_choices = 3
+            """,
+            'demo.toml: question "pick": max_choices 3 > number of options 2',
+        ),
+        # label longer than a Telegram button allows
+        (
+            f"""
+            [[questions]]
+            id = "pick"
+            type = "single"
+            text = "A"
+            options = [{{ id = "x", label = "{"Д" * 65}" }}, {{ id = "y", label = "Y" }}]
+            """,
+            'demo.toml: question "pick": option "x": "label" is 65 chars, at most 64 allowed',
+        ),
+        # unknown vocabulary list
+        (
+            """
+            [[questions]]
+            id = "club"
+            type = "single"
+            text = "A"
+            options_from = "clubz"
+            """,
+            'demo.toml: question "club": options_from "clubz" is not a vocabulary list (known: ',
+        ),
+        # typo in a key
+        (
+            """
+            [[questions]]
+            id = "essay"
+            type = "text"
+            text = "A"
+            max_lenght = 100
+            """,
+            'demo.toml: question "essay": unknown key "max_lenght" (did you mean "max_length"?)',
+        ),
+        # typo in an option key
+        (
+            """
+            [[questions]]
+            id = "pick"
+            type = "single"
+            text = "A"
+            options = [{ id = "x", lable = "X" }, { id = "y", label = "Y" }]
+            """,
+            'demo.toml: question "pick": option "x": unknown key "lable"',
+        ),
+        # wrong value type
+        (
+            """
+            [[questions]]
+            id = "age"
+            type = "number"
+            text = "A"
+            min_value = "7"
+            """,
+            'demo.toml: question "age": "min_value" must be an integer, got a string',
+        ),
+        # missing text
+        (
+            """
+            [[questions]]
+            id = "age"
+            type = "number"
+            """,
+            'demo.toml: question "age": missing required key "text"',
+        ),
+        # free text must stay curator-only
+        (
+            """
+            [[questions]]
+            id = "about"
+            type = "text"
+            text = "A"
+            personal = false
+            """,
+            'demo.toml: question "about": personal = false is not allowed',
+        ),
+        # scale too wide for buttons
+        (
+            """
+            [[questions]]
+            id = "mood"
+            type = "scale"
+            text = "A"
+            min_value = 0
+            max_value = 100
+            """,
+            'demo.toml: question "mood": scale min_value 0 .. max_value 100 has 101 values',
+        ),
+    ],
+)
+def test_validation_errors_name_file_question_and_field(tmp_path: Path, body: str, expected: str) -> None:
+    assert expected in load_error(write(tmp_path, body))
+
+
+@pytest.mark.parametrize(
+    ("head", "expected"),
+    [
+        ('title = "T"\naudience = ["mentor"]\nversion = 1\n', 'demo.toml: missing required key "id"'),
+        ('id = "demo"\naudience = ["mentor"]\nversion = 1\n', 'demo.toml: missing required key "title"'),
+        ('id = "demo"\ntitle = "T"\nversion = 1\n', 'demo.toml: missing required key "audience"'),
+        ('id = "demo"\ntitle = "T"\naudience = ["mentor"]\n', 'demo.toml: missing required key "version"'),
+        (GOOD_HEAD + 'titel = "x"\n', 'demo.toml: unknown key "titel" (did you mean "title"?)'),
+        (GOOD_HEAD.replace('["mentor"]', '["teacher"]'), 'demo.toml: audience "teacher" is unknown'),
+        (GOOD_HEAD.replace("version = 1", "version = 0"), 'demo.toml: "version" must be at least 1, got 0'),
+        (GOOD_HEAD.replace('"demo"', '"Demo Form"'), 'demo.toml: id "Demo Form" must match'),
+    ],
+)
+def test_top_level_errors(tmp_path: Path, head: str, expected: str) -> None:
+    body = """
+    [[questions]]
+    id = "a"
+    type = "text"
+    text = "A"
+    """
+    assert expected in load_error(write(tmp_path, body, head=head))
+
+
+def test_missing_questions_and_bad_toml(tmp_path: Path) -> None:
+    assert 'demo.toml: missing required key "questions"' in load_error(write(tmp_path, ""))
+    broken = tmp_path / "broken.toml"
+    broken.write_text('id = "x\n', encoding="utf-8")
+    assert load_error(broken).startswith("broken.toml: invalid TOML:")
+
+
+def test_all_errors_of_a_file_are_reported_together(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        """
+        [[questions]]
+        id = "a"
+        type = "scale"
+        text = "A"
+        min_value = 5
+        max_value = 1
+        [[questions]]
+        id = "b"
+        type = "text"
+        text = "B"
+        max_length = 2000
+        """,
+    )
+    with pytest.raises(QuestionnaireError) as info:
+        load_questionnaire(path)
+    assert len(info.value.errors) == 2
+    assert all(e.startswith("demo.toml: question ") for e in info.value.errors)
+
+
+def test_local_vocabulary_and_its_errors(tmp_path: Path) -> None:
+    (tmp_path / "vocabulary.toml").write_text(
+        textwrap.dedent(
+            """
+            [vocabulary.colors]
+            options = [{ id = "red", label = "Красный" }, { id = "blue", label = "Синий" }]
+            [vocabulary.more]
+            include = ["colors"]
+            options = [{ id = "green", label = "Зелёный" }]
+            """
+        ),
+        encoding="utf-8",
+    )
+    path = write(
+        tmp_path,
+        """
+        [[questions]]
+        id = "color"
+        type = "multi"
+        text = "Цвет?"
+        options_from = "more"
+        """,
+    )
+    q = load_questionnaire(path).question("color")
+    assert q.option_ids == ("red", "blue", "green")
+    assert q.options_from == "more"
+    assert set(load_directory(tmp_path)) == {"demo"}
+
+    (tmp_path / "vocabulary.toml").write_text(
+        textwrap.dedent(
+            """
+            [vocabulary.a]
+            include = ["b"]
+            [vocabulary.b]
+            include = ["a"]
+            [vocabulary.c]
+            options = [{ id = "x", label = "X" }]
+            optoins = []
+            """
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(QuestionnaireError) as info:
+        load_vocabulary(tmp_path)
+    message = str(info.value)
+    assert "vocabulary.toml: vocabulary " in message and "makes a cycle: a -> b -> a" in message
+    assert 'vocabulary.toml: vocabulary "c": unknown key "optoins" (did you mean "options"?)' in message
+
+
+def test_vocabulary_conflicting_labels(tmp_path: Path) -> None:
+    (tmp_path / "vocabulary.toml").write_text(
+        textwrap.dedent(
+            """
+            [vocabulary.a]
+            options = [{ id = "x", label = "Икс" }, { id = "y", label = "Игрек" }]
+            [vocabulary.b]
+            options = [{ id = "x", label = "Другой икс" }, { id = "z", label = "Зет" }]
+            [vocabulary.ab]
+            include = ["a", "b"]
+            """
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(QuestionnaireError) as info:
+        load_vocabulary(tmp_path / "vocabulary.toml")
+    assert 'vocabulary "ab": option "x" is "Икс" in "a" but "Другой икс" in "b"' in str(info.value)
+
+
+def test_load_directory_reports_duplicate_ids(tmp_path: Path) -> None:
+    body = """
+    [[questions]]
+    id = "a"
+    type = "text"
+    text = "A"
+    """
+    write(tmp_path, body, name="one.toml")
+    write(tmp_path, body, name="two.toml")
+    with pytest.raises(QuestionnaireError, match=r'two\.toml: id "demo" is already used by one\.toml'):
+        load_directory(tmp_path)
+
+
+# ------------------------------------------------------------------------------------------------- answers
+
+NAME = Question("name", QuestionType.TEXT, "Как тебя зовут?", min_length=2, max_length=100)
+ABOUT = Question("about", QuestionType.TEXT, "О себе", required=False)
+AGE = Question("age", QuestionType.NUMBER, "Сколько лет?", min_value=7, max_value=25)
+CAPACITY = Question("capacity", QuestionType.SCALE, "Сколько?", min_value=1, max_value=5)
+MOOD = Question("mood", QuestionType.SCALE, "Настроение?")
+CLUB = Question(
+    "club",
+    QuestionType.SINGLE,
+    "Кружок?",
+    options=(Option("robotics", "Робототехника"), Option("modeling_3d", "3D-моделирование"), Option("radio", "Радио")),
+)
+TOPICS = Question(
+    "topics",
+    QuestionType.MULTI,
+    "Темы?",
+    options=(Option("a", "Альфа"), Option("b", "Бета"), Option("c", "Гамма"), Option("d", "Дельта")),
+    max_choices=3,
+)
+
+
+def refusal(question: Question, text: str) -> str:
+    with pytest.raises(InvalidAnswer) as info:
+        parse_text(question, text)
+    assert info.value.user_text == info.value.message
+    return info.value.message
+
+
+def test_text_answers_are_stripped_and_kept() -> None:
+    assert parse_text(NAME, "  Ваня Петров \n") == "Ваня Петров"
+    assert parse_text(ABOUT, "строка 1\r\nстрока 2") == "строка 1\nстрока 2"
+    assert parse_text(NAME, "Ваня 🚀") == "Ваня 🚀"
+
+
+def test_too_long_text_is_refused_not_truncated() -> None:
+    question = Question("q", QuestionType.TEXT, "Q", max_length=300)
+    assert refusal(question, "а" * 5000) == "Слишком длинно: 5000 символов, можно до 300. Сократите, пожалуйста."
+    assert parse_text(question, "а" * 300) == "а" * 300
+    assert refusal(question, "а" * 301).startswith("Слишком длинно: 301 символ,")
+
+
+def test_emoji_only_and_empty_text_are_refused() -> None:
+    assert refusal(NAME, "😀🎉") == "Напишите, пожалуйста, словами — одни смайлики и знаки не подойдут."
+    assert "можно пропустить" in refusal(ABOUT, "👍")
+    assert refusal(NAME, "   ") == "Ответ пустой — напишите, пожалуйста, хотя бы пару слов."
+    assert refusal(NAME, "Я") == "Слишком коротко: нужно хотя бы 2 символа."
+
+
+def test_control_characters_are_refused() -> None:
+    expected = "В ответе есть служебные символы. Напишите, пожалуйста, обычным текстом."
+    assert refusal(NAME, "Ва\x00ня") == expected
+    assert refusal(NAME, "Ваня\u202eвортеП") == expected
+    assert parse_text(NAME, "Ваня\tПетров") == "Ваня\tПетров"
+
+
+def test_number_answers() -> None:
+    assert parse_text(AGE, " 12 ") == 12
+    assert parse_text(AGE, "+7") == 7
+    assert refusal(AGE, "30") == "Нужно число от 7 до 25. Например: 16"
+    assert refusal(AGE, "двенадцать") == "Нужно число от 7 до 25. Например: 16"
+    assert refusal(AGE, "12.5") == "Нужно целое число от 7 до 25. Например: 16"
+    assert refusal(AGE, "🙂") == "Нужно число от 7 до 25. Например: 16"
+    assert refusal(AGE, "9" * 5000) == "Нужно число от 7 до 25. Например: 16"
+    unbounded = Question("n", QuestionType.NUMBER, "N")
+    assert parse_text(unbounded, "−3") == -3
+    assert refusal(unbounded, "x") == "Нужно число, цифрами. Например: 3"
+
+
+def test_scale_accepts_typed_digit() -> None:
+    assert parse_text(CAPACITY, "3") == 3
+    assert refusal(CAPACITY, "6") == "Нужно число от 1 до 5. Например: 3"
+    assert refusal(CAPACITY, "0") == "Нужно число от 1 до 5. Например: 3"
+    assert parse_text(MOOD, "10") == 10
+
+
+def test_single_accepts_label_or_number() -> None:
+    assert parse_text(CLUB, "робототехника") == "robotics"
+    assert parse_text(CLUB, "3D-МОДЕЛИРОВАНИЕ") == "modeling_3d"
+    assert parse_text(CLUB, "2") == "modeling_3d"
+    assert parse_text(CLUB, "3.") == "radio"
+    assert refusal(CLUB, "4") == "Здесь нужно выбрать вариант кнопкой ниже."
+    assert refusal(CLUB, "шахматы") == "Здесь нужно выбрать вариант кнопкой ниже."
+    assert refusal(TOPICS, "Альфа") == "Здесь нужно отметить варианты кнопками ниже."
+
+
+def test_validate_value() -> None:
+    assert validate_value(CLUB, "radio") == "radio"
+    with pytest.raises(InvalidAnswer, match="Такого варианта нет"):
+        validate_value(CLUB, "chess")
+    assert validate_value(TOPICS, ["c", "a", "a"]) == ["a", "c"]
+    with pytest.raises(InvalidAnswer, match="Такого варианта нет"):
+        validate_value(TOPICS, ["a", "zzz"])
+    with pytest.raises(InvalidAnswer, match=r"Отметьте хотя бы 1 вариант\."):
+        validate_value(TOPICS, [])
+    with pytest.raises(InvalidAnswer, match=r"Можно отметить не больше 3 вариантов\."):
+        validate_value(TOPICS, ["a", "b", "c", "d"])
+    assert validate_value(CAPACITY, 5) == 5
+    assert validate_value(CAPACITY, "2") == 2
+    with pytest.raises(InvalidAnswer, match="от 1 до 5"):
+        validate_value(CAPACITY, 6)
+    with pytest.raises(InvalidAnswer):
+        validate_value(CAPACITY, True)
+    assert validate_value(ABOUT, None) is None
+    with pytest.raises(InvalidAnswer, match="Без ответа"):
+        validate_value(NAME, None)
+    assert validate_value(NAME, " Ваня ") == "Ваня"
+
+
+def test_toggle() -> None:
+    assert toggle(TOPICS, None, "b") == ["b"]
+    assert toggle(TOPICS, ["c"], "a") == ["a", "c"]
+    assert toggle(TOPICS, ["a", "c"], "a") == ["c"]
+    assert toggle(TOPICS, ["gone", "b"], "a") == ["a", "b"]  # ids removed from the file are dropped
+    with pytest.raises(InvalidAnswer, match="не больше 3 вариантов"):
+        toggle(TOPICS, ["a", "b", "c"], "d")
+    assert toggle(TOPICS, ["a", "b", "c"], "b") == ["a", "c"]
+    with pytest.raises(InvalidAnswer, match="Такого варианта нет"):
+        toggle(TOPICS, ["a"], "zzz")
+    with pytest.raises(ValueError, match="multi"):
+        toggle(CLUB, None, "radio")
+
+
+def test_format_value() -> None:
+    assert format_value(CLUB, "radio") == "Радио"
+    assert format_value(TOPICS, ["a", "c"]) == "Альфа, Гамма"
+    assert format_value(TOPICS, []) == "— ничего не выбрано"
+    assert format_value(MOOD, 7) == "7 из 10"
+    assert format_value(CAPACITY, 2) == "2 из 5"
+    assert format_value(AGE, 12) == "12"
+    assert format_value(NAME, "Ваня") == "Ваня"
+    assert format_value(ABOUT, None) == "— пропущено"
+    assert format_value(CLUB, "removed") == "removed"
+
+
+def test_answers_are_json_serialisable() -> None:
+    values = [parse_text(NAME, "Ваня"), parse_text(AGE, "12"), toggle(TOPICS, None, "a"), parse_text(CLUB, "1")]
+    assert json.loads(json.dumps(values, ensure_ascii=False)) == ["Ваня", 12, ["a"], "robotics"]
+
+
+def test_plural() -> None:
+    forms = ("символ", "символа", "символов")
+    assert [plural(n, *forms) for n in (1, 2, 5, 11, 12, 21, 22, 25, 111, 5000)] == [
+        "символ",
+        "символа",
+        "символов",
+        "символов",
+        "символов",
+        "символ",
+        "символа",
+        "символов",
+        "символов",
+        "символов",
+    ]
+
+
+# ------------------------------------------------------------------------------------------ flow helpers
+
+FLOW = Questionnaire("flow", "Поток", ("mentor",), 1, "", (NAME, ABOUT, AGE, TOPICS))
+
+
+def test_next_unanswered_walks_in_order() -> None:
+    assert next_unanswered(FLOW, {}) is NAME
+    assert next_unanswered(FLOW, {"name": "Ваня"}, after="name") is ABOUT
+    assert next_unanswered(FLOW, {"name": "Ваня", "about": None}, after="about") is AGE
+    done = {"name": "Ваня", "about": None, "age": 12, "topics": ["a"]}
+    assert next_unanswered(FLOW, done, after="topics") is None
+
+
+def test_next_unanswered_wraps_around_and_tolerates_stale_after() -> None:
+    answers = {"about": "x", "age": 12, "topics": ["a"]}
+    assert next_unanswered(FLOW, answers, after="age") is NAME  # wraps to the gap at the start
+    assert next_unanswered(FLOW, {"name": "Ваня"}, after="age") is TOPICS  # after, then from the top
+    assert next_unanswered(FLOW, {"name": "Ваня"}, after="deleted_question") is ABOUT
+    assert next_unanswered(FLOW, {"name": None}) is NAME  # a required question cannot be skipped
+
+
+def test_is_complete() -> None:
+    assert not is_complete(FLOW, {})
+    assert not is_complete(FLOW, {"name": "Ваня", "age": 12})
+    assert not is_complete(FLOW, {"name": "Ваня", "age": 12, "topics": []})
+    assert is_complete(FLOW, {"name": "Ваня", "age": 12, "topics": ["a"]})  # optional "about" absent
+    assert is_complete(FLOW, {"name": "Ваня", "about": None, "age": 12, "topics": ["a"]})
+
+
+def test_summary_rows_hide_personal_answers() -> None:
+    answers = {"name": "Ваня", "about": None, "age": 12, "topics": ["a", "b"]}
+    hidden = summary_rows(FLOW, answers, include_personal=False)
+    assert hidden == [
+        ("Как тебя зовут?", "скрыто"),
+        ("О себе", "— пропущено"),
+        ("Сколько лет?", "12"),
+        ("Темы?", "Альфа, Бета"),
+    ]
+    shown = dict(summary_rows(FLOW, answers, include_personal=True))
+    assert shown["Как тебя зовут?"] == "Ваня"
