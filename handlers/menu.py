@@ -16,7 +16,7 @@ from bot.settings import Settings
 from handlers import survey
 from handlers.kb.menu import ForgetCb, MenuCb, forget_keyboard, menu_keyboard
 from handlers.notify import notify_curators
-from handlers.states import Forget, Survey
+from handlers.states import Forget
 from handlers.ui import show
 from storage.fsm import SQLiteStorage
 from storage.outbox import Outbox
@@ -57,7 +57,10 @@ async def show_menu(
     *,
     edit: bool = False,
 ) -> None:
-    started = await state.get_state() == Survey.answering.state
+    started = False
+    if participant.has_consent and participant.survey_done_at is None:
+        questionnaire = questionnaires[INTAKE_BY_ROLE[participant.role]]
+        started = bool(await participants.answers(participant.id, questionnaire.id))
     text = texts.MENU_HEADER.format(
         role=participant.role.label, form=participant.form.label, status=participant.status.label
     )

@@ -109,7 +109,10 @@ class RunningBot:
 
 
 @pytest.fixture
-async def running(settings: Settings, clock: FakeClock) -> AsyncIterator[RunningBot]:
+async def running(tg: FakeTelegram, settings: Settings, clock: FakeClock) -> AsyncIterator[RunningBot]:
+    # The curators have opened the bot before (Telegram answers "chat not found" otherwise).
+    tg.user(CURATOR_ID, "Куратор")
+    tg.user(OTHER_CURATOR_ID, "Второй куратор")
     runner = RunningBot(settings, clock)
     await runner.start()
     try:

@@ -1,0 +1,212 @@
+"""Joining the programme (roadmap 4.1–4.3) as the users live it, through the fake Bot API over HTTP."""
+
+from __future__ import annotations
+
+import json
+
+from bot.programme import Form, Role
+from tests.conftest import CURATOR_ID, OTHER_CURATOR_ID, RunningBot
+from tests.fakes.clock import FakeClock
+from tests.fakes.telegram import FakeTelegram
+from tests.flows import answer_pupil_survey, code_in, join_adult, make_invite
+
+
+async def test_curator_invites_a_pupil_whose_parent_consents_and_she_finishes_the_survey(
+    tg: FakeTelegram, running: RunningBot
+) -> None:
+    curator = tg.user(CURATOR_ID, "Куратор")
+    await curator.send("/invite")
+    await curator.expect("Кого приглашаем")
+    await curator.click("наставляемый-обучающийся")
+    await curator.expect("Форма наставничества")
+    await curator.click("педагог – обучающийся")
+    await curator.expect("Сколько действует")
+    await curator.click("30 дн.")
+    await curator.expect("Сколько человек")
+    await curator.click("Без ограничения")
+    created = await curator.expect("Ссылка-приглашение готова")
+    assert f"https://t.me/{tg.bot_username}?start=" in created.text
+    code = code_in(created.text)
+    assert len(code) <= 64
+
+    pupil = tg.user(501, "Маша")
+    await pupil.send(f"/start {code}")
+    joined = await pupil.expect("Добро пожаловать")
+    assert "наставляемый-обучающийся" in joined.text and "педагог – обучающийся" in joined.text
+    await pupil.expect("исполнилось 18")
+    await pupil.send("да")  # free text where a button is expected
+    await pupil.expect("ответьте кнопкой")
+    await pupil.click("Нет, мне меньше 18")
+    parent_msg = await pupil.expect("согласие даёт родитель")
+    parent_code = code_in(parent_msg.text)
+    assert parent_code != code
+    await pupil.send("а можно анкету?")
+    await pupil.expect("Ждём согласия вашего родителя")
+    # Nothing personal is stored yet, and the child cannot answer.
+    assert await running.db.fetchval("SELECT COUNT(*) FROM answers") == 0
+    assert await running.db.fetchval("SELECT consent_at FROM participants WHERE telegram_id=501") is None
+
+    parent = tg.user(601, "Мария")
+    await parent.send(f"/start {parent_code}")
+    await parent.expect("Ваш ребёнок приглашён")
+    document = await parent.expect("Согласие на обработку персональных данных")
+    assert "родитель (законный представитель)" in document.text
+    assert "Станция юных техников" in document.text
+    await parent.click("Согласен")
+    await parent.expect("Кем вы приходитесь")
+    await parent.click("мать")
+    await parent.expect("фамилию и имя")
+    await parent.send("12345")
+    await parent.expect("буквами")
+    await parent.send("Иванова Мария")
+    await parent.expect("Согласие записано")
+
+    told = await pupil.expect("родитель дал согласие")
+    assert told.button_texts() == ["Заполнить анкету"]
+    await pupil.click("Заполнить анкету")
+    await pupil.expect("Анкета наставляемого")
+    first = await pupil.expect("Вопрос 1 из 9")
+    assert "Как тебя зовут" in first.text
+    await answer_pupil_survey(pupil)
+    summary = pupil.last()
+    assert "Маша Иванова" in summary.text and "Среда, Суббота" in summary.text and "— пропущено" in summary.text
+    await pupil.click("Всё верно")
+    await pupil.expect("Анкета сохранена")
+
+    consent = await running.db.fetchone("SELECT * FROM consents")
+    assert consent["kind"] == "parent" and consent["given_by"] == 601
+    assert consent["parent_name"] == "Иванова Мария" and consent["parent_relation"] == "mother"
+    assert len(consent["text_sha256"]) == 64 and consent["document_version"]
+    rows = await running.db.fetchall("SELECT question_id, value FROM answers ORDER BY question_id")
+    stored = {r["question_id"]: json.loads(r["value"]) for r in rows}
+    assert stored["name"] == "Маша Иванова" and stored["age"] == 12 and stored["club"] == "robotics"
+    assert stored["interests"] == ["robots", "programming"]
+    assert stored["free_days"] == ["wed", "sat"] and stored["expectations"] is None
+    assert await running.db.fetchval("SELECT survey_done_at FROM participants") is not None
+
+
+async def test_adult_mentor_resumes_after_a_restart_mid_questionnaire(
+    tg: FakeTelegram, running: RunningBot
+) -> None:
+    code = await make_invite(running, Role.MENTOR, Form.TEACHER_PUPIL)
+    mentor = tg.user(701, "Пётр")
+    await join_adult(mentor, code)
+    await mentor.send("Пётр Сидоров")
+    q2 = await mentor.expect("Вопрос 2 из")
+    await running.restart()
+    # The same buttons still work after the restart, and the dialog goes on from question 2.
+    button = q2.button_texts()[0]
+    await mentor.click(button)
+    q3 = await mentor.expect("Вопрос 3 из")
+    assert "Вопрос 3" in q3.text
+    assert await running.db.fetchval("SELECT COUNT(*) FROM answers") == 2
+
+
+async def test_refusal_stores_nothing_and_explains_how_to_come_back(tg: FakeTelegram, running: RunningBot) -> None:
+    code = await make_invite(running, Role.MENTEE_TEACHER, Form.TEACHER_TEACHER, max_uses=1)
+    teacher = tg.user(801)
+    await teacher.send(f"/start {code}")
+    await teacher.expect("Согласие на обработку")  # a young teacher is an adult: no age question
+    await teacher.click("Не согласен")
+    await teacher.expect("ничего о вас не храню")
+    assert await running.db.fetchval("SELECT COUNT(*) FROM participants") == 0
+    assert await running.db.fetchval("SELECT COUNT(*) FROM fsm_state WHERE user_id=801") == 0
+    # The single-use link was given back, so they can change their mind.
+    await teacher.send(f"/start {code}")
+    await teacher.expect("Добро пожаловать")
+
+
+async def test_withdrawal_deletes_every_row_and_tells_the_curator(tg: FakeTelegram, running: RunningBot) -> None:
+    code = await make_invite(running, Role.MENTEE_PUPIL, Form.TEACHER_PUPIL)
+    pupil = tg.user(502, "Оля")
+    await join_adult(pupil, code)
+    await pupil.send("Оля Смирнова")
+    await pupil.expect("Вопрос 2 из 9")
+    await pupil.send("/forget")
+    await pupil.expect("Отозвать согласие?")
+    await pupil.click("Нет, оставить")
+    await pupil.expect("всё остаётся")
+    await pupil.send("/menu")
+    await pupil.expect("Моё меню")
+    assert "Продолжить анкету" in pupil.last().button_texts()
+    await pupil.click("Отозвать согласие")
+    await pupil.expect("Отозвать согласие?")
+    await pupil.click("Да, удалить мои данные")
+    await pupil.expect("данные удалены")
+
+    for table in ("participants", "consents", "answers"):
+        assert await running.db.fetchval(f"SELECT COUNT(*) FROM {table}") == 0, table
+    assert await running.db.fetchval("SELECT COUNT(*) FROM fsm_state WHERE user_id=502") == 0
+    record = await running.db.fetchone("SELECT * FROM destruction_log")
+    assert record["pseudonym"].startswith("P-") and record["requested_by"] == "participant"
+    assert json.loads(record["categories"])["answers"] == 1
+    dump = json.dumps([dict(r) for r in await running.db.fetchall("SELECT * FROM destruction_log")])
+    assert "Оля" not in dump and "502" not in dump
+
+    curator = tg.user(CURATOR_ID)
+    notice = await curator.expect("отозвал согласие", timeout=5)
+    assert record["pseudonym"] in notice.text and "Оля" not in notice.text
+    await tg.user(OTHER_CURATOR_ID).expect("отозвал согласие")
+    # Pressing an old questionnaire button afterwards gets a polite "stale", not an error.
+    await pupil.send("/menu")
+    await pupil.expect("пока не участник")
+
+
+async def test_invite_problems_curator_link_and_enrolled_twice(
+    tg: FakeTelegram, running: RunningBot, clock: FakeClock
+) -> None:
+    short = await make_invite(running, Role.MENTOR, Form.PUPIL_PUPIL, days=7)
+    once = await make_invite(running, Role.MENTOR, Form.PUPIL_PUPIL, max_uses=1)
+    revoked = await make_invite(running, Role.MENTOR, Form.PUPIL_PUPIL)
+    await running.service("invites").revoke(revoked)
+
+    curator = tg.user(CURATOR_ID)
+    await curator.send(f"/start {once}")
+    await curator.expect("а вы куратор")
+
+    first, second = tg.user(901), tg.user(902)
+    await first.send(f"/start {once}")
+    await first.expect("Добро пожаловать")
+    await second.send(f"/start {once}")
+    await second.expect("максимальное число")
+    await second.send(f"/start {revoked}")
+    await second.expect("отозвана")
+    await second.send("/start i-doesnotexist0000")
+    await second.expect("не найдена")
+    clock.advance(days=8)
+    await second.send(f"/start {short}")
+    await second.expect("истёк")
+    await first.send(f"/start {short}")
+    await first.expect("уже участник")
+    assert await running.db.fetchval("SELECT COUNT(*) FROM participants") == 1
+
+
+async def test_curator_lists_and_revokes_invites(tg: FakeTelegram, running: RunningBot) -> None:
+    await make_invite(running, Role.MENTOR, Form.PUPIL_PUPIL)
+    curator = tg.user(CURATOR_ID)
+    await curator.send("/invites")
+    listing = await curator.expect("Действующие ссылки")
+    await curator.click("Отозвать №1", listing)
+    await curator.expect("Действующих ссылок нет")
+    actions = [r["action"] for r in await running.db.fetchall("SELECT action FROM audit_log")]
+    assert "invite.revoke" in actions
+
+
+async def test_strangers_get_nothing_from_curator_commands(tg: FakeTelegram, running: RunningBot) -> None:
+    code = await make_invite(running, Role.MENTOR, Form.PUPIL_PUPIL)
+    mentor = tg.user(703, "Иван")
+    await join_adult(mentor, code)
+    await mentor.send("Иван Петров")
+    for command in ("/invite", "/participants", "/invites"):
+        await mentor.send(command)
+        reply = await mentor.expect("команда")
+        assert "Участники" not in reply.text and "Кого приглашаем" not in reply.text
+    outsider = tg.user(704)
+    await outsider.send("/participants")
+    reply = await outsider.next_reply()
+    assert "Участники" not in reply.text and "Иван" not in reply.text
+    # Forged curator buttons are refused too.
+    await outsider.click_data("pt:card:::0:1", reply.message_id)
+    await tg.wait_for(lambda: bool(outsider.callback_answers()))
+    assert "не действует" in outsider.callback_answers()[-1].get("text", "")
+    assert not [m for m in outsider.replies() if "Иван" in (m.text or "")]
