@@ -116,12 +116,18 @@ class Database:
         return applied
 
     async def execute(self, sql: str, params: Params = ()) -> int:
-        """Run one statement; returns the last row id for an INSERT, else the number of rows changed."""
+        """Run one statement; returns the number of rows it changed."""
         async with self._lock:
             cursor = await self._conn.execute(sql, params)
-            result = cursor.lastrowid if sql.lstrip()[:6].upper() == "INSERT" else cursor.rowcount
             await cursor.close()
-            return int(result or 0)
+            return max(cursor.rowcount, 0)
+
+    async def insert(self, sql: str, params: Params = ()) -> int:
+        """Run one INSERT; returns the new row's id."""
+        async with self._lock:
+            cursor = await self._conn.execute(sql, params)
+            await cursor.close()
+            return int(cursor.lastrowid or 0)
 
     async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
         async with self.transaction() as tx:
@@ -160,9 +166,13 @@ class Transaction:
 
     async def execute(self, sql: str, params: Params = ()) -> int:
         cursor = await self._conn.execute(sql, params)
-        result = cursor.lastrowid if sql.lstrip()[:6].upper() == "INSERT" else cursor.rowcount
         await cursor.close()
-        return int(result or 0)
+        return max(cursor.rowcount, 0)
+
+    async def insert(self, sql: str, params: Params = ()) -> int:
+        cursor = await self._conn.execute(sql, params)
+        await cursor.close()
+        return int(cursor.lastrowid or 0)
 
     async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
         await self._conn.executemany(sql, rows)

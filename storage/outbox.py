@@ -126,8 +126,3 @@ class Outbox:
     async def counts(self) -> dict[str, int]:
         rows = await self._db.fetchall("SELECT status, COUNT(*) AS n FROM outbox GROUP BY status")
         return {r["status"]: r["n"] for r in rows}
-
-    async def forget_chat(self, chat_id: int, *, tx: Transaction | None = None) -> None:
-        """Withdrawal: unsent messages to that person are personal data too."""
-        sql, params = "DELETE FROM outbox WHERE chat_id=? AND status='pending'", (chat_id,)
-        await (tx.execute(sql, params) if tx is not None else self._db.execute(sql, params))

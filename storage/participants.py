@@ -250,7 +250,10 @@ class ParticipantRepo:
                 counts[category] = int(found[0]) if found else 0
             found = await tx.fetchone("SELECT COUNT(*) FROM fsm_state WHERE user_id=?", (row["telegram_id"],))
             counts["dialog"] = int(found[0]) if found else 0
+            found = await tx.fetchone("SELECT COUNT(*) FROM outbox WHERE chat_id=?", (row["telegram_id"],))
+            counts["messages"] = int(found[0]) if found else 0
             await tx.execute("DELETE FROM fsm_state WHERE user_id=?", (row["telegram_id"],))
+            await tx.execute("DELETE FROM outbox WHERE chat_id=?", (row["telegram_id"],))
             await tx.execute("DELETE FROM participants WHERE id=?", (participant_id,))
             await tx.execute(
                 "INSERT INTO destruction_log(pseudonym, role, categories, destroyed_at, requested_by, reason)"

@@ -1,0 +1,156 @@
+"""Storage on real temporary SQLite files: migrations, the FSM storage, repositories."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+from pathlib import Path
+
+import pytest
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.fsm.storage.base import StorageKey
+
+from bot.consent import ConsentKind, render
+from bot.invites import InviteProblem
+from bot.programme import Form, Role
+from storage.database import MIGRATIONS_DIR, Database, discover_migrations
+from storage.fsm import SQLiteStorage
+from storage.invites import InviteRepo
+from storage.outbox import Outbox
+from storage.participants import JoinRefused, ParticipantRepo
+from tests.fakes.clock import FakeClock
+
+
+class Form1(StatesGroup):
+    question = State()
+
+
+async def test_an_older_database_is_upgraded_and_keeps_its_rows(tmp_path: Path) -> None:
+    old = tmp_path / "old-migrations"
+    old.mkdir()
+    for path in sorted(MIGRATIONS_DIR.glob("000[12]_*.sql")):
+        shutil.copy(path, old / path.name)
+    db_file = tmp_path / "school.sqlite3"
+    db = await Database.open(db_file, migrations_dir=old)
+    assert await db.schema_version() == 2
+    clock = FakeClock()
+    invite = await InviteRepo(db, clock).create(Role.MENTOR, Form.TEACHER_PUPIL, 1, days=None, max_uses=None)
+    await ParticipantRepo(db, clock).join(42, invite)
+    await db.close()
+
+    db = await Database.open(db_file)
+    try:
+        latest = len(discover_migrations())
+        assert await db.schema_version() == latest
+        assert await db.fetchval("SELECT telegram_id FROM participants") == 42
+        assert await db.fetchval("SELECT COUNT(*) FROM outbox") == 0  # a table from a later migration
+        versions = [r["version"] for r in await db.fetchall("SELECT version FROM schema_migrations")]
+        assert versions == list(range(1, latest + 1))
+    finally:
+        await db.close()
+
+
+async def test_pragmas_and_reopening_applies_nothing_twice(tmp_path: Path) -> None:
+    db = await Database.open(tmp_path / "x.sqlite3")
+    assert (await db.fetchval("PRAGMA journal_mode")).lower() == "wal"
+    assert await db.fetchval("PRAGMA foreign_keys") == 1
+    assert await db.fetchval("PRAGMA busy_timeout") == 5000
+    assert await db.migrate(discover_migrations()) == []
+    await db.close()
+
+
+def test_a_gap_in_migration_numbers_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "0001_a.sql").write_text("CREATE TABLE a(x);")
+    (tmp_path / "0003_c.sql").write_text("CREATE TABLE c(x);")
+    with pytest.raises(RuntimeError, match="1, 2, 3"):
+        discover_migrations(tmp_path)
+
+
+async def test_a_failing_migration_leaves_the_database_as_it_was(tmp_path: Path) -> None:
+    migrations = tmp_path / "m"
+    migrations.mkdir()
+    (migrations / "0001_ok.sql").write_text("CREATE TABLE a(x);")
+    (migrations / "0002_broken.sql").write_text("CREATE TABLE b(x); INSERT INTO nowhere VALUES (1);")
+    with pytest.raises(Exception, match="nowhere"):
+        await Database.open(tmp_path / "db.sqlite3", migrations_dir=migrations)
+    (migrations / "0002_broken.sql").write_text("CREATE TABLE b(x);")
+    db = await Database.open(tmp_path / "db.sqlite3", migrations_dir=migrations)
+    assert await db.schema_version() == 2
+    await db.close()
+
+
+async def test_fsm_state_and_data_survive_a_restart_per_destiny(tmp_path: Path) -> None:
+    path = tmp_path / "fsm.sqlite3"
+    db = await Database.open(path)
+    storage = SQLiteStorage(db)
+    key = StorageKey(bot_id=1, chat_id=10, user_id=10)
+    dialog_key = StorageKey(bot_id=1, chat_id=10, user_id=10, destiny="aiogd_stack")
+    thread_key = StorageKey(bot_id=1, chat_id=10, user_id=10, thread_id=5)
+    await storage.set_state(key, Form1.question)
+    await storage.set_data(key, {"q": "age", "ans": {"name": "Маша"}})
+    await storage.set_state(dialog_key, "Other:state")
+    await storage.set_data(thread_key, {"t": 1})
+    await db.close()
+
+    db = await Database.open(path)
+    storage = SQLiteStorage(db)
+    assert await storage.get_state(key) == "Form1:question"
+    assert await storage.get_data(key) == {"q": "age", "ans": {"name": "Маша"}}
+    assert await storage.get_state(dialog_key) == "Other:state"
+    assert await storage.get_data(dialog_key) == {}
+    assert await storage.get_data(thread_key) == {"t": 1}
+    assert await storage.get_state(StorageKey(bot_id=2, chat_id=10, user_id=10)) is None
+    # Data handed out is a copy: changing it does not change what is stored.
+    data = await storage.get_data(key)
+    data["ans"]["name"] = "X"
+    assert (await storage.get_data(key))["ans"]["name"] == "Маша"
+    await storage.set_state(key, None)
+    await storage.set_data(key, {})
+    assert await db.fetchval("SELECT COUNT(*) FROM fsm_state WHERE destiny='default' AND thread_id=0") == 0
+    await storage.forget_user(10)
+    assert await db.fetchval("SELECT COUNT(*) FROM fsm_state") == 0
+    assert await storage.get_state(dialog_key) is None
+    with pytest.raises(TypeError):
+        await storage.set_data(key, ["not", "a", "mapping"])  # type: ignore[arg-type]
+    await db.close()
+
+
+async def test_a_single_use_invite_admits_one_of_many_simultaneous_joins(tmp_path: Path) -> None:
+    db = await Database.open(tmp_path / "db.sqlite3")
+    clock = FakeClock()
+    invite = await InviteRepo(db, clock).create(Role.MENTOR, Form.PUPIL_PUPIL, 1, days=None, max_uses=1)
+    repo = ParticipantRepo(db, clock)
+    results = await asyncio.gather(*(repo.join(100 + i, invite) for i in range(5)), return_exceptions=True)
+    joined = [r for r in results if not isinstance(r, BaseException)]
+    refused = [r for r in results if isinstance(r, JoinRefused)]
+    assert len(joined) == 1 and len(refused) == 4
+    assert all(r.problem is InviteProblem.USED_UP for r in refused)
+    await db.close()
+
+
+async def test_consent_is_recorded_once_and_destruction_removes_everything(tmp_path: Path) -> None:
+    db = await Database.open(tmp_path / "db.sqlite3")
+    clock = FakeClock()
+    invite = await InviteRepo(db, clock).create(Role.MENTOR, Form.PUPIL_PUPIL, 1, days=None, max_uses=None)
+    repo = ParticipantRepo(db, clock)
+    person = await repo.join(7, invite)
+    document = render("СЮТ", for_parent=False)
+    assert await repo.record_consent(person.id, document, kind=ConsentKind.SELF, given_by=7)
+    assert not await repo.record_consent(person.id, document, kind=ConsentKind.SELF, given_by=7)
+    await repo.save_answer(person.id, "intake_mentor", "name", "Пётр")
+    await Outbox(db, clock).enqueue(7, "Ваш наставник — …")
+    result = await repo.destroy(person.id, requested_by="participant", reason="отзыв согласия")
+    assert result is not None and result.categories["answers"] == 1 and result.categories["consents"] == 1
+    for table in ("participants", "consents", "answers", "outbox"):
+        assert await db.fetchval(f"SELECT COUNT(*) FROM {table}") == 0, table
+    assert await repo.destroy(person.id, requested_by="participant", reason="again") is None
+    await db.close()
+
+
+async def test_outbox_dedup_key_makes_enqueue_idempotent(tmp_path: Path) -> None:
+    db = await Database.open(tmp_path / "db.sqlite3")
+    outbox = Outbox(db, FakeClock())
+    assert await outbox.enqueue(1, "a", dedup_key="reminder:1:24h")
+    assert not await outbox.enqueue(1, "a", dedup_key="reminder:1:24h")
+    assert len(await outbox.due()) == 1
+    await db.close()
