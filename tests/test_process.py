@@ -94,9 +94,9 @@ class BotProcess:
         assert self.process is not None
         self.process.send_signal(sig)
 
-    async def wait(self, timeout: float = 10.0) -> int:
+    async def wait(self, seconds: float = 10.0) -> int:
         assert self.process is not None
-        return await asyncio.wait_for(self.process.wait(), timeout)
+        return await asyncio.wait_for(self.process.wait(), seconds)
 
 
 @pytest.fixture
@@ -125,7 +125,8 @@ async def test_kill_9_mid_questionnaire_loses_no_acknowledged_answer(
     tg: FakeTelegram, bot_process: BotProcess, tmp_path: Path
 ) -> None:
     db = await Database.open(tmp_path / "data" / "bot.sqlite3")
-    invite = await InviteRepo(db, FakeClock()).create(Role.MENTOR, Form.TEACHER_PUPIL, CURATOR_ID, days=None, max_uses=None)
+    invites = InviteRepo(db, FakeClock())
+    invite = await invites.create(Role.MENTOR, Form.TEACHER_PUPIL, CURATOR_ID, days=None, max_uses=None)
     await db.close()
 
     mentor = tg.user(701, "Пётр")
