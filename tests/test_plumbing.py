@@ -1,0 +1,118 @@
+"""The shared mechanisms: 429 retry, the error handler, edit-or-send, the outbox sender."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+
+from bot import texts
+from bot.app import build_bot
+from bot.settings import Settings
+from handlers.middlewares import RetryAfterMiddleware
+from scheduler.sender import OutboxSender
+from storage.database import Database
+from storage.outbox import Outbox
+from storage.participants import ParticipantRepo
+from tests.conftest import CURATOR_ID, OTHER_CURATOR_ID, RunningBot
+from tests.fakes.clock import FakeClock
+from tests.fakes.telegram import FakeTelegram
+
+
+async def test_a_reply_that_meets_429_waits_and_arrives(tg: FakeTelegram, running: RunningBot) -> None:
+    user = tg.user(551)
+    tg.flood(count=1, retry_after=1, chat_id=551)
+    await user.send("/help")
+    await user.expect("Что умеет бот", timeout=8)
+    assert any(code == 429 for _, code, _ in tg.errors)
+
+
+async def test_an_unexpected_error_is_logged_and_the_user_gets_an_apology(
+    tg: FakeTelegram, running: RunningBot, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    async def broken(self: ParticipantRepo, telegram_id: int) -> None:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(ParticipantRepo, "by_telegram", broken)
+    user = tg.user(552)
+    with caplog.at_level(logging.ERROR):
+        await user.send("/menu")
+        await user.expect("что-то пошло не так")
+    assert any("update" in r.getMessage() and "disk on fire" in r.getMessage() for r in caplog.records)
+
+
+async def test_pressing_the_same_button_twice_is_not_an_error(tg: FakeTelegram, running: RunningBot) -> None:
+    curator = tg.user(CURATOR_ID)
+    await curator.send("/invite")
+    menu = await curator.expect("Кого приглашаем")
+    await curator.click("наставник", menu)
+    await curator.expect("Форма наставничества")
+    await curator.click_data(menu.buttons[2][0].callback_data or "", menu.message_id)
+    await tg.wait_for(lambda: any("not modified" in d for _, _, d in tg.errors))
+    await tg.wait_for(lambda: len(curator.callback_answers()) == 2)
+    assert not [m for m in curator.replies() if texts.UNEXPECTED_ERROR in (m.text or "")]
+
+
+async def test_a_screen_whose_message_is_gone_is_sent_anew(tg: FakeTelegram, running: RunningBot) -> None:
+    curator = tg.user(CURATOR_ID)
+    await curator.send("/invite")
+    menu = await curator.expect("Кого приглашаем")
+    assert running.app is not None
+    await running.app.bot.delete_message(CURATOR_ID, menu.message_id)
+    await curator.click_data(menu.buttons[2][0].callback_data or "", menu.message_id)
+    fresh = await curator.expect("Форма наставничества")
+    assert fresh.message_id != menu.message_id and not fresh.edited
+
+
+async def test_outbox_sender_handles_429_403_and_5xx(
+    tg: FakeTelegram, settings: Settings, clock: FakeClock, tmp_path: Path
+) -> None:
+    db = await Database.open(tmp_path / "outbox.sqlite3")
+    bot = build_bot(settings, retry=RetryAfterMiddleware(attempts=1))
+    outbox = Outbox(db, clock)
+    blocked: list[int] = []
+
+    async def on_blocked(chat_id: int) -> None:
+        blocked.append(chat_id)
+
+    sender = OutboxSender(bot, outbox, clock, rate=1000, chat_rate=1000, on_blocked=on_blocked)
+    try:
+        friend, _, flaky = tg.user(561), tg.user(562), tg.user(563)
+        tg.flood(count=1, retry_after=30, chat_id=561)
+        tg.block(562)
+        tg.fail_server(count=1, chat_id=563)
+        for chat in (561, 562, 563):
+            await outbox.enqueue(chat, f"Напоминание {chat}")
+        await sender.drain_once()
+        rows = {r["chat_id"]: dict(r) for r in await db.fetchall("SELECT * FROM outbox")}
+        assert rows[561]["status"] == "pending" and rows[561]["attempts"] == 0
+        assert rows[562]["status"] == "blocked" and blocked == [562]
+        assert rows[563]["status"] == "pending" and rows[563]["attempts"] == 1
+        assert await outbox.due() == []  # both wait: 429 for retry_after, 5xx for its backoff
+
+        clock.advance(seconds=31)
+        await sender.drain_once()
+        await friend.expect("Напоминание 561")
+        await flaky.expect("Напоминание 563")
+        assert await outbox.counts() == {"sent": 2, "blocked": 1}
+
+        await outbox.enqueue(562, "Ещё одно")
+        await sender.drain_once()
+        assert blocked == [562]  # the curator is told once, not at every message
+        assert await outbox.is_unreachable(562)
+        await sender.drain_once()
+        assert sender.sent == 2  # nothing is sent twice
+    finally:
+        await bot.session.close()
+        await db.close()
+
+
+async def test_the_running_bot_delivers_queued_notices(tg: FakeTelegram, running: RunningBot) -> None:
+    curator = tg.user(OTHER_CURATOR_ID)
+    await running.service("outbox").enqueue(OTHER_CURATOR_ID, "Сводка за день")
+    await curator.expect("Сводка за день")
+    await running.restart()
+    # Sent before the restart: not sent again after it.
+    assert await running.db.fetchval("SELECT status FROM outbox") == "sent"
+    assert len([m for m in curator.replies() if m.text == "Сводка за день"]) == 1
