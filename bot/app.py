@@ -22,7 +22,7 @@ from aiogram.utils.callback_answer import CallbackAnswerMiddleware
 
 from bot import texts
 from bot.clock import Clock, SystemClock
-from bot.questionnaires import load_directory
+from bot.questionnaires import QuestionnaireError, load_directory
 from bot.settings import Settings, SettingsError, load_settings
 from handlers import build_routers
 from handlers.middlewares import RetryAfterMiddleware
@@ -178,5 +178,8 @@ def main() -> int:
     logging.getLogger("aiogram.event").setLevel(logging.WARNING)
     try:
         return asyncio.run(run(settings))
+    except QuestionnaireError as exc:
+        print(f"Questionnaire files are broken:\n{exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 0

@@ -25,7 +25,7 @@ from storage.participants import ConsentRecord, ParticipantRepo
 
 def consent_line(record: ConsentRecord | None, settings: Settings) -> str:
     if record is None:
-        return "нет"
+        return texts.CONSENT_NONE
     at = record.given_at[:16].replace("T", " ")
     template = {
         "self": texts.CONSENT_GIVEN_SELF,
@@ -130,10 +130,16 @@ async def ask_forget(target: Message | CallbackQuery, state: FSMContext) -> None
 
 
 async def cmd_forget(message: Message, state: FSMContext, participants: ParticipantRepo) -> None:
-    if await participants.by_telegram(message.from_user.id) is None:  # type: ignore[union-attr]
+    user_id = message.from_user.id  # type: ignore[union-attr]
+    if await participants.by_telegram(user_id) is not None:
+        await ask_forget(message, state)
+        return
+    children = await participants.children_of(user_id)
+    if not children:
         await message.answer(texts.FORGET_NOTHING)
         return
-    await ask_forget(message, state)
+    await state.set_state(Forget.confirm)
+    await message.answer(texts.FORGET_CONFIRM_PARENT, reply_markup=forget_keyboard(children))
 
 
 async def on_forget(
@@ -145,10 +151,16 @@ async def on_forget(
     outbox: Outbox,
     callback_answer: CallbackAnswer,
 ) -> None:
-    participant = await participants.by_telegram(query.from_user.id)
     if await state.get_state() != Forget.confirm.state:
         callback_answer.text = texts.STALE_BUTTON
         return
+    requested_by = "participant"
+    if callback_data.pid:
+        children = await participants.children_of(query.from_user.id)
+        participant = next((c for c in children if c.id == callback_data.pid), None)
+        requested_by = "parent"
+    else:
+        participant = await participants.by_telegram(query.from_user.id)
     if participant is None:
         callback_answer.text = texts.FORGET_NOTHING
         await show(query, texts.FORGET_NOTHING)
@@ -157,10 +169,12 @@ async def on_forget(
         await state.clear()
         await show(query, texts.FORGET_KEPT)
         return
-    destruction = await participants.destroy(participant.id, requested_by="participant", reason="отзыв согласия")
+    reason = texts.REASON_PARENT_WITHDRAWAL if requested_by == "parent" else texts.REASON_WITHDRAWAL
+    destruction = await participants.destroy(participant.id, requested_by=requested_by, reason=reason)
     if isinstance(state.storage, SQLiteStorage):
-        await state.storage.forget_user(query.from_user.id)
-    await show(query, texts.FORGET_DONE)
+        await state.storage.forget_user(participant.telegram_id)
+    await state.clear()
+    await show(query, texts.FORGET_DONE_PARENT if requested_by == "parent" else texts.FORGET_DONE)
     if destruction is not None:
         categories = ", ".join(
             f"{CATEGORY_LABELS.get(k, k)}: {v}" for k, v in destruction.categories.items() if v

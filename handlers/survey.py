@@ -48,7 +48,7 @@ def question_text(questionnaire: Questionnaire, question: Question, current: Any
     hint = question.hint or texts.QUESTION_TYPE_HINTS[question.type.value]
     text += f"\n<i>{texts.esc(hint)}</i>"
     if shown:
-        text += f"\n\nСейчас: {texts.esc(format_value(question, current))}"
+        text += texts.QUESTION_CURRENT.format(value=texts.esc(format_value(question, current)))
     return text
 
 

@@ -94,6 +94,15 @@ class ParticipantRepo:
         )
         return {r["question_id"]: json.loads(r["value"]) if r["value"] is not None else None for r in rows}
 
+    async def children_of(self, parent_telegram_id: int) -> list[Participant]:
+        """Participants whose consent this person gave as a parent (they may withdraw it)."""
+        rows = await self._db.fetchall(
+            f"{_SELECT} WHERE p.id IN (SELECT participant_id FROM consents WHERE kind='parent' AND given_by=?)"
+            " ORDER BY p.id",
+            (parent_telegram_id,),
+        )
+        return [_participant(r) for r in rows]
+
     async def consent(self, participant_id: int) -> ConsentRecord | None:
         row = await self._db.fetchone(
             "SELECT * FROM consents WHERE participant_id=? ORDER BY id DESC LIMIT 1", (participant_id,)

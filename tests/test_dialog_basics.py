@@ -38,6 +38,9 @@ async def test_commands_registered_per_scope(tg: FakeTelegram, running: RunningB
     participant = {c["command"] for c in tg.commands["all_private_chats"]}
     assert {"menu", "help", "cancel", "forget"} <= participant
     assert "invite" not in participant
+    await tg.wait_for(lambda: f"chat:{CURATOR_ID}" in tg.commands)
+    curator = {c["command"] for c in tg.commands[f"chat:{CURATOR_ID}"]}
+    assert {"menu", "invite", "participants"} <= curator
 
 
 async def test_sticker_photo_long_text_and_forged_button(tg: FakeTelegram, running: RunningBot) -> None:

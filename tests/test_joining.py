@@ -210,3 +210,35 @@ async def test_strangers_get_nothing_from_curator_commands(tg: FakeTelegram, run
     await tg.wait_for(lambda: bool(outsider.callback_answers()))
     assert "не действует" in outsider.callback_answers()[-1].get("text", "")
     assert not [m for m in outsider.replies() if "Иван" in (m.text or "")]
+
+
+async def test_a_parent_withdraws_the_consent_they_gave(tg: FakeTelegram, running: RunningBot) -> None:
+    code = await make_invite(running, Role.MENTEE_PUPIL, Form.TEACHER_PUPIL)
+    child = tg.user(511, "Коля")
+    await child.send(f"/start {code}")
+    await child.click("Нет, мне меньше 18", await child.expect("исполнилось 18"))
+    parent_code = code_in((await child.expect("согласие даёт родитель")).text)
+    parent = tg.user(611, "Ольга")
+    await parent.send("/forget")
+    await parent.expect("ничего не хранится")
+    await parent.send(f"/start {parent_code}")
+    await parent.click("Согласен", await parent.expect("Согласие на обработку"))
+    await parent.click("отец", await parent.expect("Кем вы приходитесь"))
+    await parent.expect("фамилию и имя")
+    await parent.send("Петров Олег")
+    await parent.expect("Согласие записано")
+    await child.click("Заполнить анкету", await child.expect("родитель дал согласие"))
+    await child.expect("Вопрос 1 из 9")
+    await child.send("Коля Петров")
+    await child.expect("Вопрос 2 из 9")
+
+    await parent.send("/forget")
+    confirm = await parent.expect("Вы давали согласие за ребёнка")
+    await parent.click("Отозвать за: Коля Петров", confirm)
+    await parent.expect("данные ребёнка удалены")
+    for table in ("participants", "consents", "answers"):
+        assert await running.db.fetchval(f"SELECT COUNT(*) FROM {table}") == 0, table
+    assert await running.db.fetchval("SELECT COUNT(*) FROM fsm_state WHERE user_id=511") == 0
+    assert await running.db.fetchval("SELECT requested_by FROM destruction_log") == "parent"
+    await child.send("Коля")  # the child's dialog is gone with the data
+    await child.expect("не понял")

@@ -95,8 +95,12 @@ async def _invite_list(bot: Bot, settings: Settings, invites: InviteRepo) -> tup
     me = await bot.me()
     lines = []
     for n, invite in enumerate(active[:20], start=1):
-        limit = f" из {invite.max_uses}" if invite.max_uses else ""
-        expiry = f", до {invite.expires_at.astimezone(settings.institution.tz):%d.%m.%Y}" if invite.expires_at else ""
+        limit = texts.INVITE_LIST_OF.format(n=invite.max_uses) if invite.max_uses else ""
+        expiry = (
+            texts.INVITE_LIST_UNTIL.format(date=f"{invite.expires_at.astimezone(settings.institution.tz):%d.%m.%Y}")
+            if invite.expires_at
+            else ""
+        )
         lines.append(
             texts.INVITE_LIST_LINE.format(
                 n=n,

@@ -80,7 +80,7 @@ def revoke_keyboard(invites: list[Invite]) -> InlineKeyboardMarkup:
 
 def summary_keyboard() -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
-    kb.button(text=f"{texts.BTN_SHOW_LIST}: все", callback_data=PeopleCb(a="list"))
+    kb.button(text=f"{texts.BTN_SHOW_LIST}: {texts.LIST_ALL}", callback_data=PeopleCb(a="list"))
     for role in Role:
         kb.button(text=f"{texts.BTN_SHOW_LIST}: {role.label}", callback_data=PeopleCb(a="list", role=role.value))
     for status in Status:

@@ -16,7 +16,10 @@ class MenuCb(CallbackData, prefix="m"):
 
 
 class ForgetCb(CallbackData, prefix="fg"):
+    """`pid` is set when a parent withdraws the consent they gave for a child."""
+
     confirm: bool
+    pid: int = 0
 
 
 def menu_keyboard(participant: Participant, survey_started: bool) -> InlineKeyboardMarkup:
@@ -39,9 +42,14 @@ def menu_keyboard(participant: Participant, survey_started: bool) -> InlineKeybo
     return kb.as_markup()
 
 
-def forget_keyboard() -> InlineKeyboardMarkup:
+def forget_keyboard(children: list[Participant] | None = None) -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
-    kb.button(text=texts.BTN_FORGET_YES, callback_data=ForgetCb(confirm=True))
+    if children:
+        for child in children:
+            label = texts.BTN_FORGET_CHILD.format(name=child.shown_name()[:40])
+            kb.button(text=label, callback_data=ForgetCb(confirm=True, pid=child.id))
+    else:
+        kb.button(text=texts.BTN_FORGET_YES, callback_data=ForgetCb(confirm=True))
     kb.button(text=texts.BTN_FORGET_NO, callback_data=ForgetCb(confirm=False))
     kb.adjust(1)
     return kb.as_markup()
