@@ -110,12 +110,49 @@ class LoggingSettings(BaseSettings):
         return level
 
 
+class MatchingSettings(BaseSettings):
+    model_config = _config(".env")
+
+    match_weights: Annotated[dict[str, float], NoDecode] = Field(default_factory=dict, validation_alias="MATCH_WEIGHTS")
+
+    @field_validator("match_weights", mode="before")
+    @classmethod
+    def _weights(cls, value: Any) -> dict[str, float]:
+        if isinstance(value, dict):
+            return {str(k): float(v) for k, v in value.items()}
+        known = {
+            "request_competency",
+            "interests",
+            "club",
+            "age",
+            "free_days",
+            "mutual_preference",
+            "one_sided_preference",
+        }
+        weights: dict[str, float] = {}
+        for part in str(value or "").split(","):
+            if not part.strip():
+                continue
+            name, _, number = part.partition("=")
+            name = name.strip()
+            if name not in known:
+                raise ValueError(f"unknown criterion {name!r} (known: {', '.join(sorted(known))})")
+            try:
+                weights[name] = float(number)
+            except ValueError:
+                raise ValueError(f"{name} needs a number, e.g. {name}=2.5") from None
+            if weights[name] < 0:
+                raise ValueError(f"{name} must not be negative")
+        return weights
+
+
 @dataclass(frozen=True)
 class Settings:
     telegram: TelegramSettings
     storage: StorageSettings
     institution: InstitutionSettings
     logging: LoggingSettings
+    matching: MatchingSettings
 
     def is_curator(self, user_id: int) -> bool:
         return user_id in self.telegram.curator_ids
@@ -126,6 +163,7 @@ _SECTIONS: dict[str, type[BaseSettings]] = {
     "storage": StorageSettings,
     "institution": InstitutionSettings,
     "logging": LoggingSettings,
+    "matching": MatchingSettings,
 }
 
 
@@ -133,10 +171,7 @@ def _describe(exc: ValidationError) -> str:
     error = exc.errors()[0]
     name = str(error["loc"][0]) if error["loc"] else "?"
     if error["type"] == "missing":
-        return (
-            f"{name} is not set. Put it into .env (copy config.example.env to .env) "
-            f"or into the environment."
-        )
+        return f"{name} is not set. Put it into .env (copy config.example.env to .env) or into the environment."
     message = str(error["msg"]).removeprefix("Value error, ")
     return f"{name} is invalid: {message}. Fix it in .env or in the environment (see config.example.env)."
 

@@ -6,7 +6,7 @@ questionnaire; the fallback router is last and answers whatever nobody took.
 
 from aiogram import Router
 
-from handlers import common, curator, errors, joining, menu, survey
+from handlers import common, curator, errors, joining, menu, preferences, survey
 
 
 def build_routers() -> list[Router]:
@@ -17,6 +17,7 @@ def build_routers() -> list[Router]:
         common.build_router(),
         menu.build_router(),
         curator.build_router(),
+        preferences.build_router(),
         survey.build_router(),
         joining.build_state_router(),
         common.build_fallback_router(),

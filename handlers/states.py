@@ -20,5 +20,15 @@ class Survey(StatesGroup):
     review = State()
 
 
+class GroupMeetingSetup(StatesGroup):
+    when = State()
+    place = State()
+    confirm = State()
+
+
+class DissolvePair(StatesGroup):
+    reason = State()
+
+
 class Forget(StatesGroup):
     confirm = State()

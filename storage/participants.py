@@ -103,6 +103,16 @@ class ParticipantRepo:
         )
         return [_participant(r) for r in rows]
 
+    async def all_consented(self) -> list[Participant]:
+        rows = await self._db.fetchall(f"{_SELECT} WHERE p.consent_at IS NOT NULL ORDER BY p.id")
+        return [_participant(r) for r in rows]
+
+    async def consented_chats(self, form: Form) -> list[int]:
+        rows = await self._db.fetchall(
+            "SELECT telegram_id FROM participants WHERE form=? AND consent_at IS NOT NULL ORDER BY id", (form.value,)
+        )
+        return [r["telegram_id"] for r in rows]
+
     async def consent(self, participant_id: int) -> ConsentRecord | None:
         row = await self._db.fetchone(
             "SELECT * FROM consents WHERE participant_id=? ORDER BY id DESC LIMIT 1", (participant_id,)

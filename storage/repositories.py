@@ -8,6 +8,7 @@ from bot.clock import Clock
 from storage.audit import AuditLog
 from storage.database import Database
 from storage.invites import InviteRepo
+from storage.matching import MatchingRepo
 from storage.outbox import Outbox
 from storage.participants import ParticipantRepo
 
@@ -18,4 +19,5 @@ def build_repositories(db: Database, clock: Clock) -> dict[str, Any]:
         "invites": InviteRepo(db, clock),
         "participants": ParticipantRepo(db, clock),
         "outbox": Outbox(db, clock),
+        "matching": MatchingRepo(db, clock),
     }

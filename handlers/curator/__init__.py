@@ -2,7 +2,7 @@
 
 from aiogram import Router
 
-from handlers.curator import invites, participants
+from handlers.curator import grouping, invites, matching, pairs, participants
 from handlers.filters import IsCurator
 
 
@@ -10,5 +10,11 @@ def build_router() -> Router:
     router = Router(name="curator")
     router.message.filter(IsCurator())
     router.callback_query.filter(IsCurator())
-    router.include_routers(invites.build_router(), participants.build_router())
+    router.include_routers(
+        invites.build_router(),
+        participants.build_router(),
+        grouping.build_router(),
+        matching.build_router(),
+        pairs.build_router(),
+    )
     return router

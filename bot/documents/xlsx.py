@@ -1,0 +1,435 @@
+"""The curator's workbooks: «Наставнические пары и группы» and the bases of mentees and mentors (XLSX bytes).
+
+Every sheet has the same layout: a title block (title, organization, when it was generated), an empty row, then
+a table with a bold shaded header that stays frozen while scrolling, an autofilter, thin borders, wrapped text
+and column widths fitted to the content (within limits, so long names wrap instead of making a column a screen
+wide). Dates are real Excel dates shown as DD.MM.YYYY. Pages print on A4 landscape, one page wide, with the
+header repeated on every page. Text from users is always stored as text: «=…» is not a formula, «#N/A» is not
+an error value.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from bot.documents.model import PairRow, PersonRow, clean_line, clean_text
+
+PAIRS_TITLE = "Наставнические пары и группы"
+ALL_SHEET = "Все"
+DATE_FORMAT = "DD.MM.YYYY"
+SCORE_FORMAT = "0.0"
+
+PAIR_COLUMNS: tuple[str, ...] = (
+    "№",
+    "Форма",
+    "Наставник",
+    "Должность",
+    "Наставляемые",
+    "Вид",
+    "Оценка подбора",
+    "Основания",
+    "Дата закрепления",
+)
+PEOPLE_COLUMNS: tuple[str, ...] = (
+    "№",
+    "Псевдоним",
+    "ФИО",
+    "Роль",
+    "Форма",
+    "Объединение",
+    "Возраст",
+    "Статус",
+    "Дата включения",
+)
+
+SHEET_TITLE_MAX = 31  # Excel's limit, in UTF-16 code units
+_SHEET_TITLE_FORBIDDEN = str.maketrans({ch: "-" for ch in "[]:*?/\\"})
+_RESERVED_SHEET_TITLES = frozenset({"history"})  # Excel refuses a sheet called «History»
+CELL_TEXT_MAX = 32767  # Excel's limit per cell
+
+FONT_NAME = "Calibri"
+FONT_SIZE = 11
+LINE_HEIGHT = 15.0  # points per line of 11 pt text, as Excel's default row
+MAX_ROW_HEIGHT = 409.0  # Excel's limit
+_BOLD = 1.08  # bold text is this much wider
+_SPACE = 0.45  # a space is this part of a «0»
+
+_BODY_FONT = Font(name=FONT_NAME, size=FONT_SIZE)
+_HEADER_FONT = Font(name=FONT_NAME, size=FONT_SIZE, bold=True)
+_HEADER_FILL = PatternFill("solid", start_color="DDE6F0", end_color="DDE6F0")
+_HEADER_ALIGN = Alignment(horizontal="center", vertical="center", wrap_text=True)
+_TITLE_FONT = Font(name=FONT_NAME, size=14, bold=True)
+_NOTE_FONT = Font(name=FONT_NAME, size=FONT_SIZE, italic=True, color="595959")
+_THIN = Side(style="thin", color="A6A6A6")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_TEXT_ALIGN = Alignment(vertical="top", wrap_text=True)
+_CENTER_ALIGN = Alignment(horizontal="center", vertical="top", wrap_text=True)
+_NUMBER_ALIGN = Alignment(horizontal="right", vertical="top")
+
+Value = str | int | float | date | None
+
+
+@dataclass(frozen=True)
+class _Column:
+    caption: str
+    kind: str = "text"  # text | center | int | score | date
+    min_width: float = 8
+    max_width: float = 40
+
+
+def pairs_workbook(pairs: Sequence[PairRow], *, organization: str, generated: datetime) -> bytes:
+    """«Наставнические пары и группы»: a sheet «Все» with every pair, then one sheet per form of mentoring.
+
+    Pairs keep the order given; form sheets follow the order in which their forms first appear. Sheet titles
+    are the form labels made valid for Excel (see `unique_sheet_title`); the full label is in the sheet's
+    title block.
+    """
+    wb = Workbook()
+    _set_properties(wb, PAIRS_TITLE, organization, generated)
+    columns = (
+        _Column("№", "int", 5, 8),
+        _Column("Форма", "text", 14, 28),
+        _Column("Наставник", "text", 16, 32),
+        _Column("Должность", "text", 12, 28),
+        _Column("Наставляемые", "text", 18, 34),
+        _Column("Вид", "center", 8, 12),
+        _Column("Оценка подбора", "score", 10, 10),
+        _Column("Основания", "text", 16, 60),
+        _Column("Дата закрепления", "date", 12, 12),
+    )
+    by_form: dict[str, list[PairRow]] = {}
+    for pair in pairs:
+        by_form.setdefault(clean_line(pair.form), []).append(pair)
+
+    taken: set[str] = set()
+    ws = wb.active
+    ws.title = unique_sheet_title(ALL_SHEET, taken)
+    _write_table(
+        ws,
+        title=PAIRS_TITLE,
+        lines=(clean_line(organization), _generated_line(generated, _pairs_summary(pairs))),
+        columns=columns,
+        rows=[_pair_values(p) for p in pairs],
+    )
+    for form, form_pairs in by_form.items():
+        ws = wb.create_sheet(unique_sheet_title(form or "Форма не указана", taken))
+        _write_table(
+            ws,
+            title=PAIRS_TITLE,
+            lines=(
+                clean_line(organization),
+                f"Форма наставничества: {form or '—'}",
+                _generated_line(generated, _pairs_summary(form_pairs)),
+            ),
+            columns=columns,
+            rows=[_pair_values(p) for p in form_pairs],
+        )
+    return _save(wb)
+
+
+def people_workbook(title: str, people: Sequence[PersonRow], *, organization: str, generated: datetime) -> bytes:
+    """One base («База наставляемых», «База наставников»): one sheet, a row per person in the given order.
+
+    After the fixed columns (`PEOPLE_COLUMNS`) comes one column per key of `details`, the union over all people
+    in first-seen order; a person without that key has an empty cell. № is the row's running number.
+    """
+    title = clean_line(title) or "База участников"
+    wb = Workbook()
+    _set_properties(wb, title, organization, generated)
+    detail_keys: dict[str, None] = {}
+    for person in people:
+        for key in person.details:
+            detail_keys.setdefault(key, None)
+    columns = (
+        _Column("№", "int", 5, 8),
+        _Column("Псевдоним", "text", 10, 14),
+        _Column("ФИО", "text", 16, 32),
+        _Column("Роль", "text", 12, 28),
+        _Column("Форма", "text", 14, 28),
+        _Column("Объединение", "text", 12, 28),
+        _Column("Возраст", "int", 8, 9),
+        _Column("Статус", "text", 10, 24),
+        _Column("Дата включения", "date", 12, 12),
+        *(_Column(clean_line(key), "text", 12, 45) for key in detail_keys),
+    )
+    rows: list[list[Value]] = []
+    for i, p in enumerate(people, 1):
+        rows.append(
+            [
+                i,
+                clean_line(p.pseudonym),
+                clean_line(p.name),
+                clean_line(p.role),
+                clean_line(p.form),
+                clean_line(p.club) if p.club is not None else None,
+                p.age,
+                clean_line(p.status),
+                p.joined,
+                *(clean_text(p.details[k]) if p.details.get(k) is not None else None for k in detail_keys),
+            ]
+        )
+    ws = wb.active
+    ws.title = unique_sheet_title(title, set())
+    _write_table(
+        ws,
+        title=title,
+        lines=(clean_line(organization), _generated_line(generated, f"всего: {len(people)}")),
+        columns=columns,
+        rows=rows,
+        frozen_columns=3,  # №, Псевдоним and ФИО stay in sight while scrolling through the answers
+    )
+    return _save(wb)
+
+
+def unique_sheet_title(label: str, taken: set[str]) -> str:
+    """A sheet title Excel accepts, made from `label`, not equal (ignoring case) to any in `taken`; adds it.
+
+    `[]:*?/\\` become «-», control characters and line breaks become spaces, leading and trailing apostrophes
+    go, the title is cut to 31 UTF-16 code units; a clash gets « (2)», « (3)», … within the same limit.
+    """
+    base = clean_line(clean_line(label).translate(_SHEET_TITLE_FORBIDDEN)).strip(" '")
+    base = _cut_utf16(base, SHEET_TITLE_MAX).rstrip(" '") or "Лист"
+    candidate = base
+    n = 1
+    while candidate.casefold() in taken or candidate.casefold() in _RESERVED_SHEET_TITLES:
+        n += 1
+        suffix = f" ({n})"
+        candidate = _cut_utf16(base, SHEET_TITLE_MAX - len(suffix)).rstrip(" '") + suffix
+    taken.add(candidate.casefold())
+    return candidate
+
+
+# --- internals -----------------------------------------------------------------------------------------------
+
+
+def _cut_utf16(text: str, limit: int) -> str:
+    """The longest prefix of `text` that is at most `limit` UTF-16 code units (emoji take two)."""
+    units = 0
+    for i, ch in enumerate(text):
+        units += 2 if ord(ch) > 0xFFFF else 1
+        if units > limit:
+            return text[:i]
+    return text
+
+
+def _pair_values(p: PairRow) -> list[Value]:
+    return [
+        p.number,
+        clean_line(p.form),
+        clean_line(p.mentor),
+        clean_line(p.mentor_position) if p.mentor_position else None,
+        "\n".join(clean_line(m) for m in p.mentees),
+        p.kind,
+        p.score,
+        clean_text(p.reasons).strip() if p.reasons else None,
+        p.confirmed,
+    ]
+
+
+def _pairs_summary(pairs: Sequence[PairRow]) -> str:
+    groups = sum(1 for p in pairs if len(p.mentees) > 1)
+    mentees = sum(len(p.mentees) for p in pairs)
+    return f"пар: {len(pairs) - groups}, групп: {groups}, наставляемых: {mentees}"
+
+
+def _generated_line(generated: datetime, summary: str) -> str:
+    return f"Сформировано: {generated:%d.%m.%Y %H:%M}; {summary}"
+
+
+def _write_table(
+    ws: Worksheet,
+    *,
+    title: str,
+    lines: Iterable[str],
+    columns: Sequence[_Column],
+    rows: Sequence[Sequence[Value]],
+    frozen_columns: int = 0,
+) -> None:
+    ws.cell(row=1, column=1, value=_text(title)).font = _TITLE_FONT
+    row = 2
+    for line in lines:
+        ws.cell(row=row, column=1, value=_text(line)).font = _NOTE_FONT
+        row += 1
+    header_row = row + 1
+    last_col = get_column_letter(len(columns))
+
+    for c, col in enumerate(columns, 1):
+        cell = ws.cell(row=header_row, column=c, value=_text(col.caption))
+        cell.font = _HEADER_FONT
+        cell.fill = _HEADER_FILL
+        cell.alignment = _HEADER_ALIGN
+        cell.border = _BORDER
+
+    widths = [_width(col, (values[c] for values in rows)) for c, col in enumerate(columns)]
+    for c, width in enumerate(widths, 1):
+        ws.column_dimensions[get_column_letter(c)].width = width
+    _fit_height(ws, header_row, [col.caption for col in columns], widths, bold=True)
+
+    for r, values in enumerate(rows, header_row + 1):
+        _fit_height(ws, r, values, widths)
+        for c, (col, value) in enumerate(zip(columns, values, strict=True), 1):
+            cell = ws.cell(row=r, column=c)
+            cell.font = _BODY_FONT
+            if isinstance(value, str):
+                _set_text(cell, value)
+            elif isinstance(value, datetime):
+                cell.value = value.date()
+            elif isinstance(value, float) and not math.isfinite(value):
+                cell.value = None
+            else:
+                cell.value = value
+            cell.border = _BORDER
+            if col.kind == "date":
+                cell.number_format = DATE_FORMAT
+                cell.alignment = _CENTER_ALIGN
+            elif col.kind == "score":
+                cell.number_format = SCORE_FORMAT
+                cell.alignment = _NUMBER_ALIGN
+            elif col.kind == "int":
+                cell.alignment = _NUMBER_ALIGN
+            elif col.kind == "center":
+                cell.alignment = _CENTER_ALIGN
+            else:
+                cell.alignment = _TEXT_ALIGN
+
+    last_row = header_row + max(len(rows), 1)
+    ws.auto_filter.ref = f"A{header_row}:{last_col}{last_row}"
+    ws.freeze_panes = ws.cell(row=header_row + 1, column=frozen_columns + 1)
+    ws.print_title_rows = f"{header_row}:{header_row}"
+    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.oddFooter.left.text = _footer_text(title)
+    ws.oddFooter.left.size = 8
+    ws.oddFooter.right.text = "Стр. &P из &N"
+    ws.oddFooter.right.size = 8
+
+
+def _width(col: _Column, values: Iterable[Value]) -> float:
+    """Characters wide: the longest line of the content (and of the caption, if it fits) within the column's
+    limits, but never narrower than the caption's longest word, so a header never breaks inside a word."""
+    caption = _line_width(col.caption, bold=True)
+    need = caption if caption + 2 <= col.max_width else 0.0
+    for value in values:
+        if value is None:
+            continue
+        if isinstance(value, date):
+            width = 10.0
+        elif isinstance(value, float):
+            width = float(len(f"{value:.1f}"))
+        elif isinstance(value, str):
+            width = max((_line_width(line) for line in value.split("\n")), default=0.0)
+        else:
+            width = float(len(str(value)))
+        need = max(need, width)
+        if need >= col.max_width:
+            break
+    longest_word = max((_line_width(w, bold=True) for w in col.caption.split()), default=0.0)
+    width = min(max(need + 2, col.min_width), col.max_width)
+    return float(math.ceil(max(width, longest_word + 2)))
+
+
+def _line_width(line: str, *, bold: bool = False) -> float:
+    words = line.split(" ")
+    return (sum(_chars(w) for w in words) + _SPACE * (len(words) - 1)) * (_BOLD if bold else 1.0)
+
+
+def _fit_height(
+    ws: Worksheet, row: int, values: Sequence[Value], widths: Sequence[float], *, bold: bool = False
+) -> None:
+    """Set the row's height to fit its wrapped text: spreadsheet apps don't re-measure rows of a file they open."""
+    lines = max(
+        (_wrapped_lines(v, w, bold) for v, w in zip(values, widths, strict=True) if isinstance(v, str)), default=1
+    )
+    if lines > 1:
+        ws.row_dimensions[row].height = min(lines * LINE_HEIGHT + 2, MAX_ROW_HEIGHT)
+
+
+def _wrapped_lines(text: str, width: float, bold: bool = False) -> int:
+    """How many lines `text` takes in a wrapped cell `width` characters wide (a greedy word wrap, erring long)."""
+    capacity = max(width - 1.0, 1.0)  # the cell's inner padding
+    scale = _BOLD if bold else 1.0
+    total = 0
+    for paragraph in text.split("\n"):
+        lines, used = 1, 0.0
+        for word in paragraph.split(" "):
+            w = _chars(word) * scale
+            gap = _SPACE if used else 0.0
+            if used + gap + w <= capacity:
+                used += gap + w
+                continue
+            if used:
+                lines += 1
+            while w > capacity:  # a word longer than the cell breaks anywhere
+                lines += 1
+                w -= capacity
+            used = w
+        total += lines
+    return total
+
+
+def _chars(word: str) -> float:
+    """Width of `word` in widths of «0»: capitals and wide Cyrillic letters are wider, punctuation narrower."""
+    width = 0.0
+    for ch in word:
+        if unicodedata.east_asian_width(ch) in "WF":
+            width += 2.0
+        elif ch.isupper() or ch in "шщжюмфыШЩЖЮМФЫ":
+            width += 1.25
+        elif ch in ".,:;!|'()[]-ijlrtI":
+            width += 0.6
+        else:
+            width += 1.0
+    return width
+
+
+def _text(value: str) -> str:
+    text = clean_text(value)
+    if len(text) > CELL_TEXT_MAX:
+        text = text[: CELL_TEXT_MAX - 1] + "…"
+    return text
+
+
+def _set_text(cell: Cell, value: str) -> None:
+    """Store `value` as a string whatever it looks like («=1+1», «#N/A», «00123»)."""
+    text = _text(value)
+    cell.value = text or None
+    if text:
+        cell.data_type = "s"
+
+
+def _footer_text(title: str) -> str:
+    # «&» starts a control code in header/footer text.
+    return clean_line(title)[:100].replace("&", "&&")
+
+
+def _set_properties(wb: Workbook, title: str, organization: str, generated: datetime) -> None:
+    props = wb.properties
+    props.title = clean_line(title)
+    props.subject = clean_line(organization)
+    props.creator = "Nastavnik"
+    props.description = f"{clean_line(organization)}; сформировано {generated:%d.%m.%Y %H:%M}"
+    props.language = "ru-RU"
+    created = generated.astimezone(UTC).replace(tzinfo=None) if generated.tzinfo else generated
+    props.created = created.replace(microsecond=0)
+
+
+def _save(wb: Workbook) -> bytes:
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()

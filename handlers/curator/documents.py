@@ -1,0 +1,67 @@
+"""Rows for the curator's files (pairs, bases) from what storage returns; the writers live in bot/documents."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import Any
+
+from bot import texts
+from bot.documents import PairRow, PersonRow
+from bot.pairs import Pair
+from bot.participants import Participant
+from bot.questionnaires import Questionnaire, format_value
+from bot.settings import Settings
+
+
+def programme_year(day: date) -> str:
+    """«2026/2027» for a day from September to August."""
+    start = day.year if day.month >= 9 else day.year - 1
+    return f"{start}/{start + 1}"
+
+
+def pair_rows(pairs: Sequence[Pair], settings: Settings, positions: Mapping[int, str] | None = None) -> list[PairRow]:
+    rows = []
+    tz = settings.institution.tz
+    for n, pair in enumerate(pairs, start=1):
+        mentees = tuple(m.name if m else texts.PAIR_WITHDRAWN for m in pair.mentees)
+        scores = [m.score for m in pair.mentees if m is not None and m.score is not None]
+        reasons = "; ".join(f"{m.name}: {m.reasons}" for m in pair.mentees if m is not None and m.reasons)
+        rows.append(
+            PairRow(
+                number=n,
+                form=pair.form.label,
+                mentor=pair.mentor.name if pair.mentor else texts.PAIR_WITHDRAWN,
+                mentor_position=(positions or {}).get(pair.mentor.id) if pair.mentor else None,
+                mentees=mentees,
+                score=round(sum(scores), 1) if scores else None,
+                reasons=reasons or None,
+                confirmed=pair.confirmed_at.astimezone(tz).date(),
+            )
+        )
+    return rows
+
+
+def person_row(
+    participant: Participant, questionnaire: Questionnaire, answers: Mapping[str, Any], settings: Settings
+) -> PersonRow:
+    details = {}
+    for question in questionnaire.questions:
+        if question.id in ("name", "age", "club"):
+            continue
+        if question.id in answers:
+            details[question.caption] = format_value(question, answers[question.id])
+    club_question = questionnaire.question("club") if questionnaire.has_question("club") else None
+    club = answers.get("club")
+    age = answers.get("age")
+    return PersonRow(
+        pseudonym=participant.pseudonym,
+        name=str(answers.get("name") or ""),
+        role=participant.role.label,
+        form=participant.form.label,
+        club=format_value(club_question, club) if club_question and club else None,
+        age=age if isinstance(age, int) else None,
+        status=participant.status.label,
+        joined=participant.joined_at.astimezone(settings.institution.tz).date(),
+        details=details,
+    )

@@ -1,0 +1,268 @@
+"""The group meeting of candidates (announce, mark attendance) and the preference survey (roadmap 4.4)."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.filters import Command, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.callback_answer import CallbackAnswer
+
+from bot import texts
+from bot.clock import Clock, parse_iso
+from bot.meetings.reminders import format_local
+from bot.meetings.timeparse import InvalidInput
+from bot.meetings.when import parse_when
+from bot.pairs import Candidate
+from bot.programme import Form
+from bot.settings import Settings
+from handlers.filters import HasText
+from handlers.kb.matching import (
+    FormCb,
+    MeetingCb,
+    RoundCb,
+    forms_keyboard,
+    meeting_keyboard,
+    meeting_preview_keyboard,
+    paged,
+    pref_start_keyboard,
+    round_source_keyboard,
+    round_status_keyboard,
+)
+from handlers.notify import notify
+from handlers.states import GroupMeetingSetup
+from handlers.ui import show
+from storage.audit import AuditLog
+from storage.matching import MatchingRepo
+from storage.outbox import Outbox
+from storage.participants import ParticipantRepo
+
+
+def _when(moment_iso: str, settings: Settings) -> str:
+    return format_local(parse_iso(moment_iso), settings.institution.tz)
+
+
+async def cmd_groupmeeting(message: Message, matching: MatchingRepo) -> None:
+    forms = await matching.forms_with_candidates()
+    if not forms:
+        await message.answer(texts.NO_CANDIDATES)
+        return
+    await message.answer(texts.PICK_FORM, reply_markup=forms_keyboard("gm", forms))
+
+
+async def cmd_preferences(message: Message, matching: MatchingRepo) -> None:
+    forms = await matching.forms_with_candidates()
+    if not forms:
+        await message.answer(texts.NO_CANDIDATES)
+        return
+    await message.answer(texts.PICK_FORM, reply_markup=forms_keyboard("pf", forms))
+
+
+async def on_form(
+    query: CallbackQuery,
+    callback_data: FormCb,
+    state: FSMContext,
+    settings: Settings,
+    matching: MatchingRepo,
+    callback_answer: CallbackAnswer,
+) -> None:
+    try:
+        form = Form(callback_data.f)
+    except ValueError:
+        callback_answer.text = texts.STALE_BUTTON
+        return
+    if callback_data.flow == "gm":
+        meeting = await matching.latest_meeting(form)
+        if meeting is None:
+            await ask_when(query, state, form)
+            return
+        await show_meeting(query, settings, matching, form)
+    elif callback_data.flow == "pf":
+        current = await matching.open_round_for(form)
+        if current is None:
+            await show(query, texts.PREF_PICK_SOURCE.format(form=form.label), round_source_keyboard(form.value))
+            return
+        await show_round(query, matching, form)
+    elif callback_data.flow == "pfnew":
+        await show(query, texts.PREF_PICK_SOURCE.format(form=form.label), round_source_keyboard(form.value))
+
+
+async def ask_when(target: Message | CallbackQuery, state: FSMContext, form: Form) -> None:
+    await state.set_state(GroupMeetingSetup.when)
+    await state.set_data({"form": form.value})
+    await show(target, texts.GM_ASK_WHEN.format(form=form.label))
+
+
+async def show_meeting(target: Message | CallbackQuery, settings: Settings, matching: MatchingRepo, form: Form) -> None:
+    meeting = await matching.latest_meeting(form)
+    assert meeting is not None
+    candidates = await matching.candidates(form)
+    present = await matching.attendees(meeting.id)
+    text = texts.GM_EXISTS.format(
+        form=form.label,
+        when=_when(meeting.starts_at.isoformat(), settings),
+        place=texts.esc(meeting.place),
+        present=len(present & {c.id for c in candidates}),
+        total=len(candidates),
+    )
+    await show(target, text, meeting_keyboard(form.value))
+
+
+async def on_when(message: Message, state: FSMContext, settings: Settings, clock: Clock) -> None:
+    try:
+        moment = parse_when(message.text or "", clock.now(), settings.institution.tz)
+    except InvalidInput as exc:
+        await message.answer(texts.esc(exc.user_text))
+        return
+    await state.update_data(when=moment.isoformat())
+    await state.set_state(GroupMeetingSetup.place)
+    await message.answer(texts.GM_ASK_PLACE)
+
+
+async def on_place(message: Message, state: FSMContext, settings: Settings, participants: ParticipantRepo) -> None:
+    place = " ".join((message.text or "").split())
+    if not 2 <= len(place) <= 200:
+        await message.answer(texts.GM_ASK_PLACE)
+        return
+    data = await state.update_data(place=place)
+    form = Form(data["form"])
+    await state.set_state(GroupMeetingSetup.confirm)
+    count = len(await participants.consented_chats(form))
+    text = texts.GM_PREVIEW.format(
+        form=form.label, when=_when(data["when"], settings), place=texts.esc(place), count=count
+    )
+    await message.answer(text, reply_markup=meeting_preview_keyboard(form.value))
+
+
+async def on_meeting(
+    query: CallbackQuery,
+    callback_data: MeetingCb,
+    state: FSMContext,
+    settings: Settings,
+    matching: MatchingRepo,
+    participants: ParticipantRepo,
+    outbox: Outbox,
+    audit: AuditLog,
+    callback_answer: CallbackAnswer,
+) -> None:
+    try:
+        form = Form(callback_data.f)
+    except ValueError:
+        callback_answer.text = texts.STALE_BUTTON
+        return
+    action = callback_data.a
+    if action == "new":
+        await ask_when(query, state, form)
+    elif action == "cancel":
+        await state.clear()
+        await show(query, texts.CANCELLED)
+    elif action == "send":
+        data = await state.get_data()
+        if await state.get_state() != GroupMeetingSetup.confirm.state or data.get("form") != form.value:
+            callback_answer.text = texts.STALE_BUTTON
+            return
+        await state.clear()
+        meeting = await matching.create_meeting(form, parse_iso(data["when"]), data["place"], query.from_user.id)
+        chats = await participants.consented_chats(form)
+        announcement = texts.GM_ANNOUNCE.format(when=_when(data["when"], settings), place=texts.esc(data["place"]))
+        for chat_id in chats:
+            await notify(outbox, chat_id, announcement)
+        await audit.record(query.from_user.id, "group_meeting.announce", str(meeting.id), {"form": form.value})
+        await show(query, texts.GM_SENT.format(count=len(chats)))
+    elif action in ("att", "tog"):
+        meeting = await matching.latest_meeting(form)
+        if meeting is None:
+            callback_answer.text = texts.STALE_BUTTON
+            return
+        candidates = await matching.candidates(form)
+        if action == "tog" and callback_data.pid in {c.id for c in candidates}:
+            await matching.toggle_attendance(meeting.id, callback_data.pid)
+        await show_attendance(query, matching, form, meeting.id, candidates, callback_data.p)
+
+
+async def show_attendance(
+    query: CallbackQuery, matching: MatchingRepo, form: Form, meeting_id: int, candidates: list[Candidate], page: int
+) -> None:
+    present = await matching.attendees(meeting_id)
+    items = [
+        (("✅ " if c.id in present else "") + c.name, MeetingCb(a="tog", f=form.value, pid=c.id, p=page))
+        for c in candidates
+    ]
+    text = texts.GM_ATTENDANCE.format(present=len(present & {c.id for c in candidates}), total=len(candidates))
+    markup = paged(items, page, lambda p: MeetingCb(a="att", f=form.value, p=p))
+    await show(query, text, markup)
+
+
+async def show_round(target: Message | CallbackQuery, matching: MatchingRepo, form: Form) -> None:
+    current = await matching.open_round_for(form)
+    assert current is not None
+    pool = await matching.round_pool(current)
+    answered = await matching.submitted(current.id)
+    missing = [c.name for c in pool if c.id not in answered]
+    text = texts.PREF_STATUS.format(
+        form=form.label,
+        answered=len(pool) - len(missing),
+        total=len(pool),
+        missing=texts.esc(", ".join(missing[:30]) or "—"),
+    )
+    await show(target, text, round_status_keyboard(form.value))
+
+
+async def on_round(
+    query: CallbackQuery,
+    callback_data: RoundCb,
+    matching: MatchingRepo,
+    outbox: Outbox,
+    audit: AuditLog,
+    callback_answer: CallbackAnswer,
+) -> None:
+    try:
+        form = Form(callback_data.f)
+    except ValueError:
+        callback_answer.text = texts.STALE_BUTTON
+        return
+    action = callback_data.a
+    if action in ("att", "all"):
+        meeting = await matching.latest_meeting(form)
+        from_attendees = action == "att"
+        if from_attendees and (meeting is None or not await matching.attendees(meeting.id)):
+            callback_answer.text = texts.PREF_NO_ATTENDEES
+            callback_answer.show_alert = True
+            return
+        current = await matching.open_round(form, meeting.id if meeting else None, from_attendees)
+        pool = await matching.round_pool(current)
+        for person in pool:
+            picks = person.picks_allowed
+            await notify(outbox, person.telegram_id, texts.PREF_INVITE.format(n=picks), pref_start_keyboard(current.id))
+        await audit.record(query.from_user.id, "preferences.open", str(current.id), {"form": form.value})
+        await show(query, texts.PREF_OPENED.format(count=len(pool)))
+        return
+    current = await matching.open_round_for(form)
+    if current is None:
+        callback_answer.text = texts.STALE_BUTTON
+        return
+    if action == "remind":
+        pool = await matching.round_pool(current)
+        answered = await matching.submitted(current.id)
+        missing = [c for c in pool if c.id not in answered]
+        for person in missing:
+            await notify(outbox, person.telegram_id, texts.PREF_REMINDER, pref_start_keyboard(current.id))
+        callback_answer.text = texts.PREF_REMINDED.format(count=len(missing))
+        await show_round(query, matching, form)
+    elif action == "close":
+        await matching.close_round(current.id)
+        await show(query, texts.PREF_CLOSED)
+
+
+def build_router() -> Router:
+    router = Router(name="curator-grouping")
+    router.message.register(cmd_groupmeeting, Command("groupmeeting"))
+    router.message.register(cmd_preferences, Command("preferences"))
+    router.message.register(on_when, StateFilter(GroupMeetingSetup.when), HasText())
+    router.message.register(on_place, StateFilter(GroupMeetingSetup.place), HasText())
+    router.callback_query.register(
+        on_form, FormCb.filter(F.flow.in_({"gm", "pf", "pfnew"})), flags={"callback_answer": {"pre": False}}
+    )
+    router.callback_query.register(on_meeting, MeetingCb.filter(), flags={"callback_answer": {"pre": False}})
+    router.callback_query.register(on_round, RoundCb.filter(), flags={"callback_answer": {"pre": False}})
+    return router
