@@ -61,3 +61,45 @@ async def answer_pupil_survey(user: FakeUser) -> None:
     await user.expect("Вопрос 9 из 9")
     await user.click("Пропустить")
     await user.expect("проверьте ответы")
+
+
+async def seed_participant(
+    running: RunningBot, telegram_id: int, role: Role, form: Form, answers: dict[str, object]
+) -> int:
+    """A consented participant with the intake done, written straight through the repositories."""
+    from bot.consent import ConsentKind, render
+    from bot.programme import INTAKE_BY_ROLE
+
+    invite = await running.service("invites").create(role, form, CURATOR_ID, days=None, max_uses=None)
+    repo = running.service("participants")
+    person = await repo.join(telegram_id, invite)
+    await repo.set_adult(person.id, True, None)
+    await repo.record_consent(person.id, render("СЮТ", for_parent=False), kind=ConsentKind.SELF, given_by=telegram_id)
+    for question_id, value in answers.items():
+        await repo.save_answer(person.id, INTAKE_BY_ROLE[role], question_id, value)
+    await repo.mark_survey_done(person.id)
+    return person.id
+
+
+def pupil_answers(name: str, requests: list[str], club: str = "robotics") -> dict[str, object]:
+    return {
+        "name": name,
+        "age": 12,
+        "club": club,
+        "interests": ["robots"],
+        "request": requests,
+        "format": "individual",
+        "free_days": ["wed", "sat"],
+    }
+
+
+def mentor_answers(name: str, competencies: list[str], capacity: int, club: str = "robotics") -> dict[str, object]:
+    return {
+        "name": name,
+        "position": "teacher",
+        "competencies": competencies,
+        "club": club,
+        "mentee_age": "10_12",
+        "capacity": capacity,
+        "free_days": ["wed"],
+    }

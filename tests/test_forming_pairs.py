@@ -1,0 +1,203 @@
+"""Forming pairs (roadmap 4.4) end to end: group meeting, attendance, preferences, draft, confirm, files."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import openpyxl
+from docx import Document
+
+from bot.programme import Form, Role
+from tests.conftest import CURATOR_ID, RunningBot
+from tests.fakes.clock import FakeClock
+from tests.fakes.telegram import FakeTelegram
+from tests.flows import mentor_answers, pupil_answers, seed_participant
+
+TP = Form.TEACHER_PUPIL
+
+
+async def _seed(running: RunningBot) -> dict[str, int]:
+    ids = {
+        "masha": await seed_participant(running, 801, Role.MENTEE_PUPIL, TP, pupil_answers("Маша", ["proj_robotics"])),
+        "petya": await seed_participant(running, 802, Role.MENTEE_PUPIL, TP, pupil_answers("Петя", ["proj_coding"])),
+        "olya": await seed_participant(running, 803, Role.MENTEE_PUPIL, TP, pupil_answers("Оля", ["profession"])),
+        "anna": await seed_participant(
+            running, 901, Role.MENTOR, TP, mentor_answers("Анна Сергеевна", ["proj_robotics"], 1)
+        ),
+        "ivan": await seed_participant(
+            running, 902, Role.MENTOR, TP, mentor_answers("Иван Петрович", ["proj_coding", "profession"], 2)
+        ),
+    }
+    return ids
+
+
+async def test_the_whole_way_from_group_meeting_to_the_directors_order(
+    tg: FakeTelegram, running: RunningBot, clock: FakeClock
+) -> None:
+    ids = await _seed(running)
+    people = {tid: tg.user(tid) for tid in (801, 802, 803, 901, 902)}
+    curator = tg.user(CURATOR_ID)
+
+    # The group meeting is announced to every candidate of the form.
+    await curator.send("/groupmeeting")
+    await curator.click("педагог – обучающийся", await curator.expect("Для какой формы"))
+    await curator.expect("Когда она пройдёт")
+    await curator.send("вчера")
+    await curator.expect("Не понял")
+    await curator.send("01.09.2026 10:00")
+    await curator.expect("уже прошло")
+    await curator.send("25.09 16:30")
+    await curator.expect("Где?")
+    await curator.send("СЮТ, каб. 12")
+    preview = await curator.expect("Получат приглашение: 5")
+    await curator.click("Разослать", preview)
+    await curator.expect("Приглашение отправлено: 5")
+    for user in people.values():
+        notice = await user.expect("Групповая встреча")
+        assert "25 сентября, 16:30" in notice.text and "каб. 12" in notice.text
+
+    # Attendance: Оля did not come.
+    await curator.send("/groupmeeting")
+    await curator.click("педагог – обучающийся", await curator.expect("Для какой формы"))
+    await curator.click("Отметить присутствие", await curator.expect("Отмечено присутствующих: 0 из 5"))
+    for name in ("Маша", "Петя", "Анна Сергеевна", "Иван Петрович"):
+        await curator.click(name, await curator.expect("Отметьте, кто был"))
+    marked = await curator.expect("(4 из 5)")
+    assert "✅ Маша" in marked.button_texts() and "Оля" in marked.button_texts()
+
+    # The preference survey goes to those who came.
+    await curator.send("/preferences")
+    await curator.click("педагог – обучающийся", await curator.expect("Для какой формы"))
+    await curator.click("Только из бывших на встрече", await curator.expect("Из кого выбирать"))
+    await curator.expect("разослана: 4")
+    masha, petya, anna, ivan = people[801], people[802], people[901], people[902]
+    await masha.click("Выбрать", await masha.expect("выберите, с кем"))
+    screen = await masha.expect("Кого из наставников")
+    assert sorted(screen.button_texts()[:2]) == ["Анна Сергеевна", "Иван Петрович"]
+    assert "Оля" not in " ".join(screen.button_texts()) and "Петя" not in " ".join(screen.button_texts())
+    await masha.click("Анна Сергеевна", screen)
+    await masha.click("Готово", await masha.expect("1. Анна Сергеевна"))
+    await masha.expect("выбор записан")
+    await anna.click("Выбрать", await anna.expect("выберите, с кем"))
+    await anna.click("Маша", await anna.expect("Кого из наставляемых"))
+    await anna.click("Петя", await anna.expect("1. Маша"))
+    await tg.wait_for(lambda: "не больше 1" in (anna.callback_answers()[-1].get("text") or ""))
+    await anna.click("Готово")
+    await anna.expect("выбор записан")
+    await petya.click("Выбрать", await petya.expect("выберите, с кем"))
+    await petya.click("Без предпочтений", await petya.expect("Кого из наставников"))
+    await petya.expect("без предпочтений")
+    await curator.send("/preferences")
+    await curator.click("педагог – обучающийся", await curator.expect("Для какой формы"))
+    status = await curator.expect("Ответили: 3 из 4")
+    assert "Иван Петрович" in status.text
+    await curator.click("Напомнить не ответившим", status)
+    reminder = await ivan.expect("ещё не ответили")
+    assert not [m for m in people[803].replies() if "ещё не ответили" in (m.text or "")]
+
+    # The draft: scores and reasons in words; the curator excludes a pair, resets, moves a mentee.
+    await curator.send("/match")
+    await curator.click("педагог – обучающийся", await curator.expect("Для какой формы"))
+    draft = await curator.expect("Черновик подбора")
+    assert "взаимный выбор №1" in draft.text
+    assert "Наставляемых подобрано: 3 из 3" in draft.text
+    assert "Анна Сергеевна" in draft.text and "группа (2)" in draft.text
+    await curator.click("Исключить пару", draft)
+    await curator.click("Маша → Анна Сергеевна", await curator.expect("Какую пару исключить"))
+    excluded = await curator.expect("исключено 1")
+    assert "Маша — " in excluded.text
+    await curator.click("Сбросить ограничения", excluded)
+    await curator.expect("исключено 0")
+    await curator.click("Переместить")
+    await curator.click("Оля", await curator.expect("Кого переместить"))
+    await curator.click("Анна Сергеевна", await curator.expect("К какому наставнику"))
+    moved = await curator.expect("закреплено 1")
+    assert "📌" in moved.text
+
+    # Петя withdraws while the curator looks: the old confirm button is refused with a fresh draft.
+    stale = moved
+    await petya.send("/forget")
+    await petya.click("Да, удалить мои данные", await petya.expect("Отозвать согласие?"))
+    await petya.expect("данные удалены")
+    await curator.click("Утвердить", stale)
+    fresh = await curator.expect("Черновик подбора")
+    assert any("данные изменились" in (m.text or "") for m in curator.replies())
+    assert "Петя" not in fresh.text
+    await curator.click("Утвердить", fresh)
+    await curator.expect("Утверждено")
+
+    pairs = await running.db.fetchall(
+        "SELECT x.mentor_id, m.mentee_id, m.reasons FROM pairs x JOIN pair_members m ON m.pair_id=x.id"
+    )
+    by_mentee = {r["mentee_id"]: r["mentor_id"] for r in pairs}
+    assert by_mentee[ids["olya"]] == ids["anna"]  # the curator's move held
+    assert set(by_mentee) == {ids["masha"], ids["olya"]}
+    assert sum(1 for m in by_mentee.values() if m == ids["anna"]) == 1  # capacity 1 respected
+
+    olya_mentor = await people[803].expect("Ваш наставник")
+    assert "Анна Сергеевна" in olya_mentor.text
+    ivan_notice = await ivan.expect("Вам закреплены")
+    assert "Маша" in ivan_notice.text
+    assert "Оля" not in ivan_notice.text and "Петя" not in ivan_notice.text
+
+    documents = [m for m in curator.replies() if m.document]
+    names = [d.document["file_name"] for d in documents]
+    assert any(n.endswith(".xlsx") for n in names) and any(n.endswith(".docx") for n in names)
+    xlsx = next(d.document for d in documents if d.document["file_name"].endswith(".xlsx"))
+    workbook = openpyxl.load_workbook(io.BytesIO(xlsx["content"]))
+    assert "Все" in workbook.sheetnames
+    cells = [str(c.value) for row in workbook["Все"].iter_rows() for c in row if c.value is not None]
+    assert "Анна Сергеевна" in cells and "Иван Петрович" in cells and any("Маша" in c for c in cells)
+    docx = next(d.document for d in documents if d.document["file_name"].endswith(".docx"))
+    order = Document(io.BytesIO(docx["content"]))
+    text = "\n".join(p.text for p in order.paragraphs)
+    assert "О закреплении наставнических пар" in text and "ПРИКАЗ" in text
+    table_text = " ".join(c.text for t in order.tables for row in t.rows for c in row.cells)
+    assert "Оля" in table_text and "Иван Петрович" in table_text
+
+    # /pairs: dissolve one with a reason; both sides are told; the mentee is back in the pool.
+    await curator.send("/pairs")
+    listing = await curator.expect("Пары и группы (2)")
+    await curator.click("1. Анна Сергеевна", listing)
+    card = await curator.expect("Наставник: Анна Сергеевна")
+    await curator.click("Расформировать", card)
+    await curator.expect("Почему расформировываем")
+    await curator.send("по")
+    await curator.expect("от 3 до 300")
+    await curator.send("Не совпало расписание")
+    await curator.expect("расформирована")
+    await people[803].expect("Причина: Не совпало расписание")
+    await anna.expect("расформирована")
+    row = await running.db.fetchone("SELECT dissolved_at, dissolve_reason FROM pairs WHERE mentor_id=?", (ids["anna"],))
+    assert row["dissolved_at"] and row["dissolve_reason"] == "Не совпало расписание"
+    candidates = await running.service("matching").candidates(TP)
+    assert ids["olya"] in {c.id for c in candidates}
+    actions = {r["action"] for r in await running.db.fetchall("SELECT action FROM audit_log")}
+    assert {"match.confirm", "match.pin", "match.exclude", "pair.dissolve", "group_meeting.announce"} <= actions
+
+
+async def test_bases_are_exported_as_xlsx(tg: FakeTelegram, running: RunningBot) -> None:
+    await _seed(running)
+    curator = tg.user(CURATOR_ID)
+    await curator.send("/bases")
+    await curator.click("База наставляемых", await curator.expect("Какую базу"))
+    await tg.wait_for(lambda: any(m.document for m in curator.replies()))
+    document = next(m.document for m in curator.replies() if m.document)
+    sheet = openpyxl.load_workbook(io.BytesIO(document["content"])).active
+    values = [[c.value for c in row] for row in sheet.iter_rows()]
+    flat = json.dumps(values, ensure_ascii=False, default=str)
+    assert "Маша" in flat and "Проект, конкурс: робототехника" in flat and "Анна" not in flat
+    assert "bases.export" in {r["action"] for r in await running.db.fetchall("SELECT action FROM audit_log")}
+
+
+async def test_participants_never_reach_the_curators_matching(tg: FakeTelegram, running: RunningBot) -> None:
+    await _seed(running)
+    masha = tg.user(801)
+    for command in ("/match", "/pairs", "/bases", "/groupmeeting", "/preferences"):
+        await masha.send(command)
+        reply = await masha.next_reply()
+        assert "Черновик" not in reply.text and "Какую базу" not in reply.text and "формы" not in reply.text
+    await masha.click_data("mt:ok:tp:0:0:0:x", reply.message_id)
+    await tg.wait_for(lambda: bool(masha.callback_answers()))
+    assert await running.db.fetchval("SELECT COUNT(*) FROM pairs") == 0
