@@ -32,6 +32,7 @@ from handlers.notify import notify
 from handlers.states import Joining, ParentConsent
 from handlers.ui import drop_keyboard, show
 from storage.invites import InviteRepo
+from storage.matching import MatchingRepo
 from storage.outbox import Outbox
 from storage.participants import JoinRefused, ParticipantRepo
 
@@ -75,6 +76,7 @@ async def cmd_start(
     invites: InviteRepo,
     participants: ParticipantRepo,
     questionnaires: dict[str, Questionnaire],
+    matching: MatchingRepo,
     clock: Clock,
 ) -> None:
     user_id = message.from_user.id  # type: ignore[union-attr]
@@ -87,7 +89,7 @@ async def cmd_start(
     if participant is not None:
         if kind == "invite":
             await message.answer(texts.ALREADY_ENROLLED)
-        await menu.show_menu(message, state, participant, settings, bot, participants, questionnaires)
+        await menu.show_menu(message, state, participant, participants, matching, questionnaires)
         return
     if kind != "invite":
         org = texts.esc(settings.institution.organization_name)

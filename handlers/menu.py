@@ -19,6 +19,7 @@ from handlers.notify import notify_curators
 from handlers.states import Forget
 from handlers.ui import show
 from storage.fsm import SQLiteStorage
+from storage.matching import MatchingRepo
 from storage.outbox import Outbox
 from storage.participants import ConsentRecord, ParticipantRepo
 
@@ -50,9 +51,8 @@ async def show_menu(
     target: Message | CallbackQuery,
     state: FSMContext,
     participant: Participant,
-    settings: Settings,
-    bot: Bot,
     participants: ParticipantRepo,
+    matching: MatchingRepo,
     questionnaires: dict[str, Questionnaire],
     *,
     edit: bool = False,
@@ -64,22 +64,27 @@ async def show_menu(
     text = texts.MENU_HEADER.format(
         role=participant.role.label, form=participant.form.label, status=participant.status.label
     )
+    pair = await matching.pair_of(participant.id) if participant.has_consent else None
+    if pair is not None and pair.mentor is not None and pair.mentor.id != participant.id:
+        text += texts.MENU_MY_MENTOR.format(name=texts.esc(pair.mentor.name))
+    elif pair is not None:
+        names = ", ".join(m.name for m in pair.mentees if m is not None) or "—"
+        text += texts.MENU_MY_MENTEES.format(names=texts.esc(names))
     await show(target, text, menu_keyboard(participant, started), edit=edit)
 
 
 async def cmd_menu(
     message: Message,
     state: FSMContext,
-    bot: Bot,
-    settings: Settings,
     participants: ParticipantRepo,
+    matching: MatchingRepo,
     questionnaires: dict[str, Questionnaire],
 ) -> None:
     participant = await participants.by_telegram(message.from_user.id)  # type: ignore[union-attr]
     if participant is None:
         await message.answer(texts.NOT_A_PARTICIPANT)
         return
-    await show_menu(message, state, participant, settings, bot, participants, questionnaires)
+    await show_menu(message, state, participant, participants, matching, questionnaires)
 
 
 async def on_menu(

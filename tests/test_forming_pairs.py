@@ -156,6 +156,11 @@ async def test_the_whole_way_from_group_meeting_to_the_directors_order(
     table_text = " ".join(c.text for t in order.tables for row in t.rows for c in row.cells)
     assert "Оля" in table_text and "Иван Петрович" in table_text
 
+    await masha.send("/menu")
+    assert "Мой наставник: Иван Петрович" in (await masha.expect("Моё меню")).text
+    await ivan.send("/menu")
+    assert "Мои наставляемые: Маша" in (await ivan.expect("Моё меню")).text
+
     # /pairs: dissolve one with a reason; both sides are told; the mentee is back in the pool.
     await curator.send("/pairs")
     listing = await curator.expect("Пары и группы (2)")
@@ -201,3 +206,23 @@ async def test_participants_never_reach_the_curators_matching(tg: FakeTelegram, 
     await masha.click_data("mt:ok:tp:0:0:0:x", reply.message_id)
     await tg.wait_for(lambda: bool(masha.callback_answers()))
     assert await running.db.fetchval("SELECT COUNT(*) FROM pairs") == 0
+
+
+async def test_a_member_who_withdraws_leaves_the_pair_without_a_personal_link(
+    tg: FakeTelegram, running: RunningBot
+) -> None:
+    ids = await _seed(running)
+    curator = tg.user(CURATOR_ID)
+    await curator.send("/match")
+    await curator.click("педагог – обучающийся", await curator.expect("Для какой формы"))
+    await curator.click("Утвердить", await curator.expect("Черновик подбора"))
+    await curator.expect("Утверждено")
+    masha = tg.user(801)
+    await masha.send("/forget")
+    await masha.click("Да, удалить мои данные", await masha.expect("Отозвать согласие?"))
+    await masha.expect("данные удалены")
+    members = await running.db.fetchall("SELECT mentee_id FROM pair_members")
+    assert len(members) == 3 and ids["masha"] not in {m["mentee_id"] for m in members}
+    await curator.send("/pairs")
+    listing = await curator.expect("Пары и группы")
+    assert "участник удалил данные" in listing.text and "Маша" not in listing.text
