@@ -38,6 +38,7 @@ TABLE_SIZE = Pt(12)
 TEXT_WIDTH = Cm(16.5)  # A4 21 cm minus 3 cm and 1.5 cm
 INDENT = Cm(1.25)
 TABLE_STYLE = "Order Table Text"
+TABLE_STYLE_ID = "OrderTableText"
 
 ORDER_TITLE = "О закреплении наставнических пар (групп)"
 APPENDIX_TITLE = "Приложение к приказу"
@@ -145,14 +146,15 @@ def _pairs_table(doc: DocumentObject, pairs: Sequence[PairRow]) -> Table:
         by_form.setdefault(clean_line(pair.form), []).append(pair)
     table = _table(doc, 1 + max(len(pairs), 1), TABLE_WIDTHS, style="Table Grid")
 
-    header = table.rows[0]
+    rows = list(table.rows)  # table.rows[i] walks the table each time
+    header = rows[0]
     _row_flags(header, header=True)
     for cell, caption in zip(header.cells, TABLE_HEADERS, strict=True):
         _cell_text(cell, [caption], bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
         cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
 
     if not pairs:
-        for cell in table.rows[1].cells:
+        for cell in rows[1].cells:
             _cell_text(cell, ["—"], align=WD_ALIGN_PARAGRAPH.CENTER)
         return table
 
@@ -160,7 +162,7 @@ def _pairs_table(doc: DocumentObject, pairs: Sequence[PairRow]) -> Table:
     for form, form_pairs in by_form.items():
         first = index
         for pair in form_pairs:
-            row = table.rows[index]
+            row = rows[index]
             if len(pair.mentees) <= 10:
                 _row_flags(row, header=False)
             number, form_cell, mentor_cell, mentees_cell = row.cells
@@ -218,7 +220,7 @@ def _cell_text(
         extra._p.getparent().remove(extra._p)
     for i, line in enumerate(lines):
         p = paragraphs[0] if i == 0 else cell.add_paragraph()
-        p.style = TABLE_STYLE
+        _table_style(p)
         for run in list(p.runs):
             run._r.getparent().remove(run._r)
         run = p.add_run(line)
@@ -229,8 +231,14 @@ def _cell_text(
 
 def _cell_line(cell: _Cell, text: str) -> Run:
     """One more paragraph of the table style in `cell`; returns its run."""
-    p = cell.add_paragraph(style=TABLE_STYLE)
+    p = cell.add_paragraph()
+    _table_style(p)
     return p.add_run(text)
+
+
+def _table_style(p: Paragraph) -> None:
+    # By id: `p.style = name` looks the style up among all styles, which is slow for a long table.
+    p._p.get_or_add_pPr().style = TABLE_STYLE_ID
 
 
 def _body(doc: DocumentObject, text: str) -> Paragraph:
@@ -299,6 +307,7 @@ def _set_up(doc: DocumentObject, info: OrderInfo) -> None:
     normal.paragraph_format.widow_control = True
 
     table_text = styles.add_style(TABLE_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+    table_text.style_id = TABLE_STYLE_ID
     table_text.base_style = normal
     table_text.font.size = TABLE_SIZE
     table_text.paragraph_format.first_line_indent = Cm(0)

@@ -256,16 +256,16 @@ def _write_table(
     rows: Sequence[Sequence[Value]],
     frozen_columns: int = 0,
 ) -> None:
-    ws.cell(row=1, column=1, value=_text(title)).font = _TITLE_FONT
+    _set_text(ws.cell(row=1, column=1), title).font = _TITLE_FONT
     row = 2
     for line in lines:
-        ws.cell(row=row, column=1, value=_text(line)).font = _NOTE_FONT
+        _set_text(ws.cell(row=row, column=1), line).font = _NOTE_FONT
         row += 1
     header_row = row + 1
     last_col = get_column_letter(len(columns))
 
     for c, col in enumerate(columns, 1):
-        cell = ws.cell(row=header_row, column=c, value=_text(col.caption))
+        cell = _set_text(ws.cell(row=header_row, column=c), col.caption)
         cell.font = _HEADER_FONT
         cell.fill = _HEADER_FILL
         cell.alignment = _HEADER_ALIGN
@@ -405,12 +405,13 @@ def _text(value: str) -> str:
     return text
 
 
-def _set_text(cell: Cell, value: str) -> None:
-    """Store `value` as a string whatever it looks like («=1+1», «#N/A», «00123»)."""
+def _set_text(cell: Cell, value: str) -> Cell:
+    """Store `value` as a string whatever it looks like («=1+1», «#N/A», «00123»); returns the cell."""
     text = _text(value)
     cell.value = text or None
     if text:
         cell.data_type = "s"
+    return cell
 
 
 def _footer_text(title: str) -> str:
