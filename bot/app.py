@@ -22,12 +22,14 @@ from aiogram.utils.callback_answer import CallbackAnswerMiddleware
 
 from bot import texts
 from bot.clock import Clock, SystemClock
+from bot.meetings.reminders import shift_out_of_quiet
 from bot.questionnaires import QuestionnaireError, load_directory
 from bot.settings import Settings, SettingsError, load_settings
 from handlers import build_routers
 from handlers.middlewares import RetryAfterMiddleware
 from handlers.notify import notify_curators
 from scheduler import build_scheduler
+from scheduler.jobs import Jobs
 from scheduler.sender import OutboxSender
 from storage.database import Database
 from storage.fsm import SQLiteStorage
@@ -83,7 +85,15 @@ def build_dispatcher(
     )
     dp.callback_query.middleware(CallbackAnswerMiddleware(pre=True))
     dp.include_routers(*build_routers())
-    scheduler = build_scheduler()
+    schedule = settings.schedule
+    tz = settings.institution.tz
+    services["outbox"].quiet_shift = lambda moment: shift_out_of_quiet(moment, schedule.quiet_hours, tz)
+    jobs = Jobs(
+        settings, clock, services["meetings"], services["matching"], services["participants"], services["outbox"]
+    )
+    services["jobs"] = jobs
+    dp["jobs"] = jobs
+    scheduler = build_scheduler(jobs, clock)
     dp["scheduler"] = scheduler
     senders: list[OutboxSender] = []
 
@@ -93,6 +103,8 @@ def build_dispatcher(
             bot,
             services["outbox"],
             clock,
+            rate=schedule.outbox_rate,
+            chat_rate=schedule.outbox_chat_rate,
             on_blocked=lambda chat_id: tell_curators_blocked(chat_id, settings, services),
         )
         senders.append(sender)
@@ -104,6 +116,10 @@ def build_dispatcher(
 
     async def on_shutdown() -> None:
         if scheduler.running:
+            # APScheduler's asyncio executor cancels running jobs at shutdown: stop new runs, let the
+            # current tick finish its database work, then shut down.
+            scheduler.pause()
+            await jobs.close()
             scheduler.shutdown(wait=False)
         for sender in senders:
             await sender.stop()

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import time, timedelta
 from pathlib import Path
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from bot.meetings.timeparse import QuietHours, parse_duration, parse_offsets, parse_quiet_hours
 
 TOKEN_RE = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{30,}$")
 DEFAULT_API_BASE = "https://api.telegram.org"
@@ -146,6 +149,51 @@ class MatchingSettings(BaseSettings):
         return weights
 
 
+class ScheduleSettings(BaseSettings):
+    """Meetings, reminders, check-ins, nudges, the digest and the outbox's pace."""
+
+    model_config = _config(".env")
+
+    reminder_offsets: Annotated[tuple[timedelta, ...], NoDecode] = Field(
+        (timedelta(hours=24), timedelta(hours=1)), validation_alias="REMINDER_OFFSETS"
+    )
+    quiet_hours: Annotated[QuietHours | None, NoDecode] = Field(
+        QuietHours(time(21, 0), time(8, 0)), validation_alias="QUIET_HOURS"
+    )
+    checkin_after: Annotated[timedelta, NoDecode] = Field(timedelta(hours=2), validation_alias="CHECKIN_AFTER")
+    inactivity_days: int = Field(14, ge=1, le=365, validation_alias="INACTIVITY_DAYS")
+    digest_time: Annotated[time, NoDecode] = Field(time(9, 0), validation_alias="DIGEST_TIME")
+    outbox_rate: float = Field(25.0, gt=0, le=1000, validation_alias="OUTBOX_RATE")
+    outbox_chat_rate: float = Field(1.0, gt=0, le=100, validation_alias="OUTBOX_CHAT_RATE")
+    missed_grace: Annotated[timedelta, NoDecode] = Field(timedelta(hours=6), validation_alias="MISSED_GRACE")
+    work_meetings: int = Field(6, ge=1, le=100, validation_alias="WORK_MEETINGS")
+
+    @field_validator("reminder_offsets", mode="before")
+    @classmethod
+    def _offsets(cls, value: Any) -> tuple[timedelta, ...]:
+        return value if isinstance(value, tuple) else parse_offsets(str(value))
+
+    @field_validator("quiet_hours", mode="before")
+    @classmethod
+    def _quiet(cls, value: Any) -> QuietHours | None:
+        return value if value is None or isinstance(value, QuietHours) else parse_quiet_hours(str(value))
+
+    @field_validator("checkin_after", "missed_grace", mode="before")
+    @classmethod
+    def _duration(cls, value: Any) -> timedelta:
+        return value if isinstance(value, timedelta) else parse_duration(str(value))
+
+    @field_validator("digest_time", mode="before")
+    @classmethod
+    def _clock(cls, value: Any) -> time:
+        if isinstance(value, time):
+            return value
+        match = re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)", str(value).strip())
+        if not match:
+            raise ValueError("must be a time of day like 09:00")
+        return time(int(match.group(1)), int(match.group(2)))
+
+
 @dataclass(frozen=True)
 class Settings:
     telegram: TelegramSettings
@@ -153,6 +201,7 @@ class Settings:
     institution: InstitutionSettings
     logging: LoggingSettings
     matching: MatchingSettings
+    schedule: ScheduleSettings
 
     def is_curator(self, user_id: int) -> bool:
         return user_id in self.telegram.curator_ids
@@ -164,6 +213,7 @@ _SECTIONS: dict[str, type[BaseSettings]] = {
     "institution": InstitutionSettings,
     "logging": LoggingSettings,
     "matching": MatchingSettings,
+    "schedule": ScheduleSettings,
 }
 
 

@@ -6,18 +6,20 @@ questionnaire; the fallback router is last and answers whatever nobody took.
 
 from aiogram import Router
 
-from handlers import common, curator, errors, joining, menu, preferences, survey
+from handlers import common, curator, errors, joining, meetings, membership, menu, preferences, survey
 
 
 def build_routers() -> list[Router]:
     """Fresh routers for each dispatcher (a router can belong to one parent only, and tests build many)."""
     return [
         errors.build_router(),
+        membership.build_router(),
         joining.build_router(),
         common.build_router(),
         menu.build_router(),
         curator.build_router(),
         preferences.build_router(),
+        meetings.build_router(),
         survey.build_router(),
         joining.build_state_router(),
         common.build_fallback_router(),

@@ -33,6 +33,7 @@ from handlers.states import Joining, ParentConsent
 from handlers.ui import drop_keyboard, show
 from storage.invites import InviteRepo
 from storage.matching import MatchingRepo
+from storage.meetings import MeetingRepo
 from storage.outbox import Outbox
 from storage.participants import JoinRefused, ParticipantRepo
 
@@ -77,6 +78,7 @@ async def cmd_start(
     participants: ParticipantRepo,
     questionnaires: dict[str, Questionnaire],
     matching: MatchingRepo,
+    meetings: MeetingRepo,
     clock: Clock,
 ) -> None:
     user_id = message.from_user.id  # type: ignore[union-attr]
@@ -89,7 +91,7 @@ async def cmd_start(
     if participant is not None:
         if kind == "invite":
             await message.answer(texts.ALREADY_ENROLLED)
-        await menu.show_menu(message, state, participant, participants, matching, questionnaires)
+        await menu.show_menu(message, state, participant, participants, matching, meetings, settings, questionnaires)
         return
     if kind != "invite":
         org = texts.esc(settings.institution.organization_name)
@@ -321,4 +323,3 @@ def build_state_router() -> Router:
     )
     router.message.register(while_joining, StateFilter(Joining.age, Joining.consent, Joining.waiting_parent))
     return router
-

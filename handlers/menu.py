@@ -9,6 +9,8 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot import texts
+from bot.meetings import StagePlan, stage_line, stage_of_next_meeting
+from bot.meetings.reminders import format_local
 from bot.participants import CATEGORY_LABELS, Participant
 from bot.programme import INTAKE_BY_ROLE
 from bot.questionnaires import Questionnaire, summary_rows
@@ -20,6 +22,7 @@ from handlers.states import Forget
 from handlers.ui import show
 from storage.fsm import SQLiteStorage
 from storage.matching import MatchingRepo
+from storage.meetings import MeetingRepo
 from storage.outbox import Outbox
 from storage.participants import ConsentRecord, ParticipantRepo
 
@@ -53,6 +56,8 @@ async def show_menu(
     participant: Participant,
     participants: ParticipantRepo,
     matching: MatchingRepo,
+    meetings: MeetingRepo,
+    settings: Settings,
     questionnaires: dict[str, Questionnaire],
     *,
     edit: bool = False,
@@ -65,12 +70,25 @@ async def show_menu(
         role=participant.role.label, form=participant.form.label, status=participant.status.label
     )
     pair = await matching.pair_of(participant.id) if participant.has_consent else None
-    if pair is not None and pair.mentor is not None and pair.mentor.id != participant.id:
+    is_mentor = pair is not None and pair.mentor is not None and pair.mentor.id == participant.id
+    if pair is not None and not is_mentor and pair.mentor is not None:
         text += texts.MENU_MY_MENTOR.format(name=texts.esc(pair.mentor.name))
     elif pair is not None:
         names = ", ".join(m.name for m in pair.mentees if m is not None) or "—"
         text += texts.MENU_MY_MENTEES.format(names=texts.esc(names))
-    await show(target, text, menu_keyboard(participant, started), edit=edit)
+    if pair is not None:
+        position = stage_of_next_meeting(
+            await meetings.held_stages(pair.id), StagePlan(settings.schedule.work_meetings)
+        )
+        text += texts.MENU_STAGE.format(stage=stage_line(position))
+        upcoming = await meetings.next_planned(pair.id)
+        if upcoming is not None:
+            when = format_local(upcoming.starts_at, settings.institution.tz)
+            text += texts.MENU_NEXT_MEETING.format(when=when, place=texts.esc(upcoming.place))
+        else:
+            text += texts.MENU_NO_MEETING
+    markup = menu_keyboard(participant, started, has_pair=pair is not None, is_mentor=is_mentor)
+    await show(target, text, markup, edit=edit)
 
 
 async def cmd_menu(
@@ -78,13 +96,15 @@ async def cmd_menu(
     state: FSMContext,
     participants: ParticipantRepo,
     matching: MatchingRepo,
+    meetings: MeetingRepo,
+    settings: Settings,
     questionnaires: dict[str, Questionnaire],
 ) -> None:
     participant = await participants.by_telegram(message.from_user.id)  # type: ignore[union-attr]
     if participant is None:
         await message.answer(texts.NOT_A_PARTICIPANT)
         return
-    await show_menu(message, state, participant, participants, matching, questionnaires)
+    await show_menu(message, state, participant, participants, matching, meetings, settings, questionnaires)
 
 
 async def on_menu(
@@ -181,9 +201,7 @@ async def on_forget(
     await state.clear()
     await show(query, texts.FORGET_DONE_PARENT if requested_by == "parent" else texts.FORGET_DONE)
     if destruction is not None:
-        categories = ", ".join(
-            f"{CATEGORY_LABELS.get(k, k)}: {v}" for k, v in destruction.categories.items() if v
-        )
+        categories = ", ".join(f"{CATEGORY_LABELS.get(k, k)}: {v}" for k, v in destruction.categories.items() if v)
         await notify_curators(
             outbox,
             settings,

@@ -30,5 +30,18 @@ class DissolvePair(StatesGroup):
     reason = State()
 
 
+class MeetingSetup(StatesGroup):
+    date = State()
+    time = State()
+    place = State()
+    topic = State()
+    confirm = State()
+
+
+class MeetingReply(StatesGroup):
+    other_time = State()
+    note = State()
+
+
 class Forget(StatesGroup):
     confirm = State()

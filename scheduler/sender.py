@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections import deque
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
@@ -26,6 +27,8 @@ log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
 MAX_BACKOFF = 600.0
+# Above this many remembered chats, those whose per-chat pause is over are forgotten (memory stays flat).
+_CHAT_MEMORY = 1024
 
 
 class OutboxSender:
@@ -45,11 +48,16 @@ class OutboxSender:
         self._clock = clock
         self._interval = 1.0 / rate
         self._chat_interval = 1.0 / chat_rate
+        # Telegram counts messages in a sliding window ("N per second"): never more than `rate` (at least one)
+        # of our requests may reach it within one second, or within 1/rate seconds when rate < 1.
+        self._window_span = max(1.0, self._interval)
+        self._recent: deque[float] = deque(maxlen=max(1, int(rate)))
+        self._next_slot = 0.0
         self._on_blocked = on_blocked
         self._idle_poll = idle_poll
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
-        self._last_global = 0.0
+        self._stopping = False
         self._last_chat: dict[int, float] = {}
         self.sent = 0
         outbox.on_enqueue(self._wake.set)
@@ -58,18 +66,25 @@ class OutboxSender:
         if self._task is None:
             self._task = asyncio.create_task(self._run(), name="outbox-sender")
 
-    async def stop(self) -> None:
-        if self._task is not None:
+    async def stop(self, grace: float = 5.0) -> None:
+        """Finish the message in flight (so a sent message is recorded as sent), then stop."""
+        if self._task is None:
+            return
+        self._stopping = True
+        self._wake.set()
+        try:
+            await asyncio.wait_for(asyncio.shield(self._task), grace)
+        except TimeoutError:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
-            self._task = None
+        self._task = None
 
     def wake(self) -> None:
         self._wake.set()
 
     async def _run(self) -> None:
-        while True:
+        while not self._stopping:
             try:
                 progressed = await self.drain_once()
             except asyncio.CancelledError:
@@ -77,7 +92,7 @@ class OutboxSender:
             except Exception:
                 log.exception("outbox sender failed; retrying shortly")
                 progressed = False
-            if not progressed:
+            if not progressed and not self._stopping:
                 self._wake.clear()
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), timeout=self._idle_poll)
@@ -87,9 +102,12 @@ class OutboxSender:
         batch = await self._outbox.due()
         if not batch:
             return False
+        self._forget_idle_chats()
         attempted = False
         waiting: list[OutgoingMessage] = []
         for message in batch:
+            if self._stopping:
+                return False
             now = time.monotonic()
             ready_at = self._last_chat.get(message.chat_id, 0.0) + self._chat_interval
             if ready_at > now:
@@ -105,16 +123,38 @@ class OutboxSender:
         return attempted
 
     async def _pace_global(self) -> None:
-        delay = self._last_global + self._interval - time.monotonic()
-        if delay > 0:
-            await asyncio.sleep(delay)
-        self._last_global = time.monotonic()
+        """Wait for the next send slot: one every 1/rate s, and never more than `rate` within one second.
+
+        Slots are a fixed grid (each is one interval after the previous *planned* slot, so the sleep's overshoot
+        and the work between sends do not add up), but a slot missed by more than an interval is not made up
+        for with a burst. The window rule counts from when each earlier request *finished*: a request reaches
+        Telegram before its answer comes back, so `rate` requests can never arrive within one second, whatever
+        the network's delays, and the cost is one request's latency per second, not per message.
+        """
+        slot = self._next_slot
+        if len(self._recent) == self._recent.maxlen:
+            slot = max(slot, self._recent[0] + self._window_span)
+        now = time.monotonic()
+        if slot > now:
+            await asyncio.sleep(slot - now)
+            now = time.monotonic()
+        self._next_slot = (slot if now - slot < self._interval else now) + self._interval
+
+    def _forget_idle_chats(self) -> None:
+        if len(self._last_chat) > _CHAT_MEMORY:
+            cutoff = time.monotonic() - self._chat_interval
+            self._last_chat = {chat: at for chat, at in self._last_chat.items() if at > cutoff}
 
     async def _send(self, message: OutgoingMessage) -> None:
-        self._last_chat[message.chat_id] = time.monotonic()
         markup = InlineKeyboardMarkup.model_validate(message.reply_markup) if message.reply_markup else None
         try:
-            await self._bot.send_message(message.chat_id, message.text, reply_markup=markup)
+            try:
+                await self._bot.send_message(message.chat_id, message.text, reply_markup=markup)
+            finally:
+                # Whatever the outcome, the request may have counted: the limits count from its answer.
+                finished = time.monotonic()
+                self._recent.append(finished)
+                self._last_chat[message.chat_id] = finished
         except TelegramRetryAfter as exc:
             until = self._clock.now() + timedelta(seconds=exc.retry_after)
             await self._outbox.postpone(message.id, until, f"429 retry after {exc.retry_after}", count_attempt=False)

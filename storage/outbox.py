@@ -8,6 +8,7 @@ a restart does not queue a reminder twice).
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -31,6 +32,7 @@ class Outbox:
         self._db = db
         self._clock = clock
         self._listeners: list[Any] = []
+        self.quiet_shift: Callable[[datetime], datetime] | None = None
 
     def on_enqueue(self, callback: Any) -> None:
         """The sender registers a wake-up so that a new message goes out without waiting for a poll."""
@@ -51,8 +53,15 @@ class Outbox:
         not_before: datetime | None = None,
         tx: Transaction | None = None,
     ) -> bool:
-        """Queue a message; False when `dedup_key` was queued before."""
+        """Queue a message; False when `dedup_key` was queued before.
+
+        A message is never sent in quiet hours: `quiet_shift` (set by the app from the settings) moves
+        its earliest moment to their end.
+        """
         now = self._clock.now()
+        not_before = not_before or now
+        if self.quiet_shift is not None:
+            not_before = self.quiet_shift(not_before)
         params = (
             chat_id,
             text,
@@ -60,7 +69,7 @@ class Outbox:
             kind,
             dedup_key,
             iso(now),
-            iso(not_before or now),
+            iso(not_before),
         )
         sql = (
             "INSERT INTO outbox(chat_id, text, reply_markup, kind, dedup_key, created_at, not_before)"

@@ -103,6 +103,9 @@ class ParticipantRepo:
         )
         return [_participant(r) for r in rows]
 
+    async def pending_consents(self) -> int:
+        return int(await self._db.fetchval("SELECT COUNT(*) FROM participants WHERE consent_at IS NULL"))
+
     async def all_consented(self) -> list[Participant]:
         rows = await self._db.fetchall(f"{_SELECT} WHERE p.consent_at IS NOT NULL ORDER BY p.id")
         return [_participant(r) for r in rows]

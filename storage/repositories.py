@@ -9,6 +9,7 @@ from storage.audit import AuditLog
 from storage.database import Database
 from storage.invites import InviteRepo
 from storage.matching import MatchingRepo
+from storage.meetings import MeetingRepo
 from storage.outbox import Outbox
 from storage.participants import ParticipantRepo
 
@@ -20,4 +21,5 @@ def build_repositories(db: Database, clock: Clock) -> dict[str, Any]:
         "participants": ParticipantRepo(db, clock),
         "outbox": Outbox(db, clock),
         "matching": MatchingRepo(db, clock),
+        "meetings": MeetingRepo(db, clock),
     }

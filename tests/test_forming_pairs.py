@@ -93,7 +93,7 @@ async def test_the_whole_way_from_group_meeting_to_the_directors_order(
     status = await curator.expect("Ответили: 3 из 4")
     assert "Иван Петрович" in status.text
     await curator.click("Напомнить не ответившим", status)
-    reminder = await ivan.expect("ещё не ответили")
+    await ivan.expect("ещё не ответили")
     assert not [m for m in people[803].replies() if "ещё не ответили" in (m.text or "")]
 
     # The draft: scores and reasons in words; the curator excludes a pair, resets, moves a mentee.

@@ -118,7 +118,8 @@ async def test_sigterm_stops_the_bot_cleanly(tg: FakeTelegram, bot_process: BotP
     bot_process.signal(signal.SIGTERM)
     assert await bot_process.wait(10) == 0
     assert loop.time() - started < 5
-    assert "Traceback" not in bot_process.log.read_text()
+    log = bot_process.log.read_text()
+    assert "Traceback" not in log, log
 
 
 async def test_kill_9_mid_questionnaire_loses_no_acknowledged_answer(

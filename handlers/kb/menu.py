@@ -9,6 +9,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot import texts
 from bot.participants import Participant
 from bot.programme import Status
+from handlers.kb.meetings import ManageCb, SetupCb
 
 
 class MenuCb(CallbackData, prefix="m"):
@@ -22,8 +23,14 @@ class ForgetCb(CallbackData, prefix="fg"):
     pid: int = 0
 
 
-def menu_keyboard(participant: Participant, survey_started: bool) -> InlineKeyboardMarkup:
+def menu_keyboard(
+    participant: Participant, survey_started: bool, *, has_pair: bool = False, is_mentor: bool = False
+) -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
+    if is_mentor:
+        kb.button(text=texts.BTN_SCHEDULE, callback_data=SetupCb(a="new"))
+    if has_pair:
+        kb.button(text=texts.BTN_MY_MEETINGS, callback_data=ManageCb(a="list"))
     status = participant.status
     if status is Status.INVITED:
         kb.button(text=texts.BTN_CONSENT_AGAIN, callback_data=MenuCb(action="consent"))

@@ -1,0 +1,171 @@
+"""Callback data and keyboards of meetings: the inline calendar, time slots, invitations, check-ins."""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date
+
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import InlineKeyboardMarkup
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot import texts
+
+MONTHS = (
+    "Январь", "Февраль", "Март", "Апрель", "Май", "Июнь",
+    "Июль", "Август", "Сентябрь", "Октябрь", "Ноябрь", "Декабрь",
+)  # fmt: skip
+WEEKDAYS = ("Пн", "Вт", "Ср", "Чт", "Пт", "Сб", "Вс")
+TIME_SLOTS = ("15:00", "16:00", "16:30", "17:00", "18:00", "19:00")
+
+
+class SetupCb(CallbackData, prefix="ms"):
+    """The mentor's scheduling dialog: a = cal (month page), day, time, place, skip, send, abort, noop."""
+
+    a: str
+    y: int = 0
+    m: int = 0
+    d: int = 0
+    v: str = ""
+
+
+class ReplyCb(CallbackData, prefix="mr"):
+    """A mentee's answer to an invitation: a = acc (accept) or oth (another time)."""
+
+    a: str
+    id: int
+
+
+class ManageCb(CallbackData, prefix="mm"):
+    """The mentor's buttons on a planned meeting: a = move, cancel; and list (the pair's meetings)."""
+
+    a: str
+    id: int = 0
+
+
+class CheckinCb(CallbackData, prefix="ci"):
+    """After a meeting: a = held, moved, not (not held), use (usefulness v), why (reason v), skip (no note)."""
+
+    a: str
+    id: int
+    v: str = ""
+
+
+class FitCb(CallbackData, prefix="fit"):
+    pair: int
+    v: str
+
+
+def calendar_keyboard(year: int, month: int, today: date) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    noop = SetupCb(a="noop")
+    kb.button(text=f"{MONTHS[month - 1]} {year}", callback_data=noop)
+    for name in WEEKDAYS:
+        kb.button(text=name, callback_data=noop)
+    weeks = calendar.Calendar().monthdayscalendar(year, month)
+    for week in weeks:
+        for day in week:
+            if day == 0:
+                kb.button(text=" ", callback_data=noop)
+            elif date(year, month, day) < today:
+                kb.button(text="·", callback_data=noop)
+            else:
+                kb.button(text=str(day), callback_data=SetupCb(a="day", y=year, m=month, d=day))
+    prev_y, prev_m = (year, month - 1) if month > 1 else (year - 1, 12)
+    next_y, next_m = (year, month + 1) if month < 12 else (year + 1, 1)
+    nav = 1
+    if (prev_y, prev_m) >= (today.year, today.month):
+        kb.button(text="‹", callback_data=SetupCb(a="cal", y=prev_y, m=prev_m))
+        nav += 1
+    kb.button(text="›", callback_data=SetupCb(a="cal", y=next_y, m=next_m))
+    kb.button(text=texts.BTN_MEET_CANCEL, callback_data=SetupCb(a="abort"))
+    kb.adjust(1, 7, *([7] * len(weeks)), nav, 1)
+    return kb.as_markup()
+
+
+def time_keyboard() -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    for slot in TIME_SLOTS:
+        kb.button(text=slot, callback_data=SetupCb(a="time", v=slot.replace(":", "")))
+    kb.button(text=texts.BTN_MEET_CANCEL, callback_data=SetupCb(a="abort"))
+    kb.adjust(3, 3, 1)
+    return kb.as_markup()
+
+
+def place_keyboard() -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    kb.button(text=texts.BTN_ONLINE, callback_data=SetupCb(a="place", v="online"))
+    kb.button(text=texts.BTN_AT_SCHOOL, callback_data=SetupCb(a="place", v="school"))
+    kb.button(text=texts.BTN_MEET_CANCEL, callback_data=SetupCb(a="abort"))
+    kb.adjust(2, 1)
+    return kb.as_markup()
+
+
+def topic_keyboard() -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    kb.button(text=texts.BTN_SKIP, callback_data=SetupCb(a="skip"))
+    return kb.as_markup()
+
+
+def preview_keyboard() -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    kb.button(text=texts.BTN_SEND_INVITE, callback_data=SetupCb(a="send"))
+    kb.button(text=texts.BTN_MEET_CANCEL, callback_data=SetupCb(a="abort"))
+    kb.adjust(1)
+    return kb.as_markup()
+
+
+def invitation_keyboard(meeting_id: int) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    kb.button(text=texts.BTN_ACCEPT, callback_data=ReplyCb(a="acc", id=meeting_id))
+    kb.button(text=texts.BTN_OTHER_TIME, callback_data=ReplyCb(a="oth", id=meeting_id))
+    kb.adjust(1)
+    return kb.as_markup()
+
+
+def manage_keyboard(meeting_id: int) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    kb.button(text=texts.BTN_MOVE_MEETING, callback_data=ManageCb(a="move", id=meeting_id))
+    kb.button(text=texts.BTN_CANCEL_MEETING, callback_data=ManageCb(a="cancel", id=meeting_id))
+    kb.adjust(2)
+    return kb.as_markup()
+
+
+def checkin_keyboard(meeting_id: int) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    kb.button(text=texts.BTN_HELD, callback_data=CheckinCb(a="held", id=meeting_id))
+    kb.button(text=texts.BTN_MOVED, callback_data=CheckinCb(a="moved", id=meeting_id))
+    kb.button(text=texts.BTN_NOT_HELD, callback_data=CheckinCb(a="not", id=meeting_id))
+    kb.adjust(3)
+    return kb.as_markup()
+
+
+def usefulness_keyboard(meeting_id: int) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    for value in range(1, 6):
+        kb.button(text=str(value), callback_data=CheckinCb(a="use", id=meeting_id, v=str(value)))
+    kb.adjust(5)
+    return kb.as_markup()
+
+
+def note_keyboard(meeting_id: int) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    kb.button(text=texts.BTN_SKIP, callback_data=CheckinCb(a="skip", id=meeting_id))
+    return kb.as_markup()
+
+
+def reason_keyboard(meeting_id: int) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    for key, label in texts.CHECKIN_REASONS.items():
+        kb.button(text=label, callback_data=CheckinCb(a="why", id=meeting_id, v=key))
+    kb.adjust(2)
+    return kb.as_markup()
+
+
+def fit_keyboard(pair_id: int) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    kb.button(text=texts.BTN_FIT_YES, callback_data=FitCb(pair=pair_id, v="yes"))
+    kb.button(text=texts.BTN_FIT_UNSURE, callback_data=FitCb(pair=pair_id, v="unsure"))
+    kb.button(text=texts.BTN_FIT_NO, callback_data=FitCb(pair=pair_id, v="no"))
+    kb.adjust(1)
+    return kb.as_markup()

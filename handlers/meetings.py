@@ -1,0 +1,540 @@
+"""Meetings of a pair or group: the mentor schedules, moves or cancels; mentees confirm or ask for another
+time; after the meeting both sides check in; after the first one both say whether the pair suits them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from aiogram import Router
+from aiogram.filters import StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.callback_answer import CallbackAnswer
+
+from bot import texts
+from bot.clock import Clock, iso, parse_iso
+from bot.meetings import CheckinAnswer, Stage, StagePlan, checkins_disagree, stage_of_next_meeting
+from bot.meetings.reminders import format_local
+from bot.meetings.timeparse import InvalidInput, combine_local, duration_words, parse_clock_time, validate_meeting_time
+from bot.pairs import Pair
+from bot.participants import Participant
+from bot.settings import Settings
+from handlers.filters import HasText
+from handlers.kb.meetings import (
+    CheckinCb,
+    FitCb,
+    ManageCb,
+    ReplyCb,
+    SetupCb,
+    calendar_keyboard,
+    fit_keyboard,
+    invitation_keyboard,
+    manage_keyboard,
+    note_keyboard,
+    place_keyboard,
+    preview_keyboard,
+    reason_keyboard,
+    time_keyboard,
+    topic_keyboard,
+    usefulness_keyboard,
+)
+from handlers.notify import markup_json, notify, notify_curators
+from handlers.states import MeetingReply, MeetingSetup
+from handlers.ui import drop_keyboard, show
+from storage.matching import MatchingRepo
+from storage.meetings import Meeting, MeetingRepo
+from storage.outbox import Outbox
+from storage.participants import ParticipantRepo
+
+TEXT_LIMIT = 200
+
+
+def _plan(settings: Settings) -> StagePlan:
+    return StagePlan(settings.schedule.work_meetings)
+
+
+def _when(moment: datetime, settings: Settings) -> str:
+    return format_local(moment, settings.institution.tz)
+
+
+async def _me_and_pair(
+    user_id: int, participants: ParticipantRepo, matching: MatchingRepo
+) -> tuple[Participant | None, Pair | None]:
+    me = await participants.by_telegram(user_id)
+    if me is None or not me.has_consent:
+        return me, None
+    return me, await matching.pair_of(me.id)
+
+
+def _is_mentor(me: Participant | None, pair: Pair | None) -> bool:
+    return me is not None and pair is not None and pair.mentor is not None and pair.mentor.id == me.id
+
+
+def _place_label(value: str) -> str:
+    return {"online": texts.BTN_ONLINE, "school": texts.BTN_AT_SCHOOL}.get(value, value)
+
+
+# --- the mentor's scheduling dialog ---------------------------------------------------------------------------
+async def begin_schedule(
+    target: Message | CallbackQuery,
+    state: FSMContext,
+    settings: Settings,
+    clock: Clock,
+    pair: Pair,
+    meetings: MeetingRepo,
+    *,
+    move: Meeting | None = None,
+) -> None:
+    if move is not None:
+        stage = move.stage
+    else:
+        position = stage_of_next_meeting(await meetings.held_stages(pair.id), _plan(settings))
+        if position is None:
+            await show(target, texts.MEET_ALL_DONE)
+            return
+        stage = position.stage
+    today = clock.now().astimezone(settings.institution.tz).date()
+    await state.set_state(MeetingSetup.date)
+    await state.set_data({"pair": pair.id, "stage": stage.value, "move": move.id if move else 0})
+    await show(
+        target,
+        texts.MEET_PICK_DATE.format(stage=stage.label),
+        calendar_keyboard(today.year, today.month, today),
+        edit=False,
+    )
+
+
+async def on_setup(
+    query: CallbackQuery,
+    callback_data: SetupCb,
+    state: FSMContext,
+    settings: Settings,
+    clock: Clock,
+    participants: ParticipantRepo,
+    matching: MatchingRepo,
+    meetings: MeetingRepo,
+    outbox: Outbox,
+    callback_answer: CallbackAnswer,
+) -> None:
+    action = callback_data.a
+    current = await state.get_state()
+    data = await state.get_data()
+    today = clock.now().astimezone(settings.institution.tz).date()
+    if action == "new":
+        me, pair = await _me_and_pair(query.from_user.id, participants, matching)
+        if pair is None:
+            callback_answer.text = texts.MEET_NO_PAIR
+        elif not _is_mentor(me, pair):
+            callback_answer.text = texts.MEET_NOT_MENTOR
+        else:
+            await begin_schedule(query, state, settings, clock, pair, meetings)
+        return
+    if action == "noop":
+        return
+    if current is None or not current.startswith("MeetingSetup:") or "pair" not in data:
+        callback_answer.text = texts.STALE_BUTTON
+        return
+    if action == "abort":
+        await state.clear()
+        await show(query, texts.CANCELLED)
+    elif action == "cal" and current == MeetingSetup.date.state:
+        try:
+            markup = calendar_keyboard(callback_data.y, callback_data.m, today)
+        except ValueError:
+            callback_answer.text = texts.STALE_BUTTON
+            return
+        await show(query, texts.MEET_PICK_DATE.format(stage=Stage(data["stage"]).label), markup)
+    elif action == "day" and current == MeetingSetup.date.state:
+        try:
+            day = date(callback_data.y, callback_data.m, callback_data.d)
+        except ValueError:
+            callback_answer.text = texts.STALE_BUTTON
+            return
+        if day < today:
+            callback_answer.text = texts.STALE_BUTTON
+            return
+        await state.set_state(MeetingSetup.time)
+        await state.update_data(date=day.isoformat())
+        await show(query, texts.MEET_PICK_TIME.format(date=day.strftime("%d.%m.%Y")), time_keyboard())
+    elif action == "time" and current == MeetingSetup.time.state:
+        await _take_time(query, state, settings, clock, callback_data.v, meetings)
+    elif action == "place" and current == MeetingSetup.place.state:
+        await _take_place(query, state, settings, _place_label(callback_data.v))
+    elif action == "skip" and current == MeetingSetup.topic.state:
+        await _preview(query, state, settings, None)
+    elif action == "send" and current == MeetingSetup.confirm.state:
+        await _send(query, state, settings, matching, meetings, outbox, callback_answer)
+    else:
+        callback_answer.text = texts.STALE_BUTTON
+
+
+async def _take_time(
+    target: Message | CallbackQuery,
+    state: FSMContext,
+    settings: Settings,
+    clock: Clock,
+    typed: str,
+    meetings: MeetingRepo,
+) -> None:
+    data = await state.get_data()
+    try:
+        at = parse_clock_time(typed if ":" in typed or not typed.isdigit() else f"{typed[:-2]}:{typed[-2:]}")
+        moment = combine_local(date.fromisoformat(data["date"]), at, settings.institution.tz)
+        validate_meeting_time(moment, clock.now(), settings.institution.tz)
+    except InvalidInput as exc:
+        await show(target, texts.esc(exc.user_text), time_keyboard(), edit=False)
+        return
+    await state.update_data(starts_at=iso(moment))
+    if data.get("move"):
+        meeting = await meetings.get(int(data["move"]))
+        await state.update_data(place=meeting.place if meeting else "", topic=meeting.topic if meeting else None)
+        await _preview(target, state, settings, meeting.topic if meeting else None, keep_topic=True)
+        return
+    await state.set_state(MeetingSetup.place)
+    await show(target, texts.MEET_PICK_PLACE, place_keyboard(), edit=False)
+
+
+async def _take_place(target: Message | CallbackQuery, state: FSMContext, settings: Settings, place: str) -> None:
+    await state.update_data(place=place)
+    await state.set_state(MeetingSetup.topic)
+    await show(target, texts.MEET_ASK_TOPIC, topic_keyboard(), edit=False)
+
+
+async def _preview(
+    target: Message | CallbackQuery,
+    state: FSMContext,
+    settings: Settings,
+    topic: str | None,
+    *,
+    keep_topic: bool = False,
+) -> None:
+    data = await state.get_data()
+    if not keep_topic:
+        data = await state.update_data(topic=topic)
+    await state.set_state(MeetingSetup.confirm)
+    text = texts.MEET_PREVIEW.format(
+        stage=Stage(data["stage"]).label,
+        when=_when(parse_iso(data["starts_at"]), settings),
+        place=texts.esc(data["place"]),
+        topic=texts.esc(data.get("topic") or texts.MEET_TOPIC_NONE),
+    )
+    await show(target, text, preview_keyboard(), edit=False)
+
+
+async def _send(
+    query: CallbackQuery,
+    state: FSMContext,
+    settings: Settings,
+    matching: MatchingRepo,
+    meetings: MeetingRepo,
+    outbox: Outbox,
+    callback_answer: CallbackAnswer,
+) -> None:
+    data = await state.get_data()
+    pair = await matching.pair(int(data["pair"]))
+    if pair is None or pair.dissolved_at is not None:
+        await state.clear()
+        callback_answer.text = texts.STALE_BUTTON
+        return
+    starts_at = parse_iso(data["starts_at"])
+    await state.clear()
+    await drop_keyboard(query)
+    mentor = pair.mentor.name if pair.mentor else ""
+    if data.get("move"):
+        meeting = await meetings.get(int(data["move"]))
+        if meeting is None or not await meetings.reschedule(meeting.id, starts_at):
+            callback_answer.text = texts.STALE_BUTTON
+            return
+        notice = texts.MEET_MOVED_NOTICE.format(
+            stage=meeting.stage.label, when=_when(starts_at, settings), place=texts.esc(meeting.place)
+        )
+        for mentee in pair.mentees:
+            if mentee is not None:
+                await notify(outbox, mentee.telegram_id, notice, invitation_keyboard(meeting.id))
+        await show(
+            query, texts.MEET_MOVED.format(when=_when(starts_at, settings)), manage_keyboard(meeting.id), edit=False
+        )
+        return
+    meeting = await meetings.create(pair.id, Stage(data["stage"]), starts_at, data["place"], data.get("topic"))
+    invitation = texts.MEET_INVITE.format(
+        stage=meeting.stage.label,
+        mentor=texts.esc(mentor),
+        when=_when(starts_at, settings),
+        place=texts.esc(meeting.place),
+        topic=texts.esc(meeting.topic or texts.MEET_TOPIC_NONE),
+    )
+    for mentee in pair.mentees:
+        if mentee is not None:
+            await notify(outbox, mentee.telegram_id, invitation, invitation_keyboard(meeting.id))
+    offsets = ", ".join(duration_words(o) for o in settings.schedule.reminder_offsets) or "—"
+    await show(query, texts.MEET_CREATED.format(offsets=offsets), manage_keyboard(meeting.id), edit=False)
+
+
+async def on_setup_text(
+    message: Message,
+    state: FSMContext,
+    settings: Settings,
+    clock: Clock,
+    meetings: MeetingRepo,
+) -> None:
+    current = await state.get_state()
+    text = " ".join((message.text or "").split())
+    if current == MeetingSetup.time.state:
+        await _take_time(message, state, settings, clock, text, meetings)
+    elif current == MeetingSetup.place.state:
+        if not 2 <= len(text) <= TEXT_LIMIT:
+            await message.answer(texts.MEET_BAD_TEXT)
+            return
+        await _take_place(message, state, settings, text)
+    elif current == MeetingSetup.topic.state:
+        if not 1 <= len(text) <= TEXT_LIMIT:
+            await message.answer(texts.MEET_BAD_TOPIC)
+            return
+        await _preview(message, state, settings, text)
+    else:
+        await message.answer(texts.PRESS_A_BUTTON)
+
+
+# --- mentees' answers to an invitation; the mentor's move / cancel ------------------------------------------------
+async def on_reply(
+    query: CallbackQuery,
+    callback_data: ReplyCb,
+    state: FSMContext,
+    settings: Settings,
+    participants: ParticipantRepo,
+    matching: MatchingRepo,
+    meetings: MeetingRepo,
+    outbox: Outbox,
+    callback_answer: CallbackAnswer,
+) -> None:
+    me, pair = await _me_and_pair(query.from_user.id, participants, matching)
+    meeting = await meetings.get(callback_data.id)
+    if me is None or pair is None or meeting is None or meeting.pair_id != pair.id or meeting.status != "planned":
+        callback_answer.text = texts.STALE_BUTTON
+        return
+    when = _when(meeting.starts_at, settings)
+    if callback_data.a == "acc":
+        await meetings.respond(meeting.id, me.id, "accepted")
+        await show(query, texts.MEET_ACCEPTED.format(when=when))
+        if pair.mentor is not None:
+            name = texts.esc(me.shown_name())
+            await notify(outbox, pair.mentor.telegram_id, texts.MEET_ACCEPTED_MENTOR.format(name=name, when=when))
+    else:
+        await meetings.respond(meeting.id, me.id, "other_time")
+        await state.set_state(MeetingReply.other_time)
+        await state.set_data({"meeting": meeting.id})
+        await show(query, texts.MEET_ASK_OTHER_TIME, edit=False)
+
+
+async def on_other_time_text(
+    message: Message,
+    state: FSMContext,
+    settings: Settings,
+    participants: ParticipantRepo,
+    matching: MatchingRepo,
+    meetings: MeetingRepo,
+    outbox: Outbox,
+) -> None:
+    text = " ".join((message.text or "").split())
+    if not 1 <= len(text) <= TEXT_LIMIT:
+        await message.answer(texts.MEET_BAD_TOPIC)
+        return
+    data = await state.get_data()
+    await state.clear()
+    me, pair = await _me_and_pair(message.from_user.id, participants, matching)  # type: ignore[union-attr]
+    meeting = await meetings.get(int(data.get("meeting", 0)))
+    if me is None or pair is None or pair.mentor is None or meeting is None:
+        await message.answer(texts.STALE_BUTTON)
+        return
+    forwarded = texts.MEET_OTHER_TIME_MENTOR.format(
+        name=texts.esc(me.shown_name()), when=_when(meeting.starts_at, settings), text=texts.esc(text)
+    )
+    await notify(outbox, pair.mentor.telegram_id, forwarded, manage_keyboard(meeting.id))
+    await message.answer(texts.MEET_OTHER_TIME_SENT)
+
+
+async def on_manage(
+    query: CallbackQuery,
+    callback_data: ManageCb,
+    state: FSMContext,
+    settings: Settings,
+    clock: Clock,
+    participants: ParticipantRepo,
+    matching: MatchingRepo,
+    meetings: MeetingRepo,
+    outbox: Outbox,
+    callback_answer: CallbackAnswer,
+) -> None:
+    me, pair = await _me_and_pair(query.from_user.id, participants, matching)
+    if pair is None:
+        callback_answer.text = texts.MEET_NO_PAIR
+        return
+    if callback_data.a == "list":
+        await show(query, _meeting_list(await meetings.for_pair(pair.id), settings), edit=False)
+        return
+    meeting = await meetings.get(callback_data.id)
+    if not _is_mentor(me, pair) or meeting is None or meeting.pair_id != pair.id:
+        callback_answer.text = texts.MEET_NOT_MENTOR if meeting else texts.STALE_BUTTON
+        return
+    if callback_data.a == "move" and meeting.status in ("planned", "not_held"):
+        await begin_schedule(query, state, settings, clock, pair, meetings, move=meeting)
+    elif callback_data.a == "cancel" and meeting.status == "planned":
+        await meetings.set_status(meeting.id, "cancelled")
+        notice = texts.MEET_CANCELLED_NOTICE.format(stage=meeting.stage.label, when=_when(meeting.starts_at, settings))
+        for mentee in pair.mentees:
+            if mentee is not None:
+                await notify(outbox, mentee.telegram_id, notice)
+        await show(query, texts.MEET_CANCELLED)
+    else:
+        callback_answer.text = texts.STALE_BUTTON
+
+
+def _meeting_list(items: list[Meeting], settings: Settings) -> str:
+    if not items:
+        return texts.MEET_NONE
+    lines = "".join(
+        texts.MEET_LIST_LINE.format(
+            when=_when(m.starts_at, settings), stage=m.stage.label, status=texts.MEET_STATUS[m.status]
+        )
+        for m in items[-15:]
+    )
+    return texts.MEET_LIST.format(lines=lines)
+
+
+# --- after the meeting ---------------------------------------------------------------------------------------
+async def on_checkin(
+    query: CallbackQuery,
+    callback_data: CheckinCb,
+    state: FSMContext,
+    settings: Settings,
+    clock: Clock,
+    participants: ParticipantRepo,
+    matching: MatchingRepo,
+    meetings: MeetingRepo,
+    outbox: Outbox,
+    callback_answer: CallbackAnswer,
+) -> None:
+    me, pair = await _me_and_pair(query.from_user.id, participants, matching)
+    meeting = await meetings.get(callback_data.id)
+    if me is None or pair is None or meeting is None or meeting.pair_id != pair.id:
+        callback_answer.text = texts.STALE_BUTTON
+        return
+    if meeting.status == "cancelled":
+        callback_answer.text = texts.STALE_BUTTON
+        return
+    action = callback_data.a
+    if action == "held":
+        await meetings.save_checkin(meeting.id, me.id, CheckinAnswer.HELD)
+        await show(query, texts.CHECKIN_USEFUL, usefulness_keyboard(meeting.id))
+        await settle(meeting, pair, settings, meetings, outbox)
+    elif action == "use" and callback_data.v in {"1", "2", "3", "4", "5"}:
+        await meetings.save_checkin(meeting.id, me.id, CheckinAnswer.HELD, usefulness=int(callback_data.v))
+        await state.set_state(MeetingReply.note)
+        await state.set_data({"meeting": meeting.id})
+        await show(query, texts.CHECKIN_WHAT, note_keyboard(meeting.id))
+    elif action == "skip":
+        await state.clear()
+        await show(query, texts.CHECKIN_THANKS)
+    elif action == "moved":
+        await meetings.save_checkin(meeting.id, me.id, CheckinAnswer.MOVED)
+        await settle(meeting, pair, settings, meetings, outbox)
+        if _is_mentor(me, pair):
+            await show(query, texts.CHECKIN_MOVED_MENTOR)
+            await begin_schedule(query, state, settings, clock, pair, meetings, move=meeting)
+        else:
+            await show(query, texts.CHECKIN_MOVED_MENTEE)
+    elif action == "not":
+        await show(query, texts.CHECKIN_WHY, reason_keyboard(meeting.id))
+    elif action == "why" and callback_data.v in texts.CHECKIN_REASONS:
+        reason = texts.CHECKIN_REASONS[callback_data.v]
+        await meetings.save_checkin(meeting.id, me.id, CheckinAnswer.NOT_HELD, note=reason)
+        await show(query, texts.CHECKIN_THANKS)
+        await settle(meeting, pair, settings, meetings, outbox)
+    else:
+        callback_answer.text = texts.STALE_BUTTON
+
+
+async def on_note_text(
+    message: Message, state: FSMContext, participants: ParticipantRepo, meetings: MeetingRepo
+) -> None:
+    text = " ".join((message.text or "").split())
+    if not 1 <= len(text) <= 500:
+        await message.answer(texts.MEET_BAD_TOPIC)
+        return
+    data = await state.get_data()
+    await state.clear()
+    me = await participants.by_telegram(message.from_user.id)  # type: ignore[union-attr]
+    meeting = await meetings.get(int(data.get("meeting", 0)))
+    if me is not None and meeting is not None:
+        await meetings.save_checkin(meeting.id, me.id, CheckinAnswer.HELD, note=text)
+    await message.answer(texts.CHECKIN_THANKS)
+
+
+async def settle(meeting: Meeting, pair: Pair, settings: Settings, meetings: MeetingRepo, outbox: Outbox) -> None:
+    """Decide the meeting's status from the check-ins; flag disagreement; ask about the pair after the first."""
+    answers = {pid: c.answer for pid, c in (await meetings.checkins(meeting.id)).items()}
+    if checkins_disagree(answers):
+        when = _when(meeting.starts_at, settings)
+        shown = ", ".join(a.label for a in answers.values())
+        for curator_id in sorted(settings.telegram.curator_ids):
+            await outbox.enqueue(
+                curator_id,
+                texts.CHECKIN_DISAGREE.format(pair=pair.id, when=when, answers=shown),
+                kind="alert",
+                dedup_key=f"disagree:{meeting.id}:{iso(meeting.starts_at)}:{curator_id}",
+            )
+    mentor_answer = answers.get(pair.mentor.id) if pair.mentor else None
+    mentee_answers = [answers.get(m.id) for m in pair.mentees if m is not None]
+    decided = mentor_answer
+    if decided is None and mentee_answers and all(a is CheckinAnswer.HELD for a in mentee_answers):
+        decided = CheckinAnswer.HELD
+    if decided is CheckinAnswer.HELD and await meetings.set_status(meeting.id, "held"):
+        if meeting.stage is Stage.INTRO:
+            for person in pair.people:
+                await outbox.enqueue(
+                    person.telegram_id,
+                    texts.FIT_ASK,
+                    reply_markup=markup_json(fit_keyboard(pair.id)),
+                    kind="fit",
+                    dedup_key=f"fit:{pair.id}:{person.id}",
+                )
+    elif decided is CheckinAnswer.NOT_HELD:
+        await meetings.set_status(meeting.id, "not_held")
+
+
+async def on_fit(
+    query: CallbackQuery,
+    callback_data: FitCb,
+    settings: Settings,
+    participants: ParticipantRepo,
+    matching: MatchingRepo,
+    meetings: MeetingRepo,
+    outbox: Outbox,
+    callback_answer: CallbackAnswer,
+) -> None:
+    me, pair = await _me_and_pair(query.from_user.id, participants, matching)
+    if me is None or pair is None or pair.id != callback_data.pair or callback_data.v not in ("yes", "unsure", "no"):
+        callback_answer.text = texts.STALE_BUTTON
+        return
+    await meetings.set_fit(pair.id, me.id, callback_data.v)
+    await show(query, texts.FIT_THANKS)
+    if callback_data.v == "no":
+        who = me.pseudonym + (f" ({texts.esc(me.name)})" if me.name else "")
+        await notify_curators(outbox, settings, texts.FIT_ALERT.format(pair=pair.id, who=who), kind="alert")
+
+
+def build_router() -> Router:
+    router = Router(name="meetings")
+    flags = {"callback_answer": {"pre": False}}
+    router.callback_query.register(on_setup, SetupCb.filter(), flags=flags)
+    router.callback_query.register(on_reply, ReplyCb.filter(), flags=flags)
+    router.callback_query.register(on_manage, ManageCb.filter(), flags=flags)
+    router.callback_query.register(on_checkin, CheckinCb.filter(), flags=flags)
+    router.callback_query.register(on_fit, FitCb.filter(), flags=flags)
+    router.message.register(
+        on_setup_text, StateFilter(MeetingSetup.time, MeetingSetup.place, MeetingSetup.topic), HasText()
+    )
+    router.message.register(on_other_time_text, StateFilter(MeetingReply.other_time), HasText())
+    router.message.register(on_note_text, StateFilter(MeetingReply.note), HasText())
+    return router
+

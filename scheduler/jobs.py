@@ -1,0 +1,179 @@
+"""What comes due, derived from the database on every tick: reminders, check-ins, nudges, the digest.
+
+Nothing is kept in memory between ticks and no job store is needed: every message is enqueued with a
+dedup key naming what it is for (meeting, moment, offset, person), so a tick that runs twice, or after a
+restart, queues nothing twice; a reminder that came due while the bot was down still goes out within
+MISSED_GRACE.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import datetime, timedelta, tzinfo
+
+from bot import texts
+from bot.clock import Clock, iso
+from bot.meetings import StagePlan, quiet_level, stage_of_next_meeting
+from bot.meetings.reminders import checkin_time, due, format_local, format_relative, reminder_times
+from bot.pairs import Pair
+from bot.settings import Settings
+from handlers.kb.meetings import checkin_keyboard
+from handlers.notify import markup_json
+from storage.matching import MatchingRepo
+from storage.meetings import MeetingRepo
+from storage.outbox import Outbox
+from storage.participants import ParticipantRepo
+
+log = logging.getLogger(__name__)
+
+CHECKIN_WINDOW = timedelta(days=14)
+
+
+class Jobs:
+    def __init__(
+        self,
+        settings: Settings,
+        clock: Clock,
+        meetings: MeetingRepo,
+        matching: MatchingRepo,
+        participants: ParticipantRepo,
+        outbox: Outbox,
+    ) -> None:
+        self.settings = settings
+        self.clock = clock
+        self.meetings = meetings
+        self.matching = matching
+        self.participants = participants
+        self.outbox = outbox
+        self._running = asyncio.Lock()
+        self._closed = False
+
+    @property
+    def tz(self) -> tzinfo:
+        return self.settings.institution.tz
+
+    @property
+    def plan(self) -> StagePlan:
+        return StagePlan(self.settings.schedule.work_meetings)
+
+    async def tick(self) -> None:
+        async with self._running:
+            if not self._closed:
+                await self._tick()
+
+    async def close(self) -> None:
+        """Let a tick in progress finish and refuse later ones (at shutdown, before the database closes)."""
+        self._closed = True
+        async with self._running:
+            pass
+
+    async def _tick(self) -> None:
+        now = self.clock.now()
+        pairs = {p.id: p for p in await self.matching.pairs()}
+        await self.reminders(now, pairs)
+        await self.checkins(now, pairs)
+        await self.quiet_pairs(now, pairs)
+        await self.digest(now, pairs)
+
+    async def reminders(self, now: datetime, pairs: dict[int, Pair]) -> None:
+        schedule = self.settings.schedule
+        if not schedule.reminder_offsets:
+            return
+        horizon = max(schedule.reminder_offsets) + timedelta(days=1)
+        for meeting in await self.meetings.planned_between(now, now + horizon):
+            pair = pairs.get(meeting.pair_id)
+            if pair is None:
+                continue
+            slots = reminder_times(
+                meeting.starts_at,
+                schedule.reminder_offsets,
+                schedule.quiet_hours,
+                self.tz,
+                not_before=meeting.updated_at,
+            )
+            for offset, send_at in slots:
+                if send_at > now or due(send_at, now, schedule.missed_grace) != "send":
+                    continue
+                text = texts.REMINDER.format(
+                    relative=format_relative(meeting.starts_at - send_at),
+                    stage=meeting.stage.label,
+                    when=format_local(meeting.starts_at, self.tz),
+                    place=texts.esc(meeting.place),
+                )
+                for person in pair.people:
+                    key = f"rem:{meeting.id}:{iso(meeting.starts_at)}:{int(offset.total_seconds())}:{person.id}"
+                    await self.outbox.enqueue(person.telegram_id, text, kind="reminder", dedup_key=key)
+
+    async def checkins(self, now: datetime, pairs: dict[int, Pair]) -> None:
+        schedule = self.settings.schedule
+        for meeting, done in await self.meetings.missing_checkins(now - CHECKIN_WINDOW, now):
+            ask_at = checkin_time(meeting.starts_at, schedule.checkin_after, schedule.quiet_hours, self.tz)
+            pair = pairs.get(meeting.pair_id)
+            if ask_at > now or pair is None:
+                continue
+            text = texts.CHECKIN_ASK.format(stage=meeting.stage.label, when=format_local(meeting.starts_at, self.tz))
+            markup = markup_json(checkin_keyboard(meeting.id))
+            for person in pair.people:
+                if person.id in done:
+                    continue
+                key = f"chk:{meeting.id}:{iso(meeting.starts_at)}:{person.id}"
+                await self.outbox.enqueue(person.telegram_id, text, reply_markup=markup, kind="checkin", dedup_key=key)
+
+    async def quiet_pairs(self, now: datetime, pairs: dict[int, Pair]) -> None:
+        days = self.settings.schedule.inactivity_days
+        last_held = await self.meetings.last_held()
+        held = await self.meetings.held_by_pair()
+        for pair in pairs.values():
+            last = last_held.get(pair.id)
+            if stage_of_next_meeting(held.get(pair.id, []), self.plan) is None:
+                continue
+            level = quiet_level(last, pair.confirmed_at, now, days)
+            if level == "ok" or pair.mentor is None:
+                continue
+            since = max(pair.confirmed_at, last) if last else pair.confirmed_at
+            silent = (now - since).days
+            planned = await self.meetings.next_planned(pair.id)
+            if planned is None:
+                key = f"nudge:{pair.id}:{iso(since)}"
+                text = texts.NUDGE_MENTOR.format(days=silent)
+                await self.outbox.enqueue(pair.mentor.telegram_id, text, kind="nudge", dedup_key=key)
+            if level == "alert_curator":
+                text = texts.ALERT_QUIET.format(pair=pair.id, mentor=texts.esc(pair.mentor.name), days=silent)
+                for curator_id in sorted(self.settings.telegram.curator_ids):
+                    key = f"quiet:{pair.id}:{iso(since)}:{curator_id}"
+                    await self.outbox.enqueue(curator_id, text, kind="alert", dedup_key=key)
+
+    async def digest(self, now: datetime, pairs: dict[int, Pair]) -> None:
+        local = now.astimezone(self.tz)
+        if local.time() < self.settings.schedule.digest_time or not self.settings.telegram.curator_ids:
+            return
+        day_start = datetime.combine(local.date(), datetime.min.time(), tzinfo=self.tz)
+        today = await self.meetings.planned_between(day_start, day_start + timedelta(days=1))
+        lines = "".join(
+            texts.DIGEST_LINE.format(
+                time=m.starts_at.astimezone(self.tz).strftime("%H:%M"), pair=m.pair_id, stage=m.stage.label
+            )
+            for m in today[:20]
+        )
+        missing = sum(
+            1
+            for meeting, done in await self.meetings.missing_checkins(now - CHECKIN_WINDOW, now)
+            if meeting.starts_at + self.settings.schedule.checkin_after <= now and not done
+        )
+        last_held = await self.meetings.last_held()
+        days = self.settings.schedule.inactivity_days
+        quiet = sum(1 for p in pairs.values() if quiet_level(last_held.get(p.id), p.confirmed_at, now, days) != "ok")
+        pending = await self.participants.pending_consents()
+        text = texts.DIGEST.format(
+            date=local.strftime("%d.%m.%Y"),
+            today=len(today),
+            lines=lines,
+            missing=missing,
+            days=days,
+            quiet=quiet,
+            pending=pending,
+        )
+        for curator_id in sorted(self.settings.telegram.curator_ids):
+            key = f"digest:{local.date().isoformat()}:{curator_id}"
+            await self.outbox.enqueue(curator_id, text, kind="digest", dedup_key=key)
