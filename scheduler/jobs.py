@@ -28,6 +28,7 @@ from storage.participants import ParticipantRepo
 log = logging.getLogger(__name__)
 
 CHECKIN_WINDOW = timedelta(days=14)
+LATE = timedelta(minutes=5)
 
 
 class Jobs:
@@ -95,8 +96,10 @@ class Jobs:
             for offset, send_at in slots:
                 if send_at > now or due(send_at, now, schedule.missed_grace) != "send":
                     continue
+                # A reminder sent late (the bot was down) tells the time really left.
+                reference = send_at if now - send_at <= LATE else now
                 text = texts.REMINDER.format(
-                    relative=format_relative(meeting.starts_at - send_at),
+                    relative=format_relative(meeting.starts_at - reference.replace(second=0, microsecond=0)),
                     stage=meeting.stage.label,
                     when=format_local(meeting.starts_at, self.tz),
                     place=texts.esc(meeting.place),

@@ -53,6 +53,8 @@ def make_settings(tg: FakeTelegram, db_path: Path) -> Callable[..., Settings]:
             storage={"database_path": db_path},
             institution={"organization_name": "МБУ ДО «Станция юных техников»", **institution},
             logging={"log_level": "INFO"},
+            # Telegram's per-chat pace is the fake's business only where a test sets its limits.
+            schedule={"outbox_rate": 1000, "outbox_chat_rate": 100},
         )
 
     return factory

@@ -141,6 +141,7 @@ async def test_the_whole_way_from_group_meeting_to_the_directors_order(
     assert "Маша" in ivan_notice.text
     assert "Оля" not in ivan_notice.text and "Петя" not in ivan_notice.text
 
+    await tg.wait_for(lambda: len([m for m in curator.replies() if m.document]) == 2, timeout=10)
     documents = [m for m in curator.replies() if m.document]
     names = [d.document["file_name"] for d in documents]
     assert any(n.endswith(".xlsx") for n in names) and any(n.endswith(".docx") for n in names)

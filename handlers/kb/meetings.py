@@ -66,7 +66,7 @@ def calendar_keyboard(year: int, month: int, today: date) -> InlineKeyboardMarku
     for week in weeks:
         for day in week:
             if day == 0:
-                kb.button(text=" ", callback_data=noop)
+                kb.button(text="\u2800", callback_data=noop)
             elif date(year, month, day) < today:
                 kb.button(text="·", callback_data=noop)
             else:
