@@ -89,7 +89,13 @@ def build_dispatcher(
     tz = settings.institution.tz
     services["outbox"].quiet_shift = lambda moment: shift_out_of_quiet(moment, schedule.quiet_hours, tz)
     jobs = Jobs(
-        settings, clock, services["meetings"], services["matching"], services["participants"], services["outbox"]
+        settings,
+        clock,
+        services["meetings"],
+        services["matching"],
+        services["participants"],
+        services["outbox"],
+        services["informing"],
     )
     services["jobs"] = jobs
     dp["jobs"] = jobs

@@ -6,7 +6,18 @@ questionnaire; the fallback router is last and answers whatever nobody took.
 
 from aiogram import Router
 
-from handlers import common, curator, errors, joining, meetings, membership, menu, preferences, survey
+from handlers import (
+    common,
+    curator,
+    errors,
+    informing,
+    joining,
+    meetings,
+    membership,
+    menu,
+    preferences,
+    survey,
+)
 
 
 def build_routers() -> list[Router]:
@@ -20,6 +31,7 @@ def build_routers() -> list[Router]:
         curator.build_router(),
         preferences.build_router(),
         meetings.build_router(),
+        informing.build_router(),
         survey.build_router(),
         joining.build_state_router(),
         common.build_fallback_router(),

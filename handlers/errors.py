@@ -45,9 +45,7 @@ async def on_app_error(event: ErrorEvent, bot: Bot) -> None:
 
 
 async def on_unexpected_error(event: ErrorEvent, bot: Bot) -> None:
-    log.error(
-        "update %s failed: %r", event.update.update_id, event.exception, exc_info=event.exception
-    )
+    log.error("update %s failed: %r", event.update.update_id, event.exception, exc_info=event.exception)
     await _tell(event, bot, texts.UNEXPECTED_ERROR)
 
 

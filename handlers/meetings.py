@@ -537,4 +537,3 @@ def build_router() -> Router:
     router.message.register(on_other_time_text, StateFilter(MeetingReply.other_time), HasText())
     router.message.register(on_note_text, StateFilter(MeetingReply.note), HasText())
     return router
-

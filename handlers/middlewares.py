@@ -44,8 +44,6 @@ class RetryAfterMiddleware(BaseRequestMiddleware):
             except TelegramRetryAfter as exc:
                 if attempt == self.attempts or exc.retry_after > self.max_wait:
                     raise
-                log.warning(
-                    "429 on %s, retry %d after %ss", type(method).__name__, attempt, exc.retry_after
-                )
+                log.warning("429 on %s, retry %d after %ss", type(method).__name__, attempt, exc.retry_after)
                 await self._sleep(exc.retry_after)
         raise AssertionError("unreachable")

@@ -43,5 +43,25 @@ class MeetingReply(StatesGroup):
     note = State()
 
 
+class AskCurator(StatesGroup):
+    text = State()
+
+
+class AnswerQuestion(StatesGroup):
+    text = State()
+
+
+class AddMaterial(StatesGroup):
+    file = State()
+    title = State()
+    audience = State()
+
+
+class Broadcast(StatesGroup):
+    content = State()
+    audience = State()
+    confirm = State()
+
+
 class Forget(StatesGroup):
     confirm = State()

@@ -253,9 +253,7 @@ async def on_review_text(message: Message) -> None:
     await message.answer(texts.PRESS_A_BUTTON)
 
 
-async def on_other_content(
-    message: Message, state: FSMContext, questionnaires: dict[str, Questionnaire]
-) -> None:
+async def on_other_content(message: Message, state: FSMContext, questionnaires: dict[str, Questionnaire]) -> None:
     await message.answer(texts.SURVEY_NON_TEXT)
     data = await state.get_data()
     questionnaire = questionnaires.get(data.get("qn", ""))

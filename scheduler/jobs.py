@@ -20,6 +20,7 @@ from bot.pairs import Pair
 from bot.settings import Settings
 from handlers.kb.meetings import checkin_keyboard
 from handlers.notify import markup_json
+from storage.informing import InformingRepo
 from storage.matching import MatchingRepo
 from storage.meetings import MeetingRepo
 from storage.outbox import Outbox
@@ -40,7 +41,9 @@ class Jobs:
         matching: MatchingRepo,
         participants: ParticipantRepo,
         outbox: Outbox,
+        informing: InformingRepo,
     ) -> None:
+        self.informing = informing
         self.settings = settings
         self.clock = clock
         self.meetings = meetings
@@ -76,6 +79,7 @@ class Jobs:
         await self.checkins(now, pairs)
         await self.quiet_pairs(now, pairs)
         await self.digest(now, pairs)
+        await self.broadcast_reports()
 
     async def reminders(self, now: datetime, pairs: dict[int, Pair]) -> None:
         schedule = self.settings.schedule
@@ -146,6 +150,19 @@ class Jobs:
                 for curator_id in sorted(self.settings.telegram.curator_ids):
                     key = f"quiet:{pair.id}:{iso(since)}:{curator_id}"
                     await self.outbox.enqueue(curator_id, text, kind="alert", dedup_key=key)
+
+    async def broadcast_reports(self) -> None:
+        for report in await self.informing.finished_unreported():
+            text = texts.BROADCAST_REPORT.format(
+                id=report.id,
+                sent=report.counts.get("sent", 0),
+                blocked=report.counts.get("blocked", 0),
+                failed=report.counts.get("failed", 0),
+            )
+            await self.outbox.enqueue(
+                report.created_by, text, kind="report", dedup_key=f"broadcast-report:{report.id}", not_before=None
+            )
+            await self.informing.mark_reported(report.id)
 
     async def digest(self, now: datetime, pairs: dict[int, Pair]) -> None:
         local = now.astimezone(self.tz)

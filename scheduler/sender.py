@@ -145,11 +145,20 @@ class OutboxSender:
             cutoff = time.monotonic() - self._chat_interval
             self._last_chat = {chat: at for chat, at in self._last_chat.items() if at > cutoff}
 
+    async def _deliver(self, message: OutgoingMessage, markup: InlineKeyboardMarkup | None) -> None:
+        caption = message.text or None
+        if message.media_kind == "photo" and message.file_id:
+            await self._bot.send_photo(message.chat_id, message.file_id, caption=caption, reply_markup=markup)
+        elif message.media_kind == "document" and message.file_id:
+            await self._bot.send_document(message.chat_id, message.file_id, caption=caption, reply_markup=markup)
+        else:
+            await self._bot.send_message(message.chat_id, message.text, reply_markup=markup)
+
     async def _send(self, message: OutgoingMessage) -> None:
         markup = InlineKeyboardMarkup.model_validate(message.reply_markup) if message.reply_markup else None
         try:
             try:
-                await self._bot.send_message(message.chat_id, message.text, reply_markup=markup)
+                await self._deliver(message, markup)
             finally:
                 # Whatever the outcome, the request may have counted: the limits count from its answer.
                 finished = time.monotonic()

@@ -25,6 +25,8 @@ class OutgoingMessage:
     reply_markup: dict[str, Any] | None
     kind: str
     attempts: int
+    media_kind: str | None = None  # photo or document (a broadcast), sent with `text` as the caption
+    file_id: str | None = None
 
 
 class Outbox:
@@ -37,6 +39,14 @@ class Outbox:
     def on_enqueue(self, callback: Any) -> None:
         """The sender registers a wake-up so that a new message goes out without waiting for a poll."""
         self._listeners.append(callback)
+
+    def earliest(self, moment: datetime) -> datetime:
+        """The first moment a message may go out: `moment`, or the end of the quiet hours it falls in."""
+        return self.quiet_shift(moment) if self.quiet_shift is not None else moment
+
+    def wake(self) -> None:
+        """Rows written by other repositories (a broadcast) tell the sender through this."""
+        self._wake()
 
     def _wake(self) -> None:
         for callback in self._listeners:
@@ -59,9 +69,7 @@ class Outbox:
         its earliest moment to their end.
         """
         now = self._clock.now()
-        not_before = not_before or now
-        if self.quiet_shift is not None:
-            not_before = self.quiet_shift(not_before)
+        not_before = self.earliest(not_before or now)
         params = (
             chat_id,
             text,
@@ -82,7 +90,7 @@ class Outbox:
 
     async def due(self, limit: int = 200) -> list[OutgoingMessage]:
         rows = await self._db.fetchall(
-            "SELECT id, chat_id, text, reply_markup, kind, attempts FROM outbox"
+            "SELECT id, chat_id, text, reply_markup, kind, attempts, media_kind, file_id FROM outbox"
             " WHERE status='pending' AND not_before<=? ORDER BY not_before, id LIMIT ?",
             (iso(self._clock.now()), limit),
         )
@@ -94,6 +102,8 @@ class Outbox:
                 reply_markup=json.loads(r["reply_markup"]) if r["reply_markup"] else None,
                 kind=r["kind"],
                 attempts=r["attempts"],
+                media_kind=r["media_kind"],
+                file_id=r["file_id"],
             )
             for r in rows
         ]

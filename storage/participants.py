@@ -103,6 +103,27 @@ class ParticipantRepo:
         )
         return [_participant(r) for r in rows]
 
+    async def audience_chats(self, audience: str) -> list[int]:
+        """Telegram ids of a broadcast's audience: all, mentors, mentees, form.<f>, club.<id>, unfinished,
+        awaiting_parent. Everyone but those waiting for a parent has consented."""
+        consented = "p.consent_at IS NOT NULL"
+        kind, _, value = audience.partition(".")
+        where, params = {
+            "all": (consented, ()),
+            "mentors": (f"{consented} AND p.role='mentor'", ()),
+            "mentees": (f"{consented} AND p.role<>'mentor'", ()),
+            "unfinished": (f"{consented} AND p.survey_done_at IS NULL", ()),
+            "awaiting_parent": ("p.consent_at IS NULL AND p.parent_code IS NOT NULL", ()),
+            "form": (f"{consented} AND p.form=?", (value,)),
+            "club": (
+                f"{consented} AND EXISTS (SELECT 1 FROM answers a WHERE a.participant_id=p.id"
+                " AND a.question_id='club' AND json_extract(a.value, '$')=?)",
+                (value,),
+            ),
+        }.get(kind, ("0", ()))
+        rows = await self._db.fetchall(f"SELECT p.telegram_id FROM participants p WHERE {where} ORDER BY p.id", params)
+        return [r["telegram_id"] for r in rows]
+
     async def pending_consents(self) -> int:
         return int(await self._db.fetchval("SELECT COUNT(*) FROM participants WHERE consent_at IS NULL"))
 

@@ -7,6 +7,7 @@ from typing import Any
 from bot.clock import Clock
 from storage.audit import AuditLog
 from storage.database import Database
+from storage.informing import InformingRepo
 from storage.invites import InviteRepo
 from storage.matching import MatchingRepo
 from storage.meetings import MeetingRepo
@@ -22,4 +23,5 @@ def build_repositories(db: Database, clock: Clock) -> dict[str, Any]:
         "outbox": Outbox(db, clock),
         "matching": MatchingRepo(db, clock),
         "meetings": MeetingRepo(db, clock),
+        "informing": InformingRepo(db, clock),
     }

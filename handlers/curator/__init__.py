@@ -2,7 +2,7 @@
 
 from aiogram import Router
 
-from handlers.curator import grouping, invites, matching, pairs, participants
+from handlers.curator import grouping, informing, invites, matching, pairs, participants
 from handlers.filters import IsCurator
 
 
@@ -16,5 +16,6 @@ def build_router() -> Router:
         grouping.build_router(),
         matching.build_router(),
         pairs.build_router(),
+        informing.build_router(),
     )
     return router

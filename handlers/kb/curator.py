@@ -64,9 +64,7 @@ def limit_keyboard(role: str, form: str, days: int) -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
     for limit in LIMIT_CHOICES:
         label = texts.BTN_LIMIT.format(n=limit) if limit else texts.BTN_NO_LIMIT
-        kb.button(
-            text=label, callback_data=InviteCb(step="create", role=role, form=form, days=days, limit=limit or 0)
-        )
+        kb.button(text=label, callback_data=InviteCb(step="create", role=role, form=form, days=days, limit=limit or 0))
     return kb.as_markup()
 
 

@@ -9,6 +9,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot import texts
 from bot.participants import Participant
 from bot.programme import Status
+from handlers.kb.informing import AskCb, MaterialCb
 from handlers.kb.meetings import ManageCb, SetupCb
 
 
@@ -43,6 +44,9 @@ def menu_keyboard(
         kb.button(text=texts.BTN_PROFILE, callback_data=MenuCb(action="profile"))
     if status is Status.SURVEY_DONE:
         kb.button(text=texts.BTN_EDIT_ANSWER, callback_data=MenuCb(action="edit"))
+    if participant.has_consent:
+        kb.button(text=texts.BTN_ASK, callback_data=AskCb(a="ask"))
+        kb.button(text=texts.BTN_MATERIALS, callback_data=MaterialCb(a="list"))
     kb.button(text=texts.BTN_FORGET, callback_data=MenuCb(action="forget"))
     kb.button(text=texts.BTN_HELP, callback_data=MenuCb(action="help"))
     kb.adjust(1)

@@ -1,0 +1,281 @@
+"""The curator's informing (roadmap 2.1–2.3): answers to questions, materials, /broadcast with a preview."""
+
+from __future__ import annotations
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.callback_answer import CallbackAnswer
+
+from bot import texts
+from bot.clock import Clock
+from bot.programme import Form
+from bot.questionnaires import CLUBS, load_vocabulary
+from handlers.filters import HasText
+from handlers.kb.informing import (
+    AskCb,
+    BroadcastCb,
+    MaterialCb,
+    audience_keyboard,
+    club_audience_keyboard,
+    confirm_keyboard,
+    form_audience_keyboard,
+    material_audience_keyboard,
+    materials_admin_keyboard,
+)
+from handlers.notify import notify
+from handlers.states import AddMaterial, AnswerQuestion, Broadcast
+from handlers.ui import show
+from storage.audit import AuditLog
+from storage.informing import InformingRepo
+from storage.outbox import Outbox
+from storage.participants import ParticipantRepo
+
+TEXT_LIMIT = 3500
+CAPTION_LIMIT = 1000
+
+
+# --- answering questions -----------------------------------------------------------------------------------
+async def on_reply(
+    query: CallbackQuery,
+    callback_data: AskCb,
+    state: FSMContext,
+    informing: InformingRepo,
+    participants: ParticipantRepo,
+    callback_answer: CallbackAnswer,
+) -> None:
+    question = await informing.question(callback_data.id)
+    if question is None:
+        callback_answer.text = texts.PARTICIPANT_GONE
+        return
+    if question.answer is not None:
+        callback_answer.text = texts.ANSWER_ALREADY
+        return
+    person = await participants.get(question.participant_id)
+    await state.set_state(AnswerQuestion.text)
+    await state.set_data({"question": question.id})
+    who = texts.esc(person.shown_name()) if person else ""
+    await show(query, texts.ANSWER_PROMPT.format(who=who), edit=False)
+
+
+async def on_answer_text(
+    message: Message,
+    state: FSMContext,
+    informing: InformingRepo,
+    participants: ParticipantRepo,
+    outbox: Outbox,
+    audit: AuditLog,
+) -> None:
+    text = (message.text or "").strip()
+    if not 1 <= len(text) <= TEXT_LIMIT:
+        await message.answer(texts.BROADCAST_BAD)
+        return
+    data = await state.get_data()
+    await state.clear()
+    question = await informing.question(int(data.get("question", 0)))
+    person = await participants.get(question.participant_id) if question else None
+    if question is None or person is None:
+        await message.answer(texts.PARTICIPANT_GONE)
+        return
+    if not await informing.answer(question.id, text, message.from_user.id):  # type: ignore[union-attr]
+        await message.answer(texts.ANSWER_ALREADY)
+        return
+    await audit.record(message.from_user.id, "question.answer", person.pseudonym)  # type: ignore[union-attr]
+    shown_question = question.text if len(question.text) <= 200 else question.text[:199] + "…"
+    await notify(
+        outbox,
+        person.telegram_id,
+        texts.ANSWER_TO_PARTICIPANT.format(question=texts.esc(shown_question), answer=texts.esc(text)),
+    )
+    await message.answer(texts.ANSWER_SENT)
+
+
+# --- materials ---------------------------------------------------------------------------------------------------
+async def _materials_screen(target: Message | CallbackQuery, informing: InformingRepo) -> None:
+    items = await informing.materials()
+    lines = "".join(
+        texts.MATERIAL_LINE.format(n=n, title=texts.esc(m.title), audience=texts.MATERIAL_AUDIENCES[m.audience])
+        for n, m in enumerate(items, start=1)
+    )
+    text = texts.MATERIALS_CURATOR.format(count=len(items), lines=lines or "\n—")
+    await show(target, text, materials_admin_keyboard(items))
+
+
+async def cmd_materials(message: Message, informing: InformingRepo) -> None:
+    await _materials_screen(message, informing)
+
+
+async def on_material_admin(
+    query: CallbackQuery,
+    callback_data: MaterialCb,
+    state: FSMContext,
+    informing: InformingRepo,
+    audit: AuditLog,
+    callback_answer: CallbackAnswer,
+) -> None:
+    if callback_data.a == "add":
+        await state.set_state(AddMaterial.file)
+        await show(query, texts.MATERIAL_SEND_FILE, edit=False)
+    elif callback_data.a == "del":
+        if not await informing.delete_material(callback_data.id):
+            callback_answer.text = texts.STALE_BUTTON
+            return
+        await audit.record(query.from_user.id, "material.delete", str(callback_data.id))
+        callback_answer.text = texts.MATERIAL_DELETED
+        await _materials_screen(query, informing)
+    elif callback_data.a == "aud" and callback_data.v in texts.MATERIAL_AUDIENCES:
+        data = await state.get_data()
+        if await state.get_state() != AddMaterial.audience.state or "file_id" not in data:
+            callback_answer.text = texts.STALE_BUTTON
+            return
+        await state.clear()
+        await informing.add_material(
+            data["title"], callback_data.v, data["file_id"], data["file_name"], query.from_user.id
+        )
+        await audit.record(query.from_user.id, "material.add", data["title"])
+        audience = texts.MATERIAL_AUDIENCES[callback_data.v]
+        await show(query, texts.MATERIAL_ADDED.format(title=texts.esc(data["title"]), audience=audience))
+    else:
+        callback_answer.text = texts.STALE_BUTTON
+
+
+async def on_material_file(message: Message, state: FSMContext) -> None:
+    document = message.document
+    if document is None:
+        await message.answer(texts.MATERIAL_NEED_FILE)
+        return
+    await state.update_data(file_id=document.file_id, file_name=document.file_name or "document")
+    await state.set_state(AddMaterial.title)
+    await message.answer(texts.MATERIAL_ASK_TITLE)
+
+
+async def on_material_title(message: Message, state: FSMContext) -> None:
+    title = " ".join((message.text or "").split())
+    if not 2 <= len(title) <= 100:
+        await message.answer(texts.MATERIAL_BAD_TITLE)
+        return
+    await state.update_data(title=title)
+    await state.set_state(AddMaterial.audience)
+    await message.answer(texts.MATERIAL_ASK_AUDIENCE, reply_markup=material_audience_keyboard())
+
+
+# --- broadcast ------------------------------------------------------------------------------------------------------
+async def cmd_broadcast(message: Message, state: FSMContext) -> None:
+    await state.set_state(Broadcast.content)
+    await state.set_data({})
+    await message.answer(texts.BROADCAST_ASK)
+
+
+async def on_broadcast_content(message: Message, state: FSMContext) -> None:
+    """Keep the content as HTML (the curator's bold and italics survive) and the file id of a photo or document."""
+    media_kind, file_id = None, None
+    if message.photo:
+        media_kind, file_id = "photo", message.photo[-1].file_id
+    elif message.document:
+        media_kind, file_id = "document", message.document.file_id
+    text = message.html_text if (message.text or message.caption) else ""
+    limit = CAPTION_LIMIT if media_kind else TEXT_LIMIT
+    if (not text and not media_kind) or len(text) > limit or (message.text or "").startswith("/"):
+        await message.answer(texts.BROADCAST_BAD)
+        return
+    await state.update_data(text=text, media_kind=media_kind, file_id=file_id)
+    await state.set_state(Broadcast.audience)
+    await message.answer(texts.BROADCAST_PICK_AUDIENCE, reply_markup=audience_keyboard())
+
+
+def _audience_label(audience: str) -> str:
+    kind, _, value = audience.partition(".")
+    if kind == "form":
+        return Form(value).label
+    if kind == "club":
+        return load_vocabulary().label(CLUBS, value) or value
+    return texts.BROADCAST_AUDIENCES.get(audience, audience)
+
+
+async def on_broadcast(
+    query: CallbackQuery,
+    callback_data: BroadcastCb,
+    state: FSMContext,
+    bot: Bot,
+    clock: Clock,
+    participants: ParticipantRepo,
+    informing: InformingRepo,
+    outbox: Outbox,
+    audit: AuditLog,
+    callback_answer: CallbackAnswer,
+) -> None:
+    current = await state.get_state()
+    data = await state.get_data()
+    if current not in (Broadcast.audience.state, Broadcast.confirm.state) or (
+        not data.get("text") and not data.get("file_id")
+    ):
+        callback_answer.text = texts.STALE_BUTTON
+        return
+    action = callback_data.a
+    if action == "cancel":
+        await state.clear()
+        await show(query, texts.CANCELLED)
+    elif action == "forms":
+        await show(query, texts.BROADCAST_PICK_AUDIENCE, form_audience_keyboard())
+    elif action == "clubs":
+        clubs = [(o.id, o.label) for o in load_vocabulary().options(CLUBS)]
+        await show(query, texts.BROADCAST_PICK_AUDIENCE, club_audience_keyboard(clubs))
+    elif action == "aud":
+        try:
+            label = _audience_label(callback_data.v)
+        except ValueError:
+            callback_answer.text = texts.STALE_BUTTON
+            return
+        chats = await participants.audience_chats(callback_data.v)
+        if not chats:
+            callback_answer.text = texts.BROADCAST_NOBODY
+            callback_answer.show_alert = True
+            return
+        await state.update_data(audience=callback_data.v)
+        await state.set_state(Broadcast.confirm)
+        await show(query, texts.BROADCAST_PREVIEW.format(count=len(chats), audience=label), edit=False)
+        await _send_preview(bot, query.from_user.id, data)
+        await show(query, texts.BTN_BROADCAST_SEND + "?", confirm_keyboard(), edit=False)
+    elif action == "send" and current == Broadcast.confirm.state:
+        chats = await participants.audience_chats(data["audience"])
+        await state.clear()
+        broadcast_id = await informing.create_broadcast(
+            query.from_user.id,
+            data["audience"],
+            data.get("text"),
+            data.get("media_kind"),
+            data.get("file_id"),
+            chats,
+            outbox.earliest(clock.now()),
+        )
+        outbox.wake()
+        await audit.record(query.from_user.id, "broadcast.send", str(broadcast_id), {"audience": data["audience"]})
+        await show(query, texts.BROADCAST_QUEUED.format(count=len(chats)))
+    else:
+        callback_answer.text = texts.STALE_BUTTON
+
+
+async def _send_preview(bot: Bot, chat_id: int, data: dict) -> None:
+    """The message exactly as participants will get it (a reply to the curator's own action)."""
+    if data.get("media_kind") == "photo":
+        await bot.send_photo(chat_id, data["file_id"], caption=data.get("text") or None)
+    elif data.get("media_kind") == "document":
+        await bot.send_document(chat_id, data["file_id"], caption=data.get("text") or None)
+    else:
+        await bot.send_message(chat_id, data["text"])
+
+
+def build_router() -> Router:
+    router = Router(name="curator-informing")
+    flags = {"callback_answer": {"pre": False}}
+    router.message.register(cmd_materials, Command("materials"))
+    router.message.register(cmd_broadcast, Command("broadcast"))
+    router.callback_query.register(on_reply, AskCb.filter(F.a == "reply"), flags=flags)
+    router.callback_query.register(on_material_admin, MaterialCb.filter(F.a.in_({"add", "del", "aud"})), flags=flags)
+    router.callback_query.register(on_broadcast, BroadcastCb.filter(), flags=flags)
+    router.message.register(on_answer_text, StateFilter(AnswerQuestion.text), HasText())
+    router.message.register(on_material_file, StateFilter(AddMaterial.file))
+    router.message.register(on_material_title, StateFilter(AddMaterial.title), HasText())
+    router.message.register(on_broadcast_content, StateFilter(Broadcast.content))
+    return router

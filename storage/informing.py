@@ -1,0 +1,131 @@
+"""Questions to the curator, materials and broadcasts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.clock import Clock, iso, parse_iso
+from storage.database import Database
+
+
+@dataclass(frozen=True)
+class Question:
+    id: int
+    participant_id: int
+    text: str
+    asked_at: datetime
+    answer: str | None
+
+
+@dataclass(frozen=True)
+class Material:
+    id: int
+    title: str
+    audience: str
+    file_id: str
+    file_name: str
+
+
+@dataclass(frozen=True)
+class BroadcastReport:
+    id: int
+    created_by: int
+    recipients: int
+    counts: dict[str, int]
+
+
+class InformingRepo:
+    def __init__(self, db: Database, clock: Clock) -> None:
+        self._db = db
+        self._clock = clock
+
+    # --- questions ---------------------------------------------------------------------------------------
+    async def ask(self, participant_id: int, text: str) -> int:
+        return await self._db.insert(
+            "INSERT INTO questions(participant_id, text, asked_at) VALUES (?,?,?)",
+            (participant_id, text, iso(self._clock.now())),
+        )
+
+    async def question(self, question_id: int) -> Question | None:
+        row = await self._db.fetchone("SELECT * FROM questions WHERE id=?", (question_id,))
+        if row is None:
+            return None
+        return Question(row["id"], row["participant_id"], row["text"], parse_iso(row["asked_at"]), row["answer"])
+
+    async def answer(self, question_id: int, text: str, curator_id: int) -> bool:
+        changed = await self._db.execute(
+            "UPDATE questions SET answer=?, answered_by=?, answered_at=? WHERE id=? AND answered_at IS NULL",
+            (text, curator_id, iso(self._clock.now()), question_id),
+        )
+        return changed > 0
+
+    async def open_questions(self) -> int:
+        return int(await self._db.fetchval("SELECT COUNT(*) FROM questions WHERE answered_at IS NULL"))
+
+    # --- materials ---------------------------------------------------------------------------------------
+    async def add_material(self, title: str, audience: str, file_id: str, file_name: str, added_by: int) -> int:
+        return await self._db.insert(
+            "INSERT INTO materials(title, audience, file_id, file_name, added_by, added_at) VALUES (?,?,?,?,?,?)",
+            (title, audience, file_id, file_name, added_by, iso(self._clock.now())),
+        )
+
+    async def materials(self, audiences: tuple[str, ...] = ("all", "mentors", "mentees")) -> list[Material]:
+        marks = ",".join("?" * len(audiences))
+        rows = await self._db.fetchall(
+            f"SELECT * FROM materials WHERE deleted_at IS NULL AND audience IN ({marks}) ORDER BY id", audiences
+        )
+        return [Material(r["id"], r["title"], r["audience"], r["file_id"], r["file_name"]) for r in rows]
+
+    async def material(self, material_id: int) -> Material | None:
+        row = await self._db.fetchone("SELECT * FROM materials WHERE id=? AND deleted_at IS NULL", (material_id,))
+        return Material(row["id"], row["title"], row["audience"], row["file_id"], row["file_name"]) if row else None
+
+    async def delete_material(self, material_id: int) -> bool:
+        changed = await self._db.execute(
+            "UPDATE materials SET deleted_at=? WHERE id=? AND deleted_at IS NULL", (iso(self._clock.now()), material_id)
+        )
+        return changed > 0
+
+    # --- broadcasts ----------------------------------------------------------------------------------------
+    async def create_broadcast(
+        self,
+        created_by: int,
+        audience: str,
+        text: str | None,
+        media_kind: str | None,
+        file_id: str | None,
+        chat_ids: list[int],
+        not_before: datetime,
+    ) -> int:
+        """The broadcast and one outbox row per recipient, in one transaction (all or nothing)."""
+        now = iso(self._clock.now())
+        start = iso(not_before)
+        async with self._db.transaction() as tx:
+            broadcast_id = await tx.insert(
+                "INSERT INTO broadcasts(created_by, created_at, audience, text, media_kind, file_id, recipients)"
+                " VALUES (?,?,?,?,?,?,?)",
+                (created_by, now, audience, text, media_kind, file_id, len(chat_ids)),
+            )
+            await tx.executemany(
+                "INSERT INTO outbox(chat_id, text, kind, created_at, not_before, media_kind, file_id, broadcast_id)"
+                " VALUES (?,?,?,?,?,?,?,?)",
+                [(chat, text or "", "broadcast", now, start, media_kind, file_id, broadcast_id) for chat in chat_ids],
+            )
+        return broadcast_id
+
+    async def finished_unreported(self) -> list[BroadcastReport]:
+        """Broadcasts whose every message reached a final state and whose report was not sent yet."""
+        rows = await self._db.fetchall(
+            "SELECT b.id, b.created_by, b.recipients, o.status, COUNT(o.id) AS n FROM broadcasts b"
+            " LEFT JOIN outbox o ON o.broadcast_id=b.id WHERE b.reported_at IS NULL GROUP BY b.id, o.status"
+        )
+        reports: dict[int, BroadcastReport] = {}
+        for r in rows:
+            report = reports.setdefault(r["id"], BroadcastReport(r["id"], r["created_by"], r["recipients"], {}))
+            if r["status"] is not None:
+                report.counts[r["status"]] = r["n"]
+        return [rep for rep in reports.values() if not rep.counts.get("pending")]
+
+    async def mark_reported(self, broadcast_id: int) -> None:
+        await self._db.execute("UPDATE broadcasts SET reported_at=? WHERE id=?", (iso(self._clock.now()), broadcast_id))
