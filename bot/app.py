@@ -96,6 +96,8 @@ def build_dispatcher(
         services["participants"],
         services["outbox"],
         services["informing"],
+        services["campaigns"],
+        services["questionnaires"],
     )
     services["jobs"] = jobs
     dp["jobs"] = jobs

@@ -17,9 +17,11 @@ from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.meetings.timeparse import QuietHours, parse_duration, parse_offsets, parse_quiet_hours
+from bot.monitoring import CalendarEntry, parse_calendar
 
 TOKEN_RE = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{30,}$")
 DEFAULT_API_BASE = "https://api.telegram.org"
+DEFAULT_CALENDAR = "quality@01.12/14d, quality@01.05/14d, growth@01.05/14d, final@15.05/14d"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
@@ -194,6 +196,32 @@ class ScheduleSettings(BaseSettings):
         return time(int(match.group(1)), int(match.group(2)))
 
 
+class MonitoringSettings(BaseSettings):
+    """Campaigns of the programme calendar, reminders to those who have not answered, the contingent."""
+
+    model_config = _config(".env")
+
+    campaign_calendar: Annotated[tuple[CalendarEntry, ...], NoDecode] = Field(
+        parse_calendar(DEFAULT_CALENDAR), validation_alias="CAMPAIGN_CALENDAR"
+    )
+    nudge_every: Annotated[timedelta, NoDecode] = Field(timedelta(days=3), validation_alias="NUDGE_EVERY")
+    contingent_pupils: int = Field(0, ge=0, le=1_000_000, validation_alias="CONTINGENT_PUPILS")
+    contingent_teachers: int = Field(0, ge=0, le=100_000, validation_alias="CONTINGENT_TEACHERS")
+
+    @field_validator("campaign_calendar", mode="before")
+    @classmethod
+    def _calendar(cls, value: Any) -> tuple[CalendarEntry, ...]:
+        return value if isinstance(value, tuple) else parse_calendar(str(value))
+
+    @field_validator("nudge_every", mode="before")
+    @classmethod
+    def _every(cls, value: Any) -> timedelta:
+        every = value if isinstance(value, timedelta) else parse_duration(str(value))
+        if every < timedelta(hours=1):
+            raise ValueError("must be at least 1h")
+        return every
+
+
 @dataclass(frozen=True)
 class Settings:
     telegram: TelegramSettings
@@ -202,6 +230,7 @@ class Settings:
     logging: LoggingSettings
     matching: MatchingSettings
     schedule: ScheduleSettings
+    monitoring: MonitoringSettings
 
     def is_curator(self, user_id: int) -> bool:
         return user_id in self.telegram.curator_ids
@@ -214,6 +243,7 @@ _SECTIONS: dict[str, type[BaseSettings]] = {
     "logging": LoggingSettings,
     "matching": MatchingSettings,
     "schedule": ScheduleSettings,
+    "monitoring": MonitoringSettings,
 }
 
 

@@ -488,3 +488,33 @@ BROADCAST_QUEUED = "Рассылка поставлена в очередь: {co
 BROADCAST_REPORT = (
     "<b>Отчёт о рассылке №{id}</b>\nДоставлено: {sent}\nЗаблокировали бота: {blocked}\nНе доставлено: {failed}"
 )
+
+# --- monitoring campaigns ------------------------------------------------------------------------------------
+CURATOR_COMMANDS.update({"campaign": "Опрос (мониторинг)", "summary": "Сводка программы", "export": "Выгрузка XLSX"})
+HELP_CURATOR_EXTRA += (
+    "\n/campaign — запустить опрос (мониторинг качества, самооценка, итоговая анкета)"
+    "\n/summary — сводка программы; /summary charts — графики"
+    "\n/export — выгрузка всех данных в XLSX и сводка для муниципального центра"
+)
+CAMPAIGN_INVITE = "<b>{title}</b>\nОтветьте, пожалуйста, до {until}. Это займёт несколько минут."
+CAMPAIGN_NUDGE = "Напоминание: опрос «{title}» ждёт ваших ответов до {until}."
+BTN_CAMPAIGN_ANSWER = "Ответить"
+CAMPAIGN_CLOSED = "Этот опрос уже закрыт. Спасибо!"
+CAMPAIGN_NOT_FOR_YOU = "Этот опрос не для вас."
+CAMPAIGN_ALREADY = "Вы уже ответили на этот опрос. Спасибо!"
+CAMPAIGN_DONE = "Спасибо! Ответы сохранены."
+CAMPAIGN_PICK_SURVEY = "Какой опрос запустить?"
+CAMPAIGN_PICK_SEGMENT = "Кому?"
+CAMPAIGN_SEGMENTS = {
+    "active": "Участникам пар и групп",
+    "all": "Всем участникам",
+    "mentees": "Наставляемым",
+    "mentors": "Наставникам",
+}
+CAMPAIGN_PICK_DAYS = "Сколько дней принимать ответы?"
+CAMPAIGN_PREVIEW = "<b>{title}</b>\nПолучателей: {count}\nОтветы до {until}.\nЗапустить?"
+CAMPAIGN_NOBODY = "В этой группе некому отвечать на этот опрос."
+BTN_CAMPAIGN_START = "Запустить"
+CAMPAIGN_STARTED = "Опрос запущен: {count} получателей. Напоминания — каждые {every}."
+CAMPAIGN_CLOSED_REPORT = "Опрос «{title}» закрыт: ответили {done} из {total}."
+GROWTH_ENTRY_TITLE = "Самооценка в начале работы пары"

@@ -7,6 +7,7 @@ questionnaire; the fallback router is last and answers whatever nobody took.
 from aiogram import Router
 
 from handlers import (
+    campaigns,
     common,
     curator,
     errors,
@@ -32,6 +33,7 @@ def build_routers() -> list[Router]:
         preferences.build_router(),
         meetings.build_router(),
         informing.build_router(),
+        campaigns.build_router(),
         survey.build_router(),
         joining.build_state_router(),
         common.build_fallback_router(),

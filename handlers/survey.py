@@ -33,9 +33,15 @@ from handlers.filters import HasText
 from handlers.kb.survey import SurveyCb, change_keyboard, question_keyboard, review_keyboard
 from handlers.states import Survey
 from handlers.ui import show
+from storage.campaigns import CampaignRepo
 from storage.participants import ParticipantRepo
 
 SUMMARY_VALUE_LIMIT = 180
+
+
+def response_key(questionnaire_id: str, campaign: int | None) -> str:
+    """Where answers are kept: the intake under its questionnaire id, a campaign's under ``c<id>``."""
+    return f"c{campaign}" if campaign else questionnaire_id
 SUMMARY_LIMIT = 3800
 
 
@@ -75,24 +81,37 @@ async def begin(
     participants: ParticipantRepo,
     *,
     edit: bool = False,
+    questionnaire: Questionnaire | None = None,
+    campaign: int | None = None,
 ) -> None:
-    """Start the intake questionnaire or resume it where it stopped (or show the summary if it is all done)."""
+    """Start a questionnaire (the intake by default, or a campaign's) or resume it where it stopped, or show
+    the summary if it is all answered. A campaign's answers are kept under the key ``c<campaign id>``."""
     if not participant.has_consent:
         await show(target, texts.SURVEY_NEEDS_CONSENT, edit=edit)
         return
-    questionnaire = questionnaires[INTAKE_BY_ROLE[participant.role]]
+    questionnaire = questionnaire or questionnaires[INTAKE_BY_ROLE[participant.role]]
+    key = response_key(questionnaire.id, campaign)
     data = await state.get_data()
     same = (
         await state.get_state() == Survey.answering.state
         and data.get("pid") == participant.id
-        and data.get("qn") == questionnaire.id
+        and data.get("key", data.get("qn")) == key
     )
-    answers = await participants.answers(participant.id, questionnaire.id)
+    answers = await participants.answers(participant.id, key)
     current = data.get("q") if same else None
     if current is None or not questionnaire.has_question(current):
         question = next_unanswered(questionnaire, answers)
         current = question.id if question else None
-    data = {"pid": participant.id, "qn": questionnaire.id, "q": current, "sel": [], "ans": answers, "review": False}
+    data = {
+        "pid": participant.id,
+        "qn": questionnaire.id,
+        "key": key,
+        "cmp": campaign,
+        "q": current,
+        "sel": [],
+        "ans": answers,
+        "review": False,
+    }
     if current is None:
         await to_review(target, state, questionnaire, data, edit=edit)
         return
@@ -142,7 +161,7 @@ async def _accept(
     participants: ParticipantRepo,
 ) -> None:
     """Save an answer, then show the next unanswered question (or the summary)."""
-    await participants.save_answer(data["pid"], questionnaire.id, question.id, value)
+    await participants.save_answer(data["pid"], data.get("key", questionnaire.id), question.id, value)
     answers = {**data.get("ans", {}), question.id: value}
     data = {**data, "ans": answers}
     following = None if data.get("review") else next_unanswered(questionnaire, answers, after=question.id)
@@ -159,6 +178,7 @@ async def on_button(
     state: FSMContext,
     questionnaires: dict[str, Questionnaire],
     participants: ParticipantRepo,
+    campaigns: CampaignRepo,
     callback_answer: CallbackAnswer,
 ) -> None:
     data = await state.get_data()
@@ -169,7 +189,7 @@ async def on_button(
         return
     action = callback_data.a
     if current_state == Survey.review.state and action in ("ok", "ch", "e"):
-        await _review_action(query, state, questionnaire, data, callback_data, participants)
+        await _review_action(query, state, questionnaire, data, callback_data, participants, campaigns)
         return
     if current_state != Survey.answering.state or callback_data.q != data.get("q"):
         callback_answer.text = texts.STALE_BUTTON
@@ -208,11 +228,16 @@ async def _review_action(
     data: dict[str, Any],
     callback_data: SurveyCb,
     participants: ParticipantRepo,
+    campaigns: CampaignRepo,
 ) -> None:
     if callback_data.a == "ok":
-        await participants.mark_survey_done(data["pid"])
         await state.clear()
-        await show(query, texts.SURVEY_DONE)
+        if data.get("cmp"):
+            await campaigns.complete(int(data["cmp"]), data["pid"])
+            await show(query, texts.CAMPAIGN_DONE)
+        else:
+            await participants.mark_survey_done(data["pid"])
+            await show(query, texts.SURVEY_DONE)
     elif callback_data.a == "ch":
         await show(query, texts.SURVEY_PICK_TO_CHANGE, change_keyboard(questionnaire))
     elif questionnaire.has_question(callback_data.q):

@@ -10,16 +10,20 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import datetime, timedelta, tzinfo
+from datetime import UTC, datetime, time, timedelta, tzinfo
 
 from bot import texts
 from bot.clock import Clock, iso
 from bot.meetings import StagePlan, quiet_level, stage_of_next_meeting
 from bot.meetings.reminders import checkin_time, due, format_local, format_relative, reminder_times
+from bot.monitoring import GROWTH_END, SURVEY_LABELS, calendar_due, programme_year_of
 from bot.pairs import Pair
+from bot.questionnaires import Questionnaire
 from bot.settings import Settings
+from handlers.campaign_launch import answer_markup, launch, until_text
 from handlers.kb.meetings import checkin_keyboard
 from handlers.notify import markup_json
+from storage.campaigns import CampaignRepo
 from storage.informing import InformingRepo
 from storage.matching import MatchingRepo
 from storage.meetings import MeetingRepo
@@ -42,8 +46,12 @@ class Jobs:
         participants: ParticipantRepo,
         outbox: Outbox,
         informing: InformingRepo,
+        campaigns: CampaignRepo,
+        questionnaires: dict[str, Questionnaire],
     ) -> None:
         self.informing = informing
+        self.campaigns = campaigns
+        self.questionnaires = questionnaires
         self.settings = settings
         self.clock = clock
         self.meetings = meetings
@@ -80,6 +88,9 @@ class Jobs:
         await self.quiet_pairs(now, pairs)
         await self.digest(now, pairs)
         await self.broadcast_reports()
+        await self.campaign_calendar(now)
+        await self.campaign_nudges(now)
+        await self.campaign_closing(now)
 
     async def reminders(self, now: datetime, pairs: dict[int, Pair]) -> None:
         schedule = self.settings.schedule
@@ -150,6 +161,55 @@ class Jobs:
                 for curator_id in sorted(self.settings.telegram.curator_ids):
                     key = f"quiet:{pair.id}:{iso(since)}:{curator_id}"
                     await self.outbox.enqueue(curator_id, text, kind="alert", dedup_key=key)
+
+    async def campaign_calendar(self, now: datetime) -> None:
+        """Open the programme calendar's standard campaigns (once each: the calendar key is unique)."""
+        today = now.astimezone(self.tz).date()
+        for entry, _opens, closes in calendar_due(self.settings.monitoring.campaign_calendar, today):
+            closes_at = datetime.combine(closes, time(0, 0), tzinfo=self.tz).astimezone(UTC)
+            await launch(
+                self.campaigns,
+                self.outbox,
+                self.questionnaires,
+                self.tz,
+                survey=entry.survey,
+                kind=GROWTH_END if entry.survey == "growth" else entry.survey,
+                segment="active",
+                title=SURVEY_LABELS[entry.survey],
+                opens_at=now,
+                closes_at=closes_at,
+                created_by=None,
+                calendar_key=entry.key(programme_year_of(today)),
+            )
+
+    async def campaign_nudges(self, now: datetime) -> None:
+        for pending in await self.campaigns.to_nudge(now, self.settings.monitoring.nudge_every):
+            text = texts.CAMPAIGN_NUDGE.format(
+                title=texts.esc(pending.campaign.title), until=until_text(pending.campaign.closes_at, self.tz)
+            )
+            await self.outbox.enqueue(
+                pending.telegram_id,
+                text,
+                reply_markup=answer_markup(pending.campaign.id),
+                kind="campaign",
+                dedup_key=f"cnudge:{pending.campaign.id}:{pending.participant_id}:{now.date().isoformat()}",
+            )
+            await self.campaigns.mark_nudged(pending.campaign.id, pending.participant_id)
+
+    async def campaign_closing(self, now: datetime) -> None:
+        due = await self.campaigns.due_to_close(now)
+        if not due:
+            return
+        rates = {c.id: (total, done) for c, total, done in await self.campaigns.response_rates()}
+        for campaign in due:
+            if not await self.campaigns.close(campaign.id):
+                continue
+            total, done = rates.get(campaign.id, (0, 0))
+            text = texts.CAMPAIGN_CLOSED_REPORT.format(title=texts.esc(campaign.title), done=done, total=total)
+            for curator_id in sorted(self.settings.telegram.curator_ids):
+                await self.outbox.enqueue(
+                    curator_id, text, kind="report", dedup_key=f"cclosed:{campaign.id}:{curator_id}"
+                )
 
     async def broadcast_reports(self) -> None:
         for report in await self.informing.finished_unreported():

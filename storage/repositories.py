@@ -6,6 +6,7 @@ from typing import Any
 
 from bot.clock import Clock
 from storage.audit import AuditLog
+from storage.campaigns import CampaignRepo
 from storage.database import Database
 from storage.informing import InformingRepo
 from storage.invites import InviteRepo
@@ -24,4 +25,5 @@ def build_repositories(db: Database, clock: Clock) -> dict[str, Any]:
         "matching": MatchingRepo(db, clock),
         "meetings": MeetingRepo(db, clock),
         "informing": InformingRepo(db, clock),
+        "campaigns": CampaignRepo(db, clock),
     }

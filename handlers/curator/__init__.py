@@ -2,7 +2,7 @@
 
 from aiogram import Router
 
-from handlers.curator import grouping, informing, invites, matching, pairs, participants
+from handlers.curator import campaigns, grouping, informing, invites, matching, pairs, participants
 from handlers.filters import IsCurator
 
 
@@ -17,5 +17,6 @@ def build_router() -> Router:
         matching.build_router(),
         pairs.build_router(),
         informing.build_router(),
+        campaigns.build_router(),
     )
     return router

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import cache
 
 from aiogram import Bot, F, Router
@@ -16,15 +17,18 @@ from bot.documents import OrderInfo, order_docx, pairs_workbook
 from bot.matching import MatchResult, Weights
 from bot.matching.draft import build_pool, fingerprint, make_draft, reasons_text
 from bot.matching.profiles import option_labels
+from bot.monitoring import GROWTH_ENTRY
 from bot.pairs import Candidate
 from bot.programme import INTAKE_BY_ROLE, Form, Role
 from bot.questionnaires import Questionnaire, format_value, load_vocabulary
 from bot.settings import Settings
+from handlers.campaign_launch import launch
 from handlers.curator.documents import pair_rows, programme_year
 from handlers.kb.matching import FormCb, MatchCb, draft_keyboard, forms_keyboard, paged
 from handlers.notify import notify
 from handlers.ui import show
 from storage.audit import AuditLog
+from storage.campaigns import CampaignRepo
 from storage.matching import MatchingRepo, ProposedGroup
 from storage.outbox import Outbox
 
@@ -150,6 +154,7 @@ async def on_match(
     query: CallbackQuery,
     callback_data: MatchCb,
     questionnaires: dict[str, Questionnaire],
+    campaigns: CampaignRepo,
     bot: Bot,
     clock: Clock,
     settings: Settings,
@@ -207,6 +212,7 @@ async def on_match(
             draft,
             callback_data.h,
             questionnaires,
+            campaigns,
             bot,
             clock,
             settings,
@@ -235,6 +241,7 @@ async def confirm(
     draft: Draft,
     digest: str,
     questionnaires: dict[str, Questionnaire],
+    campaigns: CampaignRepo,
     bot: Bot,
     clock: Clock,
     settings: Settings,
@@ -260,6 +267,22 @@ async def confirm(
     ]
     pair_ids = await matching.create_pairs(draft.form, proposed, query.from_user.id)
     await audit.record(query.from_user.id, "match.confirm", draft.form.value, {"pairs": pair_ids})
+    for pair_id in pair_ids:
+        # 5.3: the entry self-assessment goes out when a pair starts; the end one comes with the May calendar.
+        await launch(
+            campaigns,
+            outbox,
+            questionnaires,
+            settings.institution.tz,
+            survey="growth",
+            kind=GROWTH_ENTRY,
+            segment=f"pair.{pair_id}",
+            title=texts.GROWTH_ENTRY_TITLE,
+            opens_at=clock.now(),
+            closes_at=clock.now() + timedelta(days=14),
+            created_by=query.from_user.id,
+            calendar_key=f"growth-entry:{pair_id}",
+        )
     form_label = draft.form.label
     for mentor_id, members in groups.items():
         mentor = draft.people[mentor_id]

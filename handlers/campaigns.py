@@ -1,0 +1,60 @@
+"""A participant answers a campaign's questionnaire (the same one-question-per-message dialog)."""
+
+from __future__ import annotations
+
+from aiogram import Router
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery
+from aiogram.utils.callback_answer import CallbackAnswer
+
+from bot import texts
+from bot.clock import Clock
+from bot.questionnaires import Questionnaire
+from handlers import survey
+from handlers.campaign_launch import CampaignCb
+from storage.campaigns import CampaignRepo
+from storage.participants import ParticipantRepo
+
+
+async def on_answer(
+    query: CallbackQuery,
+    callback_data: CampaignCb,
+    state: FSMContext,
+    clock: Clock,
+    participants: ParticipantRepo,
+    campaigns: CampaignRepo,
+    questionnaires: dict[str, Questionnaire],
+    callback_answer: CallbackAnswer,
+) -> None:
+    participant = await participants.by_telegram(query.from_user.id)
+    campaign = await campaigns.get(callback_data.id)
+    if participant is None or campaign is None:
+        callback_answer.text = texts.STALE_BUTTON
+        return
+    mine = await campaigns.recipient_questionnaire(campaign.id, participant.id)
+    if mine is None:
+        callback_answer.text = texts.CAMPAIGN_NOT_FOR_YOU
+        return
+    questionnaire_id, completed = mine
+    if not campaign.is_open(clock.now()):
+        callback_answer.text = texts.CAMPAIGN_CLOSED
+        callback_answer.show_alert = True
+        return
+    if completed:
+        callback_answer.text = texts.CAMPAIGN_ALREADY
+        return
+    await survey.begin(
+        query,
+        state,
+        participant,
+        questionnaires,
+        participants,
+        questionnaire=questionnaires[questionnaire_id],
+        campaign=campaign.id,
+    )
+
+
+def build_router() -> Router:
+    router = Router(name="campaigns")
+    router.callback_query.register(on_answer, CampaignCb.filter(), flags={"callback_answer": {"pre": False}})
+    return router

@@ -1,0 +1,136 @@
+"""/campaign: the curator starts a monitoring survey for a segment with a closing date."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from aiogram import Router
+from aiogram.filters import Command
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.callback_answer import CallbackAnswer
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot import texts
+from bot.clock import Clock
+from bot.meetings.timeparse import duration_words
+from bot.monitoring import SURVEY_LABELS, SURVEY_SETS, questionnaire_for
+from bot.programme import Form
+from bot.questionnaires import Questionnaire
+from bot.settings import Settings
+from handlers.campaign_launch import launch, until_text
+from handlers.ui import show
+from storage.audit import AuditLog
+from storage.campaigns import CampaignRepo
+from storage.outbox import Outbox
+
+DAY_CHOICES = (7, 14, 30)
+
+
+class NewCampaignCb(CallbackData, prefix="nc"):
+    """The wizard keeps its choices in the buttons: survey `s`, segment `g`, days `d`; `go` starts it."""
+
+    s: str
+    g: str = ""
+    d: int = 0
+    go: bool = False
+
+
+def _survey_keyboard() -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    for survey in SURVEY_SETS:
+        kb.button(text=SURVEY_LABELS[survey], callback_data=NewCampaignCb(s=survey))
+    kb.adjust(1)
+    return kb.as_markup()
+
+
+def _segment_keyboard(survey: str) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    for segment, label in texts.CAMPAIGN_SEGMENTS.items():
+        kb.button(text=label, callback_data=NewCampaignCb(s=survey, g=segment))
+    for form in Form:
+        kb.button(text=form.label, callback_data=NewCampaignCb(s=survey, g=f"form.{form.value}"))
+    kb.adjust(1)
+    return kb.as_markup()
+
+
+def _days_keyboard(survey: str, segment: str) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    for days in DAY_CHOICES:
+        kb.button(
+            text=texts.BTN_EXPIRY_DAYS.format(days=days), callback_data=NewCampaignCb(s=survey, g=segment, d=days)
+        )
+    return kb.as_markup()
+
+
+def _start_keyboard(survey: str, segment: str, days: int) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    kb.button(text=texts.BTN_CAMPAIGN_START, callback_data=NewCampaignCb(s=survey, g=segment, d=days, go=True))
+    return kb.as_markup()
+
+
+async def cmd_campaign(message: Message) -> None:
+    await message.answer(texts.CAMPAIGN_PICK_SURVEY, reply_markup=_survey_keyboard())
+
+
+async def on_step(
+    query: CallbackQuery,
+    callback_data: NewCampaignCb,
+    clock: Clock,
+    settings: Settings,
+    campaigns: CampaignRepo,
+    outbox: Outbox,
+    questionnaires: dict[str, Questionnaire],
+    audit: AuditLog,
+    callback_answer: CallbackAnswer,
+) -> None:
+    survey, segment, days = callback_data.s, callback_data.g, callback_data.d
+    if survey not in SURVEY_SETS or (days and days not in DAY_CHOICES):
+        callback_answer.text = texts.STALE_BUTTON
+        return
+    if not segment:
+        await show(query, texts.CAMPAIGN_PICK_SEGMENT, _segment_keyboard(survey))
+        return
+    if not days:
+        await show(query, texts.CAMPAIGN_PICK_DAYS, _days_keyboard(survey, segment))
+        return
+    now = clock.now()
+    closes = now + timedelta(days=days)
+    title = SURVEY_LABELS[survey]
+    tz = settings.institution.tz
+    if not callback_data.go:
+        people = await campaigns.segment(segment)
+        count = sum(1 for p in people if questionnaire_for(survey, p.role, questionnaires) is not None)
+        if not count:
+            callback_answer.text = texts.CAMPAIGN_NOBODY
+            callback_answer.show_alert = True
+            return
+        text = texts.CAMPAIGN_PREVIEW.format(title=title, count=count, until=until_text(closes, tz))
+        await show(query, text, _start_keyboard(survey, segment, days))
+        return
+    campaign_id, count = await launch(
+        campaigns,
+        outbox,
+        questionnaires,
+        tz,
+        survey=survey,
+        kind=survey,
+        segment=segment,
+        title=title,
+        opens_at=now,
+        closes_at=closes,
+        created_by=query.from_user.id,
+    )
+    if campaign_id is None:
+        callback_answer.text = texts.CAMPAIGN_NOBODY
+        return
+    await audit.record(query.from_user.id, "campaign.start", str(campaign_id), {"survey": survey, "segment": segment})
+    every = duration_words(settings.monitoring.nudge_every)
+    await show(query, texts.CAMPAIGN_STARTED.format(count=count, every=every))
+
+
+def build_router() -> Router:
+    router = Router(name="curator-campaigns")
+    router.message.register(cmd_campaign, Command("campaign"))
+    router.callback_query.register(on_step, NewCampaignCb.filter(), flags={"callback_answer": {"pre": False}})
+    return router

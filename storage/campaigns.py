@@ -1,0 +1,169 @@
+"""Monitoring campaigns, their recipients and who has answered."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import aiosqlite
+
+from bot.clock import Clock, iso, parse_iso
+from storage.database import Database
+
+
+@dataclass(frozen=True)
+class Campaign:
+    id: int
+    survey: str
+    kind: str
+    segment: str
+    title: str
+    opens_at: datetime
+    closes_at: datetime
+    closed_at: datetime | None
+
+    def is_open(self, now: datetime) -> bool:
+        return self.closed_at is None and self.opens_at <= now < self.closes_at
+
+
+@dataclass(frozen=True)
+class Recipient:
+    participant_id: int
+    telegram_id: int
+    role: str
+
+
+@dataclass(frozen=True)
+class Pending:
+    campaign: Campaign
+    participant_id: int
+    telegram_id: int
+
+
+def _campaign(row: aiosqlite.Row) -> Campaign:
+    return Campaign(
+        id=row["id"],
+        survey=row["survey"],
+        kind=row["kind"],
+        segment=row["segment"],
+        title=row["title"],
+        opens_at=parse_iso(row["opens_at"]),
+        closes_at=parse_iso(row["closes_at"]),
+        closed_at=parse_iso(row["closed_at"]) if row["closed_at"] else None,
+    )
+
+
+_ACTIVE_PAIR_MEMBERS = (
+    "SELECT x.mentor_id FROM pairs x WHERE x.dissolved_at IS NULL"
+    " UNION SELECT m.mentee_id FROM pair_members m JOIN pairs x ON x.id=m.pair_id WHERE x.dissolved_at IS NULL"
+)
+
+
+class CampaignRepo:
+    def __init__(self, db: Database, clock: Clock) -> None:
+        self._db = db
+        self._clock = clock
+
+    async def segment(self, segment: str) -> list[Recipient]:
+        """Consented participants of a segment: all, active (in a pair), mentees, mentors, form.<f>, pair.<id>."""
+        kind, _, value = segment.partition(".")
+        base = "SELECT p.id, p.telegram_id, p.role FROM participants p WHERE p.consent_at IS NOT NULL"
+        where, params = {
+            "all": ("", ()),
+            "active": (f" AND p.id IN ({_ACTIVE_PAIR_MEMBERS})", ()),
+            "mentees": (" AND p.role<>'mentor'", ()),
+            "mentors": (" AND p.role='mentor'", ()),
+            "form": (" AND p.form=?", (value,)),
+            "pair": (
+                " AND p.id IN (SELECT mentor_id FROM pairs WHERE id=? UNION"
+                " SELECT mentee_id FROM pair_members WHERE pair_id=?)",
+                (value, value),
+            ),
+        }.get(kind, (" AND 0", ()))
+        rows = await self._db.fetchall(base + where + " ORDER BY p.id", params)
+        return [Recipient(r["id"], r["telegram_id"], r["role"]) for r in rows]
+
+    async def create(
+        self,
+        *,
+        survey: str,
+        kind: str,
+        segment: str,
+        title: str,
+        opens_at: datetime,
+        closes_at: datetime,
+        created_by: int | None,
+        recipients: list[tuple[int, str]],
+        calendar_key: str | None = None,
+    ) -> int | None:
+        """The campaign with its recipients (participant id, questionnaire id); None if the calendar key exists."""
+        now = iso(self._clock.now())
+        async with self._db.transaction() as tx:
+            changed = await tx.execute(
+                "INSERT INTO campaigns(survey, kind, segment, title, opens_at, closes_at, created_by, created_at,"
+                " calendar_key) VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT(calendar_key) DO NOTHING",
+                (survey, kind, segment, title, iso(opens_at), iso(closes_at), created_by, now, calendar_key),
+            )
+            if not changed:
+                return None
+            row = await tx.fetchone("SELECT last_insert_rowid() AS id")
+            campaign_id = int(row["id"]) if row else 0
+            await tx.executemany(
+                "INSERT INTO campaign_recipients(campaign_id, participant_id, questionnaire_id, invited_at)"
+                " VALUES (?,?,?,?)",
+                [(campaign_id, pid, questionnaire_id, now) for pid, questionnaire_id in recipients],
+            )
+        return campaign_id
+
+    async def get(self, campaign_id: int) -> Campaign | None:
+        row = await self._db.fetchone("SELECT * FROM campaigns WHERE id=?", (campaign_id,))
+        return _campaign(row) if row else None
+
+    async def recipient_questionnaire(self, campaign_id: int, participant_id: int) -> tuple[str, bool] | None:
+        """(questionnaire id, completed?) of a recipient, or None if they are not one."""
+        row = await self._db.fetchone(
+            "SELECT questionnaire_id, completed_at FROM campaign_recipients WHERE campaign_id=? AND participant_id=?",
+            (campaign_id, participant_id),
+        )
+        return (row["questionnaire_id"], row["completed_at"] is not None) if row else None
+
+    async def complete(self, campaign_id: int, participant_id: int) -> None:
+        await self._db.execute(
+            "UPDATE campaign_recipients SET completed_at=COALESCE(completed_at, ?) WHERE campaign_id=?"
+            " AND participant_id=?",
+            (iso(self._clock.now()), campaign_id, participant_id),
+        )
+
+    async def to_nudge(self, now: datetime, every: timedelta) -> list[Pending]:
+        rows = await self._db.fetchall(
+            "SELECT c.*, r.participant_id, p.telegram_id FROM campaign_recipients r"
+            " JOIN campaigns c ON c.id=r.campaign_id JOIN participants p ON p.id=r.participant_id"
+            " WHERE r.completed_at IS NULL AND c.closed_at IS NULL AND c.closes_at>? AND c.opens_at<=?"
+            " AND COALESCE(r.nudged_at, r.invited_at)<=?",
+            (iso(now), iso(now), iso(now - every)),
+        )
+        return [Pending(_campaign(r), r["participant_id"], r["telegram_id"]) for r in rows]
+
+    async def mark_nudged(self, campaign_id: int, participant_id: int) -> None:
+        await self._db.execute(
+            "UPDATE campaign_recipients SET nudged_at=? WHERE campaign_id=? AND participant_id=?",
+            (iso(self._clock.now()), campaign_id, participant_id),
+        )
+
+    async def due_to_close(self, now: datetime) -> list[Campaign]:
+        rows = await self._db.fetchall("SELECT * FROM campaigns WHERE closed_at IS NULL AND closes_at<=?", (iso(now),))
+        return [_campaign(r) for r in rows]
+
+    async def close(self, campaign_id: int) -> bool:
+        changed = await self._db.execute(
+            "UPDATE campaigns SET closed_at=? WHERE id=? AND closed_at IS NULL", (iso(self._clock.now()), campaign_id)
+        )
+        return changed > 0
+
+    async def response_rates(self) -> list[tuple[Campaign, int, int]]:
+        """Every campaign with (recipients, answered), newest first."""
+        rows = await self._db.fetchall(
+            "SELECT c.*, COUNT(r.participant_id) AS total, COUNT(r.completed_at) AS done FROM campaigns c"
+            " LEFT JOIN campaign_recipients r ON r.campaign_id=c.id GROUP BY c.id ORDER BY c.id DESC"
+        )
+        return [(_campaign(r), r["total"], r["done"]) for r in rows]
