@@ -222,6 +222,12 @@ class MonitoringSettings(BaseSettings):
         return every
 
 
+class RoadmapSettings(BaseSettings):
+    model_config = _config(".env")
+
+    remind_days: int = Field(7, ge=1, le=60, validation_alias="ROADMAP_REMIND_DAYS")
+
+
 @dataclass(frozen=True)
 class Settings:
     telegram: TelegramSettings
@@ -231,6 +237,7 @@ class Settings:
     matching: MatchingSettings
     schedule: ScheduleSettings
     monitoring: MonitoringSettings
+    roadmap: RoadmapSettings
 
     def is_curator(self, user_id: int) -> bool:
         return user_id in self.telegram.curator_ids
@@ -244,6 +251,7 @@ _SECTIONS: dict[str, type[BaseSettings]] = {
     "matching": MatchingSettings,
     "schedule": ScheduleSettings,
     "monitoring": MonitoringSettings,
+    "roadmap": RoadmapSettings,
 }
 
 

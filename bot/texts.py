@@ -518,3 +518,35 @@ BTN_CAMPAIGN_START = "Запустить"
 CAMPAIGN_STARTED = "Опрос запущен: {count} получателей. Напоминания — каждые {every}."
 CAMPAIGN_CLOSED_REPORT = "Опрос «{title}» закрыт: ответили {done} из {total}."
 GROWTH_ENTRY_TITLE = "Самооценка в начале работы пары"
+
+# --- reports -------------------------------------------------------------------------------------------------
+SUMMARY_HEADER = "<b>Сводка программы</b> на {date}"
+SUMMARY_PEOPLE = "\n\n<b>Участники</b>: {total}\n{by_role}\nСогласия: {consented} из {total}; ждут родителя: {waiting}"
+SUMMARY_FORMS = "\n\n<b>Пары и группы</b>\n{lines}"
+SUMMARY_FORM_LINE = "{form}: пар {pairs}, групп {groups} (наставляемых {mentees})"
+SUMMARY_MEETINGS = "\n\n<b>Встречи</b>: состоялось {held}, назначено {planned}, не состоялось {missed}\n{lines}"
+SUMMARY_STAGE_LINE = "{stage}: {held} / {planned} / {missed}"
+SUMMARY_CAMPAIGNS = "\n\n<b>Опросы</b>\n{lines}"
+SUMMARY_CAMPAIGN_LINE = "«{title}»: ответили {done} из {total}"
+SUMMARY_SATISFACTION = "\n\n<b>Качество (последний мониторинг)</b>\n{lines}"
+SUMMARY_GROWTH = "\n\n<b>Рост: начало → конец</b>\n{lines}"
+SUMMARY_ITEM = "{label}: {mean} ({n})"
+SUMMARY_GROWTH_ITEM = "{label}: {entry} → {end} ({n})"
+SUMMARY_HIDDEN = "мало ответов"
+SUMMARY_QUIET = "\n\nПары без встреч {days}+ дн.: {quiet}"
+SUMMARY_TOP = "\n\n<b>Лучшие наставники</b> (номинации; средняя оценка)\n{lines}"
+SUMMARY_TOP_LINE = "{n}. {name}: {nominations}; {mean}"
+SUMMARY_NONE = "—"
+SUMMARY_CHARTS_HINT = "\n\nГрафики — /summary charts, все данные — /export."
+CHART_STAGES = "Пары по этапам"
+CHART_SATISFACTION = "Качество программы: средние оценки"
+CHART_GROWTH = "Самооценка: начало → конец"
+EXPORT_CAPTION = "Выгрузка данных программы: наставляемые, наставники, пары, встречи, ответы, мониторинг, учёт."
+MUNICIPAL_LINES = {
+    "mentees": "Наставляемых (с согласием)",
+    "mentors": "Наставников (с согласием)",
+    "pupils_share": "Доля обучающихся, вовлечённых в наставничество",
+    "teachers_share": "Доля педагогов, вовлечённых в наставничество",
+    "satisfaction": "Средняя удовлетворённость (1–10)",
+    "pairs": "Пар и групп",
+}

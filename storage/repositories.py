@@ -14,6 +14,7 @@ from storage.matching import MatchingRepo
 from storage.meetings import MeetingRepo
 from storage.outbox import Outbox
 from storage.participants import ParticipantRepo
+from storage.reports import ReportRepo
 
 
 def build_repositories(db: Database, clock: Clock) -> dict[str, Any]:
@@ -26,4 +27,5 @@ def build_repositories(db: Database, clock: Clock) -> dict[str, Any]:
         "meetings": MeetingRepo(db, clock),
         "informing": InformingRepo(db, clock),
         "campaigns": CampaignRepo(db, clock),
+        "reports": ReportRepo(db, clock),
     }

@@ -6,7 +6,7 @@ import re
 
 from bot.programme import Form, Role
 from tests.conftest import CURATOR_ID, RunningBot
-from tests.fakes.telegram import FakeUser
+from tests.fakes.telegram import FakeUser, SentMessage
 
 LINK_RE = re.compile(r"https://t\.me/(\w+)\?start=([A-Za-z0-9_-]+)")
 
@@ -103,3 +103,29 @@ def mentor_answers(name: str, competencies: list[str], capacity: int, club: str 
         "capacity": capacity,
         "free_days": ["wed"],
     }
+
+
+async def answer_anything(user: FakeUser, number: str = "8", limit: int = 40) -> SentMessage:
+    """Answer whatever questionnaire is on screen until its summary: numbers for scales, the first option for
+    choices (multi: the first, then «Готово»), «Пропустить» or a sentence for text; returns the summary."""
+    for _ in range(limit):
+        screen = await user.next_reply()
+        text = screen.text or ""
+        if "проверьте ответы" in text:
+            return screen
+        if "Вопрос" not in text:
+            continue
+        labels = screen.button_texts()
+        if number in labels:
+            await user.click(number, screen)
+        elif "Готово" in labels:
+            await user.click(labels[0], screen)
+            await user.next_reply()
+            await user.click("Готово")
+        elif labels and labels[0] not in ("← Назад", "Пропустить"):
+            await user.click(labels[0], screen)
+        elif "Пропустить" in labels:
+            await user.click("Пропустить", screen)
+        else:
+            await user.send("Было полезно и интересно")
+    raise AssertionError("the questionnaire did not reach its summary")

@@ -2,7 +2,7 @@
 
 from aiogram import Router
 
-from handlers.curator import campaigns, grouping, informing, invites, matching, pairs, participants
+from handlers.curator import campaigns, grouping, informing, invites, matching, pairs, participants, reports
 from handlers.filters import IsCurator
 
 
@@ -18,5 +18,6 @@ def build_router() -> Router:
         pairs.build_router(),
         informing.build_router(),
         campaigns.build_router(),
+        reports.build_router(),
     )
     return router

@@ -1,0 +1,190 @@
+"""The curator's summary and export, from aggregates to text lines and sheets (pure: no SQL, no messenger)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from datetime import datetime, tzinfo
+from typing import Any
+
+from bot.clock import parse_iso
+from bot.meetings import Stage
+from bot.monitoring import MIN_GROUP
+from bot.programme import FORM_LABELS, ROLE_LABELS, Form, Role
+from bot.questionnaires import Questionnaire, format_value
+from bot.reports.export_xlsx import Column, SheetData
+
+MEETING_STATUS = {"planned": "назначена", "held": "состоялась", "not_held": "не состоялась", "cancelled": "отменена"}
+
+
+def item_labels(questionnaires: Mapping[str, Questionnaire], ids: Sequence[str]) -> dict[str, str]:
+    """Question id → short caption, from the monitoring questionnaires that have it."""
+    labels: dict[str, str] = {}
+    for questionnaire_id in ids:
+        questionnaire = questionnaires.get(questionnaire_id)
+        if questionnaire is None:
+            continue
+        for question in questionnaire.questions:
+            labels.setdefault(question.id, question.caption)
+    return labels
+
+
+def stage_counts(furthest: Sequence[str | None]) -> dict[str, int]:
+    """Pairs by the stage they are at (the furthest held; «ещё не встречались» before the first)."""
+    counts = {"ещё не встречались": 0, **{stage.label: 0 for stage in Stage}}
+    for stage in furthest:
+        counts[Stage(stage).label if stage else "ещё не встречались"] += 1
+    return counts
+
+
+def visible(n: int) -> bool:
+    return n >= MIN_GROUP
+
+
+def _local(value: str | None, tz: tzinfo) -> datetime | None:
+    return parse_iso(value).astimezone(tz).replace(tzinfo=None) if value else None
+
+
+def _answer_text(value: str | None, question_id: str, questionnaire: Questionnaire | None) -> str:
+    if value is None:
+        return ""
+    loaded = json.loads(value)
+    if questionnaire is not None and questionnaire.has_question(question_id):
+        return format_value(questionnaire.question(question_id), loaded)
+    return str(loaded)
+
+
+def export_sheets(
+    *,
+    people: Sequence[Mapping[str, Any]],
+    names: Mapping[int, str],
+    pairs: Sequence[Mapping[str, Any]],
+    meetings: Sequence[Mapping[str, Any]],
+    answers: Sequence[Mapping[str, Any]],
+    campaign_questionnaires: Mapping[str, str],
+    monitoring: Sequence[tuple[str, str, float | None, int]],
+    municipal: Sequence[tuple[str, object]],
+    questionnaires: Mapping[str, Questionnaire],
+    tz: tzinfo,
+) -> list[SheetData]:
+    """All sheets of /export. `campaign_questionnaires` maps a response key («c12») to its questionnaire id."""
+
+    def person(pid: int | None) -> str:
+        return names.get(pid, f"P-{pid:05d}") if pid else "участник удалил данные"
+
+    mentees = [p for p in people if p["role"] != Role.MENTOR.value]
+    mentors = [p for p in people if p["role"] == Role.MENTOR.value]
+    base = [
+        Column("Псевдоним"),
+        Column("ФИО"),
+        Column("Роль"),
+        Column("Форма"),
+        Column("Включён", "date"),
+        Column("Согласие", "datetime"),
+        Column("Анкета заполнена", "datetime"),
+    ]
+
+    def base_row(p: Mapping[str, Any]) -> list[object]:
+        return [
+            f"P-{p['id']:05d}",
+            names.get(p["id"], ""),
+            ROLE_LABELS[Role(p["role"])],
+            FORM_LABELS[Form(p["form"])],
+            _local(p["joined_at"], tz).date() if p["joined_at"] else None,
+            _local(p["consent_at"], tz),
+            _local(p["survey_done_at"], tz),
+        ]
+
+    accounting_columns = [
+        *base,
+        Column("Пара/группа №", "int"),
+        Column("Встреч состоялось", "int"),
+        Column("Анкет заполнено", "int"),
+    ]
+    accounting = [[*base_row(p), p["pair_id"], p["held"], p["surveys"]] for p in people]
+    pair_rows = [
+        [p["id"], FORM_LABELS[Form(p["form"])], person(p["mentor_id"]), ", ".join(person(m) for m in p["mentees"]),
+         _local(p["confirmed_at"], tz), p["size"]]
+        for p in pairs
+    ]  # fmt: skip
+    meeting_rows = [
+        [m["pair_id"], Stage(m["stage"]).label, _local(m["starts_at"], tz), m["place"], m["topic"] or "",
+         MEETING_STATUS.get(m["status"], m["status"]), m["checkins"], m["usefulness"]]
+        for m in meetings
+    ]  # fmt: skip
+    answer_rows = []
+    for a in answers:
+        key = a["questionnaire_id"]
+        questionnaire_id = campaign_questionnaires.get(key, key)
+        questionnaire = questionnaires.get(questionnaire_id)
+        caption = (
+            questionnaire.question(a["question_id"]).caption
+            if questionnaire is not None and questionnaire.has_question(a["question_id"])
+            else a["question_id"]
+        )
+        answer_rows.append(
+            [
+                f"P-{a['participant_id']:05d}",
+                names.get(a["participant_id"], ""),
+                a["title"] or (questionnaire.title if questionnaire else key),
+                caption,
+                _answer_text(a["value"], a["question_id"], questionnaire),
+                _local(a["answered_at"], tz),
+            ]
+        )
+    return [
+        SheetData("Наставляемые", base, [base_row(p) for p in mentees]),
+        SheetData("Наставники", base, [base_row(p) for p in mentors]),
+        SheetData(
+            "Пары и группы",
+            [
+                Column("№", "int"),
+                Column("Форма"),
+                Column("Наставник"),
+                Column("Наставляемые"),
+                Column("Закреплена", "datetime"),
+                Column("Наставляемых", "int"),
+            ],
+            pair_rows,
+        ),
+        SheetData(
+            "Встречи",
+            [
+                Column("Пара №", "int"),
+                Column("Этап"),
+                Column("Когда", "datetime"),
+                Column("Место"),
+                Column("Тема"),
+                Column("Статус"),
+                Column("Отметок", "int"),
+                Column("Польза (1–5)", "float"),
+            ],
+            meeting_rows,
+        ),
+        SheetData(
+            "Ответы",
+            [
+                Column("Псевдоним"),
+                Column("ФИО"),
+                Column("Анкета"),
+                Column("Вопрос"),
+                Column("Ответ"),
+                Column("Когда", "datetime"),
+            ],
+            answer_rows,
+            note="Свободные ответы участников — только для куратора.",
+        ),
+        SheetData(
+            "Мониторинг",
+            [Column("Показатель"), Column("Пункт"), Column("Среднее", "float"), Column("Ответов", "int")],
+            [[kind, label, mean if visible(n) else None, n] for kind, label, mean, n in monitoring],
+            note=f"Средние по группам меньше {MIN_GROUP} человек не показываются.",
+        ),
+        SheetData("Персонифицированный учёт", accounting_columns, accounting, note="Пункт 5.1 дорожной карты"),
+        SheetData(
+            "Для муниципального центра",
+            [Column("Показатель"), Column("Значение")],
+            [[label, value] for label, value in municipal],
+            note="Обобщённые сведения о реализации ЦМН (пункт 1.2 дорожной карты).",
+        ),
+    ]

@@ -1,0 +1,210 @@
+"""The roadmap as the control material of item 6.1 (XLSX bytes): what was planned, what is done, what is late.
+
+Sheet «Дорожная карта»: the title block, then the table №, Содержание, Сроки, Ожидаемый результат,
+Ответственные, Статус, Отметка о выполнении, Примечание, Документы, with each section as a bold merged row
+before its items. Sheet «Сводка»: how many items of each section are done, in progress, overdue, planned.
+The layout (frozen bold header, borders, wrapping, fitted widths and heights, real dates, A4 landscape) is
+`bot.documents.xlsx`'s, reused through its helpers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from bot.documents.model import clean_line, clean_text
+from bot.documents.xlsx import (
+    FONT_NAME,
+    FONT_SIZE,
+    LINE_HEIGHT,
+    MAX_ROW_HEIGHT,
+    Value,
+    _Column,
+    _generated_line,
+    _save,
+    _set_properties,
+    _wrapped_lines,
+    _write_table,
+    unique_sheet_title,
+)
+from bot.roadmap.deadlines import (
+    STATUS_LABELS,
+    STATUSES,
+    Status,
+    describe_deadline,
+    programme_label,
+    section_progress,
+    status,
+)
+from bot.roadmap.model import ItemState, Roadmap
+
+ROADMAP_SHEET = "Дорожная карта"
+SUMMARY_SHEET = "Сводка"
+ROADMAP_COLUMNS: tuple[str, ...] = (
+    "№",
+    "Содержание",
+    "Сроки",
+    "Ожидаемый результат",
+    "Ответственные",
+    "Статус",
+    "Отметка о выполнении",
+    "Примечание",
+    "Документы",
+)
+SUMMARY_COLUMNS: tuple[str, ...] = ("Раздел", "Всего", *(STATUS_LABELS[s].capitalize() for s in STATUSES))
+
+_SECTION_FONT = Font(name=FONT_NAME, size=FONT_SIZE, bold=True)
+_SECTION_FILL = PatternFill("solid", start_color="EDEDED", end_color="EDEDED")
+_SECTION_ALIGN = Alignment(horizontal="left", vertical="center", wrap_text=True)
+_TOTAL_FONT = Font(name=FONT_NAME, size=FONT_SIZE, bold=True)
+# Excel's own «Хороший» / «Нейтральный» / «Плохой» cell styles.
+_STATUS_STYLE: dict[Status, tuple[str, str]] = {
+    "done": ("C6EFCE", "006100"),
+    "in_progress": ("FFEB9C", "9C5700"),
+    "overdue": ("FFC7CE", "9C0006"),
+}
+
+__all__ = ["ROADMAP_COLUMNS", "SUMMARY_COLUMNS", "ItemState", "roadmap_workbook"]
+
+
+def roadmap_workbook(
+    roadmap: Roadmap,
+    programme_year: int,
+    today: date,
+    statuses: Mapping[str, ItemState],
+    *,
+    organization: str,
+    generated: datetime,
+) -> bytes:
+    """The control material of 6.1 for that programme year, with statuses as of `today`.
+
+    `statuses` maps an item number to what the curator recorded (a missing item has no marks). The date column
+    shows the done mark even when a later checkpoint has made the item due again (its status says so).
+    """
+    label = programme_label(programme_year)
+    title = f"{clean_line(roadmap.title)} на {label} учебный год"
+    wb = Workbook()
+    _set_properties(wb, title, organization, generated)
+
+    columns = (
+        _Column("№", "center", 6, 8),
+        _Column("Содержание", "text", 30, 60),
+        _Column("Сроки", "text", 14, 26),
+        _Column("Ожидаемый результат", "text", 20, 40),
+        _Column("Ответственные", "text", 14, 24),
+        _Column("Статус", "center", 12, 14),
+        _Column("Отметка о выполнении", "date", 12, 12),
+        _Column("Примечание", "text", 14, 40),
+        _Column("Документы", "text", 14, 40),
+    )
+    rows: list[list[Value]] = []
+    separators: list[int] = []  # indexes into rows
+    item_status: dict[int, Status] = {}
+    counts = dict.fromkeys(STATUSES, 0)
+    for section in roadmap.sections:
+        separators.append(len(rows))
+        rows.append([f"{section.number}. {clean_line(section.title)}", *([None] * (len(columns) - 1))])
+        for item in roadmap.items_of(section.number):
+            state = statuses.get(item.number) or ItemState()
+            st = status(item, programme_year, today, state.done_at, state.reopened)
+            counts[st] += 1
+            item_status[len(rows)] = st
+            rows.append(
+                [
+                    item.number,
+                    clean_line(item.content),
+                    describe_deadline(item, programme_year),
+                    clean_line(item.result),
+                    "\n".join(clean_line(r) for r in item.responsible),
+                    STATUS_LABELS[st],
+                    state.done_at,
+                    clean_text(state.note).strip() if state.note else None,
+                    "\n".join(clean_line(d) for d in state.documents if clean_line(d)) or None,
+                ]
+            )
+
+    total = sum(counts.values())
+    summary = ", ".join(f"{STATUS_LABELS[s]}: {counts[s]}" for s in STATUSES)
+    lines = (
+        clean_line(organization),
+        f"Учебный год {label}; состояние на {today:%d.%m.%Y}",
+        _generated_line(generated, f"пунктов: {total}; {summary}"),
+    )
+    taken: set[str] = set()
+    ws = wb.active
+    ws.title = unique_sheet_title(ROADMAP_SHEET, taken)
+    _write_table(ws, title=title, lines=lines, columns=columns, rows=rows)
+    header_row = _header_row(ws, ROADMAP_COLUMNS[0])
+    _style_separators(ws, [header_row + 1 + i for i in separators], len(columns))
+    status_col = ROADMAP_COLUMNS.index("Статус") + 1
+    for i, st in item_status.items():
+        if st in _STATUS_STYLE:
+            fill, color = _STATUS_STYLE[st]
+            cell = ws.cell(row=header_row + 1 + i, column=status_col)
+            cell.fill = PatternFill("solid", start_color=fill, end_color=fill)
+            cell.font = Font(name=FONT_NAME, size=FONT_SIZE, color=color)
+
+    summary_ws = wb.create_sheet(unique_sheet_title(SUMMARY_SHEET, taken))
+    _summary_sheet(summary_ws, roadmap, programme_year, today, statuses, title=title, lines=lines)
+    return _save(wb)
+
+
+def _summary_sheet(
+    ws: Worksheet,
+    roadmap: Roadmap,
+    programme_year: int,
+    today: date,
+    statuses: Mapping[str, ItemState],
+    *,
+    title: str,
+    lines: tuple[str, ...],
+) -> None:
+    done = {
+        number: state.done_at for number, state in statuses.items() if state.done_at is not None and not state.reopened
+    }
+    columns = (
+        _Column("Раздел", "text", 30, 60),
+        _Column("Всего", "int", 8, 8),
+        *(_Column(caption, "int", 10, 14) for caption in SUMMARY_COLUMNS[2:]),
+    )
+    rows: list[list[Value]] = []
+    totals = dict.fromkeys(STATUSES, 0)
+    for section, counts in section_progress(roadmap, programme_year, today, done):
+        rows.append(
+            [f"{section.number}. {clean_line(section.title)}", sum(counts.values()), *(counts[s] for s in STATUSES)]
+        )
+        for s in STATUSES:
+            totals[s] += counts[s]
+    rows.append(["Итого", sum(totals.values()), *(totals[s] for s in STATUSES)])
+    _write_table(ws, title=f"Сводка: {title}", lines=lines, columns=columns, rows=rows)
+    last = _header_row(ws, SUMMARY_COLUMNS[0]) + len(rows)
+    for c in range(1, len(columns) + 1):
+        ws.cell(row=last, column=c).font = _TOTAL_FONT
+
+
+def _header_row(ws: Worksheet, first_caption: str) -> int:
+    """The row of the table's header, wherever `_write_table` placed it under its title block."""
+    for row in range(1, ws.max_row + 1):
+        if ws.cell(row=row, column=1).value == first_caption:
+            return row
+    raise AssertionError("no table header")  # pragma: no cover - _write_table always writes it
+
+
+def _style_separators(ws: Worksheet, rows: list[int], ncols: int) -> None:
+    """Section rows: one bold shaded cell across the table, as high as its wrapped title needs."""
+    width = sum(ws.column_dimensions[get_column_letter(c)].width or 8 for c in range(1, ncols + 1))
+    for r in rows:
+        cell = ws.cell(row=r, column=1)
+        text = str(cell.value or "")
+        for c in range(1, ncols + 1):
+            ws.cell(row=r, column=c).fill = _SECTION_FILL
+        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=ncols)
+        cell.font = _SECTION_FONT
+        cell.alignment = _SECTION_ALIGN
+        lines = _wrapped_lines(text, width, bold=True)
+        ws.row_dimensions[r].height = min(lines * LINE_HEIGHT + 4, MAX_ROW_HEIGHT)

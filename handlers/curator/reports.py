@@ -1,0 +1,222 @@
+"""/summary (text and charts) and /export (one XLSX workbook with every sheet the roadmap asks for)."""
+
+from __future__ import annotations
+
+from aiogram import Bot, Router
+from aiogram.filters import Command, CommandObject
+from aiogram.types import BufferedInputFile, Message
+
+from bot import texts
+from bot.clock import Clock
+from bot.meetings import Stage
+from bot.monitoring import MIN_GROUP
+from bot.programme import FORM_LABELS, ROLE_LABELS, Form, Role
+from bot.questionnaires import Questionnaire
+from bot.reports.charts import growth_png, satisfaction_png, stage_progress_png
+from bot.reports.export_xlsx import export_workbook
+from bot.reports.summary import export_sheets, item_labels, stage_counts, visible
+from bot.settings import Settings
+from storage.audit import AuditLog
+from storage.campaigns import CampaignRepo
+from storage.reports import ReportRepo
+
+MONITORING_QUESTIONNAIRES = ("quality_mentee", "quality_mentor", "growth", "final_mentee", "final_mentor")
+
+
+def _fmt(value: float) -> str:
+    return f"{value:.1f}".replace(".", ",")
+
+
+async def _quality(reports: ReportRepo, labels: dict[str, str]) -> list[tuple[str, float | None, int]]:
+    latest = await reports.latest_campaign("quality")
+    if latest is None:
+        return []
+    return [
+        (labels.get(item.question_id, item.question_id), item.mean if visible(item.n) else None, item.n)
+        for item in await reports.item_means(latest)
+    ]
+
+
+async def _growth(reports: ReportRepo, labels: dict[str, str]) -> list[tuple[str, float | None, float | None, int]]:
+    return [
+        (
+            labels.get(g.question_id, g.question_id),
+            g.entry if visible(g.n) else None,
+            g.end if visible(g.n) else None,
+            g.n,
+        )
+        for g in await reports.growth()
+    ]
+
+
+async def cmd_summary(
+    message: Message,
+    command: CommandObject,
+    bot: Bot,
+    clock: Clock,
+    settings: Settings,
+    reports: ReportRepo,
+    campaigns: CampaignRepo,
+    questionnaires: dict[str, Questionnaire],
+    audit: AuditLog,
+) -> None:
+    labels = item_labels(questionnaires, MONITORING_QUESTIONNAIRES)
+    quality = await _quality(reports, labels)
+    growth = await _growth(reports, labels)
+    if (command.args or "").strip().lower() in ("charts", "графики"):
+        await audit.record(message.from_user.id, "summary.charts")  # type: ignore[union-attr]
+        stages = stage_counts(await reports.furthest_stages())
+        for name, data in (
+            ("stages.png", stage_progress_png(stages, title=texts.CHART_STAGES)),
+            ("quality.png", satisfaction_png(quality, title=texts.CHART_SATISFACTION)),
+            ("growth.png", growth_png(growth, title=texts.CHART_GROWTH)),
+        ):
+            await bot.send_photo(message.chat.id, BufferedInputFile(data, filename=name))
+        return
+    await audit.record(message.from_user.id, "summary.text")  # type: ignore[union-attr]
+    await message.answer(await summary_text(clock, settings, reports, campaigns, quality, growth))
+
+
+async def summary_text(
+    clock: Clock,
+    settings: Settings,
+    reports: ReportRepo,
+    campaigns: CampaignRepo,
+    quality: list[tuple[str, float | None, int]],
+    growth: list[tuple[str, float | None, float | None, int]],
+) -> str:
+    total, consented, waiting = await reports.consent_coverage()
+    by_role = await reports.consented_by_role()
+    text = texts.SUMMARY_HEADER.format(date=clock.now().astimezone(settings.institution.tz).strftime("%d.%m.%Y"))
+    role_lines = "\n".join(f"{ROLE_LABELS[Role(r)]}: {n}" for r, n in sorted(by_role.items())) or texts.SUMMARY_NONE
+    text += texts.SUMMARY_PEOPLE.format(total=total, by_role=role_lines, consented=consented, waiting=waiting)
+    forms = await reports.pairs_by_form()
+    form_lines = "\n".join(
+        texts.SUMMARY_FORM_LINE.format(form=FORM_LABELS[Form(f)], pairs=p, groups=g, mentees=m) for f, p, g, m in forms
+    )
+    text += texts.SUMMARY_FORMS.format(lines=form_lines or texts.SUMMARY_NONE)
+    by_stage = await reports.meetings_by_stage()
+    held = sum(s.get("held", 0) for s in by_stage.values())
+    planned = sum(s.get("planned", 0) for s in by_stage.values())
+    missed = sum(s.get("not_held", 0) for s in by_stage.values())
+    stage_lines = "\n".join(
+        texts.SUMMARY_STAGE_LINE.format(
+            stage=stage.label,
+            held=by_stage.get(stage.value, {}).get("held", 0),
+            planned=by_stage.get(stage.value, {}).get("planned", 0),
+            missed=by_stage.get(stage.value, {}).get("not_held", 0),
+        )
+        for stage in Stage
+        if stage.value in by_stage
+    )
+    text += texts.SUMMARY_MEETINGS.format(held=held, planned=planned, missed=missed, lines=stage_lines)
+    rates = (await campaigns.response_rates())[:5]
+    campaign_lines = "\n".join(
+        texts.SUMMARY_CAMPAIGN_LINE.format(title=texts.esc(c.title), done=done, total=n) for c, n, done in rates
+    )
+    text += texts.SUMMARY_CAMPAIGNS.format(lines=campaign_lines or texts.SUMMARY_NONE)
+    quality_lines = "\n".join(
+        texts.SUMMARY_ITEM.format(
+            label=texts.esc(label), mean=_fmt(mean) if mean is not None else texts.SUMMARY_HIDDEN, n=n
+        )
+        for label, mean, n in quality
+    )
+    text += texts.SUMMARY_SATISFACTION.format(lines=quality_lines or texts.SUMMARY_NONE)
+    growth_lines = "\n".join(
+        texts.SUMMARY_GROWTH_ITEM.format(
+            label=texts.esc(label),
+            entry=_fmt(entry) if entry is not None else texts.SUMMARY_HIDDEN,
+            end=_fmt(end) if end is not None else texts.SUMMARY_HIDDEN,
+            n=n,
+        )
+        for label, entry, end, n in growth
+    )
+    text += texts.SUMMARY_GROWTH.format(lines=growth_lines or texts.SUMMARY_NONE)
+    days = settings.schedule.inactivity_days
+    text += texts.SUMMARY_QUIET.format(days=days, quiet=await reports.quiet_pairs(days))
+    ranking = (await reports.mentor_ranking())[:5]
+    if ranking:
+        top = "\n".join(
+            texts.SUMMARY_TOP_LINE.format(
+                n=n,
+                name=texts.esc(r.name),
+                nominations=r.nominations,
+                mean=_fmt(r.mean) if r.mean is not None and r.ratings >= MIN_GROUP else texts.SUMMARY_HIDDEN,
+            )
+            for n, r in enumerate(ranking, start=1)
+        )
+        text += texts.SUMMARY_TOP.format(lines=top)
+    return text + texts.SUMMARY_CHARTS_HINT
+
+
+async def cmd_export(
+    message: Message,
+    bot: Bot,
+    clock: Clock,
+    settings: Settings,
+    reports: ReportRepo,
+    questionnaires: dict[str, Questionnaire],
+    audit: AuditLog,
+) -> None:
+    tz = settings.institution.tz
+    data = await collect_export(settings, reports, questionnaires)
+    workbook = export_workbook(
+        data, organization=settings.institution.organization_name, generated=clock.now().astimezone(tz)
+    )
+    await audit.record(message.from_user.id, "export.xlsx")  # type: ignore[union-attr]
+    name = f"nastavnichestvo-{clock.now().astimezone(tz):%Y-%m-%d}.xlsx"
+    await bot.send_document(message.chat.id, BufferedInputFile(workbook, filename=name), caption=texts.EXPORT_CAPTION)
+
+
+async def collect_export(settings: Settings, reports: ReportRepo, questionnaires: dict[str, Questionnaire]) -> list:
+    people = await reports.accounting()
+    names = {p["id"]: p["name"] for p in people if p["name"]}
+    pairs = await reports.pair_rows()
+    labels = item_labels(questionnaires, MONITORING_QUESTIONNAIRES)
+    monitoring = [("Качество", label, mean, n) for label, mean, n in await _quality(reports, labels)]
+    monitoring += [("Рост: начало", label, entry, n) for label, entry, _, n in await _growth(reports, labels)]
+    monitoring += [("Рост: конец", label, end, n) for label, _, end, n in await _growth(reports, labels)]
+    by_role = await reports.consented_by_role()
+    pupils = by_role.get(Role.MENTEE_PUPIL.value, 0)
+    teachers = by_role.get(Role.MENTEE_TEACHER.value, 0) + by_role.get(Role.MENTOR.value, 0)
+    contingent = settings.monitoring
+    satisfaction = next(
+        (mean for label, mean, _ in await _quality(reports, labels) if label == labels.get("satisfaction")), None
+    )
+    municipal: list[tuple[str, object]] = [
+        (texts.MUNICIPAL_LINES["mentees"], sum(n for r, n in by_role.items() if r != Role.MENTOR.value)),
+        (texts.MUNICIPAL_LINES["mentors"], by_role.get(Role.MENTOR.value, 0)),
+        (texts.MUNICIPAL_LINES["pairs"], len(pairs)),
+        (
+            texts.MUNICIPAL_LINES["pupils_share"],
+            f"{pupils / contingent.contingent_pupils:.1%}" if contingent.contingent_pupils else "—",
+        ),
+        (
+            texts.MUNICIPAL_LINES["teachers_share"],
+            f"{teachers / contingent.contingent_teachers:.1%}" if contingent.contingent_teachers else "—",
+        ),
+        (texts.MUNICIPAL_LINES["satisfaction"], round(satisfaction, 2) if satisfaction is not None else "—"),
+    ]
+    municipal += [
+        (f"{FORM_LABELS[Form(f)]}: пар / групп / наставляемых", f"{p} / {g} / {m}")
+        for f, p, g, m in await reports.pairs_by_form()
+    ]
+    return export_sheets(
+        people=people,
+        names=names,
+        pairs=pairs,
+        meetings=await reports.all_meetings(),
+        answers=await reports.all_answers(),
+        campaign_questionnaires=await reports.campaign_questionnaires(),
+        monitoring=monitoring,
+        municipal=municipal,
+        questionnaires=questionnaires,
+        tz=settings.institution.tz,
+    )
+
+
+def build_router() -> Router:
+    router = Router(name="curator-reports")
+    router.message.register(cmd_summary, Command("summary"))
+    router.message.register(cmd_export, Command("export"))
+    return router

@@ -1,0 +1,188 @@
+"""The curator's reports as SQL aggregates (GROUP BY over indexed columns, never a loop over all rows)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot.clock import Clock, iso
+from bot.monitoring import GROWTH_END, GROWTH_ENTRY
+from storage.database import Database
+
+_VALUE = "CAST(json_extract(a.value, '$') AS REAL)"
+
+
+@dataclass(frozen=True)
+class ItemMean:
+    question_id: str
+    mean: float
+    n: int
+
+
+@dataclass(frozen=True)
+class GrowthItem:
+    question_id: str
+    entry: float
+    end: float
+    n: int
+
+
+@dataclass(frozen=True)
+class MentorRank:
+    mentor_id: int
+    name: str
+    ratings: int
+    mean: float | None
+    nominations: int
+
+
+class ReportRepo:
+    def __init__(self, db: Database, clock: Clock) -> None:
+        self._db = db
+        self._clock = clock
+
+    async def consent_coverage(self) -> tuple[int, int, int]:
+        """(participants, consented, minors waiting for a parent)."""
+        row = await self._db.fetchone(
+            "SELECT COUNT(*) AS total, COUNT(consent_at) AS consented,"
+            " SUM(consent_at IS NULL AND parent_code IS NOT NULL) AS waiting FROM participants"
+        )
+        return (row["total"], row["consented"], row["waiting"] or 0) if row else (0, 0, 0)
+
+    async def pairs_by_form(self) -> list[tuple[str, int, int, int]]:
+        """(form, pairs, groups, mentees in them) of active pairs and groups."""
+        rows = await self._db.fetchall(
+            "SELECT form, SUM(size = 1) AS pairs, SUM(size > 1) AS groups, SUM(size) AS mentees FROM"
+            " (SELECT x.form, COUNT(m.mentee_id) AS size FROM pairs x LEFT JOIN pair_members m ON m.pair_id=x.id"
+            "  WHERE x.dissolved_at IS NULL GROUP BY x.id) GROUP BY form ORDER BY form"
+        )
+        return [(r["form"], r["pairs"] or 0, r["groups"] or 0, r["mentees"] or 0) for r in rows]
+
+    async def meetings_by_stage(self) -> dict[str, dict[str, int]]:
+        rows = await self._db.fetchall("SELECT stage, status, COUNT(*) AS n FROM meetings GROUP BY stage, status")
+        out: dict[str, dict[str, int]] = {}
+        for r in rows:
+            out.setdefault(r["stage"], {})[r["status"]] = r["n"]
+        return out
+
+    async def furthest_stages(self) -> list[str | None]:
+        """For every active pair, the furthest stage held (None: no meeting held yet)."""
+        rows = await self._db.fetchall(
+            "SELECT (SELECT m.stage FROM meetings m WHERE m.pair_id=x.id AND m.status='held'"
+            " ORDER BY m.starts_at DESC LIMIT 1) AS stage FROM pairs x WHERE x.dissolved_at IS NULL"
+        )
+        return [r["stage"] for r in rows]
+
+    async def quiet_pairs(self, days: int, now: datetime | None = None) -> int:
+        now = now or self._clock.now()
+        return int(
+            await self._db.fetchval(
+                "SELECT COUNT(*) FROM pairs x WHERE x.dissolved_at IS NULL AND COALESCE((SELECT MAX(m.starts_at)"
+                " FROM meetings m WHERE m.pair_id=x.id AND m.status='held'), x.confirmed_at) <= ?",
+                (iso(now - timedelta(days=days)),),
+            )
+        )
+
+    async def latest_campaign(self, survey: str) -> int | None:
+        return await self._db.fetchval("SELECT MAX(id) FROM campaigns WHERE survey=?", (survey,))
+
+    async def item_means(self, campaign_id: int) -> list[ItemMean]:
+        """Mean of every numeric answer of a campaign, per question (scale items; text answers give NULL)."""
+        rows = await self._db.fetchall(
+            f"SELECT a.question_id, AVG({_VALUE}) AS mean, COUNT(*) AS n FROM answers a"
+            f" WHERE a.questionnaire_id=? AND json_type(a.value) IN ('integer', 'real')"
+            f" GROUP BY a.question_id",
+            (f"c{campaign_id}",),
+        )
+        return [ItemMean(r["question_id"], float(r["mean"]), r["n"]) for r in rows]
+
+    async def growth(self) -> list[GrowthItem]:
+        """Entry → end self-assessment per item, over participants who answered both."""
+        rows = await self._db.fetchall(
+            "WITH entry AS (SELECT 'c' || id AS k FROM campaigns WHERE kind=?),"
+            " fin AS (SELECT 'c' || id AS k FROM campaigns WHERE kind=?)"
+            " SELECT e.question_id, AVG(CAST(json_extract(e.value, '$') AS REAL)) AS entry,"
+            " AVG(CAST(json_extract(x.value, '$') AS REAL)) AS fin, COUNT(*) AS n"
+            " FROM answers e JOIN answers x ON x.participant_id=e.participant_id AND x.question_id=e.question_id"
+            " WHERE e.questionnaire_id IN (SELECT k FROM entry) AND x.questionnaire_id IN (SELECT k FROM fin)"
+            " AND json_type(e.value) IN ('integer', 'real') GROUP BY e.question_id",
+            (GROWTH_ENTRY, GROWTH_END),
+        )
+        return [GrowthItem(r["question_id"], float(r["entry"]), float(r["fin"]), r["n"]) for r in rows]
+
+    async def mentor_ranking(self) -> list[MentorRank]:
+        """Mentors by their mentees' final survey: nominations for the closing event, then the mean rating."""
+        rows = await self._db.fetchall(
+            "SELECT x.mentor_id, (SELECT json_extract(n.value, '$') FROM answers n WHERE n.participant_id=x.mentor_id"
+            "  AND n.question_id='name' LIMIT 1) AS name,"
+            " COUNT(*) AS ratings, AVG(CAST(json_extract(a.value, '$') AS REAL)) AS mean,"
+            " SUM(COALESCE(json_extract(nm.value, '$'), '')='yes') AS nominations"
+            " FROM campaigns c JOIN answers a ON a.questionnaire_id='c' || c.id AND a.question_id='mentor_rating'"
+            " LEFT JOIN answers nm ON nm.participant_id=a.participant_id AND nm.questionnaire_id=a.questionnaire_id"
+            "  AND nm.question_id='nominate'"
+            " JOIN pair_members m ON m.mentee_id=a.participant_id JOIN pairs x ON x.id=m.pair_id"
+            " WHERE c.survey='final' AND x.mentor_id IS NOT NULL GROUP BY x.mentor_id"
+            " ORDER BY nominations DESC, mean DESC"
+        )
+        return [
+            MentorRank(
+                r["mentor_id"], r["name"] or f"P-{r['mentor_id']:05d}", r["ratings"], r["mean"], r["nominations"]
+            )
+            for r in rows
+        ]
+
+    # --- rows for the export -----------------------------------------------------------------------------------
+    async def accounting(self) -> list[dict]:
+        """5.1: one row per participant — form, pair, dates, meetings held, surveys answered."""
+        rows = await self._db.fetchall(
+            "SELECT p.id, p.role, p.form, p.joined_at, p.consent_at, p.survey_done_at,"
+            " (SELECT json_extract(a.value, '$') FROM answers a WHERE a.participant_id=p.id AND a.question_id='name'"
+            "  AND a.questionnaire_id LIKE 'intake_%') AS name,"
+            " (SELECT x.id FROM pairs x LEFT JOIN pair_members m ON m.pair_id=x.id WHERE x.dissolved_at IS NULL"
+            "  AND (x.mentor_id=p.id OR m.mentee_id=p.id) LIMIT 1) AS pair_id,"
+            " (SELECT COUNT(*) FROM meetings mt WHERE mt.status='held' AND mt.pair_id IN (SELECT x.id FROM pairs x"
+            "  LEFT JOIN pair_members m ON m.pair_id=x.id WHERE x.mentor_id=p.id OR m.mentee_id=p.id)) AS held,"
+            " (SELECT COUNT(*) FROM campaign_recipients r WHERE r.participant_id=p.id AND r.completed_at IS NOT NULL)"
+            "  + (p.survey_done_at IS NOT NULL) AS surveys"
+            " FROM participants p ORDER BY p.id"
+        )
+        return [dict(r) for r in rows]
+
+    async def all_answers(self) -> list[dict]:
+        rows = await self._db.fetchall(
+            "SELECT a.participant_id, p.role, a.questionnaire_id, a.question_id, a.value, a.answered_at,"
+            " c.survey, c.title FROM answers a JOIN participants p ON p.id=a.participant_id"
+            " LEFT JOIN campaigns c ON a.questionnaire_id='c' || c.id ORDER BY a.participant_id, a.questionnaire_id"
+        )
+        return [dict(r) for r in rows]
+
+    async def all_meetings(self) -> list[dict]:
+        rows = await self._db.fetchall(
+            "SELECT m.id, m.pair_id, m.stage, m.starts_at, m.place, m.topic, m.status,"
+            " (SELECT COUNT(*) FROM checkins c WHERE c.meeting_id=m.id) AS checkins,"
+            " (SELECT AVG(c.usefulness) FROM checkins c WHERE c.meeting_id=m.id) AS usefulness"
+            " FROM meetings m ORDER BY m.starts_at"
+        )
+        return [dict(r) for r in rows]
+
+    async def pair_rows(self) -> list[dict]:
+        rows = await self._db.fetchall(
+            "SELECT x.id, x.form, x.mentor_id, x.confirmed_at, group_concat(COALESCE(m.mentee_id, 0)) AS mentees,"
+            " COUNT(m.rowid) AS size FROM pairs x LEFT JOIN pair_members m ON m.pair_id=x.id"
+            " WHERE x.dissolved_at IS NULL GROUP BY x.id ORDER BY x.form, x.id"
+        )
+        return [{**dict(r), "mentees": [int(v) or None for v in (r["mentees"] or "").split(",") if v]} for r in rows]
+
+    async def campaign_questionnaires(self) -> dict[str, str]:
+        """Response key («c12») → the questionnaire each recipient answered (a set's first one per key suffices
+        for captions: quality items share ids between the mentee and mentor questionnaires)."""
+        rows = await self._db.fetchall(
+            "SELECT 'c' || campaign_id AS k, MIN(questionnaire_id) AS q FROM campaign_recipients GROUP BY campaign_id"
+        )
+        return {r["k"]: r["q"] for r in rows}
+
+    async def consented_by_role(self) -> dict[str, int]:
+        rows = await self._db.fetchall(
+            "SELECT role, COUNT(*) AS n FROM participants WHERE consent_at IS NOT NULL GROUP BY role"
+        )
+        return {r["role"]: r["n"] for r in rows}
