@@ -227,3 +227,24 @@ async def test_a_member_who_withdraws_leaves_the_pair_without_a_personal_link(
     await curator.send("/pairs")
     listing = await curator.expect("Пары и группы")
     assert "участник удалил данные" in listing.text and "Маша" not in listing.text
+
+
+async def test_the_curator_finishes_the_year_and_everyone_is_thanked(tg: FakeTelegram, running: RunningBot) -> None:
+    await _seed(running)
+    for telegram_id in (801, 802, 803, 901, 902):
+        tg.user(telegram_id)
+    curator = tg.user(CURATOR_ID)
+    await curator.send("/match")
+    await curator.click("педагог – обучающийся", await curator.expect("Для какой формы"))
+    await curator.click("Утвердить", await curator.expect("Черновик подбора"))
+    await curator.expect("Утверждено")
+    await curator.send("/pairs")
+    await curator.click("Завершить программу года", await curator.expect("Пары и группы (2)"))
+    await curator.click("Да, завершить", await curator.expect("Завершить работу всех пар и групп (2)?"))
+    await curator.expect("закрыто пар и групп — 2")
+    for telegram_id in (801, 802, 803, 901, 902):
+        await tg.user(telegram_id).expect("Программа наставничества этого года завершена")
+    reasons = {r["dissolve_reason"] for r in await running.db.fetchall("SELECT dissolve_reason FROM pairs")}
+    assert reasons == {"завершение программы года"}
+    await curator.send("/pairs")
+    await curator.expect("пока нет")

@@ -16,7 +16,7 @@ from bot.questionnaires import Questionnaire
 from bot.settings import Settings
 from handlers.curator.documents import person_row
 from handlers.filters import HasText
-from handlers.kb.matching import BasesCb, PairCb, bases_keyboard, paged, pair_card_keyboard
+from handlers.kb.matching import BasesCb, PairCb, bases_keyboard, finish_keyboard, paged, pair_card_keyboard
 from handlers.notify import notify
 from handlers.states import DissolvePair
 from handlers.ui import show
@@ -53,7 +53,7 @@ async def _list(target: Message | CallbackQuery, matching: MatchingRepo, page: i
     await show(
         target,
         texts.PAIRS_LIST.format(count=len(pairs), lines=body),
-        paged(items, page, lambda p: PairCb(a="list", id=p)),
+        paged(items, page, lambda p: PairCb(a="list", id=p), [(texts.BTN_FINISH_YEAR, PairCb(a="finish"))]),
     )
 
 
@@ -68,11 +68,26 @@ async def on_pair(
     state: FSMContext,
     settings: Settings,
     matching: MatchingRepo,
+    outbox: Outbox,
     audit: AuditLog,
     callback_answer: CallbackAnswer,
 ) -> None:
     if callback_data.a == "list":
         await _list(query, matching, callback_data.id)
+        return
+    if callback_data.a == "finish":
+        count = len(await matching.pairs())
+        await show(query, texts.FINISH_CONFIRM.format(count=count), finish_keyboard())
+        return
+    if callback_data.a == "finish_ok":
+        finished = 0
+        for pair in await matching.pairs():
+            if await matching.dissolve(pair.id, texts.FINISH_REASON):
+                finished += 1
+                for person in pair.people:
+                    await notify(outbox, person.telegram_id, texts.FINISHED_NOTICE)
+        await audit.record(query.from_user.id, "pairs.finish_year", None, {"pairs": finished})
+        await show(query, texts.FINISHED.format(count=finished))
         return
     pair = await matching.pair(callback_data.id)
     if pair is None:
