@@ -43,6 +43,14 @@ class Form(StrEnum):
     def label(self) -> str:
         return FORM_LABELS[self]
 
+    @classmethod
+    def parse(cls, value: str) -> Form | None:
+        """The form for a value from a button, or None for a forged or stale one."""
+        try:
+            return cls(value)
+        except ValueError:
+            return None
+
 
 FORM_LABELS: dict[Form, str] = {
     Form.PUPIL_PUPIL: "ученик – ученик",

@@ -66,9 +66,8 @@ async def on_form(
     matching: MatchingRepo,
     callback_answer: CallbackAnswer,
 ) -> None:
-    try:
-        form = Form(callback_data.f)
-    except ValueError:
+    form = Form.parse(callback_data.f)
+    if form is None:
         callback_answer.text = texts.STALE_BUTTON
         return
     if callback_data.flow == "gm":
@@ -145,9 +144,8 @@ async def on_meeting(
     audit: AuditLog,
     callback_answer: CallbackAnswer,
 ) -> None:
-    try:
-        form = Form(callback_data.f)
-    except ValueError:
+    form = Form.parse(callback_data.f)
+    if form is None:
         callback_answer.text = texts.STALE_BUTTON
         return
     action = callback_data.a
@@ -216,9 +214,8 @@ async def on_round(
     audit: AuditLog,
     callback_answer: CallbackAnswer,
 ) -> None:
-    try:
-        form = Form(callback_data.f)
-    except ValueError:
+    form = Form.parse(callback_data.f)
+    if form is None:
         callback_answer.text = texts.STALE_BUTTON
         return
     action = callback_data.a

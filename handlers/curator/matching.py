@@ -163,9 +163,8 @@ async def on_match(
     audit: AuditLog,
     callback_answer: CallbackAnswer,
 ) -> None:
-    try:
-        form = Form(callback_data.f)
-    except ValueError:
+    form = Form.parse(callback_data.f)
+    if form is None:
         callback_answer.text = texts.STALE_BUTTON
         return
     action, mentee, mentor = callback_data.a, callback_data.m, callback_data.t
