@@ -21,6 +21,7 @@ from bot.pairs import Pair
 from bot.questionnaires import Questionnaire
 from bot.settings import Settings
 from handlers.campaign_launch import answer_markup, launch, until_text
+from handlers.kb.matching import pref_start_keyboard
 from handlers.kb.meetings import checkin_keyboard
 from handlers.notify import markup_json
 from storage.campaigns import CampaignRepo
@@ -91,6 +92,7 @@ class Jobs:
         await self.campaign_calendar(now)
         await self.campaign_nudges(now)
         await self.campaign_closing(now)
+        await self.preference_nudges(now)
 
     async def reminders(self, now: datetime, pairs: dict[int, Pair]) -> None:
         schedule = self.settings.schedule
@@ -181,6 +183,26 @@ class Jobs:
                 created_by=None,
                 calendar_key=entry.key(programme_year_of(today)),
             )
+
+    async def preference_nudges(self, now: datetime) -> None:
+        """Remind those who have not answered an open preference survey, every NUDGE_EVERY after it opened."""
+        every = self.settings.monitoring.nudge_every
+        for current in await self.matching.open_rounds():
+            periods = int((now - current.opened_at) / every)
+            if periods < 1:
+                continue
+            answered = await self.matching.submitted(current.id)
+            markup = markup_json(pref_start_keyboard(current.id))
+            for person in await self.matching.round_pool(current):
+                if person.id in answered:
+                    continue
+                await self.outbox.enqueue(
+                    person.telegram_id,
+                    texts.PREF_REMINDER,
+                    reply_markup=markup,
+                    kind="preferences",
+                    dedup_key=f"prefnudge:{current.id}:{person.id}:{periods}",
+                )
 
     async def campaign_nudges(self, now: datetime) -> None:
         for pending in await self.campaigns.to_nudge(now, self.settings.monitoring.nudge_every):

@@ -166,6 +166,11 @@ class MatchingRepo:
             closed_at=parse_iso(row["closed_at"]) if row["closed_at"] else None,
         )
 
+    async def open_rounds(self) -> list[PreferenceRound]:
+        rows = await self._db.fetchall("SELECT id FROM preference_rounds WHERE closed_at IS NULL ORDER BY id")
+        found = [await self.round(r["id"]) for r in rows]
+        return [r for r in found if r is not None]
+
     async def open_round_for(self, form: Form) -> PreferenceRound | None:
         round_id = await self._db.fetchval(
             "SELECT id FROM preference_rounds WHERE form=? AND closed_at IS NULL ORDER BY id DESC LIMIT 1",

@@ -248,3 +248,29 @@ async def test_the_curator_finishes_the_year_and_everyone_is_thanked(tg: FakeTel
     assert reasons == {"завершение программы года"}
     await curator.send("/pairs")
     await curator.expect("пока нет")
+
+
+async def test_those_who_have_not_chosen_are_reminded_automatically(
+    tg: FakeTelegram, running: RunningBot, clock: FakeClock
+) -> None:
+    await _seed(running)
+    people = {tid: tg.user(tid) for tid in (801, 802, 803, 901, 902)}
+    curator = tg.user(CURATOR_ID)
+    await curator.send("/preferences")
+    await curator.click("педагог – обучающийся", await curator.expect("Для какой формы"))
+    await curator.click("Из всех кандидатов формы", await curator.expect("Из кого выбирать"))
+    await curator.expect("разослана: 5")
+    masha = people[801]
+    await masha.click("Выбрать", await masha.expect("выберите, с кем"))
+    await masha.click("Без предпочтений", await masha.expect("Кого из наставников"))
+    await masha.expect("без предпочтений")
+    clock.advance(days=2, hours=23)
+    await running.service("jobs").tick()
+    clock.advance(hours=1)
+    await running.service("jobs").tick()
+    await running.service("jobs").tick()
+    for telegram_id in (802, 803, 901, 902):
+        await people[telegram_id].expect("ещё не ответили")
+    await tg.wait_for(lambda: True)
+    assert not [m for m in masha.replies() if "ещё не ответили" in (m.text or "")]
+    assert len([m for m in people[802].replies() if "ещё не ответили" in (m.text or "")]) == 1
