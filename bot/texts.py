@@ -564,3 +564,131 @@ FINISHED_NOTICE = (
     "Программа наставничества этого года завершена. Спасибо за работу! "
     "Если захотите продолжить в следующем году, скажите об этом в итоговой анкете или куратору."
 )
+
+# --- roadmap -----------------------------------------------------------------------------------------------
+CURATOR_COMMANDS.update({"roadmap": "Дорожная карта"})
+HELP_CURATOR_EXTRA += "\n/roadmap — дорожная карта внедрения ЦМН"
+ROADMAP_HOME = (
+    "<b>Дорожная карта внедрения ЦМН</b>\n"
+    "Учебный год {label}, состояние на {today}\n\n"
+    "{lines}\n\n"
+    "Всего пунктов: {total}; выполнено {done}, выполняется {in_progress}, просрочено {overdue}, "
+    "запланировано {planned}.\nВыберите раздел."
+)
+ROADMAP_HOME_LINE = (
+    "<b>{number}. {title}</b>\n"
+    "    выполнено {done} из {total} · выполняется {in_progress} · просрочено {overdue}"
+)
+ROADMAP_SECTION = (
+    "<b>Раздел {number}. {title}</b>\n"
+    "Учебный год {label}\n\n"
+    "{lines}\n\n"
+    "✅ выполнено · 🟡 выполняется · 🔴 просрочено · ⚪ запланировано\n"
+    "Выберите пункт."
+)
+ROADMAP_SECTION_LINE = "{mark} <b>{number}</b> {content} — <i>{deadline}</i>"
+ROADMAP_SECTION_EMPTY = "В разделе пока нет пунктов."
+ROADMAP_CARD = (
+    "<b>Пункт {number}</b> · раздел {section}\n"
+    "{content}\n\n"
+    "<b>Срок:</b> {deadline}\n"
+    "<b>Статус:</b> {mark} {status}\n"
+    "<b>Ожидаемый результат:</b> {result}\n"
+    "<b>Ответственные:</b> {responsible}\n"
+    "<b>Отметка о выполнении:</b> {done}\n"
+    "<b>Примечание:</b> {note}\n"
+    "<b>Документы:</b> {documents}\n\n"
+    "<i>Учебный год {label}</i>"
+)
+ROADMAP_NOT_DONE = "—"
+ROADMAP_REOPENED_MARK = "снята (была {day}), пункт возвращён в работу"
+ROADMAP_NO_NOTE = "—"
+ROADMAP_NO_DOCUMENTS = "нет"
+ROADMAP_DOCUMENT_LINE = "\n• {name} (прикреплён {day})"
+ROADMAP_MORE_DOCUMENTS = "\n…и ещё {n}"
+ROADMAP_ITEM_GONE = "Этого пункта больше нет в дорожной карте. Откройте /roadmap."
+ROADMAP_ASK_NOTE = (
+    "Пункт {number}: отмечаю выполненным.\n"
+    "Напишите примечание (до {limit} символов) — например, «Приказ № 45 от 28.08» — или нажмите «Пропустить»."
+)
+ROADMAP_NOTE_BAD = "Примечание — текст до {limit} символов. Напишите его или нажмите «Пропустить»."
+ROADMAP_MARKED_DONE = (
+    "✅ Пункт {number} отмечен выполненным ({day}).\n"
+    "Прикрепите файл — подписанный приказ, протокол — или нажмите «Готово»."
+)
+ROADMAP_ASK_FILE = (
+    "Пришлите файл для пункта {number} — подписанный приказ, протокол: документом (PDF, DOCX…) или фото скана."
+)
+ROADMAP_NEED_FILE = "Нужен файл: документ (PDF, DOCX…) или фото скана. Если файла нет, нажмите кнопку ниже."
+ROADMAP_UNNAMED_FILE = "документ"
+ROADMAP_PHOTO_NAME = "фото от {day}.jpg"
+ROADMAP_FILE_ATTACHED = "📎 Документ «{name}» прикреплён к пункту {number}.\n\n"
+ROADMAP_DOCUMENT_CAPTION = "Пункт {number} дорожной карты, {label} учебный год"
+ROADMAP_REOPENED = "Пункт возвращён в работу."
+ROADMAP_NOTHING_TO_REOPEN = "Пункт и так в работе."
+ROADMAP_EDIT_PICK = "Пункт {number}: что изменить?"
+ROADMAP_FIELD_BUTTONS = {
+    "content": "Содержание",
+    "deadline": "Срок",
+    "result": "Ожидаемый результат",
+    "responsible": "Ответственные",
+}
+ROADMAP_PROMPTS = {
+    "content": "Напишите содержание пункта — что нужно сделать.",
+    "deadline": (
+        "Напишите срок без года — он повторяется каждый учебный год: «до 15.10», «октябрь», «01.09–15.09», "
+        "«декабрь и май», «ежеквартально», «в течение года». Подготовка летом до начала года: "
+        "«август (до начала учебного года)»."
+    ),
+    "result": "Напишите ожидаемый результат — обычно документ: «Приказ директора», «Протокол», «Отчёт».",
+    "responsible": "Кто ответственный? Например: «Куратор» или «Администрация, куратор».",
+}
+ROADMAP_EDIT_ASK = "Пункт {number} — {field}. Сейчас:\n<i>{current}</i>\n\n{prompt}"
+ROADMAP_TRY_AGAIN = "{error}\n\nПопробуйте ещё раз или нажмите «Отмена»."
+ROADMAP_ITEM_SAVED = "✅ Пункт {number} сохранён.\n\n"
+ROADMAP_DELETE_CONFIRM = (
+    "Удалить пункт {number} «{content}» из дорожной карты?\n"
+    "Отметки о выполнении и прикреплённые документы пункта тоже будут удалены."
+)
+ROADMAP_DELETED = "🗑 Пункт {number} удалён.\n\n"
+ROADMAP_ADD_ASK_NUMBER = "Новый пункт в разделе «{section}».\nНапишите его номер — например, «{example}»."
+ROADMAP_NUMBER_TAKEN = "Пункт {number} уже есть в дорожной карте. Напишите другой номер — например, «{example}»."
+ROADMAP_ADD_ASK_CONTENT = "Пункт {number}. Напишите содержание — что нужно сделать."
+ROADMAP_DEADLINE_UNDERSTOOD = "Срок: {deadline}.\n\n"
+ROADMAP_ITEM_ADDED = "✅ Пункт {number} добавлен.\n\n"
+ROADMAP_CANCELLED = "Отменено."
+ROADMAP_NEED_TEXT = "Напишите ответ текстом или нажмите «Отмена»."
+ROADMAP_XLSX_CAPTION = "Дорожная карта на {label} учебный год: статусы, отметки и документы (контрольный материал п. 6.1)."
+ROADMAP_REMIND_SOON = (
+    "⏰ <b>Скоро срок</b> по дорожной карте: {due} (через {days} {days_word}).\n"
+    "Пункт {number}: {content}\n"
+    "Ожидаемый результат: {result}"
+)
+ROADMAP_REMIND_OVERDUE = (
+    "🔴 <b>Срок прошёл</b> {due}: пункт {number} дорожной карты не отмечен выполненным.\n"
+    "{content}\n"
+    "Отметьте выполнение или измените срок."
+)
+BTN_ROADMAP_XLSX = "Выгрузить XLSX"
+BTN_ROADMAP_PREV_YEAR = "‹ {label}"
+BTN_ROADMAP_NEXT_YEAR = "{label} ›"
+BTN_ROADMAP_ADD = "Добавить пункт"
+BTN_ROADMAP_TO_SECTIONS = "← К разделам"
+BTN_ROADMAP_TO_SECTION = "← К разделу"
+BTN_ROADMAP_TO_CARD = "← К пункту"
+BTN_ROADMAP_DONE = "Выполнено"
+BTN_ROADMAP_REOPEN = "Вернуть в работу"
+BTN_ROADMAP_ATTACH = "Прикрепить документ"
+BTN_ROADMAP_ATTACH_FILE = "Прикрепить файл"
+BTN_ROADMAP_FINISH = "Готово"
+BTN_ROADMAP_SKIP_NOTE = "Пропустить"
+BTN_ROADMAP_CANCEL = "Отмена"
+BTN_ROADMAP_EDIT = "Изменить"
+BTN_ROADMAP_DELETE = "Удалить"
+BTN_ROADMAP_DELETE_YES = "Да, удалить"
+BTN_ROADMAP_DELETE_NO = "Нет, оставить"
+BTN_ROADMAP_OPEN = "Открыть пункт"
+BTN_ONE_PAIR = "Одной паре или группе…"
+SEGMENT_ALL_OF = "{form}: все"
+SEGMENT_MENTEES_OF = "{form}: наставляемые"
+SEGMENT_MENTORS_OF = "{form}: наставники"

@@ -65,7 +65,8 @@ class CampaignRepo:
         self._clock = clock
 
     async def segment(self, segment: str) -> list[Recipient]:
-        """Consented participants of a segment: all, active (in a pair), mentees, mentors, form.<f>, pair.<id>."""
+        """Consented participants of a segment: all, active (in a pair), mentees, mentors, form.<f>,
+        fmentees.<f> / fmentors.<f> (one side of a form), pair.<id>."""
         kind, _, value = segment.partition(".")
         base = "SELECT p.id, p.telegram_id, p.role FROM participants p WHERE p.consent_at IS NOT NULL"
         where, params = {
@@ -74,6 +75,8 @@ class CampaignRepo:
             "mentees": (" AND p.role<>'mentor'", ()),
             "mentors": (" AND p.role='mentor'", ()),
             "form": (" AND p.form=?", (value,)),
+            "fmentees": (" AND p.form=? AND p.role<>'mentor'", (value,)),
+            "fmentors": (" AND p.form=? AND p.role='mentor'", (value,)),
             "pair": (
                 " AND p.id IN (SELECT mentor_id FROM pairs WHERE id=? UNION"
                 " SELECT mentee_id FROM pair_members WHERE pair_id=?)",

@@ -229,3 +229,28 @@ async def test_strangers_get_no_reports(tg: FakeTelegram, running: RunningBot) -
         await masha.send(command)
         reply = await masha.next_reply()
         assert "Сводка" not in (reply.text or "") and not reply.document and not reply.photo
+
+
+async def test_a_campaign_for_one_side_of_a_form_or_one_pair(tg: FakeTelegram, running: RunningBot) -> None:
+    ids = await _programme(running, tg)
+    curator = tg.user(CURATOR_ID)
+    await curator.send("/campaign")
+    await curator.click("Самооценка (рост участников)", await curator.expect("Какой опрос"))
+    await curator.click("Форме наставничества…", await curator.expect("Кому?"))
+    await curator.click("педагог – обучающийся: наставники", await curator.expect("Кому?"))
+    await curator.click("14 дн.", await curator.expect("Сколько дней"))
+    await curator.click("Запустить", await curator.expect("Получателей: 2"))
+    await curator.expect("Опрос запущен: 2")
+    await tg.user(901).expect("Самооценка")
+    await tg.user(902).expect("Самооценка")
+    assert not [m for m in tg.user(801).replies() if "Самооценка" in (m.text or "")]
+    ivan_pair = next(p for p in await running.service("matching").pairs() if p.mentor and p.mentor.id == ids["Иван"])
+    await curator.send("/campaign")
+    await curator.click("Оценка качества программы", await curator.expect("Какой опрос"))
+    await curator.click("Одной паре или группе…", await curator.expect("Кому?"))
+    await curator.click(f"№{ivan_pair.id} Иван", await curator.expect("Кому?"))
+    await curator.click("7 дн.", await curator.expect("Сколько дней"))
+    await curator.click("Запустить", await curator.expect("Получателей: 2"))
+    await tg.user(804).expect("Оценка качества программы")
+    await tg.user(902).expect("Оценка качества программы")
+    assert not [m for m in tg.user(901).replies() if "Оценка качества" in (m.text or "")]

@@ -15,6 +15,7 @@ from bot import texts
 from bot.clock import Clock
 from bot.meetings.timeparse import duration_words
 from bot.monitoring import SURVEY_LABELS, SURVEY_SETS, questionnaire_for
+from bot.pairs import Pair
 from bot.programme import Form
 from bot.questionnaires import Questionnaire
 from bot.settings import Settings
@@ -22,6 +23,7 @@ from handlers.campaign_launch import launch, until_text
 from handlers.ui import show
 from storage.audit import AuditLog
 from storage.campaigns import CampaignRepo
+from storage.matching import MatchingRepo
 from storage.outbox import Outbox
 
 DAY_CHOICES = (7, 14, 30)
@@ -48,8 +50,32 @@ def _segment_keyboard(survey: str) -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
     for segment, label in texts.CAMPAIGN_SEGMENTS.items():
         kb.button(text=label, callback_data=NewCampaignCb(s=survey, g=segment))
+    kb.button(text=texts.BTN_AUDIENCE_FORM, callback_data=NewCampaignCb(s=survey, g="pick.form"))
+    kb.button(text=texts.BTN_ONE_PAIR, callback_data=NewCampaignCb(s=survey, g="pick.pair"))
+    kb.adjust(1)
+    return kb.as_markup()
+
+
+def _form_segment_keyboard(survey: str) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
     for form in Form:
-        kb.button(text=form.label, callback_data=NewCampaignCb(s=survey, g=f"form.{form.value}"))
+        for prefix, label in (
+            ("form", texts.SEGMENT_ALL_OF),
+            ("fmentees", texts.SEGMENT_MENTEES_OF),
+            ("fmentors", texts.SEGMENT_MENTORS_OF),
+        ):
+            kb.button(
+                text=label.format(form=form.label), callback_data=NewCampaignCb(s=survey, g=f"{prefix}.{form.value}")
+            )
+    kb.adjust(1)
+    return kb.as_markup()
+
+
+def _pair_segment_keyboard(survey: str, pairs: list[Pair]) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    for pair in pairs[:40]:
+        mentor = pair.mentor.name if pair.mentor else texts.PAIR_WITHDRAWN
+        kb.button(text=f"№{pair.id} {mentor}"[:60], callback_data=NewCampaignCb(s=survey, g=f"pair.{pair.id}"))
     kb.adjust(1)
     return kb.as_markup()
 
@@ -79,6 +105,7 @@ async def on_step(
     clock: Clock,
     settings: Settings,
     campaigns: CampaignRepo,
+    matching: MatchingRepo,
     outbox: Outbox,
     questionnaires: dict[str, Questionnaire],
     audit: AuditLog,
@@ -90,6 +117,12 @@ async def on_step(
         return
     if not segment:
         await show(query, texts.CAMPAIGN_PICK_SEGMENT, _segment_keyboard(survey))
+        return
+    if segment == "pick.form":
+        await show(query, texts.CAMPAIGN_PICK_SEGMENT, _form_segment_keyboard(survey))
+        return
+    if segment == "pick.pair":
+        await show(query, texts.CAMPAIGN_PICK_SEGMENT, _pair_segment_keyboard(survey, await matching.pairs()))
         return
     if not days:
         await show(query, texts.CAMPAIGN_PICK_DAYS, _days_keyboard(survey, segment))
