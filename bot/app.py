@@ -98,6 +98,7 @@ def build_dispatcher(
         services["informing"],
         services["campaigns"],
         services["questionnaires"],
+        services["roadmap"],
     )
     services["jobs"] = jobs
     dp["jobs"] = jobs

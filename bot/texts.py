@@ -658,7 +658,9 @@ ROADMAP_DEADLINE_UNDERSTOOD = "Срок: {deadline}.\n\n"
 ROADMAP_ITEM_ADDED = "✅ Пункт {number} добавлен.\n\n"
 ROADMAP_CANCELLED = "Отменено."
 ROADMAP_NEED_TEXT = "Напишите ответ текстом или нажмите «Отмена»."
-ROADMAP_XLSX_CAPTION = "Дорожная карта на {label} учебный год: статусы, отметки и документы (контрольный материал п. 6.1)."
+ROADMAP_XLSX_CAPTION = (
+    "Дорожная карта на {label} учебный год: статусы, отметки и документы (контрольный материал п. 6.1)."
+)
 ROADMAP_REMIND_SOON = (
     "⏰ <b>Скоро срок</b> по дорожной карте: {due} (через {days} {days_word}).\n"
     "Пункт {number}: {content}\n"

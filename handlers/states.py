@@ -65,3 +65,25 @@ class Broadcast(StatesGroup):
 
 class Forget(StatesGroup):
     confirm = State()
+
+
+class RoadmapDone(StatesGroup):
+    """«Выполнено» on a roadmap item: the note (or «Пропустить»); then RoadmapAttach.file for the optional file."""
+
+    note = State()
+
+
+class RoadmapAttach(StatesGroup):
+    file = State()
+
+
+class RoadmapEdit(StatesGroup):
+    value = State()
+
+
+class RoadmapAdd(StatesGroup):
+    number = State()
+    content = State()
+    deadline = State()
+    result = State()
+    responsible = State()

@@ -24,12 +24,14 @@ from handlers.campaign_launch import answer_markup, launch, until_text
 from handlers.kb.matching import pref_start_keyboard
 from handlers.kb.meetings import checkin_keyboard
 from handlers.notify import markup_json
+from scheduler.roadmap_jobs import roadmap_reminders
 from storage.campaigns import CampaignRepo
 from storage.informing import InformingRepo
 from storage.matching import MatchingRepo
 from storage.meetings import MeetingRepo
 from storage.outbox import Outbox
 from storage.participants import ParticipantRepo
+from storage.roadmap import RoadmapRepo
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +51,9 @@ class Jobs:
         informing: InformingRepo,
         campaigns: CampaignRepo,
         questionnaires: dict[str, Questionnaire],
+        roadmap: RoadmapRepo,
     ) -> None:
+        self.roadmap = roadmap
         self.informing = informing
         self.campaigns = campaigns
         self.questionnaires = questionnaires
@@ -93,6 +97,7 @@ class Jobs:
         await self.campaign_nudges(now)
         await self.campaign_closing(now)
         await self.preference_nudges(now)
+        await roadmap_reminders(self.roadmap, self.outbox, self.settings, now)
 
     async def reminders(self, now: datetime, pairs: dict[int, Pair]) -> None:
         schedule = self.settings.schedule

@@ -15,6 +15,7 @@ from storage.meetings import MeetingRepo
 from storage.outbox import Outbox
 from storage.participants import ParticipantRepo
 from storage.reports import ReportRepo
+from storage.roadmap import RoadmapRepo
 
 
 def build_repositories(db: Database, clock: Clock) -> dict[str, Any]:
@@ -28,4 +29,5 @@ def build_repositories(db: Database, clock: Clock) -> dict[str, Any]:
         "informing": InformingRepo(db, clock),
         "campaigns": CampaignRepo(db, clock),
         "reports": ReportRepo(db, clock),
+        "roadmap": RoadmapRepo(db, clock),
     }

@@ -2,7 +2,17 @@
 
 from aiogram import Router
 
-from handlers.curator import campaigns, grouping, informing, invites, matching, pairs, participants, reports
+from handlers.curator import (
+    campaigns,
+    grouping,
+    informing,
+    invites,
+    matching,
+    pairs,
+    participants,
+    reports,
+    roadmap,
+)
 from handlers.filters import IsCurator
 
 
@@ -19,5 +29,6 @@ def build_router() -> Router:
         informing.build_router(),
         campaigns.build_router(),
         reports.build_router(),
+        roadmap.build_router(),
     )
     return router
