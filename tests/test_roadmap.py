@@ -554,3 +554,13 @@ def test_workbook(roadmap: Roadmap) -> None:
     assert summary.cell(row=total, column=1).value == "Итого"
     assert summary.cell(row=total, column=2).value == len(SEED_NUMBERS)
     assert summary.cell(row=total, column=3).value == 2  # 1.1 and 4.1
+
+
+def test_half_a_year_is_not_read_as_the_whole_year() -> None:
+    import pytest
+
+    from bot.roadmap import RoadmapError, parse_deadline_text
+
+    assert parse_deadline_text("в течение учебного года") == parse_deadline_text("в течение года")
+    with pytest.raises(RoadmapError):
+        parse_deadline_text("в течение полугода")

@@ -480,7 +480,7 @@ def parse_deadline_text(text: str, programme_year: int | None = None) -> Deadlin
         rest = m[1]
         if "период" in rest or "реализац" in rest:
             return _no_flag(Within("period"), before_start)
-        if "год" in rest:
+        if re.search(r"(?:^|\s)(?:всего\s+|учебного\s+)?года\b", rest):
             return _no_flag(Within("year"), before_start)
 
     if (m := _BY_DATE_RE.match(source)) and (day := _parse_day(m["day"])) is not None:
