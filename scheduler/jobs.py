@@ -149,6 +149,7 @@ class Jobs:
         days = self.settings.schedule.inactivity_days
         last_held = await self.meetings.last_held()
         held = await self.meetings.held_by_pair()
+        planned = await self.meetings.pairs_with_planned()
         for pair in pairs.values():
             last = last_held.get(pair.id)
             if stage_of_next_meeting(held.get(pair.id, []), self.plan) is None:
@@ -158,8 +159,7 @@ class Jobs:
                 continue
             since = max(pair.confirmed_at, last) if last else pair.confirmed_at
             silent = (now - since).days
-            planned = await self.meetings.next_planned(pair.id)
-            if planned is None:
+            if pair.id not in planned:
                 key = f"nudge:{pair.id}:{iso(since)}"
                 text = texts.NUDGE_MENTOR.format(days=silent)
                 await self.outbox.enqueue(pair.mentor.telegram_id, text, kind="nudge", dedup_key=key)

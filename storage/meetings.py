@@ -101,6 +101,10 @@ class MeetingRepo:
         )
         return [Stage(r["stage"]) for r in rows]
 
+    async def pairs_with_planned(self) -> set[int]:
+        rows = await self._db.fetchall("SELECT DISTINCT pair_id FROM meetings WHERE status='planned'")
+        return {r["pair_id"] for r in rows}
+
     async def held_by_pair(self) -> dict[int, list[Stage]]:
         rows = await self._db.fetchall(
             "SELECT m.pair_id, m.stage FROM meetings m JOIN pairs x ON x.id=m.pair_id"
