@@ -694,3 +694,10 @@ BTN_ONE_PAIR = "Одной паре или группе…"
 SEGMENT_ALL_OF = "{form}: все"
 SEGMENT_MENTEES_OF = "{form}: наставляемые"
 SEGMENT_MENTORS_OF = "{form}: наставники"
+CURATOR_MENU = (
+    "<b>Меню куратора</b>\nОтчёты — кнопками ниже. Остальное — командами: /participants, /invite, /match, /pairs, "
+    "/campaign, /broadcast, /materials, /roadmap (все — /help)."
+)
+BTN_REPORT_SUMMARY = "Сводка программы"
+BTN_REPORT_CHARTS = "Графики"
+BTN_REPORT_EXPORT = "Выгрузка XLSX"

@@ -17,6 +17,7 @@ from bot.questionnaires import Questionnaire, summary_rows
 from bot.settings import Settings
 from handlers import survey
 from handlers.kb.menu import ForgetCb, MenuCb, forget_keyboard, menu_keyboard
+from handlers.kb.reports import curator_menu_keyboard
 from handlers.notify import notify_curators
 from handlers.states import Forget
 from handlers.ui import show
@@ -100,6 +101,9 @@ async def cmd_menu(
     settings: Settings,
     questionnaires: dict[str, Questionnaire],
 ) -> None:
+    if settings.is_curator(message.from_user.id):  # type: ignore[union-attr]
+        await message.answer(texts.CURATOR_MENU, reply_markup=curator_menu_keyboard())
+        return
     participant = await participants.by_telegram(message.from_user.id)  # type: ignore[union-attr]
     if participant is None:
         await message.answer(texts.NOT_A_PARTICIPANT)

@@ -116,8 +116,11 @@ async def test_summary_charts_and_export_show_what_was_seeded(
     assert "Проект на конкурс" not in text  # free text never in the chat summary
     assert len(text) < 4096
 
-    await curator.send("/summary charts")
+    await curator.send("/menu")
+    await curator.click("Графики", await curator.expect("Меню куратора"))
     await tg.wait_for(lambda: len([m for m in curator.replies() if m.photo]) == 3)
+    await curator.send("/summary charts")
+    await tg.wait_for(lambda: len([m for m in curator.replies() if m.photo]) == 6)
     for message in [m for m in curator.replies() if m.photo]:
         assert message.photo["content"].startswith(PNG) and len(message.photo["content"]) > 5000
 
@@ -229,6 +232,9 @@ async def test_strangers_get_no_reports(tg: FakeTelegram, running: RunningBot) -
         await masha.send(command)
         reply = await masha.next_reply()
         assert "Сводка" not in (reply.text or "") and not reply.document and not reply.photo
+    await masha.click_data("rp:export", reply.message_id)  # a forged curator button
+    await tg.wait_for(lambda: any("не действует" in (a.get("text") or "") for a in masha.callback_answers()))
+    assert not [m for m in masha.replies() if m.document]
 
 
 async def test_a_campaign_for_one_side_of_a_form_or_one_pair(tg: FakeTelegram, running: RunningBot) -> None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from aiogram import Bot, Router
 from aiogram.filters import Command, CommandObject
-from aiogram.types import BufferedInputFile, Message
+from aiogram.types import BufferedInputFile, CallbackQuery, Message
 
 from bot import texts
 from bot.clock import Clock
@@ -16,6 +18,7 @@ from bot.reports.charts import growth_png, satisfaction_png, stage_progress_png
 from bot.reports.export_xlsx import export_workbook
 from bot.reports.summary import export_sheets, item_labels, stage_counts, visible
 from bot.settings import Settings
+from handlers.kb.reports import ReportCb, curator_menu_keyboard
 from storage.audit import AuditLog
 from storage.campaigns import CampaignRepo
 from storage.reports import ReportRepo
@@ -49,6 +52,54 @@ async def _growth(reports: ReportRepo, labels: dict[str, str]) -> list[tuple[str
     ]
 
 
+async def deliver(
+    kind: str,
+    chat_id: int,
+    curator_id: int,
+    bot: Bot,
+    clock: Clock,
+    settings: Settings,
+    reports: ReportRepo,
+    campaigns: CampaignRepo,
+    questionnaires: dict[str, Questionnaire],
+    audit: AuditLog,
+) -> None:
+    """Send a report. Charts and the workbook are rendered in a worker thread: they take CPU for a while and
+    must not hold up other users' updates on the event loop."""
+    labels = item_labels(questionnaires, MONITORING_QUESTIONNAIRES)
+    if kind == "export":
+        tz = settings.institution.tz
+        sheets = await collect_export(settings, reports, questionnaires)
+        workbook = await asyncio.to_thread(
+            export_workbook,
+            sheets,
+            organization=settings.institution.organization_name,
+            generated=clock.now().astimezone(tz),
+        )
+        await audit.record(curator_id, "export.xlsx")
+        name = f"nastavnichestvo-{clock.now().astimezone(tz):%Y-%m-%d}.xlsx"
+        await bot.send_document(chat_id, BufferedInputFile(workbook, filename=name), caption=texts.EXPORT_CAPTION)
+        return
+    quality = await _quality(reports, labels)
+    growth = await _growth(reports, labels)
+    if kind == "charts":
+        await audit.record(curator_id, "summary.charts")
+        stages = stage_counts(await reports.furthest_stages())
+        pictures = await asyncio.to_thread(
+            lambda: [
+                ("stages.png", stage_progress_png(stages, title=texts.CHART_STAGES)),
+                ("quality.png", satisfaction_png(quality, title=texts.CHART_SATISFACTION)),
+                ("growth.png", growth_png(growth, title=texts.CHART_GROWTH)),
+            ]
+        )
+        for name, data in pictures:
+            await bot.send_photo(chat_id, BufferedInputFile(data, filename=name))
+        return
+    await audit.record(curator_id, "summary.text")
+    text = await summary_text(clock, settings, reports, campaigns, quality, growth)
+    await bot.send_message(chat_id, text, reply_markup=curator_menu_keyboard())
+
+
 async def cmd_summary(
     message: Message,
     command: CommandObject,
@@ -60,21 +111,41 @@ async def cmd_summary(
     questionnaires: dict[str, Questionnaire],
     audit: AuditLog,
 ) -> None:
-    labels = item_labels(questionnaires, MONITORING_QUESTIONNAIRES)
-    quality = await _quality(reports, labels)
-    growth = await _growth(reports, labels)
-    if (command.args or "").strip().lower() in ("charts", "графики"):
-        await audit.record(message.from_user.id, "summary.charts")  # type: ignore[union-attr]
-        stages = stage_counts(await reports.furthest_stages())
-        for name, data in (
-            ("stages.png", stage_progress_png(stages, title=texts.CHART_STAGES)),
-            ("quality.png", satisfaction_png(quality, title=texts.CHART_SATISFACTION)),
-            ("growth.png", growth_png(growth, title=texts.CHART_GROWTH)),
-        ):
-            await bot.send_photo(message.chat.id, BufferedInputFile(data, filename=name))
+    kind = "charts" if (command.args or "").strip().lower() in ("charts", "графики") else "summary"
+    user_id = message.from_user.id  # type: ignore[union-attr]
+    await deliver(kind, message.chat.id, user_id, bot, clock, settings, reports, campaigns, questionnaires, audit)
+
+
+async def cmd_export(
+    message: Message,
+    bot: Bot,
+    clock: Clock,
+    settings: Settings,
+    reports: ReportRepo,
+    campaigns: CampaignRepo,
+    questionnaires: dict[str, Questionnaire],
+    audit: AuditLog,
+) -> None:
+    user_id = message.from_user.id  # type: ignore[union-attr]
+    await deliver("export", message.chat.id, user_id, bot, clock, settings, reports, campaigns, questionnaires, audit)
+
+
+async def on_report(
+    query: CallbackQuery,
+    callback_data: ReportCb,
+    bot: Bot,
+    clock: Clock,
+    settings: Settings,
+    reports: ReportRepo,
+    campaigns: CampaignRepo,
+    questionnaires: dict[str, Questionnaire],
+    audit: AuditLog,
+) -> None:
+    if callback_data.kind not in ("summary", "charts", "export"):
         return
-    await audit.record(message.from_user.id, "summary.text")  # type: ignore[union-attr]
-    await message.answer(await summary_text(clock, settings, reports, campaigns, quality, growth))
+    chat_id = query.message.chat.id if query.message else query.from_user.id
+    args = (bot, clock, settings, reports, campaigns, questionnaires, audit)
+    await deliver(callback_data.kind, chat_id, query.from_user.id, *args)
 
 
 async def summary_text(
@@ -149,25 +220,6 @@ async def summary_text(
     return text + texts.SUMMARY_CHARTS_HINT
 
 
-async def cmd_export(
-    message: Message,
-    bot: Bot,
-    clock: Clock,
-    settings: Settings,
-    reports: ReportRepo,
-    questionnaires: dict[str, Questionnaire],
-    audit: AuditLog,
-) -> None:
-    tz = settings.institution.tz
-    data = await collect_export(settings, reports, questionnaires)
-    workbook = export_workbook(
-        data, organization=settings.institution.organization_name, generated=clock.now().astimezone(tz)
-    )
-    await audit.record(message.from_user.id, "export.xlsx")  # type: ignore[union-attr]
-    name = f"nastavnichestvo-{clock.now().astimezone(tz):%Y-%m-%d}.xlsx"
-    await bot.send_document(message.chat.id, BufferedInputFile(workbook, filename=name), caption=texts.EXPORT_CAPTION)
-
-
 async def collect_export(settings: Settings, reports: ReportRepo, questionnaires: dict[str, Questionnaire]) -> list:
     people = await reports.accounting()
     names = {p["id"]: p["name"] for p in people if p["name"]}
@@ -219,4 +271,5 @@ def build_router() -> Router:
     router = Router(name="curator-reports")
     router.message.register(cmd_summary, Command("summary"))
     router.message.register(cmd_export, Command("export"))
+    router.callback_query.register(on_report, ReportCb.filter())
     return router

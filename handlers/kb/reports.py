@@ -1,0 +1,24 @@
+"""Callback data and keyboard of the curator's menu of reports."""
+
+from __future__ import annotations
+
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import InlineKeyboardMarkup
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot import texts
+
+
+class ReportCb(CallbackData, prefix="rp"):
+    """The curator's menu buttons: kind = summary, charts or export."""
+
+    kind: str
+
+
+def curator_menu_keyboard() -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    kb.button(text=texts.BTN_REPORT_SUMMARY, callback_data=ReportCb(kind="summary"))
+    kb.button(text=texts.BTN_REPORT_CHARTS, callback_data=ReportCb(kind="charts"))
+    kb.button(text=texts.BTN_REPORT_EXPORT, callback_data=ReportCb(kind="export"))
+    kb.adjust(1)
+    return kb.as_markup()
