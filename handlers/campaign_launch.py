@@ -6,11 +6,11 @@ from __future__ import annotations
 from datetime import datetime, tzinfo
 
 from aiogram.filters.callback_data import CallbackData
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot import texts
 from bot.monitoring import questionnaire_for
 from bot.questionnaires import Questionnaire
+from handlers.kb.builder import InlineKeyboardBuilder
 from handlers.notify import markup_json
 from storage.campaigns import CampaignRepo
 from storage.outbox import Outbox

@@ -9,7 +9,6 @@ from aiogram.filters import Command
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot import texts
 from bot.clock import Clock
@@ -20,6 +19,7 @@ from bot.programme import Form
 from bot.questionnaires import Questionnaire
 from bot.settings import Settings
 from handlers.campaign_launch import launch, until_text
+from handlers.kb.builder import InlineKeyboardBuilder
 from handlers.ui import show
 from storage.audit import AuditLog
 from storage.campaigns import CampaignRepo

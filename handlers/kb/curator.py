@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardMarkup
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot import texts
 from bot.invites import EXPIRY_CHOICES, LIMIT_CHOICES, Invite
 from bot.participants import Participant
 from bot.programme import FORMS_BY_ROLE, Role, Status
+from handlers.kb.builder import InlineKeyboardBuilder
 
 
 class InviteCb(CallbackData, prefix="inv"):

@@ -6,10 +6,10 @@ from collections.abc import Sequence
 
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardMarkup
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot import texts
 from bot.programme import Form
+from handlers.kb.builder import InlineKeyboardBuilder
 from storage.informing import Material
 
 

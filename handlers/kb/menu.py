@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardMarkup
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot import texts
 from bot.participants import Participant
 from bot.programme import Status
+from handlers.kb.builder import InlineKeyboardBuilder
 from handlers.kb.informing import AskCb, MaterialCb
 from handlers.kb.meetings import ManageCb, SetupCb
 

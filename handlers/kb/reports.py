@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardMarkup
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot import texts
+from handlers.kb.builder import InlineKeyboardBuilder
 
 
 class ReportCb(CallbackData, prefix="rp"):

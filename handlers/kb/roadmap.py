@@ -10,10 +10,10 @@ from collections.abc import Sequence
 
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardMarkup
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot import texts
 from bot.roadmap import Roadmap, RoadmapItem, Status
+from handlers.kb.builder import InlineKeyboardBuilder
 from storage.roadmap import RoadmapDocument
 
 #: What a tracker button does (`a`).

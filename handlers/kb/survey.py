@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardMarkup
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot import texts
 from bot.questionnaires import Question, Questionnaire, QuestionType
+from handlers.kb.builder import InlineKeyboardBuilder
 
 
 class SurveyCb(CallbackData, prefix="sv"):
