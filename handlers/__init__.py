@@ -25,6 +25,7 @@ def build_routers() -> list[Router]:
     """Fresh routers for each dispatcher (a router can belong to one parent only, and tests build many)."""
     return [
         errors.build_router(),
+        survey.build_button_router(),
         membership.build_router(),
         joining.build_router(),
         common.build_router(),

@@ -12,6 +12,7 @@ from typing import Any
 from aiogram import Router
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
@@ -34,9 +35,19 @@ from handlers.kb.survey import SurveyCb, change_keyboard, question_keyboard, rev
 from handlers.states import Survey
 from handlers.ui import show
 from storage.campaigns import CampaignRepo
+from storage.fsm import SQLiteStorage
 from storage.participants import ParticipantRepo
 
 SUMMARY_VALUE_LIMIT = 180
+
+
+async def save_dialog(state: FSMContext, new_state: State, data: dict[str, Any]) -> None:
+    """State and data in one write when the storage can (the SQLite one), else in two."""
+    if isinstance(state.storage, SQLiteStorage):
+        await state.storage.set_state_and_data(state.key, new_state, data)
+    else:
+        await state.set_state(new_state)
+        await state.set_data(data)
 
 
 def response_key(questionnaire_id: str, campaign: int | None) -> str:
@@ -132,8 +143,7 @@ async def ask(
     answers: dict[str, Any] = data.get("ans", {})
     selected = answers.get(question.id) if question.type is QuestionType.MULTI else None
     data = {**data, "q": question.id, "sel": list(selected or [])}
-    await state.set_state(Survey.answering)
-    await state.set_data(data)
+    await save_dialog(state, Survey.answering, data)
     text = question_text(questionnaire, question, answers.get(question.id), question.id in answers)
     await show(target, text, question_keyboard(questionnaire, question, data["sel"]), edit=edit)
 
@@ -146,8 +156,7 @@ async def to_review(
     *,
     edit: bool,
 ) -> None:
-    await state.set_state(Survey.review)
-    await state.set_data({**data, "q": None, "sel": [], "review": False})
+    await save_dialog(state, Survey.review, {**data, "q": None, "sel": [], "review": False})
     await show(target, summary_text(questionnaire, data.get("ans", {})), review_keyboard(), edit=edit)
 
 
@@ -286,9 +295,16 @@ async def on_other_content(message: Message, state: FSMContext, questionnaires: 
         await ask(message, state, questionnaire, questionnaire.question(data["q"]), data, edit=False)
 
 
-def build_router() -> Router:
-    router = Router(name="survey")
+def build_button_router() -> Router:
+    """Questionnaire buttons come first: they are most of the traffic and no other flow uses their prefix."""
+    router = Router(name="survey-buttons")
     router.callback_query.register(on_button, SurveyCb.filter(), flags={"callback_answer": {"pre": False}})
+    return router
+
+
+def build_router() -> Router:
+    """Typed answers come after the commands, so that /menu or /cancel work in the middle of a questionnaire."""
+    router = Router(name="survey")
     router.message.register(on_text, StateFilter(Survey.answering), HasText())
     router.message.register(on_review_text, StateFilter(Survey.review), HasText())
     router.message.register(on_other_content, StateFilter(Survey.answering, Survey.review))

@@ -18,7 +18,8 @@ from aiogram.fsm.storage.base import BaseStorage, StateType, StorageKey
 from storage.database import Database
 
 _KeyTuple = tuple[int, int, int, int, str, str]
-_Record = tuple[str | None, dict[str, Any]]
+_Record = tuple[str | None, str]  # state, data as the JSON stored (parsed afresh for each reader: no shared dicts)
+_EMPTY = "{}"
 
 
 def _key(key: StorageKey) -> _KeyTuple:
@@ -30,6 +31,13 @@ def _key(key: StorageKey) -> _KeyTuple:
         key.business_connection_id or "",
         key.destiny,
     )
+
+
+def _dump(data: Mapping[str, Any]) -> str:
+    """Data as stored: JSON, which also refuses what a restart could not restore."""
+    if not isinstance(data, Mapping):
+        raise TypeError(f"data must be a mapping, not {type(data).__name__}")
+    return json.dumps(dict(data), ensure_ascii=False, separators=(",", ":"))
 
 
 def _state_name(state: StateType) -> str | None:
@@ -54,7 +62,7 @@ class SQLiteStorage(BaseStorage):
             " AND business_connection_id=? AND destiny=?",
             key,
         )
-        record: _Record = (None, {}) if row is None else (row["state"], json.loads(row["data"]))
+        record: _Record = (None, _EMPTY) if row is None else (row["state"], row["data"])
         self._remember(key, record)
         return record
 
@@ -64,8 +72,8 @@ class SQLiteStorage(BaseStorage):
         while len(self._cache) > self._cache_size:
             self._cache.popitem(last=False)
 
-    async def _store(self, key: _KeyTuple, state: str | None, data: dict[str, Any]) -> None:
-        if state is None and not data:
+    async def _store(self, key: _KeyTuple, state: str | None, data: str) -> None:
+        if state is None and data == _EMPTY:
             await self._db.execute(
                 "DELETE FROM fsm_state WHERE bot_id=? AND chat_id=? AND user_id=? AND thread_id=?"
                 " AND business_connection_id=? AND destiny=?",
@@ -77,7 +85,7 @@ class SQLiteStorage(BaseStorage):
                 " state, data, updated_at) VALUES (?,?,?,?,?,?,?,?, strftime('%Y-%m-%dT%H:%M:%fZ','now'))"
                 " ON CONFLICT DO UPDATE SET state=excluded.state, data=excluded.data,"
                 " updated_at=excluded.updated_at",
-                (*key, state, json.dumps(data, ensure_ascii=False, separators=(",", ":"))),
+                (*key, state, data),
             )
         self._remember(key, (state, data))
 
@@ -91,22 +99,17 @@ class SQLiteStorage(BaseStorage):
         return state
 
     async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
-        if not isinstance(data, Mapping):
-            raise TypeError(f"data must be a mapping, not {type(data).__name__}")
         k = _key(key)
         state, _ = await self._load(k)
-        # A JSON round trip both validates the data and gives the cache its own copy.
-        copy = json.loads(json.dumps(dict(data), ensure_ascii=False))
-        await self._store(k, state, copy)
+        await self._store(k, state, _dump(data))
 
     async def get_data(self, key: StorageKey) -> dict[str, Any]:
         _, data = await self._load(_key(key))
-        return json.loads(json.dumps(data))
+        return json.loads(data)
 
     async def set_state_and_data(self, key: StorageKey, state: StateType, data: Mapping[str, Any]) -> None:
         """One write for both, for dialogs that move to the next question and save the answer together."""
-        copy = json.loads(json.dumps(dict(data), ensure_ascii=False))
-        await self._store(_key(key), _state_name(state), copy)
+        await self._store(_key(key), _state_name(state), _dump(data))
 
     async def forget_user(self, user_id: int) -> None:
         """Drop every dialog of a user (consent withdrawal)."""
