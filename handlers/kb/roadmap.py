@@ -83,12 +83,10 @@ def section_keyboard(items: Sequence[tuple[RoadmapItem, Status]], year: int, sec
     kb = InlineKeyboardBuilder()
     for item, status in items:
         kb.button(text=f"{STATUS_MARKS[status]} {item.number}", callback_data=RoadmapCb(a=CARD, y=year, n=item.number))
-    kb.adjust(4)
-    tail = InlineKeyboardBuilder()
-    tail.button(text=texts.BTN_ROADMAP_ADD, callback_data=RoadmapCb(a=ADD, y=year, s=section))
-    tail.button(text=texts.BTN_ROADMAP_TO_SECTIONS, callback_data=RoadmapCb(a=HOME, y=year))
-    tail.adjust(1)
-    kb.attach(tail)
+    kb.button(text=texts.BTN_ROADMAP_ADD, callback_data=RoadmapCb(a=ADD, y=year, s=section))
+    kb.button(text=texts.BTN_ROADMAP_TO_SECTIONS, callback_data=RoadmapCb(a=HOME, y=year))
+    full, rest = divmod(len(items), 4)
+    kb.adjust(*([4] * full), *([rest] if rest else []), 1, 1)
     return kb.as_markup()
 
 
