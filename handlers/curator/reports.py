@@ -225,16 +225,16 @@ async def collect_export(settings: Settings, reports: ReportRepo, questionnaires
     names = {p["id"]: p["name"] for p in people if p["name"]}
     pairs = await reports.pair_rows()
     labels = item_labels(questionnaires, MONITORING_QUESTIONNAIRES)
-    monitoring = [("Качество", label, mean, n) for label, mean, n in await _quality(reports, labels)]
-    monitoring += [("Рост: начало", label, entry, n) for label, entry, _, n in await _growth(reports, labels)]
-    monitoring += [("Рост: конец", label, end, n) for label, _, end, n in await _growth(reports, labels)]
+    quality = await _quality(reports, labels)
+    growth = await _growth(reports, labels)
+    monitoring = [("Качество", label, mean, n) for label, mean, n in quality]
+    monitoring += [("Рост: начало", label, entry, n) for label, entry, _, n in growth]
+    monitoring += [("Рост: конец", label, end, n) for label, _, end, n in growth]
     by_role = await reports.consented_by_role()
     pupils = by_role.get(Role.MENTEE_PUPIL.value, 0)
     teachers = by_role.get(Role.MENTEE_TEACHER.value, 0) + by_role.get(Role.MENTOR.value, 0)
     contingent = settings.monitoring
-    satisfaction = next(
-        (mean for label, mean, _ in await _quality(reports, labels) if label == labels.get("satisfaction")), None
-    )
+    satisfaction = next((mean for label, mean, _ in quality if label == labels.get("satisfaction")), None)
     municipal: list[tuple[str, object]] = [
         (texts.MUNICIPAL_LINES["mentees"], sum(n for r, n in by_role.items() if r != Role.MENTOR.value)),
         (texts.MUNICIPAL_LINES["mentors"], by_role.get(Role.MENTOR.value, 0)),
