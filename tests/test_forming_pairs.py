@@ -186,8 +186,8 @@ async def test_the_whole_way_from_group_meeting_to_the_directors_order(
 async def test_bases_are_exported_as_xlsx(tg: FakeTelegram, running: RunningBot) -> None:
     await _seed(running)
     curator = tg.user(CURATOR_ID)
-    await curator.send("/bases")
-    await curator.click("База наставляемых", await curator.expect("Какую базу"))
+    await curator.send("/menu")
+    await curator.click("База наставляемых", await curator.expect("Меню куратора"))
     await tg.wait_for(lambda: any(m.document for m in curator.replies()))
     document = next(m.document for m in curator.replies() if m.document)
     sheet = openpyxl.load_workbook(io.BytesIO(document["content"])).active

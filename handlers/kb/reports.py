@@ -6,6 +6,7 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardMarkup
 
 from bot import texts
+from handlers.kb.matching import BasesCb
 from handlers.kb.builder import InlineKeyboardBuilder
 
 
@@ -20,5 +21,7 @@ def curator_menu_keyboard() -> InlineKeyboardMarkup:
     kb.button(text=texts.BTN_REPORT_SUMMARY, callback_data=ReportCb(kind="summary"))
     kb.button(text=texts.BTN_REPORT_CHARTS, callback_data=ReportCb(kind="charts"))
     kb.button(text=texts.BTN_REPORT_EXPORT, callback_data=ReportCb(kind="export"))
+    kb.button(text=texts.BTN_BASE_MENTEES, callback_data=BasesCb(kind="mentees"))
+    kb.button(text=texts.BTN_BASE_MENTORS, callback_data=BasesCb(kind="mentors"))
     kb.adjust(1)
     return kb.as_markup()
