@@ -6,8 +6,8 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardMarkup
 
 from bot import texts
-from handlers.kb.matching import BasesCb
 from handlers.kb.builder import InlineKeyboardBuilder
+from handlers.kb.matching import BasesCb
 
 
 class ReportCb(CallbackData, prefix="rp"):
