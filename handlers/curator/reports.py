@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 from aiogram import Bot, Router
 from aiogram.filters import Command, CommandObject
@@ -69,12 +70,11 @@ async def deliver(
     labels = item_labels(questionnaires, MONITORING_QUESTIONNAIRES)
     if kind == "export":
         tz = settings.institution.tz
-        sheets = await collect_export(settings, reports, questionnaires)
+        data = await collect_export(settings, reports, questionnaires)
+        generated = clock.now().astimezone(tz)
+        organization = settings.institution.organization_name
         workbook = await asyncio.to_thread(
-            export_workbook,
-            sheets,
-            organization=settings.institution.organization_name,
-            generated=clock.now().astimezone(tz),
+            lambda: export_workbook(export_sheets(**data), organization=organization, generated=generated)
         )
         await audit.record(curator_id, "export.xlsx")
         name = f"nastavnichestvo-{clock.now().astimezone(tz):%Y-%m-%d}.xlsx"
@@ -220,7 +220,10 @@ async def summary_text(
     return text + texts.SUMMARY_CHARTS_HINT
 
 
-async def collect_export(settings: Settings, reports: ReportRepo, questionnaires: dict[str, Questionnaire]) -> list:
+async def collect_export(
+    settings: Settings, reports: ReportRepo, questionnaires: dict[str, Questionnaire]
+) -> dict[str, Any]:
+    """Everything the export's sheets are made of (read here, on the loop; turned into sheets in a thread)."""
     people = await reports.accounting()
     names = {p["id"]: p["name"] for p in people if p["name"]}
     pairs = await reports.pair_rows()
@@ -253,7 +256,7 @@ async def collect_export(settings: Settings, reports: ReportRepo, questionnaires
         (f"{FORM_LABELS[Form(f)]}: пар / групп / наставляемых", f"{p} / {g} / {m}")
         for f, p, g, m in await reports.pairs_by_form()
     ]
-    return export_sheets(
+    return dict(
         people=people,
         names=names,
         pairs=pairs,
