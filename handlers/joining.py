@@ -247,6 +247,9 @@ async def on_parent_button(
 ) -> None:
     data = await state.get_data()
     child = await _child_waiting(participants, callback_data.pid)
+    if callback_data.relation and callback_data.relation not in {r.value for r in Relation}:
+        callback_answer.text = texts.STALE_BUTTON
+        return
     if child is None or data.get("child") != callback_data.pid:
         callback_answer.text = texts.PARENT_ALREADY_DONE if child is None else texts.STALE_BUTTON
         await drop_keyboard(query)

@@ -274,3 +274,16 @@ async def test_those_who_have_not_chosen_are_reminded_automatically(
     await tg.wait_for(lambda: True)
     assert not [m for m in masha.replies() if "ещё не ответили" in (m.text or "")]
     assert len([m for m in people[802].replies() if "ещё не ответили" in (m.text or "")]) == 1
+
+
+async def test_forged_form_buttons_are_refused_politely(tg: FakeTelegram, running: RunningBot) -> None:
+    await _seed(running)
+    curator = tg.user(CURATOR_ID)
+    await curator.send("/match")
+    picker = await curator.expect("Для какой формы")
+    for data in ("fm:mt:zz", "fm:gm:zz", "fm:pf:zz"):
+        await curator.click_data(data, picker.message_id)
+    await tg.wait_for(
+        lambda: len([a for a in curator.callback_answers() if "не действует" in (a.get("text") or "")]) == 3
+    )
+    assert not [m for m in curator.replies() if "что-то пошло не так" in (m.text or "")]

@@ -242,3 +242,23 @@ async def test_a_parent_withdraws_the_consent_they_gave(tg: FakeTelegram, runnin
     assert await running.db.fetchval("SELECT requested_by FROM destruction_log") == "parent"
     await child.send("Коля")  # the child's dialog is gone with the data
     await child.expect("не понял")
+
+
+async def test_a_forged_relation_button_is_refused_and_the_parent_can_go_on(
+    tg: FakeTelegram, running: RunningBot
+) -> None:
+    code = await make_invite(running, Role.MENTEE_PUPIL, Form.TEACHER_PUPIL)
+    child = tg.user(512, "Дима")
+    await child.send(f"/start {code}")
+    await child.click("Нет, мне меньше 18", await child.expect("исполнилось 18"))
+    parent_code = code_in((await child.expect("согласие даёт родитель")).text)
+    parent = tg.user(612)
+    await parent.send(f"/start {parent_code}")
+    await parent.click("Согласен", await parent.expect("Согласие на обработку"))
+    relation = await parent.expect("Кем вы приходитесь")
+    pid = await running.db.fetchval("SELECT id FROM participants WHERE telegram_id=512")
+    await parent.click_data(f"par:{pid}:1:uncle", relation.message_id)
+    await tg.wait_for(lambda: any("не действует" in (a.get("text") or "") for a in parent.callback_answers()))
+    assert not [m for m in parent.replies() if "что-то пошло не так" in (m.text or "")]
+    await parent.click("мать", relation)
+    await parent.expect("фамилию и имя")

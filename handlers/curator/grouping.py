@@ -16,12 +16,12 @@ from bot.meetings.when import parse_when
 from bot.pairs import Candidate
 from bot.programme import Form
 from bot.settings import Settings
+from handlers.curator.matching import ask_form
 from handlers.filters import HasText
 from handlers.kb.matching import (
     FormCb,
     MeetingCb,
     RoundCb,
-    forms_keyboard,
     meeting_keyboard,
     meeting_preview_keyboard,
     paged,
@@ -43,19 +43,11 @@ def _when(moment_iso: str, settings: Settings) -> str:
 
 
 async def cmd_groupmeeting(message: Message, matching: MatchingRepo) -> None:
-    forms = await matching.forms_with_candidates()
-    if not forms:
-        await message.answer(texts.NO_CANDIDATES)
-        return
-    await message.answer(texts.PICK_FORM, reply_markup=forms_keyboard("gm", forms))
+    await ask_form(message, matching, "gm")
 
 
 async def cmd_preferences(message: Message, matching: MatchingRepo) -> None:
-    forms = await matching.forms_with_candidates()
-    if not forms:
-        await message.answer(texts.NO_CANDIDATES)
-        return
-    await message.answer(texts.PICK_FORM, reply_markup=forms_keyboard("pf", forms))
+    await ask_form(message, matching, "pf")
 
 
 async def on_form(

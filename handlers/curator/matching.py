@@ -135,17 +135,30 @@ async def show_draft(target: Message | CallbackQuery, draft: Draft, page: int = 
 
 
 async def cmd_match(message: Message, matching: MatchingRepo) -> None:
+    await ask_form(message, matching, "mt")
+
+
+async def ask_form(message: Message, matching: MatchingRepo, flow: str) -> None:
+    """The form picker that opens /groupmeeting, /preferences and /match."""
     forms = await matching.forms_with_candidates()
     if not forms:
         await message.answer(texts.NO_CANDIDATES)
         return
-    await message.answer(texts.PICK_FORM, reply_markup=forms_keyboard("mt", forms))
+    await message.answer(texts.PICK_FORM, reply_markup=forms_keyboard(flow, forms))
 
 
 async def on_form(
-    query: CallbackQuery, callback_data: FormCb, matching: MatchingRepo, settings: Settings, audit: AuditLog
+    query: CallbackQuery,
+    callback_data: FormCb,
+    matching: MatchingRepo,
+    settings: Settings,
+    audit: AuditLog,
+    callback_answer: CallbackAnswer,
 ) -> None:
-    form = Form(callback_data.f)
+    form = Form.parse(callback_data.f)
+    if form is None:
+        callback_answer.text = texts.STALE_BUTTON
+        return
     await audit.record(query.from_user.id, "match.draft", form.value)
     await show_draft(query, await compute(form, matching, settings))
 
@@ -332,6 +345,6 @@ async def confirm(
 def build_router() -> Router:
     router = Router(name="curator-matching")
     router.message.register(cmd_match, Command("match"))
-    router.callback_query.register(on_form, FormCb.filter(F.flow == "mt"))
+    router.callback_query.register(on_form, FormCb.filter(F.flow == "mt"), flags={"callback_answer": {"pre": False}})
     router.callback_query.register(on_match, MatchCb.filter(), flags={"callback_answer": {"pre": False}})
     return router
