@@ -29,7 +29,8 @@ exactly as ``handlers/curator/reports.py`` (``deliver``) runs it, on the reposit
   ``bot.reports.charts`` (in a worker thread, as the handler does), median of 5; the PNG rendering on its own;
 * export: ``collect_export`` + ``export_workbook`` in a worker thread (``/export``), best and median of 3
   (a run slower than ``SLOW_RUN_S`` is not repeated, to keep the default run within ~5 minutes), split into
-  SQL, Python (rows to sheets) and the workbook; every SQL statement with its time and plan;
+  SQL, Python (statement rows to dicts), ``export_sheets`` (rows to sheets) and ``export_workbook``; every SQL
+  statement with its time and plan;
 * proposed (only with ``--operations proposed``): /export with ``ReportRepo.accounting`` and ``all_answers``
   replaced, in the child only, by the set-based statements ``PROPOSED_*`` below, after checking that each
   returns exactly the app's rows.
@@ -575,13 +576,15 @@ async def child(mode: str, path: Path, runs: int) -> dict[str, Any]:
         data = await collect_export(settings, reports, questionnaires)
         collected = time.perf_counter()
         sheets = await asyncio.to_thread(lambda: export_sheets(**data))  # as handlers.curator.reports.deliver
+        built = time.perf_counter()
         workbook = await asyncio.to_thread(
             export_workbook, sheets, organization=settings.institution.organization_name,
             generated=clock.now().astimezone(tz),
         )  # fmt: skip
         return {
             "collect_s": collected - started,
-            "workbook_s": time.perf_counter() - collected,
+            "sheets_s": built - collected,
+            "workbook_s": time.perf_counter() - built,
             "xlsx_bytes": len(workbook),
             "sheet_rows": {s.title: len(s.rows) for s in sheets},
         }
@@ -781,8 +784,9 @@ def report(args: argparse.Namespace, gen: dict[str, Any], results: dict[str, dic
                 f"{r['details'][0]['xlsx_bytes'] / 2**20:.1f} MB XLSX |"
             )
             split.append(
-                f"{name} split (median): SQL {fmt_s(_median(d['sql_s'] for d in r['details']))}, rows → sheets "
-                f"(Python) {fmt_s(_median(d['collect_s'] - d['sql_s'] for d in r['details']))}, workbook (openpyxl) "
+                f"{name} split (median): SQL {fmt_s(_median(d['sql_s'] for d in r['details']))}, rows (Python) "
+                f"{fmt_s(_median(d['collect_s'] - d['sql_s'] for d in r['details']))}, rows → sheets "
+                f"{fmt_s(_median(d['sheets_s'] for d in r['details']))}, workbook (export_workbook) "
                 f"{fmt_s(_median(d['workbook_s'] for d in r['details']))}. Sheet rows: "
                 + ", ".join(f"{k} {v:,}" for k, v in r["details"][0]["sheet_rows"].items())
                 + "."

@@ -419,15 +419,23 @@ def _footer_text(title: str) -> str:
     return clean_line(title)[:100].replace("&", "&&")
 
 
-def _set_properties(wb: Workbook, title: str, organization: str, generated: datetime) -> None:
-    props = wb.properties
-    props.title = clean_line(title)
-    props.subject = clean_line(organization)
-    props.creator = "Nastavnik"
-    props.description = f"{clean_line(organization)}; сформировано {generated:%d.%m.%Y %H:%M}"
-    props.language = "ru-RU"
+def _properties(title: str, organization: str, generated: datetime) -> dict[str, str | datetime]:
+    """The document properties of a workbook, by openpyxl's attribute names (`created` is naive UTC when
+    `generated` is aware). Shared with `bot.reports.export_xlsx`, which writes them without openpyxl."""
     created = generated.astimezone(UTC).replace(tzinfo=None) if generated.tzinfo else generated
-    props.created = created.replace(microsecond=0)
+    return {
+        "title": clean_line(title),
+        "subject": clean_line(organization),
+        "creator": "Nastavnik",
+        "description": f"{clean_line(organization)}; сформировано {generated:%d.%m.%Y %H:%M}",
+        "language": "ru-RU",
+        "created": created.replace(microsecond=0),
+    }
+
+
+def _set_properties(wb: Workbook, title: str, organization: str, generated: datetime) -> None:
+    for name, value in _properties(title, organization, generated).items():
+        setattr(wb.properties, name, value)
 
 
 def _save(wb: Workbook) -> bytes:
