@@ -3,13 +3,32 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
+from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest
+from aiogram.methods import EditMessageText, SendMessage
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 log = logging.getLogger(__name__)
 
 _GONE = ("message to edit not found", "message can't be edited", "message to be edited not found")
+
+
+class _EditScreen(EditMessageText):
+    """editMessageText whose answer is checked (errors raise as usual) but not parsed into a Message.
+
+    `show` never uses the message Telegram sends back; parsing it, with every button of its keyboard, into
+    pydantic objects cost about as much as the rest of the request (bench/README.md, intake throughput).
+    """
+
+    __returning__ = dict[str, Any] | bool
+
+
+class _SendScreen(SendMessage):
+    """sendMessage without parsing the sent message back, for the same reason as `_EditScreen`."""
+
+    __returning__ = dict[str, Any]
 
 
 async def show(
@@ -18,28 +37,37 @@ async def show(
     markup: InlineKeyboardMarkup | None = None,
     *,
     edit: bool = True,
-) -> Message | None:
+) -> None:
     """Edit the callback's message in place (or send when `edit` is false or the message is gone).
 
     "message is not modified" is not an error for a user who pressed the same button twice.
     """
+    bot: Bot = target.bot  # type: ignore[assignment]  # updates are always bound to the bot that got them
     if isinstance(target, CallbackQuery):
         message = target.message
         if edit and isinstance(message, Message):
             try:
-                edited = await message.edit_text(text, reply_markup=markup)
-                return edited if isinstance(edited, Message) else message
+                await bot(
+                    _EditScreen(
+                        chat_id=message.chat.id,
+                        message_id=message.message_id,
+                        business_connection_id=message.business_connection_id,
+                        text=text,
+                        reply_markup=markup,
+                    )
+                )
+                return
             except TelegramBadRequest as exc:
                 description = exc.message.lower()
                 if "message is not modified" in description:
-                    return message
+                    return
                 if not any(reason in description for reason in _GONE):
                     raise
                 log.info("message %s is gone, sending a new one", message.message_id)
-        if target.message is None:
-            return await target.bot.send_message(target.from_user.id, text, reply_markup=markup)  # type: ignore[union-attr]
-        return await target.bot.send_message(target.message.chat.id, text, reply_markup=markup)  # type: ignore[union-attr]
-    return await target.answer(text, reply_markup=markup)
+        chat_id = target.message.chat.id if target.message is not None else target.from_user.id
+    else:
+        chat_id = target.chat.id
+    await bot(_SendScreen(chat_id=chat_id, text=text, reply_markup=markup))
 
 
 async def drop_keyboard(query: CallbackQuery) -> None:
