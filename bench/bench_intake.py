@@ -1,6 +1,6 @@
 """Benchmark: 1,000 users answer the intake questionnaire at once through the real dispatcher.
 
-Two dispatchers get the same simulated users and the same updates (texts and button presses) in one run, each
+Three dispatchers get the same simulated users and the same steps (texts and button presses) in one run, each
 in a fresh subprocess so that its peak RSS is its own:
 
 * ``app``: the real one, ``bot.app.build_dispatcher`` (all routers, the middlewares, ``SimpleEventIsolation``,
@@ -8,9 +8,14 @@ in a fresh subprocess so that its peak RSS is its own:
   commands, outbox sender, scheduler, ``gc.freeze()``), on a fresh SQLite file in a temporary directory.
 * ``echo``: a bare aiogram ``Dispatcher()`` with one async message handler (``message.answer(text)``) and one
   async callback handler (``query.answer()``), and ``gc.freeze()`` at the point where the app freezes.
+* ``floor``: a bare ``Dispatcher()`` that replies the way the questionnaire must: a text gets a question with
+  its keyboard, a button press is answered and its message edited to the next question with its keyboard
+  (the intake's own keyboards, the app's ``show`` and request serialisation), with no dialog state, routing
+  or storage. It is the ceiling for any questionnaire that shows its questions with buttons.
 
-Both talk to an in-process fake Bot API (``FakeSession``): requests are serialised as aiogram's HTTP session
-does and the answers are JSON parsed by aiogram; only the network is missing. Users are enrolled and consented
+All talk to an in-process fake Bot API (``FakeSession``): requests are serialised as aiogram's HTTP session
+does (echo) or as the app's session does (app and floor: ``handlers.transport``), and the answers are JSON parsed
+by aiogram; only the network is missing. Users are enrolled and consented
 through the repositories (not measured), enter the questionnaire through the dispatcher (/menu → «Заполнить
 анкету», not measured), then answer all 9 questions and press «Всё верно» (measured).
 
@@ -170,12 +175,18 @@ class FakeSession(BaseSession):
         super().__init__()
         self.server = server
 
-    async def make_request(self, bot: Bot, method: TelegramMethod[Any], timeout: int | None = None) -> Any:  # noqa: ASYNC109
-        params: dict[str, Any] = {}
-        for key, value in method.model_dump(warnings=False).items():  # as AiohttpSession.build_form_data
-            prepared = self.prepare_value(value, bot=bot, files={})
+    def request_fields(self, bot: Bot, method: TelegramMethod[Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+        """As `AiohttpSession.build_form_data` makes the form fields."""
+        fields: dict[str, Any] = {}
+        files: dict[str, Any] = {}
+        for key, value in method.model_dump(warnings=False).items():
+            prepared = self.prepare_value(value, bot=bot, files=files)
             if prepared:
-                params[key] = prepared
+                fields[key] = prepared
+        return fields, files
+
+    async def make_request(self, bot: Bot, method: TelegramMethod[Any], timeout: int | None = None) -> Any:  # noqa: ASYNC109
+        params, _ = self.request_fields(bot, method)
         started = time.perf_counter()
         try:
             result = self.server.handle(method.__api_method__, params)
@@ -193,6 +204,16 @@ class FakeSession(BaseSession):
 
     async def close(self) -> None:
         pass
+
+
+def app_session(server: FakeTelegram) -> FakeSession:
+    """The fake session with the app's own serialisation (`handlers.transport.BotSession`'s form fields)."""
+    from handlers.transport import KeyboardJson
+
+    class AppFakeSession(KeyboardJson, FakeSession):
+        pass
+
+    return AppFakeSession(server)
 
 
 # --------------------------------------------------------------------------------- what each user does
@@ -284,8 +305,9 @@ class Phase:
 class Driver:
     """Turns users' steps into Bot API updates and feeds them as polling does with a concurrency limit."""
 
-    def __init__(self, dp: Dispatcher, bot: Bot, server: FakeTelegram, concurrency: int, app: bool) -> None:
-        self.dp, self.bot, self.server, self.app = dp, bot, server, app
+    def __init__(self, dp: Dispatcher, bot: Bot, server: FakeTelegram, concurrency: int, variant: str) -> None:
+        self.dp, self.bot, self.server, self.variant = dp, bot, server, variant
+        self.app = variant == "app"
         self.sem = asyncio.Semaphore(concurrency)
         self.update_ids = itertools.count(1)
         self.query_ids = itertools.count(1)
@@ -327,7 +349,7 @@ class Driver:
         if self.app:
             if step.expect and (text is None or step.expect not in text):
                 self.anomalies.append(f"user {user_id}: after {step.text!r} expected {step.expect!r}, got {text!r}")
-        elif step.kind == "text" and text != step.text:
+        elif self.variant == "echo" and step.kind == "text" and text != step.text:
             self.anomalies.append(f"user {user_id}: {step.text!r} was not echoed")
 
     async def process(self, raw: str, submitted: float, phase: Phase) -> None:
@@ -499,7 +521,7 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]
 
 
-# --------------------------------------------------------------------------------- the two dispatchers
+# ------------------------------------------------------------------------------- the three dispatchers
 def echo_dispatcher() -> Dispatcher:
     router = Router(name="echo")
 
@@ -516,6 +538,52 @@ def echo_dispatcher() -> Dispatcher:
     return dp
 
 
+def floor_dispatcher() -> Dispatcher:
+    """The least a button questionnaire has to do, in the app's own way, with no dialog state and no storage.
+
+    Like echo, a bare `Dispatcher()`; unlike echo, every reply shows a question with its buttons, as the app
+    does: a text gets a new message with a keyboard, a button press is answered and its message edited to the
+    next question's text and keyboard. The keyboards are the intake questionnaire's own, taken in turn from
+    the app's keyboard cache, and sent through the app's `show` and the app's request serialisation. What the
+    app does beyond this floor is its dialog: routing, state, validation, storage.
+    """
+    from bot.questionnaires import load_directory
+    from handlers.kb.survey import question_keyboard
+    from handlers.ui import show
+
+    questionnaire = load_directory()[QUESTIONNAIRE_ID]
+    keyboards = [question_keyboard(questionnaire, q) for q in questionnaire.questions]
+    turn = itertools.count()
+    router = Router(name="floor")
+
+    @router.message()
+    async def reply(message: Message) -> None:
+        n = next(turn)
+        await show(message, f"Вопрос {n % len(keyboards) + 1}: {n}", keyboards[n % len(keyboards)], edit=False)
+
+    @router.callback_query()
+    async def press(query: CallbackQuery) -> None:
+        await query.answer()
+        n = next(turn)
+        await show(query, f"Вопрос {n % len(keyboards) + 1}: {n}", keyboards[n % len(keyboards)])
+
+    dp = Dispatcher()
+    dp.include_router(router)
+    return dp
+
+
+def floor_bot(session: FakeSession) -> Bot:
+    """A bot made as the app makes it: HTML by default, the app's request middlewares."""
+    from aiogram.client.default import DefaultBotProperties
+    from aiogram.enums import ParseMode
+
+    from handlers.middlewares import install_request_middlewares
+
+    install_request_middlewares(session)
+    default = DefaultBotProperties(parse_mode=ParseMode.HTML, link_preview_is_disabled=True)
+    return Bot(token=TOKEN, session=session, default=default)
+
+
 async def start_app(session: FakeSession, db_path: Path, plans: list[UserPlan]) -> tuple[Dispatcher, Bot, Any]:
     """The app as `bot.app` assembles it (Bot API session aside), started, with every user enrolled."""
     from aiogram.client.default import DefaultBotProperties
@@ -527,7 +595,7 @@ async def start_app(session: FakeSession, db_path: Path, plans: list[UserPlan]) 
     from bot.invites import PARENT_PREFIX, new_code
     from bot.programme import Form, Role
     from bot.settings import load_settings
-    from handlers.middlewares import RetryAfterMiddleware
+    from handlers.middlewares import install_request_middlewares
     from storage.database import Database
 
     settings = load_settings(
@@ -538,7 +606,7 @@ async def start_app(session: FakeSession, db_path: Path, plans: list[UserPlan]) 
         logging={"log_level": "WARNING"},
     )
     db = await Database.open(db_path)
-    session.middleware(RetryAfterMiddleware())  # as bot.app.build_bot
+    install_request_middlewares(session)  # as bot.app.build_bot
     bot = Bot(
         token=TOKEN,
         session=session,
@@ -621,6 +689,23 @@ def verify_echo(server: FakeTelegram, plans: list[UserPlan]) -> dict[str, Any]:
     }
 
 
+def verify_floor(server: FakeTelegram, plans: list[UserPlan]) -> dict[str, Any]:
+    """Every text got a question back and every press was answered (the floor shows no real questions)."""
+    texts_expected = replies = clicks_expected = clicks_answered = 0
+    for plan in plans:
+        texts_expected += sum(1 for s in plan.entry + plan.steps if s.kind == "text")
+        replies += len(server.sent_texts.get(plan.user_id, []))
+        clicks_expected += sum(1 for s in plan.entry + plan.steps if s.kind == "click")
+        clicks_answered += len(server.callback_answers.get(plan.user_id, []))
+    return {
+        "texts_expected": texts_expected,
+        "texts_echoed": replies,
+        "clicks_expected": clicks_expected,
+        "clicks_answered": clicks_answered,
+        "replies_lost": texts_expected - replies + clicks_expected - clicks_answered,
+    }
+
+
 # --------------------------------------------------------------------------------- one worker process
 async def worker(variant: str, args: argparse.Namespace, plans: list[UserPlan]) -> dict[str, Any]:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
@@ -631,7 +716,7 @@ async def worker(variant: str, args: argparse.Namespace, plans: list[UserPlan]) 
     crowd, solo = plans[: args.users], plans[args.users :]
 
     server = FakeTelegram()
-    session = FakeSession(server)
+    session = FakeSession(server) if variant == "echo" else app_session(server)
     diag = Diagnostics() if args.diagnose and app else None
     with tempfile.TemporaryDirectory(prefix="bench-intake-") as tmp:
         db_path = Path(tmp) / "nastavnik.sqlite3"
@@ -640,11 +725,15 @@ async def worker(variant: str, args: argparse.Namespace, plans: list[UserPlan]) 
             dp, bot, db = await start_app(session, db_path, plans)
             if diag is not None:
                 await diag.install(db)
-        else:
+        elif variant == "echo":
             bot = Bot(token=TOKEN, session=session)
             dp = echo_dispatcher()
             gc.freeze()  # what the app's on_startup does
-        driver = Driver(dp, bot, server, args.concurrency, app)
+        else:
+            bot = floor_bot(session)
+            dp = floor_dispatcher()
+            gc.freeze()
+        driver = Driver(dp, bot, server, args.concurrency, variant)
 
         await driver.run({p.user_id: p.entry for p in plans})  # into the questionnaire: not measured
         entry_anomalies = len(driver.anomalies)
@@ -683,7 +772,7 @@ async def worker(variant: str, args: argparse.Namespace, plans: list[UserPlan]) 
             await db.close()
             checks = verify_database(db_path, plans)
         else:
-            checks = verify_echo(server, plans)
+            checks = verify_echo(server, plans) if variant == "echo" else verify_floor(server, plans)
         await session.close()
 
     n = len(loaded.service)
@@ -843,6 +932,17 @@ def report(args: argparse.Namespace, runs: dict[str, list[dict[str, Any]]], load
             " machine than updates/s)."
         )
         print()
+    if "floor" in runs and "echo" in runs:
+        ratio = median_of(runs["floor"], "ups") / median_of(runs["echo"], "ups")
+        per_round = ", ".join(f"{f['ups'] / e['ups']:.2f}" for f, e in zip(runs["floor"], runs["echo"], strict=True))
+        print(
+            f"Ratio floor / echo (updates/s): {ratio:.2f} (per round: {per_round}): the most any button"
+            " questionnaire shown this way can reach, before dialog state, routing and storage."
+        )
+        if "app" in runs:
+            share = median_of(runs["app"], "ups") / median_of(runs["floor"], "ups")
+            print(f"Ratio app / floor (updates/s): {share:.2f}.")
+        print()
     status = 0
     for variant, results in runs.items():
         for i, r in enumerate(results, start=1):
@@ -854,8 +954,9 @@ def report(args: argparse.Namespace, runs: dict[str, list[dict[str, Any]]], load
                     f" {r['users'] + r['solo']:,} questionnaires confirmed, {c['dialogs_left']} dialog states left"
                 )
             else:
+                replied = "texts echoed" if variant == "echo" else "texts answered with a question"
                 fact = (
-                    f"{c['texts_echoed']:,} of {c['texts_expected']:,} texts echoed, {c['clicks_answered']:,} of"
+                    f"{c['texts_echoed']:,} of {c['texts_expected']:,} {replied}, {c['clicks_answered']:,} of"
                     f" {c['clicks_expected']:,} button presses answered"
                 )
             problems = failures(r)
@@ -891,11 +992,11 @@ def main() -> int:
     parser.add_argument("--solo", type=int, default=20, help="users answering one at a time afterwards")
     parser.add_argument("--concurrency", type=int, default=64, help="as start_polling(tasks_concurrency_limit=...)")
     parser.add_argument("--rounds", type=int, default=3, help="fresh processes per dispatcher; medians are shown")
-    parser.add_argument("--variants", default="app,echo", help="comma-separated: app, echo")
+    parser.add_argument("--variants", default="app,echo,floor", help="comma-separated: app, echo, floor")
     parser.add_argument("--seed", type=int, default=2024)
     parser.add_argument("--diagnose", action="store_true", help="count aiosqlite hops, SQL, lock time (app only)")
     parser.add_argument("--tracemalloc", action="store_true", help="also trace Python allocations (slower)")
-    parser.add_argument("--worker", choices=["app", "echo"], help=argparse.SUPPRESS)
+    parser.add_argument("--worker", choices=["app", "echo", "floor"], help=argparse.SUPPRESS)
     parser.add_argument("--plans", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:

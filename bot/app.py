@@ -11,7 +11,6 @@ from typing import Any
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
-from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.exceptions import TelegramAPIError, TelegramUnauthorizedError
@@ -26,8 +25,9 @@ from bot.meetings.reminders import shift_out_of_quiet
 from bot.questionnaires import QuestionnaireError, load_directory
 from bot.settings import Settings, SettingsError, load_settings
 from handlers import build_routers
-from handlers.middlewares import RetryAfterMiddleware
+from handlers.middlewares import RetryAfterMiddleware, install_request_middlewares
 from handlers.notify import notify_curators
+from handlers.transport import BotSession
 from scheduler import build_scheduler
 from scheduler.jobs import Jobs
 from scheduler.sender import OutboxSender
@@ -39,8 +39,8 @@ log = logging.getLogger("bot")
 
 
 def build_bot(settings: Settings, *, retry: RetryAfterMiddleware | None = None) -> Bot:
-    session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram.bot_api_base_url))
-    session.middleware(retry or RetryAfterMiddleware())
+    session = BotSession(api=TelegramAPIServer.from_base(settings.telegram.bot_api_base_url))
+    install_request_middlewares(session, retry=retry)
     return Bot(
         token=settings.telegram.bot_token.get_secret_value(),
         session=session,
