@@ -154,3 +154,50 @@ async def test_outbox_dedup_key_makes_enqueue_idempotent(tmp_path: Path) -> None
     assert not await outbox.enqueue(1, "a", dedup_key="reminder:1:24h")
     assert len(await outbox.due()) == 1
     await db.close()
+
+
+async def test_single_statements_never_land_inside_another_coroutines_transaction(tmp_path: Path) -> None:
+    """Single statements skip the lock when no transaction holds it; while one does, they wait for it."""
+    db = await Database.open(tmp_path / "db.sqlite3")
+    await db.execute("CREATE TABLE t (v TEXT NOT NULL)")
+    inside = asyncio.Event()
+    go_on = asyncio.Event()
+
+    class Abort(Exception):
+        pass
+
+    async def failing_transaction() -> None:
+        with pytest.raises(Abort):
+            async with db.transaction() as tx:
+                await tx.execute("INSERT INTO t VALUES ('tx')")
+                inside.set()
+                await go_on.wait()
+                raise Abort
+
+    task = asyncio.create_task(failing_transaction())
+    await inside.wait()
+    writes = [asyncio.create_task(db.insert("INSERT INTO t VALUES (?)", (f"w{i}",))) for i in range(2)]
+    writes.append(asyncio.create_task(db.execute("INSERT INTO t VALUES ('w2')")))
+    reads = asyncio.create_task(db.fetchall("SELECT v FROM t"))
+    await asyncio.sleep(0.05)
+    waiting = [not w.done() for w in writes] + [not reads.done()]  # they wait for the transaction
+    go_on.set()
+    await task
+    await asyncio.gather(*writes)
+    assert waiting == [True] * 4
+    assert "tx" not in [row["v"] for row in await reads]
+    assert sorted(row["v"] for row in await db.fetchall("SELECT v FROM t")) == ["w0", "w1", "w2"]
+
+    # Many statements at once with no transaction open: queued back to back, all committed, in order.
+    results = await asyncio.gather(*(db.insert("INSERT INTO t VALUES (?)", (f"b{i:03}",)) for i in range(200)))
+    assert results == sorted(results) and len(set(results)) == 200
+    assert await db.fetchval("SELECT COUNT(*) FROM t WHERE v LIKE 'b%'") == 200
+
+    # A transaction that starts while single statements are queued commits on its own.
+    queued = [asyncio.create_task(db.execute("UPDATE t SET v = v || '!' WHERE v LIKE 'w0%'")) for _ in range(2)]
+    async with db.transaction() as tx:
+        await tx.execute("INSERT INTO t VALUES ('tx2')")
+    await asyncio.gather(*queued)
+    assert await db.fetchval("SELECT v FROM t WHERE v LIKE 'w0%'") == "w0!!"
+    assert await db.fetchval("SELECT COUNT(*) FROM t WHERE v = 'tx2'") == 1
+    await db.close()
