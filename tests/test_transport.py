@@ -6,21 +6,34 @@ import gc
 import json
 import weakref
 from dataclasses import replace
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from aiogram import Bot
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
-from aiogram.methods import EditMessageText, Response, SendDocument, SendMessage, TelegramMethod
+from aiogram.enums import ChatAction, ParseMode
+from aiogram.methods import (
+    AnswerCallbackQuery,
+    BanChatMember,
+    EditMessageText,
+    Response,
+    SendChatAction,
+    SendDocument,
+    SendMessage,
+    TelegramMethod,
+)
 from aiogram.types import (
     BufferedInputFile,
     ForceReply,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     KeyboardButton,
+    LinkPreviewOptions,
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
+    ReplyParameters,
 )
 
 from bot.questionnaires import QuestionType, load_directory
@@ -65,8 +78,33 @@ INLINE = InlineKeyboardMarkup(
         SendMessage(chat_id=5, text="убрать", reply_markup=ReplyKeyboardRemove()),
         SendMessage(chat_id=5, text="ответьте", reply_markup=ForceReply(input_field_placeholder="Имя")),
         SendDocument(chat_id=5, document=BufferedInputFile(b"x", filename="a.xlsx"), caption="<i>отчёт</i>"),
+        SendMessage(
+            chat_id=-100123,
+            text="",
+            parse_mode=ParseMode.MARKDOWN_V2,
+            disable_notification=True,
+            protect_content=False,
+            message_thread_id=0,
+            link_preview_options=LinkPreviewOptions(is_disabled=False, url="https://example.org"),
+            reply_parameters=ReplyParameters(message_id=3, allow_sending_without_reply=True),
+        ),
+        BanChatMember(chat_id="@group", user_id=7, until_date=datetime(2030, 1, 2, 3, 4, 5, tzinfo=UTC)),
+        SendChatAction(chat_id=5, action=ChatAction.TYPING),
+        AnswerCallbackQuery(callback_query_id="q1", text="Кнопка не действует", show_alert=True, cache_time=0),
     ],
-    ids=["send-inline", "edit-inline", "edit-bare", "reply-keyboard", "remove", "force-reply", "document"],
+    ids=[
+        "send-inline",
+        "edit-inline",
+        "edit-bare",
+        "reply-keyboard",
+        "remove",
+        "force-reply",
+        "document",
+        "enum-bool-nested",
+        "datetime",
+        "chat-action",
+        "callback-answer",
+    ],
 )
 async def test_fields_are_what_aiogram_would_send(method: TelegramMethod[Any]) -> None:
     bot = Bot(TOKEN, default=DefaultBotProperties(parse_mode="HTML", link_preview_is_disabled=True))
