@@ -18,7 +18,7 @@ class SurveyCb(CallbackData, prefix="sv"):
     v: str = ""
 
 
-KEYBOARD_CACHE_SIZE = 4096
+KEYBOARD_CACHE_SIZE = 512  # about 18 KB each (pydantic buttons): at most ~9 MB
 
 _keyboards: dict[tuple[str, str, frozenset[str]], InlineKeyboardMarkup] = {}
 
