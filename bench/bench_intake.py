@@ -208,9 +208,9 @@ class FakeSession(BaseSession):
 
 def app_session(server: FakeTelegram) -> FakeSession:
     """The fake session with the app's own serialisation (`handlers.transport.BotSession`'s form fields)."""
-    from handlers.transport import KeyboardJson
+    from handlers.transport import RequestFields
 
-    class AppFakeSession(KeyboardJson, FakeSession):
+    class AppFakeSession(RequestFields, FakeSession):
         pass
 
     return AppFakeSession(server)

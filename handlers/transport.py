@@ -20,7 +20,7 @@ from aiohttp import FormData
 KEYBOARDS = (InlineKeyboardMarkup, ReplyKeyboardMarkup, ReplyKeyboardRemove, ForceReply)
 
 
-class KeyboardJson:
+class RequestFields:
     """Mixin for an aiogram session: `request_fields` serialises a method as aiogram does, only cheaper.
 
     Keyboards are written by pydantic; texts and whole numbers (most fields of a message) go as they are,
@@ -55,7 +55,7 @@ class KeyboardJson:
         return fields, files
 
 
-class BotSession(KeyboardJson, AiohttpSession):
+class BotSession(RequestFields, AiohttpSession):
     """The session every bot of the app uses (`bot.app.build_bot`)."""
 
     def build_form_data(self, bot: Bot, method: TelegramMethod[Any]) -> FormData:

@@ -10,11 +10,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import aiosqlite
 
@@ -24,6 +24,7 @@ MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 _MIGRATION_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
 
 Params = Sequence[Any] | dict[str, Any]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -117,29 +118,29 @@ class Database:
 
     # Every call is one hop to aiosqlite's thread: a statement's cursor is not closed (it holds nothing once
     # the statement is done, and closing is a second hop), and reads use execute_fetchall.
-    #
-    # A single statement takes the lock only while a transaction holds it. Otherwise it goes straight into
-    # aiosqlite's queue: the call reaches the queue before this coroutine first yields, so a transaction that
-    # starts later queues its BEGIN behind it, and aiosqlite's one thread runs the queue in order. Statements
-    # of many users then wait in aiosqlite's queue, back to back, instead of each waiting for the previous
-    # one's round trip under the lock (in the intake benchmark the lock was held 54 % of the wall time).
+
+    async def _single(self, call: Callable[[], Awaitable[T]]) -> T:
+        """Run one statement, taking the lock only while a transaction holds it.
+
+        Otherwise the statement goes straight into aiosqlite's queue: `call()` reaches the queue before this
+        coroutine first yields, so a transaction that starts later queues its BEGIN behind it, and aiosqlite's
+        one thread runs the queue in order. Statements of many users then wait in aiosqlite's queue, back to
+        back, instead of each waiting for the previous one's round trip under the lock (in the intake
+        benchmark the lock was held 54 % of the wall time).
+        """
+        if self._lock.locked():
+            async with self._lock:
+                return await call()
+        return await call()
 
     async def execute(self, sql: str, params: Params = ()) -> int:
         """Run one statement; returns the number of rows it changed."""
-        if self._lock.locked():
-            async with self._lock:
-                cursor = await self._conn.execute(sql, params)
-        else:
-            cursor = await self._conn.execute(sql, params)
+        cursor = await self._single(lambda: self._conn.execute(sql, params))
         return max(cursor.rowcount, 0)
 
     async def insert(self, sql: str, params: Params = ()) -> int:
         """Run one INSERT; returns the new row's id."""
-        if self._lock.locked():
-            async with self._lock:
-                cursor = await self._conn.execute(sql, params)
-        else:
-            cursor = await self._conn.execute(sql, params)
+        cursor = await self._single(lambda: self._conn.execute(sql, params))
         return int(cursor.lastrowid or 0)
 
     async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
@@ -152,10 +153,7 @@ class Database:
         return rows[0] if rows else None
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
-        if self._lock.locked():
-            async with self._lock:
-                return list(await self._conn.execute_fetchall(sql, params))
-        return list(await self._conn.execute_fetchall(sql, params))
+        return list(await self._single(lambda: self._conn.execute_fetchall(sql, params)))
 
     async def fetchval(self, sql: str, params: Params = ()) -> Any:
         row = await self.fetchone(sql, params)
