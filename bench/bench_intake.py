@@ -671,38 +671,22 @@ def verify_database(path: Path, plans: list[UserPlan]) -> dict[str, Any]:
     }
 
 
-def verify_echo(server: FakeTelegram, plans: list[UserPlan]) -> dict[str, Any]:
-    texts_expected = texts_echoed = clicks_expected = clicks_answered = 0
+def verify_replies(server: FakeTelegram, plans: list[UserPlan], *, echo: bool) -> dict[str, Any]:
+    """Every press was answered, and every text echoed (echo) or answered with a question (floor)."""
+    texts_expected = replied = clicks_expected = clicks_answered = 0
     for plan in plans:
         typed = [s.text for s in plan.entry + plan.steps if s.kind == "text"]
-        echoed = server.sent_texts.get(plan.user_id, [])
+        sent = server.sent_texts.get(plan.user_id, [])
         texts_expected += len(typed)
-        texts_echoed += sum(1 for a, b in zip(typed, echoed, strict=False) if a == b)
+        replied += sum(1 for a, b in zip(typed, sent, strict=False) if a == b) if echo else len(sent)
         clicks_expected += sum(1 for s in plan.entry + plan.steps if s.kind == "click")
         clicks_answered += len(server.callback_answers.get(plan.user_id, []))
     return {
         "texts_expected": texts_expected,
-        "texts_echoed": texts_echoed,
+        "texts_echoed": replied,
         "clicks_expected": clicks_expected,
         "clicks_answered": clicks_answered,
-        "replies_lost": texts_expected - texts_echoed + clicks_expected - clicks_answered,
-    }
-
-
-def verify_floor(server: FakeTelegram, plans: list[UserPlan]) -> dict[str, Any]:
-    """Every text got a question back and every press was answered (the floor shows no real questions)."""
-    texts_expected = replies = clicks_expected = clicks_answered = 0
-    for plan in plans:
-        texts_expected += sum(1 for s in plan.entry + plan.steps if s.kind == "text")
-        replies += len(server.sent_texts.get(plan.user_id, []))
-        clicks_expected += sum(1 for s in plan.entry + plan.steps if s.kind == "click")
-        clicks_answered += len(server.callback_answers.get(plan.user_id, []))
-    return {
-        "texts_expected": texts_expected,
-        "texts_echoed": replies,
-        "clicks_expected": clicks_expected,
-        "clicks_answered": clicks_answered,
-        "replies_lost": texts_expected - replies + clicks_expected - clicks_answered,
+        "replies_lost": texts_expected - replied + clicks_expected - clicks_answered,
     }
 
 
@@ -772,7 +756,7 @@ async def worker(variant: str, args: argparse.Namespace, plans: list[UserPlan]) 
             await db.close()
             checks = verify_database(db_path, plans)
         else:
-            checks = verify_echo(server, plans) if variant == "echo" else verify_floor(server, plans)
+            checks = verify_replies(server, plans, echo=variant == "echo")
         await session.close()
 
     n = len(loaded.service)
