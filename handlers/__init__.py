@@ -1,7 +1,8 @@
 """aiogram routers, one module per flow, assembled in an explicit order (first match wins).
 
 Commands come before the dialogs' free-input handlers, so /menu or /cancel work in the middle of a
-questionnaire; the fallback router is last and answers whatever nobody took.
+questionnaire; the questionnaire's buttons and plain-text answers come first of all (most of the traffic, and
+tied to its own states); the fallback router is last and answers whatever nobody took.
 """
 
 from aiogram import Router
@@ -26,6 +27,7 @@ def build_routers() -> list[Router]:
     return [
         errors.build_router(),
         survey.build_button_router(),
+        survey.build_router(),
         membership.build_router(),
         joining.build_router(),
         common.build_router(),
@@ -35,7 +37,7 @@ def build_routers() -> list[Router]:
         meetings.build_router(),
         informing.build_router(),
         campaigns.build_router(),
-        survey.build_router(),
+        survey.build_command_router(),
         joining.build_state_router(),
         common.build_fallback_router(),
     ]

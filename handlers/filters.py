@@ -26,3 +26,17 @@ class IsPrivate(Filter):
 class HasText(Filter):
     async def __call__(self, message: Message) -> bool:
         return message.text is not None
+
+
+class PlainText(Filter):
+    """A text that is not a command (does not start with «/»)."""
+
+    async def __call__(self, message: Message) -> bool:
+        return message.text is not None and not message.text.startswith("/")
+
+
+class NoText(Filter):
+    """A sticker, a photo, a voice message…: anything without text."""
+
+    async def __call__(self, message: Message) -> bool:
+        return message.text is None

@@ -30,7 +30,7 @@ from bot.questionnaires import (
     toggle,
     validate_value,
 )
-from handlers.filters import HasText
+from handlers.filters import HasText, NoText, PlainText
 from handlers.kb.survey import SurveyCb, change_keyboard, question_keyboard, review_keyboard
 from handlers.states import Survey
 from handlers.ui import show
@@ -53,6 +53,8 @@ async def save_dialog(state: FSMContext, new_state: State, data: dict[str, Any])
 def response_key(questionnaire_id: str, campaign: int | None) -> str:
     """Where answers are kept: the intake under its questionnaire id, a campaign's under ``c<id>``."""
     return f"c{campaign}" if campaign else questionnaire_id
+
+
 SUMMARY_LIMIT = 3800
 
 
@@ -303,9 +305,23 @@ def build_button_router() -> Router:
 
 
 def build_router() -> Router:
-    """Typed answers come after the commands, so that /menu or /cancel work in the middle of a questionnaire."""
-    router = Router(name="survey")
+    """Typed answers, placed right after the questionnaire buttons: only plain texts and other content.
+
+    Commands are not answers: they go on to the command routers, so /menu or /cancel work in the middle of a
+    questionnaire, and one that no router knows gets a hint from `build_command_router` at the end. Every
+    other flow's free input is tied to that flow's own states, so placing typed answers this early takes
+    nothing from anyone; it spares them the walk through a dozen routers (bench/README.md, intake).
+    """
+    router = Router(name="survey-input")
+    router.message.register(on_text, StateFilter(Survey.answering), PlainText())
+    router.message.register(on_review_text, StateFilter(Survey.review), PlainText())
+    router.message.register(on_other_content, StateFilter(Survey.answering, Survey.review), NoText())
+    return router
+
+
+def build_command_router() -> Router:
+    """A command no router took, in the middle of a questionnaire: a hint (answering) or «press a button»."""
+    router = Router(name="survey-commands")
     router.message.register(on_text, StateFilter(Survey.answering), HasText())
     router.message.register(on_review_text, StateFilter(Survey.review), HasText())
-    router.message.register(on_other_content, StateFilter(Survey.answering, Survey.review))
     return router

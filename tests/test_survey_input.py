@@ -149,3 +149,19 @@ async def test_summary_change_an_answer_and_menu_profile(tg: FakeTelegram, runni
     await pupil.click("Изменить ответ", menu)
     await pupil.expect("проверьте ответы")
     assert (await _answers(running))["age"] == 13
+
+
+async def test_input_at_the_summary_points_to_its_buttons(tg: FakeTelegram, running: RunningBot) -> None:
+    from tests.flows import answer_pupil_survey
+
+    pupil = await _pupil_at_question_1(tg, running, 515)
+    await answer_pupil_survey(pupil)
+    await pupil.send("всё правильно")
+    await pupil.expect("ответьте кнопкой")
+    await pupil.send("/unknown")
+    await pupil.expect("ответьте кнопкой")
+    await pupil.send_sticker()
+    await pupil.expect("стикеры, фото и файлы")
+    await pupil.send("/menu")  # a command still reaches its own flow
+    await pupil.expect("Моё меню")
+    assert len(await _answers(running)) == 9
