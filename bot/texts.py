@@ -13,6 +13,16 @@ def esc(value: object) -> str:
     return escape(str(value), quote=False)
 
 
+def plural(n: int, one: str, few: str, many: str) -> str:
+    """The Russian form of a noun for the count `n`: 1 час, 2 часа, 5 часов, 11 часов, 21 час, 22 часа."""
+    n = abs(n)
+    if n % 10 == 1 and n % 100 != 11:
+        return one
+    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+        return few
+    return many
+
+
 # --- commands (setMyCommands) --------------------------------------------------------------------------
 PARTICIPANT_COMMANDS: dict[str, str] = {
     "menu": "Моё меню",

@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from bot import texts
-from bot.meetings.timeparse import plural_ru
 from bot.roadmap import ReminderKind, RoadmapItem, reminder_years, reminders_due
 from bot.settings import Settings
 from handlers.kb.roadmap import open_card_keyboard
@@ -34,7 +33,7 @@ def reminder_text(item: RoadmapItem, due: date, kind: ReminderKind, today: date)
     if kind == "overdue":
         return texts.ROADMAP_REMIND_OVERDUE.format(**values)
     left = (due - today).days
-    return texts.ROADMAP_REMIND_SOON.format(**values, days=left, days_word=plural_ru(left, "день", "дня", "дней"))
+    return texts.ROADMAP_REMIND_SOON.format(**values, days=left, days_word=texts.plural(left, "день", "дня", "дней"))
 
 
 async def roadmap_reminders(repo: RoadmapRepo, outbox: Outbox, settings: Settings, now: datetime) -> int:

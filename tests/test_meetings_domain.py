@@ -33,7 +33,6 @@ from bot.meetings import (
     parse_local_date,
     parse_offsets,
     parse_quiet_hours,
-    plural_ru,
     progress,
     quiet_level,
     reminder_times,
@@ -42,6 +41,7 @@ from bot.meetings import (
     stage_of_next_meeting,
     validate_meeting_time,
 )
+from bot.texts import plural
 
 MSK = ZoneInfo("Europe/Moscow")
 BERLIN = ZoneInfo("Europe/Berlin")  # 2026: CET->CEST on Sun 29 March 01:00 UTC, back on Sun 25 October 01:00 UTC
@@ -498,7 +498,7 @@ def test_format_relative_mixed_and_edges() -> None:
     assert format_relative(timedelta(0)) == "сейчас"
     with pytest.raises(ValueError):
         format_relative(-M)
-    assert [plural_ru(n, "день", "дня", "дней") for n in (0, 101, 111, 112, 1004)] == [
+    assert [plural(n, "день", "дня", "дней") for n in (0, 101, 111, 112, 1004)] == [
         "дней",
         "день",
         "дней",

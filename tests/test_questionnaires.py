@@ -25,13 +25,13 @@ from bot.questionnaires import (
     load_vocabulary,
     next_unanswered,
     parse_text,
-    plural,
     summary_rows,
     toggle,
     uncovered_requests,
     validate_value,
 )
 from bot.questionnaires.loader import DATA_DIR
+from bot.texts import plural
 
 SHIPPED = ("intake_mentee_pupil", "intake_mentee_teacher", "intake_mentor")
 

@@ -43,7 +43,6 @@ from bot.meetings.timeparse import (
     parse_local_date,
     parse_offsets,
     parse_quiet_hours,
-    plural_ru,
     validate_meeting_time,
 )
 
@@ -75,7 +74,6 @@ __all__ = [
     "parse_local_date",
     "parse_offsets",
     "parse_quiet_hours",
-    "plural_ru",
     "progress",
     "quiet_level",
     "reminder_times",

@@ -20,6 +20,7 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
 from bot.errors import AppError
+from bot.texts import plural
 
 # --- errors and user-facing texts ---------------------------------------------------------------------
 
@@ -49,16 +50,6 @@ MONTHS_NOMINATIVE: tuple[str, ...] = (
 WEEKDAYS_SHORT: tuple[str, ...] = ("пн", "вт", "ср", "чт", "пт", "сб", "вс")
 
 
-def plural_ru(n: int, one: str, few: str, many: str) -> str:
-    """The Russian form of a noun for the count `n`: 1 час, 2 часа, 5 часов, 11 часов, 21 час, 22 часа."""
-    n = abs(n)
-    if n % 10 == 1 and n % 100 != 11:
-        return one
-    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
-        return few
-    return many
-
-
 _UNITS: dict[str, tuple[str, str, str]] = {
     "day": ("день", "дня", "дней"),
     "hour": ("час", "часа", "часов"),
@@ -68,7 +59,7 @@ _UNITS: dict[str, tuple[str, str, str]] = {
 
 
 def _count(n: int, unit: str) -> str:
-    return f"{n} {plural_ru(n, *_UNITS[unit])}"
+    return f"{n} {plural(n, *_UNITS[unit])}"
 
 
 def duration_words(delta: timedelta) -> str:

@@ -23,6 +23,7 @@ from collections.abc import Iterable, Mapping
 
 from bot.errors import AppError
 from bot.questionnaires.model import Question, Questionnaire, QuestionType
+from bot.texts import plural
 
 AnswerValue = str | int | list[str] | None
 Answers = Mapping[str, AnswerValue]
@@ -58,16 +59,6 @@ class InvalidAnswer(AppError, ValueError):
 
 
 # ------------------------------------------------------------------------------------------------ helpers
-
-
-def plural(n: int, one: str, few: str, many: str) -> str:
-    """Russian plural form for a count: 1 символ, 2 символа, 5 символов (also 21 символ, 11 символов)."""
-    n = abs(n)
-    if n % 10 == 1 and n % 100 != 11:
-        return one
-    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
-        return few
-    return many
 
 
 def _genitive(n: int, singular: str, plural_form: str) -> str:
