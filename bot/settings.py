@@ -205,6 +205,7 @@ class MonitoringSettings(BaseSettings):
         parse_calendar(DEFAULT_CALENDAR), validation_alias="CAMPAIGN_CALENDAR"
     )
     nudge_every: Annotated[timedelta, NoDecode] = Field(timedelta(days=3), validation_alias="NUDGE_EVERY")
+    campaign_min_pair_weeks: int = Field(4, ge=0, le=52, validation_alias="CAMPAIGN_MIN_PAIR_WEEKS")
     contingent_pupils: int = Field(0, ge=0, le=1_000_000, validation_alias="CONTINGENT_PUPILS")
     contingent_teachers: int = Field(0, ge=0, le=100_000, validation_alias="CONTINGENT_TEACHERS")
 

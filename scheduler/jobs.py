@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, time, timedelta, tzinfo
+from typing import TypeVar
 
 from bot import texts
 from bot.clock import Clock, iso
@@ -20,10 +22,9 @@ from bot.monitoring import GROWTH_END, SURVEY_LABELS, calendar_due, programme_ye
 from bot.pairs import Pair
 from bot.questionnaires import Questionnaire
 from bot.settings import Settings
-from handlers.campaign_launch import answer_markup, launch, until_text
-from handlers.kb.matching import pref_start_keyboard
-from handlers.kb.meetings import checkin_keyboard
-from handlers.notify import markup_json
+from notices import markup_json
+from notices.campaigns import answer_markup, launch, until_text
+from notices.keyboards import checkin_keyboard, pref_start_keyboard
 from scheduler.roadmap_jobs import roadmap_reminders
 from storage.campaigns import CampaignRepo
 from storage.informing import InformingRepo
@@ -34,6 +35,8 @@ from storage.participants import ParticipantRepo
 from storage.roadmap import RoadmapRepo
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 CHECKIN_WINDOW = timedelta(days=14)
 LATE = timedelta(minutes=5)
@@ -86,18 +89,38 @@ class Jobs:
             pass
 
     async def _tick(self) -> None:
+        """Every job on its own: one that raises is logged under its name and the others still run (and it
+        is tried again on the next tick)."""
         now = self.clock.now()
-        pairs = {p.id: p for p in await self.matching.pairs()}
-        await self.reminders(now, pairs)
-        await self.checkins(now, pairs)
-        await self.quiet_pairs(now, pairs)
-        await self.digest(now, pairs)
-        await self.broadcast_reports()
-        await self.campaign_calendar(now)
-        await self.campaign_nudges(now)
-        await self.campaign_closing(now)
-        await self.preference_nudges(now)
-        await roadmap_reminders(self.roadmap, self.outbox, self.settings, now)
+        steps: list[tuple[str, Callable[[], Awaitable[object]]]] = []
+        pairs = await self._run("pairs", self._pairs)
+        if pairs is not None:
+            steps += [
+                ("reminders", lambda: self.reminders(now, pairs)),
+                ("checkins", lambda: self.checkins(now, pairs)),
+                ("quiet_pairs", lambda: self.quiet_pairs(now, pairs)),
+                ("digest", lambda: self.digest(now, pairs)),
+            ]
+        steps += [
+            ("broadcast_reports", self.broadcast_reports),
+            ("campaign_calendar", lambda: self.campaign_calendar(now)),
+            ("campaign_nudges", lambda: self.campaign_nudges(now)),
+            ("campaign_closing", lambda: self.campaign_closing(now)),
+            ("preference_nudges", lambda: self.preference_nudges(now)),
+            ("roadmap_reminders", lambda: roadmap_reminders(self.roadmap, self.outbox, self.settings, now)),
+        ]
+        for name, step in steps:
+            await self._run(name, step)
+
+    async def _run(self, name: str, step: Callable[[], Awaitable[T]]) -> T | None:
+        try:
+            return await step()
+        except Exception:
+            log.exception("tick job %s failed; the other jobs go on", name)
+            return None
+
+    async def _pairs(self) -> dict[int, Pair]:
+        return {p.id: p for p in await self.matching.pairs()}
 
     async def reminders(self, now: datetime, pairs: dict[int, Pair]) -> None:
         schedule = self.settings.schedule
@@ -172,7 +195,10 @@ class Jobs:
     async def campaign_calendar(self, now: datetime) -> None:
         """Open the programme calendar's standard campaigns (once each: the calendar key is unique)."""
         today = now.astimezone(self.tz).date()
-        for entry, _opens, closes in calendar_due(self.settings.monitoring.campaign_calendar, today):
+        monitoring = self.settings.monitoring
+        # A pair formed a minute ago cannot judge the programme: only pairs that have worked long enough.
+        paired_before = now - timedelta(weeks=monitoring.campaign_min_pair_weeks)
+        for entry, _opens, closes in calendar_due(monitoring.campaign_calendar, today):
             closes_at = datetime.combine(closes, time(0, 0), tzinfo=self.tz).astimezone(UTC)
             await launch(
                 self.campaigns,
@@ -187,6 +213,7 @@ class Jobs:
                 closes_at=closes_at,
                 created_by=None,
                 calendar_key=entry.key(programme_year_of(today)),
+                paired_before=paired_before,
             )
 
     async def preference_nudges(self, now: datetime) -> None:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 import aiosqlite
 
 from bot.clock import Clock, iso, parse_iso
 from storage.database import Database
+from storage.outbox import Outbox
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,19 @@ class Pending:
     telegram_id: int
 
 
+@dataclass(frozen=True)
+class Invitation:
+    """The message every recipient gets when a campaign opens, queued in the campaign's own transaction.
+
+    Its buttons name the campaign, whose id is known only inside that transaction: hence `markup(id)`.
+    """
+
+    outbox: Outbox
+    text: str
+    markup: Callable[[int], dict[str, Any] | None]
+    chats: Mapping[int, int]  # participant id -> Telegram chat id
+
+
 def _campaign(row: aiosqlite.Row) -> Campaign:
     return Campaign(
         id=row["id"],
@@ -57,6 +73,12 @@ _ACTIVE_PAIR_MEMBERS = (
     "SELECT x.mentor_id FROM pairs x WHERE x.dissolved_at IS NULL"
     " UNION SELECT m.mentee_id FROM pair_members m JOIN pairs x ON x.id=m.pair_id WHERE x.dissolved_at IS NULL"
 )
+#: Members of an active pair or group confirmed at or before a moment (the one parameter).
+_SEASONED_PAIR_MEMBERS = (
+    "SELECT x.mentor_id FROM pairs x WHERE x.dissolved_at IS NULL AND x.confirmed_at<=:paired"
+    " UNION SELECT m.mentee_id FROM pair_members m JOIN pairs x ON x.id=m.pair_id"
+    " WHERE x.dissolved_at IS NULL AND x.confirmed_at<=:paired"
+)
 
 
 class CampaignRepo:
@@ -64,25 +86,32 @@ class CampaignRepo:
         self._db = db
         self._clock = clock
 
-    async def segment(self, segment: str) -> list[Recipient]:
+    async def segment(self, segment: str, *, paired_before: datetime | None = None) -> list[Recipient]:
         """Consented participants of a segment: all, active (in a pair), mentees, mentors, form.<f>,
-        fmentees.<f> / fmentors.<f> (one side of a form), pair.<id>."""
+        fmentees.<f> / fmentors.<f> (one side of a form), pair.<id>.
+
+        With `paired_before`, only those in an active pair or group confirmed by then (the calendar's
+        campaigns ask pairs that have worked long enough to judge).
+        """
         kind, _, value = segment.partition(".")
         base = "SELECT p.id, p.telegram_id, p.role FROM participants p WHERE p.consent_at IS NOT NULL"
-        where, params = {
-            "all": ("", ()),
-            "active": (f" AND p.id IN ({_ACTIVE_PAIR_MEMBERS})", ()),
-            "mentees": (" AND p.role<>'mentor'", ()),
-            "mentors": (" AND p.role='mentor'", ()),
-            "form": (" AND p.form=?", (value,)),
-            "fmentees": (" AND p.form=? AND p.role<>'mentor'", (value,)),
-            "fmentors": (" AND p.form=? AND p.role='mentor'", (value,)),
+        where = {
+            "all": "",
+            "active": f" AND p.id IN ({_ACTIVE_PAIR_MEMBERS})",
+            "mentees": " AND p.role<>'mentor'",
+            "mentors": " AND p.role='mentor'",
+            "form": " AND p.form=:value",
+            "fmentees": " AND p.form=:value AND p.role<>'mentor'",
+            "fmentors": " AND p.form=:value AND p.role='mentor'",
             "pair": (
-                " AND p.id IN (SELECT mentor_id FROM pairs WHERE id=? UNION"
-                " SELECT mentee_id FROM pair_members WHERE pair_id=?)",
-                (value, value),
+                " AND p.id IN (SELECT mentor_id FROM pairs WHERE id=:value UNION"
+                " SELECT mentee_id FROM pair_members WHERE pair_id=:value)"
             ),
-        }.get(kind, (" AND 0", ()))
+        }.get(kind, " AND 0")
+        params: dict[str, Any] = {"value": value}
+        if paired_before is not None:
+            where += f" AND p.id IN ({_SEASONED_PAIR_MEMBERS})"
+            params["paired"] = iso(paired_before)
         rows = await self._db.fetchall(base + where + " ORDER BY p.id", params)
         return [Recipient(r["id"], r["telegram_id"], r["role"]) for r in rows]
 
@@ -98,8 +127,10 @@ class CampaignRepo:
         created_by: int | None,
         recipients: list[tuple[int, str]],
         calendar_key: str | None = None,
+        invitation: Invitation | None = None,
     ) -> int | None:
-        """The campaign with its recipients (participant id, questionnaire id); None if the calendar key exists."""
+        """The campaign with its recipients (participant id, questionnaire id) and their invitations, in one
+        transaction (all or nothing); None if the calendar key exists."""
         now = iso(self._clock.now())
         async with self._db.transaction() as tx:
             changed = await tx.execute(
@@ -116,6 +147,16 @@ class CampaignRepo:
                 " VALUES (?,?,?,?)",
                 [(campaign_id, pid, questionnaire_id, now) for pid, questionnaire_id in recipients],
             )
+            if invitation is not None:
+                await invitation.outbox.enqueue_many(
+                    [(invitation.chats[pid], f"cinv:{campaign_id}:{pid}") for pid, _ in recipients],
+                    invitation.text,
+                    reply_markup=invitation.markup(campaign_id),
+                    kind="campaign",
+                    tx=tx,
+                )
+        if invitation is not None:
+            invitation.outbox.wake()
         return campaign_id
 
     async def get(self, campaign_id: int) -> Campaign | None:

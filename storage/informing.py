@@ -7,6 +7,7 @@ from datetime import datetime
 
 from bot.clock import Clock, iso, parse_iso
 from storage.database import Database
+from storage.outbox import Outbox
 
 
 @dataclass(frozen=True)
@@ -97,20 +98,26 @@ class InformingRepo:
         file_id: str | None,
         chat_ids: list[int],
         not_before: datetime,
+        *,
+        outbox: Outbox,
     ) -> int:
-        """The broadcast and one outbox row per recipient, in one transaction (all or nothing)."""
-        now = iso(self._clock.now())
-        start = iso(not_before)
+        """The broadcast and one outbox row per recipient, in one transaction (all or nothing); the caller
+        wakes the sender."""
         async with self._db.transaction() as tx:
             broadcast_id = await tx.insert(
                 "INSERT INTO broadcasts(created_by, created_at, audience, text, media_kind, file_id, recipients)"
                 " VALUES (?,?,?,?,?,?,?)",
-                (created_by, now, audience, text, media_kind, file_id, len(chat_ids)),
+                (created_by, iso(self._clock.now()), audience, text, media_kind, file_id, len(chat_ids)),
             )
-            await tx.executemany(
-                "INSERT INTO outbox(chat_id, text, kind, created_at, not_before, media_kind, file_id, broadcast_id)"
-                " VALUES (?,?,?,?,?,?,?,?)",
-                [(chat, text or "", "broadcast", now, start, media_kind, file_id, broadcast_id) for chat in chat_ids],
+            await outbox.enqueue_many(
+                [(chat, None) for chat in chat_ids],
+                text or "",
+                kind="broadcast",
+                not_before=not_before,
+                media_kind=media_kind,
+                file_id=file_id,
+                broadcast_id=broadcast_id,
+                tx=tx,
             )
         return broadcast_id
 

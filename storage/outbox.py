@@ -8,7 +8,7 @@ a restart does not queue a reminder twice).
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -145,3 +145,40 @@ class Outbox:
     async def counts(self) -> dict[str, int]:
         rows = await self._db.fetchall("SELECT status, COUNT(*) AS n FROM outbox GROUP BY status")
         return {r["status"]: r["n"] for r in rows}
+
+    async def enqueue_many(
+        self,
+        chats: Sequence[tuple[int, str | None]],
+        text: str,
+        *,
+        reply_markup: dict[str, Any] | None = None,
+        kind: str = "notice",
+        not_before: datetime | None = None,
+        media_kind: str | None = None,
+        file_id: str | None = None,
+        broadcast_id: int | None = None,
+        tx: Transaction | None = None,
+    ) -> None:
+        """Queue one message to many chats, each (chat id, dedup key or None); a queued dedup key is skipped.
+
+        Inside the caller's `tx` the rows commit or roll back with the caller's own rows (a campaign and its
+        invitations, a broadcast and its messages); the caller wakes the sender after its commit. Quiet
+        hours apply as in `enqueue`.
+        """
+        now = self._clock.now()
+        start = iso(self.earliest(not_before or now))
+        markup = json.dumps(reply_markup, ensure_ascii=False) if reply_markup else None
+        rows = [
+            (chat_id, text, markup, kind, dedup_key, iso(now), start, media_kind, file_id, broadcast_id)
+            for chat_id, dedup_key in chats
+        ]
+        sql = (
+            "INSERT INTO outbox(chat_id, text, reply_markup, kind, dedup_key, created_at, not_before, media_kind,"
+            " file_id, broadcast_id) VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT(dedup_key) DO NOTHING"
+        )
+        if tx is not None:
+            await tx.executemany(sql, rows)
+            return
+        async with self._db.transaction() as own:
+            await own.executemany(sql, rows)
+        self._wake()

@@ -18,9 +18,9 @@ from bot.pairs import Pair
 from bot.programme import Form
 from bot.questionnaires import Questionnaire
 from bot.settings import Settings
-from handlers.campaign_launch import launch, until_text
 from handlers.kb.builder import InlineKeyboardBuilder
 from handlers.ui import show
+from notices.campaigns import launch, until_text
 from storage.audit import AuditLog
 from storage.campaigns import CampaignRepo
 from storage.matching import MatchingRepo

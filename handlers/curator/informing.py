@@ -248,6 +248,7 @@ async def on_broadcast(
             data.get("file_id"),
             chats,
             outbox.earliest(clock.now()),
+            outbox=outbox,
         )
         outbox.wake()
         await audit.record(query.from_user.id, "broadcast.send", str(broadcast_id), {"audience": data["audience"]})

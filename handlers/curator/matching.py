@@ -22,11 +22,11 @@ from bot.pairs import Candidate
 from bot.programme import INTAKE_BY_ROLE, Form, Role
 from bot.questionnaires import Questionnaire, format_value, load_vocabulary
 from bot.settings import Settings
-from handlers.campaign_launch import launch
 from handlers.curator.documents import pair_rows, programme_year
 from handlers.kb.matching import FormCb, MatchCb, draft_keyboard, forms_keyboard, paged
 from handlers.notify import notify
 from handlers.ui import show
+from notices.campaigns import launch
 from storage.audit import AuditLog
 from storage.campaigns import CampaignRepo
 from storage.matching import MatchingRepo, ProposedGroup

@@ -10,6 +10,8 @@ from aiogram.types import InlineKeyboardMarkup
 from bot import texts
 from bot.programme import Form
 from handlers.kb.builder import InlineKeyboardBuilder
+from notices.keyboards import PrefCb
+from notices.keyboards import pref_start_keyboard as pref_start_keyboard  # re-exported for the handlers
 
 PAGE = 8
 
@@ -31,12 +33,6 @@ class MeetingCb(CallbackData, prefix="gm"):
 class RoundCb(CallbackData, prefix="rd"):
     a: str  # att (from attendees), all, remind, close
     f: str
-
-
-class PrefCb(CallbackData, prefix="pf"):
-    a: str  # start, pick, none, reset, done
-    r: int
-    c: int = 0
 
 
 class MatchCb(CallbackData, prefix="mt"):
@@ -124,12 +120,6 @@ def round_status_keyboard(form: str) -> InlineKeyboardMarkup:
     kb.button(text=texts.BTN_CLOSE_ROUND, callback_data=RoundCb(a="close", f=form))
     kb.button(text=texts.BTN_NEW_ROUND, callback_data=FormCb(flow="pfnew", f=form))
     kb.adjust(1)
-    return kb.as_markup()
-
-
-def pref_start_keyboard(round_id: int) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
-    kb.button(text=texts.BTN_PREF_START, callback_data=PrefCb(a="start", r=round_id))
     return kb.as_markup()
 
 

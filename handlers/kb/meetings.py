@@ -10,6 +10,7 @@ from aiogram.types import InlineKeyboardMarkup
 
 from bot import texts
 from handlers.kb.builder import InlineKeyboardBuilder
+from notices.keyboards import CheckinCb
 
 MONTHS = (
     "Январь", "Февраль", "Март", "Апрель", "Май", "Июнь",
@@ -41,14 +42,6 @@ class ManageCb(CallbackData, prefix="mm"):
 
     a: str
     id: int = 0
-
-
-class CheckinCb(CallbackData, prefix="ci"):
-    """After a meeting: a = held, moved, not (not held), use (usefulness v), why (reason v), skip (no note)."""
-
-    a: str
-    id: int
-    v: str = ""
 
 
 class FitCb(CallbackData, prefix="fit"):
@@ -128,15 +121,6 @@ def manage_keyboard(meeting_id: int) -> InlineKeyboardMarkup:
     kb.button(text=texts.BTN_MOVE_MEETING, callback_data=ManageCb(a="move", id=meeting_id))
     kb.button(text=texts.BTN_CANCEL_MEETING, callback_data=ManageCb(a="cancel", id=meeting_id))
     kb.adjust(2)
-    return kb.as_markup()
-
-
-def checkin_keyboard(meeting_id: int) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
-    kb.button(text=texts.BTN_HELD, callback_data=CheckinCb(a="held", id=meeting_id))
-    kb.button(text=texts.BTN_MOVED, callback_data=CheckinCb(a="moved", id=meeting_id))
-    kb.button(text=texts.BTN_NOT_HELD, callback_data=CheckinCb(a="not", id=meeting_id))
-    kb.adjust(3)
     return kb.as_markup()
 
 

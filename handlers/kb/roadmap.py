@@ -8,18 +8,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardMarkup
 
 from bot import texts
 from bot.roadmap import Roadmap, RoadmapItem, Status
 from handlers.kb.builder import InlineKeyboardBuilder
+from notices.keyboards import ROADMAP_CARD, RoadmapCb
 from storage.roadmap import RoadmapDocument
 
 #: What a tracker button does (`a`).
 HOME = "home"  # the sections of year y
 SECTION = "sec"  # the items of section s
-CARD = "card"  # the card of item n
+CARD = ROADMAP_CARD  # the card of item n
 DONE = "done"  # «Выполнено»: ask for a note
 SKIP_NOTE = "skip"  # «Пропустить» the note
 ATTACH = "att"  # «Прикрепить документ» / «Прикрепить файл»: wait for a file
@@ -42,18 +42,6 @@ STATUS_MARKS: dict[Status, str] = {"done": "✅", "in_progress": "🟡", "overdu
 _BUTTON_TEXT = 48
 #: Attached documents listed on a card (each with a button that sends the file back).
 DOCUMENTS_SHOWN = 10
-
-
-class RoadmapCb(CallbackData, prefix="rm"):
-    """a: the action (see the constants above); y: programme year; s: section; n: item number; f: field;
-    d: document id."""
-
-    a: str
-    y: int = 0
-    s: int = 0
-    n: str = ""
-    f: str = ""
-    d: int = 0
 
 
 def _short(text: str, limit: int = _BUTTON_TEXT) -> str:
@@ -159,11 +147,4 @@ def cancel_keyboard(year: int, *, number: str = "", section: int = 0) -> InlineK
     """«Отмена» of adding (back to the section) or editing an item (back to its card)."""
     kb = InlineKeyboardBuilder()
     kb.button(text=texts.BTN_ROADMAP_CANCEL, callback_data=RoadmapCb(a=CANCEL, y=year, s=section, n=number))
-    return kb.as_markup()
-
-
-def open_card_keyboard(year: int, number: str) -> InlineKeyboardMarkup:
-    """The button under a reminder: straight to the item's card."""
-    kb = InlineKeyboardBuilder()
-    kb.button(text=texts.BTN_ROADMAP_OPEN, callback_data=RoadmapCb(a=CARD, y=year, n=number))
     return kb.as_markup()

@@ -1,29 +1,22 @@
-"""Opening a campaign: recipients fixed, invitations queued — shared by /campaign, pair confirmation and
-the programme calendar."""
+"""Opening a campaign: recipients fixed and invitations queued in one transaction — shared by /campaign, pair
+confirmation and the programme calendar (the scheduler)."""
 
 from __future__ import annotations
 
 from datetime import datetime, tzinfo
-
-from aiogram.filters.callback_data import CallbackData
+from typing import Any
 
 from bot import texts
 from bot.monitoring import questionnaire_for
 from bot.questionnaires import Questionnaire
-from handlers.kb.builder import InlineKeyboardBuilder
-from handlers.notify import markup_json
-from storage.campaigns import CampaignRepo
+from notices import markup_json
+from notices.keyboards import campaign_answer_keyboard
+from storage.campaigns import CampaignRepo, Invitation
 from storage.outbox import Outbox
 
 
-class CampaignCb(CallbackData, prefix="cp"):
-    id: int
-
-
-def answer_markup(campaign_id: int) -> dict | None:
-    kb = InlineKeyboardBuilder()
-    kb.button(text=texts.BTN_CAMPAIGN_ANSWER, callback_data=CampaignCb(id=campaign_id))
-    return markup_json(kb.as_markup())
+def answer_markup(campaign_id: int) -> dict[str, Any] | None:
+    return markup_json(campaign_answer_keyboard(campaign_id))
 
 
 def until_text(closes_at: datetime, tz: tzinfo) -> str:
@@ -44,12 +37,15 @@ async def launch(
     closes_at: datetime,
     created_by: int | None,
     calendar_key: str | None = None,
+    paired_before: datetime | None = None,
 ) -> tuple[int | None, int]:
-    """Create the campaign and invite its recipients; (campaign id or None if it existed, recipients)."""
+    """Create the campaign and invite its recipients; (campaign id or None if it existed, recipients).
+
+    `paired_before` keeps only those whose pair was confirmed by then (see `CampaignRepo.segment`).
+    """
     recipients = []
-    people = await campaigns.segment(segment)
     chats = {}
-    for person in people:
+    for person in await campaigns.segment(segment, paired_before=paired_before):
         questionnaire = questionnaire_for(survey, person.role, questionnaires)
         if questionnaire is not None:
             recipients.append((person.participant_id, questionnaire.id))
@@ -66,16 +62,11 @@ async def launch(
         created_by=created_by,
         recipients=recipients,
         calendar_key=calendar_key,
+        invitation=Invitation(
+            outbox=outbox,
+            text=texts.CAMPAIGN_INVITE.format(title=texts.esc(title), until=until_text(closes_at, tz)),
+            markup=answer_markup,
+            chats=chats,
+        ),
     )
-    if campaign_id is None:
-        return None, 0
-    text = texts.CAMPAIGN_INVITE.format(title=texts.esc(title), until=until_text(closes_at, tz))
-    for pid, _ in recipients:
-        await outbox.enqueue(
-            chats[pid],
-            text,
-            reply_markup=answer_markup(campaign_id),
-            kind="campaign",
-            dedup_key=f"cinv:{campaign_id}:{pid}",
-        )
-    return campaign_id, len(recipients)
+    return (campaign_id, len(recipients)) if campaign_id is not None else (None, 0)
