@@ -11,7 +11,7 @@ from bot import texts
 from bot.clock import Clock
 from bot.questionnaires import Questionnaire
 from handlers import survey
-from notices.keyboards import CampaignCb
+from scheduler.notices.keyboards import CampaignCb
 from storage.campaigns import CampaignRepo
 from storage.participants import ParticipantRepo
 

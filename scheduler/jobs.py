@@ -22,9 +22,9 @@ from bot.monitoring import GROWTH_END, SURVEY_LABELS, calendar_due, programme_ye
 from bot.pairs import Pair
 from bot.questionnaires import Questionnaire
 from bot.settings import Settings
-from notices import markup_json
-from notices.campaigns import answer_markup, launch, until_text
-from notices.keyboards import checkin_keyboard, pref_start_keyboard
+from scheduler.notices import markup_json
+from scheduler.notices.campaigns import answer_markup, launch, until_text
+from scheduler.notices.keyboards import checkin_keyboard, pref_start_keyboard
 from scheduler.roadmap_jobs import roadmap_reminders
 from storage.campaigns import CampaignRepo
 from storage.informing import InformingRepo

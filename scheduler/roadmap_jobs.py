@@ -12,8 +12,8 @@ from datetime import date, datetime, timedelta
 from bot import texts
 from bot.roadmap import ReminderKind, RoadmapItem, reminder_years, reminders_due
 from bot.settings import Settings
-from notices import markup_json
-from notices.keyboards import open_card_keyboard
+from scheduler.notices import markup_json
+from scheduler.notices.keyboards import open_card_keyboard
 from storage.outbox import Outbox
 from storage.roadmap import RoadmapRepo
 

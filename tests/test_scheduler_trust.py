@@ -14,8 +14,13 @@ import pytest
 
 from bot.clock import iso
 from bot.programme import Form, Role
-from notices import markup_json
-from notices.keyboards import campaign_answer_keyboard, checkin_keyboard, open_card_keyboard, pref_start_keyboard
+from scheduler.notices import markup_json
+from scheduler.notices.keyboards import (
+    campaign_answer_keyboard,
+    checkin_keyboard,
+    open_card_keyboard,
+    pref_start_keyboard,
+)
 from storage.matching import ProposedGroup
 from tests.conftest import CURATOR_ID, OTHER_CURATOR_ID, RunningBot
 from tests.fakes.clock import FakeClock

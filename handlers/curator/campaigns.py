@@ -20,7 +20,7 @@ from bot.questionnaires import Questionnaire
 from bot.settings import Settings
 from handlers.kb.builder import InlineKeyboardBuilder
 from handlers.ui import show
-from notices.campaigns import launch, until_text
+from scheduler.notices.campaigns import launch, until_text
 from storage.audit import AuditLog
 from storage.campaigns import CampaignRepo
 from storage.matching import MatchingRepo

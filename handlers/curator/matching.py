@@ -26,7 +26,7 @@ from handlers.curator.documents import pair_rows, programme_year
 from handlers.kb.matching import FormCb, MatchCb, draft_keyboard, forms_keyboard, paged
 from handlers.notify import notify
 from handlers.ui import show
-from notices.campaigns import launch
+from scheduler.notices.campaigns import launch
 from storage.audit import AuditLog
 from storage.campaigns import CampaignRepo
 from storage.matching import MatchingRepo, ProposedGroup

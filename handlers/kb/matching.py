@@ -10,8 +10,8 @@ from aiogram.types import InlineKeyboardMarkup
 from bot import texts
 from bot.programme import Form
 from handlers.kb.builder import InlineKeyboardBuilder
-from notices.keyboards import PrefCb
-from notices.keyboards import pref_start_keyboard as pref_start_keyboard  # re-exported for the handlers
+from scheduler.notices.keyboards import PrefCb
+from scheduler.notices.keyboards import pref_start_keyboard as pref_start_keyboard  # re-exported for the handlers
 
 PAGE = 8
 

@@ -10,7 +10,7 @@ from aiogram.types import InlineKeyboardMarkup
 
 from bot import texts
 from handlers.kb.builder import InlineKeyboardBuilder
-from notices.keyboards import CheckinCb
+from scheduler.notices.keyboards import CheckinCb
 
 MONTHS = (
     "Январь", "Февраль", "Март", "Апрель", "Май", "Июнь",

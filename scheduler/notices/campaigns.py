@@ -9,8 +9,8 @@ from typing import Any
 from bot import texts
 from bot.monitoring import questionnaire_for
 from bot.questionnaires import Questionnaire
-from notices import markup_json
-from notices.keyboards import campaign_answer_keyboard
+from scheduler.notices import markup_json
+from scheduler.notices.keyboards import campaign_answer_keyboard
 from storage.campaigns import CampaignRepo, Invitation
 from storage.outbox import Outbox
 
