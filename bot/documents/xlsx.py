@@ -6,6 +6,9 @@ and column widths fitted to the content (within limits, so long names wrap inste
 wide). Dates are real Excel dates shown as DD.MM.YYYY. Pages print on A4 landscape, one page wide, with the
 header repeated on every page. Text from users is always stored as text: «=…» is not a formula, «#N/A» is not
 an error value.
+
+openpyxl is imported when a workbook is built, not with this module: `bot.reports.export_xlsx` and
+`bot.roadmap.export` share the helpers here, and an idle bot should not hold openpyxl (issue 11, «Memory»).
 """
 
 from __future__ import annotations
@@ -16,14 +19,16 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-
-from openpyxl import Workbook
-from openpyxl.cell.cell import Cell
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
+from functools import cache
+from typing import TYPE_CHECKING
 
 from bot.documents.model import PairRow, PersonRow, clean_line, clean_text
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import Cell
+    from openpyxl.styles import Alignment, Border, Font, PatternFill
+    from openpyxl.worksheet.worksheet import Worksheet
 
 PAIRS_TITLE = "Наставнические пары и группы"
 ALL_SHEET = "Все"
@@ -65,17 +70,40 @@ MAX_ROW_HEIGHT = 409.0  # Excel's limit
 _BOLD = 1.08  # bold text is this much wider
 _SPACE = 0.45  # a space is this part of a «0»
 
-_BODY_FONT = Font(name=FONT_NAME, size=FONT_SIZE)
-_HEADER_FONT = Font(name=FONT_NAME, size=FONT_SIZE, bold=True)
-_HEADER_FILL = PatternFill("solid", start_color="DDE6F0", end_color="DDE6F0")
-_HEADER_ALIGN = Alignment(horizontal="center", vertical="center", wrap_text=True)
-_TITLE_FONT = Font(name=FONT_NAME, size=14, bold=True)
-_NOTE_FONT = Font(name=FONT_NAME, size=FONT_SIZE, italic=True, color="595959")
-_THIN = Side(style="thin", color="A6A6A6")
-_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_TEXT_ALIGN = Alignment(vertical="top", wrap_text=True)
-_CENTER_ALIGN = Alignment(horizontal="center", vertical="top", wrap_text=True)
-_NUMBER_ALIGN = Alignment(horizontal="right", vertical="top")
+
+@dataclass(frozen=True)
+class _Styles:
+    body_font: Font
+    header_font: Font
+    header_fill: PatternFill
+    header_align: Alignment
+    title_font: Font
+    note_font: Font
+    border: Border
+    text_align: Alignment
+    center_align: Alignment
+    number_align: Alignment
+
+
+@cache
+def _styles() -> _Styles:
+    """The documents' cell styles, built once on first use."""
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+    thin = Side(style="thin", color="A6A6A6")
+    return _Styles(
+        body_font=Font(name=FONT_NAME, size=FONT_SIZE),
+        header_font=Font(name=FONT_NAME, size=FONT_SIZE, bold=True),
+        header_fill=PatternFill("solid", start_color="DDE6F0", end_color="DDE6F0"),
+        header_align=Alignment(horizontal="center", vertical="center", wrap_text=True),
+        title_font=Font(name=FONT_NAME, size=14, bold=True),
+        note_font=Font(name=FONT_NAME, size=FONT_SIZE, italic=True, color="595959"),
+        border=Border(left=thin, right=thin, top=thin, bottom=thin),
+        text_align=Alignment(vertical="top", wrap_text=True),
+        center_align=Alignment(horizontal="center", vertical="top", wrap_text=True),
+        number_align=Alignment(horizontal="right", vertical="top"),
+    )
+
 
 Value = str | int | float | date | None
 
@@ -95,7 +123,7 @@ def pairs_workbook(pairs: Sequence[PairRow], *, organization: str, generated: da
     are the form labels made valid for Excel (see `unique_sheet_title`); the full label is in the sheet's
     title block.
     """
-    wb = Workbook()
+    wb = _new_workbook()
     _set_properties(wb, PAIRS_TITLE, organization, generated)
     columns = (
         _Column("№", "int", 5, 8),
@@ -145,7 +173,7 @@ def people_workbook(title: str, people: Sequence[PersonRow], *, organization: st
     in first-seen order; a person without that key has an empty cell. № is the row's running number.
     """
     title = clean_line(title) or "База участников"
-    wb = Workbook()
+    wb = _new_workbook()
     _set_properties(wb, title, organization, generated)
     detail_keys: dict[str, None] = {}
     for person in people:
@@ -256,20 +284,23 @@ def _write_table(
     rows: Sequence[Sequence[Value]],
     frozen_columns: int = 0,
 ) -> None:
-    _set_text(ws.cell(row=1, column=1), title).font = _TITLE_FONT
+    from openpyxl.utils import get_column_letter
+
+    st = _styles()
+    _set_text(ws.cell(row=1, column=1), title).font = st.title_font
     row = 2
     for line in lines:
-        _set_text(ws.cell(row=row, column=1), line).font = _NOTE_FONT
+        _set_text(ws.cell(row=row, column=1), line).font = st.note_font
         row += 1
     header_row = row + 1
     last_col = get_column_letter(len(columns))
 
     for c, col in enumerate(columns, 1):
         cell = _set_text(ws.cell(row=header_row, column=c), col.caption)
-        cell.font = _HEADER_FONT
-        cell.fill = _HEADER_FILL
-        cell.alignment = _HEADER_ALIGN
-        cell.border = _BORDER
+        cell.font = st.header_font
+        cell.fill = st.header_fill
+        cell.alignment = st.header_align
+        cell.border = st.border
 
     widths = [_width(col, (values[c] for values in rows)) for c, col in enumerate(columns)]
     for c, width in enumerate(widths, 1):
@@ -280,7 +311,7 @@ def _write_table(
         _fit_height(ws, r, values, widths)
         for c, (col, value) in enumerate(zip(columns, values, strict=True), 1):
             cell = ws.cell(row=r, column=c)
-            cell.font = _BODY_FONT
+            cell.font = st.body_font
             if isinstance(value, str):
                 _set_text(cell, value)
             elif isinstance(value, datetime):
@@ -289,19 +320,19 @@ def _write_table(
                 cell.value = None
             else:
                 cell.value = value
-            cell.border = _BORDER
+            cell.border = st.border
             if col.kind == "date":
                 cell.number_format = DATE_FORMAT
-                cell.alignment = _CENTER_ALIGN
+                cell.alignment = st.center_align
             elif col.kind == "score":
                 cell.number_format = SCORE_FORMAT
-                cell.alignment = _NUMBER_ALIGN
+                cell.alignment = st.number_align
             elif col.kind == "int":
-                cell.alignment = _NUMBER_ALIGN
+                cell.alignment = st.number_align
             elif col.kind == "center":
-                cell.alignment = _CENTER_ALIGN
+                cell.alignment = st.center_align
             else:
-                cell.alignment = _TEXT_ALIGN
+                cell.alignment = st.text_align
 
     last_row = header_row + max(len(rows), 1)
     ws.auto_filter.ref = f"A{header_row}:{last_col}{last_row}"
@@ -431,6 +462,12 @@ def _properties(title: str, organization: str, generated: datetime) -> dict[str,
         "language": "ru-RU",
         "created": created.replace(microsecond=0),
     }
+
+
+def _new_workbook() -> Workbook:
+    from openpyxl import Workbook
+
+    return Workbook()
 
 
 def _set_properties(wb: Workbook, title: str, organization: str, generated: datetime) -> None:

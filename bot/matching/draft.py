@@ -7,7 +7,6 @@ from collections.abc import Collection, Mapping, Sequence
 
 from bot.matching.model import Constraints, MatchResult, MenteeProfile, MentorProfile, Weights
 from bot.matching.profiles import mentee_profile, mentor_profile
-from bot.matching.solver import match
 from bot.pairs import Candidate
 
 
@@ -54,7 +53,11 @@ def make_draft(
     weights: Weights,
     labels: Mapping[str, str],
 ) -> MatchResult:
-    """Run the solver with the curator's constraints, dropping those about people no longer in the pool."""
+    """Run the solver with the curator's constraints, dropping those about people no longer in the pool.
+
+    The solver (numpy, scipy) is imported here, on the first draft, not with this module."""
+    from bot.matching.solver import match
+
     present_mentees = {m.id for m in mentees}
     present_mentors = {m.id for m in mentors}
 

@@ -4,18 +4,15 @@ Sheet «Дорожная карта»: the title block, then the table №, Со
 Ответственные, Статус, Отметка о выполнении, Примечание, Документы, with each section as a bold merged row
 before its items. Sheet «Сводка»: how many items of each section are done, in progress, overdue, planned.
 The layout (frozen bold header, borders, wrapping, fitted widths and heights, real dates, A4 landscape) is
-`bot.documents.xlsx`'s, reused through its helpers.
+`bot.documents.xlsx`'s, reused through its helpers. openpyxl is imported when a workbook is built (as there):
+`bot.roadmap` is imported by the scheduler and the storage, which never write one.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date, datetime
-
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
+from typing import TYPE_CHECKING
 
 from bot.documents.model import clean_line, clean_text
 from bot.documents.xlsx import (
@@ -26,6 +23,7 @@ from bot.documents.xlsx import (
     Value,
     _Column,
     _generated_line,
+    _new_workbook,
     _save,
     _set_properties,
     _wrapped_lines,
@@ -43,6 +41,9 @@ from bot.roadmap.deadlines import (
 )
 from bot.roadmap.model import ItemState, Roadmap
 
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
+
 ROADMAP_SHEET = "Дорожная карта"
 SUMMARY_SHEET = "Сводка"
 ROADMAP_COLUMNS: tuple[str, ...] = (
@@ -58,10 +59,6 @@ ROADMAP_COLUMNS: tuple[str, ...] = (
 )
 SUMMARY_COLUMNS: tuple[str, ...] = ("Раздел", "Всего", *(STATUS_LABELS[s].capitalize() for s in STATUSES))
 
-_SECTION_FONT = Font(name=FONT_NAME, size=FONT_SIZE, bold=True)
-_SECTION_FILL = PatternFill("solid", start_color="EDEDED", end_color="EDEDED")
-_SECTION_ALIGN = Alignment(horizontal="left", vertical="center", wrap_text=True)
-_TOTAL_FONT = Font(name=FONT_NAME, size=FONT_SIZE, bold=True)
 # Excel's own «Хороший» / «Нейтральный» / «Плохой» cell styles.
 _STATUS_STYLE: dict[Status, tuple[str, str]] = {
     "done": ("C6EFCE", "006100"),
@@ -86,9 +83,11 @@ def roadmap_workbook(
     `statuses` maps an item number to what the curator recorded (a missing item has no marks). The date column
     shows the done mark even when a later checkpoint has made the item due again (its status says so).
     """
+    from openpyxl.styles import Font, PatternFill
+
     label = programme_label(programme_year)
     title = f"{clean_line(roadmap.title)} на {label} учебный год"
-    wb = Workbook()
+    wb = _new_workbook()
     _set_properties(wb, title, organization, generated)
 
     columns = (
@@ -164,6 +163,8 @@ def _summary_sheet(
     title: str,
     lines: tuple[str, ...],
 ) -> None:
+    from openpyxl.styles import Font
+
     done = {
         number: state.done_at for number, state in statuses.items() if state.done_at is not None and not state.reopened
     }
@@ -183,8 +184,9 @@ def _summary_sheet(
     rows.append(["Итого", sum(totals.values()), *(totals[s] for s in STATUSES)])
     _write_table(ws, title=f"Сводка: {title}", lines=lines, columns=columns, rows=rows)
     last = _header_row(ws, SUMMARY_COLUMNS[0]) + len(rows)
+    total_font = Font(name=FONT_NAME, size=FONT_SIZE, bold=True)
     for c in range(1, len(columns) + 1):
-        ws.cell(row=last, column=c).font = _TOTAL_FONT
+        ws.cell(row=last, column=c).font = total_font
 
 
 def _header_row(ws: Worksheet, first_caption: str) -> int:
@@ -197,14 +199,20 @@ def _header_row(ws: Worksheet, first_caption: str) -> int:
 
 def _style_separators(ws: Worksheet, rows: list[int], ncols: int) -> None:
     """Section rows: one bold shaded cell across the table, as high as its wrapped title needs."""
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    section_font = Font(name=FONT_NAME, size=FONT_SIZE, bold=True)
+    section_fill = PatternFill("solid", start_color="EDEDED", end_color="EDEDED")
+    section_align = Alignment(horizontal="left", vertical="center", wrap_text=True)
     width = sum(ws.column_dimensions[get_column_letter(c)].width or 8 for c in range(1, ncols + 1))
     for r in rows:
         cell = ws.cell(row=r, column=1)
         text = str(cell.value or "")
         for c in range(1, ncols + 1):
-            ws.cell(row=r, column=c).fill = _SECTION_FILL
+            ws.cell(row=r, column=c).fill = section_fill
         ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=ncols)
-        cell.font = _SECTION_FONT
-        cell.alignment = _SECTION_ALIGN
+        cell.font = section_font
+        cell.alignment = section_align
         lines = _wrapped_lines(text, width, bold=True)
         ws.row_dimensions[r].height = min(lines * LINE_HEIGHT + 4, MAX_ROW_HEIGHT)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import cache
@@ -13,7 +14,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot import texts
 from bot.clock import Clock
-from bot.documents import OrderInfo, order_docx, pairs_workbook
+from bot.documents import OrderInfo, PairRow, pairs_workbook
 from bot.matching import MatchResult, Weights
 from bot.matching.draft import build_pool, fingerprint, make_draft, reasons_text
 from bot.matching.profiles import option_labels
@@ -60,7 +61,9 @@ async def compute(form: Form, matching: MatchingRepo, settings: Settings) -> Dra
     preferences = await matching.submitted(latest.id) if latest else {}
     mentees, mentors = build_pool(candidates, form.value, preferences)
     pinned, excluded = await matching.constraints(form)
-    result = make_draft(
+    # In a worker thread: the first draft imports the solver (numpy, scipy), and a large pool takes CPU.
+    result = await asyncio.to_thread(
+        make_draft,
         mentees,
         mentors,
         pinned=pinned,
@@ -320,7 +323,9 @@ async def confirm(
     new_rows = pair_rows(await matching.pairs(ids=pair_ids), settings, positions)
     organization = settings.institution.organization_name
     chat_id = query.from_user.id
-    workbook = pairs_workbook(all_rows, organization=organization, generated=now.astimezone(settings.institution.tz))
+    # The files are written in worker threads, where openpyxl and python-docx are imported on first use.
+    generated = now.astimezone(settings.institution.tz)
+    workbook = await asyncio.to_thread(pairs_workbook, all_rows, organization=organization, generated=generated)
     await bot.send_document(
         chat_id,
         BufferedInputFile(workbook, filename=f"pary-i-gruppy-{local_today:%Y-%m-%d}.xlsx"),
@@ -335,11 +340,18 @@ async def confirm(
         director=None,
         programme_year=programme_year(local_today),
     )
+    order = await asyncio.to_thread(_order_docx, info, new_rows)
     await bot.send_document(
         chat_id,
-        BufferedInputFile(order_docx(info, new_rows), filename=f"prikaz-o-zakreplenii-{local_today:%Y-%m-%d}.docx"),
+        BufferedInputFile(order, filename=f"prikaz-o-zakreplenii-{local_today:%Y-%m-%d}.docx"),
         caption=texts.ORDER_DOCX_CAPTION,
     )
+
+
+def _order_docx(info: OrderInfo, rows: list[PairRow]) -> bytes:
+    from bot.documents import order_docx
+
+    return order_docx(info, rows)
 
 
 def build_router() -> Router:

@@ -15,7 +15,6 @@ from bot.meetings import Stage
 from bot.monitoring import MIN_GROUP
 from bot.programme import FORM_LABELS, ROLE_LABELS, Form, Role
 from bot.questionnaires import Questionnaire
-from bot.reports.charts import growth_png, satisfaction_png, stage_progress_png
 from bot.reports.export_xlsx import export_workbook
 from bot.reports.summary import export_sheets, item_labels, stage_counts, visible
 from bot.settings import Settings
@@ -53,6 +52,21 @@ async def _growth(reports: ReportRepo, labels: dict[str, str]) -> list[tuple[str
     ]
 
 
+def _render_charts(
+    stages: dict[str, int],
+    quality: list[tuple[str, float | None, int]],
+    growth: list[tuple[str, float | None, float | None, int]],
+) -> list[tuple[str, bytes]]:
+    # matplotlib (about 55 MiB) is imported here, in the worker thread, on the first /summary charts.
+    from bot.reports.charts import growth_png, satisfaction_png, stage_progress_png
+
+    return [
+        ("stages.png", stage_progress_png(stages, title=texts.CHART_STAGES)),
+        ("quality.png", satisfaction_png(quality, title=texts.CHART_SATISFACTION)),
+        ("growth.png", growth_png(growth, title=texts.CHART_GROWTH)),
+    ]
+
+
 async def deliver(
     kind: str,
     chat_id: int,
@@ -85,13 +99,7 @@ async def deliver(
     if kind == "charts":
         await audit.record(curator_id, "summary.charts")
         stages = stage_counts(await reports.furthest_stages())
-        pictures = await asyncio.to_thread(
-            lambda: [
-                ("stages.png", stage_progress_png(stages, title=texts.CHART_STAGES)),
-                ("quality.png", satisfaction_png(quality, title=texts.CHART_SATISFACTION)),
-                ("growth.png", growth_png(growth, title=texts.CHART_GROWTH)),
-            ]
-        )
+        pictures = await asyncio.to_thread(_render_charts, stages, quality, growth)
         for name, data in pictures:
             await bot.send_photo(chat_id, BufferedInputFile(data, filename=name))
         return
