@@ -92,6 +92,8 @@ async def test_the_whole_way_from_group_meeting_to_the_directors_order(
     await curator.click("педагог – обучающийся", await curator.expect("Для какой формы"))
     status = await curator.expect("Ответили: 3 из 4")
     assert "Иван Петрович" in status.text
+    # The status screen is shown again after the reminder; unchanged, Telegram says "not modified" (ui.show).
+    tg.expect_error(400, "message is not modified")
     await curator.click("Напомнить не ответившим", status)
     await ivan.expect("ещё не ответили")
     assert not [m for m in people[803].replies() if "ещё не ответили" in (m.text or "")]
@@ -213,6 +215,8 @@ async def test_a_member_who_withdraws_leaves_the_pair_without_a_personal_link(
     tg: FakeTelegram, running: RunningBot
 ) -> None:
     ids = await _seed(running)
+    for telegram_id in (801, 802, 803, 901, 902):
+        tg.user(telegram_id)  # they joined through the bot: their chats exist
     curator = tg.user(CURATOR_ID)
     await curator.send("/match")
     await curator.click("педагог – обучающийся", await curator.expect("Для какой формы"))

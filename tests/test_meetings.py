@@ -233,6 +233,7 @@ async def test_blocking_the_bot_is_noticed_and_told_to_the_curator_once(
     mentee, curator = tg.user(801), tg.user(CURATOR_ID)
     await mentee.block_bot()
     await curator.expect("заблокировал бота")
+    tg.expect_error(403, "bot was blocked by the user")
     await running.service("outbox").enqueue(801, "Напоминание")
     await tg.wait_for(lambda: any(e[1] == 403 for e in tg.errors))
     await mentee.unblock_bot()
