@@ -17,7 +17,6 @@ from aiogram.exceptions import TelegramAPIError, TelegramUnauthorizedError
 from aiogram.fsm.storage.base import BaseEventIsolation
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.types import BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeChat
-from aiogram.utils.callback_answer import CallbackAnswerMiddleware
 
 from bot import texts
 from bot.clock import Clock, SystemClock
@@ -25,7 +24,7 @@ from bot.meetings.reminders import shift_out_of_quiet
 from bot.questionnaires import QuestionnaireError, load_directory
 from bot.settings import Settings, SettingsError, load_settings
 from handlers import build_routers
-from handlers.middlewares import RetryAfterMiddleware, install_request_middlewares
+from handlers.middlewares import LateTolerantCallbackAnswer, RetryAfterMiddleware, install_request_middlewares
 from handlers.notify import notify_curators
 from handlers.transport import BotSession
 from scheduler import build_scheduler
@@ -83,7 +82,7 @@ def build_dispatcher(
         events_isolation=events_isolation or SimpleEventIsolation(),
         **services,
     )
-    dp.callback_query.middleware(CallbackAnswerMiddleware(pre=True))
+    dp.callback_query.middleware(LateTolerantCallbackAnswer(pre=True))
     dp.include_routers(*build_routers())
     schedule = settings.schedule
     tz = settings.institution.tz

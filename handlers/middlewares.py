@@ -1,5 +1,6 @@
-"""Middlewares of the messenger layer: a bounded 429 retry for every Bot API request, and the pinned answer
-types that keep aiogram from rebuilding a pydantic model for every few requests."""
+"""Middlewares of the messenger layer: a bounded 429 retry for every Bot API request, the pinned answer
+types that keep aiogram from rebuilding a pydantic model for every few requests, and callback answers that
+a late press survives."""
 
 from __future__ import annotations
 
@@ -11,9 +12,11 @@ from typing import Any
 from aiogram import Bot
 from aiogram.client.session.base import BaseSession
 from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
-from aiogram.exceptions import TelegramRetryAfter
+from aiogram.exceptions import TelegramBadRequest, TelegramRetryAfter
 from aiogram.methods import Response, TelegramMethod
 from aiogram.methods.base import TelegramType
+from aiogram.types import CallbackQuery
+from aiogram.utils.callback_answer import CallbackAnswer, CallbackAnswerMiddleware
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +78,24 @@ class PinResponseTypes(BaseRequestMiddleware):
         if kind not in self._pinned:
             self._pinned[kind] = Response[kind.__returning__]  # type: ignore[name-defined]
         return await make_request(bot, method)
+
+
+class LateTolerantCallbackAnswer(CallbackAnswerMiddleware):
+    """aiogram's callback answering, except that a query Telegram no longer accepts does not lose the press.
+
+    Telegram answers "query is too old" when the bot took longer than about 15 s to answer (it was restarting,
+    or busy). The press itself is still valid: its handler runs, and the user sees its screen rather than an
+    apology; only the button's spinner stopped on its own.
+    """
+
+    async def answer(self, event: CallbackQuery, callback_answer: CallbackAnswer) -> Any:  # type: ignore[override]
+        try:
+            return await super().answer(event, callback_answer)
+        except TelegramBadRequest as exc:
+            if "query is too old" not in exc.message:
+                raise
+            log.info("callback query %s was answered too late; handling it anyway", event.id)
+            return False
 
 
 def install_request_middlewares(session: BaseSession, *, retry: RetryAfterMiddleware | None = None) -> None:

@@ -17,7 +17,7 @@ from storage.outbox import Outbox
 from storage.participants import ParticipantRepo
 from tests.conftest import CURATOR_ID, OTHER_CURATOR_ID, RunningBot
 from tests.fakes.clock import FakeClock
-from tests.fakes.telegram import FakeTelegram
+from tests.fakes.telegram import CALLBACK_QUERY_TTL, FakeTelegram
 
 
 async def test_a_reply_that_meets_429_waits_and_arrives(tg: FakeTelegram, running: RunningBot) -> None:
@@ -54,6 +54,23 @@ async def test_pressing_the_same_button_twice_is_not_an_error(tg: FakeTelegram, 
     await tg.wait_for(lambda: any("not modified" in d for _, _, d in tg.errors))
     await tg.wait_for(lambda: len(curator.callback_answers()) == 2)
     assert not [m for m in curator.replies() if texts.UNEXPECTED_ERROR in (m.text or "")]
+
+
+async def test_a_press_that_waited_too_long_for_the_bot_still_does_its_work(
+    tg: FakeTelegram, running: RunningBot
+) -> None:
+    """The bot was down (or busy) longer than Telegram keeps a callback query answerable: the answer fails,
+    the press must still be handled, without an apology."""
+    curator = tg.user(CURATOR_ID)
+    await curator.send("/invite")
+    menu = await curator.expect("Кого приглашаем")
+    await running.stop()
+    await curator.click("наставник", menu)
+    tg.advance_clock(CALLBACK_QUERY_TTL + 5)
+    tg.expect_error(400, "query is too old")
+    await running.start()
+    screen = await curator.expect("Форма наставничества")
+    assert screen.message_id == menu.message_id
 
 
 async def test_a_screen_whose_message_is_gone_is_sent_anew(tg: FakeTelegram, running: RunningBot) -> None:
