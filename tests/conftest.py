@@ -19,6 +19,9 @@ from storage.database import Database
 from tests.fakes.clock import FakeClock
 from tests.fakes.telegram import FakeTelegram
 
+# The curator's own schedule, as the chat shows it (texts.DIGEST, texts.ROADMAP_REMIND_*): a daily digest and
+# roadmap deadlines come at whatever tick the clock reaches; no reply's order is measured against them.
+CURATOR_BACKGROUND = ("Сводка на ", "⏰ Скоро срок по дорожной карте", "🔴 Срок прошёл ")
 CURATOR_ID = 1000
 OTHER_CURATOR_ID = 1001
 
@@ -251,8 +254,8 @@ class RunningBot:
 @pytest.fixture
 async def running(tg: FakeTelegram, settings: Settings, clock: FakeClock) -> AsyncIterator[RunningBot]:
     # The curators have opened the bot before (Telegram answers "chat not found" otherwise).
-    tg.user(CURATOR_ID, "Куратор")
-    tg.user(OTHER_CURATOR_ID, "Второй куратор")
+    tg.user(CURATOR_ID, "Куратор").pass_over(*CURATOR_BACKGROUND)
+    tg.user(OTHER_CURATOR_ID, "Второй куратор").pass_over(*CURATOR_BACKGROUND)
     runner = RunningBot(settings, clock)
     await runner.start()
     try:

@@ -30,8 +30,11 @@ async def join_adult(user: FakeUser, code: str, *, asks_age: bool = True) -> Non
     if asks_age:
         await user.expect("исполнилось 18")
         await user.click("Да, мне 18 или больше")
+    await user.expect("Прежде чем я что-то о вас запомню")
     await user.expect("Согласие на обработку персональных данных")
     await user.click("Согласен")
+    await user.expect("согласие записано")
+    await user.expect("Анкета ")  # the questionnaire's title and intro
     await user.expect("Вопрос 1 из")
 
 

@@ -17,6 +17,7 @@ async def test_a_question_reaches_the_curator_and_the_answer_comes_back(tg: Fake
     await masha.click("Вопрос куратору", await masha.expect("Моё меню"))
     await masha.expect("Напишите вопрос")
     await masha.send_sticker()
+    await masha.expect("понимаю только текст")
     await masha.send("Когда будет первая встреча?")
     await masha.expect("Вопрос отправлен")
     question = await curator.expect("Вопрос от участника")
@@ -116,6 +117,7 @@ async def test_a_broadcast_reaches_exactly_its_audience_and_reports_delivery(
             await curator.click(audience, picker)
         preview = await curator.expect("Получателей")
         assert f"Получателей: {len(recipients)}" in preview.text
+        await curator.expect(f"Объявление №{n}")  # the message as they will get it
         await curator.click("Отправить", await curator.expect("Отправить?"))
         await curator.expect("поставлена в очередь")
         for telegram_id in recipients:
@@ -137,6 +139,7 @@ async def test_a_photo_broadcast_and_strangers_cannot_broadcast(tg: FakeTelegram
     await curator.send_photo(caption="Фото с выставки")
     await curator.click("Всем участникам", await curator.expect("Кому отправить"))
     await curator.expect("Получателей: 1")
+    await curator.expect("Фото с выставки")  # the photo as they will get it
     await curator.click("Отправить", await curator.expect("Отправить?"))
     await tg.wait_for(lambda: any(m.photo for m in mentee.replies()))
     photo = next(m for m in mentee.replies() if m.photo)

@@ -762,6 +762,7 @@ class FakeUser:
         self.language_code = language_code
         self._cursor = 0
         self._callback_ids: list[str] = []
+        self._background: list[str] = []
 
     def __repr__(self) -> str:
         return f"FakeUser(id={self.id}, first_name={self.first_name!r})"
@@ -878,6 +879,11 @@ class FakeUser:
                 answers.append(callback.answer)
         return answers
 
+    def pass_over(self, *fragments: str) -> None:
+        """Messages containing any of ``fragments`` come on their own schedule (the curator's daily digest):
+        a strict ``expect`` passes over them instead of failing; ``expect`` of them still finds them."""
+        self._background.extend(fragments)
+
     def drain(self) -> list[SentMessage]:
         events = self._fake._events.get(self.id, [])
         pending = events[self._cursor :]
@@ -901,8 +907,23 @@ class FakeUser:
                 )
             await fake._wait_signal(fake._event_signal, remaining)
 
-    async def expect(self, contains: str, timeout: float = 5.0) -> SentMessage:  # noqa: ASYNC109
-        """Consume events until one whose text contains ``contains``."""
+    async def expect(
+        self,
+        contains: str,
+        timeout: float = 5.0,  # noqa: ASYNC109
+        *,
+        eventually: bool = False,
+    ) -> SentMessage:
+        """The next bot message in this chat, which must contain ``contains``; returns it.
+
+        Strict by default: a test that expects A then B asserts the order the user saw, so a new message that
+        does not match arrives first fails here, naming it. Edits of messages already there are passed over on
+        the way (a keyboard re-drawn after a press, a question closed with the answer): they change what a
+        message shows, not the order of messages; an edit that matches is returned like a new message.
+
+        ``eventually=True`` passes over anything until the match, for the places that assert no order: a notice
+        from the outbox racing a reply, several notices whose order nobody promises.
+        """
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         skipped: list[SentMessage] = []
@@ -918,6 +939,13 @@ class FakeUser:
             if contains in (event.text or ""):
                 return event
             skipped.append(event)
+            background = any(fragment in (event.text or "") for fragment in self._background)
+            if not eventually and not event.edited and not background:
+                raise AssertionError(
+                    f"Expected the next bot message in chat {self.id} to contain {contains!r}, but another came "
+                    f"first (pass eventually=True only where the order is not promised).\n"
+                    f"{self._context(skipped, header='Came first')}"
+                )
 
     def _context(self, events: list[SentMessage], header: str = "Last events") -> str:
         lines = [f"{header}:"] + [f"  {event.describe()}" for event in events]
