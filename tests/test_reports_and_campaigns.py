@@ -178,8 +178,10 @@ async def test_a_campaign_opens_nudges_closes_and_is_answered_in_chat(
     assert stored >= 10
     mentor_invite = await tg.user(901).expect("Оценка качества программы")
     await tg.user(901).click("Ответить", mentor_invite)
+    await tg.user(901).expect("Анкета наставника: качество программы")
     await tg.user(901).expect("Вопрос 1 из")  # a mentor gets the mentor questionnaire of the set
 
+    petya_invite = await petya.expect("Оценка качества программы")
     clock.advance(days=3)
     await running.service("jobs").tick()
     await petya.expect("Напоминание: опрос")
@@ -191,7 +193,7 @@ async def test_a_campaign_opens_nudges_closes_and_is_answered_in_chat(
     await running.service("jobs").tick()
     closed = await curator.expect("закрыт: ответили 1 из 6")
     assert "Оценка качества" in closed.text
-    await petya.click("Ответить", next(x for x in petya.replies() if "Оценка качества" in (x.text or "")))
+    await petya.click("Ответить", petya_invite)
     await tg.wait_for(lambda: any("закрыт" in (a.get("text") or "") for a in petya.callback_answers()))
 
 

@@ -119,8 +119,7 @@ async def test_done_with_a_note_and_a_signed_order_then_reopened(
 
     # The attached file comes back on a press.
     await curator.click("📎 prikaz.pdf", card)
-    await tg.wait_for(lambda: any(m.document for m in curator.replies()))
-    returned = next(m for m in curator.replies() if m.document)
+    returned = await curator.expect("Пункт 1.1 дорожной карты")
     assert returned.document is not None and returned.document["content"] == b"%PDF-1.4 signed order"
 
     # Reopen: the mark is taken back (and shown as such), the item is in progress again.

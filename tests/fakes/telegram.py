@@ -947,6 +947,35 @@ class FakeUser:
                     f"{self._context(skipped, header='Came first')}"
                 )
 
+    async def expect_all(self, *fragments: str, timeout: float = 5.0) -> list[SentMessage]:  # noqa: ASYNC109
+        """The next new messages are one per fragment, in any order (notices whose order nobody promises);
+        strict otherwise: a message that matches none of the fragments still left fails. Returns them in the
+        order of ``fragments``."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        found: dict[str, SentMessage] = {}
+        seen: list[SentMessage] = []
+        while len(found) < len(fragments):
+            remaining = deadline - loop.time()
+            try:
+                event = await self.next_reply(timeout=max(remaining, 0.0))
+            except AssertionError:
+                missing = [f for f in fragments if f not in found]
+                raise AssertionError(
+                    f"No bot messages containing {missing!r} in chat {self.id} within {timeout}s.\n"
+                    f"{self._context(seen, header='Came instead')}"
+                ) from None
+            seen.append(event)
+            match = next((f for f in fragments if f not in found and f in (event.text or "")), None)
+            if match is not None:
+                found[match] = event
+            elif not event.edited and not any(fragment in (event.text or "") for fragment in self._background):
+                raise AssertionError(
+                    f"Expected the next bot messages in chat {self.id} to be {list(fragments)!r} in any order, "
+                    f"but another came.\n{self._context(seen, header='Came')}"
+                )
+        return [found[fragment] for fragment in fragments]
+
     def _context(self, events: list[SentMessage], header: str = "Last events") -> str:
         lines = [f"{header}:"] + [f"  {event.describe()}" for event in events]
         if not events:
