@@ -132,3 +132,12 @@ async def answer_anything(user: FakeUser, number: str = "8", limit: int = 40) ->
         else:
             await user.send("Было полезно и интересно")
     raise AssertionError("the questionnaire did not reach its summary")
+
+
+async def queued(running: RunningBot, chat_id: int, containing: str = "") -> list[str]:
+    """Texts of the outbox rows to a chat (pending, sent or failed) that contain ``containing``, oldest first.
+
+    Negative checks ("no reminder yet") look here as well as at the chat: a notice queued a moment ago may not
+    have arrived yet, but its row is there as soon as the tick that queued it returns."""
+    rows = await running.db.fetchall("SELECT text FROM outbox WHERE chat_id=? ORDER BY id", (chat_id,))
+    return [row["text"] for row in rows if containing in row["text"]]

@@ -13,7 +13,7 @@ from bot.programme import Form, Role
 from tests.conftest import CURATOR_ID, RunningBot
 from tests.fakes.clock import FakeClock
 from tests.fakes.telegram import FakeTelegram
-from tests.flows import mentor_answers, pupil_answers, seed_participant
+from tests.flows import mentor_answers, pupil_answers, queued, seed_participant
 
 TP = Form.TEACHER_PUPIL
 
@@ -99,6 +99,7 @@ async def test_the_whole_way_from_group_meeting_to_the_directors_order(
     await ivan.expect("выберите, с кем")
     await ivan.expect("ещё не ответили")
     assert not [m for m in people[803].replies() if "ещё не ответили" in (m.text or "")]
+    assert not await queued(running, 803, "ещё не ответили")  # Оля was not at the meeting: not in the round
 
     # The draft: scores and reasons in words; the curator excludes a pair, resets, moves a mentee.
     await curator.send("/match")
@@ -287,14 +288,17 @@ async def test_those_who_have_not_chosen_are_reminded_automatically(
     await masha.expect("без предпочтений")
     clock.advance(days=2, hours=23)
     await running.service("jobs").tick()
+    assert not await queued(running, 802, "ещё не ответили")  # not before three days
     clock.advance(hours=1)
     await running.service("jobs").tick()
     await running.service("jobs").tick()
     for telegram_id in (802, 803, 901, 902):
         await people[telegram_id].expect("выберите, с кем")
         await people[telegram_id].expect("ещё не ответили")
-    await tg.wait_for(lambda: True)
+    # The ticks have returned: whatever they queued is in the outbox, sent or not.
+    assert not await queued(running, 801, "ещё не ответили")
     assert not [m for m in masha.replies() if "ещё не ответили" in (m.text or "")]
+    assert len(await queued(running, 802, "ещё не ответили")) == 1
     assert len([m for m in people[802].replies() if "ещё не ответили" in (m.text or "")]) == 1
 
 

@@ -6,7 +6,7 @@ from bot.consent import ConsentKind, render
 from bot.programme import Form, Role
 from tests.conftest import CURATOR_ID, OTHER_CURATOR_ID, RunningBot
 from tests.fakes.telegram import FakeTelegram
-from tests.flows import make_invite, mentor_answers, pupil_answers, seed_participant
+from tests.flows import make_invite, mentor_answers, pupil_answers, queued, seed_participant
 
 
 async def test_a_question_reaches_the_curator_and_the_answer_comes_back(tg: FakeTelegram, running: RunningBot) -> None:
@@ -32,6 +32,7 @@ async def test_a_question_reaches_the_curator_and_the_answer_comes_back(tg: Fake
     await curator.click("Ответить", question)  # the second curator's copy, or a second press
     await tg.wait_for(lambda: "уже ответили" in (curator.callback_answers()[-1].get("text") or ""))
     assert not [m for m in petya.replies() if "первая встреча" in (m.text or "")]
+    assert not await queued(running, 802)
     await petya.click_data(question.buttons[0][0].callback_data or "", question.message_id)
     await tg.wait_for(lambda: bool(petya.callback_answers()))
     assert "Когда будет" not in " ".join(m.text or "" for m in petya.replies())
@@ -126,6 +127,7 @@ async def test_a_broadcast_reaches_exactly_its_audience_and_reports_delivery(
         outsiders = set(ids.values()) - recipients
         for telegram_id in outsiders:
             assert not [m for m in tg.user(telegram_id).replies() if f"Объявление №{n}:" in (m.text or "")]
+            assert not await queued(running, telegram_id, f"Объявление №{n}:")
     await running.service("jobs").tick()
     report = await curator.expect("Отчёт о рассылке")
     assert "Доставлено:" in report.text

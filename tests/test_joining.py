@@ -8,7 +8,7 @@ from bot.programme import Form, Role
 from tests.conftest import CURATOR_ID, OTHER_CURATOR_ID, RunningBot
 from tests.fakes.clock import FakeClock
 from tests.fakes.telegram import FakeTelegram
-from tests.flows import answer_pupil_survey, code_in, join_adult, make_invite
+from tests.flows import answer_pupil_survey, code_in, join_adult, make_invite, queued
 
 
 async def test_curator_invites_a_pupil_whose_parent_consents_and_she_finishes_the_survey(
@@ -214,6 +214,7 @@ async def test_strangers_get_nothing_from_curator_commands(tg: FakeTelegram, run
     await tg.wait_for(lambda: bool(outsider.callback_answers()))
     assert "не действует" in outsider.callback_answers()[-1].get("text", "")
     assert not [m for m in outsider.replies() if "Иван" in (m.text or "")]
+    assert not await queued(running, 704)
 
 
 async def test_a_parent_withdraws_the_consent_they_gave(tg: FakeTelegram, running: RunningBot) -> None:
