@@ -111,13 +111,18 @@ def mentor_answers(name: str, competencies: list[str], capacity: int, club: str 
 async def answer_anything(user: FakeUser, number: str = "8", limit: int = 40) -> SentMessage:
     """Answer whatever questionnaire is on screen until its summary: numbers for scales, the first option for
     choices (multi: the first, then «Готово»), «Пропустить» or a sentence for text; returns the summary."""
+    asked = False
     for _ in range(limit):
         screen = await user.next_reply()
         text = screen.text or ""
         if "проверьте ответы" in text:
             return screen
         if "Вопрос" not in text:
+            # Only the questionnaire's title and intro come before its first question; nothing comes between
+            # (edits of a screen already there aside).
+            assert screen.edited or not asked, f"unexpected message amid the questionnaire: {screen.describe()}"
             continue
+        asked = True
         labels = screen.button_texts()
         if number in labels:
             await user.click(number, screen)

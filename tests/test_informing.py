@@ -143,11 +143,10 @@ async def test_a_photo_broadcast_and_strangers_cannot_broadcast(tg: FakeTelegram
     await curator.expect("Получателей: 1")
     await curator.expect("Фото с выставки")  # the photo as they will get it
     await curator.click("Отправить", await curator.expect("Отправить?"))
-    await tg.wait_for(lambda: any(m.photo for m in mentee.replies()))
-    photo = next(m for m in mentee.replies() if m.photo)
-    assert photo.text == "Фото с выставки"
+    photo = await mentee.expect("Фото с выставки")
+    assert photo.photo is not None and photo.text == "Фото с выставки"
     await mentee.send("/broadcast")
-    reply = await mentee.next_reply()
+    reply = await mentee.next_reply()  # the answer to her /broadcast, the photo being consumed above
     assert "Напишите сообщение" not in (reply.text or "")
     code = await make_invite(running, Role.MENTOR, Form.TEACHER_PUPIL)
     assert code
