@@ -9,13 +9,13 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from aiogram import Bot
+from aiogram import BaseMiddleware, Bot
 from aiogram.client.session.base import BaseSession
 from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
 from aiogram.exceptions import TelegramBadRequest, TelegramRetryAfter
 from aiogram.methods import Response, TelegramMethod
 from aiogram.methods.base import TelegramType
-from aiogram.types import CallbackQuery
+from aiogram.types import CallbackQuery, TelegramObject
 from aiogram.utils.callback_answer import CallbackAnswer, CallbackAnswerMiddleware
 
 log = logging.getLogger(__name__)
@@ -96,6 +96,44 @@ class LateTolerantCallbackAnswer(CallbackAnswerMiddleware):
                 raise
             log.info("callback query %s was answered too late; handling it anyway", event.id)
             return False
+
+
+class InFlightUpdates(BaseMiddleware):
+    """Counts the updates being handled, so that a shutdown lets them finish before the session closes.
+
+    aiogram confirms an update to Telegram as soon as it fetches it and handles it in a task of its own;
+    stopping the polling does not wait for those tasks. Closing the session and the database under them loses
+    the update (its reply, its committed answer) and logs an error.
+    """
+
+    def __init__(self) -> None:
+        self._count = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        self._count += 1
+        self._idle.clear()
+        try:
+            return await handler(event, data)
+        finally:
+            self._count -= 1
+            if self._count == 0:
+                self._idle.set()
+
+    async def wait_idle(self, timeout: float) -> bool:  # noqa: ASYNC109
+        """True when no update is in hand (now, or within `timeout` seconds)."""
+        try:
+            await asyncio.wait_for(self._idle.wait(), timeout)
+        except TimeoutError:
+            log.warning("%d update(s) still being handled at shutdown", self._count)
+            return False
+        return True
 
 
 def install_request_middlewares(session: BaseSession, *, retry: RetryAfterMiddleware | None = None) -> None:

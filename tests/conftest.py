@@ -196,23 +196,9 @@ class RunningBot:
         self.clock = clock
         self.app: App | None = None
         self._task: asyncio.Task[None] | None = None
-        self._in_flight = 0
-        self._idle = asyncio.Event()
-        self._idle.set()
-
-    async def _track(self, handler: Callable[..., Any], event: Any, data: dict[str, Any]) -> Any:
-        self._in_flight += 1
-        self._idle.clear()
-        try:
-            return await handler(event, data)
-        finally:
-            self._in_flight -= 1
-            if self._in_flight == 0:
-                self._idle.set()
 
     async def start(self) -> App:
         self.app = await create_app(self.settings, clock=self.clock)
-        self.app.dp.update.outer_middleware(self._track)
         started = asyncio.Event()
         self.app.dp.startup.register(lambda: started.set())
         self._task = asyncio.create_task(
@@ -226,10 +212,6 @@ class RunningBot:
     async def stop(self) -> None:
         if self.app is None or self._task is None:
             return
-        # A test may end right after its last press: let the bot finish what it is handling (a document being
-        # rendered) rather than cut its session under it, which is noise for the errors guard.
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._idle.wait(), 10)
         with contextlib.suppress(RuntimeError):
             await self.app.dp.stop_polling()
         with contextlib.suppress(asyncio.CancelledError):

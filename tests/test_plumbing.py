@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -71,6 +73,34 @@ async def test_a_press_that_waited_too_long_for_the_bot_still_does_its_work(
     await running.start()
     screen = await curator.expect("Форма наставничества")
     assert screen.message_id == menu.message_id
+
+
+async def test_a_shutdown_lets_the_update_in_hand_finish(
+    tg: FakeTelegram, running: RunningBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Telegram has the update confirmed once it is fetched: closing the app must not cut its handler off."""
+    entered, release = asyncio.Event(), asyncio.Event()
+    original = ParticipantRepo.by_telegram
+
+    async def slow(self: ParticipantRepo, telegram_id: int) -> Any:
+        entered.set()
+        await release.wait()
+        return await original(self, telegram_id)
+
+    monkeypatch.setattr(ParticipantRepo, "by_telegram", slow)
+    user = tg.user(554)
+    await user.send("/menu")
+    await asyncio.wait_for(entered.wait(), 5)
+    app, polling = running.app, running._task
+    assert app is not None and polling is not None
+    await app.dp.stop_polling()  # SIGTERM: polling stops, the handler is still in hand
+    closing = asyncio.create_task(app.close())
+    done, _ = await asyncio.wait({closing}, timeout=1)
+    assert not done, "the app closed its session and database under a handler"
+    release.set()
+    await asyncio.wait_for(closing, 15)
+    running.app = running._task = None  # closed here, not by the fixture
+    await user.expect("пока не участник")
 
 
 async def test_a_screen_whose_message_is_gone_is_sent_anew(tg: FakeTelegram, running: RunningBot) -> None:
