@@ -37,6 +37,14 @@ ALLOW_ERRORS_DOC = (
 )
 
 
+# Known product defects being fixed on other branches of issue 11. Mark a test they hit with one of these and
+# a comment `# fixed by branch <name>`; after the merge the integrator deletes the marks and these names.
+KNOWN_CHAT_NOT_FOUND = pytest.mark.allow_errors(  # fixed by branch send: such a notice waits for /start
+    log="refused: Bad Request: chat not found", api=[(400, "chat not found")]
+)
+KNOWN_BURST_429 = pytest.mark.allow_errors(api=[(429, "Too Many Requests")])  # fixed by branch send
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", ALLOW_ERRORS_DOC)
 
