@@ -17,7 +17,6 @@ from aiogram.exceptions import TelegramAPIError, TelegramUnauthorizedError
 from aiogram.fsm.storage.base import BaseEventIsolation
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.types import BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeChat
-from aiogram.utils.callback_answer import CallbackAnswerMiddleware
 
 from bot import texts
 from bot.clock import Clock, SystemClock
@@ -25,7 +24,12 @@ from bot.meetings.reminders import shift_out_of_quiet
 from bot.questionnaires import QuestionnaireError, load_directory
 from bot.settings import Settings, SettingsError, load_settings
 from handlers import build_routers
-from handlers.middlewares import RetryAfterMiddleware, install_request_middlewares
+from handlers.middlewares import (
+    InFlightUpdates,
+    LateTolerantCallbackAnswer,
+    RetryAfterMiddleware,
+    install_request_middlewares,
+)
 from handlers.notify import notify_curators
 from handlers.transport import BotSession
 from scheduler import build_scheduler
@@ -60,6 +64,8 @@ class App:
     services: dict[str, Any] = field(default_factory=dict)
 
     async def close(self) -> None:
+        # Updates already confirmed to Telegram are still being handled: let them finish (bounded) first.
+        await self.services["in_flight"].wait_idle(10)
         await self.bot.session.close()
         await self.db.close()
 
@@ -83,7 +89,9 @@ def build_dispatcher(
         events_isolation=events_isolation or SimpleEventIsolation(),
         **services,
     )
-    dp.callback_query.middleware(CallbackAnswerMiddleware(pre=True))
+    services["in_flight"] = InFlightUpdates()
+    dp.update.outer_middleware(services["in_flight"])
+    dp.callback_query.middleware(LateTolerantCallbackAnswer(pre=True))
     dp.include_routers(*build_routers())
     schedule = settings.schedule
     tz = settings.institution.tz

@@ -1,5 +1,6 @@
-"""Middlewares of the messenger layer: a bounded 429 retry for every Bot API request, and the pinned answer
-types that keep aiogram from rebuilding a pydantic model for every few requests."""
+"""Middlewares of the messenger layer: a bounded 429 retry for every Bot API request, the pinned answer
+types that keep aiogram from rebuilding a pydantic model for every few requests, and callback answers that
+a late press survives."""
 
 from __future__ import annotations
 
@@ -8,12 +9,14 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from aiogram import Bot
+from aiogram import BaseMiddleware, Bot
 from aiogram.client.session.base import BaseSession
 from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
-from aiogram.exceptions import TelegramRetryAfter
+from aiogram.exceptions import TelegramBadRequest, TelegramRetryAfter
 from aiogram.methods import Response, TelegramMethod
 from aiogram.methods.base import TelegramType
+from aiogram.types import CallbackQuery, TelegramObject
+from aiogram.utils.callback_answer import CallbackAnswer, CallbackAnswerMiddleware
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +78,62 @@ class PinResponseTypes(BaseRequestMiddleware):
         if kind not in self._pinned:
             self._pinned[kind] = Response[kind.__returning__]  # type: ignore[name-defined]
         return await make_request(bot, method)
+
+
+class LateTolerantCallbackAnswer(CallbackAnswerMiddleware):
+    """aiogram's callback answering, except that a query Telegram no longer accepts does not lose the press.
+
+    Telegram answers "query is too old" when the bot took longer than about 15 s to answer (it was restarting,
+    or busy). The press itself is still valid: its handler runs, and the user sees its screen rather than an
+    apology; only the button's spinner stopped on its own.
+    """
+
+    async def answer(self, event: CallbackQuery, callback_answer: CallbackAnswer) -> Any:  # type: ignore[override]
+        try:
+            return await super().answer(event, callback_answer)
+        except TelegramBadRequest as exc:
+            if "query is too old" not in exc.message:
+                raise
+            log.info("callback query %s was answered too late; handling it anyway", event.id)
+            return False
+
+
+class InFlightUpdates(BaseMiddleware):
+    """Counts the updates being handled, so that a shutdown lets them finish before the session closes.
+
+    aiogram confirms an update to Telegram as soon as it fetches it and handles it in a task of its own;
+    stopping the polling does not wait for those tasks. Closing the session and the database under them loses
+    the update (its reply, its committed answer) and logs an error.
+    """
+
+    def __init__(self) -> None:
+        self._count = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        self._count += 1
+        self._idle.clear()
+        try:
+            return await handler(event, data)
+        finally:
+            self._count -= 1
+            if self._count == 0:
+                self._idle.set()
+
+    async def wait_idle(self, timeout: float) -> bool:  # noqa: ASYNC109
+        """True when no update is in hand (now, or within `timeout` seconds)."""
+        try:
+            await asyncio.wait_for(self._idle.wait(), timeout)
+        except TimeoutError:
+            log.warning("%d update(s) still being handled at shutdown", self._count)
+            return False
+        return True
 
 
 def install_request_middlewares(session: BaseSession, *, retry: RetryAfterMiddleware | None = None) -> None:

@@ -30,8 +30,11 @@ async def join_adult(user: FakeUser, code: str, *, asks_age: bool = True) -> Non
     if asks_age:
         await user.expect("исполнилось 18")
         await user.click("Да, мне 18 или больше")
+    await user.expect("Прежде чем я что-то о вас запомню")
     await user.expect("Согласие на обработку персональных данных")
     await user.click("Согласен")
+    await user.expect("согласие записано")
+    await user.expect("Анкета ")  # the questionnaire's title and intro
     await user.expect("Вопрос 1 из")
 
 
@@ -108,13 +111,18 @@ def mentor_answers(name: str, competencies: list[str], capacity: int, club: str 
 async def answer_anything(user: FakeUser, number: str = "8", limit: int = 40) -> SentMessage:
     """Answer whatever questionnaire is on screen until its summary: numbers for scales, the first option for
     choices (multi: the first, then «Готово»), «Пропустить» or a sentence for text; returns the summary."""
+    asked = False
     for _ in range(limit):
         screen = await user.next_reply()
         text = screen.text or ""
         if "проверьте ответы" in text:
             return screen
         if "Вопрос" not in text:
+            # Only the questionnaire's title and intro come before its first question; nothing comes between
+            # (edits of a screen already there aside).
+            assert screen.edited or not asked, f"unexpected message amid the questionnaire: {screen.describe()}"
             continue
+        asked = True
         labels = screen.button_texts()
         if number in labels:
             await user.click(number, screen)
@@ -129,3 +137,12 @@ async def answer_anything(user: FakeUser, number: str = "8", limit: int = 40) ->
         else:
             await user.send("Было полезно и интересно")
     raise AssertionError("the questionnaire did not reach its summary")
+
+
+async def queued(running: RunningBot, chat_id: int, containing: str = "") -> list[str]:
+    """Texts of the outbox rows to a chat (pending, sent or failed) that contain ``containing``, oldest first.
+
+    Negative checks ("no reminder yet") look here as well as at the chat: a notice queued a moment ago may not
+    have arrived yet, but its row is there as soon as the tick that queued it returns."""
+    rows = await running.db.fetchall("SELECT text FROM outbox WHERE chat_id=? ORDER BY id", (chat_id,))
+    return [row["text"] for row in rows if containing in row["text"]]

@@ -18,6 +18,7 @@ async def test_counts_list_card_and_audit(tg: FakeTelegram, running: RunningBot)
     await done.expect("Анкета сохранена")
     minor = tg.user(522, "Петя")
     await minor.send(f"/start {pupil_code}")
+    await minor.expect("Добро пожаловать")
     await minor.click("Нет, мне меньше 18", await minor.expect("исполнилось 18"))
     await minor.expect("согласие даёт родитель")
     for n in range(10):
@@ -64,6 +65,7 @@ async def test_paper_consent_lets_a_minor_start(tg: FakeTelegram, running: Runni
     code = await make_invite(running, Role.MENTEE_PUPIL, Form.TEACHER_PUPIL)
     minor = tg.user(541, "Петя")
     await minor.send(f"/start {code}")
+    await minor.expect("Добро пожаловать")
     await minor.click("Нет, мне меньше 18", await minor.expect("исполнилось 18"))
     await minor.expect("согласие даёт родитель")
     await minor.send("/menu")
@@ -78,6 +80,7 @@ async def test_paper_consent_lets_a_minor_start(tg: FakeTelegram, running: Runni
     assert "Отметить бумажное согласие" not in card.button_texts()
     await minor.expect("бумажное согласие")
     await minor.click("Заполнить анкету")
+    await minor.expect("Анкета наставляемого")
     await minor.expect("Вопрос 1 из 9")
     consent = await running.db.fetchone("SELECT kind, given_by FROM consents")
     assert consent["kind"] == "paper" and consent["given_by"] == CURATOR_ID

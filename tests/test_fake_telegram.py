@@ -502,9 +502,28 @@ async def test_dispatcher_dialog_through_polling(fake: FakeTelegram, bot: Bot) -
 async def test_expect_reports_what_came_instead(fake: FakeTelegram, bot: Bot) -> None:
     user = fake.user(1)
     await bot.send_message(1, "первое")
-    with pytest.raises(AssertionError, match=r"(?s)No bot message containing 'второе'.*первое"):
+    with pytest.raises(AssertionError, match=r"(?s)to contain 'второе', but another came first.*первое"):
         await user.expect("второе", timeout=0.05)
+    await bot.send_message(1, "третье")
+    with pytest.raises(AssertionError, match=r"(?s)No bot message containing 'второе'.*третье"):
+        await user.expect("второе", timeout=0.05, eventually=True)
     with pytest.raises(TelegramNotFound):
         await bot.get_chat_member(1, 1)
     with pytest.raises(AssertionError, match="still false"):
         await fake.wait_for(lambda: False, timeout=0.05)
+
+
+async def test_expect_is_strict_about_new_messages_but_passes_over_edits(fake: FakeTelegram, bot: Bot) -> None:
+    user = fake.user(2)
+    question = await bot.send_message(2, "Вопрос 1")
+    await bot.edit_message_text("Вопрос 1 — отвечено", chat_id=2, message_id=question.message_id)
+    await bot.send_message(2, "Вопрос 2")
+    assert (await user.expect("Вопрос 1", timeout=0.05)).text == "Вопрос 1"
+    assert (await user.expect("Вопрос 2", timeout=0.05)).text == "Вопрос 2"  # the edit in between: passed over
+
+    user.pass_over("Сводка на")
+    await bot.send_message(2, "Сводка на сегодня")
+    await bot.send_message(2, "Вопрос 3")
+    await user.expect("Вопрос 3", timeout=0.05)
+    await bot.send_message(2, "Сводка на завтра")
+    assert (await user.expect("Сводка на", timeout=0.05)).text == "Сводка на завтра"  # still found when asked

@@ -8,11 +8,12 @@ import json
 import openpyxl
 from docx import Document
 
+from bot import texts
 from bot.programme import Form, Role
 from tests.conftest import CURATOR_ID, RunningBot
 from tests.fakes.clock import FakeClock
 from tests.fakes.telegram import FakeTelegram
-from tests.flows import mentor_answers, pupil_answers, seed_participant
+from tests.flows import mentor_answers, pupil_answers, queued, seed_participant
 
 TP = Form.TEACHER_PUPIL
 
@@ -92,9 +93,13 @@ async def test_the_whole_way_from_group_meeting_to_the_directors_order(
     await curator.click("педагог – обучающийся", await curator.expect("Для какой формы"))
     status = await curator.expect("Ответили: 3 из 4")
     assert "Иван Петрович" in status.text
+    # The status screen is shown again after the reminder; unchanged, Telegram says "not modified" (ui.show).
+    tg.expect_error(400, "message is not modified")
     await curator.click("Напомнить не ответившим", status)
+    await ivan.expect("выберите, с кем")
     await ivan.expect("ещё не ответили")
     assert not [m for m in people[803].replies() if "ещё не ответили" in (m.text or "")]
+    assert not await queued(running, 803, "ещё не ответили")  # Оля was not at the meeting: not in the round
 
     # The draft: scores and reasons in words; the curator excludes a pair, resets, moves a mentee.
     await curator.send("/match")
@@ -120,9 +125,10 @@ async def test_the_whole_way_from_group_meeting_to_the_directors_order(
     await petya.send("/forget")
     await petya.click("Да, удалить мои данные", await petya.expect("Отозвать согласие?"))
     await petya.expect("данные удалены")
+    await curator.expect("отозвал согласие")
     await curator.click("Утвердить", stale)
+    await curator.expect("данные изменились")
     fresh = await curator.expect("Черновик подбора")
-    assert any("данные изменились" in (m.text or "") for m in curator.replies())
     assert "Петя" not in fresh.text
     await curator.click("Утвердить", fresh)
     await curator.expect("Утверждено")
@@ -135,14 +141,16 @@ async def test_the_whole_way_from_group_meeting_to_the_directors_order(
     assert set(by_mentee) == {ids["masha"], ids["olya"]}
     assert sum(1 for m in by_mentee.values() if m == ids["anna"]) == 1  # capacity 1 respected
 
-    olya_mentor = await people[803].expect("Ваш наставник")
+    _, olya_mentor = await people[803].expect_all(texts.GROWTH_ENTRY_TITLE, "Ваш наставник")
     assert "Анна Сергеевна" in olya_mentor.text
-    ivan_notice = await ivan.expect("Вам закреплены")
+    _, ivan_notice = await ivan.expect_all(texts.GROWTH_ENTRY_TITLE, "Вам закреплены")
     assert "Маша" in ivan_notice.text
     assert "Оля" not in ivan_notice.text and "Петя" not in ivan_notice.text
 
-    await tg.wait_for(lambda: len([m for m in curator.replies() if m.document]) == 2, timeout=10)
+    await curator.expect(texts.PAIRS_XLSX_CAPTION, timeout=10)
+    await curator.expect(texts.ORDER_DOCX_CAPTION, timeout=10)
     documents = [m for m in curator.replies() if m.document]
+    assert len(documents) == 2
     names = [d.document["file_name"] for d in documents]
     assert any(n.endswith(".xlsx") for n in names) and any(n.endswith(".docx") for n in names)
     xlsx = next(d.document for d in documents if d.document["file_name"].endswith(".xlsx"))
@@ -157,6 +165,7 @@ async def test_the_whole_way_from_group_meeting_to_the_directors_order(
     table_text = " ".join(c.text for t in order.tables for row in t.rows for c in row.cells)
     assert "Оля" in table_text and "Иван Петрович" in table_text
 
+    await masha.expect_all(texts.GROWTH_ENTRY_TITLE, "Ваш наставник")
     await masha.send("/menu")
     assert "Мой наставник: Иван Петрович" in (await masha.expect("Моё меню")).text
     await ivan.send("/menu")
@@ -174,6 +183,7 @@ async def test_the_whole_way_from_group_meeting_to_the_directors_order(
     await curator.send("Не совпало расписание")
     await curator.expect("расформирована")
     await people[803].expect("Причина: Не совпало расписание")
+    await anna.expect_all(texts.GROWTH_ENTRY_TITLE, "Вам закреплены")
     await anna.expect("расформирована")
     row = await running.db.fetchone("SELECT dissolved_at, dissolve_reason FROM pairs WHERE mentor_id=?", (ids["anna"],))
     assert row["dissolved_at"] and row["dissolve_reason"] == "Не совпало расписание"
@@ -213,15 +223,21 @@ async def test_a_member_who_withdraws_leaves_the_pair_without_a_personal_link(
     tg: FakeTelegram, running: RunningBot
 ) -> None:
     ids = await _seed(running)
+    for telegram_id in (801, 802, 803, 901, 902):
+        tg.user(telegram_id)  # they joined through the bot: their chats exist
     curator = tg.user(CURATOR_ID)
     await curator.send("/match")
     await curator.click("педагог – обучающийся", await curator.expect("Для какой формы"))
     await curator.click("Утвердить", await curator.expect("Черновик подбора"))
     await curator.expect("Утверждено")
+    await curator.expect(texts.PAIRS_XLSX_CAPTION)
+    await curator.expect(texts.ORDER_DOCX_CAPTION)
     masha = tg.user(801)
+    await masha.expect_all(texts.GROWTH_ENTRY_TITLE, "Ваш наставник")
     await masha.send("/forget")
     await masha.click("Да, удалить мои данные", await masha.expect("Отозвать согласие?"))
     await masha.expect("данные удалены")
+    await curator.expect("отозвал согласие")
     members = await running.db.fetchall("SELECT mentee_id FROM pair_members")
     assert len(members) == 3 and ids["masha"] not in {m["mentee_id"] for m in members}
     await curator.send("/pairs")
@@ -238,6 +254,12 @@ async def test_the_curator_finishes_the_year_and_everyone_is_thanked(tg: FakeTel
     await curator.click("педагог – обучающийся", await curator.expect("Для какой формы"))
     await curator.click("Утвердить", await curator.expect("Черновик подбора"))
     await curator.expect("Утверждено")
+    await curator.expect(texts.PAIRS_XLSX_CAPTION)
+    await curator.expect(texts.ORDER_DOCX_CAPTION)
+    for telegram_id in (801, 802, 803):
+        await tg.user(telegram_id).expect_all(texts.GROWTH_ENTRY_TITLE, "Ваш наставник")
+    for telegram_id in (901, 902):
+        await tg.user(telegram_id).expect_all(texts.GROWTH_ENTRY_TITLE, "Вам закреплены")
     await curator.send("/pairs")
     await curator.click("Завершить программу года", await curator.expect("Пары и группы (2)"))
     await curator.click("Да, завершить", await curator.expect("Завершить работу всех пар и групп (2)?"))
@@ -266,13 +288,17 @@ async def test_those_who_have_not_chosen_are_reminded_automatically(
     await masha.expect("без предпочтений")
     clock.advance(days=2, hours=23)
     await running.service("jobs").tick()
+    assert not await queued(running, 802, "ещё не ответили")  # not before three days
     clock.advance(hours=1)
     await running.service("jobs").tick()
     await running.service("jobs").tick()
     for telegram_id in (802, 803, 901, 902):
+        await people[telegram_id].expect("выберите, с кем")
         await people[telegram_id].expect("ещё не ответили")
-    await tg.wait_for(lambda: True)
+    # The ticks have returned: whatever they queued is in the outbox, sent or not.
+    assert not await queued(running, 801, "ещё не ответили")
     assert not [m for m in masha.replies() if "ещё не ответили" in (m.text or "")]
+    assert len(await queued(running, 802, "ещё не ответили")) == 1
     assert len([m for m in people[802].replies() if "ещё не ответили" in (m.text or "")]) == 1
 
 

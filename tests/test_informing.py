@@ -6,7 +6,7 @@ from bot.consent import ConsentKind, render
 from bot.programme import Form, Role
 from tests.conftest import CURATOR_ID, OTHER_CURATOR_ID, RunningBot
 from tests.fakes.telegram import FakeTelegram
-from tests.flows import make_invite, mentor_answers, pupil_answers, seed_participant
+from tests.flows import make_invite, mentor_answers, pupil_answers, queued, seed_participant
 
 
 async def test_a_question_reaches_the_curator_and_the_answer_comes_back(tg: FakeTelegram, running: RunningBot) -> None:
@@ -17,6 +17,7 @@ async def test_a_question_reaches_the_curator_and_the_answer_comes_back(tg: Fake
     await masha.click("Вопрос куратору", await masha.expect("Моё меню"))
     await masha.expect("Напишите вопрос")
     await masha.send_sticker()
+    await masha.expect("понимаю только текст")
     await masha.send("Когда будет первая встреча?")
     await masha.expect("Вопрос отправлен")
     question = await curator.expect("Вопрос от участника")
@@ -31,6 +32,7 @@ async def test_a_question_reaches_the_curator_and_the_answer_comes_back(tg: Fake
     await curator.click("Ответить", question)  # the second curator's copy, or a second press
     await tg.wait_for(lambda: "уже ответили" in (curator.callback_answers()[-1].get("text") or ""))
     assert not [m for m in petya.replies() if "первая встреча" in (m.text or "")]
+    assert not await queued(running, 802)
     await petya.click_data(question.buttons[0][0].callback_data or "", question.message_id)
     await tg.wait_for(lambda: bool(petya.callback_answers()))
     assert "Когда будет" not in " ".join(m.text or "" for m in petya.replies())
@@ -116,6 +118,7 @@ async def test_a_broadcast_reaches_exactly_its_audience_and_reports_delivery(
             await curator.click(audience, picker)
         preview = await curator.expect("Получателей")
         assert f"Получателей: {len(recipients)}" in preview.text
+        await curator.expect(f"Объявление №{n}")  # the message as they will get it
         await curator.click("Отправить", await curator.expect("Отправить?"))
         await curator.expect("поставлена в очередь")
         for telegram_id in recipients:
@@ -124,6 +127,7 @@ async def test_a_broadcast_reaches_exactly_its_audience_and_reports_delivery(
         outsiders = set(ids.values()) - recipients
         for telegram_id in outsiders:
             assert not [m for m in tg.user(telegram_id).replies() if f"Объявление №{n}:" in (m.text or "")]
+            assert not await queued(running, telegram_id, f"Объявление №{n}:")
     await running.service("jobs").tick()
     report = await curator.expect("Отчёт о рассылке")
     assert "Доставлено:" in report.text
@@ -137,12 +141,12 @@ async def test_a_photo_broadcast_and_strangers_cannot_broadcast(tg: FakeTelegram
     await curator.send_photo(caption="Фото с выставки")
     await curator.click("Всем участникам", await curator.expect("Кому отправить"))
     await curator.expect("Получателей: 1")
+    await curator.expect("Фото с выставки")  # the photo as they will get it
     await curator.click("Отправить", await curator.expect("Отправить?"))
-    await tg.wait_for(lambda: any(m.photo for m in mentee.replies()))
-    photo = next(m for m in mentee.replies() if m.photo)
-    assert photo.text == "Фото с выставки"
+    photo = await mentee.expect("Фото с выставки")
+    assert photo.photo is not None and photo.text == "Фото с выставки"
     await mentee.send("/broadcast")
-    reply = await mentee.next_reply()
+    reply = await mentee.next_reply()  # the answer to her /broadcast, the photo being consumed above
     assert "Напишите сообщение" not in (reply.text or "")
     code = await make_invite(running, Role.MENTOR, Form.TEACHER_PUPIL)
     assert code

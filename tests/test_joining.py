@@ -8,7 +8,7 @@ from bot.programme import Form, Role
 from tests.conftest import CURATOR_ID, OTHER_CURATOR_ID, RunningBot
 from tests.fakes.clock import FakeClock
 from tests.fakes.telegram import FakeTelegram
-from tests.flows import answer_pupil_survey, code_in, join_adult, make_invite
+from tests.flows import answer_pupil_survey, code_in, join_adult, make_invite, queued
 
 
 async def test_curator_invites_a_pupil_whose_parent_consents_and_she_finishes_the_survey(
@@ -106,7 +106,9 @@ async def test_refusal_stores_nothing_and_explains_how_to_come_back(tg: FakeTele
     code = await make_invite(running, Role.MENTEE_TEACHER, Form.TEACHER_TEACHER, max_uses=1)
     teacher = tg.user(801)
     await teacher.send(f"/start {code}")
-    await teacher.expect("Согласие на обработку")  # a young teacher is an adult: no age question
+    await teacher.expect("Добро пожаловать")
+    await teacher.expect("Прежде чем я что-то о вас запомню")  # a young teacher is an adult: no age question
+    await teacher.expect("Согласие на обработку")
     await teacher.click("Не согласен")
     await teacher.expect("ничего о вас не храню")
     assert await running.db.fetchval("SELECT COUNT(*) FROM participants") == 0
@@ -167,6 +169,7 @@ async def test_invite_problems_curator_link_and_enrolled_twice(
     first, second = tg.user(901), tg.user(902)
     await first.send(f"/start {once}")
     await first.expect("Добро пожаловать")
+    await first.expect("исполнилось 18")
     await second.send(f"/start {once}")
     await second.expect("максимальное число")
     await second.send(f"/start {revoked}")
@@ -197,6 +200,7 @@ async def test_strangers_get_nothing_from_curator_commands(tg: FakeTelegram, run
     mentor = tg.user(703, "Иван")
     await join_adult(mentor, code)
     await mentor.send("Иван Петров")
+    await mentor.expect("Вопрос 2 из")
     for command in ("/invite", "/participants", "/invites"):
         await mentor.send(command)
         reply = await mentor.expect("команда")
@@ -210,24 +214,28 @@ async def test_strangers_get_nothing_from_curator_commands(tg: FakeTelegram, run
     await tg.wait_for(lambda: bool(outsider.callback_answers()))
     assert "не действует" in outsider.callback_answers()[-1].get("text", "")
     assert not [m for m in outsider.replies() if "Иван" in (m.text or "")]
+    assert not await queued(running, 704)
 
 
 async def test_a_parent_withdraws_the_consent_they_gave(tg: FakeTelegram, running: RunningBot) -> None:
     code = await make_invite(running, Role.MENTEE_PUPIL, Form.TEACHER_PUPIL)
     child = tg.user(511, "Коля")
     await child.send(f"/start {code}")
+    await child.expect("Добро пожаловать")
     await child.click("Нет, мне меньше 18", await child.expect("исполнилось 18"))
     parent_code = code_in((await child.expect("согласие даёт родитель")).text)
     parent = tg.user(611, "Ольга")
     await parent.send("/forget")
     await parent.expect("ничего не хранится")
     await parent.send(f"/start {parent_code}")
+    await parent.expect("Ваш ребёнок приглашён")
     await parent.click("Согласен", await parent.expect("Согласие на обработку"))
     await parent.click("отец", await parent.expect("Кем вы приходитесь"))
     await parent.expect("фамилию и имя")
     await parent.send("Петров Олег")
     await parent.expect("Согласие записано")
     await child.click("Заполнить анкету", await child.expect("родитель дал согласие"))
+    await child.expect("Анкета наставляемого")
     await child.expect("Вопрос 1 из 9")
     await child.send("Коля Петров")
     await child.expect("Вопрос 2 из 9")
@@ -250,10 +258,12 @@ async def test_a_forged_relation_button_is_refused_and_the_parent_can_go_on(
     code = await make_invite(running, Role.MENTEE_PUPIL, Form.TEACHER_PUPIL)
     child = tg.user(512, "Дима")
     await child.send(f"/start {code}")
+    await child.expect("Добро пожаловать")
     await child.click("Нет, мне меньше 18", await child.expect("исполнилось 18"))
     parent_code = code_in((await child.expect("согласие даёт родитель")).text)
     parent = tg.user(612)
     await parent.send(f"/start {parent_code}")
+    await parent.expect("Ваш ребёнок приглашён")
     await parent.click("Согласен", await parent.expect("Согласие на обработку"))
     relation = await parent.expect("Кем вы приходитесь")
     pid = await running.db.fetchval("SELECT id FROM participants WHERE telegram_id=512")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -17,7 +19,7 @@ from storage.outbox import Outbox
 from storage.participants import ParticipantRepo
 from tests.conftest import CURATOR_ID, OTHER_CURATOR_ID, RunningBot
 from tests.fakes.clock import FakeClock
-from tests.fakes.telegram import FakeTelegram
+from tests.fakes.telegram import CALLBACK_QUERY_TTL, FakeTelegram
 
 
 async def test_a_reply_that_meets_429_waits_and_arrives(tg: FakeTelegram, running: RunningBot) -> None:
@@ -28,6 +30,7 @@ async def test_a_reply_that_meets_429_waits_and_arrives(tg: FakeTelegram, runnin
     assert any(code == 429 for _, code, _ in tg.errors)
 
 
+@pytest.mark.allow_errors(log="disk on fire", apology=True)
 async def test_an_unexpected_error_is_logged_and_the_user_gets_an_apology(
     tg: FakeTelegram, running: RunningBot, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -43,6 +46,7 @@ async def test_an_unexpected_error_is_logged_and_the_user_gets_an_apology(
 
 
 async def test_pressing_the_same_button_twice_is_not_an_error(tg: FakeTelegram, running: RunningBot) -> None:
+    tg.expect_error(400, "message is not modified")  # ui.show takes it as "nothing to change"
     curator = tg.user(CURATOR_ID)
     await curator.send("/invite")
     menu = await curator.expect("Кого приглашаем")
@@ -52,6 +56,51 @@ async def test_pressing_the_same_button_twice_is_not_an_error(tg: FakeTelegram, 
     await tg.wait_for(lambda: any("not modified" in d for _, _, d in tg.errors))
     await tg.wait_for(lambda: len(curator.callback_answers()) == 2)
     assert not [m for m in curator.replies() if texts.UNEXPECTED_ERROR in (m.text or "")]
+
+
+async def test_a_press_that_waited_too_long_for_the_bot_still_does_its_work(
+    tg: FakeTelegram, running: RunningBot
+) -> None:
+    """The bot was down (or busy) longer than Telegram keeps a callback query answerable: the answer fails,
+    the press must still be handled, without an apology."""
+    curator = tg.user(CURATOR_ID)
+    await curator.send("/invite")
+    menu = await curator.expect("Кого приглашаем")
+    await running.stop()
+    await curator.click("наставник", menu)
+    tg.advance_clock(CALLBACK_QUERY_TTL + 5)
+    tg.expect_error(400, "query is too old")
+    await running.start()
+    screen = await curator.expect("Форма наставничества")
+    assert screen.message_id == menu.message_id
+
+
+async def test_a_shutdown_lets_the_update_in_hand_finish(
+    tg: FakeTelegram, running: RunningBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Telegram has the update confirmed once it is fetched: closing the app must not cut its handler off."""
+    entered, release = asyncio.Event(), asyncio.Event()
+    original = ParticipantRepo.by_telegram
+
+    async def slow(self: ParticipantRepo, telegram_id: int) -> Any:
+        entered.set()
+        await release.wait()
+        return await original(self, telegram_id)
+
+    monkeypatch.setattr(ParticipantRepo, "by_telegram", slow)
+    user = tg.user(554)
+    await user.send("/menu")
+    await asyncio.wait_for(entered.wait(), 5)
+    app, polling = running.app, running._task
+    assert app is not None and polling is not None
+    await app.dp.stop_polling()  # SIGTERM: polling stops, the handler is still in hand
+    closing = asyncio.create_task(app.close())
+    done, _ = await asyncio.wait({closing}, timeout=1)
+    assert not done, "the app closed its session and database under a handler"
+    release.set()
+    await asyncio.wait_for(closing, 15)
+    running.app = running._task = None  # closed here, not by the fixture
+    await user.expect("пока не участник")
 
 
 async def test_a_screen_whose_message_is_gone_is_sent_anew(tg: FakeTelegram, running: RunningBot) -> None:
@@ -84,6 +133,7 @@ async def test_outbox_sender_handles_429_403_and_5xx(
 
     sender = OutboxSender(bot, outbox, clock, rate=1000, chat_rate=1000, on_blocked=on_blocked)
     try:
+        tg.expect_error(403, "bot was blocked by the user")
         friend, _, flaky = tg.user(561), tg.user(562), tg.user(563)
         tg.flood(count=1, retry_after=30, chat_id=561)
         tg.block(562)

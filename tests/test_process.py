@@ -101,11 +101,16 @@ class BotProcess:
 
 @pytest.fixture
 async def bot_process(tg: FakeTelegram, tmp_path: Path) -> AsyncIterator[BotProcess]:
+    tg.user(CURATOR_ID, "Куратор")  # the curator has opened the bot before (else "chat not found")
     runner = BotProcess(tg, tmp_path)
     yield runner
     if runner.process is not None and runner.process.returncode is None:
         runner.process.kill()
         await runner.process.wait()
+    # The errors guard cannot see another process's log records: the same rule, read from its log.
+    if runner.log.exists():
+        errors = [line for line in runner.log.read_text().splitlines() if " ERROR " in line or " CRITICAL " in line]
+        assert not errors, "the bot process logged errors:\n" + "\n".join(errors)
 
 
 async def test_sigterm_stops_the_bot_cleanly(tg: FakeTelegram, bot_process: BotProcess) -> None:
@@ -133,9 +138,13 @@ async def test_kill_9_mid_questionnaire_loses_no_acknowledged_answer(
     mentor = tg.user(701, "Пётр")
     await bot_process.start()
     await mentor.send(f"/start {invite.code}")
-    await mentor.expect("исполнилось 18", timeout=20)
+    await mentor.expect("Добро пожаловать", timeout=20)
+    await mentor.expect("исполнилось 18")
     await mentor.click("Да, мне 18 или больше")
+    await mentor.expect("Прежде чем я что-то о вас запомню")
     await mentor.click("Согласен", await mentor.expect("Согласие на обработку"))
+    await mentor.expect("согласие записано")
+    await mentor.expect("Анкета наставника")
     await mentor.expect("Вопрос 1 из")
     await mentor.send("Пётр Сидоров")
     q2 = await mentor.expect("Вопрос 2 из")

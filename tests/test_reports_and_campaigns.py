@@ -14,7 +14,7 @@ from storage.matching import ProposedGroup
 from tests.conftest import CURATOR_ID, RunningBot
 from tests.fakes.clock import FakeClock
 from tests.fakes.telegram import FakeTelegram
-from tests.flows import answer_anything, mentor_answers, pupil_answers, seed_participant
+from tests.flows import answer_anything, mentor_answers, pupil_answers, queued, seed_participant
 
 TP = Form.TEACHER_PUPIL
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -178,20 +178,24 @@ async def test_a_campaign_opens_nudges_closes_and_is_answered_in_chat(
     assert stored >= 10
     mentor_invite = await tg.user(901).expect("Оценка качества программы")
     await tg.user(901).click("Ответить", mentor_invite)
+    await tg.user(901).expect("Анкета наставника: качество программы")
     await tg.user(901).expect("Вопрос 1 из")  # a mentor gets the mentor questionnaire of the set
 
+    petya_invite = await petya.expect("Оценка качества программы")
     clock.advance(days=3)
     await running.service("jobs").tick()
     await petya.expect("Напоминание: опрос")
+    assert not await queued(running, 801, "Напоминание: опрос")  # she has answered
     assert not [x for x in masha.replies() if "Напоминание: опрос" in (x.text or "")]
     await running.service("jobs").tick()
+    assert len(await queued(running, 802, "Напоминание: опрос")) == 1
     assert len([x for x in petya.replies() if "Напоминание: опрос" in (x.text or "")]) == 1
 
     clock.advance(days=5)
     await running.service("jobs").tick()
     closed = await curator.expect("закрыт: ответили 1 из 6")
     assert "Оценка качества" in closed.text
-    await petya.click("Ответить", next(x for x in petya.replies() if "Оценка качества" in (x.text or "")))
+    await petya.click("Ответить", petya_invite)
     await tg.wait_for(lambda: any("закрыт" in (a.get("text") or "") for a in petya.callback_answers()))
 
 
@@ -235,6 +239,7 @@ async def test_strangers_get_no_reports(tg: FakeTelegram, running: RunningBot) -
     await masha.click_data("rp:export", reply.message_id)  # a forged curator button
     await tg.wait_for(lambda: any("не действует" in (a.get("text") or "") for a in masha.callback_answers()))
     assert not [m for m in masha.replies() if m.document]
+    assert not await running.db.fetchval("SELECT COUNT(*) FROM outbox WHERE chat_id=801 AND media_kind IS NOT NULL")
 
 
 async def test_a_campaign_for_one_side_of_a_form_or_one_pair(tg: FakeTelegram, running: RunningBot) -> None:
@@ -250,6 +255,7 @@ async def test_a_campaign_for_one_side_of_a_form_or_one_pair(tg: FakeTelegram, r
     await tg.user(901).expect("Самооценка")
     await tg.user(902).expect("Самооценка")
     assert not [m for m in tg.user(801).replies() if "Самооценка" in (m.text or "")]
+    assert not await queued(running, 801, "Самооценка")
     ivan_pair = next(p for p in await running.service("matching").pairs() if p.mentor and p.mentor.id == ids["Иван"])
     await curator.send("/campaign")
     await curator.click("Оценка качества программы", await curator.expect("Какой опрос"))
@@ -260,3 +266,4 @@ async def test_a_campaign_for_one_side_of_a_form_or_one_pair(tg: FakeTelegram, r
     await tg.user(804).expect("Оценка качества программы")
     await tg.user(902).expect("Оценка качества программы")
     assert not [m for m in tg.user(901).replies() if "Оценка качества" in (m.text or "")]
+    assert not await queued(running, 901, "Оценка качества")

@@ -18,6 +18,7 @@ from storage.roadmap import RoadmapRepo
 from tests.conftest import CURATOR_ID, OTHER_CURATOR_ID, RunningBot
 from tests.fakes.clock import FakeClock
 from tests.fakes.telegram import FakeTelegram, FakeUser, SentMessage
+from tests.flows import queued as queued_to
 
 MSK = ZoneInfo("Europe/Moscow")
 STRANGER_ID = 555
@@ -119,8 +120,7 @@ async def test_done_with_a_note_and_a_signed_order_then_reopened(
 
     # The attached file comes back on a press.
     await curator.click("📎 prikaz.pdf", card)
-    await tg.wait_for(lambda: any(m.document for m in curator.replies()))
-    returned = next(m for m in curator.replies() if m.document)
+    returned = await curator.expect("Пункт 1.1 дорожной карты")
     assert returned.document is not None and returned.document["content"] == b"%PDF-1.4 signed order"
 
     # Reopen: the mark is taken back (and shown as such), the item is in progress again.
@@ -210,6 +210,7 @@ async def test_reminders_before_the_deadline_and_the_day_after_it_each_once(
     overdue = texts_with(curator, "Срок прошёл")
     assert len(overdue) == 5 and all("31.08.2026" in t for t in overdue)
     assert not [t for t in overdue if "пункт 1.1 " in t]
+    assert not [t for t in await queued_to(running, CURATOR_ID, "Срок прошёл") if "пункт 1.1 " in t]
     assert await running.db.fetchval("SELECT COUNT(*) FROM outbox WHERE kind='roadmap'") == 20  # 5×2 curators×2
     assert (
         await running.db.fetchval("SELECT COUNT(*) FROM outbox WHERE kind='roadmap' AND chat_id=?", (STRANGER_ID,)) == 0
@@ -371,6 +372,7 @@ async def test_nobody_but_a_curator_sees_the_roadmap(tg: FakeTelegram, running: 
     shown = " ".join(m.text or "" for m in stranger.replies())
     assert "Пункт 1.1" not in shown and "Приказ" not in shown
     assert not any(m.document for m in stranger.replies())
+    assert not await queued_to(running, STRANGER_ID)
     assert await running.db.fetchval("SELECT COUNT(*) FROM roadmap_items") == 0
     assert await audit_actions(running) == []
 

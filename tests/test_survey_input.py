@@ -35,8 +35,10 @@ async def test_wrong_kinds_of_input_are_explained_and_the_question_repeats(
     await pupil.expect("Вопрос 1 из 9")
     await pupil.send_sticker()
     await pupil.expect("стикеры, фото и файлы")
+    await pupil.expect("Вопрос 1 из 9")
     await pupil.send_photo()
     await pupil.expect("стикеры, фото и файлы")
+    await pupil.expect("Вопрос 1 из 9")
     await pupil.send("/unknown")
     await pupil.expect("команда сейчас не работает")
     assert await _answers(running) == {}
@@ -45,11 +47,14 @@ async def test_wrong_kinds_of_input_are_explained_and_the_question_repeats(
     await pupil.expect("Вопрос 2 из 9")
     await pupil.send("сто")
     await pupil.expect("Нужно число")
+    await pupil.expect("Вопрос 2 из 9")
     await pupil.send("99")
     await pupil.expect("от 7 до 25")
+    await pupil.expect("Вопрос 2 из 9")
     await pupil.send("11")
     q3 = await pupil.expect("Вопрос 3 из 9")
     await pupil.send("какой-то кружок")  # free text where a button is expected
+    await pupil.expect("выбрать вариант кнопкой")
     await pupil.expect("Вопрос 3 из 9")
     await pupil.send("1")  # the option's number is accepted, as a label would be
     await pupil.expect("Вопрос 4 из 9")
@@ -62,6 +67,7 @@ async def test_back_stale_and_forged_buttons_and_the_multi_choice_limit(
 ) -> None:
     pupil = await _pupil_at_question_1(tg, running, 512)
     await pupil.send("Вася Пупкин")
+    await pupil.expect("Вопрос 2 из 9")
     await pupil.send("11")
     q3 = await pupil.expect("Вопрос 3 из 9")
     await pupil.click("Робототехника")

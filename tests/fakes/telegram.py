@@ -648,11 +648,53 @@ class SentMessage:
 
 
 class ApiError(Exception):
-    def __init__(self, code: int, description: str, retry_after: int | None = None) -> None:
+    def __init__(
+        self, code: int, description: str, retry_after: int | None = None, *, injected: bool = False
+    ) -> None:
         super().__init__(description)
         self.code = code
         self.description = description
         self.retry_after = retry_after
+        self.injected = injected  # the test asked for it (flood(), fail_server()): never a product error
+
+
+@dataclass
+class ApiErrorRecord:
+    """One error answer of the fake, with what the errors guard needs to judge and report it."""
+
+    method: str
+    code: int
+    description: str
+    chat_id: int | None
+    injected: bool
+    text: str | None = None  # the text or caption the request carried, for the report
+
+    def describe(self) -> str:
+        chat = f" (chat {self.chat_id})" if self.chat_id is not None else ""
+        text = ""
+        if self.text:
+            text = f", text {self.text if len(self.text) <= 80 else self.text[:77] + '...'!r}"
+        return f"{self.method} -> {self.code} {self.description}{chat}{text}"
+
+
+@dataclass
+class _ErrorExpectation:
+    code: int
+    contains: str
+    method: str | None
+    required: bool
+    seen: int = 0
+
+    def matches(self, error: ApiErrorRecord) -> bool:
+        return (
+            error.code == self.code
+            and self.contains in error.description
+            and (self.method is None or error.method == self.method)
+        )
+
+    def describe(self) -> str:
+        method = f" from {self.method}" if self.method else ""
+        return f"{self.code} containing {self.contains!r}{method}"
 
 
 @dataclass
@@ -720,6 +762,7 @@ class FakeUser:
         self.language_code = language_code
         self._cursor = 0
         self._callback_ids: list[str] = []
+        self._background: list[str] = []
 
     def __repr__(self) -> str:
         return f"FakeUser(id={self.id}, first_name={self.first_name!r})"
@@ -836,6 +879,11 @@ class FakeUser:
                 answers.append(callback.answer)
         return answers
 
+    def pass_over(self, *fragments: str) -> None:
+        """Messages containing any of ``fragments`` come on their own schedule (the curator's daily digest):
+        a strict ``expect`` passes over them instead of failing; ``expect`` of them still finds them."""
+        self._background.extend(fragments)
+
     def drain(self) -> list[SentMessage]:
         events = self._fake._events.get(self.id, [])
         pending = events[self._cursor :]
@@ -859,8 +907,23 @@ class FakeUser:
                 )
             await fake._wait_signal(fake._event_signal, remaining)
 
-    async def expect(self, contains: str, timeout: float = 5.0) -> SentMessage:  # noqa: ASYNC109
-        """Consume events until one whose text contains ``contains``."""
+    async def expect(
+        self,
+        contains: str,
+        timeout: float = 5.0,  # noqa: ASYNC109
+        *,
+        eventually: bool = False,
+    ) -> SentMessage:
+        """The next bot message in this chat, which must contain ``contains``; returns it.
+
+        Strict by default: a test that expects A then B asserts the order the user saw, so a new message that
+        does not match arrives first fails here, naming it. Edits of messages already there are passed over on
+        the way (a keyboard re-drawn after a press, a question closed with the answer): they change what a
+        message shows, not the order of messages; an edit that matches is returned like a new message.
+
+        ``eventually=True`` passes over anything until the match, for the places that assert no order: a notice
+        from the outbox racing a reply, several notices whose order nobody promises.
+        """
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         skipped: list[SentMessage] = []
@@ -876,6 +939,42 @@ class FakeUser:
             if contains in (event.text or ""):
                 return event
             skipped.append(event)
+            background = any(fragment in (event.text or "") for fragment in self._background)
+            if not eventually and not event.edited and not background:
+                raise AssertionError(
+                    f"Expected the next bot message in chat {self.id} to contain {contains!r}, but another came "
+                    f"first (pass eventually=True only where the order is not promised).\n"
+                    f"{self._context(skipped, header='Came first')}"
+                )
+
+    async def expect_all(self, *fragments: str, timeout: float = 5.0) -> list[SentMessage]:  # noqa: ASYNC109
+        """The next new messages are one per fragment, in any order (notices whose order nobody promises);
+        strict otherwise: a message that matches none of the fragments still left fails. Returns them in the
+        order of ``fragments``."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        found: dict[str, SentMessage] = {}
+        seen: list[SentMessage] = []
+        while len(found) < len(fragments):
+            remaining = deadline - loop.time()
+            try:
+                event = await self.next_reply(timeout=max(remaining, 0.0))
+            except AssertionError:
+                missing = [f for f in fragments if f not in found]
+                raise AssertionError(
+                    f"No bot messages containing {missing!r} in chat {self.id} within {timeout}s.\n"
+                    f"{self._context(seen, header='Came instead')}"
+                ) from None
+            seen.append(event)
+            match = next((f for f in fragments if f not in found and f in (event.text or "")), None)
+            if match is not None:
+                found[match] = event
+            elif not event.edited and not any(fragment in (event.text or "") for fragment in self._background):
+                raise AssertionError(
+                    f"Expected the next bot messages in chat {self.id} to be {list(fragments)!r} in any order, "
+                    f"but another came.\n{self._context(seen, header='Came')}"
+                )
+        return [found[fragment] for fragment in fragments]
 
     def _context(self, events: list[SentMessage], header: str = "Last events") -> str:
         lines = [f"{header}:"] + [f"  {event.describe()}" for event in events]
@@ -913,6 +1012,8 @@ class FakeTelegram:
 
         self.requests: list[tuple[str, dict[str, Any]]] = []
         self.errors: list[tuple[str, int, str]] = []
+        self.error_log: list[ApiErrorRecord] = []  # the same errors, with their chat and origin
+        self._error_expectations: list[_ErrorExpectation] = []
         self.commands: dict[str, list[dict[str, Any]]] = {}
         self.descriptions: dict[str, str] = {}
         self.short_descriptions: dict[str, str] = {}
@@ -1088,6 +1189,44 @@ class FakeTelegram:
     def file_content(self, file_id: str) -> bytes:
         return self._files[file_id].content
 
+    def all_messages(self) -> list[SentMessage]:
+        """Every bot message in every chat, as the chats show them now."""
+        return [message for messages in self._bot_messages.values() for message in messages]
+
+    # ---- error bookkeeping (read by the errors guard in tests/conftest.py) ------------------------------------
+
+    def expect_error(self, code: int, contains: str = "", *, method: str | None = None) -> None:
+        """Declare an error answer this test provokes on purpose: it must happen at least once, may repeat."""
+        self._error_expectations.append(_ErrorExpectation(code, contains, method, required=True))
+
+    def allow_error(self, code: int, contains: str = "", *, method: str | None = None) -> None:
+        """Tolerate an error answer that may or may not happen (timing), without requiring it."""
+        self._error_expectations.append(_ErrorExpectation(code, contains, method, required=False))
+
+    def unexpected_errors(self) -> list[ApiErrorRecord]:
+        """Error answers nobody declared.
+
+        Not counted: getUpdates (long polling is aiogram's: a 409 when a restarted dispatcher's new poll
+        overtakes the old one, or anything at shutdown, never reaches a user), and failures the test injected
+        with ``flood()`` or ``fail_server()``.
+        """
+        for expectation in self._error_expectations:
+            expectation.seen = 0
+        unexpected = []
+        for error in self.error_log:
+            if error.method == "getUpdates" or error.injected:
+                continue
+            expectation = next((e for e in self._error_expectations if e.matches(error)), None)
+            if expectation is None:
+                unexpected.append(error)
+            else:
+                expectation.seen += 1
+        return unexpected
+
+    def unmet_expectations(self) -> list[str]:
+        """Errors declared with ``expect_error`` that never happened (call after ``unexpected_errors``)."""
+        return [e.describe() for e in self._error_expectations if e.required and e.seen == 0]
+
     async def wait_for(self, predicate: Callable[[], bool], timeout: float = 5.0) -> None:  # noqa: ASYNC109
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
@@ -1111,21 +1250,22 @@ class FakeTelegram:
             params = await self._read_params(request)
         except ApiError as error:
             self.requests.append((method, {}))
-            return self._error_response(method, error)
+            return self._error_response(method, error, {})
         self.requests.append((method, params))
         if request.match_info["token"] != self.token:
-            return self._error_response(method, ApiError(401, "Unauthorized"))
+            return self._error_response(method, ApiError(401, "Unauthorized"), params)
         handler = self._methods.get(raw_method.lower())
         if handler is None:
-            return self._error_response(method, ApiError(404, "Not Found: method not found"))
+            return self._error_response(method, ApiError(404, "Not Found: method not found"), params)
         try:
             result = handler(params)
             if asyncio.iscoroutine(result):
                 result = await result
         except ApiError as error:
-            return self._error_response(method, error)
+            return self._error_response(method, error, params)
         except Exception as error:  # a bug in the fake must surface as a readable API error, not a hang
-            return self._error_response(method, ApiError(500, f"Internal Server Error: fake failed: {error!r}"))
+            failure = ApiError(500, f"Internal Server Error: fake failed: {error!r}")
+            return self._error_response(method, failure, params)
         return web.json_response({"ok": True, "result": result})
 
     async def _handle_file(self, request: web.Request) -> web.StreamResponse:
@@ -1134,8 +1274,20 @@ class FakeTelegram:
             return web.json_response({"ok": False, "error_code": 404, "description": "Not Found"}, status=404)
         return web.Response(body=stored.content, content_type="application/octet-stream")
 
-    def _error_response(self, method: str, error: ApiError) -> web.Response:
+    def _error_response(self, method: str, error: ApiError, params: dict[str, Any]) -> web.Response:
         self.errors.append((method, error.code, error.description))
+        chat_id = params.get("chat_id")
+        text = params.get("text", params.get("caption"))
+        self.error_log.append(
+            ApiErrorRecord(
+                method,
+                error.code,
+                error.description,
+                chat_id if isinstance(chat_id, int) and not isinstance(chat_id, bool) else None,
+                error.injected,
+                text if isinstance(text, str) else None,
+            )
+        )
         body: dict[str, Any] = {"ok": False, "error_code": error.code, "description": error.description}
         if error.retry_after is not None:
             body["parameters"] = {"retry_after": error.retry_after}
@@ -1376,9 +1528,11 @@ class FakeTelegram:
         if kind in ("send", "edit"):
             flood = self._take_injection(self._floods, chat_id)
             if flood is not None:
-                raise ApiError(429, f"Too Many Requests: retry after {flood.retry_after}", flood.retry_after)
+                raise ApiError(
+                    429, f"Too Many Requests: retry after {flood.retry_after}", flood.retry_after, injected=True
+                )
             if kind == "send" and self._take_injection(self._server_failures, chat_id) is not None:
-                raise ApiError(500, ERR_SERVER)
+                raise ApiError(500, ERR_SERVER, injected=True)
             self._check_rate(chat_id)
         if chat_id in self._blocked:
             raise ApiError(403, ERR_BLOCKED)
