@@ -54,6 +54,7 @@ async def _outbox(running: RunningBot, kind: str) -> list[int]:
     return [r["chat_id"] for r in rows]
 
 
+@pytest.mark.allow_errors(log="the other jobs go on")
 async def test_a_failing_job_is_logged_and_the_others_still_run(
     running: RunningBot,
     tg: FakeTelegram,
@@ -85,6 +86,7 @@ async def test_a_failing_job_is_logged_and_the_others_still_run(
     assert all(r.exc_info and "the reminders job broke" in str(r.exc_info[1]) for r in failures)
 
 
+@pytest.mark.allow_errors(log="tick job campaign_calendar failed")
 async def test_a_crash_in_the_middle_of_a_launch_leaves_nothing_and_the_next_tick_launches_it(
     running: RunningBot, tg: FakeTelegram, clock: FakeClock
 ) -> None:
@@ -145,6 +147,7 @@ async def test_the_calendar_asks_pairs_that_worked_long_enough_and_the_curator_a
 
     # The curator's /campaign still asks every active pair, the new one included.
     curator = tg.user(CURATOR_ID)
+    curator.pass_over("без встреч уже")  # the quiet-pair alert for the seasoned pair comes on its own schedule
     await curator.send("/campaign")
     await curator.click("Оценка качества программы", await curator.expect("Какой опрос"))
     await curator.click("Участникам пар и групп", await curator.expect("Кому?"))
