@@ -121,20 +121,18 @@ class Database:
     async def scrub(self) -> None:
         """Leave no byte of deleted rows in the database file or its WAL (after a withdrawal or a refusal).
 
-        `secure_delete` zeroes a deleted row where it lay, but SQLite leaves stale copies of rows in the free
-        space of pages it rebuilt when it moved cells between pages, and the WAL keeps every page version
-        written since the last checkpoint. VACUUM rewrites the file from the live rows only; the TRUNCATE
-        checkpoint then copies it into the main file and cuts the WAL to zero bytes. Withdrawals are rare;
-        on a database of 10,000 participants this takes about a second (bench/README.md).
+        `secure_delete` (set at open) zeroes a deleted row where it lay, and the free space of the pages SQLite
+        rebuilds (without it, copies of rows that a page split moved stay behind), but the WAL keeps every page
+        version written since the last checkpoint. The TRUNCATE checkpoint copies the current pages into the
+        main file and cuts the WAL to zero bytes.
         """
         if str(self.path) == ":memory:":
             return
         async with self._lock:
-            await self._conn.execute("VACUUM")
             rows = await self._conn.execute_fetchall("PRAGMA wal_checkpoint(TRUNCATE)")
         busy = next(iter(rows), (0,))[0]
         if busy:
-            log.warning("the WAL checkpoint after a deletion was blocked by a reader; it completes at the next one")
+            log.warning("a reader blocked the WAL checkpoint after a deletion: the WAL keeps it until the next scrub")
 
     # Every call is one hop to aiosqlite's thread: a statement's cursor is not closed (it holds nothing once
     # the statement is done, and closing is a second hop), and reads use execute_fetchall.

@@ -1,0 +1,303 @@
+"""Withdrawal leaves nothing (issue 11): after /forget, a parent's /forget or «Не согласен» no byte of the
+person's name or Telegram id remains in the database file or its WAL, and a pair that lost a member is marked,
+its other members are told and the curator can re-match it in one tap."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from bot import texts
+from bot.programme import Form, Role
+from tests.conftest import CURATOR_ID, OTHER_CURATOR_ID, RunningBot
+from tests.fakes.clock import FakeClock
+from tests.fakes.telegram import FakeTelegram, FakeUser
+from tests.flows import answer_anything, code_in, make_invite, mentor_answers, pupil_answers, seed_participant
+
+#: Long and distinctive, so that finding its bytes cannot be a coincidence.
+NAME = "Эвелина Зарецкая-Оболенская"
+#: A distinctive Telegram id: 12 digits, 6 bytes as an integer.
+TG_ID = 987654321123
+MSK = timedelta(hours=3)
+
+
+def msk(day: int, hour: int, minute: int = 0) -> datetime:
+    return datetime(2026, 9, day, hour, minute, tzinfo=UTC) - MSK
+
+
+def _varint(value: int) -> bytes:
+    """SQLite's variable-length integer (rowids, record headers): 7 bits a byte, big-endian, high bit = more."""
+    if value > 0x00FFFFFFFFFFFFFF:
+        raise ValueError("9-byte varints are not needed here")
+    groups = []
+    while True:
+        groups.append(value & 0x7F)
+        value >>= 7
+        if not value:
+            break
+    groups.reverse()
+    return bytes([g | 0x80 for g in groups[:-1]] + [groups[-1]])
+
+
+def id_encodings(telegram_id: int) -> dict[str, bytes]:
+    """Every form in which SQLite can hold a Telegram id in the file.
+
+    In a record (a table row, an index key, a WITHOUT ROWID key such as fsm_state's) SQLite stores an integer
+    big-endian in the smallest of 1, 2, 3, 4, 6 or 8 bytes that holds it: 987654321123 takes 6 (serial type 5).
+    We look for that and for the 8-byte form (had it been written with another serial type), for the IEEE
+    double (a REAL column), for a varint (had it been a rowid), and for the decimal text (JSON in
+    fsm_state.data, outbox texts, audit details). A 6-byte needle in a multi-megabyte file matches by chance
+    with a probability of about size / 2^48, so a hit is the id.
+    """
+    forms = {"decimal text": str(telegram_id).encode()}
+    for width in (1, 2, 3, 4, 6, 8):
+        if telegram_id < 1 << (8 * width - 1):
+            forms[f"{width}-byte integer"] = telegram_id.to_bytes(width, "big")
+            break
+    forms["8-byte integer"] = telegram_id.to_bytes(8, "big")
+    import struct
+
+    forms["double"] = struct.pack(">d", float(telegram_id))
+    forms["varint"] = _varint(telegram_id)
+    return forms
+
+
+def name_encodings(name: str) -> dict[str, bytes]:
+    """The name and each of its parts as UTF-8 (the database's encoding; JSON is written with
+    ensure_ascii=False) and as JSON's \\u escapes (had anything written it with ensure_ascii=True)."""
+    parts = {name, *name.split(), *name.replace("-", " ").split()}
+    forms: dict[str, bytes] = {}
+    for part in parts:
+        forms[f"{part!r} UTF-8"] = part.encode("utf-8")
+        forms[f"{part!r} JSON-escaped"] = json.dumps(part).strip('"').encode("ascii")
+    return forms
+
+
+def found_in_files(db_path: Path, needles: dict[str, bytes]) -> list[str]:
+    """Which needles occur in the raw bytes of the database file and its WAL (not `strings`: that skips
+    Cyrillic)."""
+    hits = []
+    for path in (db_path, db_path.with_name(db_path.name + "-wal")):
+        if not path.exists():
+            continue
+        data = path.read_bytes()
+        hits += [f"{label} in {path.name}" for label, needle in needles.items() if needle in data]
+    return hits
+
+
+async def test_deleted_rows_leave_no_copy_in_the_file_even_after_page_splits(tmp_path: Path) -> None:
+    """Without secure_delete, a deleted row stays in its page's free space, and copies of rows that page splits
+    moved stay in the pages they left; without the TRUNCATE checkpoint, in the WAL."""
+    import random
+
+    from storage.database import Database
+
+    path = tmp_path / "scrub.sqlite3"
+    db = await Database.open(path)
+    try:
+        rng = random.Random(2)
+        secret = "Эвелина-СЕКРЕТ"
+        rows = [(1, f"{rng.random():.6f} {secret}", "2026-09-07", "2026-09-07") for _ in range(20)]
+        rows += [(2, f"{rng.random():.6f} " + "ж" * rng.randint(5, 60), "2026-09-07", "2026-09-07") for _ in range(4000)]
+        rng.shuffle(rows)
+        await db.executemany("INSERT INTO outbox(chat_id, text, created_at, not_before) VALUES (?,?,?,?)", rows)
+        await db.execute("CREATE INDEX scrub_text ON outbox(text)")  # an index whose pages split and merge
+        await db.executemany(
+            "INSERT INTO outbox(chat_id, text, created_at, not_before) VALUES (?,?,?,?)", rows[:1000]
+        )
+        await db.execute("DELETE FROM outbox WHERE instr(text, ?) > 0", (secret,))
+        await db.scrub()
+        assert not found_in_files(path, {"secret": secret.encode()})
+    finally:
+        await db.close()
+
+
+async def _sent(running: RunningBot, chat_id: int, contains: str) -> bool:
+    rows = await running.db.fetchall("SELECT text FROM outbox WHERE chat_id=? AND status='sent'", (chat_id,))
+    return any(contains in r["text"] for r in rows)
+
+
+async def _confirm_match(curator: FakeUser) -> None:
+    await curator.send("/match")
+    await curator.click("педагог – обучающийся", await curator.expect("Для какой формы"))
+    await curator.click(texts.BTN_CONFIRM_MATCH, await curator.expect("Черновик подбора"))
+    await curator.expect("Утверждено")
+
+
+async def _schedule(mentor: FakeUser, day: int, when: str, topic: str) -> None:
+    await mentor.send("/menu")
+    await mentor.click("Назначить встречу", await mentor.expect("Моё меню"))
+    await mentor.click(str(day), await mentor.expect("Выберите дату"))
+    await mentor.expect("Во сколько")
+    await mentor.send(when)
+    await mentor.click("В объединении", await mentor.expect("Где встречаемся"))
+    await mentor.expect("Тема встречи")
+    await mentor.send(topic)
+    await mentor.click("Отправить приглашение", await mentor.expect("Когда:"))
+    await mentor.expect("Приглашение отправлено")
+
+
+async def test_a_mentors_withdrawal_leaves_no_byte_of_him_and_his_mentee_is_told(
+    tg: FakeTelegram, running: RunningBot, clock: FakeClock, db_path: Path
+) -> None:
+    participants = running.service("participants")
+    masha_id = await seed_participant(
+        running, 801, Role.MENTEE_PUPIL, Form.TEACHER_PUPIL, pupil_answers("Маша Иванова", [])
+    )
+    await participants.set_adult(masha_id, False, "PARENTCODE")  # a child: her parent consented
+    await seed_participant(running, TG_ID, Role.MENTOR, Form.TEACHER_PUPIL, mentor_answers(NAME, [], 1))
+    curator, masha, mentor = tg.user(CURATOR_ID), tg.user(801), tg.user(TG_ID)
+
+    # The pair is confirmed: Маша is told her mentor's full name; he schedules the first meeting.
+    await _confirm_match(curator)
+    await masha.expect(f"Ваш наставник — {NAME}")
+    await _schedule(mentor, 10, "16:30", f"Знакомство с {NAME}")
+    invitation = await masha.expect("Приглашение на встречу")
+    assert NAME in invitation.text
+    # He writes to the curator and signs with his name; the curator starts a broadcast that names him.
+    await mentor.send("/ask")
+    await mentor.expect("Напишите вопрос")
+    await mentor.send(f"Это {NAME}. Можно взять ещё одного наставляемого?")
+    await curator.expect("Вопрос от участника")
+    assert await _sent(running, CURATOR_ID, NAME)
+    # In quiet hours, a second invitation that names him and Маша's request to him wait in the outbox.
+    clock.set(msk(7, 22))
+    await _schedule(mentor, 11, "17:00", "Проект")
+    await masha.click("Нужно другое время", invitation)
+    await masha.expect("Когда вам удобно")
+    await masha.send("Лучше в пятницу")
+    await masha.expect("Передал наставнику")
+    pending = await running.db.fetchall("SELECT chat_id, text FROM outbox WHERE status='pending'")
+    assert any(r["chat_id"] == 801 and NAME in r["text"] for r in pending)
+    assert any(r["chat_id"] == TG_ID for r in pending)
+    await curator.send("/broadcast")
+    await curator.expect("Напишите сообщение для рассылки")
+    await curator.send(f"Поздравляем: {NAME} ведёт новый кружок!")
+    await curator.expect("Кому отправить")
+
+    needles = {**name_encodings(NAME), **id_encodings(TG_ID)}
+    assert found_in_files(db_path, needles), "the scan must see him before the withdrawal"
+
+    await mentor.send("/forget")
+    confirm = await mentor.expect("Отозвать согласие?")
+    assert "У вас есть наставляемый: куратор подберёт ему нового наставника" in confirm.text
+    await mentor.click("Да, удалить мои данные", confirm)
+    await mentor.expect("данные удалены")
+
+    leftovers = found_in_files(db_path, needles)
+    assert not leftovers, leftovers
+    # What should stay did: Маша, her pair (without a mentor) and the destruction record.
+    assert found_in_files(db_path, {"Маша": "Маша Иванова".encode()})
+    pair = await running.db.fetchone("SELECT * FROM pairs")
+    assert pair["mentor_id"] is None and pair["mentor_left_at"] and pair["dissolved_at"] is None
+    assert await running.db.fetchval("SELECT COUNT(*) FROM meetings WHERE status='planned'") == 0
+    assert await running.db.fetchval("SELECT COUNT(*) FROM destruction_log") == 1
+    # Маша is told at 8:00, in words for a child; the curator gets the pair and a way to re-match it.
+    told = await running.db.fetchall("SELECT text, status FROM outbox WHERE chat_id=801 AND status='pending'")
+    assert [r["text"] for r in told] == [texts.MENTOR_LEFT_CHILD]
+    clock.set(msk(8, 8, 5))
+    running.service("outbox").wake()
+    await masha.expect("Твой наставник больше не участвует в программе. Куратор подберёт тебе нового")
+    notice = await curator.expect("отозвал согласие")
+    assert "осталась без наставника" in notice.text and "Маша Иванова" in notice.text
+    assert NAME not in notice.text and texts.BTN_REMATCH in notice.button_texts()
+    await tg.user(OTHER_CURATOR_ID).expect("осталась без наставника")
+    # The curator's broadcast draft that named him is gone with him.
+    await curator.send("Кому угодно")
+    assert not [m for m in curator.drain() if "Кому отправить" in (m.text or "")]
+
+    await masha.send("/menu")
+    menu = await masha.expect("Моё меню")
+    assert "Мой наставник: ещё не назначен — куратор подбирает нового" in menu.text
+    assert "Мои наставляемые" not in menu.text and "Назначить встречу" not in menu.button_texts()
+
+
+async def test_a_parents_withdrawal_for_a_child_who_asked_the_curator_leaves_nothing(
+    tg: FakeTelegram, running: RunningBot, db_path: Path
+) -> None:
+    code = await make_invite(running, Role.MENTEE_PUPIL, Form.TEACHER_PUPIL)
+    child, parent, curator = tg.user(TG_ID, "Эвелина"), tg.user(612, "Ольга"), tg.user(CURATOR_ID)
+    await child.send(f"/start {code}")
+    await child.click("Нет, мне меньше 18", await child.expect("исполнилось 18"))
+    parent_code = code_in((await child.expect("согласие даёт родитель")).text)
+    await parent.send(f"/start {parent_code}")
+    await parent.click("Согласен", await parent.expect("Согласие на обработку"))
+    await parent.click("мать", await parent.expect("Кем вы приходитесь"))
+    await parent.expect("фамилию и имя")
+    await parent.send("Зарецкая-Оболенская Ольга")
+    await parent.expect("Согласие записано")
+    await child.click("Заполнить анкету", await child.expect("родитель дал согласие"))
+    await child.expect("Вопрос 1 из 9")
+    await child.send(NAME)
+    await child.expect("Вопрос 2 из 9")
+    await child.send("12")
+    await answer_anything(child)
+    await child.click("Всё верно")
+    await child.expect("Анкета сохранена")
+    question = "А когда будет первая встреча с наставником?"
+    await child.send("/ask")
+    await child.expect("Напишите вопрос")
+    await child.send(question)
+    asked = await curator.expect("Вопрос от участника")
+    assert NAME in asked.text and question in asked.text
+    await tg.user(OTHER_CURATOR_ID).expect("Вопрос от участника")
+    # One curator starts answering: their dialog holds the question.
+    await curator.click("Ответить", asked)
+    await curator.expect("Ваш ответ на вопрос")
+
+    needles = {
+        **name_encodings(NAME),
+        **id_encodings(TG_ID),
+        "the question": question.encode(),
+        "the parent's name": "Ольга".encode(),
+        **{f"parent id: {k}": v for k, v in id_encodings(612).items() if k == "decimal text"},
+    }
+    assert found_in_files(db_path, needles)
+
+    await parent.send("/forget")
+    confirm = await parent.expect("Вы давали согласие за ребёнка")
+    await parent.click(f"Отозвать за: {NAME}", confirm)
+    await parent.expect("данные ребёнка удалены")
+    leftovers = found_in_files(db_path, needles)
+    assert not leftovers, leftovers
+    # The child hears it at once, in «ты»; nothing about her waits in the outbox to carry her id.
+    farewell = await child.expect("Твой родитель отозвал согласие")
+    assert "ты больше не участвуешь" in farewell.text
+    assert await running.db.fetchval("SELECT COUNT(*) FROM outbox WHERE chat_id=?", (TG_ID,)) == 0
+    await curator.send("Ответ на вопрос")
+    await curator.expect("Этого участника больше нет")
+
+
+async def test_a_refusal_leaves_no_byte_of_the_telegram_id(
+    tg: FakeTelegram, running: RunningBot, db_path: Path
+) -> None:
+    code = await make_invite(running, Role.MENTEE_TEACHER, Form.TEACHER_TEACHER, max_uses=1)
+    teacher = tg.user(TG_ID)
+    await teacher.send(f"/start {code}")
+    consent = await teacher.expect("Согласие на обработку")
+    needles = id_encodings(TG_ID)
+    assert found_in_files(db_path, needles)
+    await teacher.click("Не согласен", consent)
+    await teacher.expect("ничего о вас не храню")
+    leftovers = found_in_files(db_path, needles)
+    assert not leftovers, leftovers
+
+
+async def test_a_parents_refusal_leaves_no_byte_of_their_telegram_id(
+    tg: FakeTelegram, running: RunningBot, db_path: Path
+) -> None:
+    code = await make_invite(running, Role.MENTEE_PUPIL, Form.TEACHER_PUPIL)
+    child = tg.user(513)
+    await child.send(f"/start {code}")
+    await child.click("Нет, мне меньше 18", await child.expect("исполнилось 18"))
+    parent_code = code_in((await child.expect("согласие даёт родитель")).text)
+    parent = tg.user(TG_ID)
+    await parent.send(f"/start {parent_code}")
+    document = await parent.expect("Согласие на обработку")
+    needles = id_encodings(TG_ID)
+    assert found_in_files(db_path, needles)
+    await parent.click("Не согласен", document)
+    await parent.expect("согласие не дано")
+    leftovers = found_in_files(db_path, needles)
+    assert not leftovers, leftovers
