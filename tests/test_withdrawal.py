@@ -313,3 +313,78 @@ async def test_a_parents_refusal_leaves_no_byte_of_their_telegram_id(
     await parent.expect("согласие не дано")
     leftovers = found_in_files(db_path, needles)
     assert not leftovers, leftovers
+
+
+async def test_a_group_that_lost_its_mentor_is_matched_again_in_one_tap(
+    tg: FakeTelegram, running: RunningBot
+) -> None:
+    participants = running.service("participants")
+    masha = await seed_participant(running, 811, Role.MENTEE_PUPIL, Form.TEACHER_PUPIL, pupil_answers("Маша", []))
+    await participants.set_adult(masha, False, "PARENTCODE2")  # a child: told in «ты»
+    await seed_participant(running, 812, Role.MENTEE_PUPIL, Form.TEACHER_PUPIL, pupil_answers("Вова", []))
+    await seed_participant(running, 911, Role.MENTOR, Form.TEACHER_PUPIL, mentor_answers("Анна Петровна", [], 2))
+    curator, anna = tg.user(CURATOR_ID), tg.user(911)
+    await _confirm_match(curator)
+    await anna.expect("Вам закреплены наставляемые")
+
+    await anna.send("/forget")
+    confirm = await anna.expect("Отозвать согласие?")
+    assert "У вас 2 наставляемых: куратор подберёт им нового наставника" in confirm.text
+    await anna.click("Да, удалить мои данные", confirm)
+    await anna.expect("данные удалены")
+    await tg.user(811).expect("Твой наставник больше не участвует в программе. Куратор подберёт тебе нового")
+    await tg.user(812).expect("Ваш наставник больше не участвует в программе. Куратор подберёт вам нового")
+    notice = await curator.expect("отозвал согласие")
+    assert "Группа №1" in notice.text and "Маша, Вова" in notice.text
+
+    # A new mentor joins; one tap on the notice opens the draft for the form, as a new message.
+    await seed_participant(running, 912, Role.MENTOR, Form.TEACHER_PUPIL, mentor_answers("Борис", [], 2))
+    await curator.click(texts.BTN_REMATCH, notice)
+    draft = await curator.expect("Черновик подбора")
+    assert draft.message_id != notice.message_id
+    assert "Наставляемых подобрано: 2 из 2" in draft.text and "Борис" in draft.text
+    await curator.click(texts.BTN_CONFIRM_MATCH, draft)
+    await curator.expect("Утверждено")
+    await tg.user(811).expect("Ваш наставник — Борис")
+    old, new = await running.db.fetchall("SELECT * FROM pairs ORDER BY id")
+    assert old["dissolved_at"] and old["dissolve_reason"] == texts.PAIR_REMATCHED_REASON
+    assert new["dissolved_at"] is None and new["mentor_id"] == await _pid(running, 912)
+    await tg.user(811).send("/menu")
+    assert "Мой наставник: Борис" in (await tg.user(811).expect("Моё меню")).text
+
+
+async def test_a_mentee_who_leaves_is_not_named_to_the_mentor(tg: FakeTelegram, running: RunningBot) -> None:
+    await seed_participant(running, 821, Role.MENTEE_PUPIL, Form.TEACHER_PUPIL, pupil_answers("Маша Иванова", []))
+    await seed_participant(running, 822, Role.MENTEE_PUPIL, Form.TEACHER_PUPIL, pupil_answers("Петя Сидоров", []))
+    await seed_participant(running, 921, Role.MENTOR, Form.TEACHER_PUPIL, mentor_answers("Анна Петровна", [], 1))
+    await seed_participant(running, 922, Role.MENTOR, Form.TEACHER_PUPIL, mentor_answers("Борис", [], 1))
+    curator = tg.user(CURATOR_ID)
+    await _confirm_match(curator)
+    by_mentee = {r["mentee_id"]: r["mentor_id"] for r in await running.db.fetchall(
+        "SELECT x.mentor_id, m.mentee_id FROM pairs x JOIN pair_members m ON m.pair_id=x.id"
+    )}
+    masha_mentor = {await _pid(running, 921): 921, await _pid(running, 922): 922}[by_mentee[await _pid(running, 821)]]
+    mentor = tg.user(masha_mentor)
+    await mentor.expect("Вам закреплены наставляемые")
+
+    masha = tg.user(821)
+    await masha.send("/forget")
+    confirm = await masha.expect("Отозвать согласие?")
+    assert "только, что наставляемый вышел из программы" in confirm.text
+    await masha.click("Да, удалить мои данные", confirm)
+    await masha.expect("данные удалены")
+    told = await mentor.expect("Ваш наставляемый вышел из программы")
+    assert "Маша" not in told.text
+    notice = await curator.expect("отозвал согласие")
+    assert "осталась без наставляемого" in notice.text and "Маша" not in notice.text
+    assert texts.BTN_REMATCH in notice.button_texts()
+    member = await running.db.fetchone("SELECT * FROM pair_members WHERE mentee_id IS NULL")
+    assert member["left_at"] and member["reasons"] is None and member["score"] is None
+    await mentor.send("/menu")
+    menu = await mentor.expect("Моё меню")
+    assert "Мои наставляемые: пока нет — куратор подберёт" in menu.text
+    assert "Назначить встречу" not in menu.button_texts()
+
+
+async def _pid(running: RunningBot, telegram_id: int) -> int:
+    return int(await running.db.fetchval("SELECT id FROM participants WHERE telegram_id=?", (telegram_id,)))
