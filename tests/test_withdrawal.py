@@ -315,9 +315,7 @@ async def test_a_parents_refusal_leaves_no_byte_of_their_telegram_id(
     assert not leftovers, leftovers
 
 
-async def test_a_group_that_lost_its_mentor_is_matched_again_in_one_tap(
-    tg: FakeTelegram, running: RunningBot
-) -> None:
+async def test_a_group_that_lost_its_mentor_is_matched_again_in_one_tap(tg: FakeTelegram, running: RunningBot) -> None:
     participants = running.service("participants")
     masha = await seed_participant(running, 811, Role.MENTEE_PUPIL, Form.TEACHER_PUPIL, pupil_answers("Маша", []))
     await participants.set_adult(masha, False, "PARENTCODE2")  # a child: told in «ты»
@@ -360,9 +358,12 @@ async def test_a_mentee_who_leaves_is_not_named_to_the_mentor(tg: FakeTelegram, 
     await seed_participant(running, 922, Role.MENTOR, Form.TEACHER_PUPIL, mentor_answers("Борис", [], 1))
     curator = tg.user(CURATOR_ID)
     await _confirm_match(curator)
-    by_mentee = {r["mentee_id"]: r["mentor_id"] for r in await running.db.fetchall(
-        "SELECT x.mentor_id, m.mentee_id FROM pairs x JOIN pair_members m ON m.pair_id=x.id"
-    )}
+    by_mentee = {
+        r["mentee_id"]: r["mentor_id"]
+        for r in await running.db.fetchall(
+            "SELECT x.mentor_id, m.mentee_id FROM pairs x JOIN pair_members m ON m.pair_id=x.id"
+        )
+    }
     masha_mentor = {await _pid(running, 921): 921, await _pid(running, 922): 922}[by_mentee[await _pid(running, 821)]]
     mentor = tg.user(masha_mentor)
     await mentor.expect("Вам закреплены наставляемые")
