@@ -389,3 +389,26 @@ async def test_a_mentee_who_leaves_is_not_named_to_the_mentor(tg: FakeTelegram, 
 
 async def _pid(running: RunningBot, telegram_id: int) -> int:
     return int(await running.db.fetchval("SELECT id FROM participants WHERE telegram_id=?", (telegram_id,)))
+
+
+def test_the_consent_document_says_what_other_participants_see() -> None:
+    from bot.consent import DOCUMENT_VERSION, render
+
+    assert DOCUMENT_VERSION == "2026-2"  # a new text; consents given before keep "2026-1" in their record
+    for for_parent in (False, True):
+        document = render("СЮТ", for_parent=for_parent)
+        assert "Данные видит только куратор" not in document.text
+        assert "Кто видит данные" in document.text and "анкете предпочтений" in document.text
+        assert "время, место и тему встреч" in document.text and f"(версия {DOCUMENT_VERSION})" in document.text
+    assert "фамилию и имя ребёнка" in render("СЮТ", for_parent=True).text
+
+
+def test_the_preference_screen_shows_the_other_side_by_name_only() -> None:
+    from bot.pairs import Candidate
+    from handlers.preferences import _screen
+
+    secret = "боюсь выступать перед классом"
+    me = Candidate(id=1, telegram_id=1, is_mentor=True, name="Анна", answers={"capacity": 2})
+    options = [Candidate(id=2, telegram_id=2, is_mentor=False, name="Маша", answers={"expectations": secret})]
+    screen = _screen(me, options, [2])
+    assert "Маша" in screen and secret not in screen
