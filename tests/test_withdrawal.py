@@ -321,7 +321,7 @@ async def test_a_group_that_lost_its_mentor_is_matched_again_in_one_tap(tg: Fake
     await participants.set_adult(masha, False, "PARENTCODE2")  # a child: told in «ты»
     await seed_participant(running, 812, Role.MENTEE_PUPIL, Form.TEACHER_PUPIL, pupil_answers("Вова", []))
     await seed_participant(running, 911, Role.MENTOR, Form.TEACHER_PUPIL, mentor_answers("Анна Петровна", [], 2))
-    curator, anna = tg.user(CURATOR_ID), tg.user(911)
+    curator, anna, _, _ = tg.user(CURATOR_ID), tg.user(911), tg.user(811), tg.user(812)
     await _confirm_match(curator)
     await anna.expect("Вам закреплены наставляемые")
 
@@ -337,6 +337,7 @@ async def test_a_group_that_lost_its_mentor_is_matched_again_in_one_tap(tg: Fake
 
     # A new mentor joins; one tap on the notice opens the draft for the form, as a new message.
     await seed_participant(running, 912, Role.MENTOR, Form.TEACHER_PUPIL, mentor_answers("Борис", [], 2))
+    tg.user(912)
     await curator.click(texts.BTN_REMATCH, notice)
     draft = await curator.expect("Черновик подбора")
     assert draft.message_id != notice.message_id
@@ -357,6 +358,8 @@ async def test_a_mentee_who_leaves_is_not_named_to_the_mentor(tg: FakeTelegram, 
     await seed_participant(running, 921, Role.MENTOR, Form.TEACHER_PUPIL, mentor_answers("Анна Петровна", [], 1))
     await seed_participant(running, 922, Role.MENTOR, Form.TEACHER_PUPIL, mentor_answers("Борис", [], 1))
     curator = tg.user(CURATOR_ID)
+    for user_id in (821, 822, 921, 922):
+        tg.user(user_id)  # they have opened the bot (Telegram answers "chat not found" otherwise)
     await _confirm_match(curator)
     by_mentee = {
         r["mentee_id"]: r["mentor_id"]
