@@ -415,3 +415,28 @@ def test_the_preference_screen_shows_the_other_side_by_name_only() -> None:
     options = [Candidate(id=2, telegram_id=2, is_mentor=False, name="Маша", answers={"expectations": secret})]
     screen = _screen(me, options, [2])
     assert "Маша" in screen and secret not in screen
+
+
+async def test_messages_about_someone_go_with_them_by_their_link_not_only_by_name(
+    tg: FakeTelegram, running: RunningBot
+) -> None:
+    """A name too short to search for in texts («Ян»): the pair notice to his mentee goes by its outbox_about
+    link; the notices of the other pair stay."""
+    for user_id in (831, 832, 931, 932):
+        tg.user(user_id)
+    await seed_participant(running, 831, Role.MENTEE_PUPIL, Form.TEACHER_PUPIL, pupil_answers("Лиза", []))
+    await seed_participant(running, 832, Role.MENTEE_PUPIL, Form.TEACHER_PUPIL, pupil_answers("Петя", []))
+    yan = await seed_participant(running, 931, Role.MENTOR, Form.TEACHER_PUPIL, mentor_answers("Ян", [], 1))
+    await seed_participant(running, 932, Role.MENTOR, Form.TEACHER_PUPIL, mentor_answers("Борис", [], 1))
+    await _confirm_match(tg.user(CURATOR_ID))
+    notices = "SELECT chat_id FROM outbox WHERE text LIKE 'Ваш наставник — %' ORDER BY chat_id"
+    await tg.wait_for(lambda: len(tg.messages(831)) + len(tg.messages(832)) >= 2)
+    assert [r[0] for r in await running.db.fetchall(notices)] == [831, 832]
+    yans_mentee = await running.db.fetchval(
+        "SELECT p.telegram_id FROM pair_members m JOIN pairs x ON x.id=m.pair_id"
+        " JOIN participants p ON p.id=m.mentee_id WHERE x.mentor_id=?",
+        (yan,),
+    )
+    await running.service("participants").destroy(yan, requested_by="participant", reason="test")
+    assert [r[0] for r in await running.db.fetchall(notices)] == [({831, 832} - {yans_mentee}).pop()]
+    assert await running.db.fetchval("SELECT COUNT(*) FROM outbox_about WHERE participant_id=?", (yan,)) == 0
