@@ -188,6 +188,9 @@ async def test_a_mentors_withdrawal_leaves_no_byte_of_him_and_his_mentee_is_told
     await curator.send(f"Поздравляем: {NAME} ведёт новый кружок!")
     await curator.expect("Кому отправить")
 
+    # An audit entry whose details carry what the curator typed about him (a dissolution reason, say).
+    await running.service("audit").record(CURATOR_ID, "pair.dissolve", "7", {"reason": f"{NAME} уезжает"})
+
     needles = {**name_encodings(NAME), **id_encodings(TG_ID)}
     assert found_in_files(db_path, needles), "the scan must see him before the withdrawal"
 
@@ -205,6 +208,8 @@ async def test_a_mentors_withdrawal_leaves_no_byte_of_him_and_his_mentee_is_told
     assert pair["mentor_id"] is None and pair["mentor_left_at"] and pair["dissolved_at"] is None
     assert await running.db.fetchval("SELECT COUNT(*) FROM meetings WHERE status='planned'") == 0
     assert await running.db.fetchval("SELECT COUNT(*) FROM destruction_log") == 1
+    redacted = await running.db.fetchval("SELECT details FROM audit_log WHERE action='pair.dissolve'")
+    assert json.loads(redacted) == {"reason": "… уезжает"}
     # Маша is told at 8:00, in words for a child; the curator gets the pair and a way to re-match it.
     told = await running.db.fetchall("SELECT text, status FROM outbox WHERE chat_id=801 AND status='pending'")
     assert [r["text"] for r in told] == [texts.MENTOR_LEFT_CHILD]
