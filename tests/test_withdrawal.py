@@ -5,11 +5,14 @@ its other members are told and the curator can re-match it in one tap."""
 from __future__ import annotations
 
 import json
+import random
+import struct
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot import texts
 from bot.programme import Form, Role
+from storage.database import Database
 from tests.conftest import CURATOR_ID, OTHER_CURATOR_ID, RunningBot
 from tests.fakes.clock import FakeClock
 from tests.fakes.telegram import FakeTelegram, FakeUser
@@ -19,6 +22,8 @@ from tests.flows import answer_anything, code_in, make_invite, mentor_answers, p
 NAME = "Эвелина Зарецкая-Оболенская"
 #: A distinctive Telegram id: 12 digits, 6 bytes as an integer.
 TG_ID = 987654321123
+#: The parent who consented for her and then withdraws it (their id sits in consents.given_by).
+PARENT_ID = 876543219876
 MSK = timedelta(hours=3)
 
 
@@ -56,8 +61,6 @@ def id_encodings(telegram_id: int) -> dict[str, bytes]:
             forms[f"{width}-byte integer"] = telegram_id.to_bytes(width, "big")
             break
     forms["8-byte integer"] = telegram_id.to_bytes(8, "big")
-    import struct
-
     forms["double"] = struct.pack(">d", float(telegram_id))
     forms["varint"] = _varint(telegram_id)
     return forms
@@ -89,9 +92,6 @@ def found_in_files(db_path: Path, needles: dict[str, bytes]) -> list[str]:
 async def _split_and_delete(path: Path, secret: str, *, secure_delete: bool) -> list[str]:
     """Rows carrying `secret` among thousands, an index whose pages split around them, the rows deleted and the
     file scrubbed: which copies of `secret` are left in the file and its WAL."""
-    import random
-
-    from storage.database import Database
 
     db = await Database.open(path)
     try:
@@ -234,7 +234,7 @@ async def test_a_parents_withdrawal_for_a_child_who_asked_the_curator_leaves_not
     tg: FakeTelegram, running: RunningBot, db_path: Path
 ) -> None:
     code = await make_invite(running, Role.MENTEE_PUPIL, Form.TEACHER_PUPIL)
-    child, parent, curator = tg.user(TG_ID, "Эвелина"), tg.user(612, "Ольга"), tg.user(CURATOR_ID)
+    child, parent, curator = tg.user(TG_ID, "Эвелина"), tg.user(PARENT_ID, "Ольга"), tg.user(CURATOR_ID)
     await child.send(f"/start {code}")
     await child.click("Нет, мне меньше 18", await child.expect("исполнилось 18"))
     parent_code = code_in((await child.expect("согласие даёт родитель")).text)
@@ -268,7 +268,7 @@ async def test_a_parents_withdrawal_for_a_child_who_asked_the_curator_leaves_not
         **id_encodings(TG_ID),
         "the question": question.encode(),
         "the parent's name": "Ольга".encode(),
-        **{f"parent id: {k}": v for k, v in id_encodings(612).items() if k == "decimal text"},
+        **{f"parent's {k}": v for k, v in id_encodings(PARENT_ID).items()},
     }
     assert found_in_files(db_path, needles)
 
