@@ -358,12 +358,13 @@ class MatchingRepo:
         return await self.pair(pair_id) if pair_id else None
 
 
-async def leave_pairs(tx: Transaction, participant_id: int, at: str) -> None:
+async def leave_pairs(tx: Transaction, participant_id: int, at: str, reason: str) -> None:
     """A participant's withdrawal, inside its transaction: their pairs and groups are marked as missing them.
 
     A mentor's pair keeps going without a mentor (`mentor_left_at`) until the curator matches its mentees
     again; a mentee's membership keeps the row (`left_at`) without the link, the score or the reasons (which
-    came from their answers). Planned meetings of a pair left without a mentor or without mentees are
+    came from their answers). A pair left without mentees ends (`reason`): its mentor is matched afresh, with
+    the stages from the start. Planned meetings of a pair left without a mentor or without mentees are
     cancelled, so that no reminder goes out for them.
     """
     touched = [
@@ -380,9 +381,14 @@ async def leave_pairs(tx: Transaction, participant_id: int, at: str) -> None:
     )
     if touched:
         marks = ",".join("?" * len(touched))
+        empty = "NOT EXISTS (SELECT 1 FROM pair_members m WHERE m.pair_id=x.id AND m.mentee_id IS NOT NULL)"
         await tx.execute(
             "UPDATE meetings SET status='cancelled', updated_at=? WHERE status='planned' AND pair_id IN"
-            f" (SELECT x.id FROM pairs x WHERE x.id IN ({marks}) AND (x.mentor_id IS NULL OR NOT EXISTS"
-            " (SELECT 1 FROM pair_members m WHERE m.pair_id=x.id AND m.mentee_id IS NOT NULL)))",
+            f" (SELECT x.id FROM pairs x WHERE x.id IN ({marks}) AND (x.mentor_id IS NULL OR {empty}))",
             (at, *touched),
+        )
+        await tx.execute(
+            f"UPDATE pairs AS x SET dissolved_at=?, dissolve_reason=? WHERE x.id IN ({marks})"
+            f" AND x.dissolved_at IS NULL AND {empty}",
+            (at, reason, *touched),
         )

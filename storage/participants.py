@@ -331,7 +331,7 @@ class ParticipantRepo:
             await tx.execute("DELETE FROM unreachable_chats WHERE chat_id=?", (telegram_id,))
             await _redact_mentions(tx, participant_id, pseudonym, names)
             await _drop_from_preferences(tx, participant_id)
-            await leave_pairs(tx, participant_id, now)
+            await leave_pairs(tx, participant_id, now, reason)
             await tx.execute("DELETE FROM participants WHERE id=?", (participant_id,))
             await tx.execute(
                 "INSERT INTO destruction_log(pseudonym, role, categories, destroyed_at, requested_by, reason)"

@@ -385,14 +385,25 @@ async def test_a_mentee_who_leaves_is_not_named_to_the_mentor(tg: FakeTelegram, 
     told = await mentor.expect("Ваш наставляемый вышел из программы")
     assert "Маша" not in told.text
     notice = await curator.expect("отозвал согласие")
-    assert "осталась без наставляемого" in notice.text and "Маша" not in notice.text
+    assert "распалась: наставляемый вышел из программы" in notice.text and "Маша" not in notice.text
     assert texts.BTN_REMATCH in notice.button_texts()
     member = await running.db.fetchone("SELECT * FROM pair_members WHERE mentee_id IS NULL")
     assert member["left_at"] and member["reasons"] is None and member["score"] is None
+    ended = await running.db.fetchone("SELECT * FROM pairs WHERE id=?", (member["pair_id"],))
+    assert ended["dissolved_at"] and ended["dissolve_reason"] == texts.REASON_WITHDRAWAL
     await mentor.send("/menu")
     menu = await mentor.expect("Моё меню")
-    assert "Мои наставляемые: пока нет — куратор подберёт" in menu.text
-    assert "Назначить встречу" not in menu.button_texts()
+    assert "Мои наставляемые" not in menu.text and "Назначить встречу" not in menu.button_texts()
+    # He is back among the candidates, and a new pair starts from the first stage.
+    await seed_participant(running, 823, Role.MENTEE_PUPIL, Form.TEACHER_PUPIL, pupil_answers("Оля", []))
+    tg.user(823)
+    await curator.click(texts.BTN_REMATCH, notice)
+    draft = await curator.expect("Черновик подбора")
+    await curator.click(texts.BTN_CONFIRM_MATCH, draft)
+    await curator.expect("Утверждено")
+    await mentor.send("/menu")
+    menu = await mentor.expect("Моё меню")
+    assert "Мои наставляемые: Оля" in menu.text and "встреча-знакомство" in menu.text
 
 
 async def _pid(running: RunningBot, telegram_id: int) -> int:
