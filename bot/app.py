@@ -153,7 +153,8 @@ async def tell_curators_blocked(chat_id: int, settings: Settings, services: dict
         return
     participant = await services["participants"].by_telegram(chat_id)
     who = participant.pseudonym if participant else f"id {chat_id}"
-    await notify_curators(services["outbox"], settings, texts.CURATOR_USER_BLOCKED.format(who=who))
+    about = [participant.id] if participant else []
+    await notify_curators(services["outbox"], settings, texts.CURATOR_USER_BLOCKED.format(who=who), about=about)
 
 
 async def register_commands(bot: Bot, settings: Settings) -> None:

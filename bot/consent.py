@@ -12,7 +12,9 @@ from enum import StrEnum
 
 from bot.texts import esc
 
-DOCUMENT_VERSION = "2026-1"
+#: Bumped whenever the text changes; a consent keeps the version it was given for (consents.document_version).
+#: 2026-2: «Кто видит данные» says what other participants see, instead of «only the curator».
+DOCUMENT_VERSION = "2026-2"
 
 
 class ConsentKind(StrEnum):
@@ -53,6 +55,33 @@ class ConsentDocument:
         return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
 
 
+def _who_sees(for_parent: bool) -> str:
+    """Exactly what the bot shows to people other than the curator (handlers/preferences.py, the pair notices in
+    handlers/curator/matching.py, /menu, the meeting messages in handlers/meetings.py); nothing else leaves
+    the curator's screens."""
+    if for_parent:
+        name = "фамилию и имя ребёнка (как он напишет их в анкете)"
+        replies = "что ребёнок подтвердил встречу или просит другое время, с текстом его просьбы"
+        mirror = "Ребёнок так же увидит ФИО наставников при выборе и ФИО своего наставника."
+        hidden = "Ответы ребёнка на анкеты и опросы, его возраст, вопросы куратору, отметки о встречах и ваши данные"
+    else:
+        name = "ваше имя (как вы напишете его в анкете: фамилию, имя, отчество)"
+        replies = "что вы подтвердили встречу или просите другое время, с текстом вашей просьбы"
+        mirror = "Так же и вы увидите имена участников другой стороны при выборе и имена своей пары или группы."
+        hidden = "Ваши ответы на анкеты и опросы, возраст, вопросы куратору и отметки о встречах"
+    return (
+        "<b>Кто видит данные.</b> Все данные видит куратор программы; его действия с ними записываются в журнал. "
+        f"Другим участникам бот показывает только:\n"
+        f"• {name} — участникам другой стороны той же формы наставничества в анкете предпочтений (если куратор "
+        "её проводит), а после закрепления — паре: наставнику его наставляемых, наставляемым их наставника "
+        "(наставляемые одной группы друг друга в боте не видят);\n"
+        f"• наставнику — {replies};\n"
+        "• наставляемым — время, место и тему встреч, которые назначает наставник.\n"
+        f"{mirror} {hidden} другие участники не видят. "
+        "В муниципальный центр наставничества передаются только обезличенные сводные цифры."
+    )
+
+
 def render(organization: str, *, for_parent: bool) -> ConsentDocument:
     org = esc(organization)
     if for_parent:
@@ -72,8 +101,8 @@ def render(organization: str, *, for_parent: bool) -> ConsentDocument:
         "или наставляемых, организация встреч, мониторинг и отчётность программы.\n\n"
         f"<b>Какие данные.</b> {_DATA}.\n\n"
         f"<b>Действия.</b> {_ACTIONS} — с использованием средств автоматизации (этого бота). "
-        "Данные хранятся у оператора и не передаются третьим лицам; в муниципальный центр наставничества "
-        "передаются только обезличенные сводные цифры. Данные видит только куратор программы.\n\n"
+        "Данные хранятся у оператора и не передаются третьим лицам.\n\n"
+        f"{_who_sees(for_parent)}\n\n"
         f"<b>Срок.</b> На время участия {whose} в программе, но не дольше окончания учебного года; "
         "затем данные уничтожаются.\n\n"
         "<b>Как отозвать.</b> В любой момент командой /forget в этом боте или письменным заявлением оператору. "

@@ -63,7 +63,13 @@ async def on_question(
     who = texts.esc(participant.shown_name()) + f" ({participant.pseudonym})"
     body = texts.ASK_TO_CURATOR.format(who=who, role=participant.role.label, text=texts.esc(text))
     for curator_id in sorted(settings.telegram.curator_ids):
-        await outbox.enqueue(curator_id, body, reply_markup=markup_json(reply_keyboard(question_id)), kind="question")
+        await outbox.enqueue(
+            curator_id,
+            body,
+            reply_markup=markup_json(reply_keyboard(question_id)),
+            kind="question",
+            about=[participant.id],
+        )
     await message.answer(texts.ASK_SENT)
 
 

@@ -180,8 +180,8 @@ async def on_consent(
         return
     await drop_keyboard(query)
     if not callback_data.agree:
+        await state.clear()  # before: the refusal scrubs the file, and no write of this dialog may follow it
         await participants.decline(participant.id)
-        await state.clear()
         await show(query, texts.CONSENT_DECLINED, edit=False)
         return
     document = render(settings.institution.organization_name, for_parent=False)
@@ -257,6 +257,7 @@ async def on_parent_button(
     await drop_keyboard(query)
     if not callback_data.agree:
         await state.clear()
+        await participants.scrub()  # the refusing parent's dialog held their Telegram id
         await show(query, texts.PARENT_DECLINED, edit=False)
         await notify(outbox, child.telegram_id, texts.CHILD_PARENT_DECLINED)
         return

@@ -265,7 +265,8 @@ async def _send(
     )
     for mentee in pair.mentees:
         if mentee is not None:
-            await notify(outbox, mentee.telegram_id, invitation, invitation_keyboard(meeting.id))
+            about = [pair.mentor.id] if pair.mentor else []
+            await notify(outbox, mentee.telegram_id, invitation, invitation_keyboard(meeting.id), about=about)
     offsets = ", ".join(duration_words(o) for o in settings.schedule.reminder_offsets) or "—"
     await show(query, texts.MEET_CREATED.format(offsets=offsets), manage_keyboard(meeting.id), edit=False)
 
@@ -318,7 +319,8 @@ async def on_reply(
         await show(query, texts.MEET_ACCEPTED.format(when=when))
         if pair.mentor is not None:
             name = texts.esc(me.shown_name())
-            await notify(outbox, pair.mentor.telegram_id, texts.MEET_ACCEPTED_MENTOR.format(name=name, when=when))
+            notice = texts.MEET_ACCEPTED_MENTOR.format(name=name, when=when)
+            await notify(outbox, pair.mentor.telegram_id, notice, about=[me.id])
     else:
         await meetings.respond(meeting.id, me.id, "other_time")
         await state.set_state(MeetingReply.other_time)
@@ -349,7 +351,7 @@ async def on_other_time_text(
     forwarded = texts.MEET_OTHER_TIME_MENTOR.format(
         name=texts.esc(me.shown_name()), when=_when(meeting.starts_at, settings), text=texts.esc(text)
     )
-    await notify(outbox, pair.mentor.telegram_id, forwarded, manage_keyboard(meeting.id))
+    await notify(outbox, pair.mentor.telegram_id, forwarded, manage_keyboard(meeting.id), about=[me.id])
     await message.answer(texts.MEET_OTHER_TIME_SENT)
 
 
@@ -520,7 +522,8 @@ async def on_fit(
     await show(query, texts.FIT_THANKS)
     if callback_data.v == "no":
         who = me.pseudonym + (f" ({texts.esc(me.name)})" if me.name else "")
-        await notify_curators(outbox, settings, texts.FIT_ALERT.format(pair=pair.id, who=who), kind="alert")
+        alert = texts.FIT_ALERT.format(pair=pair.id, who=who)
+        await notify_curators(outbox, settings, alert, kind="alert", about=[me.id])
 
 
 def build_router() -> Router:

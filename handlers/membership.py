@@ -21,15 +21,16 @@ async def on_member(
     status = update.new_chat_member.status
     participant = await participants.by_telegram(chat_id)
     who = participant.pseudonym if participant else None
+    about = [participant.id] if participant else []
     if status in ("kicked", "left"):
         first = await outbox.mark_unreachable(chat_id, f"my_chat_member: {status}")
         if first and who and not settings.is_curator(chat_id):
-            await notify_curators(outbox, settings, texts.CURATOR_USER_BLOCKED.format(who=who))
+            await notify_curators(outbox, settings, texts.CURATOR_USER_BLOCKED.format(who=who), about=about)
     elif status == "member":
         was_blocked = await outbox.is_unreachable(chat_id)
         await outbox.mark_reachable(chat_id)
         if was_blocked and who and not settings.is_curator(chat_id):
-            await notify_curators(outbox, settings, texts.CURATOR_USER_UNBLOCKED.format(who=who))
+            await notify_curators(outbox, settings, texts.CURATOR_USER_UNBLOCKED.format(who=who), about=about)
 
 
 def build_router() -> Router:

@@ -9,16 +9,18 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot import texts
+from bot.clock import Clock
 from bot.meetings import StagePlan, stage_line, stage_of_next_meeting
 from bot.meetings.reminders import format_local
+from bot.pairs import Pair
 from bot.participants import CATEGORY_LABELS, Participant
-from bot.programme import INTAKE_BY_ROLE
+from bot.programme import INTAKE_BY_ROLE, Role
 from bot.questionnaires import Questionnaire, summary_rows
 from bot.settings import Settings
 from handlers import survey
-from handlers.kb.menu import ForgetCb, MenuCb, forget_keyboard, menu_keyboard
+from handlers.kb.menu import ForgetCb, MenuCb, forget_keyboard, menu_keyboard, rematch_keyboard
 from handlers.kb.reports import curator_menu_keyboard
-from handlers.notify import notify_curators
+from handlers.notify import farewell, notify, notify_curators
 from handlers.states import Forget
 from handlers.ui import show
 from storage.fsm import SQLiteStorage
@@ -71,13 +73,18 @@ async def show_menu(
         role=participant.role.label, form=participant.form.label, status=participant.status.label
     )
     pair = await matching.pair_of(participant.id) if participant.has_consent else None
-    is_mentor = pair is not None and pair.mentor is not None and pair.mentor.id == participant.id
-    if pair is not None and not is_mentor and pair.mentor is not None:
-        text += texts.MENU_MY_MENTOR.format(name=texts.esc(pair.mentor.name))
+    # The role decides the side: a pair whose mentor withdrew has no mentor, and its mentee is not one.
+    is_mentor = pair is not None and participant.role is Role.MENTOR
+    working = pair is not None and pair.mentor is not None and any(m is not None for m in pair.mentees)
+    if pair is not None and not is_mentor:
+        if pair.mentor is not None:
+            text += texts.MENU_MY_MENTOR.format(name=texts.esc(pair.mentor.name))
+        else:
+            text += texts.MENU_MENTOR_PENDING
     elif pair is not None:
-        names = ", ".join(m.name for m in pair.mentees if m is not None) or "—"
-        text += texts.MENU_MY_MENTEES.format(names=texts.esc(names))
-    if pair is not None:
+        names = ", ".join(m.name for m in pair.mentees if m is not None)
+        text += texts.MENU_MY_MENTEES.format(names=texts.esc(names)) if names else texts.MENU_MENTEES_PENDING
+    if pair is not None and working:
         position = stage_of_next_meeting(
             await meetings.held_stages(pair.id), StagePlan(settings.schedule.work_meetings)
         )
@@ -88,7 +95,7 @@ async def show_menu(
             text += texts.MENU_NEXT_MEETING.format(when=when, place=texts.esc(upcoming.place))
         else:
             text += texts.MENU_NO_MEETING
-    markup = menu_keyboard(participant, started, has_pair=pair is not None, is_mentor=is_mentor)
+    markup = menu_keyboard(participant, started, has_pair=pair is not None, is_mentor=is_mentor and working)
     await show(target, text, markup, edit=edit)
 
 
@@ -118,6 +125,7 @@ async def on_menu(
     bot: Bot,
     settings: Settings,
     participants: ParticipantRepo,
+    matching: MatchingRepo,
     questionnaires: dict[str, Questionnaire],
     callback_answer: CallbackAnswer,
 ) -> None:
@@ -146,22 +154,38 @@ async def on_menu(
         data = {"pid": participant.id, "qn": questionnaire.id, "q": None, "sel": [], "ans": answers, "review": False}
         await survey.to_review(query, state, questionnaire, data, edit=False)
     elif action == "forget":
-        await ask_forget(query, state)
+        await ask_forget(query, state, participant, matching)
     elif action == "help":
         await show(query, texts.HELP_PARTICIPANT, edit=False)
     else:
         callback_answer.text = texts.STALE_BUTTON
 
 
-async def ask_forget(target: Message | CallbackQuery, state: FSMContext) -> None:
+async def ask_forget(
+    target: Message | CallbackQuery, state: FSMContext, participant: Participant, matching: MatchingRepo
+) -> None:
+    """The confirmation says what the withdrawal does to their pair: a mentor's mentees get a new mentor."""
+    text = texts.FORGET_CONFIRM
+    pair = await matching.pair_of(participant.id) if participant.has_consent else None
+    if pair is not None and participant.role is Role.MENTOR:
+        mentees = sum(1 for m in pair.mentees if m is not None)
+        if mentees == 1:
+            text += texts.FORGET_HAS_MENTEE
+        elif mentees > 1:
+            text += texts.FORGET_HAS_MENTEES.format(n=mentees)
+    elif pair is not None and pair.mentor is not None:
+        text += texts.FORGET_HAS_MENTOR
     await state.set_state(Forget.confirm)
-    await show(target, texts.FORGET_CONFIRM, forget_keyboard(), edit=False)
+    await show(target, text, forget_keyboard(), edit=False)
 
 
-async def cmd_forget(message: Message, state: FSMContext, participants: ParticipantRepo) -> None:
+async def cmd_forget(
+    message: Message, state: FSMContext, participants: ParticipantRepo, matching: MatchingRepo
+) -> None:
     user_id = message.from_user.id  # type: ignore[union-attr]
-    if await participants.by_telegram(user_id) is not None:
-        await ask_forget(message, state)
+    participant = await participants.by_telegram(user_id)
+    if participant is not None:
+        await ask_forget(message, state, participant, matching)
         return
     children = await participants.children_of(user_id)
     if not children:
@@ -175,8 +199,11 @@ async def on_forget(
     query: CallbackQuery,
     callback_data: ForgetCb,
     state: FSMContext,
+    bot: Bot,
+    clock: Clock,
     settings: Settings,
     participants: ParticipantRepo,
+    matching: MatchingRepo,
     outbox: Outbox,
     callback_answer: CallbackAnswer,
 ) -> None:
@@ -194,25 +221,69 @@ async def on_forget(
         callback_answer.text = texts.FORGET_NOTHING
         await show(query, texts.FORGET_NOTHING)
         return
+    # The dialog goes first: the withdrawal scrubs the file afterwards, so nothing of it may be written later.
+    await state.clear()
     if not callback_data.confirm:
-        await state.clear()
         await show(query, texts.FORGET_KEPT)
         return
+    pair = await matching.pair_of(participant.id) if participant.has_consent else None
     reason = texts.REASON_PARENT_WITHDRAWAL if requested_by == "parent" else texts.REASON_WITHDRAWAL
     destruction = await participants.destroy(participant.id, requested_by=requested_by, reason=reason)
     if isinstance(state.storage, SQLiteStorage):
         await state.storage.forget_user(participant.telegram_id)
-    await state.clear()
+        for user_id in destruction.dialogs_dropped if destruction else ():
+            await state.storage.forget_user(user_id)
     await show(query, texts.FORGET_DONE_PARENT if requested_by == "parent" else texts.FORGET_DONE)
-    if destruction is not None:
-        categories = ", ".join(f"{CATEGORY_LABELS.get(k, k)}: {v}" for k, v in destruction.categories.items() if v)
-        await notify_curators(
-            outbox,
-            settings,
-            texts.CURATOR_WITHDRAWAL.format(
-                pseudonym=destruction.pseudonym, role=participant.role.label, categories=texts.esc(categories)
-            ),
+    if destruction is None:
+        return
+    if requested_by == "parent":
+        await farewell(bot, outbox, clock, participant.telegram_id, texts.CHILD_DATA_WITHDRAWN)
+    note, about = await tell_partners(pair, participant, participants, matching, outbox)
+    categories = ", ".join(f"{CATEGORY_LABELS.get(k, k)}: {v}" for k, v in destruction.categories.items() if v)
+    text = texts.CURATOR_WITHDRAWAL.format(
+        pseudonym=destruction.pseudonym, role=participant.role.label, categories=texts.esc(categories)
+    )
+    markup = rematch_keyboard(pair.form) if pair is not None and note else None
+    await notify_curators(outbox, settings, text + note, markup=markup, about=about)
+
+
+async def tell_partners(
+    pair: Pair | None,
+    leaver: Participant,
+    participants: ParticipantRepo,
+    matching: MatchingRepo,
+    outbox: Outbox,
+) -> tuple[str, list[int]]:
+    """Tell the others of a pair or group, in plain words and without the leaver's name, that one of them
+    left; returns the curator's line about the pair and the participants it names."""
+    if pair is None or pair.dissolved_at is not None:
+        return "", []
+    after = await matching.pair(pair.id)
+    if after is None:
+        return "", []
+    mentees = [m for m in after.mentees if m is not None]
+    names = ", ".join(m.name for m in mentees) or "—"
+    if pair.mentor is not None and pair.mentor.id == leaver.id:
+        for mentee in mentees:
+            person = await participants.get(mentee.id)
+            child = person is not None and person.is_adult is False
+            notice = texts.MENTOR_LEFT_CHILD if child else texts.MENTOR_LEFT_ADULT
+            await notify(outbox, mentee.telegram_id, notice)
+        kind = texts.KIND_GROUP if pair.is_group else texts.KIND_PAIR
+        note = texts.CURATOR_PAIR_NO_MENTOR.format(
+            kind=kind, pair=pair.id, form=pair.form.label, mentees=texts.esc(names)
         )
+        return note, [m.id for m in mentees]
+    if after.mentor is None:
+        return "", [m.id for m in mentees]
+    mentor = texts.esc(after.mentor.name)
+    if mentees:
+        await notify(outbox, after.mentor.telegram_id, texts.MENTEE_LEFT_GROUP)
+        note = texts.CURATOR_GROUP_MENTEE_LEFT.format(pair=pair.id, form=pair.form.label, mentor=mentor)
+    else:
+        await notify(outbox, after.mentor.telegram_id, texts.MENTEE_LEFT_PAIR)
+        note = texts.CURATOR_PAIR_NO_MENTEE.format(pair=pair.id, form=pair.form.label, mentor=mentor)
+    return note, [after.mentor.id]
 
 
 def build_router() -> Router:

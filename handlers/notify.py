@@ -1,21 +1,57 @@
-"""Messages the bot sends on its own initiative go through the outbox, never straight to the Bot API."""
+"""Messages the bot sends on its own initiative go through the outbox, never straight to the Bot API
+(with one exception, `farewell`)."""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterable
+
+from aiogram import Bot
+from aiogram.exceptions import TelegramAPIError
 from aiogram.types import InlineKeyboardMarkup
 
+from bot.clock import Clock
 from bot.settings import Settings
+from scheduler.notices import markup_json
 from storage.outbox import Outbox
 
-
-def markup_json(markup: InlineKeyboardMarkup | None) -> dict | None:
-    return markup.model_dump(mode="json", exclude_none=True) if markup else None
+log = logging.getLogger(__name__)
 
 
-async def notify(outbox: Outbox, chat_id: int, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
-    await outbox.enqueue(chat_id, text, reply_markup=markup_json(markup))
+async def notify(
+    outbox: Outbox,
+    chat_id: int,
+    text: str,
+    markup: InlineKeyboardMarkup | None = None,
+    *,
+    about: Iterable[int] = (),
+) -> None:
+    """`about`: the participants the text names or quotes (see `Outbox.enqueue`)."""
+    await outbox.enqueue(chat_id, text, reply_markup=markup_json(markup), about=about)
 
 
-async def notify_curators(outbox: Outbox, settings: Settings, text: str, *, kind: str = "curator") -> None:
+async def notify_curators(
+    outbox: Outbox,
+    settings: Settings,
+    text: str,
+    *,
+    kind: str = "curator",
+    markup: InlineKeyboardMarkup | None = None,
+    about: Iterable[int] = (),
+) -> None:
     for curator_id in sorted(settings.telegram.curator_ids):
-        await outbox.enqueue(curator_id, text, kind=kind)
+        await outbox.enqueue(curator_id, text, kind=kind, reply_markup=markup_json(markup), about=about)
+
+
+async def farewell(bot: Bot, outbox: Outbox, clock: Clock, chat_id: int, text: str) -> None:
+    """The last message to someone whose data was just destroyed (a child whose parent withdrew consent).
+
+    It is sent at once instead of queued: an outbox row would keep their Telegram id in the database, which
+    the withdrawal has just scrubbed. In quiet hours it arrives without a sound; one that cannot be
+    delivered is not retried.
+    """
+    now = clock.now()
+    try:
+        await bot.send_message(chat_id, text, disable_notification=outbox.earliest(now) != now)
+    except TelegramAPIError as exc:
+        log.info("the farewell to a withdrawn participant was not delivered: %s", exc.message)

@@ -190,7 +190,9 @@ class Jobs:
                 text = texts.ALERT_QUIET.format(pair=pair.id, mentor=texts.esc(pair.mentor.name), days=silent)
                 for curator_id in sorted(self.settings.telegram.curator_ids):
                     key = f"quiet:{pair.id}:{iso(since)}:{curator_id}"
-                    await self.outbox.enqueue(curator_id, text, kind="alert", dedup_key=key)
+                    await self.outbox.enqueue(
+                        curator_id, text, kind="alert", dedup_key=key, about=[pair.mentor.id]
+                    )
 
     async def campaign_calendar(self, now: datetime) -> None:
         """Open the programme calendar's standard campaigns (once each: the calendar key is unique)."""

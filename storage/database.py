@@ -68,6 +68,8 @@ class Database:
             await conn.execute("PRAGMA synchronous=NORMAL")
             await conn.execute("PRAGMA foreign_keys=ON")
             await conn.execute("PRAGMA busy_timeout=5000")
+            # Deleted rows are overwritten with zeros, not left in the page's free space (withdrawal, 152-ФЗ).
+            await conn.execute("PRAGMA secure_delete=ON")
             await db.migrate(discover_migrations(migrations_dir))
         except BaseException:
             await conn.close()
@@ -115,6 +117,22 @@ class Database:
                     raise
                 applied.append(migration.version)
         return applied
+
+    async def scrub(self) -> None:
+        """Leave no byte of deleted rows in the database file or its WAL (after a withdrawal or a refusal).
+
+        `secure_delete` (set at open) zeroes a deleted row where it lay, and the free space of the pages SQLite
+        rebuilds (without it, copies of rows that a page split moved stay behind), but the WAL keeps every page
+        version written since the last checkpoint. The TRUNCATE checkpoint copies the current pages into the
+        main file and cuts the WAL to zero bytes.
+        """
+        if str(self.path) == ":memory:":
+            return
+        async with self._lock:
+            rows = await self._conn.execute_fetchall("PRAGMA wal_checkpoint(TRUNCATE)")
+        busy = next(iter(rows), (0,))[0]
+        if busy:
+            log.warning("a reader blocked the WAL checkpoint after a deletion: the WAL keeps it until the next scrub")
 
     # Every call is one hop to aiosqlite's thread: a statement's cursor is not closed (it holds nothing once
     # the statement is done, and closing is a second hop), and reads use execute_fetchall.

@@ -11,7 +11,7 @@ from typing import Any
 from bot.clock import Clock, iso, parse_iso
 from bot.pairs import Candidate, Member, Pair
 from bot.programme import Form, Role
-from storage.database import Database
+from storage.database import Database, Transaction
 
 _NAME = (
     "(SELECT json_extract(a.value, '$') FROM answers a WHERE a.participant_id={col} AND a.question_id='name'"
@@ -50,12 +50,12 @@ class MatchingRepo:
 
     # --- candidates -----------------------------------------------------------------------------------
     async def candidates(self, form: Form) -> list[Candidate]:
-        """Consented participants of the form with the intake done; mentees already paired are left out,
-        mentors carry how many mentees they already have."""
+        """Consented participants of the form with the intake done; mentees already paired are left out (but
+        not those whose mentor withdrew), mentors carry how many mentees they already have."""
         rows = await self._db.fetchall(
             "SELECT p.id, p.telegram_id, p.role,"
             " (SELECT COUNT(*) FROM pair_members m JOIN pairs x ON x.id=m.pair_id"
-            "   WHERE x.dissolved_at IS NULL AND (m.mentee_id=p.id)) AS as_mentee,"
+            "   WHERE x.dissolved_at IS NULL AND x.mentor_id IS NOT NULL AND m.mentee_id=p.id) AS as_mentee,"
             " (SELECT COUNT(*) FROM pair_members m JOIN pairs x ON x.id=m.pair_id"
             "   WHERE x.dissolved_at IS NULL AND x.mentor_id=p.id AND m.mentee_id IS NOT NULL) AS taken"
             " FROM participants p WHERE p.form=? AND p.consent_at IS NOT NULL AND p.survey_done_at IS NOT NULL"
@@ -249,11 +249,24 @@ class MatchingRepo:
         return pinned, excluded
 
     # --- pairs --------------------------------------------------------------------------------------------------
-    async def create_pairs(self, form: Form, groups: Sequence[ProposedGroup], confirmed_by: int) -> list[int]:
-        """Fix the pairs and groups; a mentor who already leads a group of this form gets the new mentees in it."""
+    async def create_pairs(
+        self, form: Form, groups: Sequence[ProposedGroup], confirmed_by: int, *, rematched: str = "rematched"
+    ) -> list[int]:
+        """Fix the pairs and groups; a mentor who already leads a group of this form gets the new mentees in it.
+
+        A pair or group whose mentor withdrew ends (with the reason `rematched`) when one of its mentees gets
+        a new mentor: the others are back among the candidates then."""
         now = iso(self._clock.now())
         created: list[int] = []
+        mentee_ids = [mentee_id for group in groups for mentee_id, _, _ in group.members]
         async with self._db.transaction() as tx:
+            if mentee_ids:
+                marks = ",".join("?" * len(mentee_ids))
+                await tx.execute(
+                    "UPDATE pairs SET dissolved_at=?, dissolve_reason=? WHERE dissolved_at IS NULL"
+                    f" AND mentor_id IS NULL AND id IN (SELECT pair_id FROM pair_members WHERE mentee_id IN ({marks}))",
+                    (now, rematched, *mentee_ids),
+                )
             for group in groups:
                 row = await tx.fetchone(
                     "SELECT id FROM pairs WHERE form=? AND mentor_id=? AND dissolved_at IS NULL",
@@ -343,3 +356,39 @@ class MatchingRepo:
             (participant_id, participant_id),
         )
         return await self.pair(pair_id) if pair_id else None
+
+
+async def leave_pairs(tx: Transaction, participant_id: int, at: str, reason: str) -> None:
+    """A participant's withdrawal, inside its transaction: their pairs and groups are marked as missing them.
+
+    A mentor's pair keeps going without a mentor (`mentor_left_at`) until the curator matches its mentees
+    again; a mentee's membership keeps the row (`left_at`) without the link, the score or the reasons (which
+    came from their answers). A pair left without mentees ends (`reason`): its mentor is matched afresh, with
+    the stages from the start. Planned meetings of a pair left without a mentor or without mentees are
+    cancelled, so that no reminder goes out for them.
+    """
+    touched = [
+        r[0]
+        for r in await tx.fetchall(
+            "SELECT id FROM pairs WHERE mentor_id=? UNION SELECT pair_id FROM pair_members WHERE mentee_id=?",
+            (participant_id, participant_id),
+        )
+    ]
+    await tx.execute("UPDATE pairs SET mentor_id=NULL, mentor_left_at=? WHERE mentor_id=?", (at, participant_id))
+    await tx.execute(
+        "UPDATE pair_members SET mentee_id=NULL, score=NULL, reasons=NULL, left_at=? WHERE mentee_id=?",
+        (at, participant_id),
+    )
+    if touched:
+        marks = ",".join("?" * len(touched))
+        empty = "NOT EXISTS (SELECT 1 FROM pair_members m WHERE m.pair_id=x.id AND m.mentee_id IS NOT NULL)"
+        await tx.execute(
+            "UPDATE meetings SET status='cancelled', updated_at=? WHERE status='planned' AND pair_id IN"
+            f" (SELECT x.id FROM pairs x WHERE x.id IN ({marks}) AND (x.mentor_id IS NULL OR {empty}))",
+            (at, *touched),
+        )
+        await tx.execute(
+            f"UPDATE pairs AS x SET dissolved_at=?, dissolve_reason=? WHERE x.id IN ({marks})"
+            f" AND x.dissolved_at IS NULL AND {empty}",
+            (at, reason, *touched),
+        )

@@ -8,7 +8,7 @@ a restart does not queue a reminder twice).
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -62,11 +62,13 @@ class Outbox:
         dedup_key: str | None = None,
         not_before: datetime | None = None,
         tx: Transaction | None = None,
+        about: Iterable[int] = (),
     ) -> bool:
         """Queue a message; False when `dedup_key` was queued before.
 
         A message is never sent in quiet hours: `quiet_shift` (set by the app from the settings) moves
-        its earliest moment to their end.
+        its earliest moment to their end. `about`: the participants whose name or words the text carries
+        (not the recipient); a withdrawal of any of them deletes the message, sent or not.
         """
         now = self._clock.now()
         not_before = self.earliest(not_before or now)
@@ -83,10 +85,28 @@ class Outbox:
             "INSERT INTO outbox(chat_id, text, reply_markup, kind, dedup_key, created_at, not_before)"
             " VALUES (?,?,?,?,?,?,?) ON CONFLICT(dedup_key) DO NOTHING"
         )
-        changed = await (tx.execute(sql, params) if tx is not None else self._db.execute(sql, params))
+        people = sorted(set(about))
+        if people:
+            if tx is not None:
+                changed = await self._insert_about(tx, sql, params, people)
+            else:
+                async with self._db.transaction() as own:
+                    changed = await self._insert_about(own, sql, params, people)
+        else:
+            changed = await (tx.execute(sql, params) if tx is not None else self._db.execute(sql, params))
         if tx is None:
             self._wake()
         return bool(changed)
+
+    @staticmethod
+    async def _insert_about(tx: Transaction, sql: str, params: tuple[Any, ...], people: list[int]) -> int:
+        rows = await tx.fetchall(sql + " RETURNING id", params)
+        if rows:
+            await tx.executemany(
+                "INSERT OR IGNORE INTO outbox_about(outbox_id, participant_id) VALUES (?,?)",
+                [(rows[0][0], pid) for pid in people],
+            )
+        return len(rows)
 
     async def due(self, limit: int = 200) -> list[OutgoingMessage]:
         rows = await self._db.fetchall(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -13,8 +14,9 @@ from bot.consent import ConsentDocument, ConsentKind, Relation
 from bot.invites import Invite, InviteProblem
 from bot.participants import Participant
 from bot.programme import Form, Role, Status
-from storage.database import Database
+from storage.database import Database, Transaction
 from storage.invites import invite_from_row
+from storage.matching import leave_pairs
 
 #: The questionnaire question whose answer is the participant's name (every intake form has it).
 NAME_QUESTION = "name"
@@ -67,6 +69,8 @@ class ConsentRecord:
 class Destruction:
     pseudonym: str
     categories: dict[str, int]
+    #: Other users whose dialog held the person and was deleted (the FSM storage drops its cached copy).
+    dialogs_dropped: tuple[int, ...] = ()
 
 
 class ParticipantRepo:
@@ -245,16 +249,26 @@ class ParticipantRepo:
         return True
 
     async def decline(self, participant_id: int) -> None:
-        """«Не согласен»: nothing stays, not even the Telegram id (the invite use is given back)."""
+        """«Не согласен»: nothing stays, not even the Telegram id (the invite use is given back), neither in
+        the tables nor in the file's free space or its WAL. The caller clears the dialog state first."""
         async with self._db.transaction() as tx:
             row = await tx.fetchone(
-                "SELECT invite_code FROM participants WHERE id=? AND consent_at IS NULL", (participant_id,)
+                "SELECT telegram_id, invite_code FROM participants WHERE id=? AND consent_at IS NULL",
+                (participant_id,),
             )
             if row is None:
                 return
+            await tx.execute("DELETE FROM fsm_state WHERE user_id=?", (row["telegram_id"],))
+            await tx.execute("DELETE FROM outbox WHERE chat_id=?", (row["telegram_id"],))
+            await tx.execute("DELETE FROM unreachable_chats WHERE chat_id=?", (row["telegram_id"],))
             await tx.execute("DELETE FROM participants WHERE id=?", (participant_id,))
             if row["invite_code"]:
                 await tx.execute("UPDATE invites SET uses=MAX(uses-1, 0) WHERE code=?", (row["invite_code"],))
+        await self._db.scrub()
+
+    async def scrub(self) -> None:
+        """After a refusal that left no row (a parent's «Не согласен»): no copy of it in the file or WAL."""
+        await self._db.scrub()
 
     # --- answers --------------------------------------------------------------------------------------
     async def save_answer(self, participant_id: int, questionnaire_id: str, question_id: str, value: Any) -> None:
@@ -278,40 +292,174 @@ class ParticipantRepo:
 
     # --- withdrawal -----------------------------------------------------------------------------------
     async def destroy(self, participant_id: int, *, requested_by: str, reason: str) -> Destruction | None:
-        """Delete everything personal about a participant and keep a record of what was destroyed."""
+        """Delete everything personal about a participant and keep a record of what was destroyed.
+
+        Beyond their own rows (profile, consents, answers, questions, check-ins… by cascade) this deletes the
+        messages to them and the messages that name or quote them (`outbox_about`, or their full name in the
+        text), sent or not; the dialogs of others that hold their name, Telegram id or them as the child being
+        consented for; their name in what others typed about their pairs and in the audit log; their place in
+        others' preference lists; and marks their pairs as missing them. Then `Database.scrub` leaves no copy
+        of the deleted bytes in the file or its WAL.
+        """
+        now = iso(self._clock.now())
         async with self._db.transaction() as tx:
             row = await tx.fetchone("SELECT id, telegram_id, role FROM participants WHERE id=?", (participant_id,))
             if row is None:
                 return None
+            telegram_id = int(row["telegram_id"])
             pseudonym = f"P-{row['id']:05d}"
+            names = [
+                str(r[0])
+                for r in await tx.fetchall(
+                    "SELECT DISTINCT json_extract(value, '$') FROM answers WHERE participant_id=? AND question_id=?"
+                    " AND json_type(value)='text'",
+                    (participant_id, NAME_QUESTION),
+                )
+                if r[0] and str(r[0]).strip()
+            ]
             counts = {"profile": 1}
             for category, sql in (
                 ("consents", "SELECT COUNT(*) FROM consents WHERE participant_id=?"),
                 ("answers", "SELECT COUNT(*) FROM answers WHERE participant_id=?"),
+                ("questions", "SELECT COUNT(*) FROM questions WHERE participant_id=?"),
             ):
                 found = await tx.fetchone(sql, (participant_id,))
                 counts[category] = int(found[0]) if found else 0
-            found = await tx.fetchone("SELECT COUNT(*) FROM fsm_state WHERE user_id=?", (row["telegram_id"],))
-            counts["dialog"] = int(found[0]) if found else 0
-            found = await tx.fetchone("SELECT COUNT(*) FROM outbox WHERE chat_id=?", (row["telegram_id"],))
-            counts["messages"] = int(found[0]) if found else 0
-            await tx.execute("DELETE FROM fsm_state WHERE user_id=?", (row["telegram_id"],))
-            await tx.execute("DELETE FROM outbox WHERE chat_id=?", (row["telegram_id"],))
+            counts["dialog"] = await tx.execute("DELETE FROM fsm_state WHERE user_id=?", (telegram_id,))
+            dropped = await _forget_dialogs_about(tx, participant_id, telegram_id, names)
+            counts["messages"] = await _delete_messages(tx, participant_id, telegram_id, names)
+            await tx.execute("DELETE FROM unreachable_chats WHERE chat_id=?", (telegram_id,))
+            await _redact_mentions(tx, participant_id, pseudonym, names)
+            await _drop_from_preferences(tx, participant_id)
+            await leave_pairs(tx, participant_id, now, reason)
             await tx.execute("DELETE FROM participants WHERE id=?", (participant_id,))
             await tx.execute(
                 "INSERT INTO destruction_log(pseudonym, role, categories, destroyed_at, requested_by, reason)"
                 " VALUES (?,?,?,?,?,?)",
-                (
-                    pseudonym,
-                    row["role"],
-                    json.dumps(counts, ensure_ascii=False),
-                    iso(self._clock.now()),
-                    requested_by,
-                    reason,
-                ),
+                (pseudonym, row["role"], json.dumps(counts, ensure_ascii=False), now, requested_by, reason),
             )
-        return Destruction(pseudonym=pseudonym, categories=counts)
+        await self._db.scrub()
+        return Destruction(pseudonym=pseudonym, categories=counts, dialogs_dropped=tuple(dropped))
 
     async def destruction_log(self) -> list[dict[str, Any]]:
         rows = await self._db.fetchall("SELECT * FROM destruction_log ORDER BY id")
         return [dict(r) for r in rows]
+
+
+#: Words of a name shorter than this are not searched for in others' free text (too many false hits).
+_MIN_WORD = 3
+#: A name shorter than this is not searched for in the texts of queued messages (those rely on `outbox_about`).
+_MIN_NAME = 4
+#: Free-text answers (another participant's own name answer is theirs: never touched).
+_FREE_TEXT = f"json_type(value)='text' AND question_id<>'{NAME_QUESTION}'"
+#: Telegram ids shorter than this are not searched for as text (real ids have 9 digits and more).
+_MIN_ID_DIGITS = 6
+
+
+def _needles(names: list[str]) -> list[str]:
+    """The full names as typed and as HTML-escaped in messages, longest first."""
+    found = {n for name in names for n in (name, html.escape(name, quote=False)) if len(n) >= _MIN_NAME}
+    return sorted(found, key=len, reverse=True)
+
+
+def _words(names: list[str]) -> list[str]:
+    """The full names and their words (and the parts of double names), longest first."""
+    found: set[str] = set()
+    for name in names:
+        found.add(name)
+        for word in name.split():
+            found.add(word)
+            found.update(word.split("-"))
+    return sorted((w for w in found if len(w) >= _MIN_WORD), key=len, reverse=True)
+
+
+async def _delete_messages(tx: Transaction, participant_id: int, telegram_id: int, names: list[str]) -> int:
+    """Messages to them, and messages naming or quoting them, whatever their status."""
+    where = ["chat_id=?", "id IN (SELECT outbox_id FROM outbox_about WHERE participant_id=?)"]
+    params: list[Any] = [telegram_id, participant_id]
+    for needle in _needles(names):
+        where.append("instr(text, ?) > 0")
+        params.append(needle)
+    if len(str(telegram_id)) >= _MIN_ID_DIGITS:
+        where.append("instr(text, ?) > 0 OR instr(COALESCE(reply_markup, ''), ?) > 0")
+        params.extend([str(telegram_id), str(telegram_id)])
+    deleted = await tx.execute(f"DELETE FROM outbox WHERE {' OR '.join(f'({w})' for w in where)}", params)
+    await tx.execute("DELETE FROM outbox_about WHERE participant_id=?", (participant_id,))
+    return deleted
+
+
+async def _forget_dialogs_about(
+    tx: Transaction, participant_id: int, telegram_id: int, names: list[str]
+) -> list[int]:
+    """Delete other users' dialogs that hold the person (their name or Telegram id in the data, or a parent
+    consenting for them); returns those users' ids, whose cached dialogs the FSM storage must drop."""
+    where = ["json_extract(data, '$.child')=?"]
+    params: list[Any] = [participant_id]
+    for needle in _needles(names):
+        where.append("instr(data, ?) > 0")
+        params.append(needle)
+    if len(str(telegram_id)) >= _MIN_ID_DIGITS:
+        where.append("instr(data, ?) > 0")
+        params.append(str(telegram_id))
+    condition = " OR ".join(where)
+    users = [r[0] for r in await tx.fetchall(f"SELECT DISTINCT user_id FROM fsm_state WHERE {condition}", params)]
+    if users:
+        await tx.execute(f"DELETE FROM fsm_state WHERE {condition}", params)
+    return users
+
+
+async def _replace(tx: Transaction, table: str, column: str, words: list[str], where: str, params: list[Any]) -> None:
+    for word in words:
+        await tx.execute(
+            f"UPDATE {table} SET {column}=replace({column}, ?, '…') WHERE instr({column}, ?) > 0 AND ({where})",
+            [word, word, *params],
+        )
+
+
+async def _redact_mentions(tx: Transaction, participant_id: int, pseudonym: str, names: list[str]) -> None:
+    """Their name in what others typed: the full name anywhere (audit log, questions and answers, broadcasts,
+    sent messages), and also its words in what concerns their pairs (meeting places and topics, others'
+    check-in notes, a dissolution reason) and in the audit entries about them."""
+    full = sorted({n for n in names if len(n) >= _MIN_WORD}, key=len, reverse=True)
+    words = _words(names)
+    for table, column, where in (
+        ("audit_log", "subject", "1=1"),
+        ("audit_log", "details", "1=1"),
+        ("questions", "text", "1=1"),
+        ("questions", "answer", "1=1"),
+        ("broadcasts", "text", "1=1"),
+        ("answers", "value", _FREE_TEXT),
+        # Queued messages that name them are deleted (`_delete_messages`); history is only redacted.
+        ("outbox", "text", "status<>'pending'"),
+    ):
+        await _replace(tx, table, column, full, where, [])
+    await _replace(tx, "audit_log", "details", words, "subject=?", [pseudonym])
+    pairs = "SELECT id FROM pairs WHERE mentor_id=? UNION SELECT pair_id FROM pair_members WHERE mentee_id=?"
+    mine = [participant_id, participant_id]
+    # Free-text answers of their partners (a monitoring survey about the mentor) may use their first name.
+    partners = (
+        f"SELECT mentor_id FROM pairs WHERE id IN ({pairs}) UNION SELECT mentee_id FROM pair_members"
+        f" WHERE pair_id IN ({pairs})"
+    )
+    await _replace(tx, "answers", "value", words, f"{_FREE_TEXT} AND participant_id IN ({partners})", mine + mine)
+    await _replace(tx, "pairs", "dissolve_reason", words, f"id IN ({pairs})", mine)
+    for column in ("place", "topic"):
+        await _replace(tx, "meetings", column, words, f"pair_id IN ({pairs})", mine)
+    await _replace(
+        tx, "checkins", "note", words, f"meeting_id IN (SELECT id FROM meetings WHERE pair_id IN ({pairs}))", mine
+    )
+
+
+async def _drop_from_preferences(tx: Transaction, participant_id: int) -> None:
+    """Others' ranked choices that name them lose that entry (their own rows go by cascade)."""
+    rows = await tx.fetchall(
+        "SELECT round_id, participant_id, choices FROM preferences WHERE participant_id<>?"
+        " AND EXISTS (SELECT 1 FROM json_each(preferences.choices) WHERE value=?)",
+        (participant_id, participant_id),
+    )
+    for r in rows:
+        kept = [c for c in json.loads(r["choices"]) if c != participant_id]
+        await tx.execute(
+            "UPDATE preferences SET choices=? WHERE round_id=? AND participant_id=?",
+            (json.dumps(kept), r["round_id"], r["participant_id"]),
+        )

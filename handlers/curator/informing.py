@@ -87,6 +87,7 @@ async def on_answer_text(
         outbox,
         person.telegram_id,
         texts.ANSWER_TO_PARTICIPANT.format(question=texts.esc(shown_question), answer=texts.esc(text)),
+        about=[person.id],
     )
     await message.answer(texts.ANSWER_SENT)
 

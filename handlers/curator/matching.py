@@ -125,7 +125,7 @@ def pages(draft: Draft) -> list[str]:
     return [header + body for body in out]
 
 
-async def show_draft(target: Message | CallbackQuery, draft: Draft, page: int = 0) -> None:
+async def show_draft(target: Message | CallbackQuery, draft: Draft, page: int = 0, *, edit: bool = True) -> None:
     texts_pages = pages(draft)
     page = min(max(page, 0), len(texts_pages) - 1)
     text = texts_pages[page]
@@ -134,7 +134,7 @@ async def show_draft(target: Message | CallbackQuery, draft: Draft, page: int = 
     markup = draft_keyboard(
         draft.form.value, page, len(texts_pages), fingerprint(draft.result), bool(draft.result.pairs)
     )
-    await show(target, text, markup)
+    await show(target, text, markup, edit=edit)
 
 
 async def cmd_match(message: Message, matching: MatchingRepo) -> None:
@@ -163,7 +163,8 @@ async def on_form(
         callback_answer.text = texts.STALE_BUTTON
         return
     await audit.record(query.from_user.id, "match.draft", form.value)
-    await show_draft(query, await compute(form, matching, settings))
+    # From a withdrawal notice ("rm"): the draft comes as a new message, the notice stays.
+    await show_draft(query, await compute(form, matching, settings), edit=callback_data.flow != "rm")
 
 
 async def on_match(
@@ -280,7 +281,9 @@ async def confirm(
         )
         for mentor_id, members in groups.items()
     ]
-    pair_ids = await matching.create_pairs(draft.form, proposed, query.from_user.id)
+    pair_ids = await matching.create_pairs(
+        draft.form, proposed, query.from_user.id, rematched=texts.PAIR_REMATCHED_REASON
+    )
     await audit.record(query.from_user.id, "match.confirm", draft.form.value, {"pairs": pair_ids})
     for pair_id in pair_ids:
         # 5.3: the entry self-assessment goes out when a pair starts; the end one comes with the May calendar.
@@ -306,9 +309,15 @@ async def confirm(
                 outbox,
                 draft.people[pair.mentee_id].telegram_id,
                 texts.PAIR_NOTICE_MENTEE.format(mentor=texts.esc(mentor.name), form=form_label),
+                about=[mentor_id],
             )
         names = "\n".join(f"• {texts.esc(draft.name(p.mentee_id))}" for p in members)
-        await notify(outbox, mentor.telegram_id, texts.PAIR_NOTICE_MENTOR.format(mentees=names, form=form_label))
+        await notify(
+            outbox,
+            mentor.telegram_id,
+            texts.PAIR_NOTICE_MENTOR.format(mentees=names, form=form_label),
+            about=[p.mentee_id for p in members],
+        )
     await show(
         query,
         texts.MATCH_CONFIRMED.format(
@@ -357,6 +366,8 @@ def _order_docx(info: OrderInfo, rows: list[PairRow]) -> bytes:
 def build_router() -> Router:
     router = Router(name="curator-matching")
     router.message.register(cmd_match, Command("match"))
-    router.callback_query.register(on_form, FormCb.filter(F.flow == "mt"), flags={"callback_answer": {"pre": False}})
+    router.callback_query.register(
+        on_form, FormCb.filter(F.flow.in_({"mt", "rm"})), flags={"callback_answer": {"pre": False}}
+    )
     router.callback_query.register(on_match, MatchCb.filter(), flags={"callback_answer": {"pre": False}})
     return router

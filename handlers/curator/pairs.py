@@ -125,8 +125,11 @@ async def on_dissolve_reason(
         await message.answer(texts.STALE_BUTTON)
         return
     await audit.record(message.from_user.id, "pair.dissolve", str(pair.id), {"reason": reason})  # type: ignore[union-attr]
+    # The curator's reason may name one of them: a withdrawal of any of them takes these notices too.
+    people = [p.id for p in pair.people]
     for person in pair.people:
-        await notify(outbox, person.telegram_id, texts.DISSOLVED_NOTICE.format(reason=texts.esc(reason)))
+        notice = texts.DISSOLVED_NOTICE.format(reason=texts.esc(reason))
+        await notify(outbox, person.telegram_id, notice, about=people)
     await message.answer(texts.DISSOLVED.format(id=pair.id))
 
 

@@ -7,9 +7,10 @@ from aiogram.types import InlineKeyboardMarkup
 
 from bot import texts
 from bot.participants import Participant
-from bot.programme import Status
+from bot.programme import Form, Status
 from handlers.kb.builder import InlineKeyboardBuilder
 from handlers.kb.informing import AskCb, MaterialCb
+from handlers.kb.matching import FormCb
 from handlers.kb.meetings import ManageCb, SetupCb
 
 
@@ -63,4 +64,11 @@ def forget_keyboard(children: list[Participant] | None = None) -> InlineKeyboard
         kb.button(text=texts.BTN_FORGET_YES, callback_data=ForgetCb(confirm=True))
     kb.button(text=texts.BTN_FORGET_NO, callback_data=ForgetCb(confirm=False))
     kb.adjust(1)
+    return kb.as_markup()
+
+
+def rematch_keyboard(form: Form) -> InlineKeyboardMarkup:
+    """The curator's one tap from a withdrawal notice to the matching draft of the pair's form (a new message)."""
+    kb = InlineKeyboardBuilder()
+    kb.button(text=texts.BTN_REMATCH, callback_data=FormCb(flow="rm", f=form.value))
     return kb.as_markup()
