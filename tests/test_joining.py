@@ -248,6 +248,7 @@ async def test_a_parent_withdraws_the_consent_they_gave(tg: FakeTelegram, runnin
         assert await running.db.fetchval(f"SELECT COUNT(*) FROM {table}") == 0, table
     assert await running.db.fetchval("SELECT COUNT(*) FROM fsm_state WHERE user_id=511") == 0
     assert await running.db.fetchval("SELECT requested_by FROM destruction_log") == "parent"
+    await child.expect("Твой родитель отозвал согласие")  # the child is told, in «ты»
     await child.send("Коля")  # the child's dialog is gone with the data
     await child.expect("не понял")
 
