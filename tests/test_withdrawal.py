@@ -171,6 +171,7 @@ async def test_a_mentors_withdrawal_leaves_no_byte_of_him_and_his_mentee_is_told
     await mentor.send("/ask")
     await mentor.expect("Напишите вопрос")
     await mentor.send(f"Это {NAME}. Можно взять ещё одного наставляемого?")
+    await mentor.expect("Вопрос отправлен куратору")
     await curator.expect("Вопрос от участника")
     assert await _sent(running, CURATOR_ID, NAME)
     # In quiet hours, a second invitation that names him and Маша's request to him wait in the outbox.
@@ -259,6 +260,7 @@ async def test_a_parents_withdrawal_for_a_child_who_asked_the_curator_leaves_not
     await child.send("/ask")
     await child.expect("Напишите вопрос")
     await child.send(question)
+    await child.expect("Вопрос отправлен куратору")
     asked = await curator.expect("Вопрос от участника")
     assert NAME in asked.text and question in asked.text
     await tg.user(OTHER_CURATOR_ID).expect("Вопрос от участника")
@@ -285,6 +287,7 @@ async def test_a_parents_withdrawal_for_a_child_who_asked_the_curator_leaves_not
     farewell = await child.expect("Твой родитель отозвал согласие")
     assert "ты больше не участвуешь" in farewell.text
     assert await running.db.fetchval("SELECT COUNT(*) FROM outbox WHERE chat_id=?", (TG_ID,)) == 0
+    await curator.expect("отозвал согласие")
     await curator.send("Ответ на вопрос")
     await curator.expect("Этого участника больше нет")
 
