@@ -27,12 +27,14 @@ from bot.settings import Settings, SettingsError, load_settings
 from handlers import build_routers
 from handlers.middlewares import RetryAfterMiddleware, install_request_middlewares
 from handlers.notify import notify_curators
+from handlers.private_only import PrivateOnly
 from handlers.transport import BotSession
 from scheduler import build_scheduler
 from scheduler.jobs import Jobs
 from scheduler.sender import OutboxSender
 from storage.database import Database
 from storage.fsm import SQLiteStorage
+from storage.group_chats import GroupChats
 from storage.repositories import build_repositories
 
 log = logging.getLogger("bot")
@@ -83,6 +85,8 @@ def build_dispatcher(
         events_isolation=events_isolation or SimpleEventIsolation(),
         **services,
     )
+    # Before any router: nothing is handled outside private chats (handlers/private_only.py).
+    dp.update.outer_middleware(PrivateOnly(GroupChats(db, clock)))
     dp.callback_query.middleware(CallbackAnswerMiddleware(pre=True))
     dp.include_routers(*build_routers())
     schedule = settings.schedule
