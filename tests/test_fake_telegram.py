@@ -597,3 +597,14 @@ async def test_bot_added_to_a_group_and_leaving_it(fake: FakeTelegram, bot: Bot)
     await admin_group.remove_bot(ann)
     with pytest.raises(TelegramForbiddenError, match="bot was kicked from the supergroup chat"):
         await bot.send_message(admin_group.id, "привет")
+
+
+async def test_channel_membership(fake: FakeTelegram, bot: Bot) -> None:
+    ann = fake.user(24, "Анна")
+    channel = fake.channel("Новости")
+    assert str(channel.id).startswith("-100") and (await bot.get_chat(channel.id)).type == "channel"
+    await channel.add_bot(ann, status="administrator")
+    (update,) = await bot.get_updates(timeout=0)
+    assert update.my_chat_member is not None and update.my_chat_member.chat.type == "channel"
+    assert await bot.leave_chat(channel.id)
+    assert not channel.bot_is_member

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 
 import pytest
+from aiogram.types import Update
 
 from bot import texts
 from bot.programme import Form, Role
@@ -243,3 +244,28 @@ async def test_sender_refuses_group_chats(tg: FakeTelegram, running: RunningBot)
     assert (row["status"], row["error"]) == ("failed", "not a private chat")
     assert group.replies() == []
     assert not any(int(call["chat_id"]) == group.id for call in tg.calls("sendMessage"))
+
+
+async def test_edited_messages_and_channels_stop_at_the_guard(tg: FakeTelegram, running: RunningBot) -> None:
+    """Update kinds beyond messages and buttons: an edited message in a group; the bot made a channel admin."""
+    assert running.app is not None
+    bot, dp = running.app.bot, running.app.dp
+    group = tg.group("Кураторы", supergroup=True)
+    edited = {
+        "message_id": 7,
+        "date": 1,
+        "edit_date": 2,
+        "chat": group.to_json(),
+        "from": tg.user(CURATOR_ID).to_json(),
+        "text": "/participants",
+        "entities": [{"type": "bot_command", "offset": 0, "length": 13}],
+    }
+    await dp.feed_update(bot, Update.model_validate({"update_id": 1, "edited_message": edited}, context={"bot": bot}))
+    assert_only_the_line(group)
+    assert left(tg, group) == 1
+
+    channel = tg.channel("Новости СЮТ")
+    await channel.add_bot(tg.user(CURATOR_ID), status="administrator")
+    await tg.wait_for(lambda: left(tg, channel) == 1, timeout=5)
+    assert channel.replies() == []  # a line in a channel would go to every subscriber
+    await nothing_stored_for_groups(running)

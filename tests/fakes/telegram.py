@@ -947,7 +947,8 @@ class FakeGroup:
         old = self.bot_status
         self.bot_status = status
         self._fake._queue_group_membership(self, by, old=old, new=status)
-        self._fake._group_message(self, by, {"new_chat_members": [self._fake._bot_json()]}, service=True)
+        if self.type != "channel":
+            self._fake._group_message(self, by, {"new_chat_members": [self._fake._bot_json()]}, service=True)
 
     async def remove_bot(self, by: FakeUser) -> None:
         old = self.bot_status
@@ -1197,6 +1198,13 @@ class FakeTelegram:
         number = next(self._group_numbers)
         chat_id = -(1_000_000_000_000 + 2_000_000_000 + number) if supergroup else -(4_000_000_000 + number)
         created = FakeGroup(self, chat_id, title, "supergroup" if supergroup else "group", bot_status)
+        self._groups[chat_id] = created
+        return created
+
+    def channel(self, title: str = "Новости") -> FakeGroup:
+        """A channel (id −100…) the bot is not in yet; `add_bot(status="administrator")` adds it, as channels do."""
+        chat_id = -(1_000_000_000_000 + 3_000_000_000 + next(self._group_numbers))
+        created = FakeGroup(self, chat_id, title, "channel", "left")
         self._groups[chat_id] = created
         return created
 
