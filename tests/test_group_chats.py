@@ -219,8 +219,11 @@ async def test_outbox_refuses_group_chats(
     with caplog.at_level(logging.WARNING, logger="storage.outbox"):
         assert await outbox.enqueue(group.id, "Ваш наставник — <b>Иван Петров</b>", dedup_key="pair:1") is False
         assert await outbox.enqueue(-4000000001, "Маша Иванова", kind="question") is False
-    assert await running.db.fetchval("SELECT COUNT(*) FROM outbox") == 0
+        await outbox.enqueue_many([(group.id, None), (CURATOR_ID, "c:1")], "Опрос для Маши Ивановой", kind="campaign")
+    assert await running.db.fetchval("SELECT COUNT(*) FROM outbox WHERE chat_id<0") == 0
+    assert await running.db.fetchval("SELECT COUNT(*) FROM outbox WHERE chat_id=?", (CURATOR_ID,)) == 1
     assert sum("not a private chat" in r.getMessage() for r in caplog.records) == 2
+    assert sum("chats that are not private" in r.getMessage() for r in caplog.records) == 1
     assert not any("Иван" in r.getMessage() or "Маша" in r.getMessage() for r in caplog.records)
 
 
