@@ -1017,7 +1017,7 @@ class FakeGroupMember:
 
     def callback_answers(self) -> list[dict[str, Any]]:
         callbacks = self.group._fake._callbacks
-        return [callbacks[q].answer for q in self._callback_ids if callbacks[q].answer is not None]  # type: ignore[misc]
+        return [answer for q in self._callback_ids if (answer := callbacks[q].answer) is not None]
 
 
 # --------------------------------------------------------------------------------------------------------------
