@@ -10,6 +10,8 @@ unblocking the bot). Everything else stops here:
   messages). The line is said at most once a day per chat, remembered in SQLite (`group_chats`): a busy group,
   or many of its updates handled at the same time, get one line; an admin who adds the bot again another day
   is told again why it leaves. A channel is left without a word (the line would go to every subscriber).
+  Service messages about members («… added the bot») are dropped: the my_chat_member update of the same event
+  does the talking and the leaving, once.
 - a button pressed on a message in a group (a forwarded message, or forged data) gets a short callback answer
   and nothing else.
 - any other kind of update (inline queries, reactions, polls, business messages…) is dropped: a new kind reaches
@@ -29,8 +31,16 @@ from typing import Any
 from aiogram import BaseMiddleware, Bot
 from aiogram.dispatcher.event.bases import UNHANDLED
 from aiogram.enums import ChatMemberStatus, ChatType
-from aiogram.exceptions import TelegramAPIError
-from aiogram.types import CallbackQuery, Chat, ChatMemberUpdated, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from aiogram.exceptions import TelegramAPIError, TelegramForbiddenError
+from aiogram.types import (
+    CallbackQuery,
+    Chat,
+    ChatMemberUpdated,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    Update,
+)
 
 from bot import texts
 from storage.group_chats import GroupChats
@@ -45,6 +55,18 @@ _IN_CHAT = frozenset(
 def is_private(chat: Chat | None) -> bool:
     """A private chat: Telegram gives it the user's (positive) id; groups and channels have negative ids."""
     return chat is not None and chat.type == ChatType.PRIVATE and chat.id > 0
+
+
+def is_membership_notice(message: Message) -> bool:
+    """«X added Y», «X left», «group created», «upgraded to a supergroup»: nobody said anything to the bot."""
+    return bool(
+        message.new_chat_members
+        or message.left_chat_member
+        or message.group_chat_created
+        or message.supergroup_chat_created
+        or message.migrate_from_chat_id
+        or message.migrate_to_chat_id
+    )
 
 
 class PrivateOnly(BaseMiddleware):
@@ -63,7 +85,8 @@ class PrivateOnly(BaseMiddleware):
         if message is not None:
             if is_private(message.chat):
                 return await handler(event, data)
-            await self._stray_message(bot, message.chat)
+            if not is_membership_notice(message):
+                await self._stray_message(bot, message.chat)
         elif event.callback_query is not None:
             query = event.callback_query
             if query.message is not None and is_private(query.message.chat):
@@ -108,6 +131,8 @@ class PrivateOnly(BaseMiddleware):
     async def _leave(self, bot: Bot, chat: Chat) -> None:
         try:
             await bot.leave_chat(chat.id)
+        except TelegramForbiddenError as exc:  # already out (an update of the same group handled meanwhile)
+            log.info("%s %s already left: %s", chat.type, chat.id, exc.message)
         except TelegramAPIError as exc:
             log.warning("could not leave %s %s: %s", chat.type, chat.id, exc.message)
         else:

@@ -63,7 +63,9 @@ def left(tg: FakeTelegram, group: FakeGroup) -> int:
     return sum(1 for call in tg.calls("leaveChat") if int(call["chat_id"]) == group.id)
 
 
-async def nothing_stored_for_groups(running: RunningBot) -> None:
+async def nothing_stored_for_groups(tg: FakeTelegram, running: RunningBot) -> None:
+    """No dialog state and no queued message for a group; and the Bot API refused nothing the bot asked."""
+    assert [e for e in tg.errors if e[0] != "getUpdates"] == []
     fsm = await running.db.fetchall("SELECT chat_id, state, data FROM fsm_state WHERE chat_id<0")
     assert [tuple(r) for r in fsm] == []
     assert await running.db.fetchval("SELECT COUNT(*) FROM outbox WHERE chat_id<0") == 0
@@ -100,7 +102,7 @@ async def test_curator_commands_in_a_group_show_nothing(
     await curator.send("/help")
     await curator.expect("Команды куратора")
     assert await running.db.fetchval("SELECT COUNT(*) FROM audit_log") == audit_before
-    await nothing_stored_for_groups(running)
+    await nothing_stored_for_groups(tg, running)
     rows = await running.db.fetchall("SELECT chat_id FROM group_chats ORDER BY chat_id")
     assert sorted(r["chat_id"] for r in rows) == sorted(group.id for group in groups)
 
@@ -120,7 +122,7 @@ async def test_a_busy_group_gets_one_line(tg: FakeTelegram, running: RunningBot)
     await curator.expect("Команды куратора")
     assert_only_the_line(group)
     assert left(tg, group) == 1
-    await nothing_stored_for_groups(running)
+    await nothing_stored_for_groups(tg, running)
 
 
 async def test_bot_added_to_a_group_says_it_once_a_day_and_leaves(
@@ -131,6 +133,7 @@ async def test_bot_added_to_a_group_says_it_once_a_day_and_leaves(
     await group.add_bot(teacher)  # my_chat_member and the service message «joined»
     await tg.wait_for(lambda: not group.bot_is_member, timeout=5)
     assert_only_the_line(group)
+    assert left(tg, group) == 1
 
     await group.add_bot(teacher)  # added again the same day: it leaves without a second line
     await tg.wait_for(lambda: len(tg.calls("leaveChat")) == 2, timeout=5)
@@ -140,7 +143,7 @@ async def test_bot_added_to_a_group_says_it_once_a_day_and_leaves(
     await group.add_bot(teacher, status="administrator")
     await tg.wait_for(lambda: len(tg.calls("leaveChat")) == 3, timeout=5)
     assert [m.text for m in group.replies()] == [texts.PRIVATE_ONLY, texts.PRIVATE_ONLY]
-    await nothing_stored_for_groups(running)
+    await nothing_stored_for_groups(tg, running)
     assert await running.db.fetchval("SELECT COUNT(*) FROM participants WHERE telegram_id=704") == 0
 
 
@@ -166,7 +169,7 @@ async def test_participant_flow_in_a_group_joins_nothing(
     assert await running.db.fetchval("SELECT COUNT(*) FROM participants WHERE telegram_id=710") == 0
     assert await running.db.fetchval("SELECT uses FROM invites WHERE code=?", (code,)) == 0
     assert await running.db.fetchval("SELECT COUNT(*) FROM questions") == 0
-    await nothing_stored_for_groups(running)
+    await nothing_stored_for_groups(tg, running)
     assert masha.replies() == []
 
     # The same girl opens the bot in private: it works from the start.
@@ -187,7 +190,7 @@ async def test_participant_flow_in_a_group_joins_nothing(
 
     await masha.click("Согласен", consent)
     await masha.expect("Вопрос 1 из")
-    await nothing_stored_for_groups(running)
+    await nothing_stored_for_groups(tg, running)
 
 
 async def test_forget_in_a_group_does_not_withdraw(tg: FakeTelegram, running: RunningBot) -> None:
@@ -205,7 +208,7 @@ async def test_forget_in_a_group_does_not_withdraw(tg: FakeTelegram, running: Ru
     assert not group.bot_is_member and len(group.replies()) == 1
     assert await running.service("participants").by_telegram(711) is not None
     assert await running.db.fetchval("SELECT COUNT(*) FROM destruction_log") == 0
-    await nothing_stored_for_groups(running)
+    await nothing_stored_for_groups(tg, running)
 
     await masha.send("/menu")
     assert "анкета заполнена" in (await masha.expect("Моё меню")).text
@@ -271,4 +274,4 @@ async def test_edited_messages_and_channels_stop_at_the_guard(tg: FakeTelegram, 
     await channel.add_bot(tg.user(CURATOR_ID), status="administrator")
     await tg.wait_for(lambda: left(tg, channel) == 1, timeout=5)
     assert channel.replies() == []  # a line in a channel would go to every subscriber
-    await nothing_stored_for_groups(running)
+    await nothing_stored_for_groups(tg, running)
