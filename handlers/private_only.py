@@ -80,23 +80,33 @@ class PrivateOnly(BaseMiddleware):
         data: dict[str, Any],
     ) -> Any:
         assert isinstance(event, Update)
-        bot: Bot = data["bot"]
         message = event.message or event.edited_message
         if message is not None:
-            if is_private(message.chat):
-                return await handler(event, data)
+            chat = message.chat
+        elif event.callback_query is not None:
+            chat = event.callback_query.message.chat if event.callback_query.message else None
+        elif event.my_chat_member is not None:
+            chat = event.my_chat_member.chat
+        else:
+            return UNHANDLED  # another kind of update: none reaches the routers before it is added here
+        if is_private(chat):
+            return await handler(event, data)
+        try:
+            await self._refuse(data["bot"], event)
+        except Exception:
+            # Not the error router: its apology would go to the group.
+            log.exception("the private-only guard failed on update %s", event.update_id)
+        return UNHANDLED
+
+    async def _refuse(self, bot: Bot, event: Update) -> None:
+        message = event.message or event.edited_message
+        if message is not None:
             if not is_membership_notice(message):
                 await self._stray_message(bot, message.chat)
         elif event.callback_query is not None:
-            query = event.callback_query
-            if query.message is not None and is_private(query.message.chat):
-                return await handler(event, data)
-            await self._stray_button(bot, query)
+            await self._stray_button(bot, event.callback_query)
         elif event.my_chat_member is not None:
-            if is_private(event.my_chat_member.chat):
-                return await handler(event, data)
             await self._membership(bot, event.my_chat_member)
-        return UNHANDLED
 
     async def _stray_message(self, bot: Bot, chat: Chat) -> None:
         if await self._groups.claim_notice(chat.id):
@@ -119,9 +129,9 @@ class PrivateOnly(BaseMiddleware):
     async def _tell(self, bot: Bot, chat: Chat) -> None:
         if chat.type == ChatType.CHANNEL:
             return
-        me = await bot.me()
-        button = InlineKeyboardButton(text=texts.PRIVATE_ONLY_BUTTON, url=f"https://t.me/{me.username}")
         try:
+            me = await bot.me()
+            button = InlineKeyboardButton(text=texts.PRIVATE_ONLY_BUTTON, url=f"https://t.me/{me.username}")
             await bot.send_message(
                 chat.id, texts.PRIVATE_ONLY, reply_markup=InlineKeyboardMarkup(inline_keyboard=[[button]])
             )
