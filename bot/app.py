@@ -31,12 +31,14 @@ from handlers.middlewares import (
     install_request_middlewares,
 )
 from handlers.notify import notify_curators
+from handlers.private_only import PrivateOnly
 from handlers.transport import BotSession
 from scheduler import build_scheduler
 from scheduler.jobs import Jobs
 from scheduler.sender import OutboxSender
 from storage.database import Database
 from storage.fsm import SQLiteStorage
+from storage.group_chats import GroupChats
 from storage.repositories import build_repositories
 
 log = logging.getLogger("bot")
@@ -91,6 +93,8 @@ def build_dispatcher(
     )
     services["in_flight"] = InFlightUpdates()
     dp.update.outer_middleware(services["in_flight"])
+    # Before any router: nothing is handled outside private chats (handlers/private_only.py).
+    dp.update.outer_middleware(PrivateOnly(GroupChats(db, clock)))
     dp.callback_query.middleware(LateTolerantCallbackAnswer(pre=True))
     dp.include_routers(*build_routers())
     schedule = settings.schedule

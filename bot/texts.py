@@ -62,6 +62,10 @@ HELP_CURATOR_EXTRA = (
     "/participants — участники, согласия, анкеты\n"
     "/consent_paper — отметить бумажное согласие"
 )
+# The bot in a group, supergroup or channel (handlers/private_only.py): one line, then it leaves the chat.
+PRIVATE_ONLY = "Я работаю только в личных сообщениях, поэтому выхожу из этого чата. Напишите мне лично."
+PRIVATE_ONLY_BUTTON = "Написать боту лично"
+PRIVATE_ONLY_ALERT = "Я работаю только в личных сообщениях."
 CANCELLED = "Отменено. Ваши сохранённые ответы никуда не делись. Меню — /menu."
 NOTHING_TO_CANCEL = "Сейчас нечего отменять. Меню — /menu."
 NOT_A_PARTICIPANT = "Вы пока не участник программы. Чтобы присоединиться, откройте ссылку-приглашение от куратора."

@@ -3,6 +3,9 @@
 Commands come before the dialogs' free-input handlers, so /menu or /cancel work in the middle of a
 questionnaire; the questionnaire's buttons and plain-text answers come first of all (most of the traffic, and
 tied to its own states); the fallback router is last and answers whatever nobody took.
+
+None of them sees an update from a group, a supergroup or a channel: `handlers/private_only.py`, an outer
+middleware on the dispatcher (wired in `bot/app.py`), stops those before any router.
 """
 
 from aiogram import Router

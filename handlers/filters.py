@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from aiogram.filters import Filter
-from aiogram.types import CallbackQuery, Message, TelegramObject
+from aiogram.types import Message, TelegramObject
 
 from bot.settings import Settings
 
@@ -12,15 +12,6 @@ class IsCurator(Filter):
     async def __call__(self, event: TelegramObject, settings: Settings) -> bool:
         user = getattr(event, "from_user", None)
         return user is not None and settings.is_curator(user.id)
-
-
-class IsPrivate(Filter):
-    async def __call__(self, event: TelegramObject) -> bool:
-        if isinstance(event, Message):
-            return event.chat.type == "private"
-        if isinstance(event, CallbackQuery):
-            return event.message is None or event.message.chat.type == "private"
-        return True
 
 
 class HasText(Filter):

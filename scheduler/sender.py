@@ -155,6 +155,10 @@ class OutboxSender:
             await self._bot.send_message(message.chat_id, message.text, reply_markup=markup)
 
     async def _send(self, message: OutgoingMessage) -> None:
+        if message.chat_id <= 0:  # a group, supergroup or channel: everyone in it would read the message
+            log.warning("outbox message %s refused: chat %s is not a private chat", message.id, message.chat_id)
+            await self._outbox.fail(message.id, "failed", "not a private chat")
+            return
         markup = InlineKeyboardMarkup.model_validate(message.reply_markup) if message.reply_markup else None
         try:
             try:

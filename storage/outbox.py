@@ -8,6 +8,7 @@ a restart does not queue a reminder twice).
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -15,6 +16,8 @@ from typing import Any
 
 from bot.clock import Clock, iso
 from storage.database import Database, Transaction
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,9 @@ class Outbox:
         its earliest moment to their end. `about`: the participants whose name or words the text carries
         (not the recipient); a withdrawal of any of them deletes the message, sent or not.
         """
+        if chat_id <= 0:  # a group, supergroup or channel (negative ids): all its members would read it
+            log.warning("outbox: dropped a %r message to chat %s, which is not a private chat", kind, chat_id)
+            return False
         now = self._clock.now()
         not_before = self.earliest(not_before or now)
         params = (
@@ -185,6 +191,9 @@ class Outbox:
         invitations, a broadcast and its messages); the caller wakes the sender after its commit. Quiet
         hours apply as in `enqueue`.
         """
+        if any(chat_id <= 0 for chat_id, _ in chats):  # groups, supergroups, channels: as in `enqueue`
+            log.warning("outbox: dropped a %r message to chats that are not private", kind)
+            chats = [(chat_id, key) for chat_id, key in chats if chat_id > 0]
         now = self._clock.now()
         start = iso(self.earliest(not_before or now))
         markup = json.dumps(reply_markup, ensure_ascii=False) if reply_markup else None

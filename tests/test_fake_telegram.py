@@ -527,3 +527,103 @@ async def test_expect_is_strict_about_new_messages_but_passes_over_edits(fake: F
     await user.expect("Вопрос 3", timeout=0.05)
     await bot.send_message(2, "Сводка на завтра")
     assert (await user.expect("Сводка на", timeout=0.05)).text == "Сводка на завтра"  # still found when asked
+
+
+# ---- groups and supergroups ----------------------------------------------------------------------------------
+
+
+async def test_group_and_supergroup_chats(fake: FakeTelegram, bot: Bot) -> None:
+    ann = fake.user(21, "Анна")
+    group = fake.group("Учительская")
+    supergroup = fake.group("Родители 5А", supergroup=True)
+    assert group.id < 0 and not str(group.id).startswith("-100")
+    assert str(supergroup.id).startswith("-100")
+    for chat in (group, supergroup):
+        info = await bot.get_chat(chat.id)
+        assert (info.id, info.type, info.title) == (chat.id, chat.type, chat.title)
+
+    await group.member(ann).send("/participants")
+    await supergroup.member(ann).send("/start abc", mention=False)
+    await supergroup.member(ann).send("всем привет")  # privacy mode: the bot does not see plain talk
+    updates = await bot.get_updates(timeout=0)
+    assert [u.message.text for u in updates if u.message] == [
+        "/participants@nastavnik_test_bot",
+        "/start abc",
+    ]
+    first = updates[0].message
+    assert first is not None and first.chat.type == "group" and first.chat.title == "Учительская"
+    assert first.from_user is not None and first.from_user.id == 21
+    assert first.entities is not None and first.entities[0].length == len("/participants@nastavnik_test_bot")
+
+    sent = await bot.send_message(group.id, "Я работаю только в личных сообщениях")
+    assert sent.chat.type == "group"
+    assert [m.text for m in group.replies()] == ["Я работаю только в личных сообщениях"]
+    assert fake.messages(21) == []
+
+
+async def test_group_button_press_and_forwarded_message(fake: FakeTelegram, bot: Bot) -> None:
+    ann = fake.user(22, "Анна")
+    await bot.send_message(22, "Согласие", reply_markup=keyboard(("Согласен", "consent:yes")))
+    group = fake.group("Класс", supergroup=True)
+    member = group.member(ann)
+    forwarded = await member.forward(ann.last())
+    await member.click("Согласен", forwarded)
+    await member.click_data("menu:forget", 999)
+    updates = await bot.get_updates(timeout=0)
+    queries = [u.callback_query for u in updates if u.callback_query]
+    assert [q.data for q in queries] == ["consent:yes", "menu:forget"]
+    pressed = queries[0].message
+    assert isinstance(pressed, Message) and pressed.chat.id == group.id and pressed.forward_origin is not None
+    assert isinstance(queries[1].message, InaccessibleMessage) and queries[1].message.chat.id == group.id
+    assert await bot.answer_callback_query(queries[0].id, text="Только в личных сообщениях")
+    assert member.callback_answers() == [{"callback_query_id": queries[0].id, "text": "Только в личных сообщениях"}]
+    assert group.replies() == []
+
+
+async def test_bot_added_to_a_group_and_leaving_it(fake: FakeTelegram, bot: Bot) -> None:
+    ann = fake.user(23, "Анна")
+    group = fake.group("Кружок", bot_status="left")
+    await group.member(ann).send("/help")  # not in the group yet: nothing arrives
+    assert await bot.get_updates(timeout=0) == []
+    with pytest.raises(TelegramForbiddenError, match="bot is not a member of the group chat"):
+        await bot.send_message(group.id, "привет")
+
+    await group.add_bot(ann)
+    added, service = await bot.get_updates(timeout=0)
+    assert added.my_chat_member is not None and added.my_chat_member.chat.id == group.id
+    assert (added.my_chat_member.old_chat_member.status, added.my_chat_member.new_chat_member.status) == (
+        "left",
+        "member",
+    )
+    assert service.message is not None and service.message.new_chat_members is not None
+    assert await bot.leave_chat(group.id)
+    with pytest.raises(TelegramForbiddenError, match="not a member"):
+        await bot.leave_chat(group.id)
+    with pytest.raises(TelegramBadRequest, match="private chats"):
+        await bot.leave_chat(23)
+    await group.member(ann).send("/help")
+    left = await bot.get_updates(offset=service.update_id + 1, timeout=0)
+    assert len(left) == 1 and left[0].my_chat_member is not None
+    assert left[0].my_chat_member.new_chat_member.status == "left"
+
+    admin_group = fake.group("Админы", supergroup=True, bot_status="left")
+    await admin_group.add_bot(ann, status="administrator")
+    await admin_group.member(ann).send("просто текст")  # an administrator bot sees everything
+    updates = await bot.get_updates(offset=left[0].update_id + 1, timeout=0)
+    assert updates[0].my_chat_member is not None
+    assert updates[0].my_chat_member.new_chat_member.status == "administrator"
+    assert [u.message.text for u in updates if u.message and u.message.text] == ["просто текст"]
+    await admin_group.remove_bot(ann)
+    with pytest.raises(TelegramForbiddenError, match="bot was kicked from the supergroup chat"):
+        await bot.send_message(admin_group.id, "привет")
+
+
+async def test_channel_membership(fake: FakeTelegram, bot: Bot) -> None:
+    ann = fake.user(24, "Анна")
+    channel = fake.channel("Новости")
+    assert str(channel.id).startswith("-100") and (await bot.get_chat(channel.id)).type == "channel"
+    await channel.add_bot(ann, status="administrator")
+    (update,) = await bot.get_updates(timeout=0)
+    assert update.my_chat_member is not None and update.my_chat_member.chat.type == "channel"
+    assert await bot.leave_chat(channel.id)
+    assert not channel.bot_is_member

@@ -1,9 +1,10 @@
 """A strict local fake of the Telegram Bot API, served over real HTTP for aiogram to talk to.
 
 Point a real bot at it with ``AiohttpSession(api=TelegramAPIServer.from_base(fake.base_url))``. The fake keeps
-the state of every private chat, answers with real Bot API JSON, and rejects what real Telegram rejects
-(malformed HTML, over-long texts, bad inline keyboards, stale callback queries, blocked users, floods) with
-Telegram's own error texts, so a dialog test fails here the way production would fail there.
+the state of every private chat and group (`FakeTelegram.group`), answers with real Bot API JSON, and rejects
+what real Telegram rejects (malformed HTML, over-long texts, bad inline keyboards, stale callback queries,
+blocked users, floods) with Telegram's own error texts, so a dialog test fails here the way production would
+fail there.
 """
 
 from __future__ import annotations
@@ -988,6 +989,137 @@ class FakeUser:
 
 
 # --------------------------------------------------------------------------------------------------------------
+# Groups and supergroups
+# --------------------------------------------------------------------------------------------------------------
+
+_MEMBER_STATUSES = frozenset({"creator", "administrator", "member", "restricted"})
+_ADMIN_RIGHTS = {
+    "can_be_edited": False,
+    "is_anonymous": False,
+    "can_manage_chat": True,
+    "can_delete_messages": True,
+    "can_manage_video_chats": True,
+    "can_restrict_members": True,
+    "can_promote_members": False,
+    "can_change_info": True,
+    "can_invite_users": True,
+    "can_post_stories": False,
+    "can_edit_stories": False,
+    "can_delete_stories": False,
+    "can_send_welcome_messages": False,
+    "can_pin_messages": True,
+}
+
+
+class FakeGroup:
+    """A group or supergroup (negative chat id; a supergroup's starts with −100) with the bot in it or not.
+
+    In a group the bot is in, users speak through `member(user)`. Telegram's privacy mode is on (getMe says
+    `can_read_all_group_messages: false`): the bot receives commands, replies to its own messages and service
+    messages, and everything only when it is an administrator. Once it has left or was removed, it receives
+    nothing from the group and sending there is 403, as in Telegram.
+    """
+
+    def __init__(self, fake: FakeTelegram, chat_id: int, title: str, kind: str, bot_status: str) -> None:
+        self._fake = fake
+        self.id = chat_id
+        self.title = title
+        self.type = kind
+        self.bot_status = bot_status
+
+    def __repr__(self) -> str:
+        return f"FakeGroup(id={self.id}, type={self.type!r}, title={self.title!r})"
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "type": self.type, "title": self.title}
+
+    @property
+    def bot_is_member(self) -> bool:
+        return self.bot_status in _MEMBER_STATUSES
+
+    def member(self, user: FakeUser) -> FakeGroupMember:
+        """`user` speaking in this group."""
+        return FakeGroupMember(self, user)
+
+    async def add_bot(self, by: FakeUser, *, status: str = "member") -> None:
+        """Someone adds the bot: a my_chat_member update, then the service message, as Telegram sends them."""
+        old = self.bot_status
+        self.bot_status = status
+        self._fake._queue_group_membership(self, by, old=old, new=status)
+        if self.type != "channel":
+            self._fake._group_message(self, by, {"new_chat_members": [self._fake._bot_json()]}, service=True)
+
+    async def remove_bot(self, by: FakeUser) -> None:
+        old = self.bot_status
+        self.bot_status = "kicked"
+        self._fake._queue_group_membership(self, by, old=old, new="kicked")
+
+    def replies(self) -> list[SentMessage]:
+        """What the bot posted in this group (every member sees it)."""
+        return self._fake.messages(self.id)
+
+
+class FakeGroupMember:
+    """A user in a group: commands carry the ``@botname`` suffix, as a client adds it in groups."""
+
+    def __init__(self, group: FakeGroup, user: FakeUser) -> None:
+        self.group = group
+        self.user = user
+        self._callback_ids: list[str] = []
+
+    def __repr__(self) -> str:
+        return f"FakeGroupMember(user={self.user.id}, group={self.group.id})"
+
+    async def send(self, text: str, *, mention: bool = True, reply_to: int | None = None) -> int:
+        """Send a text to the group; a leading /command gets ``@botname`` (unless `mention` is False)."""
+        fake = self.group._fake
+        match = _BOT_COMMAND_IN_TEXT_RE.match(text)
+        if match is not None and mention and "@" not in match.group(0):
+            text = f"{match.group(0)}@{fake.bot_username}{text[match.end() :]}"
+            match = _BOT_COMMAND_IN_TEXT_RE.match(text)
+        content: dict[str, Any] = {"text": text}
+        if match is not None:
+            content["entities"] = [{"type": "bot_command", "offset": 0, "length": utf16_len(match.group(0))}]
+        return fake._group_message(self.group, self.user, content, reply_to=reply_to)
+
+    async def forward(self, message: SentMessage) -> int:
+        """Forward a bot message (from any chat) into the group; its inline keyboard stays on the copy."""
+        fake = self.group._fake
+        record = fake._record(message.chat_id, message.message_id)
+        if record is None or record.sent is None:
+            raise AssertionError(f"Message #{message.message_id} is not a bot message in chat {message.chat_id}")
+        source = fake._sent_json(record.sent, with_reply=False)
+        content = {
+            key: value
+            for key, value in source.items()
+            if key not in ("message_id", "from", "chat", "date", "edit_date", "forward_origin")
+        }
+        content["forward_origin"] = {"type": "user", "sender_user": fake._bot_json(), "date": record.sent.date}
+        return fake._group_message(self.group, self.user, content)
+
+    async def click(self, button_text: str, message_id: int) -> str:
+        """Press an inline button on a message in the group (a bot message, or a forwarded one)."""
+        fake = self.group._fake
+        record = fake._record(self.group.id, message_id)
+        if record is None or record.deleted:
+            raise AssertionError(f"No message #{message_id} in group {self.group.id}")
+        markup = fake._record_json(record).get("reply_markup") or {}
+        for row in markup.get("inline_keyboard", []):
+            for button in row:
+                if button.get("text", "").startswith(button_text) and button.get("callback_data"):
+                    return fake._queue_group_callback(self, message_id, button["callback_data"])
+        raise AssertionError(f"No callback button {button_text!r} on message #{message_id} in group {self.group.id}")
+
+    async def click_data(self, callback_data: str, message_id: int) -> str:
+        """Press a button with arbitrary data on any message id in the group (a forged press)."""
+        return self.group._fake._queue_group_callback(self, message_id, callback_data)
+
+    def callback_answers(self) -> list[dict[str, Any]]:
+        callbacks = self.group._fake._callbacks
+        return [answer for q in self._callback_ids if (answer := callbacks[q].answer) is not None]
+
+
+# --------------------------------------------------------------------------------------------------------------
 # The server
 # --------------------------------------------------------------------------------------------------------------
 
@@ -1019,6 +1151,8 @@ class FakeTelegram:
         self.short_descriptions: dict[str, str] = {}
 
         self._users: dict[int, FakeUser] = {}
+        self._groups: dict[int, FakeGroup] = {}
+        self._group_numbers = itertools.count(1)
         self._blocked: set[int] = set()
         self._floods: list[_Injection] = []
         self._server_failures: list[_Injection] = []
@@ -1075,6 +1209,7 @@ class FakeTelegram:
                 "forwardMessage": self._forward_message,
                 "getFile": self._get_file,
                 "getChat": self._get_chat,
+                "leaveChat": self._leave_chat,
             }.items()
         }
         self._canonical_names = {
@@ -1103,6 +1238,7 @@ class FakeTelegram:
             "forwardmessage": "forwardMessage",
             "getfile": "getFile",
             "getchat": "getChat",
+            "leavechat": "leaveChat",
         }
 
     # ---- lifecycle -------------------------------------------------------------------------------------------
@@ -1156,6 +1292,21 @@ class FakeTelegram:
             self, user_id, first_name, username=username, last_name=last_name, language_code=language_code
         )
         self._users[user_id] = created
+        return created
+
+    def group(self, title: str = "Учительская", *, supergroup: bool = False, bot_status: str = "member") -> FakeGroup:
+        """A new group (or supergroup) chat; the bot is already in it unless `bot_status` says otherwise."""
+        number = next(self._group_numbers)
+        chat_id = -(1_000_000_000_000 + 2_000_000_000 + number) if supergroup else -(4_000_000_000 + number)
+        created = FakeGroup(self, chat_id, title, "supergroup" if supergroup else "group", bot_status)
+        self._groups[chat_id] = created
+        return created
+
+    def channel(self, title: str = "Новости") -> FakeGroup:
+        """A channel (id −100…) the bot is not in yet; `add_bot(status="administrator")` adds it, as channels do."""
+        chat_id = -(1_000_000_000_000 + 3_000_000_000 + next(self._group_numbers))
+        created = FakeGroup(self, chat_id, title, "channel", "left")
+        self._groups[chat_id] = created
         return created
 
     def block(self, user_id: int) -> None:
@@ -1364,6 +1515,8 @@ class FakeTelegram:
         return {"id": self.bot_id, "is_bot": True, "first_name": self.bot_first_name, "username": self.bot_username}
 
     def _chat_json(self, chat_id: int) -> dict[str, Any]:
+        if chat_id in self._groups:
+            return self._groups[chat_id].to_json()
         user = self._users[chat_id]
         data: dict[str, Any] = {"id": chat_id, "type": "private", "first_name": user.first_name}
         if user.last_name:
@@ -1447,6 +1600,99 @@ class FakeTelegram:
         }
         self._queue_update("my_chat_member", payload)
 
+    # ---- groups --------------------------------------------------------------------------------------------
+
+    def _group_message(
+        self,
+        group: FakeGroup,
+        user: FakeUser,
+        content: dict[str, Any],
+        *,
+        reply_to: int | None = None,
+        service: bool = False,
+    ) -> int:
+        """A user's message in a group; the bot gets it only if it is there and privacy mode lets it through."""
+        message_id = self._new_message_id(group.id)
+        date = self._date()
+        payload: dict[str, Any] = {
+            "message_id": message_id,
+            "from": user.to_json(),
+            "chat": group.to_json(),
+            "date": date,
+            **content,
+        }
+        replied = self._record(group.id, reply_to) if reply_to is not None else None
+        if replied is not None and not replied.deleted:
+            payload["reply_to_message"] = self._record_json(replied)
+        self._records[(group.id, message_id)] = _Record(group.id, message_id, date, False, payload)
+        text = str(content.get("text") or "")
+        mention = re.match(r"^/\w+@(\w+)", text)
+        to_this_bot = mention is None or mention.group(1).lower() == self.bot_username.lower()
+        sees = (
+            service
+            or group.bot_status in ("creator", "administrator")
+            or (text.startswith("/") and to_this_bot)
+            or (replied is not None and replied.from_bot)
+        )
+        if group.bot_is_member and sees:
+            self._queue_update("message", payload)
+        return message_id
+
+    def _queue_group_callback(self, member: FakeGroupMember, message_id: int, data: str) -> str:
+        group, user = member.group, member.user
+        query_id = f"{self.bot_id}{next(self._callback_counter):08d}"
+        self._callbacks[query_id] = _Callback(query_id, user.id, self._mono())
+        member._callback_ids.append(query_id)
+        record = self._record(group.id, message_id)
+        if record is not None and not record.deleted:
+            message = self._record_json(record)
+        else:
+            message = {"chat": group.to_json(), "message_id": message_id, "date": 0}
+        payload = {
+            "id": query_id,
+            "from": user.to_json(),
+            "chat_instance": str((group.id * 2654435761 + self.bot_id) % (1 << 62)),
+            "message": message,
+            "data": data,
+        }
+        self._queue_update("callback_query", payload)
+        return query_id
+
+    def _queue_group_membership(self, group: FakeGroup, by: dict[str, Any] | FakeUser, *, old: str, new: str) -> None:
+        def member(status: str) -> dict[str, Any]:
+            data: dict[str, Any] = {"status": status, "user": self._bot_json()}
+            if status == "kicked":
+                data["until_date"] = 0
+            elif status == "administrator":
+                data.update(_ADMIN_RIGHTS)
+            return data
+
+        payload = {
+            "chat": group.to_json(),
+            "from": by.to_json() if isinstance(by, FakeUser) else by,
+            "date": self._date(),
+            "old_chat_member": member(old),
+            "new_chat_member": member(new),
+        }
+        self._queue_update("my_chat_member", payload)
+
+    def _gate_group(self, chat_id: int) -> None:
+        group = self._groups.get(chat_id)
+        if group is not None and not group.bot_is_member:
+            verb = "was kicked from" if group.bot_status == "kicked" else "is not a member of"
+            raise ApiError(403, f"Forbidden: bot {verb} the {group.type} chat")
+
+    def _leave_chat(self, params: dict[str, Any]) -> bool:
+        chat_id = self._chat_id(params)
+        group = self._groups.get(chat_id)
+        if group is None:
+            raise ApiError(400, "Bad Request: chat member status can't be changed in private chats")
+        self._gate_group(chat_id)
+        old = group.bot_status
+        group.bot_status = "left"
+        self._queue_group_membership(group, self._bot_json(), old=old, new="left")
+        return True
+
     def _record_json(self, record: _Record) -> dict[str, Any]:
         if record.sent is None:
             return record.payload
@@ -1498,7 +1744,9 @@ class FakeTelegram:
                 value = int(value)
             except ValueError:
                 raise ApiError(400, ERR_CHAT_NOT_FOUND) from None
-        if isinstance(value, bool) or not isinstance(value, int) or value not in self._users:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ApiError(400, ERR_CHAT_NOT_FOUND)
+        if value not in self._users and value not in self._groups:
             raise ApiError(400, ERR_CHAT_NOT_FOUND)
         return value
 
@@ -1525,6 +1773,7 @@ class FakeTelegram:
 
         ``kind`` is "send" (creates a message), "edit" or "action" (chat actions, deletions).
         """
+        self._gate_group(chat_id)
         if kind in ("send", "edit"):
             flood = self._take_injection(self._floods, chat_id)
             if flood is not None:
