@@ -22,10 +22,11 @@ from aiogram.utils.callback_answer import CallbackAnswerMiddleware
 from bot import texts
 from bot.clock import Clock, SystemClock
 from bot.meetings.reminders import shift_out_of_quiet
+from bot.pacing import ChatPacer
 from bot.questionnaires import QuestionnaireError, load_directory
 from bot.settings import Settings, SettingsError, load_settings
 from handlers import build_routers
-from handlers.middlewares import RetryAfterMiddleware, install_request_middlewares
+from handlers.middlewares import ReleaseWaitingChats, RetryAfterMiddleware, install_request_middlewares
 from handlers.notify import notify_curators
 from handlers.transport import BotSession
 from scheduler import build_scheduler
@@ -38,9 +39,14 @@ from storage.repositories import build_repositories
 log = logging.getLogger("bot")
 
 
-def build_bot(settings: Settings, *, retry: RetryAfterMiddleware | None = None) -> Bot:
+def build_pacer(settings: Settings) -> ChatPacer:
+    """The per-chat pace shared by the replies and the outbox: bursts of 3, then OUTBOX_CHAT_RATE per second."""
+    return ChatPacer(settings.schedule.outbox_chat_rate)
+
+
+def build_bot(settings: Settings, *, retry: RetryAfterMiddleware | None = None, pacer: ChatPacer | None = None) -> Bot:
     session = BotSession(api=TelegramAPIServer.from_base(settings.telegram.bot_api_base_url))
-    install_request_middlewares(session, retry=retry)
+    install_request_middlewares(session, retry=retry, pacer=pacer)
     return Bot(
         token=settings.telegram.bot_token.get_secret_value(),
         session=session,
@@ -70,6 +76,7 @@ def build_dispatcher(
     clock: Clock,
     *,
     events_isolation: BaseEventIsolation | None = None,
+    pacer: ChatPacer | None = None,
 ) -> tuple[Dispatcher, dict[str, Any]]:
     services: dict[str, Any] = {
         "settings": settings,
@@ -83,6 +90,7 @@ def build_dispatcher(
         events_isolation=events_isolation or SimpleEventIsolation(),
         **services,
     )
+    dp.update.outer_middleware(ReleaseWaitingChats(services["outbox"]))
     dp.callback_query.middleware(CallbackAnswerMiddleware(pre=True))
     dp.include_routers(*build_routers())
     schedule = settings.schedule
@@ -108,12 +116,14 @@ def build_dispatcher(
 
     async def on_startup(bot: Bot) -> None:
         await register_commands(bot, settings)
+        await services["outbox"].load_waiting()
         sender = OutboxSender(
             bot,
             services["outbox"],
             clock,
             rate=schedule.outbox_rate,
             chat_rate=schedule.outbox_chat_rate,
+            pacer=pacer,
             on_blocked=lambda chat_id: tell_curators_blocked(chat_id, settings, services),
         )
         senders.append(sender)
@@ -164,8 +174,9 @@ async def create_app(settings: Settings, *, clock: Clock | None = None) -> App:
     clock = clock or SystemClock()
     db = await Database.open(settings.storage.database_path)
     try:
-        bot = build_bot(settings)
-        dp, services = build_dispatcher(settings, db, clock)
+        pacer = build_pacer(settings)
+        bot = build_bot(settings, pacer=pacer)
+        dp, services = build_dispatcher(settings, db, clock, pacer=pacer)
     except BaseException:
         await db.close()
         raise

@@ -279,6 +279,18 @@ async def confirm(
     ]
     pair_ids = await matching.create_pairs(draft.form, proposed, query.from_user.id)
     await audit.record(query.from_user.id, "match.confirm", draft.form.value, {"pairs": pair_ids})
+    # Who the partner is comes first, then what to do (the outbox keeps each chat's order).
+    form_label = draft.form.label
+    for mentor_id, members in groups.items():
+        mentor = draft.people[mentor_id]
+        for pair in members:
+            await notify(
+                outbox,
+                draft.people[pair.mentee_id].telegram_id,
+                texts.PAIR_NOTICE_MENTEE.format(mentor=texts.esc(mentor.name), form=form_label),
+            )
+        names = "\n".join(f"• {texts.esc(draft.name(p.mentee_id))}" for p in members)
+        await notify(outbox, mentor.telegram_id, texts.PAIR_NOTICE_MENTOR.format(mentees=names, form=form_label))
     for pair_id in pair_ids:
         # 5.3: the entry self-assessment goes out when a pair starts; the end one comes with the May calendar.
         await launch(
@@ -295,17 +307,6 @@ async def confirm(
             created_by=query.from_user.id,
             calendar_key=f"growth-entry:{pair_id}",
         )
-    form_label = draft.form.label
-    for mentor_id, members in groups.items():
-        mentor = draft.people[mentor_id]
-        for pair in members:
-            await notify(
-                outbox,
-                draft.people[pair.mentee_id].telegram_id,
-                texts.PAIR_NOTICE_MENTEE.format(mentor=texts.esc(mentor.name), form=form_label),
-            )
-        names = "\n".join(f"• {texts.esc(draft.name(p.mentee_id))}" for p in members)
-        await notify(outbox, mentor.telegram_id, texts.PAIR_NOTICE_MENTOR.format(mentees=names, form=form_label))
     await show(
         query,
         texts.MATCH_CONFIRMED.format(
