@@ -58,11 +58,6 @@ class ChatPacer:
         wait = max(0.0, state.tat - self._allowance - self._now())
         return wait if wait > 0 or not state.lock.locked() else self._interval
 
-    def hold(self, chat: Hashable, seconds: float) -> None:
-        """Telegram asked to wait (429 retry_after): nothing goes to `chat` for `seconds`."""
-        state = self._chats.setdefault(chat, _Chat())
-        state.tat = max(state.tat, self._now() + seconds + self._allowance)
-
     @asynccontextmanager
     async def slot(self, chat: Hashable) -> AsyncIterator[None]:
         """Wait for `chat`'s turn, make the request inside the block; it is counted when the block ends."""

@@ -177,7 +177,6 @@ class OutboxSender:
                 # Whatever the outcome, the request may have counted: the limits count from its answer.
                 self._recent.append(time.monotonic())
         except TelegramRetryAfter as exc:
-            self._pacer.hold(message.chat_id, exc.retry_after)
             until = self._clock.now() + timedelta(seconds=exc.retry_after)
             await self._outbox.postpone(message.id, until, f"429 retry after {exc.retry_after}", count_attempt=False)
         except TelegramForbiddenError as exc:

@@ -4,8 +4,8 @@ and the per-chat pace that the replies and the outbox share."""
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
