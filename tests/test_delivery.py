@@ -195,11 +195,11 @@ async def test_the_fake_allows_a_burst_of_three_then_one_per_second(tg: FakeTele
 
 @pytest.fixture
 async def paced(tg: FakeTelegram, settings: Settings, clock: FakeClock) -> AsyncIterator[RunningBot]:
-    """The app at a slow per-chat pace (2/s, bursts of 3) against a fake with the same limit."""
-    tg.rate_limit_per_chat, tg.chat_burst = 2.0, 3
+    """The app at a slow per-chat pace (4/s, bursts of 3) against a fake with the same limit."""
+    tg.rate_limit_per_chat, tg.chat_burst = 4.0, 3
     tg.user(CURATOR_ID, "Куратор")
     tg.user(OTHER_CURATOR_ID, "Второй куратор")
-    schedule = settings.schedule.model_copy(update={"outbox_chat_rate": 2.0})
+    schedule = settings.schedule.model_copy(update={"outbox_chat_rate": 4.0})
     runner = RunningBot(replace(settings, schedule=schedule), clock)
     await runner.start()
     try:
@@ -258,3 +258,5 @@ async def test_at_pairing_the_pair_notice_comes_before_the_self_assessment(
         assert chat == 901 or texts.GROWTH_ENTRY_TITLE in rows[1]["text"]
         first = await tg.user(chat).next_reply()
         assert notice in (first.text or "")
+    # The list of pairs and the director's order follow the confirmation (at the curator's pace).
+    await tg.wait_for(lambda: len([m for m in curator.replies() if m.document]) == 2)
