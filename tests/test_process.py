@@ -14,7 +14,7 @@ import pytest
 from bot.programme import Form, Role
 from storage.database import Database
 from storage.invites import InviteRepo
-from tests.conftest import CURATOR_ID
+from tests.conftest import CHAT_RATE, CURATOR_ID
 from tests.fakes.clock import FakeClock
 from tests.fakes.telegram import FakeTelegram
 
@@ -79,6 +79,7 @@ class BotProcess:
             CURATOR_IDS=str(CURATOR_ID),
             DATABASE_PATH=str(workdir / "data" / "bot.sqlite3"),
             LOG_LEVEL="WARNING",
+            OUTBOX_CHAT_RATE=str(CHAT_RATE),  # the per-chat pace at test speed, as the fake's limit
         )
         self.workdir = workdir
         self.process: asyncio.subprocess.Process | None = None
