@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import time
-from collections.abc import AsyncIterator, Callable, Hashable
+from collections.abc import AsyncIterator, Awaitable, Callable, Hashable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
@@ -39,7 +39,12 @@ class _Chat:
 
 class ChatPacer:
     def __init__(
-        self, rate: float = 1.0, burst: int = DEFAULT_BURST, *, now: Callable[[], float] = time.monotonic
+        self,
+        rate: float = 1.0,
+        burst: int = DEFAULT_BURST,
+        *,
+        now: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         if rate <= 0 or burst < 1:
             raise ValueError("the per-chat pace needs rate > 0 and burst >= 1")
@@ -48,6 +53,7 @@ class ChatPacer:
         self._interval = 1.0 / rate
         self._allowance = (burst - 1) * self._interval
         self._now = now
+        self._sleep = sleep
         self._chats: dict[Hashable, _Chat] = {}
 
     def delay(self, chat: Hashable) -> float:
@@ -70,7 +76,7 @@ class ChatPacer:
         async with state.lock:
             wait = state.tat - self._allowance - self._now()
             if wait > 0:
-                await asyncio.sleep(wait)
+                await self._sleep(wait)
             token = _held.set(chat)
             try:
                 yield

@@ -15,6 +15,7 @@ from aiogram import Bot
 from bot import texts
 from bot.app import build_bot
 from bot.meetings.reminders import shift_out_of_quiet
+from bot.pacing import ChatPacer
 from bot.programme import INTAKE_BY_ROLE, Form, Role
 from bot.settings import Settings
 from handlers.middlewares import RetryAfterMiddleware
@@ -260,3 +261,24 @@ async def test_at_pairing_the_pair_notice_comes_before_the_self_assessment(
         assert notice in (first.text or "")
     # The list of pairs and the director's order follow the confirmation (at the curator's pace).
     await tg.wait_for(lambda: len([m for m in curator.replies() if m.document]) == 2)
+
+
+async def test_the_pacer_lets_a_burst_through_then_one_per_interval_counted_from_each_answer() -> None:
+    now = [100.0]
+    waits: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        waits.append(round(seconds, 3))
+        now[0] += seconds
+
+    pacer = ChatPacer(1.0, burst=3, now=lambda: now[0], sleep=sleep)
+    for _ in range(3):
+        async with pacer.slot(7):
+            now[0] += 0.1  # the request's round trip: the next one counts from its answer
+    assert waits == [] and pacer.delay(7) == pytest.approx(0.8)  # 1 s after the first answer
+    async with pacer.slot(7), pacer.slot(7):  # the sender's slot, then the session's: one request, no deadlock
+        pass
+    assert waits == [0.8] and pacer.delay(8) == 0
+    async with pacer.slot(7):
+        pass
+    assert waits == [0.8, 1.0]
