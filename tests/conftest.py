@@ -20,7 +20,7 @@ CURATOR_ID = 1000
 OTHER_CURATOR_ID = 1001
 # Telegram's per-chat limit (bursts of 3, then 1 message/s) at test speed: the fake enforces it on every chat,
 # and the app's pace (OUTBOX_CHAT_RATE) keeps to it, replies and outbox alike.
-CHAT_RATE = 50.0
+CHAT_RATE = 100.0
 
 
 @pytest.fixture
