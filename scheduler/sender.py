@@ -36,7 +36,9 @@ MAX_ATTEMPTS = 8
 MAX_BACKOFF = 600.0
 # Chats whose first due message one round takes (4 s at 25/s: a new notice waits at most that long).
 ROUND = 100
-_CHAT_NOT_FOUND = "chat not found"
+# Telegram's answers for someone who has never opened the bot: 400 when it has never seen the id, 403 when it
+# knows the user but they have not pressed «Start».
+_NOT_STARTED = ("chat not found", "can't initiate conversation")
 
 
 class OutboxSender:
@@ -179,18 +181,18 @@ class OutboxSender:
         except TelegramRetryAfter as exc:
             until = self._clock.now() + timedelta(seconds=exc.retry_after)
             await self._outbox.postpone(message.id, until, f"429 retry after {exc.retry_after}", count_attempt=False)
-        except TelegramForbiddenError as exc:
-            await self._outbox.fail(message.id, "blocked", exc.message)
-            if await self._outbox.mark_unreachable(message.chat_id, exc.message) and self._on_blocked:
-                await self._on_blocked(message.chat_id)
-        except TelegramBadRequest as exc:
-            if _CHAT_NOT_FOUND in exc.message.lower():
+        except (TelegramForbiddenError, TelegramBadRequest) as exc:
+            if any(reason in exc.message.lower() for reason in _NOT_STARTED):
                 # Someone who has never opened the bot (a curator, often): the message waits for their /start.
                 log.info("outbox message %s waits: chat %s has not started the bot", message.id, message.chat_id)
                 await self._outbox.wait_for_chat(message.chat_id, message.id, exc.message)
-                return
-            log.error("outbox message %s refused: %s", message.id, exc.message)
-            await self._outbox.fail(message.id, "failed", exc.message)
+            elif isinstance(exc, TelegramForbiddenError):
+                await self._outbox.fail(message.id, "blocked", exc.message)
+                if await self._outbox.mark_unreachable(message.chat_id, exc.message) and self._on_blocked:
+                    await self._on_blocked(message.chat_id)
+            else:
+                log.error("outbox message %s refused: %s", message.id, exc.message)
+                await self._outbox.fail(message.id, "failed", exc.message)
         except (TelegramServerError, TelegramNetworkError) as exc:
             if message.attempts + 1 >= MAX_ATTEMPTS:
                 await self._outbox.fail(message.id, "failed", str(exc))

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 from aiogram import Bot
+from aiogram.exceptions import TelegramForbiddenError
+from aiogram.methods import SendMessage
 
 from bot import texts
 from bot.app import build_bot
@@ -21,7 +23,7 @@ from bot.settings import Settings
 from handlers.middlewares import RetryAfterMiddleware
 from scheduler.sender import OutboxSender
 from storage.database import Database
-from storage.outbox import Outbox
+from storage.outbox import Outbox, OutgoingMessage
 from tests.conftest import CURATOR_ID, OTHER_CURATOR_ID, RunningBot
 from tests.fakes.clock import FakeClock
 from tests.fakes.telegram import FakeTelegram
@@ -88,6 +90,31 @@ async def test_a_notice_to_someone_who_never_opened_the_bot_waits_for_their_firs
     assert outbox.waiting_chats == set()
     statuses = await running.db.fetchall("SELECT status FROM outbox WHERE chat_id=?", (newcomer_id,))
     assert [r["status"] for r in statuses] == ["sent", "sent"]
+
+
+async def test_a_user_telegram_knows_but_who_never_pressed_start_is_waited_for_too(
+    tg: FakeTelegram, clock: FakeClock, direct: tuple[Database, Outbox, Bot], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db, outbox, bot = direct
+    tg.user(4343)
+    blocked: list[int] = []
+
+    async def on_blocked(chat_id: int) -> None:
+        blocked.append(chat_id)
+
+    async def refuse(self: OutboxSender, message: OutgoingMessage, markup: object) -> None:
+        raise TelegramForbiddenError(
+            method=SendMessage(chat_id=message.chat_id, text=message.text),
+            message="Forbidden: bot can't initiate conversation with a user",
+        )
+
+    sender = OutboxSender(bot, outbox, clock, rate=1000, chat_rate=1000, on_blocked=on_blocked)
+    monkeypatch.setattr(OutboxSender, "_deliver", refuse)
+    await outbox.enqueue(4343, "Ваш наставник — …")
+    await sender.drain_once()
+    assert outbox.waiting_chats == {4343} and blocked == []
+    assert await outbox.counts() == {"pending": 1}
+    assert await db.fetchval("SELECT COUNT(*) FROM unreachable_chats") == 0
 
 
 # --- fairness ---------------------------------------------------------------------------------------------------
