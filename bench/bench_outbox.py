@@ -6,7 +6,8 @@ Two scenarios, each on a fresh SQLite file in a temporary directory, with the lo
 
 * ``fanout``: ``--count`` due reminders to as many different chats are enqueued (one transaction, before the
   sender starts), then one sender drains them at ``--rate`` messages/s overall and ``--chat-rate`` per chat. The
-  fake enforces the same limits (sliding 1 s window, 429 "retry after 1" when exceeded). Measured: the achieved
+  fake enforces the same limits (overall: a sliding 1 s window; per chat: bursts of 3 refilled at ``--chat-rate``;
+  429 "retry after 1" when exceeded). Measured: the achieved
   rate between the first and the last delivery the fake accepted, over the configured rate (goal ≥ 0.95); the
   busiest 1 s window the fake saw; the number of 429s (goal 0); the sender's CPU per message and its peak RSS
   (``ru_maxrss`` of the child); every chat got its own text exactly once, and every row is ``sent``.
@@ -50,6 +51,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.clock import SystemClock
+from bot.pacing import DEFAULT_BURST
 from storage.database import Database
 from storage.outbox import Outbox
 from tests.fakes.telegram import FakeTelegram
@@ -246,7 +248,11 @@ async def run_fanout(args: argparse.Namespace, workdir: Path) -> bool:
     count, rate, chat_rate = args.count, args.rate, args.chat_rate
     db_path, log = workdir / "fanout.sqlite3", workdir / "fanout.log"
     fake = RecordingFake(
-        token=TOKEN, rate_limit_per_chat=chat_rate, rate_limit_global=rate, flood_after=args.inject_429
+        token=TOKEN,
+        rate_limit_per_chat=chat_rate,
+        chat_burst=DEFAULT_BURST,
+        rate_limit_global=rate,
+        flood_after=args.inject_429,
     )
     await fake.start()
     child: Child | None = None
@@ -304,7 +310,7 @@ async def run_restart(args: argparse.Namespace, workdir: Path) -> bool:
     db_path, log = workdir / "restart.sqlite3", workdir / "restart.log"
     rng = random.Random(args.seed)
     targets = sorted(rng.sample(range(int(count * 0.05), int(count * 0.9)), kills))
-    fake = RecordingFake(token=TOKEN, rate_limit_per_chat=chat_rate, rate_limit_global=rate)
+    fake = RecordingFake(token=TOKEN, rate_limit_per_chat=chat_rate, chat_burst=DEFAULT_BURST, rate_limit_global=rate)
     await fake.start()
     kill_rows: list[dict[str, Any]] = []
     child: Child | None = None

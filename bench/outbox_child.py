@@ -28,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.app import build_bot
 from bot.clock import SystemClock
+from bot.pacing import DEFAULT_BURST, ChatPacer
 from bot.settings import load_settings
 from scheduler.sender import OutboxSender
 from storage.database import Database
@@ -53,8 +54,11 @@ async def main(args: argparse.Namespace) -> None:
     db = await Database.open(args.db)
     clock = SystemClock()
     outbox = Outbox(db, clock)
-    bot = build_bot(settings)
-    sender = OutboxSender(bot, outbox, clock, rate=args.rate, chat_rate=args.chat_rate, idle_poll=args.idle_poll)
+    pacer = ChatPacer(args.chat_rate, burst=args.chat_burst)  # shared by the session and the sender, as in the app
+    bot = build_bot(settings, pacer=pacer)
+    sender = OutboxSender(
+        bot, outbox, clock, rate=args.rate, chat_rate=args.chat_rate, pacer=pacer, idle_poll=args.idle_poll
+    )
     pending_sql = "SELECT COUNT(*) FROM outbox WHERE status='pending'"
     try:
         pending = await db.fetchval(pending_sql)
@@ -92,6 +96,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--token", required=True)
     parser.add_argument("--rate", type=float, default=25.0, help="OUTBOX_RATE, messages/s overall")
     parser.add_argument("--chat-rate", type=float, default=1.0, help="OUTBOX_CHAT_RATE, messages/s per chat")
+    parser.add_argument("--chat-burst", type=int, default=DEFAULT_BURST, help="messages at once to one chat")
     parser.add_argument("--idle-poll", type=float, default=5.0, help="the sender's idle_poll (the app's default)")
     parser.add_argument("--poll", type=float, default=0.2, help="how often to look whether the outbox is empty (s)")
     return parser.parse_args(argv)

@@ -21,12 +21,14 @@ from aiogram.types import BotCommand, BotCommandScopeAllPrivateChats, BotCommand
 from bot import texts
 from bot.clock import Clock, SystemClock
 from bot.meetings.reminders import shift_out_of_quiet
+from bot.pacing import ChatPacer
 from bot.questionnaires import QuestionnaireError, load_directory
 from bot.settings import Settings, SettingsError, load_settings
 from handlers import build_routers
 from handlers.middlewares import (
     InFlightUpdates,
     LateTolerantCallbackAnswer,
+    ReleaseWaitingChats,
     RetryAfterMiddleware,
     install_request_middlewares,
 )
@@ -44,9 +46,14 @@ from storage.repositories import build_repositories
 log = logging.getLogger("bot")
 
 
-def build_bot(settings: Settings, *, retry: RetryAfterMiddleware | None = None) -> Bot:
+def build_pacer(settings: Settings) -> ChatPacer:
+    """The per-chat pace shared by the replies and the outbox: bursts of 3, then OUTBOX_CHAT_RATE per second."""
+    return ChatPacer(settings.schedule.outbox_chat_rate)
+
+
+def build_bot(settings: Settings, *, retry: RetryAfterMiddleware | None = None, pacer: ChatPacer | None = None) -> Bot:
     session = BotSession(api=TelegramAPIServer.from_base(settings.telegram.bot_api_base_url))
-    install_request_middlewares(session, retry=retry)
+    install_request_middlewares(session, retry=retry, pacer=pacer)
     return Bot(
         token=settings.telegram.bot_token.get_secret_value(),
         session=session,
@@ -78,6 +85,7 @@ def build_dispatcher(
     clock: Clock,
     *,
     events_isolation: BaseEventIsolation | None = None,
+    pacer: ChatPacer | None = None,
 ) -> tuple[Dispatcher, dict[str, Any]]:
     services: dict[str, Any] = {
         "settings": settings,
@@ -95,6 +103,7 @@ def build_dispatcher(
     dp.update.outer_middleware(services["in_flight"])
     # Before any router: nothing is handled outside private chats (handlers/private_only.py).
     dp.update.outer_middleware(PrivateOnly(GroupChats(db, clock)))
+    dp.update.outer_middleware(ReleaseWaitingChats(services["outbox"]))
     dp.callback_query.middleware(LateTolerantCallbackAnswer(pre=True))
     dp.include_routers(*build_routers())
     schedule = settings.schedule
@@ -120,12 +129,14 @@ def build_dispatcher(
 
     async def on_startup(bot: Bot) -> None:
         await register_commands(bot, settings)
+        await services["outbox"].load_waiting()
         sender = OutboxSender(
             bot,
             services["outbox"],
             clock,
             rate=schedule.outbox_rate,
             chat_rate=schedule.outbox_chat_rate,
+            pacer=pacer,
             on_blocked=lambda chat_id: tell_curators_blocked(chat_id, settings, services),
         )
         senders.append(sender)
@@ -177,8 +188,9 @@ async def create_app(settings: Settings, *, clock: Clock | None = None) -> App:
     clock = clock or SystemClock()
     db = await Database.open(settings.storage.database_path)
     try:
-        bot = build_bot(settings)
-        dp, services = build_dispatcher(settings, db, clock)
+        pacer = build_pacer(settings)
+        bot = build_bot(settings, pacer=pacer)
+        dp, services = build_dispatcher(settings, db, clock, pacer=pacer)
     except BaseException:
         await db.close()
         raise

@@ -187,10 +187,10 @@ async def on_consent(
     document = render(settings.institution.organization_name, for_parent=False)
     await participants.record_consent(participant.id, document, kind=ConsentKind.SELF, given_by=query.from_user.id)
     at = clock.now().astimezone(settings.institution.tz).strftime("%d.%m.%Y %H:%M")
-    await show(query, texts.CONSENT_THANKS.format(at=at), edit=False)
     consented = await participants.get(participant.id)
     assert consented is not None
-    await survey.begin(query, state, consented, questionnaires, participants)
+    thanks = texts.CONSENT_THANKS.format(at=at)
+    await survey.begin(query, state, consented, questionnaires, participants, preface=thanks)
 
 
 async def while_joining(message: Message, state: FSMContext, bot: Bot, participants: ParticipantRepo) -> None:

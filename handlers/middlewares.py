@@ -1,6 +1,7 @@
-"""Middlewares of the messenger layer: a bounded 429 retry for every Bot API request, the pinned answer
-types that keep aiogram from rebuilding a pydantic model for every few requests, and callback answers that
-a late press survives."""
+"""Middlewares of the messenger layer: a bounded 429 retry for every Bot API request, the per-chat pace shared
+with the outbox, the pinned answer types that keep aiogram from rebuilding a pydantic model for every few
+requests, callback answers that a late press survives, the count of updates in hand for a clean shutdown, and
+the update middleware that releases the notices waiting for someone's first message."""
 
 from __future__ import annotations
 
@@ -15,8 +16,11 @@ from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextR
 from aiogram.exceptions import TelegramBadRequest, TelegramRetryAfter
 from aiogram.methods import Response, TelegramMethod
 from aiogram.methods.base import TelegramType
-from aiogram.types import CallbackQuery, TelegramObject
+from aiogram.types import CallbackQuery, TelegramObject, User
 from aiogram.utils.callback_answer import CallbackAnswer, CallbackAnswerMiddleware
+
+from bot.pacing import ChatPacer
+from storage.outbox import Outbox
 
 log = logging.getLogger(__name__)
 
@@ -136,7 +140,65 @@ class InFlightUpdates(BaseMiddleware):
         return True
 
 
-def install_request_middlewares(session: BaseSession, *, retry: RetryAfterMiddleware | None = None) -> None:
-    """The request middlewares of every bot the app builds (also used by the benchmarks' in-process sessions)."""
+def paced_chat(method: TelegramMethod[Any]) -> Any:
+    """The chat a request puts a message into (a send, copy, forward or edit), else None."""
+    name = method.__api_method__
+    if name == "sendChatAction" or not name.startswith(("send", "edit", "copy", "forward")):
+        return None
+    return getattr(method, "chat_id", None)  # None for an inline message's edit
+
+
+class ChatPaceMiddleware(BaseRequestMiddleware):
+    """Every message put into a chat waits for that chat's pace (`bot.pacing.ChatPacer`).
+
+    The pacer is the app's, shared with the outbox sender: a reply and a notice to the same person count against
+    one bucket, so together they stay within Telegram's per-chat limit. A reply waits only when the chat has
+    had its burst (three messages) within the last seconds.
+    """
+
+    def __init__(self, pacer: ChatPacer) -> None:
+        self.pacer = pacer
+
+    async def __call__(
+        self,
+        make_request: NextRequestMiddlewareType[TelegramType],
+        bot: Bot,
+        method: TelegramMethod[TelegramType],
+    ) -> Response[TelegramType]:
+        chat = paced_chat(method)
+        if chat is None:
+            return await make_request(bot, method)
+        async with self.pacer.slot(chat):
+            return await make_request(bot, method)
+
+
+def install_request_middlewares(
+    session: BaseSession, *, retry: RetryAfterMiddleware | None = None, pacer: ChatPacer | None = None
+) -> None:
+    """The request middlewares of every bot the app builds (also used by the benchmarks' in-process sessions).
+
+    The pace is the innermost, so that each retry after a 429 waits for its turn again.
+    """
     session.middleware(PinResponseTypes())
     session.middleware(retry or RetryAfterMiddleware())
+    if pacer is not None:
+        session.middleware(ChatPaceMiddleware(pacer))
+
+
+class ReleaseWaitingChats(BaseMiddleware):
+    """An update from someone whose notices wait for them (Telegram did not know the chat: they had never
+    opened the bot) lets those notices go. A set lookup per update; the database only at that first update."""
+
+    def __init__(self, outbox: Outbox) -> None:
+        self.outbox = outbox
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        user: User | None = data.get("event_from_user")
+        if user is not None and user.id in self.outbox.waiting_chats:
+            await self.outbox.release_chat(user.id)
+        return await handler(event, data)

@@ -96,9 +96,13 @@ async def begin(
     edit: bool = False,
     questionnaire: Questionnaire | None = None,
     campaign: int | None = None,
+    preface: str | None = None,
 ) -> None:
     """Start a questionnaire (the intake by default, or a campaign's) or resume it where it stopped, or show
-    the summary if it is all answered. A campaign's answers are kept under the key ``c<campaign id>``."""
+    the summary if it is all answered. A campaign's answers are kept under the key ``c<campaign id>``.
+
+    `preface` (the consent's thanks) goes in one message with the questionnaire's intro, or alone before the
+    question when there is no intro to show: one message fewer to the chat in one burst."""
     if not participant.has_consent:
         await show(target, texts.SURVEY_NEEDS_CONSENT, edit=edit)
         return
@@ -125,11 +129,14 @@ async def begin(
         "ans": answers,
         "review": False,
     }
+    intro = f"<b>{texts.esc(questionnaire.title)}</b>\n\n{texts.esc(questionnaire.intro)}"
+    if current is not None and not answers and not edit:
+        await show(target, f"{preface}\n\n{intro}" if preface else intro, edit=False)
+    elif preface:
+        await show(target, preface, edit=False)
     if current is None:
         await to_review(target, state, questionnaire, data, edit=edit)
         return
-    if not answers and not edit:
-        await show(target, f"<b>{texts.esc(questionnaire.title)}</b>\n\n{texts.esc(questionnaire.intro)}", edit=False)
     await ask(target, state, questionnaire, questionnaire.question(current), data, edit=edit)
 
 

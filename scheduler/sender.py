@@ -1,4 +1,10 @@
-"""The one outbox sender: drains `outbox` within Telegram's limits and records every outcome."""
+"""The one outbox sender: drains `outbox` within Telegram's limits and records every outcome.
+
+Each round takes the first due message of every chat (`Outbox.due`) and sends those whose chat is not in its
+pause, at `rate` overall; a chat's next message comes in a later round. The per-chat pause is the app's
+`ChatPacer`, shared with the replies of the handlers. Quiet hours are checked when a message is picked: in
+them, everything due waits for their end.
+"""
 
 from __future__ import annotations
 
@@ -21,14 +27,18 @@ from aiogram.exceptions import (
 from aiogram.types import InlineKeyboardMarkup
 
 from bot.clock import Clock
+from bot.pacing import ChatPacer
 from storage.outbox import Outbox, OutgoingMessage
 
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
 MAX_BACKOFF = 600.0
-# Above this many remembered chats, those whose per-chat pause is over are forgotten (memory stays flat).
-_CHAT_MEMORY = 1024
+# Chats whose first due message one round takes (4 s at 25/s: a new notice waits at most that long).
+ROUND = 100
+# Telegram's answers for someone who has never opened the bot: 400 when it has never seen the id, 403 when it
+# knows the user but they have not pressed «Start».
+_NOT_STARTED = ("chat not found", "can't initiate conversation")
 
 
 class OutboxSender:
@@ -40,14 +50,17 @@ class OutboxSender:
         *,
         rate: float = 25.0,
         chat_rate: float = 1.0,
+        pacer: ChatPacer | None = None,
         on_blocked: Callable[[int], Awaitable[None]] | None = None,
         idle_poll: float = 5.0,
     ) -> None:
+        """`pacer` is the app's per-chat pace (also applied by the bot's session to every reply); without
+        one the sender keeps its own at `chat_rate` per chat, one message at a time."""
         self._bot = bot
         self._outbox = outbox
         self._clock = clock
         self._interval = 1.0 / rate
-        self._chat_interval = 1.0 / chat_rate
+        self._pacer = pacer or ChatPacer(chat_rate, burst=1)
         # Telegram counts messages in a sliding window ("N per second"): never more than `rate` (at least one)
         # of our requests may reach it within one second, or within 1/rate seconds when rate < 1.
         self._window_span = max(1.0, self._interval)
@@ -58,7 +71,6 @@ class OutboxSender:
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
-        self._last_chat: dict[int, float] = {}
         self.sent = 0
         outbox.on_enqueue(self._wake.set)
 
@@ -98,29 +110,37 @@ class OutboxSender:
                     await asyncio.wait_for(self._wake.wait(), timeout=self._idle_poll)
 
     async def drain_once(self) -> bool:
-        """Send what is due now; True when anything was attempted (so the caller loops at once)."""
-        batch = await self._outbox.due()
-        if not batch:
+        """Send what is due now, one message per chat; True when the caller should loop at once."""
+        if await self._quiet():
             return False
-        self._forget_idle_chats()
+        skipped: list[float] = []
         attempted = False
-        waiting: list[OutgoingMessage] = []
-        for message in batch:
+        for message in await self._outbox.due(limit=ROUND):
             if self._stopping:
                 return False
-            now = time.monotonic()
-            ready_at = self._last_chat.get(message.chat_id, 0.0) + self._chat_interval
-            if ready_at > now:
-                waiting.append(message)
+            delay = self._pacer.delay(message.chat_id)
+            if delay > 0:
+                skipped.append(delay)
                 continue
             await self._pace_global()
+            if await self._quiet():  # quiet hours may begin in the middle of a long round
+                return False
             await self._send(message)
             attempted = True
-        if waiting and not attempted:
-            soonest = min(self._last_chat.get(m.chat_id, 0.0) + self._chat_interval for m in waiting)
-            await asyncio.sleep(max(0.0, soonest - time.monotonic()))
+        if skipped and not attempted:
+            await asyncio.sleep(min(skipped))
             return True
         return attempted
+
+    async def _quiet(self) -> bool:
+        """In quiet hours, everything due waits for their end (no attempt is counted); True then."""
+        now = self._clock.now()
+        resume = self._outbox.earliest(now)
+        if resume <= now:
+            return False
+        if moved := await self._outbox.postpone_due(resume):
+            log.info("quiet hours: %d outbox messages wait until %s", moved, resume.isoformat())
+        return True
 
     async def _pace_global(self) -> None:
         """Wait for the next send slot: one every 1/rate s, and never more than `rate` within one second.
@@ -140,11 +160,6 @@ class OutboxSender:
             now = time.monotonic()
         self._next_slot = (slot if now - slot < self._interval else now) + self._interval
 
-    def _forget_idle_chats(self) -> None:
-        if len(self._last_chat) > _CHAT_MEMORY:
-            cutoff = time.monotonic() - self._chat_interval
-            self._last_chat = {chat: at for chat, at in self._last_chat.items() if at > cutoff}
-
     async def _deliver(self, message: OutgoingMessage, markup: InlineKeyboardMarkup | None) -> None:
         caption = message.text or None
         if message.media_kind == "photo" and message.file_id:
@@ -162,22 +177,26 @@ class OutboxSender:
         markup = InlineKeyboardMarkup.model_validate(message.reply_markup) if message.reply_markup else None
         try:
             try:
-                await self._deliver(message, markup)
+                async with self._pacer.slot(message.chat_id):
+                    await self._deliver(message, markup)
             finally:
                 # Whatever the outcome, the request may have counted: the limits count from its answer.
-                finished = time.monotonic()
-                self._recent.append(finished)
-                self._last_chat[message.chat_id] = finished
+                self._recent.append(time.monotonic())
         except TelegramRetryAfter as exc:
             until = self._clock.now() + timedelta(seconds=exc.retry_after)
             await self._outbox.postpone(message.id, until, f"429 retry after {exc.retry_after}", count_attempt=False)
-        except TelegramForbiddenError as exc:
-            await self._outbox.fail(message.id, "blocked", exc.message)
-            if await self._outbox.mark_unreachable(message.chat_id, exc.message) and self._on_blocked:
-                await self._on_blocked(message.chat_id)
-        except TelegramBadRequest as exc:
-            log.error("outbox message %s refused: %s", message.id, exc.message)
-            await self._outbox.fail(message.id, "failed", exc.message)
+        except (TelegramForbiddenError, TelegramBadRequest) as exc:
+            if any(reason in exc.message.lower() for reason in _NOT_STARTED):
+                # Someone who has never opened the bot (a curator, often): the message waits for their /start.
+                log.info("outbox message %s waits: chat %s has not started the bot", message.id, message.chat_id)
+                await self._outbox.wait_for_chat(message.chat_id, message.id, exc.message)
+            elif isinstance(exc, TelegramForbiddenError):
+                await self._outbox.fail(message.id, "blocked", exc.message)
+                if await self._outbox.mark_unreachable(message.chat_id, exc.message) and self._on_blocked:
+                    await self._on_blocked(message.chat_id)
+            else:
+                log.error("outbox message %s refused: %s", message.id, exc.message)
+                await self._outbox.fail(message.id, "failed", exc.message)
         except (TelegramServerError, TelegramNetworkError) as exc:
             if message.attempts + 1 >= MAX_ATTEMPTS:
                 await self._outbox.fail(message.id, "failed", str(exc))

@@ -3,6 +3,11 @@
 A row is `pending` until the sender gets Telegram's confirmation and marks it `sent`; a crash between the
 two repeats at most that one message. `dedup_key` makes an enqueue idempotent (a job that runs twice after
 a restart does not queue a reminder twice).
+
+A chat Telegram does not know yet (the person never opened the bot) is a *waiting* chat: its rows stay
+pending and `due` skips them until that person's first update releases the chat (`release_chat`). The
+waiting chats are in `waiting_chats`; `self.waiting_chats` mirrors the table so that the check on every
+update costs a set lookup, not a query.
 """
 
 from __future__ import annotations
@@ -38,6 +43,7 @@ class Outbox:
         self._clock = clock
         self._listeners: list[Any] = []
         self.quiet_shift: Callable[[datetime], datetime] | None = None
+        self.waiting_chats: set[int] = set()
 
     def on_enqueue(self, callback: Any) -> None:
         """The sender registers a wake-up so that a new message goes out without waiting for a poll."""
@@ -115,9 +121,18 @@ class Outbox:
         return len(rows)
 
     async def due(self, limit: int = 200) -> list[OutgoingMessage]:
+        """The first due message of each chat (none of a waiting chat), chats in the order of those messages.
+
+        One per chat, so that a chat with a thousand notices waiting at its 1/s pace does not hold up every
+        other chat's one notice: the sender takes each chat's next message in the following rounds.
+        """
         rows = await self._db.fetchall(
-            "SELECT id, chat_id, text, reply_markup, kind, attempts, media_kind, file_id FROM outbox"
-            " WHERE status='pending' AND not_before<=? ORDER BY not_before, id LIMIT ?",
+            "SELECT id, chat_id, text, reply_markup, kind, attempts, media_kind, file_id FROM outbox o"
+            " WHERE status='pending' AND not_before<=?"
+            " AND chat_id NOT IN (SELECT chat_id FROM waiting_chats)"
+            " AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.chat_id=o.chat_id AND p.status='pending'"
+            "  AND (p.not_before<o.not_before OR (p.not_before=o.not_before AND p.id<o.id)))"
+            " ORDER BY not_before, id LIMIT ?",
             (iso(self._clock.now()), limit),
         )
         return [
@@ -133,6 +148,13 @@ class Outbox:
             )
             for r in rows
         ]
+
+    async def postpone_due(self, until: datetime) -> int:
+        """Move every message due now to `until` (quiet hours began); attempts are not counted."""
+        return await self._db.execute(
+            "UPDATE outbox SET not_before=? WHERE status='pending' AND not_before<?",
+            (iso(until), iso(until)),
+        )
 
     async def next_due_at(self) -> str | None:
         return await self._db.fetchval("SELECT MIN(not_before) FROM outbox WHERE status='pending'")
@@ -164,6 +186,27 @@ class Outbox:
 
     async def mark_reachable(self, chat_id: int) -> None:
         await self._db.execute("DELETE FROM unreachable_chats WHERE chat_id=?", (chat_id,))
+
+    async def load_waiting(self) -> None:
+        """Read the waiting chats into memory (at start-up, before updates are handled)."""
+        rows = await self._db.fetchall("SELECT chat_id FROM waiting_chats")
+        self.waiting_chats = {r["chat_id"] for r in rows}
+
+    async def wait_for_chat(self, chat_id: int, message_id: int, reason: str) -> None:
+        """Telegram does not know `chat_id` yet: its messages (this one included) wait for its first update."""
+        async with self._db.transaction() as tx:
+            await tx.execute(
+                "INSERT INTO waiting_chats(chat_id, since, reason) VALUES (?,?,?) ON CONFLICT DO NOTHING",
+                (chat_id, iso(self._clock.now()), reason[:500]),
+            )
+            await tx.execute("UPDATE outbox SET error=? WHERE id=?", (reason[:500], message_id))
+        self.waiting_chats.add(chat_id)
+
+    async def release_chat(self, chat_id: int) -> None:
+        """The person wrote to the bot: their waiting messages may go now."""
+        await self._db.execute("DELETE FROM waiting_chats WHERE chat_id=?", (chat_id,))
+        self.waiting_chats.discard(chat_id)
+        self._wake()
 
     async def is_unreachable(self, chat_id: int) -> bool:
         return await self._db.fetchval("SELECT 1 FROM unreachable_chats WHERE chat_id=?", (chat_id,)) is not None

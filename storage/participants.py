@@ -261,6 +261,7 @@ class ParticipantRepo:
             await tx.execute("DELETE FROM fsm_state WHERE user_id=?", (row["telegram_id"],))
             await tx.execute("DELETE FROM outbox WHERE chat_id=?", (row["telegram_id"],))
             await tx.execute("DELETE FROM unreachable_chats WHERE chat_id=?", (row["telegram_id"],))
+            await tx.execute("DELETE FROM waiting_chats WHERE chat_id=?", (row["telegram_id"],))
             await tx.execute("DELETE FROM participants WHERE id=?", (participant_id,))
             if row["invite_code"]:
                 await tx.execute("UPDATE invites SET uses=MAX(uses-1, 0) WHERE code=?", (row["invite_code"],))
@@ -329,6 +330,7 @@ class ParticipantRepo:
             dropped = await _forget_dialogs_about(tx, participant_id, telegram_id, names)
             counts["messages"] = await _delete_messages(tx, participant_id, telegram_id, names)
             await tx.execute("DELETE FROM unreachable_chats WHERE chat_id=?", (telegram_id,))
+            await tx.execute("DELETE FROM waiting_chats WHERE chat_id=?", (telegram_id,))
             await _redact_mentions(tx, participant_id, pseudonym, names)
             await _drop_from_preferences(tx, participant_id)
             await leave_pairs(tx, participant_id, now, reason)

@@ -24,6 +24,9 @@ from tests.fakes.telegram import FakeTelegram
 CURATOR_BACKGROUND = ("Сводка на ", "⏰ Скоро срок по дорожной карте", "🔴 Срок прошёл ")
 CURATOR_ID = 1000
 OTHER_CURATOR_ID = 1001
+# Telegram's per-chat limit (bursts of 3, then 1 message/s) at test speed: the fake enforces it on every chat,
+# and the app's pace (OUTBOX_CHAT_RATE) keeps to it, replies and outbox alike.
+CHAT_RATE = 100.0
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -157,7 +160,7 @@ def clock() -> FakeClock:
 
 @pytest.fixture
 async def tg(errors_guard: ErrorsGuard) -> AsyncIterator[FakeTelegram]:
-    server = FakeTelegram()
+    server = FakeTelegram(rate_limit_per_chat=CHAT_RATE, chat_burst=3)
     errors_guard.watch(server)
     await server.start()
     try:
@@ -184,8 +187,7 @@ def make_settings(tg: FakeTelegram, db_path: Path) -> Callable[..., Settings]:
             storage={"database_path": db_path},
             institution={"organization_name": "МБУ ДО «Станция юных техников»", **institution},
             logging={"log_level": "INFO"},
-            # Telegram's per-chat pace is the fake's business only where a test sets its limits.
-            schedule={"outbox_rate": 1000, "outbox_chat_rate": 100},
+            schedule={"outbox_rate": 1000, "outbox_chat_rate": CHAT_RATE},
         )
 
     return factory

@@ -223,6 +223,7 @@ async def test_a_pair_confirmation_sends_the_entry_self_assessment(tg: FakeTeleg
     await curator.click("педагог – обучающийся", await curator.expect("Для какой формы"))
     await curator.click("Утвердить", await curator.expect("Черновик подбора"))
     await curator.expect("Утверждено")
+    await tg.user(801).expect("Ваш наставник — Анна")  # who the partner is comes first
     invite = await tg.user(801).expect("Самооценка в начале работы пары")
     assert invite.button_texts() == ["Ответить"]
     kinds = [r["kind"] for r in await running.db.fetchall("SELECT kind FROM campaigns")]

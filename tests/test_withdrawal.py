@@ -135,6 +135,8 @@ async def _confirm_match(curator: FakeUser) -> None:
     await curator.click("педагог – обучающийся", await curator.expect("Для какой формы"))
     await curator.click(texts.BTN_CONFIRM_MATCH, await curator.expect("Черновик подбора"))
     await curator.expect("Утверждено")
+    await curator.expect(texts.PAIRS_XLSX_CAPTION)
+    await curator.expect(texts.ORDER_DOCX_CAPTION)
 
 
 async def _schedule(mentor: FakeUser, day: int, when: str, topic: str) -> None:
@@ -164,6 +166,9 @@ async def test_a_mentors_withdrawal_leaves_no_byte_of_him_and_his_mentee_is_told
     # The pair is confirmed: Маша is told her mentor's full name; he schedules the first meeting.
     await _confirm_match(curator)
     await masha.expect(f"Ваш наставник — {NAME}")
+    await masha.expect("Самооценка в начале работы пары")
+    await mentor.expect("Вам закреплены наставляемые")
+    await mentor.expect("Самооценка в начале работы пары")
     await _schedule(mentor, 10, "16:30", f"Знакомство с {NAME}")
     invitation = await masha.expect("Приглашение на встречу")
     assert NAME in invitation.text
@@ -220,6 +225,7 @@ async def test_a_mentors_withdrawal_leaves_no_byte_of_him_and_his_mentee_is_told
     notice = await curator.expect("отозвал согласие")
     assert "осталась без наставника" in notice.text and "Маша Иванова" in notice.text
     assert NAME not in notice.text and texts.BTN_REMATCH in notice.button_texts()
+    await tg.user(OTHER_CURATOR_ID).expect("Вопрос от участника")
     await tg.user(OTHER_CURATOR_ID).expect("осталась без наставника")
     # The curator's broadcast draft that named him is gone with him.
     await curator.send("Кому угодно")
@@ -339,12 +345,16 @@ async def test_a_group_that_lost_its_mentor_is_matched_again_in_one_tap(tg: Fake
     curator, anna, _, _ = tg.user(CURATOR_ID), tg.user(911), tg.user(811), tg.user(812)
     await _confirm_match(curator)
     await anna.expect("Вам закреплены наставляемые")
+    await anna.expect("Самооценка в начале работы пары")
 
     await anna.send("/forget")
     confirm = await anna.expect("Отозвать согласие?")
     assert "У вас 2 наставляемых: куратор подберёт им нового наставника" in confirm.text
     await anna.click("Да, удалить мои данные", confirm)
     await anna.expect("данные удалены")
+    for mentee in (tg.user(811), tg.user(812)):
+        await mentee.expect("Ваш наставник — Анна Петровна")
+        await mentee.expect("Самооценка в начале работы пары")
     await tg.user(811).expect("Твой наставник больше не участвует в программе. Куратор подберёт тебе нового")
     await tg.user(812).expect("Ваш наставник больше не участвует в программе. Куратор подберёт вам нового")
     notice = await curator.expect("отозвал согласие")
@@ -360,6 +370,7 @@ async def test_a_group_that_lost_its_mentor_is_matched_again_in_one_tap(tg: Fake
     await curator.click(texts.BTN_CONFIRM_MATCH, draft)
     await curator.expect("Утверждено")
     await tg.user(811).expect("Ваш наставник — Борис")
+    await tg.user(811).expect("Самооценка в начале работы пары")
     old, new = await running.db.fetchall("SELECT * FROM pairs ORDER BY id")
     assert old["dissolved_at"] and old["dissolve_reason"] == texts.PAIR_REMATCHED_REASON
     assert new["dissolved_at"] is None and new["mentor_id"] == await _pid(running, 912)
@@ -385,8 +396,11 @@ async def test_a_mentee_who_leaves_is_not_named_to_the_mentor(tg: FakeTelegram, 
     masha_mentor = {await _pid(running, 921): 921, await _pid(running, 922): 922}[by_mentee[await _pid(running, 821)]]
     mentor = tg.user(masha_mentor)
     await mentor.expect("Вам закреплены наставляемые")
+    await mentor.expect("Самооценка в начале работы пары")
 
     masha = tg.user(821)
+    await masha.expect("Ваш наставник — ")
+    await masha.expect("Самооценка в начале работы пары")
     await masha.send("/forget")
     confirm = await masha.expect("Отозвать согласие?")
     assert "только, что наставляемый вышел из программы" in confirm.text
@@ -411,6 +425,8 @@ async def test_a_mentee_who_leaves_is_not_named_to_the_mentor(tg: FakeTelegram, 
     draft = await curator.expect("Черновик подбора")
     await curator.click(texts.BTN_CONFIRM_MATCH, draft)
     await curator.expect("Утверждено")
+    await mentor.expect("Вам закреплены наставляемые")
+    await mentor.expect("Самооценка в начале работы пары")
     await mentor.send("/menu")
     menu = await mentor.expect("Моё меню")
     assert "Мои наставляемые: Оля" in menu.text and "встреча-знакомство" in menu.text

@@ -285,22 +285,7 @@ async def confirm(
         draft.form, proposed, query.from_user.id, rematched=texts.PAIR_REMATCHED_REASON
     )
     await audit.record(query.from_user.id, "match.confirm", draft.form.value, {"pairs": pair_ids})
-    for pair_id in pair_ids:
-        # 5.3: the entry self-assessment goes out when a pair starts; the end one comes with the May calendar.
-        await launch(
-            campaigns,
-            outbox,
-            questionnaires,
-            settings.institution.tz,
-            survey="growth",
-            kind=GROWTH_ENTRY,
-            segment=f"pair.{pair_id}",
-            title=texts.GROWTH_ENTRY_TITLE,
-            opens_at=clock.now(),
-            closes_at=clock.now() + timedelta(days=14),
-            created_by=query.from_user.id,
-            calendar_key=f"growth-entry:{pair_id}",
-        )
+    # Who the partner is comes first, then what to do (the outbox keeps each chat's order).
     form_label = draft.form.label
     for mentor_id, members in groups.items():
         mentor = draft.people[mentor_id]
@@ -317,6 +302,22 @@ async def confirm(
             mentor.telegram_id,
             texts.PAIR_NOTICE_MENTOR.format(mentees=names, form=form_label),
             about=[p.mentee_id for p in members],
+        )
+    for pair_id in pair_ids:
+        # 5.3: the entry self-assessment goes out when a pair starts; the end one comes with the May calendar.
+        await launch(
+            campaigns,
+            outbox,
+            questionnaires,
+            settings.institution.tz,
+            survey="growth",
+            kind=GROWTH_ENTRY,
+            segment=f"pair.{pair_id}",
+            title=texts.GROWTH_ENTRY_TITLE,
+            opens_at=clock.now(),
+            closes_at=clock.now() + timedelta(days=14),
+            created_by=query.from_user.id,
+            calendar_key=f"growth-entry:{pair_id}",
         )
     await show(
         query,

@@ -1133,13 +1133,17 @@ class FakeTelegram:
         token: str = DEFAULT_TOKEN,
         bot_username: str = "nastavnik_test_bot",
         rate_limit_per_chat: float | None = None,
+        chat_burst: int | None = None,
         rate_limit_global: float | None = None,
     ) -> None:
         self.token = token
         self.bot_id = int(token.split(":", 1)[0])
         self.bot_username = bot_username
         self.bot_first_name = "Наставник"
+        # Per chat: a token bucket of `chat_burst` messages (default: the rate, at least 1) refilled at
+        # `rate_limit_per_chat` per second; overall: at most `rate_limit_global` within any sliding second.
         self.rate_limit_per_chat = rate_limit_per_chat
+        self.chat_burst = chat_burst
         self.rate_limit_global = rate_limit_global
 
         self.requests: list[tuple[str, dict[str, Any]]] = []
@@ -1174,7 +1178,7 @@ class FakeTelegram:
         self._allowed_updates: list[str] = []
         self._poll_generation = 0
 
-        self._chat_sends: dict[int, deque[float]] = {}
+        self._chat_tat: dict[int, float] = {}  # per chat: the bucket's "theoretical arrival time" (GCRA)
         self._global_sends: deque[float] = deque()
         self._clock_offset = 0.0
 
@@ -1786,14 +1790,21 @@ class FakeTelegram:
         if chat_id in self._blocked:
             raise ApiError(403, ERR_BLOCKED)
 
+    def _chat_limit(self) -> tuple[float, float] | None:
+        """(seconds per message, how far ahead of now a chat's bucket may run) for the per-chat limit."""
+        if self.rate_limit_per_chat is None:
+            return None
+        burst = self.chat_burst if self.chat_burst is not None else max(1, int(self.rate_limit_per_chat))
+        interval = 1.0 / self.rate_limit_per_chat
+        return interval, (burst - 1) * interval
+
     def _check_rate(self, chat_id: int) -> None:
         now = self._mono()
-        for limit, window in (
-            (self.rate_limit_per_chat, self._chat_sends.get(chat_id)),
-            (self.rate_limit_global, self._global_sends),
-        ):
-            if limit is None or window is None:
-                continue
+        chat_limit = self._chat_limit()
+        if chat_limit is not None and self._chat_tat.get(chat_id, now) - now > chat_limit[1] + 1e-9:
+            raise ApiError(429, "Too Many Requests: retry after 1", 1)
+        limit, window = self.rate_limit_global, self._global_sends
+        if limit is not None:
             span, allowed = (1.0, int(limit)) if limit >= 1 else (1.0 / limit, 1)
             while window and window[0] <= now - span:
                 window.popleft()
@@ -1802,8 +1813,9 @@ class FakeTelegram:
 
     def _count_send(self, chat_id: int) -> None:
         now = self._mono()
-        if self.rate_limit_per_chat is not None:
-            self._chat_sends.setdefault(chat_id, deque()).append(now)
+        chat_limit = self._chat_limit()
+        if chat_limit is not None:
+            self._chat_tat[chat_id] = max(self._chat_tat.get(chat_id, now), now) + chat_limit[0]
         if self.rate_limit_global is not None:
             self._global_sends.append(now)
 
