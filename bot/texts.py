@@ -282,6 +282,25 @@ FORGET_CONFIRM_PARENT = (
 BTN_FORGET_CHILD = "Отозвать за: {name}"
 FORGET_DONE_PARENT = "Готово: согласие отозвано, данные ребёнка удалены. Куратор получит запись об уничтожении данных."
 
+# --- the destruction act (Приказ РКН № 179): the curator ------------------------------------------------------
+CURATOR_COMMANDS.update({"destruction_act": "Акт об уничтожении персональных данных (DOCX)"})
+HELP_CURATOR_EXTRA += "\n/destruction_act — акт об уничтожении персональных данных за период (DOCX)"
+DESTRUCTION_ACT_PICK = (
+    "<b>Акт об уничтожении персональных данных</b>\n"
+    "В акт войдут все записи об уничтожении данных (после отзыва согласия) за выбранный период. За какой?"
+)
+BTN_ACT_THIS_MONTH = "Этот месяц"
+BTN_ACT_LAST_MONTH = "Прошлый месяц"
+BTN_ACT_THIS_YEAR = "Этот год"
+DESTRUCTION_ACT_NONE = "С {start} по {end} персональные данные не уничтожались: акт за этот период не нужен."
+DESTRUCTION_ACT_READY = "Акт об уничтожении персональных данных с {start} по {end}: записей — {n}."
+DESTRUCTION_ACT_CAPTION = (
+    "Акт об уничтожении персональных данных с {start} по {end}. Впишите номер, адрес (если пуст), "
+    "должности и ФИО уничтоживших данные, подпишите; храните акт 3 года."
+)
+DESTRUCTION_SYSTEM = "Nastavnik — Telegram-бот программы наставничества «{org}»"
+DESTRUCTION_CARRIER = "файл базы данных SQLite «{file}» (и его журнал WAL) на компьютере (сервере) оператора"
+
 # --- forming pairs: the curator -------------------------------------------------------------------------
 CURATOR_COMMANDS.update(
     {
