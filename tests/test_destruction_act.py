@@ -96,7 +96,8 @@ async def test_the_act_after_real_withdrawals_holds_every_field_the_order_requir
         running, 801, Role.MENTOR, Form.TEACHER_PUPIL, mentor_answers(MENTOR_NAME, ["proj_robotics"], 2)
     )
     await _withdraw_self(mentor)
-    await curator.expect("отозвал согласие")
+    notice = await curator.expect("отозвал согласие")
+    assert "Запись для акта об уничтожении сохранена (акт за период — /destruction_act)" in notice.text
     # September: a parent withdraws the consent they gave for their child (this month's act).
     clock.set(msk(9, 7, 12, 5))
     _child, parent = await _child_with_parent_consent(tg, running)

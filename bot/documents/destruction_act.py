@@ -28,7 +28,9 @@ from bot.programme import ROLE_LABELS, Role
 
 if TYPE_CHECKING:
     from docx.document import Document as DocumentObject
+    from docx.shared import Length
     from docx.table import Table
+    from docx.text.paragraph import Paragraph
 
 FONT = "Times New Roman"
 TITLE = "АКТ"
@@ -111,7 +113,7 @@ def destroyed_record(row: Mapping[str, Any], tz: tzinfo) -> DestroyedRecord:
 def destruction_act_docx(info: ActInfo, records: Sequence[DestroyedRecord]) -> bytes:
     """The act for `records` (oldest first), with the signature lines; runs in a worker thread."""
     from docx import Document
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
     from docx.shared import Cm, Pt
 
     doc = Document()
@@ -130,7 +132,9 @@ def destruction_act_docx(info: ActInfo, records: Sequence[DestroyedRecord]) -> b
     address = clean_line(info.address or "") or LINE_BLANK
     period = f"с {info.period_start:%d.%m.%Y} по {info.period_end:%d.%m.%Y}"
 
-    def para(text: str, *, center: bool = False, bold: bool = False, before: int = 0, indent: bool = False) -> None:
+    def para(
+        text: str, *, center: bool = False, bold: bool = False, before: int = 0, indent: bool = False
+    ) -> Paragraph:
         p = doc.add_paragraph()
         p.add_run(text).bold = bold or None
         if center:
@@ -140,6 +144,7 @@ def destruction_act_docx(info: ActInfo, records: Sequence[DestroyedRecord]) -> b
             p.paragraph_format.first_line_indent = Cm(1.25)
         if before:
             p.paragraph_format.space_before = Pt(before)
+        return p
 
     def labelled(label: str, text: str) -> None:
         p = doc.add_paragraph()
@@ -217,7 +222,9 @@ def destruction_act_docx(info: ActInfo, records: Sequence[DestroyedRecord]) -> b
             cell.text = value
     _small(signers, Pt(12))
 
-    para(f"Руководитель организации\t{SIGNATURE_BLANK}\t{LINE_BLANK}", before=24)
+    head = para(f"Руководитель организации\t{SIGNATURE_BLANK}\t{LINE_BLANK}", before=24)
+    head.paragraph_format.tab_stops.add_tab_stop(Cm(7.5))
+    head.paragraph_format.tab_stops.add_tab_stop(Cm(16.5), WD_TAB_ALIGNMENT.RIGHT)
     para("М. П.", before=6)
 
     props = doc.core_properties
@@ -245,12 +252,12 @@ def _table(doc: DocumentObject, rows: int, widths_cm: Sequence[float]) -> Table:
     return table
 
 
-def _small(table: Table, size: object) -> None:
+def _small(table: Table, size: Length) -> None:
     for row in table.rows:
         for cell in row.cells:
             for p in cell.paragraphs:
                 for run in p.runs:
-                    run.font.size = size  # type: ignore[assignment]
+                    run.font.size = size
 
 
 def _east_asian_font(style_element: object) -> None:
