@@ -85,6 +85,8 @@ class InstitutionSettings(BaseSettings):
     organization_name: str = Field(
         "МБУ ДО «Станция юных техников»", min_length=2, max_length=200, validation_alias="ORGANIZATION_NAME"
     )
+    #: The operator's address for the destruction act (Приказ РКН № 179); empty leaves a line to fill in by hand.
+    organization_address: str = Field("", max_length=300, validation_alias="ORGANIZATION_ADDRESS")
     timezone: str = Field("Europe/Moscow", validation_alias="TIMEZONE")
 
     @field_validator("timezone")

@@ -37,6 +37,7 @@ CURATOR_COMMANDS = [
     "/broadcast",
     "/materials",
     "/roadmap",
+    "/destruction_act",
     "/menu",
     "/help",
     "/start",

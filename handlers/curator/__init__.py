@@ -4,6 +4,7 @@ from aiogram import Router
 
 from handlers.curator import (
     campaigns,
+    destruction,
     grouping,
     informing,
     invites,
@@ -23,6 +24,7 @@ def build_router() -> Router:
     router.include_routers(
         invites.build_router(),
         participants.build_router(),
+        destruction.build_router(),
         grouping.build_router(),
         matching.build_router(),
         pairs.build_router(),
