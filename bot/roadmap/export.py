@@ -59,6 +59,8 @@ ROADMAP_COLUMNS: tuple[str, ...] = (
 )
 SUMMARY_COLUMNS: tuple[str, ...] = ("Раздел", "Всего", *(STATUS_LABELS[s].capitalize() for s in STATUSES))
 
+REOPENED_NOTE = "Отметка о выполнении от {day} снята, пункт возвращён в работу."
+
 # Excel's own «Хороший» / «Нейтральный» / «Плохой» cell styles.
 _STATUS_STYLE: dict[Status, tuple[str, str]] = {
     "done": ("C6EFCE", "006100"),
@@ -81,7 +83,8 @@ def roadmap_workbook(
     """The control material of 6.1 for that programme year, with statuses as of `today`.
 
     `statuses` maps an item number to what the curator recorded (a missing item has no marks). The date column
-    shows the done mark even when a later checkpoint has made the item due again (its status says so).
+    shows the done mark even when a later checkpoint has made the item due again (its status says so), but not a
+    mark the curator took back: a reopened item is not done, and its note says which mark was taken back.
     """
     from openpyxl.styles import Font, PatternFill
 
@@ -121,8 +124,8 @@ def roadmap_workbook(
                     clean_line(item.result),
                     "\n".join(clean_line(r) for r in item.responsible),
                     STATUS_LABELS[st],
-                    state.done_at,
-                    clean_text(state.note).strip() if state.note else None,
+                    state.effective_done_at,
+                    _note(state),
                     "\n".join(clean_line(d) for d in state.documents if clean_line(d)) or None,
                 ]
             )
@@ -187,6 +190,16 @@ def _summary_sheet(
     total_font = Font(name=FONT_NAME, size=FONT_SIZE, bold=True)
     for c in range(1, len(columns) + 1):
         ws.cell(row=last, column=c).font = total_font
+
+
+def _note(state: ItemState) -> str | None:
+    """The curator's note, after the done mark they took back (so the paper keeps the record, not the mark)."""
+    parts: list[str] = []
+    if state.reopened and state.done_at is not None:
+        parts.append(REOPENED_NOTE.format(day=f"{state.done_at:%d.%m.%Y}"))
+    if state.note and clean_text(state.note).strip():
+        parts.append(clean_text(state.note).strip())
+    return "\n".join(parts) or None
 
 
 def _header_row(ws: Worksheet, first_caption: str) -> int:
