@@ -156,12 +156,16 @@ class ReportRepo:
         return [dict(r) for r in rows]
 
     async def all_answers(self) -> list[dict]:
-        """Every answer with its campaign; the join goes by the campaign's key («c12» → 12), not by text."""
+        """Every answer with its campaign and, for a campaign's answer, the questionnaire that person was asked
+        (`asked`: a quality campaign asks mentees and mentors different questions under one key); the join goes
+        by the campaign's key («c12» → 12), not by text."""
         rows = await self._db.fetchall(
             "SELECT a.participant_id, p.role, a.questionnaire_id, a.question_id, a.value, a.answered_at,"
-            " c.survey, c.title FROM answers a JOIN participants p ON p.id=a.participant_id"
+            " c.survey, c.title, r.questionnaire_id AS asked"
+            " FROM answers a JOIN participants p ON p.id=a.participant_id"
             " LEFT JOIN campaigns c ON a.questionnaire_id GLOB 'c[0-9]*'"
             " AND c.id=CAST(substr(a.questionnaire_id, 2) AS INTEGER)"
+            " LEFT JOIN campaign_recipients r ON r.campaign_id=c.id AND r.participant_id=a.participant_id"
             " ORDER BY a.participant_id, a.questionnaire_id"
         )
         return [dict(r) for r in rows]

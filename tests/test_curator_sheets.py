@@ -4,14 +4,19 @@
 from __future__ import annotations
 
 import io
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import openpyxl
 
+from bot.monitoring import GROWTH_ENTRY
+from bot.programme import Form, Role
+from bot.questionnaires import load_directory
+from storage.matching import ProposedGroup
 from tests.conftest import CURATOR_ID, RunningBot
 from tests.fakes.clock import FakeClock
 from tests.fakes.telegram import FakeTelegram, FakeUser, SentMessage
+from tests.flows import mentor_answers, pupil_answers, seed_participant
 
 MSK = ZoneInfo("Europe/Moscow")
 
@@ -80,3 +85,82 @@ async def test_a_reopened_roadmap_item_has_no_completion_mark_in_the_xlsx(
     header = next(r for r in rows if r and r[0] == "Раздел")
     section1 = dict(zip(header, next(r for r in rows if r and str(r[0]).startswith("1. ")), strict=False))
     assert section1["Выполнено"] == 0
+
+
+def table(book: openpyxl.Workbook, title_start: str) -> list[dict[str, object]]:
+    """The sheet's table as dicts by header caption (the header is the first row after the title block)."""
+    sheet = book[next(t for t in book.sheetnames if t.startswith(title_start))]
+    rows = list(sheet.iter_rows(values_only=True))
+    header_at = next(i for i, row in enumerate(rows) if row and row[0] == "Псевдоним")
+    header = rows[header_at]
+    return [dict(zip(header, row, strict=False)) for row in rows[header_at + 1 :] if any(v is not None for v in row)]
+
+
+async def export_book(curator: FakeUser) -> openpyxl.Workbook:
+    curator.pass_over("Сводка на ")  # the daily digest, on its own schedule
+    await curator.send("/export")
+    sent = await curator.expect("Выгрузка данных программы", timeout=15)
+    assert sent.document is not None, sent.text
+    return openpyxl.load_workbook(io.BytesIO(sent.document["content"]))
+
+
+async def test_the_answers_sheet_shows_the_questions_not_their_ids(
+    tg: FakeTelegram, running: RunningBot, clock: FakeClock
+) -> None:
+    tp = Form.TEACHER_PUPIL
+    masha = await seed_participant(running, 801, Role.MENTEE_PUPIL, tp, pupil_answers("Маша", []))
+    anna = await seed_participant(running, 901, Role.MENTOR, tp, mentor_answers("Анна", [], 2))
+    await running.service("matching").create_pairs(tp, [ProposedGroup(anna, [(masha, 9.0, "")])], CURATOR_ID)
+    campaigns, participants = running.service("campaigns"), running.service("participants")
+
+    async def campaign(survey: str, kind: str, answers: dict[int, tuple[str, dict[str, object]]]) -> None:
+        """A campaign as /campaign launches it: each recipient with the questionnaire of their role."""
+        campaign_id = await campaigns.create(
+            survey=survey,
+            kind=kind,
+            segment="active",
+            title=f"Опрос {survey}",
+            opens_at=clock.now(),
+            closes_at=clock.now() + timedelta(days=14),
+            created_by=CURATOR_ID,
+            recipients=[(pid, questionnaire) for pid, (questionnaire, _) in answers.items()],
+        )
+        for pid, (_, values) in answers.items():
+            for question_id, value in values.items():
+                await participants.save_answer(pid, f"c{campaign_id}", question_id, value)
+            await campaigns.complete(campaign_id, pid)
+
+    # The mentee's questionnaire of the quality set sorts first, and has none of the mentor's own questions.
+    await campaign(
+        "quality",
+        "quality",
+        {
+            masha: ("quality_mentee", {"satisfaction": 8}),
+            anna: ("quality_mentor", {"satisfaction": 9, "planned": 6, "plan_done": 5, "coped": 7}),
+        },
+    )
+    await campaign("growth", GROWTH_ENTRY, {masha: ("growth", {"motivation": 5})})
+
+    book = await export_book(tg.user(CURATOR_ID))
+    answers = table(book, "Ответы")
+    questionnaires = load_directory()
+    ids = {q.id for questionnaire in questionnaires.values() for q in questionnaire.questions}
+    assert answers and not [row for row in answers if row["Вопрос"] in ids]
+
+    mentor = questionnaires["quality_mentor"]
+    anna_rows = {
+        row["Вопрос"]: row["Ответ"] for row in answers if row["ФИО"] == "Анна" and row["Анкета"] == "Опрос quality"
+    }
+    assert anna_rows == {
+        mentor.question("satisfaction").text: "9 из 10",
+        mentor.question("planned").text: "6 из 10",
+        mentor.question("plan_done").text: "5 из 10",
+        mentor.question("coped").text: "7 из 10",
+    }
+    assert anna_rows[mentor.question("coped").text] == "7 из 10"
+    assert "Насколько хорошо, по вашей оценке, вы справились с ролью наставника?" in anna_rows
+    masha_rows = {row["Вопрос"]: row["Ответ"] for row in answers if row["ФИО"] == "Маша"}
+    assert masha_rows[questionnaires["quality_mentee"].question("satisfaction").text] == "8 из 10"
+    assert masha_rows[questionnaires["growth"].question("motivation").text] == "5 из 10"
+    # The intake questionnaire's answers too.
+    assert masha_rows[questionnaires["intake_mentee_pupil"].question("age").text] == "12"

@@ -11,7 +11,7 @@ from bot.clock import parse_iso
 from bot.meetings import Stage
 from bot.monitoring import MIN_GROUP
 from bot.programme import FORM_LABELS, ROLE_LABELS, Form, Role
-from bot.questionnaires import Questionnaire, format_value
+from bot.questionnaires import Question, Questionnaire, format_value
 from bot.reports.export_xlsx import Column, SheetData
 
 MEETING_STATUS = {"planned": "назначена", "held": "состоялась", "not_held": "не состоялась", "cancelled": "отменена"}
@@ -45,13 +45,24 @@ def _local(value: str | None, tz: tzinfo) -> datetime | None:
     return parse_iso(value).astimezone(tz).replace(tzinfo=None) if value else None
 
 
-def _answer_text(value: str | None, question_id: str, questionnaire: Questionnaire | None) -> str:
+def _question(
+    question_id: str, questionnaire: Questionnaire | None, questionnaires: Mapping[str, Questionnaire]
+) -> Question | None:
+    """The question as the person was asked it; else the same id in any questionnaire (an answer kept from an
+    earlier version of a campaign's set), so the «Ответы» sheet shows a question, not its id."""
+    if questionnaire is not None and questionnaire.has_question(question_id):
+        return questionnaire.question(question_id)
+    for other in questionnaires.values():
+        if other.has_question(question_id):
+            return other.question(question_id)
+    return None
+
+
+def _answer_text(value: str | None, question: Question | None) -> str:
     if value is None:
         return ""
     loaded = json.loads(value)
-    if questionnaire is not None and questionnaire.has_question(question_id):
-        return format_value(questionnaire.question(question_id), loaded)
-    return str(loaded)
+    return format_value(question, loaded) if question is not None else str(loaded)
 
 
 def export_sheets(
@@ -115,20 +126,15 @@ def export_sheets(
     answer_rows = []
     for a in answers:
         key = a["questionnaire_id"]
-        questionnaire_id = campaign_questionnaires.get(key, key)
-        questionnaire = questionnaires.get(questionnaire_id)
-        caption = (
-            questionnaire.question(a["question_id"]).caption
-            if questionnaire is not None and questionnaire.has_question(a["question_id"])
-            else a["question_id"]
-        )
+        questionnaire = questionnaires.get(a.get("asked") or campaign_questionnaires.get(key, key))
+        question = _question(a["question_id"], questionnaire, questionnaires)
         answer_rows.append(
             [
                 f"P-{a['participant_id']:05d}",
                 names.get(a["participant_id"], ""),
                 a["title"] or (questionnaire.title if questionnaire else key),
-                caption,
-                _answer_text(a["value"], a["question_id"], questionnaire),
+                question.text if question is not None else a["question_id"],
+                _answer_text(a["value"], question),
                 _local(a["answered_at"], tz),
             ]
         )
