@@ -170,6 +170,17 @@ class ReportRepo:
         )
         return [dict(r) for r in rows]
 
+    async def all_checkins(self) -> list[dict]:
+        """Every answer about a meeting (held? how useful? what was done / why not) and about a pair's fit, for
+        the export's «Ответы» sheet: `kind` «meeting» or «fit»."""
+        rows = await self._db.fetchall(
+            "SELECT 'meeting' AS kind, c.participant_id, m.pair_id, m.stage, m.starts_at, c.answer, c.usefulness,"
+            " c.note, c.at FROM checkins c JOIN meetings m ON m.id=c.meeting_id"
+            " UNION ALL SELECT 'fit', f.participant_id, f.pair_id, NULL, NULL, f.fits, NULL, NULL, f.at"
+            " FROM pair_fit f ORDER BY 2, 9"
+        )
+        return [dict(r) for r in rows]
+
     async def all_meetings(self) -> list[dict]:
         rows = await self._db.fetchall(
             "SELECT m.id, m.pair_id, m.stage, m.starts_at, m.place, m.topic, m.status,"

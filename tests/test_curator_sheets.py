@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import openpyxl
 
+from bot.meetings import CheckinAnswer, Stage
 from bot.monitoring import GROWTH_ENTRY
 from bot.programme import Form, Role
 from bot.questionnaires import load_directory
@@ -141,6 +142,14 @@ async def test_the_answers_sheet_shows_the_questions_not_their_ids(
     )
     await campaign("growth", GROWTH_ENTRY, {masha: ("growth", {"motivation": 5})})
 
+    # Check-ins after a meeting and the pair's fit are answers too.
+    meetings = running.service("meetings")
+    (pair,) = await running.service("matching").pairs()
+    meeting = await meetings.create(pair.id, Stage.INTRO, msk(2026, 9, 3, 15), "СЮТ", None)
+    await meetings.save_checkin(meeting.id, anna, CheckinAnswer.HELD, usefulness=4, note="Собрали первую модель")
+    await meetings.save_checkin(meeting.id, masha, CheckinAnswer.NOT_HELD, note="Болезнь")
+    await meetings.set_fit(pair.id, anna, "unsure")
+
     book = await export_book(tg.user(CURATOR_ID))
     answers = table(book, "Ответы")
     questionnaires = load_directory()
@@ -164,3 +173,16 @@ async def test_the_answers_sheet_shows_the_questions_not_their_ids(
     assert masha_rows[questionnaires["growth"].question("motivation").text] == "5 из 10"
     # The intake questionnaire's answers too.
     assert masha_rows[questionnaires["intake_mentee_pupil"].question("age").text] == "12"
+
+    checkin = f"Отметка о встрече: встреча-знакомство, 03.09.2026 15:00, пара №{pair.id}"
+    assert [(row["ФИО"], row["Вопрос"], row["Ответ"]) for row in answers if row["Анкета"] == checkin] == [
+        ("Маша", "Встреча состоялась?", "Не состоялась"),
+        ("Маша", "Почему встреча не состоялась?", "Болезнь"),
+        ("Анна", "Встреча состоялась?", "Встреча состоялась"),
+        ("Анна", "Насколько полезной была встреча? (1–5)", "4 из 5"),
+        ("Анна", "Что сделали на встрече?", "Собрали первую модель"),
+    ]
+    fit = [row for row in answers if row["Анкета"] == f"Подходит ли пара №{pair.id}"]
+    assert [(row["ФИО"], row["Вопрос"], row["Ответ"]) for row in fit] == [
+        ("Анна", "Первая встреча позади. Как вам пара — подходит?", "Пока не понятно")
+    ]

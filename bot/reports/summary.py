@@ -8,13 +8,22 @@ from datetime import datetime, tzinfo
 from typing import Any
 
 from bot.clock import parse_iso
-from bot.meetings import Stage
+from bot.meetings import CheckinAnswer, Stage
 from bot.monitoring import MIN_GROUP
 from bot.programme import FORM_LABELS, ROLE_LABELS, Form, Role
 from bot.questionnaires import Question, Questionnaire, format_value
 from bot.reports.export_xlsx import Column, SheetData
 
 MEETING_STATUS = {"planned": "назначена", "held": "состоялась", "not_held": "не состоялась", "cancelled": "отменена"}
+# The check-in's questions as the bot asks them after a meeting (`bot.texts` CHECKIN_*, FIT_*), for «Ответы».
+CHECKIN_TITLE = "Отметка о встрече: {stage}, {when:%d.%m.%Y %H:%M}, пара №{pair}"
+CHECKIN_HELD = "Встреча состоялась?"
+CHECKIN_USEFUL = "Насколько полезной была встреча? (1–5)"
+CHECKIN_WHAT = "Что сделали на встрече?"
+CHECKIN_WHY = "Почему встреча не состоялась?"
+FIT_TITLE = "Подходит ли пара №{pair}"
+FIT_QUESTION = "Первая встреча позади. Как вам пара — подходит?"
+FIT_LABELS = {"yes": "Да, подходит", "unsure": "Пока не понятно", "no": "Не подходит"}
 
 
 def item_labels(questionnaires: Mapping[str, Questionnaire], ids: Sequence[str]) -> dict[str, str]:
@@ -65,6 +74,28 @@ def _answer_text(value: str | None, question: Question | None) -> str:
     return format_value(question, loaded) if question is not None else str(loaded)
 
 
+def _checkin_rows(checkins: Sequence[Mapping[str, Any]], names: Mapping[int, str], tz: tzinfo) -> list[list[object]]:
+    """A check-in as questions and answers: held?, how useful, what was done or why not; a pair's fit."""
+    rows: list[list[object]] = []
+    for c in checkins:
+        pid = c["participant_id"]
+        when = _local(c["at"], tz)
+        if c["kind"] == "fit":
+            title = FIT_TITLE.format(pair=c["pair_id"])
+            questions = [(FIT_QUESTION, FIT_LABELS.get(c["answer"], c["answer"]))]
+        else:
+            starts = _local(c["starts_at"], tz)
+            title = CHECKIN_TITLE.format(stage=Stage(c["stage"]).label, when=starts, pair=c["pair_id"])
+            answer = CheckinAnswer(c["answer"])
+            questions = [(CHECKIN_HELD, answer.label)]
+            if c["usefulness"] is not None:
+                questions.append((CHECKIN_USEFUL, f"{c['usefulness']} из 5"))
+            if c["note"]:
+                questions.append((CHECKIN_WHY if answer is CheckinAnswer.NOT_HELD else CHECKIN_WHAT, c["note"]))
+        rows += [[f"P-{pid:05d}", names.get(pid, ""), title, q, a, when] for q, a in questions]
+    return rows
+
+
 def export_sheets(
     *,
     people: Sequence[Mapping[str, Any]],
@@ -73,12 +104,14 @@ def export_sheets(
     meetings: Sequence[Mapping[str, Any]],
     answers: Sequence[Mapping[str, Any]],
     campaign_questionnaires: Mapping[str, str],
+    checkins: Sequence[Mapping[str, Any]] = (),
     monitoring: Sequence[tuple[str, str, float | None, int]],
     municipal: Sequence[tuple[str, object]],
     questionnaires: Mapping[str, Questionnaire],
     tz: tzinfo,
 ) -> list[SheetData]:
-    """All sheets of /export. `campaign_questionnaires` maps a response key («c12») to its questionnaire id."""
+    """All sheets of /export. `campaign_questionnaires` maps a response key («c12») to its questionnaire id;
+    `checkins` are the answers about meetings and pairs' fit (`ReportRepo.all_checkins`)."""
 
     def person(pid: int | None) -> str:
         return names.get(pid, f"P-{pid:05d}") if pid else "участник удалил данные"
@@ -138,6 +171,8 @@ def export_sheets(
                 _local(a["answered_at"], tz),
             ]
         )
+    answer_rows += _checkin_rows(checkins, names, tz)
+    answer_rows.sort(key=lambda row: row[0])  # stable: each person's answers together, in their order
     return [
         SheetData("Наставляемые", base, [base_row(p) for p in mentees]),
         SheetData("Наставники", base, [base_row(p) for p in mentors]),
