@@ -186,3 +186,68 @@ async def test_the_answers_sheet_shows_the_questions_not_their_ids(
     assert [(row["ФИО"], row["Вопрос"], row["Ответ"]) for row in fit] == [
         ("Анна", "Первая встреча позади. Как вам пара — подходит?", "Пока не понятно")
     ]
+
+
+def printed_scale(ws: openpyxl.worksheet.worksheet.Worksheet, columns: int) -> float:
+    """The scale Excel prints the table at: its columns (the repeated ones on every page) over the pages across
+    on A4 landscape within the sheet's side margins (a column of w characters is 7·w + 5 px at 96 dpi)."""
+    from openpyxl.utils import get_column_letter
+
+    px = [7 * (ws.column_dimensions[get_column_letter(c)].width or 8.43) + 5 for c in range(1, columns + 1)]
+    repeated = 0
+    if ws.print_title_cols:
+        repeated = openpyxl.utils.column_index_from_string(ws.print_title_cols.split(":")[1].strip("$"))
+    pages = ws.page_setup.fitToWidth
+    printable = (11.69 - ws.page_margins.left - ws.page_margins.right) * 96
+    needed = sum(px) + (pages - 1) * sum(px[:repeated])
+    return min(1.0, printable * pages / needed)
+
+
+async def test_the_mentee_base_prints_readably_on_a4_landscape(
+    tg: FakeTelegram, running: RunningBot, clock: FakeClock
+) -> None:
+    for n, name in enumerate(("Маша Иванова", "Петя Сидоров", "Оля Кузнецова"), start=1):
+        answers = pupil_answers(name, ["Хочу собрать робота для соревнований по робототехнике"])
+        await seed_participant(running, 800 + n, Role.MENTEE_PUPIL, Form.TEACHER_PUPIL, answers)
+    curator = tg.user(CURATOR_ID)
+    curator.pass_over("Сводка на ")
+    await curator.send("/bases")
+    await curator.click("База наставляемых", await curator.expect("Какую базу выгрузить?"))
+    sent = await curator.expect("База наставляемых")
+    assert sent.document is not None
+    ws = openpyxl.load_workbook(io.BytesIO(sent.document["content"])).active
+    rows = list(ws.iter_rows(values_only=True))
+    header_at = next(i for i, row in enumerate(rows) if row and row[0] == "№")
+    header = [v for v in rows[header_at] if v is not None]
+    assert len(header) >= 13, header  # the intake answers make a wide table
+
+    scale = printed_scale(ws, len(header))
+    assert scale >= 0.75, scale  # 11 pt prints at 8¼ pt at the least
+    setup = ws.page_setup
+    assert (setup.orientation, setup.paperSize, ws.sheet_properties.pageSetUpPr.fitToPage) == ("landscape", 9, True)
+    assert ws.print_title_rows == f"${header_at + 1}:${header_at + 1}"  # the header on every page
+    assert ws.print_title_cols == "$A:$C"  # №, Псевдоним, ФИО on every page across
+    assert header[:3] == ["№", "Псевдоним", "ФИО"]
+    assert setup.fitToWidth > 1 and setup.fitToHeight == 0 and setup.pageOrder == "overThenDown"
+    assert ws.cell(row=header_at + 2, column=3).font.sz == 11
+
+
+def test_a_narrow_table_still_prints_one_page_wide() -> None:
+    from bot.documents import PersonRow, people_workbook
+
+    person = PersonRow(
+        pseudonym="P-00001",
+        name="Маша",
+        role="обучающийся",
+        form="педагог – обучающийся",
+        club=None,
+        age=12,
+        status="в паре",
+        joined=None,
+        details={},
+    )
+    ws = openpyxl.load_workbook(
+        io.BytesIO(people_workbook("База", [person], organization="СЮТ", generated=msk(2026, 9, 1)))
+    ).active
+    assert ws.page_setup.fitToWidth == 1 and ws.print_title_cols is None
+    assert printed_scale(ws, 9) == 1.0

@@ -140,7 +140,8 @@ def roadmap_workbook(
     taken: set[str] = set()
     ws = wb.active
     ws.title = unique_sheet_title(ROADMAP_SHEET, taken)
-    _write_table(ws, title=title, lines=lines, columns=columns, rows=rows)
+    # Printed across pages, each page keeps the item's number.
+    _write_table(ws, title=title, lines=lines, columns=columns, rows=rows, print_columns=1)
     header_row = _header_row(ws, ROADMAP_COLUMNS[0])
     _style_separators(ws, [header_row + 1 + i for i in separators], len(columns))
     status_col = ROADMAP_COLUMNS.index("Статус") + 1
