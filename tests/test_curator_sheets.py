@@ -80,6 +80,11 @@ async def test_a_reopened_roadmap_item_has_no_completion_mark_in_the_xlsx(
     assert reopened["Статус"] == "выполняется"
     assert reopened["Отметка о выполнении"] is None
     assert reopened["Примечание"] == "Отметка о выполнении от 20.08.2026 снята, пункт возвращён в работу.\nПриказ № 45"
+    # The shipped roadmap prints one A4 landscape page wide, at a readable scale, the header on every page.
+    sheet = book["Дорожная карта"]
+    assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.fitToWidth == 1
+    assert printed_scale(sheet, 9) >= 0.75
+    assert sheet.print_title_rows
     # The summary sheet agrees: nothing done in section 1.
     summary = book["Сводка"]
     rows = list(summary.iter_rows(values_only=True))
@@ -251,3 +256,28 @@ def test_a_narrow_table_still_prints_one_page_wide() -> None:
     ).active
     assert ws.page_setup.fitToWidth == 1 and ws.print_title_cols is None
     assert printed_scale(ws, 9) == 1.0
+
+
+def test_the_roadmap_prints_one_page_wide_even_with_long_notes_and_documents() -> None:
+    from datetime import date
+
+    from bot.roadmap import ItemState, load_roadmap
+    from bot.roadmap.export import roadmap_workbook
+
+    roadmap = load_roadmap()
+    long_state = ItemState(
+        done_at=date(2026, 9, 20),
+        note="Приказ директора № 145-о от 20.09.2026 «Об утверждении положения о наставничестве» " * 3,
+        documents=("prikaz-145-o-ob-utverzhdenii-polozheniya-o-nastavnichestve-podpisannyj.pdf",),
+        reopened=True,
+    )
+    data = roadmap_workbook(
+        roadmap,
+        2026,
+        date(2026, 12, 2),
+        {item.number: long_state for item in roadmap.items},
+        organization="СЮТ",
+        generated=msk(2026, 12, 2),
+    )
+    sheet = openpyxl.load_workbook(io.BytesIO(data))["Дорожная карта"]
+    assert sheet.page_setup.fitToWidth == 1 and printed_scale(sheet, 9) >= 0.75

@@ -93,16 +93,18 @@ def roadmap_workbook(
     wb = _new_workbook()
     _set_properties(wb, title, organization, generated)
 
+    # Widths that print the roadmap one A4 page wide at a readable scale (`MIN_PRINT_SCALE`) even with long
+    # notes and documents' names (they wrap); were it wider, pages across would repeat the item's number.
     columns = (
         _Column("№", "center", 6, 8),
-        _Column("Содержание", "text", 30, 60),
-        _Column("Сроки", "text", 14, 26),
-        _Column("Ожидаемый результат", "text", 20, 40),
-        _Column("Ответственные", "text", 14, 24),
+        _Column("Содержание", "text", 30, 44),
+        _Column("Сроки", "text", 14, 22),
+        _Column("Ожидаемый результат", "text", 20, 30),
+        _Column("Ответственные", "text", 14, 20),
         _Column("Статус", "center", 12, 14),
         _Column("Отметка о выполнении", "date", 12, 12),
-        _Column("Примечание", "text", 14, 40),
-        _Column("Документы", "text", 14, 40),
+        _Column("Примечание", "text", 14, 22),
+        _Column("Документы", "text", 14, 22),
     )
     rows: list[list[Value]] = []
     separators: list[int] = []  # indexes into rows
