@@ -156,13 +156,28 @@ class ReportRepo:
         return [dict(r) for r in rows]
 
     async def all_answers(self) -> list[dict]:
-        """Every answer with its campaign; the join goes by the campaign's key («c12» → 12), not by text."""
+        """Every answer with its campaign and, for a campaign's answer, the questionnaire that person was asked
+        (`asked`: a quality campaign asks mentees and mentors different questions under one key); the join goes
+        by the campaign's key («c12» → 12), not by text."""
         rows = await self._db.fetchall(
             "SELECT a.participant_id, p.role, a.questionnaire_id, a.question_id, a.value, a.answered_at,"
-            " c.survey, c.title FROM answers a JOIN participants p ON p.id=a.participant_id"
+            " c.survey, c.title, r.questionnaire_id AS asked"
+            " FROM answers a JOIN participants p ON p.id=a.participant_id"
             " LEFT JOIN campaigns c ON a.questionnaire_id GLOB 'c[0-9]*'"
             " AND c.id=CAST(substr(a.questionnaire_id, 2) AS INTEGER)"
+            " LEFT JOIN campaign_recipients r ON r.campaign_id=c.id AND r.participant_id=a.participant_id"
             " ORDER BY a.participant_id, a.questionnaire_id"
+        )
+        return [dict(r) for r in rows]
+
+    async def all_checkins(self) -> list[dict]:
+        """Every answer about a meeting (held? how useful? what was done / why not) and about a pair's fit, for
+        the export's «Ответы» sheet: `kind` «meeting» or «fit»."""
+        rows = await self._db.fetchall(
+            "SELECT 'meeting' AS kind, c.participant_id, m.pair_id, m.stage, m.starts_at, c.answer, c.usefulness,"
+            " c.note, c.at FROM checkins c JOIN meetings m ON m.id=c.meeting_id"
+            " UNION ALL SELECT 'fit', f.participant_id, f.pair_id, NULL, NULL, f.fits, NULL, NULL, f.at"
+            " FROM pair_fit f ORDER BY 2, 9"
         )
         return [dict(r) for r in rows]
 

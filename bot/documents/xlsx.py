@@ -3,9 +3,10 @@
 Every sheet has the same layout: a title block (title, organization, when it was generated), an empty row, then
 a table with a bold shaded header that stays frozen while scrolling, an autofilter, thin borders, wrapped text
 and column widths fitted to the content (within limits, so long names wrap instead of making a column a screen
-wide). Dates are real Excel dates shown as DD.MM.YYYY. Pages print on A4 landscape, one page wide, with the
-header repeated on every page. Text from users is always stored as text: «=…» is not a formula, «#N/A» is not
-an error value.
+wide). Dates are real Excel dates shown as DD.MM.YYYY. Pages print on A4 landscape with the header repeated on
+every page: one page wide when the table fits at a readable scale (`MIN_PRINT_SCALE`), else on as many pages
+across as keep that scale, the first columns (who the row is about) repeated on each (`print_layout`). Text
+from users is always stored as text: «=…» is not a formula, «#N/A» is not an error value.
 
 openpyxl is imported when a workbook is built, not with this module: `bot.reports.export_xlsx` and
 `bot.roadmap.export` share the helpers here, and an idle bot should not hold openpyxl (issue 11, «Memory»).
@@ -68,6 +69,13 @@ FONT_SIZE = 11
 LINE_HEIGHT = 15.0  # points per line of 11 pt text, as Excel's default row
 MAX_ROW_HEIGHT = 409.0  # Excel's limit
 _BOLD = 1.08  # bold text is this much wider
+
+# Printing: A4 landscape (11.69 in wide) with these side margins, in pixels at 96 dpi as Excel counts a column
+# (a width of w characters of Calibri 11 is 7·w + 5 px). A table wider than one page at MIN_PRINT_SCALE prints
+# on as many pages across as keep that scale (11 pt at no less than 8 pt), its first columns repeated on each.
+PRINT_SIDE_MARGIN = 0.25  # inches, Excel's «Узкие» margins
+PRINT_WIDTH_PX = (11.69 - 2 * PRINT_SIDE_MARGIN) * 96
+MIN_PRINT_SCALE = 0.75
 _SPACE = 0.45  # a space is this part of a «0»
 
 
@@ -283,7 +291,9 @@ def _write_table(
     columns: Sequence[_Column],
     rows: Sequence[Sequence[Value]],
     frozen_columns: int = 0,
+    print_columns: int | None = None,
 ) -> None:
+    """`print_columns`: how many first columns a page printed across repeats (default: the frozen ones)."""
     from openpyxl.utils import get_column_letter
 
     st = _styles()
@@ -338,17 +348,41 @@ def _write_table(
     ws.auto_filter.ref = f"A{header_row}:{last_col}{last_row}"
     ws.freeze_panes = ws.cell(row=header_row + 1, column=frozen_columns + 1)
     ws.print_title_rows = f"{header_row}:{header_row}"
+    pages, repeated = print_layout(widths, frozen_columns if print_columns is None else print_columns)
+    if repeated:
+        ws.print_title_cols = f"A:{get_column_letter(repeated)}"
     ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToWidth = pages
     ws.page_setup.fitToHeight = 0
+    ws.page_setup.pageOrder = "overThenDown"  # a row's pages across come one after another
     ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_margins.left = ws.page_margins.right = 0.5
+    ws.page_margins.left = ws.page_margins.right = PRINT_SIDE_MARGIN
     ws.page_margins.top = ws.page_margins.bottom = 0.6
     ws.oddFooter.left.text = _footer_text(title)
     ws.oddFooter.left.size = 8
     ws.oddFooter.right.text = "Стр. &P из &N"
     ws.oddFooter.right.size = 8
+
+
+def column_px(width: float) -> float:
+    """A column's printed width in pixels at 96 dpi, as Excel counts it for Calibri 11."""
+    return 7 * width + 5
+
+
+def print_layout(widths: Sequence[float], repeated: int = 0) -> tuple[int, int]:
+    """(pages across, first columns repeated on each) that print the table at MIN_PRINT_SCALE or larger.
+
+    One page when it fits; else the first `repeated` columns (who the row is about) are printed on every page,
+    unless they alone take half a page (then nothing is repeated)."""
+    total = sum(column_px(w) for w in widths)
+    capacity = PRINT_WIDTH_PX / MIN_PRINT_SCALE
+    if total <= capacity:
+        return 1, 0
+    fixed = sum(column_px(w) for w in widths[:repeated])
+    if fixed > capacity / 2:
+        fixed, repeated = 0, 0
+    return math.ceil((total - fixed) / (capacity - fixed)), repeated
 
 
 def _width(col: _Column, values: Iterable[Value]) -> float:

@@ -8,13 +8,22 @@ from datetime import datetime, tzinfo
 from typing import Any
 
 from bot.clock import parse_iso
-from bot.meetings import Stage
+from bot.meetings import CheckinAnswer, Stage
 from bot.monitoring import MIN_GROUP
 from bot.programme import FORM_LABELS, ROLE_LABELS, Form, Role
-from bot.questionnaires import Questionnaire, format_value
+from bot.questionnaires import Question, Questionnaire, format_value
 from bot.reports.export_xlsx import Column, SheetData
 
 MEETING_STATUS = {"planned": "назначена", "held": "состоялась", "not_held": "не состоялась", "cancelled": "отменена"}
+# The check-in's questions as the bot asks them after a meeting (`bot.texts` CHECKIN_*, FIT_*), for «Ответы».
+CHECKIN_TITLE = "Отметка о встрече: {stage}, {when:%d.%m.%Y %H:%M}, пара №{pair}"
+CHECKIN_HELD = "Встреча состоялась?"
+CHECKIN_USEFUL = "Насколько полезной была встреча? (1–5)"
+CHECKIN_WHAT = "Что сделали на встрече?"
+CHECKIN_WHY = "Почему встреча не состоялась?"
+FIT_TITLE = "Подходит ли пара №{pair}"
+FIT_QUESTION = "Первая встреча позади. Как вам пара — подходит?"
+FIT_LABELS = {"yes": "Да, подходит", "unsure": "Пока не понятно", "no": "Не подходит"}
 
 
 def item_labels(questionnaires: Mapping[str, Questionnaire], ids: Sequence[str]) -> dict[str, str]:
@@ -45,13 +54,46 @@ def _local(value: str | None, tz: tzinfo) -> datetime | None:
     return parse_iso(value).astimezone(tz).replace(tzinfo=None) if value else None
 
 
-def _answer_text(value: str | None, question_id: str, questionnaire: Questionnaire | None) -> str:
+def _question(
+    question_id: str, questionnaire: Questionnaire | None, questionnaires: Mapping[str, Questionnaire]
+) -> Question | None:
+    """The question as the person was asked it; else the same id in any questionnaire (an answer kept from an
+    earlier version of a campaign's set), so the «Ответы» sheet shows a question, not its id."""
+    if questionnaire is not None and questionnaire.has_question(question_id):
+        return questionnaire.question(question_id)
+    for other in questionnaires.values():
+        if other.has_question(question_id):
+            return other.question(question_id)
+    return None
+
+
+def _answer_text(value: str | None, question: Question | None) -> str:
     if value is None:
         return ""
     loaded = json.loads(value)
-    if questionnaire is not None and questionnaire.has_question(question_id):
-        return format_value(questionnaire.question(question_id), loaded)
-    return str(loaded)
+    return format_value(question, loaded) if question is not None else str(loaded)
+
+
+def _checkin_rows(checkins: Sequence[Mapping[str, Any]], names: Mapping[int, str], tz: tzinfo) -> list[list[object]]:
+    """A check-in as questions and answers: held?, how useful, what was done or why not; a pair's fit."""
+    rows: list[list[object]] = []
+    for c in checkins:
+        pid = c["participant_id"]
+        when = _local(c["at"], tz)
+        if c["kind"] == "fit":
+            title = FIT_TITLE.format(pair=c["pair_id"])
+            questions = [(FIT_QUESTION, FIT_LABELS.get(c["answer"], c["answer"]))]
+        else:
+            starts = _local(c["starts_at"], tz)
+            title = CHECKIN_TITLE.format(stage=Stage(c["stage"]).label, when=starts, pair=c["pair_id"])
+            answer = CheckinAnswer(c["answer"])
+            questions = [(CHECKIN_HELD, answer.label)]
+            if c["usefulness"] is not None:
+                questions.append((CHECKIN_USEFUL, f"{c['usefulness']} из 5"))
+            if c["note"]:
+                questions.append((CHECKIN_WHY if answer is CheckinAnswer.NOT_HELD else CHECKIN_WHAT, c["note"]))
+        rows += [[f"P-{pid:05d}", names.get(pid, ""), title, q, a, when] for q, a in questions]
+    return rows
 
 
 def export_sheets(
@@ -62,12 +104,14 @@ def export_sheets(
     meetings: Sequence[Mapping[str, Any]],
     answers: Sequence[Mapping[str, Any]],
     campaign_questionnaires: Mapping[str, str],
+    checkins: Sequence[Mapping[str, Any]] = (),
     monitoring: Sequence[tuple[str, str, float | None, int]],
     municipal: Sequence[tuple[str, object]],
     questionnaires: Mapping[str, Questionnaire],
     tz: tzinfo,
 ) -> list[SheetData]:
-    """All sheets of /export. `campaign_questionnaires` maps a response key («c12») to its questionnaire id."""
+    """All sheets of /export. `campaign_questionnaires` maps a response key («c12») to its questionnaire id;
+    `checkins` are the answers about meetings and pairs' fit (`ReportRepo.all_checkins`)."""
 
     def person(pid: int | None) -> str:
         return names.get(pid, f"P-{pid:05d}") if pid else "участник удалил данные"
@@ -115,23 +159,20 @@ def export_sheets(
     answer_rows = []
     for a in answers:
         key = a["questionnaire_id"]
-        questionnaire_id = campaign_questionnaires.get(key, key)
-        questionnaire = questionnaires.get(questionnaire_id)
-        caption = (
-            questionnaire.question(a["question_id"]).caption
-            if questionnaire is not None and questionnaire.has_question(a["question_id"])
-            else a["question_id"]
-        )
+        questionnaire = questionnaires.get(a.get("asked") or campaign_questionnaires.get(key, key))
+        question = _question(a["question_id"], questionnaire, questionnaires)
         answer_rows.append(
             [
                 f"P-{a['participant_id']:05d}",
                 names.get(a["participant_id"], ""),
                 a["title"] or (questionnaire.title if questionnaire else key),
-                caption,
-                _answer_text(a["value"], a["question_id"], questionnaire),
+                question.text if question is not None else a["question_id"],
+                _answer_text(a["value"], question),
                 _local(a["answered_at"], tz),
             ]
         )
+    answer_rows += _checkin_rows(checkins, names, tz)
+    answer_rows.sort(key=lambda row: row[0])  # stable: each person's answers together, in their order
     return [
         SheetData("Наставляемые", base, [base_row(p) for p in mentees]),
         SheetData("Наставники", base, [base_row(p) for p in mentors]),

@@ -59,6 +59,8 @@ ROADMAP_COLUMNS: tuple[str, ...] = (
 )
 SUMMARY_COLUMNS: tuple[str, ...] = ("Раздел", "Всего", *(STATUS_LABELS[s].capitalize() for s in STATUSES))
 
+REOPENED_NOTE = "Отметка о выполнении от {day} снята, пункт возвращён в работу."
+
 # Excel's own «Хороший» / «Нейтральный» / «Плохой» cell styles.
 _STATUS_STYLE: dict[Status, tuple[str, str]] = {
     "done": ("C6EFCE", "006100"),
@@ -81,7 +83,8 @@ def roadmap_workbook(
     """The control material of 6.1 for that programme year, with statuses as of `today`.
 
     `statuses` maps an item number to what the curator recorded (a missing item has no marks). The date column
-    shows the done mark even when a later checkpoint has made the item due again (its status says so).
+    shows the done mark even when a later checkpoint has made the item due again (its status says so), but not a
+    mark the curator took back: a reopened item is not done, and its note says which mark was taken back.
     """
     from openpyxl.styles import Font, PatternFill
 
@@ -90,16 +93,18 @@ def roadmap_workbook(
     wb = _new_workbook()
     _set_properties(wb, title, organization, generated)
 
+    # Widths that print the roadmap one A4 page wide at a readable scale (`MIN_PRINT_SCALE`) even with long
+    # notes and documents' names (they wrap); were it wider, pages across would repeat the item's number.
     columns = (
         _Column("№", "center", 6, 8),
-        _Column("Содержание", "text", 30, 60),
-        _Column("Сроки", "text", 14, 26),
-        _Column("Ожидаемый результат", "text", 20, 40),
-        _Column("Ответственные", "text", 14, 24),
+        _Column("Содержание", "text", 30, 44),
+        _Column("Сроки", "text", 14, 22),
+        _Column("Ожидаемый результат", "text", 20, 30),
+        _Column("Ответственные", "text", 14, 20),
         _Column("Статус", "center", 12, 14),
         _Column("Отметка о выполнении", "date", 12, 12),
-        _Column("Примечание", "text", 14, 40),
-        _Column("Документы", "text", 14, 40),
+        _Column("Примечание", "text", 14, 22),
+        _Column("Документы", "text", 14, 22),
     )
     rows: list[list[Value]] = []
     separators: list[int] = []  # indexes into rows
@@ -121,8 +126,8 @@ def roadmap_workbook(
                     clean_line(item.result),
                     "\n".join(clean_line(r) for r in item.responsible),
                     STATUS_LABELS[st],
-                    state.done_at,
-                    clean_text(state.note).strip() if state.note else None,
+                    state.effective_done_at,
+                    _note(state),
                     "\n".join(clean_line(d) for d in state.documents if clean_line(d)) or None,
                 ]
             )
@@ -137,7 +142,8 @@ def roadmap_workbook(
     taken: set[str] = set()
     ws = wb.active
     ws.title = unique_sheet_title(ROADMAP_SHEET, taken)
-    _write_table(ws, title=title, lines=lines, columns=columns, rows=rows)
+    # Printed across pages, each page keeps the item's number.
+    _write_table(ws, title=title, lines=lines, columns=columns, rows=rows, print_columns=1)
     header_row = _header_row(ws, ROADMAP_COLUMNS[0])
     _style_separators(ws, [header_row + 1 + i for i in separators], len(columns))
     status_col = ROADMAP_COLUMNS.index("Статус") + 1
@@ -187,6 +193,16 @@ def _summary_sheet(
     total_font = Font(name=FONT_NAME, size=FONT_SIZE, bold=True)
     for c in range(1, len(columns) + 1):
         ws.cell(row=last, column=c).font = total_font
+
+
+def _note(state: ItemState) -> str | None:
+    """The curator's note, after the done mark they took back (so the paper keeps the record, not the mark)."""
+    parts: list[str] = []
+    if state.reopened and state.done_at is not None:
+        parts.append(REOPENED_NOTE.format(day=f"{state.done_at:%d.%m.%Y}"))
+    if state.note and clean_text(state.note).strip():
+        parts.append(clean_text(state.note).strip())
+    return "\n".join(parts) or None
 
 
 def _header_row(ws: Worksheet, first_caption: str) -> int:

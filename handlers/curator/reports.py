@@ -271,6 +271,7 @@ async def collect_export(
         meetings=await reports.all_meetings(),
         answers=await reports.all_answers(),
         campaign_questionnaires=await reports.campaign_questionnaires(),
+        checkins=await reports.all_checkins(),
         monitoring=monitoring,
         municipal=municipal,
         questionnaires=questionnaires,
