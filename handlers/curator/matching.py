@@ -158,7 +158,6 @@ async def on_form(
     settings: Settings,
     audit: AuditLog,
     callback_answer: CallbackAnswer,
-    participants: ParticipantRepo,
 ) -> None:
     form = Form.parse(callback_data.f)
     if form is None:
