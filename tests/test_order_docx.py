@@ -45,12 +45,15 @@ def teacher_answers(name: str) -> dict[str, object]:
     }
 
 
-async def seed(running: RunningBot) -> None:
-    participants = running.service("participants")
+async def seed_child(running: RunningBot, telegram_id: int, role: Role, form: Form, answers: dict[str, object]) -> None:
+    """A participant under 18 (their parent consented)."""
+    person_id = await seed_participant(running, telegram_id, role, form, answers)
+    await running.service("participants").set_adult(person_id, False, f"parent-{telegram_id}")
 
+
+async def seed(running: RunningBot) -> None:
     async def child(telegram_id: int, role: Role, form: Form, answers: dict[str, object]) -> None:
-        person_id = await seed_participant(running, telegram_id, role, form, answers)
-        await participants.set_adult(person_id, False, f"parent-{telegram_id}")
+        await seed_child(running, telegram_id, role, form, answers)
 
     tp, pp, tt = Form.TEACHER_PUPIL, Form.PUPIL_PUPIL, Form.TEACHER_TEACHER
     await child(801, Role.MENTEE_PUPIL, tp, pupil_answers("Маша Иванова", ["proj_robotics"]))
@@ -148,3 +151,19 @@ def test_unset_settings_leave_blank_lines_never_a_made_up_value(make_settings: C
     )
     signature = next(p for p in paras if p.startswith("Директор"))
     assert signature.split("\t")[-1] == BLANK
+
+
+async def test_the_same_form_confirmed_twice_a_day_gives_two_files(tg: FakeTelegram, running: RunningBot) -> None:
+    tp = Form.TEACHER_PUPIL
+    await seed_child(running, 801, Role.MENTEE_PUPIL, tp, pupil_answers("Маша Иванова", ["proj_robotics"]))
+    await seed_participant(running, 901, Role.MENTOR, tp, mentor_answers("Иван Петрович", ["proj_robotics"], 2))
+    for telegram_id in (801, 802, 901):
+        tg.user(telegram_id)
+    curator = tg.user(CURATOR_ID)
+    first, _ = await confirm(curator, tp)
+    # Later that day another pupil joins; Иван's group of the form takes him in (the same pair in the database).
+    running.clock.advance(hours=2)
+    await seed_child(running, 802, Role.MENTEE_PUPIL, tp, pupil_answers("Петя Сидоров", ["proj_robotics"]))
+    second, doc = await confirm(curator, tp)
+    assert first != second and first[:31] == second[:31]  # the same day's prefix
+    assert acquainted(doc) == [BLANK, "Иван Петрович", BLANK]
