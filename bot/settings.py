@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import time, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -88,6 +88,36 @@ class InstitutionSettings(BaseSettings):
     #: The operator's address for the destruction act (Приказ РКН № 179); empty leaves a line to fill in by hand.
     organization_address: str = Field("", max_length=300, validation_alias="ORGANIZATION_ADDRESS")
     timezone: str = Field("Europe/Moscow", validation_alias="TIMEZONE")
+    # The director's order «О закреплении наставнических пар (групп)» (4.4). Unset: a blank line in the order
+    # to fill in by hand, never an invented value.
+    city: str | None = Field(None, max_length=100, validation_alias="CITY")
+    director_name: str | None = Field(None, max_length=200, validation_alias="DIRECTOR_NAME")
+    order_number: str | None = Field(None, max_length=50, validation_alias="ORDER_NUMBER")
+    mentorship_regulation_date: Annotated[date | None, NoDecode] = Field(
+        None, validation_alias="MENTORSHIP_REGULATION_DATE"
+    )
+    mentorship_regulation_number: str | None = Field(
+        None, max_length=50, validation_alias="MENTORSHIP_REGULATION_NUMBER"
+    )
+
+    @field_validator("city", "director_name", "order_number", "mentorship_regulation_number", mode="before")
+    @classmethod
+    def _optional_text(cls, value: Any) -> str | None:
+        text = " ".join(str(value or "").split())
+        return text or None
+
+    @field_validator("mentorship_regulation_date", mode="before")
+    @classmethod
+    def _day(cls, value: Any) -> date | None:
+        if value is None or isinstance(value, date):
+            return value
+        text = str(value).strip()
+        if not text:
+            return None
+        try:
+            return datetime.strptime(text, "%d.%m.%Y").date()
+        except ValueError:
+            raise ValueError("must be a date like 01.09.2026") from None
 
     @field_validator("timezone")
     @classmethod

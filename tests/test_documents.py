@@ -83,6 +83,8 @@ def info(**kw: object) -> OrderInfo:
         "curator": "Петрова Анна Сергеевна",
         "director": "И. И. Иванов",
         "programme_year": "2026/2027",
+        "regulation_date": date(2026, 9, 1),
+        "regulation_number": "12-од",
     }
     values.update(kw)
     return OrderInfo(**values)  # type: ignore[arg-type]
@@ -415,7 +417,10 @@ def test_order_paragraphs() -> None:
         "В соответствии с распоряжением Минпросвещения России от 25.12.2019 № Р-145 «Об утверждении"
     )
     assert "методологии (целевой модели) наставничества" in preamble
-    assert "Положением о наставничестве и дорожной картой внедрения целевой модели наставничества" in preamble
+    assert (
+        "Положением о наставничестве, утверждённым приказом от 01.09.2026 № 12-од, и дорожной картой внедрения "
+        "целевой модели наставничества" in preamble
+    )
     assert preamble.endswith("на 2026/2027 учебный год,")
     assert paras[6] == "ПРИКАЗЫВАЮ:"
     points = paras[7:11]
@@ -442,11 +447,19 @@ def test_order_paragraphs() -> None:
     assert by_text["Приложение к приказу"].paragraph_format.page_break_before
 
 
-def test_order_blanks_when_number_curator_director_and_city_are_unknown() -> None:
-    doc = open_docx(order_docx(info(order_number=None, curator=None, director=None, city=None), PAIRS))
+def test_order_blanks_when_number_curator_director_city_and_regulation_are_unknown() -> None:
+    unknown = info(
+        order_number=None, curator=None, director=None, city=None, regulation_date=None, regulation_number=None
+    )
+    doc = open_docx(order_docx(unknown, PAIRS))
     paras = texts(doc)
     assert paras[2] == "от 15.09.2026 № ____"
-    assert paras[3] == "О закреплении наставнических пар (групп)"  # no city line
+    assert paras[3] == "____________________"  # the city, to write in by hand
+    assert paras[4] == "О закреплении наставнических пар (групп)"
+    assert (
+        "Положением о наставничестве, утверждённым приказом от «___» ____________ 20___ г. № ____, и дорожной"
+        in paras[5]
+    )
     point3 = next(p for p in paras if p.startswith("3. "))
     assert point3.startswith("3. Куратору (____") and ") обеспечить мониторинг" in point3
     signature = next(p for p in paras if p.startswith("Директор"))
@@ -515,6 +528,16 @@ def test_acquaintance_lines_list_the_curator_and_each_mentor_once() -> None:
     empty = open_docx(order_docx(info(curator=None), []))
     assert len(empty.tables[0].rows) == 3
     assert all(set(row.cells[0].text) == {"_"} for row in empty.tables[0].rows)
+
+
+def test_acquaintance_lines_list_the_adults_the_caller_names_and_no_child() -> None:
+    pairs = [
+        pair(1, PEER, "Орлов Илья", mentor="Школьник Пётр", signers=()),  # a 16-year-old mentor, a child mentee
+        pair(2, "учитель – учитель", "Молодая Ольга", mentor="Опытная Нина", signers=("Опытная Нина", "Молодая Ольга")),
+        pair(3, TEACHER, "Кузнецов Пётр", "Смирнова Вера", mentor="Наставник 3", signers=("Наставник 3",)),
+    ]
+    names = [row.cells[0].text for row in open_docx(order_docx(info(), pairs)).tables[0].rows]
+    assert names == ["Петрова Анна Сергеевна", "Опытная Нина", "Молодая Ольга", "Наставник 3"]
 
 
 def test_user_text_survives_in_docx() -> None:

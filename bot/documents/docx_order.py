@@ -2,10 +2,12 @@
 
 Layout of a Russian institution's order: A4, margins left 3 cm, right 1.5 cm, top and bottom 2 cm, Times New
 Roman 14 single-spaced, body paragraphs justified with a 1.25 cm first-line indent. The organization at the top,
-«ПРИКАЗ», the date and number line (a blank to fill in when there is no number yet), the city, the title, the
-preamble citing Р-145, four numbered points, the director's signature line, «С приказом ознакомлены:» with a
-line for the curator and each mentor; then, on a new page, «Приложение к приказу» with the table of pairs
-(Times New Roman 12) grouped by form of mentoring: the form cell spans the pairs of that form.
+«ПРИКАЗ», the date and number line (a blank to fill in when there is no number yet), the city (a blank line
+when unknown), the title, the preamble citing Р-145 and the institution's «Положение о наставничестве» (its
+date and number, blanks when unknown), four numbered points, the director's signature line, «С приказом
+ознакомлены:» with a line for the curator and each adult of the pairs (mentors and young teachers, no
+children); then, on a new page, «Приложение к приказу» with the table of pairs (Times New Roman 12) grouped by
+form of mentoring: the form cell spans the pairs of that form.
 
 The points are plain text («1. …»), not Word list numbering, so the draft edits predictably in Word and
 LibreOffice alike. Names are not declined: the curator goes in parentheses, which needs no grammatical case.
@@ -47,6 +49,8 @@ TABLE_WIDTHS = (Cm(1.2), Cm(4.0), Cm(5.3), Cm(6.0))
 STAGES = ("встреча-знакомство", "пробная встреча", "встреча-планирование", "совместная работа", "итоговая встреча")
 NUMBER_BLANK = "____"
 NAME_BLANK = "____________________"
+CITY_BLANK = "____________________"
+DATE_BLANK = "«___» ____________ 20___ г."
 SIGNATURE_BLANK = "______________"
 R145 = (
     "распоряжением Минпросвещения России от 25.12.2019 № Р-145 «Об утверждении методологии (целевой модели) "
@@ -67,13 +71,12 @@ def order_docx(info: OrderInfo, pairs: Sequence[PairRow]) -> bytes:
     _para(doc, organization, align=WD_ALIGN_PARAGRAPH.CENTER, bold=True)
     _para(doc, "ПРИКАЗ", align=WD_ALIGN_PARAGRAPH.CENTER, bold=True, before=18, after=12)
     _para(doc, date_line, align=WD_ALIGN_PARAGRAPH.CENTER)
-    if info.city and clean_line(info.city):
-        _para(doc, clean_line(info.city), align=WD_ALIGN_PARAGRAPH.CENTER)
+    _para(doc, clean_line(info.city or "") or CITY_BLANK, align=WD_ALIGN_PARAGRAPH.CENTER)
     _para(doc, ORDER_TITLE, align=WD_ALIGN_PARAGRAPH.CENTER, bold=True, before=18, after=12)
 
     _body(
         doc,
-        f"В соответствии с {R145}, Положением о наставничестве и дорожной картой внедрения целевой модели "
+        f"В соответствии с {R145}, {regulation_clause(info)} и дорожной картой внедрения целевой модели "
         f"наставничества на {year} учебный год,",
     )
     _para(doc, "ПРИКАЗЫВАЮ:", before=6, after=6)
@@ -114,6 +117,13 @@ def order_docx(info: OrderInfo, pairs: Sequence[PairRow]) -> bytes:
     return buffer.getvalue()
 
 
+def regulation_clause(info: OrderInfo) -> str:
+    """«Положением о наставничестве, утверждённым приказом от 01.09.2026 № 12-од», blanks for what is unknown."""
+    when = f"{info.regulation_date:%d.%m.%Y}" if info.regulation_date else DATE_BLANK
+    number = clean_line(info.regulation_number or "") or NUMBER_BLANK
+    return f"Положением о наставничестве, утверждённым приказом от {when} № {number},"
+
+
 def order_date_line(info: OrderInfo) -> str:
     """«от 15.09.2026 № 123-од», or with «№ ____» to fill in by hand."""
     number = clean_line(info.order_number or "") or NUMBER_BLANK
@@ -124,10 +134,12 @@ def order_date_line(info: OrderInfo) -> str:
 
 
 def _acquaintance_table(doc: DocumentObject, info: OrderInfo, pairs: Sequence[PairRow]) -> None:
-    """Name, signature and date: the curator first (a blank line if unknown), then each mentor once."""
+    """Name, signature and date: the curator first (a blank line if unknown), then every adult of the pairs
+    once (their mentors and young teachers; the caller leaves children out of `PairRow.signers`)."""
     names: dict[str, None] = {clean_line(info.curator or "") or NAME_BLANK: None}
     for pair in pairs:
-        names.setdefault(clean_line(pair.mentor) or NAME_BLANK, None)
+        for name in (pair.mentor,) if pair.signers is None else pair.signers:
+            names.setdefault(clean_line(name) or NAME_BLANK, None)
     rows = list(names)
     while len(rows) < 3:  # room for whoever the director adds
         rows.append(NAME_BLANK)

@@ -42,6 +42,9 @@ class PairRow:
     score: float | None  # the matching score (points), None when the pair was set by hand
     reasons: str | None  # why the pair was matched, as the curator saw it
     confirmed: date
+    # The adults of the pair who sign «С приказом ознакомлены» (the mentor, a young teacher), children left
+    # out; None: the mentor alone, as the caller did not say who is an adult.
+    signers: tuple[str, ...] | None = None
 
     @property
     def kind(self) -> str:
@@ -55,12 +58,15 @@ class OrderInfo:
     """What the director's order needs besides the pairs."""
 
     organization: str  # «МБУ ДО «Станция юных техников»»
-    city: str | None  # printed as given, e.g. «г. Тула»; None leaves the line out
+    city: str | None  # printed as given, e.g. «г. Тула»; None leaves a blank line to fill in by hand
     order_date: date
     order_number: str | None  # None leaves a blank to fill in by hand
     curator: str | None  # None leaves a blank
     director: str | None  # None leaves a blank
     programme_year: str  # «2026/2027»
+    # The order that approved the institution's «Положение о наставничестве»; None leaves blanks.
+    regulation_date: date | None = None
+    regulation_number: str | None = None
 
 
 # XML 1.0 allows tab, LF, CR and everything from U+0020 except the surrogates and U+FFFE/U+FFFF.

@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from datetime import date
+from collections.abc import Collection, Mapping, Sequence
+from datetime import date, datetime
 from typing import Any
 
 from bot import texts
-from bot.documents import PairRow, PersonRow
+from bot.documents import OrderInfo, PairRow, PersonRow
 from bot.pairs import Pair
 from bot.participants import Participant
+from bot.programme import Form
 from bot.questionnaires import Questionnaire, format_value
 from bot.settings import Settings
+
+FORM_SLUGS: dict[Form, str] = {
+    Form.PUPIL_PUPIL: "uchenik-uchenik",
+    Form.TEACHER_TEACHER: "uchitel-uchitel",
+    Form.STUDENT_PUPIL: "student-uchenik",
+    Form.EMPLOYER_PUPIL: "rabotodatel-uchenik",
+    Form.EMPLOYER_STUDENT: "rabotodatel-student",
+    Form.TEACHER_PUPIL: "pedagog-obuchayushchiysya",
+}
 
 
 def programme_year(day: date) -> str:
@@ -20,7 +30,13 @@ def programme_year(day: date) -> str:
     return f"{start}/{start + 1}"
 
 
-def pair_rows(pairs: Sequence[Pair], settings: Settings, positions: Mapping[int, str] | None = None) -> list[PairRow]:
+def pair_rows(
+    pairs: Sequence[Pair],
+    settings: Settings,
+    positions: Mapping[int, str] | None = None,
+    adults: Collection[int] | None = None,
+) -> list[PairRow]:
+    """`adults`: ids of the people who are adults, for the order's signature lines (None: the mentor only)."""
     rows = []
     tz = settings.institution.tz
     for n, pair in enumerate(pairs, start=1):
@@ -37,9 +53,37 @@ def pair_rows(pairs: Sequence[Pair], settings: Settings, positions: Mapping[int,
                 score=round(sum(scores), 1) if scores else None,
                 reasons=reasons or None,
                 confirmed=pair.confirmed_at.astimezone(tz).date(),
+                signers=None if adults is None else tuple(m.name for m in pair.people if m.id in adults),
             )
         )
     return rows
+
+
+def order_info(settings: Settings, day: date) -> OrderInfo:
+    """The director's order of `day`: what the institution's settings say; the rest is left blank."""
+    institution = settings.institution
+    return OrderInfo(
+        organization=institution.organization_name,
+        city=institution.city,
+        order_date=day,
+        order_number=institution.order_number,
+        curator=None,
+        director=institution.director_name,
+        programme_year=programme_year(day),
+        regulation_date=institution.mentorship_regulation_date,
+        regulation_number=institution.mentorship_regulation_number,
+    )
+
+
+def order_filename(form: Form, at: datetime) -> str:
+    """Unique per confirmation and readable: the local day, the form and the time of the confirmation
+    (a mentor's group of the form gets later mentees in it, so the pairs' numbers may repeat)."""
+    return f"prikaz-o-zakreplenii-{at:%Y-%m-%d}-{FORM_SLUGS[form]}-{at:%H%M%S}.docx"
+
+
+def is_adult(participant: Participant) -> bool:
+    """Known to be an adult: a young teacher always; anyone else only when they said they are 18 or more."""
+    return participant.is_adult is True or not participant.role.may_be_minor
 
 
 def person_row(

@@ -23,7 +23,7 @@ from bot.pairs import Candidate
 from bot.programme import INTAKE_BY_ROLE, Form, Role
 from bot.questionnaires import Questionnaire, format_value, load_vocabulary
 from bot.settings import Settings
-from handlers.curator.documents import pair_rows, programme_year
+from handlers.curator.documents import is_adult, order_filename, order_info, pair_rows
 from handlers.kb.matching import FormCb, MatchCb, draft_keyboard, forms_keyboard, paged
 from handlers.notify import notify
 from handlers.ui import show
@@ -32,6 +32,7 @@ from storage.audit import AuditLog
 from storage.campaigns import CampaignRepo
 from storage.matching import MatchingRepo, ProposedGroup
 from storage.outbox import Outbox
+from storage.participants import ParticipantRepo
 
 PAGE_LIMIT = 3300
 
@@ -179,6 +180,7 @@ async def on_match(
     outbox: Outbox,
     audit: AuditLog,
     callback_answer: CallbackAnswer,
+    participants: ParticipantRepo,
 ) -> None:
     form = Form.parse(callback_data.f)
     if form is None:
@@ -236,6 +238,7 @@ async def on_match(
             outbox,
             audit,
             callback_answer,
+            participants,
         )
     else:
         callback_answer.text = texts.STALE_BUTTON
@@ -265,6 +268,7 @@ async def confirm(
     outbox: Outbox,
     audit: AuditLog,
     callback_answer: CallbackAnswer,
+    participants: ParticipantRepo,
 ) -> None:
     if fingerprint(draft.result) != digest:
         await show(query, texts.DRAFT_CHANGED, edit=False)
@@ -330,7 +334,10 @@ async def confirm(
     active = await matching.pairs()
     positions = await mentor_positions(matching, questionnaires, [p.mentor.id for p in active if p.mentor])
     all_rows = pair_rows(active, settings, positions)
-    new_rows = pair_rows(await matching.pairs(ids=pair_ids), settings, positions)
+    new_pairs = await matching.pairs(ids=pair_ids)
+    people = [await participants.get(m.id) for p in new_pairs for m in p.people]
+    adults = {p.id for p in people if p is not None and is_adult(p)}
+    new_rows = pair_rows(new_pairs, settings, positions, adults)
     organization = settings.institution.organization_name
     chat_id = query.from_user.id
     # The files are written in worker threads, where openpyxl and python-docx are imported on first use.
@@ -341,19 +348,10 @@ async def confirm(
         BufferedInputFile(workbook, filename=f"pary-i-gruppy-{local_today:%Y-%m-%d}.xlsx"),
         caption=texts.PAIRS_XLSX_CAPTION,
     )
-    info = OrderInfo(
-        organization=organization,
-        city=None,
-        order_date=local_today,
-        order_number=None,
-        curator=None,
-        director=None,
-        programme_year=programme_year(local_today),
-    )
-    order = await asyncio.to_thread(_order_docx, info, new_rows)
+    order = await asyncio.to_thread(_order_docx, order_info(settings, local_today), new_rows)
     await bot.send_document(
         chat_id,
-        BufferedInputFile(order, filename=f"prikaz-o-zakreplenii-{local_today:%Y-%m-%d}.docx"),
+        BufferedInputFile(order, filename=order_filename(draft.form, generated)),
         caption=texts.ORDER_DOCX_CAPTION,
     )
 
