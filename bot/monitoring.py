@@ -97,5 +97,19 @@ def calendar_due(entries: tuple[CalendarEntry, ...], today: date) -> list[tuple[
     return due
 
 
+#: A campaign opened up to this long before a period's calendar date counts for that period (launched early).
+PERIOD_EARLY = timedelta(days=14)
+
+
+def monitoring_period(opened: date, entries: tuple[CalendarEntry, ...], survey: str = "quality") -> date:
+    """The monitoring period a campaign of `survey` opened on `opened` belongs to, named by the calendar date the
+    period starts on (December, May: the calendar's dates for that survey). Every campaign of a period, the
+    calendar's and the curator's own, is counted in it; with no calendar date for the survey, its month."""
+    year = programme_year_of(opened)
+    starts = [e.opens(year) for e in entries if e.survey == survey]
+    before = [start for start in starts if start <= opened + PERIOD_EARLY]
+    return max(before) if before else opened.replace(day=1)
+
+
 def mean_or_hidden(total: float, n: int) -> float | None:
     return round(total / n, 2) if n >= MIN_GROUP else None

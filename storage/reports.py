@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.clock import Clock, iso
+from bot.clock import Clock, iso, parse_iso
 from bot.monitoring import GROWTH_END, GROWTH_ENTRY
 from storage.database import Database
 
@@ -13,7 +15,8 @@ _VALUE = "CAST(json_extract(a.value, '$') AS REAL)"
 
 
 @dataclass(frozen=True)
-class ItemMean:
+class PeriodItem:
+    period: str
     question_id: str
     mean: float
     n: int
@@ -83,18 +86,27 @@ class ReportRepo:
             )
         )
 
-    async def latest_campaign(self, survey: str) -> int | None:
-        return await self._db.fetchval("SELECT MAX(id) FROM campaigns WHERE survey=?", (survey,))
+    async def campaign_openings(self, survey: str) -> list[tuple[int, datetime]]:
+        """(campaign id, opened at) of every campaign of a survey, oldest first."""
+        rows = await self._db.fetchall("SELECT id, opens_at FROM campaigns WHERE survey=? ORDER BY id", (survey,))
+        return [(r["id"], parse_iso(r["opens_at"])) for r in rows]
 
-    async def item_means(self, campaign_id: int) -> list[ItemMean]:
-        """Mean of every numeric answer of a campaign, per question (scale items; text answers give NULL)."""
+    async def period_item_means(self, periods: Mapping[int, str]) -> list[PeriodItem]:
+        """Mean of every numeric answer per period and question over the campaigns mapped to each period
+        (campaign id → period key); a person who answered two campaigns of one period counts once, by their
+        latest answer."""
+        keys = json.dumps({f"c{campaign_id}": period for campaign_id, period in periods.items()})
         rows = await self._db.fetchall(
-            f"SELECT a.question_id, AVG({_VALUE}) AS mean, COUNT(*) AS n FROM answers a"
-            f" WHERE a.questionnaire_id=? AND json_type(a.value) IN ('integer', 'real')"
-            f" GROUP BY a.question_id",
-            (f"c{campaign_id}",),
+            "WITH period(k, p) AS (SELECT key, value FROM json_each(?)),"
+            " latest AS (SELECT pr.p AS period, a.question_id, a.value, ROW_NUMBER() OVER (PARTITION BY pr.p,"
+            "  a.participant_id, a.question_id ORDER BY a.answered_at DESC, a.questionnaire_id DESC) AS rn"
+            "  FROM period pr JOIN answers a ON a.questionnaire_id=pr.k"
+            "  WHERE json_type(a.value) IN ('integer', 'real'))"
+            " SELECT period, question_id, AVG(CAST(json_extract(value, '$') AS REAL)) AS mean, COUNT(*) AS n"
+            " FROM latest WHERE rn=1 GROUP BY period, question_id ORDER BY period",
+            (keys,),
         )
-        return [ItemMean(r["question_id"], float(r["mean"]), r["n"]) for r in rows]
+        return [PeriodItem(r["period"], r["question_id"], float(r["mean"]), r["n"]) for r in rows]
 
     async def growth(self) -> list[GrowthItem]:
         """Entry → end self-assessment per item, over participants who answered both."""

@@ -1,0 +1,109 @@
+"""The curator's monitoring figures (issue 12), each asserted on a programme built for the test: /summary text and
+the export's sheets read back with openpyxl."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime, timedelta
+
+import openpyxl
+
+from bot.programme import Form, Role
+from tests.conftest import CURATOR_ID, RunningBot
+from tests.fakes.clock import FakeClock
+from tests.fakes.telegram import FakeTelegram
+from tests.flows import pupil_answers, seed_participant
+
+TP = Form.TEACHER_PUPIL
+
+
+async def _pupils(running: RunningBot, count: int, first: int = 1) -> list[int]:
+    return [
+        await seed_participant(running, 700 + n, Role.MENTEE_PUPIL, TP, pupil_answers(f"Ученик {n}", []))
+        for n in range(first, first + count)
+    ]
+
+
+async def _campaign(
+    running: RunningBot, clock: FakeClock, survey: str, kind: str, answers: dict[int, dict[str, object]]
+) -> int:
+    """A campaign opened now whose recipients answered `answers` (written through the repositories)."""
+    campaigns, participants = running.service("campaigns"), running.service("participants")
+    questionnaire = {"quality": "quality_mentee", "growth": "growth", "final": "final_mentee"}[survey]
+    campaign_id = await campaigns.create(
+        survey=survey,
+        kind=kind,
+        segment="active",
+        title=f"{survey} {kind}",
+        opens_at=clock.now(),
+        closes_at=clock.now() + timedelta(days=14),
+        created_by=CURATOR_ID,
+        recipients=[(pid, questionnaire) for pid in answers],
+    )
+    for pid, values in answers.items():
+        for question_id, value in values.items():
+            await participants.save_answer(pid, f"c{campaign_id}", question_id, value)
+        await campaigns.complete(campaign_id, pid)
+    return campaign_id
+
+
+async def _summary(tg: FakeTelegram) -> str:
+    curator = tg.user(CURATOR_ID)
+    await curator.send("/summary")
+    return (await curator.expect("Сводка программы")).text or ""
+
+
+async def _export(tg: FakeTelegram) -> openpyxl.Workbook:
+    curator = tg.user(CURATOR_ID)
+    before = len([m for m in curator.replies() if m.document])
+    await curator.send("/export")
+    await tg.wait_for(lambda: len([m for m in curator.replies() if m.document]) > before, timeout=10)
+    document = [m.document for m in curator.replies() if m.document][-1]
+    return openpyxl.load_workbook(io.BytesIO(document["content"]))
+
+
+def _rows(workbook: openpyxl.Workbook, title_start: str) -> list[list[object]]:
+    sheet = workbook[next(t for t in workbook.sheetnames if t.startswith(title_start))]
+    return [[c.value for c in row] for row in sheet.iter_rows()]
+
+
+def _section(text: str, header: str) -> str:
+    return text.split(header, 1)[1].split("\n\n", 1)[0]
+
+
+async def test_quality_is_reported_per_monitoring_period_over_all_its_campaigns(
+    tg: FakeTelegram, running: RunningBot, clock: FakeClock
+) -> None:
+    pupils = await _pupils(running, 10)
+    # The December calendar campaign: 8 answered, scores 6..10.
+    clock.set(datetime(2026, 12, 1, 6, 0, tzinfo=UTC))
+    december = [6, 7, 8, 9, 10, 6, 7, 8]
+    answers = {pid: {"satisfaction": s} for pid, s in zip(pupils[:8], december, strict=True)}
+    await _campaign(running, clock, "quality", "quality", answers)
+    # The next day the curator surveys three people of one form: two new ones and one who answered already
+    # (counted once, by the latest answer: 6 → 4).
+    clock.advance(days=1)
+    later = {pupils[8]: {"satisfaction": 3}, pupils[9]: {"satisfaction": 3}, pupils[0]: {"satisfaction": 4}}
+    await _campaign(running, clock, "quality", "quality", later)
+    expected_december = (sum(december) - 6 + 3 + 3 + 4) / 10  # 6.5 over 10 people
+
+    text = await _summary(tg)
+    quality = _section(text, "Качество по периодам мониторинга")
+    assert "декабрь 2026 (опросов: 2)" in quality
+    assert "Совместная работа: 6,5 (10)" in quality
+    assert "3,3 (3)" not in text
+
+    # A May campaign does not hide December: each period keeps its own line.
+    clock.set(datetime(2027, 5, 3, 6, 0, tzinfo=UTC))
+    await _campaign(running, clock, "quality", "quality", {pid: {"satisfaction": 9} for pid in pupils[:3]})
+    quality = _section(await _summary(tg), "Качество по периодам мониторинга")
+    assert "декабрь 2026 (опросов: 2)\nСовместная работа: 6,5 (10)" in quality
+    assert "май 2027 (опросов: 1)\nСовместная работа: 9,0 (3)" in quality
+
+    workbook = await _export(tg)
+    municipal = {row[0]: row[1:] for row in _rows(workbook, "Для муниципального")}
+    assert municipal["Средняя удовлетворённость (1–10), декабрь 2026"] == [None, expected_december, 10]
+    assert municipal["Средняя удовлетворённость (1–10), май 2027"] == [None, 9.0, 3]
+    monitoring = _rows(workbook, "Мониторинг")
+    assert ["Качество, декабрь 2026", "Совместная работа", expected_december, 10] in monitoring
+    assert ["Качество, май 2027", "Совместная работа", 9.0, 3] in monitoring
