@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.clock import Clock, iso, parse_iso
-from bot.monitoring import GROWTH_END, GROWTH_ENTRY
+from bot.monitoring import GROWTH_ENTRY
 from storage.database import Database
 
 _VALUE = "CAST(json_extract(a.value, '$') AS REAL)"
@@ -109,16 +109,21 @@ class ReportRepo:
         return [PeriodItem(r["period"], r["question_id"], float(r["mean"]), r["n"]) for r in rows]
 
     async def growth(self) -> list[GrowthItem]:
-        """Entry → end self-assessment per item, over participants who answered both."""
+        """Entry → end self-assessment per item, over participants who answered both. A person's entry is their
+        answer to an entry campaign (sent when a pair starts; without one, their first growth answer), the end
+        their latest answer after it to any other growth campaign, the calendar's or one the curator started."""
         rows = await self._db.fetchall(
-            "WITH entry AS (SELECT 'c' || id AS k FROM campaigns WHERE kind=?),"
-            " fin AS (SELECT 'c' || id AS k FROM campaigns WHERE kind=?)"
-            " SELECT e.question_id, AVG(CAST(json_extract(e.value, '$') AS REAL)) AS entry,"
-            " AVG(CAST(json_extract(x.value, '$') AS REAL)) AS fin, COUNT(*) AS n"
-            " FROM answers e JOIN answers x ON x.participant_id=e.participant_id AND x.question_id=e.question_id"
-            " WHERE e.questionnaire_id IN (SELECT k FROM entry) AND x.questionnaire_id IN (SELECT k FROM fin)"
-            " AND json_type(e.value) IN ('integer', 'real') GROUP BY e.question_id",
-            (GROWTH_ENTRY, GROWTH_END),
+            "WITH g AS (SELECT a.participant_id AS pid, a.question_id AS q, a.questionnaire_id AS k,"
+            "  CAST(json_extract(a.value, '$') AS REAL) AS v, a.answered_at AS at, c.kind = ? AS is_entry"
+            "  FROM campaigns c JOIN answers a ON a.questionnaire_id='c' || c.id"
+            "  WHERE c.survey='growth' AND json_type(a.value) IN ('integer', 'real')),"
+            " entry AS (SELECT *, ROW_NUMBER() OVER (PARTITION BY pid, q ORDER BY is_entry DESC, at, k) AS rn FROM g),"
+            " fin AS (SELECT e.pid, e.q, e.v AS entry, x.v AS fin, ROW_NUMBER() OVER (PARTITION BY e.pid, e.q"
+            "  ORDER BY x.at DESC, x.k DESC) AS rn FROM entry e JOIN g x ON x.pid=e.pid AND x.q=e.q AND x.k<>e.k"
+            "  AND NOT x.is_entry AND x.at >= e.at WHERE e.rn=1)"
+            " SELECT q AS question_id, AVG(entry) AS entry, AVG(fin) AS fin, COUNT(*) AS n FROM fin WHERE rn=1"
+            " GROUP BY q",
+            (GROWTH_ENTRY,),
         )
         return [GrowthItem(r["question_id"], float(r["entry"]), float(r["fin"]), r["n"]) for r in rows]
 

@@ -8,11 +8,12 @@ from datetime import UTC, datetime, timedelta
 
 import openpyxl
 
+from bot.monitoring import GROWTH_ENTRY
 from bot.programme import Form, Role
 from tests.conftest import CURATOR_ID, RunningBot
 from tests.fakes.clock import FakeClock
 from tests.fakes.telegram import FakeTelegram
-from tests.flows import pupil_answers, seed_participant
+from tests.flows import answer_anything, pupil_answers, seed_participant
 
 TP = Form.TEACHER_PUPIL
 
@@ -107,3 +108,39 @@ async def test_quality_is_reported_per_monitoring_period_over_all_its_campaigns(
     monitoring = _rows(workbook, "Мониторинг")
     assert ["Качество, декабрь 2026", "Совместная работа", expected_december, 10] in monitoring
     assert ["Качество, май 2027", "Совместная работа", 9.0, 3] in monitoring
+
+
+async def test_growth_pairs_the_entry_with_the_latest_end_however_the_campaign_was_launched(
+    tg: FakeTelegram, running: RunningBot, clock: FakeClock
+) -> None:
+    users = [tg.user(700 + n) for n in (1, 2, 3)]
+    pupils = await _pupils(running, 3)
+    # The entry self-assessment, as the bot sends it when a pair starts.
+    entry = {pid: {"motivation": 5 + n} for n, pid in enumerate(pupils)}
+    await _campaign(running, clock, "growth", GROWTH_ENTRY, entry)
+
+    # The end one: the curator starts it with /campaign; everybody answers 8 to every item.
+    clock.advance(days=200)
+    curator = tg.user(CURATOR_ID)
+    await curator.send("/campaign")
+    await curator.click("Самооценка (рост участников)", await curator.expect("Какой опрос"))
+    await curator.click("Всем участникам", await curator.expect("Кому?"))
+    await curator.click("7 дн.", await curator.expect("Сколько дней"))
+    await curator.click("Запустить", await curator.expect("Получателей: 3"))
+    await curator.expect("Опрос запущен")
+    for user in users:
+        await user.click("Ответить", await user.expect("Самооценка"))
+        await user.click("Всё верно", await answer_anything(user))
+        await user.expect("Ответы сохранены")
+
+    growth = _section(await _summary(tg), "Рост: начало → конец")
+    assert "Мотивация: 6,0 → 8,0 (3)" in growth  # (5 + 6 + 7) / 3 → 8
+
+    # A later end answer replaces the person's earlier one (one pair of answers per person).
+    clock.advance(days=3)
+    await _campaign(running, clock, "growth", "growth", {pupils[0]: {"motivation": 10}})
+    growth = _section(await _summary(tg), "Рост: начало → конец")
+    assert "Мотивация: 6,0 → 8,7 (3)" in growth  # (10 + 8 + 8) / 3
+    monitoring = _rows(await _export(tg), "Мониторинг")
+    end = next(row for row in monitoring if row[0] == "Рост: конец" and row[1] == "Мотивация")
+    assert end[2:] == [26 / 3, 3]
