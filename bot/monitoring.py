@@ -25,6 +25,12 @@ SURVEY_LABELS: dict[str, str] = {
 GROWTH_ENTRY = "growth_entry"
 GROWTH_END = "growth_end"
 
+#: The mentor questionnaire's `position` answers that make a mentor one of the institution's teachers or pupils
+#: for the shares of the municipal report (a student or a partner's employee is neither; a minor is never a
+#: teacher, whatever they answered).
+TEACHER_POSITIONS = ("teacher", "methodist", "school_teacher")
+PUPIL_POSITIONS = ("senior_pupil",)
+
 #: No aggregate is shown for fewer answers than this (one person's answer must not be readable).
 MIN_GROUP = 3
 

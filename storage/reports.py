@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.clock import Clock, iso, parse_iso
-from bot.monitoring import GROWTH_ENTRY
+from bot.monitoring import GROWTH_ENTRY, PUPIL_POSITIONS, TEACHER_POSITIONS
+from bot.programme import INTAKE_BY_ROLE, Role
 from storage.database import Database
 
 _VALUE = "CAST(json_extract(a.value, '$') AS REAL)"
@@ -207,6 +208,23 @@ class ReportRepo:
             "SELECT 'c' || campaign_id AS k, MIN(questionnaire_id) AS q FROM campaign_recipients GROUP BY campaign_id"
         )
         return {r["k"]: r["q"] for r in rows}
+
+    async def involved_teachers_and_pupils(self) -> tuple[int, int]:
+        """(teachers, pupils) among consented participants, by what each person is: a young teacher, a pupil, or a
+        mentor by the position they gave in the mentor questionnaire (an adult teacher or methodist; a senior pupil)."""
+        teacher = ", ".join(f"'{p}'" for p in TEACHER_POSITIONS)
+        pupil = ", ".join(f"'{p}'" for p in PUPIL_POSITIONS)
+        row = await self._db.fetchone(
+            "SELECT SUM(p.role=? OR (p.role=? AND COALESCE(p.is_adult, 1)=1"
+            f"  AND json_extract(a.value, '$') IN ({teacher}))) AS teachers,"
+            f" SUM(p.role=? OR (p.role=? AND json_extract(a.value, '$') IN ({pupil}))) AS pupils"
+            " FROM participants p LEFT JOIN answers a ON a.participant_id=p.id"
+            "  AND a.questionnaire_id=? AND a.question_id='position'"
+            " WHERE p.consent_at IS NOT NULL",
+            (Role.MENTEE_TEACHER.value, Role.MENTOR.value, Role.MENTEE_PUPIL.value, Role.MENTOR.value,
+             INTAKE_BY_ROLE[Role.MENTOR]),
+        )  # fmt: skip
+        return (row["teachers"] or 0, row["pupils"] or 0) if row else (0, 0)
 
     async def consented_by_role(self) -> dict[str, int]:
         rows = await self._db.fetchall(

@@ -3,17 +3,21 @@ the export's sheets read back with openpyxl."""
 
 from __future__ import annotations
 
+import dataclasses
 import io
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import openpyxl
+import pytest
 
 from bot.monitoring import GROWTH_ENTRY
 from bot.programme import Form, Role
+from bot.settings import Settings
 from tests.conftest import CURATOR_ID, RunningBot
 from tests.fakes.clock import FakeClock
 from tests.fakes.telegram import FakeTelegram
-from tests.flows import answer_anything, pupil_answers, seed_participant
+from tests.flows import answer_anything, mentor_answers, pupil_answers, seed_participant
 
 TP = Form.TEACHER_PUPIL
 
@@ -144,3 +148,37 @@ async def test_growth_pairs_the_entry_with_the_latest_end_however_the_campaign_w
     monitoring = _rows(await _export(tg), "Мониторинг")
     end = next(row for row in monitoring if row[0] == "Рост: конец" and row[1] == "Мотивация")
     assert end[2:] == [26 / 3, 3]
+
+
+@pytest.fixture
+def settings(make_settings: Callable[..., Settings]) -> Settings:
+    """The programme's contingent for the municipal shares: 35 teachers, 100 pupils."""
+    base = make_settings()
+    monitoring = base.monitoring.model_copy(update={"contingent_teachers": 35, "contingent_pupils": 100})
+    return dataclasses.replace(base, monitoring=monitoring)
+
+
+async def test_teachers_share_counts_what_people_are_and_is_written_as_numbers(
+    tg: FakeTelegram, running: RunningBot, clock: FakeClock
+) -> None:
+    await _pupils(running, 3)
+    for n in (1, 2):
+        answers = {"name": f"Молодой педагог {n}"}
+        await seed_participant(running, 750 + n, Role.MENTEE_TEACHER, Form.TEACHER_TEACHER, answers)
+    positions = ["teacher", "teacher", "methodist", "school_teacher", "teacher", "student", "senior_pupil"]
+    mentors = [
+        await seed_participant(running, 760 + n, Role.MENTOR, TP, {**mentor_answers(f"Наставник {n}", [], 2),
+                                                                    "position": position})
+        for n, position in enumerate(positions)
+    ]  # fmt: skip
+    await running.service("participants").set_adult(mentors[-1], False, None)  # the 16-year-old mentor
+
+    workbook = await _export(tg)
+    sheet = workbook[next(t for t in workbook.sheetnames if t.startswith("Для муниципального"))]
+    rows = {row[0].value: row[1:] for row in sheet.iter_rows() if row[0].value}
+    teachers = rows["Доля педагогов, вовлечённых в наставничество, %"]
+    assert [c.value for c in teachers] == [7, 20.0, 35]  # 2 young teachers + 5 teacher mentors of 35
+    pupils = rows["Доля обучающихся, вовлечённых в наставничество, %"]
+    assert [c.value for c in pupils] == [4, 4.0, 100]  # 3 pupils + the senior-pupil mentor of 100
+    assert all(c.data_type == "n" for c in (*teachers, *pupils))
+    assert rows["Наставников (с согласием)"][0].value == 7

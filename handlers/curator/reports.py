@@ -267,8 +267,7 @@ async def collect_export(
     monitoring += [("Рост: начало", label, entry, n) for label, entry, _, n in growth]
     monitoring += [("Рост: конец", label, end, n) for label, _, end, n in growth]
     by_role = await reports.consented_by_role()
-    pupils = by_role.get(Role.MENTEE_PUPIL.value, 0)
-    teachers = by_role.get(Role.MENTEE_TEACHER.value, 0) + by_role.get(Role.MENTOR.value, 0)
+    teachers, pupils = await reports.involved_teachers_and_pupils()
     contingent = settings.monitoring
     lines = texts.MUNICIPAL_LINES
 
