@@ -129,18 +129,28 @@ class ReportRepo:
         return [GrowthItem(r["question_id"], float(r["entry"]), float(r["fin"]), r["n"]) for r in rows]
 
     async def mentor_ranking(self) -> list[MentorRank]:
-        """Mentors by their mentees' final survey: nominations for the closing event, then the mean rating."""
+        """Mentors by their mentees' final survey: nominations for the closing event, then the mean rating.
+
+        One vote per mentee per programme year (their latest final answer), for the mentor of the pair they were
+        in when they answered: a pair dissolved and formed again does not count a mentee's answer twice."""
+        year = "(CAST(strftime('%Y', a.answered_at) AS INTEGER) - (CAST(strftime('%m', a.answered_at) AS INTEGER) < 9))"
         rows = await self._db.fetchall(
-            "SELECT x.mentor_id, (SELECT json_extract(n.value, '$') FROM answers n WHERE n.participant_id=x.mentor_id"
+            "WITH votes AS (SELECT a.participant_id AS mentee, a.questionnaire_id AS k, a.answered_at AS answered,"
+            "  CAST(json_extract(a.value, '$') AS REAL) AS rating, ROW_NUMBER() OVER (PARTITION BY a.participant_id,"
+            f"  {year} ORDER BY a.answered_at DESC, a.questionnaire_id DESC) AS rn"
+            "  FROM campaigns c JOIN answers a ON a.questionnaire_id='c' || c.id AND a.question_id='mentor_rating'"
+            "  WHERE c.survey='final'),"
+            " voted AS (SELECT v.mentee, v.k, v.rating, x.mentor_id, ROW_NUMBER() OVER (PARTITION BY v.mentee, v.k"
+            "  ORDER BY x.confirmed_at <= v.answered AND (x.dissolved_at IS NULL OR x.dissolved_at > v.answered) DESC,"
+            "  x.confirmed_at DESC) AS pick FROM votes v JOIN pair_members m ON m.mentee_id=v.mentee"
+            "  JOIN pairs x ON x.id=m.pair_id AND x.mentor_id IS NOT NULL WHERE v.rn=1),"
+            " counted AS (SELECT t.mentor_id, t.rating, COALESCE(json_extract(nm.value, '$'), '')='yes' AS nominated"
+            "  FROM voted t LEFT JOIN answers nm ON nm.participant_id=t.mentee AND nm.questionnaire_id=t.k"
+            "   AND nm.question_id='nominate' WHERE t.pick=1)"
+            " SELECT mentor_id, (SELECT json_extract(n.value, '$') FROM answers n WHERE n.participant_id=mentor_id"
             "  AND n.question_id='name' LIMIT 1) AS name,"
-            " COUNT(*) AS ratings, AVG(CAST(json_extract(a.value, '$') AS REAL)) AS mean,"
-            " SUM(COALESCE(json_extract(nm.value, '$'), '')='yes') AS nominations"
-            " FROM campaigns c JOIN answers a ON a.questionnaire_id='c' || c.id AND a.question_id='mentor_rating'"
-            " LEFT JOIN answers nm ON nm.participant_id=a.participant_id AND nm.questionnaire_id=a.questionnaire_id"
-            "  AND nm.question_id='nominate'"
-            " JOIN pair_members m ON m.mentee_id=a.participant_id JOIN pairs x ON x.id=m.pair_id"
-            " WHERE c.survey='final' AND x.mentor_id IS NOT NULL GROUP BY x.mentor_id"
-            " ORDER BY nominations DESC, mean DESC"
+            " COUNT(*) AS ratings, AVG(rating) AS mean, SUM(nominated) AS nominations"
+            " FROM counted GROUP BY mentor_id ORDER BY nominations DESC, mean DESC"
         )
         return [
             MentorRank(

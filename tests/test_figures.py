@@ -14,6 +14,7 @@ import pytest
 from bot.monitoring import GROWTH_ENTRY
 from bot.programme import Form, Role
 from bot.settings import Settings
+from storage.matching import ProposedGroup
 from tests.conftest import CURATOR_ID, RunningBot
 from tests.fakes.clock import FakeClock
 from tests.fakes.telegram import FakeTelegram
@@ -182,3 +183,42 @@ async def test_teachers_share_counts_what_people_are_and_is_written_as_numbers(
     assert [c.value for c in pupils] == [4, 4.0, 100]  # 3 pupils + the senior-pupil mentor of 100
     assert all(c.data_type == "n" for c in (*teachers, *pupils))
     assert rows["Наставников (с согласием)"][0].value == 7
+
+
+async def test_best_mentor_ranking_counts_one_vote_per_mentee_per_year(
+    tg: FakeTelegram, running: RunningBot, clock: FakeClock
+) -> None:
+    olga = await seed_participant(running, 771, Role.MENTOR, TP, mentor_answers("Лебедева Ольга Николаевна", [], 3))
+    ivan = await seed_participant(running, 772, Role.MENTOR, TP, mentor_answers("Петров Иван Ильич", [], 1))
+    masha, petya, kolya = await _pupils(running, 3)
+    matching = running.service("matching")
+    first = await matching.create_pairs(
+        TP, [ProposedGroup(olga, [(masha, 9.0, "")]), ProposedGroup(ivan, [(kolya, 8.0, "")])], CURATOR_ID
+    )
+    clock.advance(days=30)
+    final = {"mentor_rating": 9, "nominate": "yes"}
+    await _campaign(running, clock, "final", "final", {masha: final, kolya: final})
+
+    # Both pairs are dissolved; Маша comes back to her mentor, Коля goes to her too, Петя joins.
+    clock.advance(days=1)
+    for pair_id in first:
+        await matching.dissolve(pair_id, "test")
+    clock.advance(days=1)
+    await matching.create_pairs(
+        TP, [ProposedGroup(olga, [(masha, 9.0, ""), (petya, 7.0, ""), (kolya, 5.0, "")])], CURATOR_ID
+    )
+    # Петя answers two final surveys of the year: his latest one counts.
+    clock.advance(days=10)
+    await _campaign(running, clock, "final", "final", {petya: {"mentor_rating": 10, "nominate": "yes"}})
+    clock.advance(days=10)
+    await _campaign(running, clock, "final", "final", {petya: {"mentor_rating": 7, "nominate": "yes"}})
+
+    top = _section(await _summary(tg), "Лучшие наставники")
+    # Маша once (not again for the re-formed pair), Петя once; Коля's vote stays with the mentor he rated.
+    assert "1. Лебедева Ольга Николаевна: 2; мало ответов" in top
+    assert "2. Петров Иван Ильич: 1; мало ответов" in top
+    ranking = await running.service("reports").mentor_ranking()
+    assert [(r.name, r.ratings, r.mean, r.nominations) for r in ranking] == [
+        ("Лебедева Ольга Николаевна", 2, 8.0, 2),
+        ("Петров Иван Ильич", 1, 9.0, 1),
+    ]
