@@ -529,6 +529,7 @@ async def child(mode: str, path: Path, runs: int) -> dict[str, Any]:
     from bot.texts import CHART_GROWTH, CHART_SATISFACTION, CHART_STAGES
     from handlers.curator.reports import (
         MONITORING_QUESTIONNAIRES,
+        _chart_quality,
         _growth,
         _quality,
         collect_export,
@@ -551,21 +552,21 @@ async def child(mode: str, path: Path, runs: int) -> dict[str, Any]:
 
     async def summary() -> dict[str, Any]:
         labels = item_labels(questionnaires, MONITORING_QUESTIONNAIRES)
-        quality = await _quality(reports, labels)
+        quality = await _quality(reports, labels, settings)
         growth = await _growth(reports, labels)
         text = await summary_text(clock, settings, reports, campaigns, quality, growth)
         return {"chars": len(text), "text": text}
 
     async def charts() -> dict[str, Any]:
         labels = item_labels(questionnaires, MONITORING_QUESTIONNAIRES)
-        quality = await _quality(reports, labels)
+        quality = await _quality(reports, labels, settings)
         growth = await _growth(reports, labels)
         stages = stage_counts(await reports.furthest_stages())
         started = time.perf_counter()
         pngs = await asyncio.to_thread(  # as handlers.curator.reports.deliver renders them
             lambda: [
                 stage_progress_png(stages, title=CHART_STAGES),
-                satisfaction_png(quality, title=CHART_SATISFACTION),
+                satisfaction_png(_chart_quality(quality), title=CHART_SATISFACTION),
                 growth_png(growth, title=CHART_GROWTH),
             ]
         )

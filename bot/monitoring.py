@@ -25,6 +25,12 @@ SURVEY_LABELS: dict[str, str] = {
 GROWTH_ENTRY = "growth_entry"
 GROWTH_END = "growth_end"
 
+#: The mentor questionnaire's `position` answers that make a mentor one of the institution's teachers or pupils
+#: for the shares of the municipal report (a student or a partner's employee is neither; a minor is never a
+#: teacher, whatever they answered).
+TEACHER_POSITIONS = ("teacher", "methodist", "school_teacher")
+PUPIL_POSITIONS = ("senior_pupil",)
+
 #: No aggregate is shown for fewer answers than this (one person's answer must not be readable).
 MIN_GROUP = 3
 
@@ -95,6 +101,20 @@ def calendar_due(entries: tuple[CalendarEntry, ...], today: date) -> list[tuple[
         if opens <= today < closes:
             due.append((entry, opens, closes))
     return due
+
+
+#: A campaign opened up to this long before a period's calendar date counts for that period (launched early).
+PERIOD_EARLY = timedelta(days=14)
+
+
+def monitoring_period(opened: date, entries: tuple[CalendarEntry, ...], survey: str = "quality") -> date:
+    """The monitoring period a campaign of `survey` opened on `opened` belongs to, named by the calendar date the
+    period starts on (December, May: the calendar's dates for that survey). Every campaign of a period, the
+    calendar's and the curator's own, is counted in it; with no calendar date for the survey, its month."""
+    year = programme_year_of(opened)
+    starts = [e.opens(year) for e in entries if e.survey == survey]
+    before = [start for start in starts if start <= opened + PERIOD_EARLY]
+    return max(before) if before else opened.replace(day=1)
 
 
 def mean_or_hidden(total: float, n: int) -> float | None:

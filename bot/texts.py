@@ -595,7 +595,12 @@ SUMMARY_MEETINGS = "\n\n<b>Встречи</b>: состоялось {held}, на
 SUMMARY_STAGE_LINE = "{stage}: {held} / {planned} / {missed}"
 SUMMARY_CAMPAIGNS = "\n\n<b>Опросы</b>\n{lines}"
 SUMMARY_CAMPAIGN_LINE = "«{title}»: ответили {done} из {total}"
-SUMMARY_SATISFACTION = "\n\n<b>Качество (последний мониторинг)</b>\n{lines}"
+SUMMARY_SATISFACTION = "\n\n<b>Качество по периодам мониторинга</b>\n{lines}"
+SUMMARY_PERIOD = "<i>{period}</i> (опросов: {campaigns})"
+MONTHS = (
+    "январь", "февраль", "март", "апрель", "май", "июнь",
+    "июль", "август", "сентябрь", "октябрь", "ноябрь", "декабрь",
+)  # fmt: skip
 SUMMARY_GROWTH = "\n\n<b>Рост: начало → конец</b>\n{lines}"
 SUMMARY_ITEM = "{label}: {mean} ({n})"
 SUMMARY_GROWTH_ITEM = "{label}: {entry} → {end} ({n})"
@@ -609,12 +614,16 @@ CHART_STAGES = "Пары по этапам"
 CHART_SATISFACTION = "Качество программы: средние оценки"
 CHART_GROWTH = "Самооценка: начало → конец"
 EXPORT_CAPTION = "Выгрузка данных программы: наставляемые, наставники, пары, встречи, ответы, мониторинг, учёт."
+MUNICIPAL_COLUMNS = ("Показатель", "Количество", "Среднее / доля, %", "Из (ответов, контингент)")
 MUNICIPAL_LINES = {
     "mentees": "Наставляемых (с согласием)",
     "mentors": "Наставников (с согласием)",
-    "pupils_share": "Доля обучающихся, вовлечённых в наставничество",
-    "teachers_share": "Доля педагогов, вовлечённых в наставничество",
-    "satisfaction": "Средняя удовлетворённость (1–10)",
+    "pupils_share": "Доля обучающихся, вовлечённых в наставничество, %",
+    "teachers_share": "Доля педагогов, вовлечённых в наставничество, %",
+    "satisfaction": "Средняя удовлетворённость (1–10), {period}",
+    "form_pairs": "{form}: пар",
+    "form_groups": "{form}: групп",
+    "form_mentees": "{form}: наставляемых",
     "pairs": "Пар и групп",
 }
 

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.clock import Clock, iso
-from bot.monitoring import GROWTH_END, GROWTH_ENTRY
+from bot.clock import Clock, iso, parse_iso
+from bot.monitoring import GROWTH_ENTRY, PUPIL_POSITIONS, TEACHER_POSITIONS
+from bot.programme import INTAKE_BY_ROLE, Role
 from storage.database import Database
 
 _VALUE = "CAST(json_extract(a.value, '$') AS REAL)"
 
 
 @dataclass(frozen=True)
-class ItemMean:
+class PeriodItem:
+    period: str
     question_id: str
     mean: float
     n: int
@@ -83,46 +87,76 @@ class ReportRepo:
             )
         )
 
-    async def latest_campaign(self, survey: str) -> int | None:
-        return await self._db.fetchval("SELECT MAX(id) FROM campaigns WHERE survey=?", (survey,))
+    async def campaign_openings(self, survey: str) -> list[tuple[int, datetime]]:
+        """(campaign id, opened at) of every campaign of a survey, oldest first."""
+        rows = await self._db.fetchall("SELECT id, opens_at FROM campaigns WHERE survey=? ORDER BY id", (survey,))
+        return [(r["id"], parse_iso(r["opens_at"])) for r in rows]
 
-    async def item_means(self, campaign_id: int) -> list[ItemMean]:
-        """Mean of every numeric answer of a campaign, per question (scale items; text answers give NULL)."""
+    async def period_item_means(self, periods: Mapping[int, str]) -> list[PeriodItem]:
+        """Mean of every numeric answer per period and question over the campaigns mapped to each period
+        (campaign id → period key); a person who answered two campaigns of one period counts once, by their
+        latest answer. Only a campaign that shares its period with others looks for a person's later answer (a
+        window over all the period's answers took 2.5 times as long, bench/README.md)."""
+        keys: dict[str, list[object]] = {}
+        for campaign_id, period in periods.items():
+            others = [f"c{other}" for other, p in periods.items() if p == period and other != campaign_id]
+            keys[f"c{campaign_id}"] = [period, others]
         rows = await self._db.fetchall(
-            f"SELECT a.question_id, AVG({_VALUE}) AS mean, COUNT(*) AS n FROM answers a"
-            f" WHERE a.questionnaire_id=? AND json_type(a.value) IN ('integer', 'real')"
-            f" GROUP BY a.question_id",
-            (f"c{campaign_id}",),
+            "WITH period(k, p, others) AS (SELECT key, json_extract(value, '$[0]'), json_extract(value, '$[1]')"
+            "  FROM json_each(?))"
+            f" SELECT pr.p AS period, a.question_id, AVG({_VALUE}) AS mean, COUNT(*) AS n"
+            " FROM period pr JOIN answers a ON a.questionnaire_id=pr.k"
+            " WHERE json_type(a.value) IN ('integer', 'real') AND (pr.others='[]' OR NOT EXISTS (SELECT 1"
+            "  FROM json_each(pr.others) o JOIN answers b ON b.participant_id=a.participant_id"
+            "  AND b.questionnaire_id=o.value AND b.question_id=a.question_id"
+            "  WHERE json_type(b.value) IN ('integer', 'real') AND (b.answered_at > a.answered_at"
+            "  OR (b.answered_at=a.answered_at AND b.questionnaire_id > a.questionnaire_id))))"
+            " GROUP BY pr.p, a.question_id ORDER BY pr.p",
+            (json.dumps(keys),),
         )
-        return [ItemMean(r["question_id"], float(r["mean"]), r["n"]) for r in rows]
+        return [PeriodItem(r["period"], r["question_id"], float(r["mean"]), r["n"]) for r in rows]
 
     async def growth(self) -> list[GrowthItem]:
-        """Entry → end self-assessment per item, over participants who answered both."""
+        """Entry → end self-assessment per item, over participants who answered both. A person's entry is their
+        answer to an entry campaign (sent when a pair starts; without one, their first growth answer), the end
+        their latest answer after it to any other growth campaign, the calendar's or one the curator started."""
+        # Bare columns of MIN/MAX (SQLite takes them from the row of the extreme): half the time of windows.
         rows = await self._db.fetchall(
-            "WITH entry AS (SELECT 'c' || id AS k FROM campaigns WHERE kind=?),"
-            " fin AS (SELECT 'c' || id AS k FROM campaigns WHERE kind=?)"
-            " SELECT e.question_id, AVG(CAST(json_extract(e.value, '$') AS REAL)) AS entry,"
-            " AVG(CAST(json_extract(x.value, '$') AS REAL)) AS fin, COUNT(*) AS n"
-            " FROM answers e JOIN answers x ON x.participant_id=e.participant_id AND x.question_id=e.question_id"
-            " WHERE e.questionnaire_id IN (SELECT k FROM entry) AND x.questionnaire_id IN (SELECT k FROM fin)"
-            " AND json_type(e.value) IN ('integer', 'real') GROUP BY e.question_id",
-            (GROWTH_ENTRY, GROWTH_END),
+            "WITH g AS MATERIALIZED (SELECT a.participant_id AS pid, a.question_id AS q, a.questionnaire_id AS k,"
+            "  CAST(json_extract(a.value, '$') AS REAL) AS v, a.answered_at AS at, c.kind = ? AS is_entry"
+            "  FROM campaigns c JOIN answers a ON a.questionnaire_id='c' || c.id"
+            "  WHERE c.survey='growth' AND json_type(a.value) IN ('integer', 'real')),"
+            " entry AS (SELECT pid, q, k, v, at, MIN((1 - is_entry) || at || k) FROM g GROUP BY pid, q),"
+            " fin AS (SELECT e.pid, e.q, e.v AS entry, x.v AS fin, MAX(x.at || x.k) FROM entry e JOIN g x"
+            "  ON x.pid=e.pid AND x.q=e.q AND x.k<>e.k AND NOT x.is_entry AND x.at >= e.at GROUP BY e.pid, e.q)"
+            " SELECT q AS question_id, AVG(entry) AS entry, AVG(fin) AS fin, COUNT(*) AS n FROM fin GROUP BY q",
+            (GROWTH_ENTRY,),
         )
         return [GrowthItem(r["question_id"], float(r["entry"]), float(r["fin"]), r["n"]) for r in rows]
 
     async def mentor_ranking(self) -> list[MentorRank]:
-        """Mentors by their mentees' final survey: nominations for the closing event, then the mean rating."""
+        """Mentors by their mentees' final survey: nominations for the closing event, then the mean rating.
+
+        One vote per mentee per programme year (their latest final answer), for the mentor of the pair they were
+        in when they answered: a pair dissolved and formed again does not count a mentee's answer twice."""
+        year = "(CAST(strftime('%Y', a.answered_at) AS INTEGER) - (CAST(strftime('%m', a.answered_at) AS INTEGER) < 9))"
         rows = await self._db.fetchall(
-            "SELECT x.mentor_id, (SELECT json_extract(n.value, '$') FROM answers n WHERE n.participant_id=x.mentor_id"
+            "WITH votes AS (SELECT a.participant_id AS mentee, a.questionnaire_id AS k, a.answered_at AS answered,"
+            "  CAST(json_extract(a.value, '$') AS REAL) AS rating, ROW_NUMBER() OVER (PARTITION BY a.participant_id,"
+            f"  {year} ORDER BY a.answered_at DESC, a.questionnaire_id DESC) AS rn"
+            "  FROM campaigns c JOIN answers a ON a.questionnaire_id='c' || c.id AND a.question_id='mentor_rating'"
+            "  WHERE c.survey='final'),"
+            " voted AS (SELECT v.mentee, v.k, v.rating, x.mentor_id, ROW_NUMBER() OVER (PARTITION BY v.mentee, v.k"
+            "  ORDER BY x.confirmed_at <= v.answered AND (x.dissolved_at IS NULL OR x.dissolved_at > v.answered) DESC,"
+            "  x.confirmed_at DESC) AS pick FROM votes v JOIN pair_members m ON m.mentee_id=v.mentee"
+            "  JOIN pairs x ON x.id=m.pair_id AND x.mentor_id IS NOT NULL WHERE v.rn=1),"
+            " counted AS (SELECT t.mentor_id, t.rating, COALESCE(json_extract(nm.value, '$'), '')='yes' AS nominated"
+            "  FROM voted t LEFT JOIN answers nm ON nm.participant_id=t.mentee AND nm.questionnaire_id=t.k"
+            "   AND nm.question_id='nominate' WHERE t.pick=1)"
+            " SELECT mentor_id, (SELECT json_extract(n.value, '$') FROM answers n WHERE n.participant_id=mentor_id"
             "  AND n.question_id='name' LIMIT 1) AS name,"
-            " COUNT(*) AS ratings, AVG(CAST(json_extract(a.value, '$') AS REAL)) AS mean,"
-            " SUM(COALESCE(json_extract(nm.value, '$'), '')='yes') AS nominations"
-            " FROM campaigns c JOIN answers a ON a.questionnaire_id='c' || c.id AND a.question_id='mentor_rating'"
-            " LEFT JOIN answers nm ON nm.participant_id=a.participant_id AND nm.questionnaire_id=a.questionnaire_id"
-            "  AND nm.question_id='nominate'"
-            " JOIN pair_members m ON m.mentee_id=a.participant_id JOIN pairs x ON x.id=m.pair_id"
-            " WHERE c.survey='final' AND x.mentor_id IS NOT NULL GROUP BY x.mentor_id"
-            " ORDER BY nominations DESC, mean DESC"
+            " COUNT(*) AS ratings, AVG(rating) AS mean, SUM(nominated) AS nominations"
+            " FROM counted GROUP BY mentor_id ORDER BY nominations DESC, mean DESC"
         )
         return [
             MentorRank(
@@ -205,6 +239,23 @@ class ReportRepo:
             "SELECT 'c' || campaign_id AS k, MIN(questionnaire_id) AS q FROM campaign_recipients GROUP BY campaign_id"
         )
         return {r["k"]: r["q"] for r in rows}
+
+    async def involved_teachers_and_pupils(self) -> tuple[int, int]:
+        """(teachers, pupils) among consented participants, by what each person is: a young teacher, a pupil, or a
+        mentor by the position they gave in the mentor questionnaire (an adult teacher or methodist; a senior pupil)."""
+        teacher = ", ".join(f"'{p}'" for p in TEACHER_POSITIONS)
+        pupil = ", ".join(f"'{p}'" for p in PUPIL_POSITIONS)
+        row = await self._db.fetchone(
+            "SELECT SUM(p.role=? OR (p.role=? AND COALESCE(p.is_adult, 1)=1"
+            f"  AND json_extract(a.value, '$') IN ({teacher}))) AS teachers,"
+            f" SUM(p.role=? OR (p.role=? AND json_extract(a.value, '$') IN ({pupil}))) AS pupils"
+            " FROM participants p LEFT JOIN answers a ON a.participant_id=p.id"
+            "  AND a.questionnaire_id=? AND a.question_id='position'"
+            " WHERE p.consent_at IS NOT NULL",
+            (Role.MENTEE_TEACHER.value, Role.MENTOR.value, Role.MENTEE_PUPIL.value, Role.MENTOR.value,
+             INTAKE_BY_ROLE[Role.MENTOR]),
+        )  # fmt: skip
+        return (row["teachers"] or 0, row["pupils"] or 0) if row else (0, 0)
 
     async def consented_by_role(self) -> dict[str, int]:
         rows = await self._db.fetchall(

@@ -138,7 +138,7 @@ async def test_summary_charts_and_export_show_what_was_seeded(
         return [[c.value for c in row] for row in sheet.iter_rows()]
 
     monitoring = cells("Мониторинг")
-    flat = [row for row in monitoring if row and row[0] == "Качество"]
+    flat = [row for row in monitoring if row and str(row[0]).startswith("Качество")]
     satisfaction = next(row for row in flat if row[1] == "Совместная работа")
     assert satisfaction[2] == 9.0 and satisfaction[3] == 3
     comfort = next(row for row in flat if row[3] == 2)

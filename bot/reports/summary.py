@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from datetime import datetime, tzinfo
+from dataclasses import dataclass
+from datetime import date, datetime, tzinfo
 from typing import Any
 
+from bot import texts
 from bot.clock import parse_iso
 from bot.meetings import CheckinAnswer, Stage
 from bot.monitoring import MIN_GROUP
@@ -36,6 +38,19 @@ def item_labels(questionnaires: Mapping[str, Questionnaire], ids: Sequence[str])
         for question in questionnaire.questions:
             labels.setdefault(question.id, question.caption)
     return labels
+
+
+@dataclass(frozen=True)
+class QualityPeriod:
+    """The quality figures of one monitoring period: `items` are (caption, mean or None if hidden, n)."""
+
+    label: str
+    campaigns: int
+    items: list[tuple[str, float | None, int]]
+
+
+def period_label(start: date) -> str:
+    return f"{texts.MONTHS[start.month - 1]} {start.year}"
 
 
 def stage_counts(furthest: Sequence[str | None]) -> dict[str, int]:
@@ -106,7 +121,7 @@ def export_sheets(
     campaign_questionnaires: Mapping[str, str],
     checkins: Sequence[Mapping[str, Any]] = (),
     monitoring: Sequence[tuple[str, str, float | None, int]],
-    municipal: Sequence[tuple[str, object]],
+    municipal: Sequence[tuple[str, int | None, float | None, int | None]],
     questionnaires: Mapping[str, Questionnaire],
     tz: tzinfo,
 ) -> list[SheetData]:
@@ -224,8 +239,13 @@ def export_sheets(
         SheetData("Персонифицированный учёт", accounting_columns, accounting, note="Пункт 5.1 дорожной карты"),
         SheetData(
             "Для муниципального центра",
-            [Column("Показатель"), Column("Значение")],
-            [[label, value] for label, value in municipal],
+            [
+                Column(texts.MUNICIPAL_COLUMNS[0]),
+                Column(texts.MUNICIPAL_COLUMNS[1], "int"),
+                Column(texts.MUNICIPAL_COLUMNS[2], "float"),
+                Column(texts.MUNICIPAL_COLUMNS[3], "int"),
+            ],
+            [list(row) for row in municipal],
             note="Обобщённые сведения о реализации ЦМН (пункт 1.2 дорожной карты).",
         ),
     ]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+from collections import Counter
+from datetime import date
 from typing import Any
 
 from aiogram import Bot, Router
@@ -12,17 +14,19 @@ from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from bot import texts
 from bot.clock import Clock
 from bot.meetings import Stage
-from bot.monitoring import MIN_GROUP
+from bot.monitoring import MIN_GROUP, monitoring_period
 from bot.programme import FORM_LABELS, ROLE_LABELS, Form, Role
 from bot.questionnaires import Questionnaire
 from bot.reports.export_xlsx import export_workbook
-from bot.reports.summary import export_sheets, item_labels, stage_counts, visible
+from bot.reports.summary import QualityPeriod, export_sheets, item_labels, period_label, stage_counts, visible
 from bot.settings import Settings
 from handlers.kb.reports import ReportCb, curator_menu_keyboard
 from storage.audit import AuditLog
 from storage.campaigns import CampaignRepo
 from storage.reports import ReportRepo
 
+#: Monitoring periods shown in the chat summary (all of them are in the export).
+SUMMARY_PERIODS = 3
 MONITORING_QUESTIONNAIRES = ("quality_mentee", "quality_mentor", "growth", "final_mentee", "final_mentor")
 
 
@@ -30,14 +34,30 @@ def _fmt(value: float) -> str:
     return f"{value:.1f}".replace(".", ",")
 
 
-async def _quality(reports: ReportRepo, labels: dict[str, str]) -> list[tuple[str, float | None, int]]:
-    latest = await reports.latest_campaign("quality")
-    if latest is None:
-        return []
+async def _quality(reports: ReportRepo, labels: dict[str, str], settings: Settings) -> list[QualityPeriod]:
+    """Quality figures per monitoring period (the calendar's quality dates), over every quality campaign of the
+    period, oldest period first."""
+    tz, calendar = settings.institution.tz, settings.monitoring.campaign_calendar
+    periods = {
+        campaign_id: monitoring_period(opened.astimezone(tz).date(), calendar).isoformat()
+        for campaign_id, opened in await reports.campaign_openings("quality")
+    }
+    items: dict[str, list[tuple[str, float | None, int]]] = {}
+    for item in await reports.period_item_means(periods):
+        label = labels.get(item.question_id, item.question_id)
+        items.setdefault(item.period, []).append((label, item.mean if visible(item.n) else None, item.n))
+    campaigns = Counter(periods.values())
     return [
-        (labels.get(item.question_id, item.question_id), item.mean if visible(item.n) else None, item.n)
-        for item in await reports.item_means(latest)
+        QualityPeriod(period_label(date.fromisoformat(period)), campaigns[period], items.get(period, []))
+        for period in sorted(campaigns)
     ]
+
+
+def _chart_quality(periods: list[QualityPeriod]) -> list[tuple[str, float | None, int]]:
+    """One bar per item and period (the period named when there are several)."""
+    if len(periods) == 1:
+        return periods[0].items
+    return [(f"{p.label}: {label}", mean, n) for p in periods for label, mean, n in p.items]
 
 
 async def _growth(reports: ReportRepo, labels: dict[str, str]) -> list[tuple[str, float | None, float | None, int]]:
@@ -94,12 +114,12 @@ async def deliver(
         name = f"nastavnichestvo-{clock.now().astimezone(tz):%Y-%m-%d}.xlsx"
         await bot.send_document(chat_id, BufferedInputFile(workbook, filename=name), caption=texts.EXPORT_CAPTION)
         return
-    quality = await _quality(reports, labels)
+    quality = await _quality(reports, labels, settings)
     growth = await _growth(reports, labels)
     if kind == "charts":
         await audit.record(curator_id, "summary.charts")
         stages = stage_counts(await reports.furthest_stages())
-        pictures = await asyncio.to_thread(_render_charts, stages, quality, growth)
+        pictures = await asyncio.to_thread(_render_charts, stages, _chart_quality(quality), growth)
         for name, data in pictures:
             await bot.send_photo(chat_id, BufferedInputFile(data, filename=name))
         return
@@ -161,7 +181,7 @@ async def summary_text(
     settings: Settings,
     reports: ReportRepo,
     campaigns: CampaignRepo,
-    quality: list[tuple[str, float | None, int]],
+    quality: list[QualityPeriod],
     growth: list[tuple[str, float | None, float | None, int]],
 ) -> str:
     total, consented, waiting = await reports.consent_coverage()
@@ -194,12 +214,17 @@ async def summary_text(
         texts.SUMMARY_CAMPAIGN_LINE.format(title=texts.esc(c.title), done=done, total=n) for c, n, done in rates
     )
     text += texts.SUMMARY_CAMPAIGNS.format(lines=campaign_lines or texts.SUMMARY_NONE)
-    quality_lines = "\n".join(
-        texts.SUMMARY_ITEM.format(
-            label=texts.esc(label), mean=_fmt(mean) if mean is not None else texts.SUMMARY_HIDDEN, n=n
-        )
-        for label, mean, n in quality
-    )
+    period_blocks = []
+    for period in quality[-SUMMARY_PERIODS:]:
+        lines = [texts.SUMMARY_PERIOD.format(period=period.label, campaigns=period.campaigns)]
+        lines += [
+            texts.SUMMARY_ITEM.format(
+                label=texts.esc(label), mean=_fmt(mean) if mean is not None else texts.SUMMARY_HIDDEN, n=n
+            )
+            for label, mean, n in period.items
+        ] or [texts.SUMMARY_NONE]
+        period_blocks.append("\n".join(lines))
+    quality_lines = "\n".join(period_blocks)
     text += texts.SUMMARY_SATISFACTION.format(lines=quality_lines or texts.SUMMARY_NONE)
     growth_lines = "\n".join(
         texts.SUMMARY_GROWTH_ITEM.format(
@@ -236,34 +261,38 @@ async def collect_export(
     names = {p["id"]: p["name"] for p in people if p["name"]}
     pairs = await reports.pair_rows()
     labels = item_labels(questionnaires, MONITORING_QUESTIONNAIRES)
-    quality = await _quality(reports, labels)
+    quality = await _quality(reports, labels, settings)
     growth = await _growth(reports, labels)
-    monitoring = [("Качество", label, mean, n) for label, mean, n in quality]
+    monitoring = [(f"Качество, {p.label}", label, mean, n) for p in quality for label, mean, n in p.items]
     monitoring += [("Рост: начало", label, entry, n) for label, entry, _, n in growth]
     monitoring += [("Рост: конец", label, end, n) for label, _, end, n in growth]
     by_role = await reports.consented_by_role()
-    pupils = by_role.get(Role.MENTEE_PUPIL.value, 0)
-    teachers = by_role.get(Role.MENTEE_TEACHER.value, 0) + by_role.get(Role.MENTOR.value, 0)
+    teachers, pupils = await reports.involved_teachers_and_pupils()
     contingent = settings.monitoring
-    satisfaction = next((mean for label, mean, _ in quality if label == labels.get("satisfaction")), None)
-    municipal: list[tuple[str, object]] = [
-        (texts.MUNICIPAL_LINES["mentees"], sum(n for r, n in by_role.items() if r != Role.MENTOR.value)),
-        (texts.MUNICIPAL_LINES["mentors"], by_role.get(Role.MENTOR.value, 0)),
-        (texts.MUNICIPAL_LINES["pairs"], len(pairs)),
-        (
-            texts.MUNICIPAL_LINES["pupils_share"],
-            f"{pupils / contingent.contingent_pupils:.1%}" if contingent.contingent_pupils else "—",
-        ),
-        (
-            texts.MUNICIPAL_LINES["teachers_share"],
-            f"{teachers / contingent.contingent_teachers:.1%}" if contingent.contingent_teachers else "—",
-        ),
-        (texts.MUNICIPAL_LINES["satisfaction"], round(satisfaction, 2) if satisfaction is not None else "—"),
+    lines = texts.MUNICIPAL_LINES
+
+    def share(count: int, of: int) -> tuple[int, float | None, int | None]:
+        return count, (round(100 * count / of, 1) if of else None), (of or None)
+
+    municipal: list[tuple[str, int | None, float | None, int | None]] = [
+        (lines["mentees"], sum(n for r, n in by_role.items() if r != Role.MENTOR.value), None, None),
+        (lines["mentors"], by_role.get(Role.MENTOR.value, 0), None, None),
+        (lines["pairs"], len(pairs), None, None),
+        (lines["pupils_share"], *share(pupils, contingent.contingent_pupils)),
+        (lines["teachers_share"], *share(teachers, contingent.contingent_teachers)),
     ]
-    municipal += [
-        (f"{FORM_LABELS[Form(f)]}: пар / групп / наставляемых", f"{p} / {g} / {m}")
-        for f, p, g, m in await reports.pairs_by_form()
-    ]
+    for period in quality:
+        satisfaction = next((item for item in period.items if item[0] == labels.get("satisfaction")), None)
+        if satisfaction is not None:
+            _, mean, n = satisfaction
+            municipal.append((lines["satisfaction"].format(period=period.label), None, mean, n))
+    for f, p, g, m in await reports.pairs_by_form():
+        form = FORM_LABELS[Form(f)]
+        municipal += [
+            (lines["form_pairs"].format(form=form), p, None, None),
+            (lines["form_groups"].format(form=form), g, None, None),
+            (lines["form_mentees"].format(form=form), m, None, None),
+        ]
     return dict(
         people=people,
         names=names,
