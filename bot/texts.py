@@ -579,7 +579,11 @@ CAMPAIGN_SEGMENTS = {
     "mentors": "Наставникам",
 }
 CAMPAIGN_PICK_DAYS = "Сколько дней принимать ответы?"
-CAMPAIGN_PREVIEW = "<b>{title}</b>\nПолучателей: {count}\nОтветы до {until}.\nЗапустить?"
+CAMPAIGN_PREVIEW = "<b>{title}</b>\nПолучателей: {count}\nОтветы до {until}.{already}\nЗапустить?"
+CAMPAIGN_ALREADY_OPEN = (
+    "\n\n⚠️ Такой опрос уже идёт: «{title}», ответы до {until}, ответили {done} из {total}. "
+    "Новый опрос придёт его получателям ещё раз."
+)
 CAMPAIGN_NOBODY = "В этой группе некому отвечать на этот опрос."
 BTN_CAMPAIGN_START = "Запустить"
 CAMPAIGN_STARTED = "Опрос запущен: {count} получателей. Напоминания — каждые {every}."

@@ -204,6 +204,16 @@ class CampaignRepo:
         )
         return changed > 0
 
+    async def open_of_survey(self, survey: str, now: datetime) -> list[tuple[Campaign, int, int]]:
+        """The campaigns of `survey` open at `now`, with (recipients, answered), oldest first."""
+        rows = await self._db.fetchall(
+            "SELECT c.*, COUNT(r.participant_id) AS total, COUNT(r.completed_at) AS done FROM campaigns c"
+            " LEFT JOIN campaign_recipients r ON r.campaign_id=c.id"
+            " WHERE c.survey=? AND c.closed_at IS NULL AND c.opens_at<=? AND c.closes_at>? GROUP BY c.id ORDER BY c.id",
+            (survey, iso(now), iso(now)),
+        )
+        return [(_campaign(r), r["total"], r["done"]) for r in rows]
+
     async def response_rates(self) -> list[tuple[Campaign, int, int]]:
         """Every campaign with (recipients, answered), newest first."""
         rows = await self._db.fetchall(

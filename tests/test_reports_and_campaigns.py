@@ -268,3 +268,30 @@ async def test_a_campaign_for_one_side_of_a_form_or_one_pair(tg: FakeTelegram, r
     await tg.user(902).expect("Оценка качества программы")
     assert not [m for m in tg.user(901).replies() if "Оценка качества" in (m.text or "")]
     assert not await queued(running, 901, "Оценка качества")
+
+
+async def test_a_second_campaign_of_the_same_survey_is_warned_about(tg: FakeTelegram, running: RunningBot) -> None:
+    await _programme(running, tg)
+    curator = tg.user(CURATOR_ID)
+
+    async def preview(survey: str) -> str:
+        await curator.send("/campaign")
+        await curator.click(survey, await curator.expect("Какой опрос"))
+        await curator.click("Участникам пар и групп", await curator.expect("Кому?"))
+        await curator.click("7 дн.", await curator.expect("Сколько дней"))
+        return (await curator.expect("Получателей:")).text or ""
+
+    first = await preview("Оценка качества программы")
+    assert "уже идёт" not in first
+    await curator.click("Запустить")
+    started = await curator.expect("Опрос запущен")
+    total = int(started.text.split("Опрос запущен: ")[1].split()[0])
+
+    second = await preview("Оценка качества программы")
+    assert f"⚠️ Такой опрос уже идёт: «Оценка качества программы», ответы до 14.09.2026, ответили 0 из {total}" in (
+        second
+    )
+    # Another survey has no such warning, and nothing was queued by looking at the previews.
+    other = await preview("Самооценка (рост участников)")
+    assert "уже идёт" not in other
+    assert await running.db.fetchval("SELECT COUNT(*) FROM campaigns WHERE kind='quality'") == 1

@@ -138,7 +138,13 @@ async def on_step(
             callback_answer.text = texts.CAMPAIGN_NOBODY
             callback_answer.show_alert = True
             return
-        text = texts.CAMPAIGN_PREVIEW.format(title=title, count=count, until=until_text(closes, tz))
+        already = "".join(
+            texts.CAMPAIGN_ALREADY_OPEN.format(
+                title=texts.esc(running.title), until=until_text(running.closes_at, tz), done=done, total=total
+            )
+            for running, total, done in await campaigns.open_of_survey(survey, now)
+        )
+        text = texts.CAMPAIGN_PREVIEW.format(title=title, count=count, until=until_text(closes, tz), already=already)
         await show(query, text, _start_keyboard(survey, segment, days))
         return
     campaign_id, count = await launch(
