@@ -586,6 +586,7 @@ CAMPAIGN_ALREADY_OPEN = (
 )
 CAMPAIGN_NOBODY = "В этой группе некому отвечать на этот опрос."
 BTN_CAMPAIGN_START = "Запустить"
+CAMPAIGN_CANCELLED = "Опрос не запущен: никому ничего не отправлено."
 CAMPAIGN_STARTED = "Опрос запущен: {count} получателей. Напоминания — каждые {every}."
 CAMPAIGN_CLOSED_REPORT = "Опрос «{title}» закрыт: ответили {done} из {total}."
 GROWTH_ENTRY_TITLE = "Самооценка в начале работы пары"

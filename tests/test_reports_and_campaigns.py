@@ -295,3 +295,19 @@ async def test_a_second_campaign_of_the_same_survey_is_warned_about(tg: FakeTele
     other = await preview("Самооценка (рост участников)")
     assert "уже идёт" not in other
     assert await running.db.fetchval("SELECT COUNT(*) FROM campaigns WHERE kind='quality'") == 1
+
+
+async def test_the_campaign_preview_can_be_cancelled(tg: FakeTelegram, running: RunningBot) -> None:
+    await _programme(running, tg)
+    curator = tg.user(CURATOR_ID)
+    await curator.send("/campaign")
+    await curator.click("Оценка качества программы", await curator.expect("Какой опрос"))
+    await curator.click("Участникам пар и групп", await curator.expect("Кому?"))
+    await curator.click("7 дн.", await curator.expect("Сколько дней"))
+    preview = await curator.expect("Получателей:")
+    assert preview.button_texts() == ["Запустить", "Отмена"]
+    await curator.click("Отмена", preview)
+    closed = await curator.expect("Опрос не запущен")
+    assert closed.message_id == preview.message_id and closed.button_texts() == []
+    assert await running.db.fetchval("SELECT COUNT(*) FROM campaigns") == 0
+    assert await running.db.fetchval("SELECT COUNT(*) FROM outbox WHERE kind='campaign'") == 0

@@ -29,6 +29,9 @@ from storage.outbox import Outbox
 DAY_CHOICES = (7, 14, 30)
 
 
+CANCEL = "-"  # the survey field of the preview's «Отмена» (no survey id is "-"; old buttons keep their layout)
+
+
 class NewCampaignCb(CallbackData, prefix="nc"):
     """The wizard keeps its choices in the buttons: survey `s`, segment `g`, days `d`; `go` starts it."""
 
@@ -92,6 +95,7 @@ def _days_keyboard(survey: str, segment: str) -> InlineKeyboardMarkup:
 def _start_keyboard(survey: str, segment: str, days: int) -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
     kb.button(text=texts.BTN_CAMPAIGN_START, callback_data=NewCampaignCb(s=survey, g=segment, d=days, go=True))
+    kb.button(text=texts.BTN_CANCEL, callback_data=NewCampaignCb(s=CANCEL))
     return kb.as_markup()
 
 
@@ -112,6 +116,9 @@ async def on_step(
     callback_answer: CallbackAnswer,
 ) -> None:
     survey, segment, days = callback_data.s, callback_data.g, callback_data.d
+    if survey == CANCEL:
+        await show(query, texts.CAMPAIGN_CANCELLED)
+        return
     if survey not in SURVEY_SETS or (days and days not in DAY_CHOICES):
         callback_answer.text = texts.STALE_BUTTON
         return
