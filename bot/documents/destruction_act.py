@@ -116,6 +116,8 @@ def destruction_act_docx(info: ActInfo, records: Sequence[DestroyedRecord]) -> b
     from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
     from docx.shared import Cm, Pt
 
+    from bot.documents.docx_order import set_fonts
+
     doc = Document()
     section = doc.sections[0]
     section.page_width, section.page_height = Cm(21), Cm(29.7)
@@ -126,7 +128,7 @@ def destruction_act_docx(info: ActInfo, records: Sequence[DestroyedRecord]) -> b
     normal.font.size = Pt(14)
     normal.paragraph_format.space_after = Pt(0)
     normal.paragraph_format.line_spacing = 1.0
-    _east_asian_font(normal.element)
+    set_fonts(normal.element.get_or_add_rPr())
 
     organization = clean_line(info.organization)
     address = clean_line(info.address or "") or LINE_BLANK
@@ -258,19 +260,3 @@ def _small(table: Table, size: Length) -> None:
             for p in cell.paragraphs:
                 for run in p.runs:
                     run.font.size = size
-
-
-def _east_asian_font(style_element: object) -> None:
-    """Times New Roman for every script slot (Cyrillic text otherwise may fall back to a theme font)."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    r_pr = style_element.get_or_add_rPr()  # type: ignore[attr-defined]
-    fonts = r_pr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        r_pr.insert(0, fonts)
-    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
-        fonts.attrib.pop(qn(attr), None)
-    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-        fonts.set(qn(attr), FONT)

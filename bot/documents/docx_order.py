@@ -298,7 +298,7 @@ def _set_up(doc: DocumentObject, info: OrderInfo) -> None:
     # Defaults for everything (also table cells and styles we don't touch): Times New Roman, Russian, no gaps.
     defaults = styles.element.find(qn("w:docDefaults"))
     r_pr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
-    _set_fonts(r_pr)
+    set_fonts(r_pr)
     lang = r_pr.find(qn("w:lang"))
     if lang is None:
         lang = OxmlElement("w:lang")
@@ -313,7 +313,7 @@ def _set_up(doc: DocumentObject, info: OrderInfo) -> None:
     normal = styles["Normal"]
     normal.font.name = FONT
     normal.font.size = BODY_SIZE
-    _set_fonts(normal.element.get_or_add_rPr())
+    set_fonts(normal.element.get_or_add_rPr())
     normal.paragraph_format.space_after = Pt(0)
     normal.paragraph_format.line_spacing = 1.0
     normal.paragraph_format.widow_control = True
@@ -338,7 +338,7 @@ def _set_up(doc: DocumentObject, info: OrderInfo) -> None:
     props.created = props.modified = datetime.combine(info.order_date, time())
 
 
-def _set_fonts(r_pr: BaseOxmlElement) -> None:
+def set_fonts(r_pr: BaseOxmlElement) -> None:
     """Times New Roman for every script slot, dropping theme fonts (a theme font beats an explicit one)."""
     fonts = r_pr.find(qn("w:rFonts"))
     if fonts is None:

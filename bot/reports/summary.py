@@ -22,10 +22,10 @@ CHECKIN_TITLE = "Отметка о встрече: {stage}, {when:%d.%m.%Y %H:%M
 CHECKIN_HELD = "Встреча состоялась?"
 CHECKIN_USEFUL = "Насколько полезной была встреча? (1–5)"
 CHECKIN_WHAT = "Что сделали на встрече?"
-CHECKIN_WHY = "Почему встреча не состоялась?"
+CHECKIN_WHY = texts.CHECKIN_WHY
 FIT_TITLE = "Подходит ли пара №{pair}"
-FIT_QUESTION = "Первая встреча позади. Как вам пара — подходит?"
-FIT_LABELS = {"yes": "Да, подходит", "unsure": "Пока не понятно", "no": "Не подходит"}
+FIT_QUESTION = texts.FIT_ASK
+FIT_LABELS = {"yes": texts.BTN_FIT_YES, "unsure": texts.BTN_FIT_UNSURE, "no": texts.BTN_FIT_NO}
 
 
 def item_labels(questionnaires: Mapping[str, Questionnaire], ids: Sequence[str]) -> dict[str, str]:
