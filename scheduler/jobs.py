@@ -187,11 +187,18 @@ class Jobs:
                 text = texts.NUDGE_MENTOR.format(days=silent)
                 await self.outbox.enqueue(pair.mentor.telegram_id, text, kind="nudge", dedup_key=key)
             if level == "alert_curator":
-                text = texts.ALERT_QUIET.format(pair=pair.id, mentor=texts.esc(pair.mentor.name), days=silent)
+                mentees = ", ".join(m.name if m else texts.PAIR_WITHDRAWN for m in pair.mentees) or "—"
+                text = texts.ALERT_QUIET.format(
+                    kind=pair.kind,
+                    pair=pair.id,
+                    mentor=texts.esc(pair.mentor.name),
+                    mentees=texts.esc(mentees),
+                    days=silent,
+                )
                 for curator_id in sorted(self.settings.telegram.curator_ids):
                     key = f"quiet:{pair.id}:{iso(since)}:{curator_id}"
                     await self.outbox.enqueue(
-                        curator_id, text, kind="alert", dedup_key=key, about=[pair.mentor.id]
+                        curator_id, text, kind="alert", dedup_key=key, about=[p.id for p in pair.people]
                     )
 
     async def campaign_calendar(self, now: datetime) -> None:

@@ -36,19 +36,19 @@ async def _list(target: Message | CallbackQuery, matching: MatchingRepo, page: i
         await show(target, texts.PAIRS_EMPTY)
         return
     lines, form = [], None
-    for n, pair in enumerate(pairs, start=1):
+    for pair in pairs:
         if pair.form != form:
             form = pair.form
             lines.append(texts.PAIRS_FORM.format(form=form.label))
         names = [m.name if m else texts.PAIR_WITHDRAWN for m in pair.mentees]
         mentor = pair.mentor.name if pair.mentor else texts.PAIR_WITHDRAWN
-        lines.append(texts.PAIRS_LINE.format(n=n, mentor=texts.esc(mentor), mentees=texts.esc(_mentees(names))))
+        lines.append(texts.PAIRS_LINE.format(n=pair.id, mentor=texts.esc(mentor), mentees=texts.esc(_mentees(names))))
     body = "".join(lines)
     if len(body) > 3500:
         body = body[:3500].rsplit("\n", 1)[0] + "\n…"
     items = [
-        (f"{n}. {(p.mentor.name if p.mentor else texts.PAIR_WITHDRAWN)}", PairCb(a="card", id=p.id))
-        for n, p in enumerate(pairs, start=1)
+        (f"№{p.id} {(p.mentor.name if p.mentor else texts.PAIR_WITHDRAWN)}", PairCb(a="card", id=p.id))
+        for p in pairs
     ]
     await show(
         target,
