@@ -339,6 +339,10 @@ GM_ANNOUNCE = (
 GM_SENT = "Приглашение отправлено: {count}. Присутствие можно отметить здесь же: /groupmeeting."
 GM_EXISTS = "<b>Групповая встреча</b> ({form}): {when}, {place}.\nОтмечено присутствующих: {present} из {total}."
 GM_ATTENDANCE = "Отметьте, кто был на встрече ({present} из {total}):"
+GM_ATTENDANCE_DONE = (
+    "<b>Присутствие отмечено</b>: {present} из {total}.\nБыли: {came}\nНе было: {missed}\n\n"
+    "Изменить отметки — /groupmeeting. Анкета предпочтений — /preferences."
+)
 BTN_SEND = "Разослать"
 BTN_NEW_MEETING = "Назначить новую встречу"
 BTN_ATTENDANCE = "Отметить присутствие"
