@@ -515,7 +515,7 @@ DIGEST = (
     "Нет отметки «состоялась ли»: {missing}\nПары без встреч {days}+ дн.: {quiet}\n"
     "Ждут согласия (своего или родителя): {pending}"
 )
-DIGEST_LINE = "\n• {time} — пара №{pair}, {stage}"
+DIGEST_LINE = "\n• {time} — {pair}, {stage}"
 CURATOR_USER_UNBLOCKED = "Участник {who} снова доступен в боте."
 
 # --- informing: a line to the curator, materials, broadcasts ---------------------------------------------------

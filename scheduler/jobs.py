@@ -19,7 +19,7 @@ from bot.clock import Clock, iso
 from bot.meetings import StagePlan, quiet_level, stage_of_next_meeting
 from bot.meetings.reminders import checkin_time, due, format_local, format_relative, reminder_times
 from bot.monitoring import GROWTH_END, SURVEY_LABELS, calendar_due, programme_year_of
-from bot.pairs import Pair
+from bot.pairs import Pair, pair_label
 from bot.questionnaires import Questionnaire
 from bot.settings import Settings
 from scheduler.notices import markup_json
@@ -295,7 +295,9 @@ class Jobs:
         today = await self.meetings.planned_between(day_start, day_start + timedelta(days=1))
         lines = "".join(
             texts.DIGEST_LINE.format(
-                time=m.starts_at.astimezone(self.tz).strftime("%H:%M"), pair=m.pair_id, stage=m.stage.label
+                time=m.starts_at.astimezone(self.tz).strftime("%H:%M"),
+                pair=pair_label(pairs[m.pair_id]) if m.pair_id in pairs else texts.WHO_PAIR.format(id=m.pair_id),
+                stage=m.stage.label,
             )
             for m in today[:20]
         )
