@@ -107,7 +107,7 @@ async def test_the_disagreement_and_fit_alerts_say_who_answered_what(
     assert await _about(running, CURATOR_ID, "не подходит") == {masha, anna}
 
 
-async def test_a_pair_has_one_number_in_the_list_the_card_alerts_the_digest_and_the_files(
+async def test_a_pair_has_one_number_in_the_list_the_card_alerts_the_digest_the_files_and_the_bases(
     tg: FakeTelegram, running: RunningBot, clock: FakeClock
 ) -> None:
     first, _, _ = await _pair(running, 801, "Маша", 901, "Анна")
@@ -144,3 +144,12 @@ async def test_a_pair_has_one_number_in_the_list_the_card_alerts_the_digest_and_
     for title in ("Пары и группы", "Встречи"):
         values = [row[0] for row in book[title].iter_rows(values_only=True) if row and isinstance(row[0], int)]
         assert values == [pair_id], title
+
+    # The base of mentees: Петя is «в паре №N», Маша (her pair dissolved) is not in one.
+    await curator.send("/bases")
+    await curator.click("База наставляемых", await curator.expect("Какую базу выгрузить?"))
+    base = await curator.expect("База наставляемых")
+    rows = list(openpyxl.load_workbook(io.BytesIO(base.document["content"])).active.iter_rows(values_only=True))  # type: ignore[index]
+    header = next(row for row in rows if row and row[0] == "№")
+    status = {row[2]: row[header.index("Статус")] for row in rows[rows.index(header) + 1 :] if row[0]}
+    assert status == {"Маша": "анкета заполнена", "Петя": f"в паре №{pair_id}"}
