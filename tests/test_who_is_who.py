@@ -106,6 +106,12 @@ async def test_the_disagreement_and_fit_alerts_say_who_answered_what(
     assert "Маша (наставляемый-обучающийся): «Не подходит»" in alert.text
     assert await _about(running, CURATOR_ID, "не подходит") == {masha, anna}
 
+    # Маша withdraws: every alert that names her goes with her data.
+    await running.service("participants").destroy(masha, requested_by="self", reason="отзыв согласия")
+    for curator_id in (CURATOR_ID, OTHER_CURATOR_ID):
+        assert await queued(running, curator_id, "расходятся") == []
+        assert await queued(running, curator_id, "не подходит") == []
+
 
 async def test_a_pair_has_one_number_in_the_list_the_card_alerts_the_digest_the_files_and_the_bases(
     tg: FakeTelegram, running: RunningBot, clock: FakeClock
