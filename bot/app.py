@@ -32,7 +32,7 @@ from handlers.middlewares import (
     RetryAfterMiddleware,
     install_request_middlewares,
 )
-from handlers.notify import notify_curators
+from handlers.notify import notify_curators, who_is
 from handlers.private_only import PrivateOnly
 from handlers.transport import BotSession
 from scheduler import build_scheduler
@@ -167,7 +167,7 @@ async def tell_curators_blocked(chat_id: int, settings: Settings, services: dict
     if settings.is_curator(chat_id):
         return
     participant = await services["participants"].by_telegram(chat_id)
-    who = participant.pseudonym if participant else f"id {chat_id}"
+    who = await who_is(participant, services["matching"]) if participant else f"id {chat_id}"
     about = [participant.id] if participant else []
     await notify_curators(services["outbox"], settings, texts.CURATOR_USER_BLOCKED.format(who=who), about=about)
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.programme import Form
+from bot import texts
+from bot.programme import Form, Role
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,40 @@ class Pair:
     @property
     def people(self) -> list[Member]:
         return [m for m in (self.mentor, *self.mentees) if m is not None]
+
+    @property
+    def kind(self) -> str:
+        """«Пара» or «Группа», as the curator's screens call it."""
+        return texts.KIND_GROUP if self.is_group else texts.KIND_PAIR
+
+    def role_of(self, person_id: int) -> Role:
+        """The role of someone in the pair: the mentor, or a mentee of the form's kind (young teachers are
+        mentored only in «учитель – учитель», pupils in every other form)."""
+        if self.mentor is not None and self.mentor.id == person_id:
+            return Role.MENTOR
+        return Role.MENTEE_TEACHER if self.form is Form.TEACHER_TEACHER else Role.MENTEE_PUPIL
+
+
+def who(name: str, role: Role, pair: Pair | None, *, with_pair: bool = True) -> str:
+    """How a notice to the curator names a participant: «<b>Маша</b> (наставляемый-обучающийся, пара №3)».
+
+    The pair's number is its id, the number every curator screen and sheet shows. `with_pair=False` leaves
+    it out, for the lines of a notice that names the pair once itself.
+    """
+    if not with_pair:
+        return texts.WHO_IN_PAIR.format(name=texts.esc(name), role=role.label)
+    where = texts.WHO_NO_PAIR if pair is None else pair_label(pair)
+    return texts.WHO.format(name=texts.esc(name), role=role.label, pair=where)
+
+
+def member_who(pair: Pair, member: Member, *, with_pair: bool = True) -> str:
+    """`who` for someone of the pair (a `Member` knows no role: the pair does)."""
+    return who(member.name, pair.role_of(member.id), pair, with_pair=with_pair)
+
+
+def pair_label(pair: Pair) -> str:
+    """«пара №3» or «группа №3»."""
+    return (texts.WHO_GROUP if pair.is_group else texts.WHO_PAIR).format(id=pair.id)
 
 
 @dataclass(frozen=True)

@@ -268,6 +268,13 @@ PARENT_OWN_LINK = (
     "Эту ссылку должен открыть ваш родитель или законный представитель в своём Telegram. Перешлите её ему."
 )
 CURATOR_USER_BLOCKED = "Участник {who} заблокировал бота: сообщения ему не доходят. Свяжитесь с ним другим способом."
+# How a curator's notice names a participant: the name, the role and the pair. A pair's number is its id on every
+# screen and sheet (the /pairs list and card, alerts, the digest, the XLSX files), so one number finds it anywhere.
+WHO = "<b>{name}</b> ({role}, {pair})"
+WHO_PAIR = "пара №{id}"
+WHO_GROUP = "группа №{id}"
+WHO_NO_PAIR = "без пары"
+WHO_IN_PAIR = "<b>{name}</b> ({role})"  # inside a notice that names the pair itself
 CONSENT_NONE = "нет"
 REASON_WITHDRAWAL = "отзыв согласия"
 REASON_PARENT_WITHDRAWAL = "отзыв согласия родителем"
@@ -332,6 +339,10 @@ GM_ANNOUNCE = (
 GM_SENT = "Приглашение отправлено: {count}. Присутствие можно отметить здесь же: /groupmeeting."
 GM_EXISTS = "<b>Групповая встреча</b> ({form}): {when}, {place}.\nОтмечено присутствующих: {present} из {total}."
 GM_ATTENDANCE = "Отметьте, кто был на встрече ({present} из {total}):"
+GM_ATTENDANCE_DONE = (
+    "<b>Присутствие отмечено</b>: {present} из {total}.\nБыли: {came}\nНе было: {missed}\n\n"
+    "Изменить отметки — /groupmeeting. Анкета предпочтений — /preferences."
+)
 BTN_SEND = "Разослать"
 BTN_NEW_MEETING = "Назначить новую встречу"
 BTN_ATTENDANCE = "Отметить присутствие"
@@ -413,7 +424,7 @@ ORDER_DOCX_CAPTION = "Проект приказа о закреплении на
 PAIRS_EMPTY = "Утверждённых пар и групп пока нет. Подбор — /match."
 PAIRS_LIST = "<b>Пары и группы</b> ({count})\n{lines}"
 PAIRS_FORM = "\n<b>{form}</b>"
-PAIRS_LINE = "\n{n}. {mentor} — {mentees}"
+PAIRS_LINE = "\n№{n} {mentor} — {mentees}"
 PAIR_WITHDRAWN = "участник удалил данные"
 PAIR_CARD = "<b>{kind} №{id}</b> ({form})\nНаставник: {mentor}\nНаставляемые: {mentees}\nЗакреплена: {date}"
 KIND_PAIR = "Пара"
@@ -430,6 +441,8 @@ BASES_PICK = "Какую базу выгрузить?"
 BTN_BASE_MENTEES = "База наставляемых"
 BTN_BASE_MENTORS = "База наставников"
 BASE_EMPTY = "В этой базе пока никого нет."
+BASE_IN_PAIR = "в паре №{id}"  # the status of someone paired, by the number /pairs shows
+BASE_IN_GROUP = "в группе №{id}"
 MENU_MY_MENTOR = "\nМой наставник: {name}"
 MENU_MY_MENTEES = "\nМои наставляемые: {names}"
 MENU_MENTOR_PENDING = "\nМой наставник: ещё не назначен — куратор подбирает нового."
@@ -487,21 +500,24 @@ CHECKIN_MOVED_MENTOR = "Хорошо. Назначьте новое время �
 CHECKIN_MOVED_MENTEE = "Хорошо, наставник предложит новое время."
 CHECKIN_WHY = "Почему встреча не состоялась?"
 CHECKIN_REASONS = {"ill": "Болезнь", "busy": "Не смогли прийти", "forgot": "Забыли", "other": "Другое"}
-CHECKIN_DISAGREE = "Ответы пары №{pair} о встрече {when} расходятся: {answers}."
+CHECKIN_DISAGREE = "Ответы о встрече «{stage}» {when} расходятся ({pair}):{answers}"
+CHECKIN_DISAGREE_LINE = "\n• {who}: «{answer}»"
+CHECKIN_NOT_ANSWERED = "ещё не ответил"
 FIT_ASK = "Первая встреча позади. Как вам пара — подходит?"
 BTN_FIT_YES = "Да, подходит"
 BTN_FIT_UNSURE = "Пока не понятно"
 BTN_FIT_NO = "Не подходит"
 FIT_THANKS = "Спасибо за ответ!"
-FIT_ALERT = "Пара №{pair}: {who} отвечает, что пара не подходит. Стоит поговорить."
+FIT_ALERT = "{who} отвечает, что пара не подходит. Стоит поговорить.\nОтветы «Как вам пара?»:{answers}"
+FIT_LABELS = {"yes": BTN_FIT_YES, "unsure": BTN_FIT_UNSURE, "no": BTN_FIT_NO}
 NUDGE_MENTOR = "С последней встречи прошло {days} дн. Назначьте следующую: /menu → «Назначить встречу»."
-ALERT_QUIET = "Пара №{pair} ({mentor}) без встреч уже {days} дн."
+ALERT_QUIET = "{kind} №{pair} без встреч уже {days} дн. Наставник: {mentor}. Наставляемые: {mentees}."
 DIGEST = (
     "<b>Сводка на {date}</b>\n\nВстречи сегодня: {today}{lines}\n"
     "Нет отметки «состоялась ли»: {missing}\nПары без встреч {days}+ дн.: {quiet}\n"
     "Ждут согласия (своего или родителя): {pending}"
 )
-DIGEST_LINE = "\n• {time} — пара №{pair}, {stage}"
+DIGEST_LINE = "\n• {time} — {pair}, {stage}"
 CURATOR_USER_UNBLOCKED = "Участник {who} снова доступен в боте."
 
 # --- informing: a line to the curator, materials, broadcasts ---------------------------------------------------
@@ -514,7 +530,7 @@ BTN_MATERIALS = "Материалы"
 ASK_PROMPT = "Напишите вопрос одним сообщением. Его увидит только куратор программы."
 ASK_BAD = "Напишите вопрос текстом, до 1000 символов."
 ASK_SENT = "Вопрос отправлен куратору. Ответ придёт сюда."
-ASK_TO_CURATOR = "<b>Вопрос от участника</b> {who} ({role}):\n\n{text}"
+ASK_TO_CURATOR = "<b>Вопрос от участника</b> {who}:\n\n{text}"
 BTN_REPLY = "Ответить"
 ANSWER_PROMPT = "Ваш ответ на вопрос {who}? Напишите одним сообщением."
 ANSWER_SENT = "Ответ отправлен."

@@ -13,10 +13,11 @@ from bot.programme import Role
 from bot.settings import Settings
 from handlers.filters import HasText
 from handlers.kb.informing import AskCb, MaterialCb, materials_keyboard, reply_keyboard
-from handlers.notify import markup_json
+from handlers.notify import markup_json, who_is
 from handlers.states import AskCurator
 from handlers.ui import show
 from storage.informing import InformingRepo
+from storage.matching import MatchingRepo
 from storage.outbox import Outbox
 from storage.participants import ParticipantRepo
 
@@ -49,6 +50,7 @@ async def on_question(
     participants: ParticipantRepo,
     informing: InformingRepo,
     outbox: Outbox,
+    matching: MatchingRepo,
 ) -> None:
     text = (message.text or "").strip()
     if not 1 <= len(text) <= QUESTION_LIMIT or text.startswith("/"):
@@ -60,8 +62,7 @@ async def on_question(
         await message.answer(texts.NOT_A_PARTICIPANT)
         return
     question_id = await informing.ask(participant.id, text)
-    who = texts.esc(participant.shown_name()) + f" ({participant.pseudonym})"
-    body = texts.ASK_TO_CURATOR.format(who=who, role=participant.role.label, text=texts.esc(text))
+    body = texts.ASK_TO_CURATOR.format(who=await who_is(participant, matching), text=texts.esc(text))
     for curator_id in sorted(settings.telegram.curator_ids):
         await outbox.enqueue(
             curator_id,

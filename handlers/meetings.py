@@ -16,7 +16,7 @@ from bot.clock import Clock, iso, parse_iso
 from bot.meetings import CheckinAnswer, Stage, StagePlan, checkins_disagree, stage_of_next_meeting
 from bot.meetings.reminders import format_local
 from bot.meetings.timeparse import InvalidInput, combine_local, duration_words, parse_clock_time, validate_meeting_time
-from bot.pairs import Pair
+from bot.pairs import Pair, member_who, pair_label, who
 from bot.participants import Participant
 from bot.settings import Settings
 from handlers.filters import HasText
@@ -476,14 +476,14 @@ async def settle(meeting: Meeting, pair: Pair, settings: Settings, meetings: Mee
     """Decide the meeting's status from the check-ins; flag disagreement; ask about the pair after the first."""
     answers = {pid: c.answer for pid, c in (await meetings.checkins(meeting.id)).items()}
     if checkins_disagree(answers):
-        when = _when(meeting.starts_at, settings)
-        shown = ", ".join(a.label for a in answers.values())
+        alert = _disagreement(meeting, pair, answers, settings)
         for curator_id in sorted(settings.telegram.curator_ids):
             await outbox.enqueue(
                 curator_id,
-                texts.CHECKIN_DISAGREE.format(pair=pair.id, when=when, answers=shown),
+                alert,
                 kind="alert",
                 dedup_key=f"disagree:{meeting.id}:{iso(meeting.starts_at)}:{curator_id}",
+                about=[p.id for p in pair.people],
             )
     mentor_answer = answers.get(pair.mentor.id) if pair.mentor else None
     mentee_answers = [answers.get(m.id) for m in pair.mentees if m is not None]
@@ -504,6 +504,30 @@ async def settle(meeting: Meeting, pair: Pair, settings: Settings, meetings: Mee
         await meetings.set_status(meeting.id, "not_held")
 
 
+def _disagreement(meeting: Meeting, pair: Pair, answers: dict[int, CheckinAnswer], settings: Settings) -> str:
+    """Who in the pair answered what about the meeting (and who has not answered yet)."""
+    lines = "".join(
+        texts.CHECKIN_DISAGREE_LINE.format(
+            who=member_who(pair, person, with_pair=False),
+            answer=answers[person.id].label if person.id in answers else texts.CHECKIN_NOT_ANSWERED,
+        )
+        for person in pair.people
+    )
+    return texts.CHECKIN_DISAGREE.format(
+        stage=meeting.stage.label, when=_when(meeting.starts_at, settings), pair=pair_label(pair), answers=lines
+    )
+
+
+def _fit_answers(pair: Pair, fits: dict[int, str]) -> str:
+    return "".join(
+        texts.CHECKIN_DISAGREE_LINE.format(
+            who=member_who(pair, person, with_pair=False),
+            answer=texts.FIT_LABELS[fits[person.id]] if person.id in fits else texts.CHECKIN_NOT_ANSWERED,
+        )
+        for person in pair.people
+    )
+
+
 async def on_fit(
     query: CallbackQuery,
     callback_data: FitCb,
@@ -521,9 +545,10 @@ async def on_fit(
     await meetings.set_fit(pair.id, me.id, callback_data.v)
     await show(query, texts.FIT_THANKS)
     if callback_data.v == "no":
-        who = me.pseudonym + (f" ({texts.esc(me.name)})" if me.name else "")
-        alert = texts.FIT_ALERT.format(pair=pair.id, who=who)
-        await notify_curators(outbox, settings, alert, kind="alert", about=[me.id])
+        alert = texts.FIT_ALERT.format(
+            who=who(me.shown_name(), me.role, pair), answers=_fit_answers(pair, await meetings.fits(pair.id))
+        )
+        await notify_curators(outbox, settings, alert, kind="alert", about=[p.id for p in pair.people])
 
 
 def build_router() -> Router:

@@ -7,20 +7,25 @@ from aiogram.types import ChatMemberUpdated
 
 from bot import texts
 from bot.settings import Settings
-from handlers.notify import notify_curators
+from handlers.notify import notify_curators, who_is
+from storage.matching import MatchingRepo
 from storage.outbox import Outbox
 from storage.participants import ParticipantRepo
 
 
 async def on_member(
-    update: ChatMemberUpdated, settings: Settings, outbox: Outbox, participants: ParticipantRepo
+    update: ChatMemberUpdated,
+    settings: Settings,
+    outbox: Outbox,
+    participants: ParticipantRepo,
+    matching: MatchingRepo,
 ) -> None:
     if update.chat.type != "private":
         return
     chat_id = update.chat.id
     status = update.new_chat_member.status
     participant = await participants.by_telegram(chat_id)
-    who = participant.pseudonym if participant else None
+    who = await who_is(participant, matching) if participant else None
     about = [participant.id] if participant else []
     if status in ("kicked", "left"):
         first = await outbox.mark_unreachable(chat_id, f"my_chat_member: {status}")

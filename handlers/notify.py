@@ -11,8 +11,11 @@ from aiogram.exceptions import TelegramAPIError
 from aiogram.types import InlineKeyboardMarkup
 
 from bot.clock import Clock
+from bot.pairs import who
+from bot.participants import Participant
 from bot.settings import Settings
 from scheduler.notices import markup_json
+from storage.matching import MatchingRepo
 from storage.outbox import Outbox
 
 log = logging.getLogger(__name__)
@@ -41,6 +44,13 @@ async def notify_curators(
 ) -> None:
     for curator_id in sorted(settings.telegram.curator_ids):
         await outbox.enqueue(curator_id, text, kind=kind, reply_markup=markup_json(markup), about=about)
+
+
+async def who_is(participant: Participant, matching: MatchingRepo) -> str:
+    """The participant as a curator's notice names them: name, role and current pair (`bot.pairs.who`).
+    A notice that says this must go with `about=[participant.id]`, so a withdrawal takes it too."""
+    pair = await matching.pair_of(participant.id) if participant.has_consent else None
+    return who(participant.shown_name(), participant.role, pair)
 
 
 async def farewell(bot: Bot, outbox: Outbox, clock: Clock, chat_id: int, text: str) -> None:

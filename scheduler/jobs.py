@@ -19,7 +19,7 @@ from bot.clock import Clock, iso
 from bot.meetings import StagePlan, quiet_level, stage_of_next_meeting
 from bot.meetings.reminders import checkin_time, due, format_local, format_relative, reminder_times
 from bot.monitoring import GROWTH_END, SURVEY_LABELS, calendar_due, programme_year_of
-from bot.pairs import Pair
+from bot.pairs import Pair, pair_label
 from bot.questionnaires import Questionnaire
 from bot.settings import Settings
 from scheduler.notices import markup_json
@@ -187,11 +187,18 @@ class Jobs:
                 text = texts.NUDGE_MENTOR.format(days=silent)
                 await self.outbox.enqueue(pair.mentor.telegram_id, text, kind="nudge", dedup_key=key)
             if level == "alert_curator":
-                text = texts.ALERT_QUIET.format(pair=pair.id, mentor=texts.esc(pair.mentor.name), days=silent)
+                mentees = ", ".join(m.name if m else texts.PAIR_WITHDRAWN for m in pair.mentees) or "—"
+                text = texts.ALERT_QUIET.format(
+                    kind=pair.kind,
+                    pair=pair.id,
+                    mentor=texts.esc(pair.mentor.name),
+                    mentees=texts.esc(mentees),
+                    days=silent,
+                )
                 for curator_id in sorted(self.settings.telegram.curator_ids):
                     key = f"quiet:{pair.id}:{iso(since)}:{curator_id}"
                     await self.outbox.enqueue(
-                        curator_id, text, kind="alert", dedup_key=key, about=[pair.mentor.id]
+                        curator_id, text, kind="alert", dedup_key=key, about=[p.id for p in pair.people]
                     )
 
     async def campaign_calendar(self, now: datetime) -> None:
@@ -288,7 +295,9 @@ class Jobs:
         today = await self.meetings.planned_between(day_start, day_start + timedelta(days=1))
         lines = "".join(
             texts.DIGEST_LINE.format(
-                time=m.starts_at.astimezone(self.tz).strftime("%H:%M"), pair=m.pair_id, stage=m.stage.label
+                time=m.starts_at.astimezone(self.tz).strftime("%H:%M"),
+                pair=pair_label(pairs[m.pair_id]) if m.pair_id in pairs else texts.WHO_PAIR.format(id=m.pair_id),
+                stage=m.stage.label,
             )
             for m in today[:20]
         )

@@ -159,6 +159,11 @@ class MeetingRepo:
             (pair_id, participant_id, fits, iso(self._clock.now())),
         )
 
+    async def fits(self, pair_id: int) -> dict[int, str]:
+        """Each one's answer to «пара подходит?» (yes, unsure, no) by participant id."""
+        rows = await self._db.fetchall("SELECT participant_id, fits FROM pair_fit WHERE pair_id=?", (pair_id,))
+        return {r["participant_id"]: r["fits"] for r in rows}
+
     # --- what the scheduler reads -------------------------------------------------------------------------
     async def planned_between(self, start: datetime, end: datetime) -> list[Meeting]:
         rows = await self._db.fetchall(

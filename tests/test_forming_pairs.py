@@ -174,7 +174,7 @@ async def test_the_whole_way_from_group_meeting_to_the_directors_order(
     # /pairs: dissolve one with a reason; both sides are told; the mentee is back in the pool.
     await curator.send("/pairs")
     listing = await curator.expect("Пары и группы (2)")
-    await curator.click("1. Анна Сергеевна", listing)
+    await curator.click("№1 Анна Сергеевна", listing)
     card = await curator.expect("Наставник: Анна Сергеевна")
     await curator.click("Расформировать", card)
     await curator.expect("Почему расформировываем")

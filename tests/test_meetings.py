@@ -163,7 +163,7 @@ async def test_checkins_disagreement_and_the_pair_fit(tg: FakeTelegram, running:
     await mentee.click("Забыли", await mentee.expect("Почему"))
     await mentee.expect("Спасибо, отметил")
     flagged = await curator.expect("расходятся")
-    assert f"пары №{pair_id}" in flagged.text
+    assert f"пара №{pair_id}" in flagged.text
     row = await running.db.fetchone("SELECT status FROM meetings")
     assert row["status"] == "held"  # the mentor's answer decides; the curator looks into the disagreement
     checkin = await running.db.fetchone("SELECT usefulness, note FROM checkins WHERE answer='held'")

@@ -39,13 +39,13 @@ def pair_rows(
     """`adults`: ids of the people who are adults, for the order's signature lines (None: the mentor only)."""
     rows = []
     tz = settings.institution.tz
-    for n, pair in enumerate(pairs, start=1):
+    for pair in pairs:
         mentees = tuple(m.name if m else texts.PAIR_WITHDRAWN for m in pair.mentees)
         scores = [m.score for m in pair.mentees if m is not None and m.score is not None]
         reasons = "; ".join(f"{m.name}: {m.reasons}" for m in pair.mentees if m is not None and m.reasons)
         rows.append(
             PairRow(
-                number=n,
+                number=pair.id,  # the pair's number on every screen and sheet (the order numbers its own rows)
                 form=pair.form.label,
                 mentor=pair.mentor.name if pair.mentor else texts.PAIR_WITHDRAWN,
                 mentor_position=(positions or {}).get(pair.mentor.id) if pair.mentor else None,

@@ -159,12 +159,18 @@ async def on_meeting(
             await notify(outbox, chat_id, announcement)
         await audit.record(query.from_user.id, "group_meeting.announce", str(meeting.id), {"form": form.value})
         await show(query, texts.GM_SENT.format(count=len(chats)))
-    elif action in ("att", "tog"):
+    elif action in ("att", "tog", "done", "back"):
         meeting = await matching.latest_meeting(form)
         if meeting is None:
             callback_answer.text = texts.STALE_BUTTON
             return
+        if action == "back":  # every mark is saved as it is pressed: nothing to keep or undo
+            await show_meeting(query, settings, matching, form)
+            return
         candidates = await matching.candidates(form)
+        if action == "done":
+            await show(query, await attendance_summary(matching, meeting.id, candidates))
+            return
         if action == "tog" and callback_data.pid in {c.id for c in candidates}:
             await matching.toggle_attendance(meeting.id, callback_data.pid)
         await show_attendance(query, matching, form, meeting.id, candidates, callback_data.p)
@@ -179,8 +185,22 @@ async def show_attendance(
         for c in candidates
     ]
     text = texts.GM_ATTENDANCE.format(present=len(present & {c.id for c in candidates}), total=len(candidates))
-    markup = paged(items, page, lambda p: MeetingCb(a="att", f=form.value, p=p))
+    tail = [(texts.BTN_DONE, MeetingCb(a="done", f=form.value)), (texts.BTN_BACK, MeetingCb(a="back", f=form.value))]
+    markup = paged(items, page, lambda p: MeetingCb(a="att", f=form.value, p=p), tail)
     await show(query, text, markup)
+
+
+async def attendance_summary(matching: MatchingRepo, meeting_id: int, candidates: list[Candidate]) -> str:
+    """Who was marked at the meeting and who was not, by name (the screen closes on it)."""
+    present = await matching.attendees(meeting_id)
+    came = [c.name for c in candidates if c.id in present]
+    missed = [c.name for c in candidates if c.id not in present]
+    return texts.GM_ATTENDANCE_DONE.format(
+        present=len(came),
+        total=len(candidates),
+        came=texts.esc(", ".join(came) or "—"),
+        missed=texts.esc(", ".join(missed) or "—"),
+    )
 
 
 async def show_round(target: Message | CallbackQuery, matching: MatchingRepo, form: Form) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from aiogram import Bot, Router
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
@@ -10,7 +12,8 @@ from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot import texts
 from bot.clock import Clock
-from bot.documents import people_workbook
+from bot.documents import PersonRow, people_workbook
+from bot.pairs import Pair
 from bot.programme import INTAKE_BY_ROLE, Role
 from bot.questionnaires import Questionnaire
 from bot.settings import Settings
@@ -36,19 +39,18 @@ async def _list(target: Message | CallbackQuery, matching: MatchingRepo, page: i
         await show(target, texts.PAIRS_EMPTY)
         return
     lines, form = [], None
-    for n, pair in enumerate(pairs, start=1):
+    for pair in pairs:
         if pair.form != form:
             form = pair.form
             lines.append(texts.PAIRS_FORM.format(form=form.label))
         names = [m.name if m else texts.PAIR_WITHDRAWN for m in pair.mentees]
         mentor = pair.mentor.name if pair.mentor else texts.PAIR_WITHDRAWN
-        lines.append(texts.PAIRS_LINE.format(n=n, mentor=texts.esc(mentor), mentees=texts.esc(_mentees(names))))
+        lines.append(texts.PAIRS_LINE.format(n=pair.id, mentor=texts.esc(mentor), mentees=texts.esc(_mentees(names))))
     body = "".join(lines)
     if len(body) > 3500:
         body = body[:3500].rsplit("\n", 1)[0] + "\n…"
     items = [
-        (f"{n}. {(p.mentor.name if p.mentor else texts.PAIR_WITHDRAWN)}", PairCb(a="card", id=p.id))
-        for n, p in enumerate(pairs, start=1)
+        (f"№{p.id} {(p.mentor.name if p.mentor else texts.PAIR_WITHDRAWN)}", PairCb(a="card", id=p.id)) for p in pairs
     ]
     await show(
         target,
@@ -133,6 +135,13 @@ async def on_dissolve_reason(
     await message.answer(texts.DISSOLVED.format(id=pair.id))
 
 
+def _in_pair(row: PersonRow, pair: Pair | None) -> PersonRow:
+    """Someone in a pair has the pair's number as their status: the number /pairs and the alerts show."""
+    if pair is None:
+        return row
+    return replace(row, status=(texts.BASE_IN_GROUP if pair.is_group else texts.BASE_IN_PAIR).format(id=pair.id))
+
+
 async def cmd_bases(message: Message) -> None:
     await message.answer(texts.BASES_PICK, reply_markup=bases_keyboard())
 
@@ -156,7 +165,13 @@ async def on_bases(
         callback_answer.text = texts.BASE_EMPTY
         return
     answers = await matching.answers_of([p.id for p in people])
-    rows = [person_row(p, questionnaires[INTAKE_BY_ROLE[p.role]], answers.get(p.id, {}), settings) for p in people]
+    paired = {m.id: pair for pair in await matching.pairs() for m in pair.people}
+    rows = [
+        _in_pair(
+            person_row(p, questionnaires[INTAKE_BY_ROLE[p.role]], answers.get(p.id, {}), settings), paired.get(p.id)
+        )
+        for p in people
+    ]
     title = texts.BTN_BASE_MENTORS if mentors else texts.BTN_BASE_MENTEES
     now = clock.now().astimezone(settings.institution.tz)
     data = people_workbook(title, rows, organization=settings.institution.organization_name, generated=now)

@@ -24,7 +24,7 @@ class FormCb(CallbackData, prefix="fm"):
 
 
 class MeetingCb(CallbackData, prefix="gm"):
-    a: str  # new, send, cancel, att (attendance page), tog (toggle a person)
+    a: str  # new, send, cancel, att (attendance page), tog (toggle a person), done, back (leave the attendance)
     f: str
     pid: int = 0
     p: int = 0
