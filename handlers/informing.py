@@ -62,7 +62,7 @@ async def on_question(
     question_id = await informing.ask(participant.id, text)
     who = texts.esc(participant.shown_name()) + f" ({participant.pseudonym})"
     body = texts.ASK_TO_CURATOR.format(who=who, role=participant.role.label, text=texts.esc(text))
-    for curator_id in sorted(settings.telegram.curator_ids):
+    for curator_id in settings.curator_ids():
         await outbox.enqueue(
             curator_id,
             body,

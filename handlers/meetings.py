@@ -478,7 +478,7 @@ async def settle(meeting: Meeting, pair: Pair, settings: Settings, meetings: Mee
     if checkins_disagree(answers):
         when = _when(meeting.starts_at, settings)
         shown = ", ".join(a.label for a in answers.values())
-        for curator_id in sorted(settings.telegram.curator_ids):
+        for curator_id in settings.curator_ids():
             await outbox.enqueue(
                 curator_id,
                 texts.CHECKIN_DISAGREE.format(pair=pair.id, when=when, answers=shown),

@@ -188,7 +188,7 @@ class Jobs:
                 await self.outbox.enqueue(pair.mentor.telegram_id, text, kind="nudge", dedup_key=key)
             if level == "alert_curator":
                 text = texts.ALERT_QUIET.format(pair=pair.id, mentor=texts.esc(pair.mentor.name), days=silent)
-                for curator_id in sorted(self.settings.telegram.curator_ids):
+                for curator_id in self.settings.curator_ids():
                     key = f"quiet:{pair.id}:{iso(since)}:{curator_id}"
                     await self.outbox.enqueue(
                         curator_id, text, kind="alert", dedup_key=key, about=[pair.mentor.id]
@@ -262,7 +262,7 @@ class Jobs:
                 continue
             total, done = rates.get(campaign.id, (0, 0))
             text = texts.CAMPAIGN_CLOSED_REPORT.format(title=texts.esc(campaign.title), done=done, total=total)
-            for curator_id in sorted(self.settings.telegram.curator_ids):
+            for curator_id in self.settings.curator_ids():
                 await self.outbox.enqueue(
                     curator_id, text, kind="report", dedup_key=f"cclosed:{campaign.id}:{curator_id}"
                 )
@@ -282,7 +282,7 @@ class Jobs:
 
     async def digest(self, now: datetime, pairs: dict[int, Pair]) -> None:
         local = now.astimezone(self.tz)
-        if local.time() < self.settings.schedule.digest_time or not self.settings.telegram.curator_ids:
+        if local.time() < self.settings.schedule.digest_time or not self.settings.curator_ids():
             return
         day_start = datetime.combine(local.date(), datetime.min.time(), tzinfo=self.tz)
         today = await self.meetings.planned_between(day_start, day_start + timedelta(days=1))
@@ -310,6 +310,6 @@ class Jobs:
             quiet=quiet,
             pending=pending,
         )
-        for curator_id in sorted(self.settings.telegram.curator_ids):
+        for curator_id in self.settings.curator_ids():
             key = f"digest:{local.date().isoformat()}:{curator_id}"
             await self.outbox.enqueue(curator_id, text, kind="digest", dedup_key=key)
