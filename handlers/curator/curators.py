@@ -124,7 +124,6 @@ async def on_curators(
         curator = await curators.get(uid)
         if curator is None:
             callback_answer.text = texts.STALE_BUTTON
-            await _show_list(query, settings, curators)
             return
         await show(query, texts.CURATOR_REMOVE_CONFIRM.format(name=_name(curator)), curator_remove_keyboard(uid))
         return
@@ -134,7 +133,6 @@ async def on_curators(
         if curator is None or not await curators.remove(uid, drop_pending=participant is None):
             # Pressed twice, or on an old screen: they are not a curator any more; nothing to do.
             callback_answer.text = texts.STALE_BUTTON
-            await _show_list(query, settings, curators)
             return
         await audit.record(query.from_user.id, "curator.remove", str(uid))
         await _clear_curator_state(bot, fsm_storage, uid, keep_own=participant is not None)

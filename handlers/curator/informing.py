@@ -123,18 +123,16 @@ async def on_material_admin(
         material = await informing.material(callback_data.id)
         if material is None:
             callback_answer.text = texts.STALE_BUTTON
-            await _materials_screen(query, informing)
             return
         audience = texts.MATERIAL_AUDIENCES[material.audience]
         text = texts.MATERIAL_DELETE_CONFIRM.format(title=texts.esc(material.title), audience=audience)
         await show(query, text, material_delete_keyboard(material.id))
     elif callback_data.a == "delok":
-        # A second press, or the confirmation of a document already deleted: nothing more is deleted.
-        if await informing.delete_material(callback_data.id):
-            await audit.record(query.from_user.id, "material.delete", str(callback_data.id))
-            callback_answer.text = texts.MATERIAL_DELETED
-        else:
-            callback_answer.text = texts.STALE_BUTTON
+        if not await informing.delete_material(callback_data.id):
+            callback_answer.text = texts.STALE_BUTTON  # deleted already: pressed twice, or an old screen
+            return
+        await audit.record(query.from_user.id, "material.delete", str(callback_data.id))
+        callback_answer.text = texts.MATERIAL_DELETED
         await _materials_screen(query, informing)
     elif callback_data.a == "adm":
         await _materials_screen(query, informing)

@@ -146,10 +146,10 @@ async def on_revoke(
         return
     if callback_data.a == "yes":
         if not await invites.revoke(callback_data.code):
-            callback_answer.text = texts.STALE_BUTTON
-        else:
-            await audit.record(query.from_user.id, "invite.revoke", callback_data.code)
-            callback_answer.text = texts.INVITE_REVOKED
+            callback_answer.text = texts.STALE_BUTTON  # revoked already: pressed twice, or an old screen
+            return
+        await audit.record(query.from_user.id, "invite.revoke", callback_data.code)
+        callback_answer.text = texts.INVITE_REVOKED
     text, shown = await _invite_list(bot, settings, invites)
     await show(query, text, revoke_keyboard(shown) if shown else None)
 
