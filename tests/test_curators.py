@@ -6,6 +6,8 @@ every notice to the curators (a participant's question, the scheduler's digest).
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from bot.programme import Form, Role
 from tests.conftest import CURATOR_BACKGROUND, CURATOR_ID, OTHER_CURATOR_ID, RunningBot
 from tests.fakes.telegram import FakeTelegram, FakeUser
@@ -84,6 +86,9 @@ async def test_removing_a_curator_takes_effect_at_once(tg: FakeTelegram, running
     await new.expect("рассылк")
     await new.send("Черновик с именем Маши")
     await new.expect("Кому")
+    # A curator notice naming a participant, queued for the morning: it must not reach a removed curator.
+    later = running.clock.now() + timedelta(hours=20)
+    await running.service("outbox").enqueue(NEW_ID, "Участник Маша ждёт ответа", kind="alert", not_before=later)
     owner = tg.user(CURATOR_ID)
     await owner.send("/curators")
     listing = await owner.expect("Кураторы программы")
@@ -105,6 +110,7 @@ async def test_removing_a_curator_takes_effect_at_once(tg: FakeTelegram, running
     await new.send("/participants")
     await new.expect("только для кураторов")
     await tg.wait_for(lambda: f"chat:{NEW_ID}" not in tg.commands)
+    assert not await queued(running, NEW_ID, "Маша ждёт ответа")
     state = await running.db.fetchone("SELECT state, data FROM fsm_state WHERE user_id=?", (NEW_ID,))
     assert state is None or (state["state"] is None and "Маши" not in state["data"])
 
