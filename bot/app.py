@@ -13,10 +13,10 @@ from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
-from aiogram.exceptions import TelegramAPIError, TelegramUnauthorizedError
+from aiogram.exceptions import TelegramUnauthorizedError
 from aiogram.fsm.storage.base import BaseEventIsolation
 from aiogram.fsm.storage.memory import SimpleEventIsolation
-from aiogram.types import BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeChat
+from aiogram.types import BotCommand, BotCommandScopeAllPrivateChats
 
 from bot import texts
 from bot.clock import Clock, SystemClock
@@ -25,6 +25,7 @@ from bot.pacing import ChatPacer
 from bot.questionnaires import QuestionnaireError, load_directory
 from bot.settings import Settings, SettingsError, load_settings
 from handlers import build_routers
+from handlers.curator.curators import set_curator_commands
 from handlers.middlewares import (
     InFlightUpdates,
     LateTolerantCallbackAnswer,
@@ -38,6 +39,7 @@ from handlers.transport import BotSession
 from scheduler import build_scheduler
 from scheduler.jobs import Jobs
 from scheduler.sender import OutboxSender
+from storage.curators import CuratorRepo
 from storage.database import Database
 from storage.fsm import SQLiteStorage
 from storage.group_chats import GroupChats
@@ -94,6 +96,7 @@ def build_dispatcher(
         "questionnaires": load_directory(),
         **build_repositories(db, clock),
     }
+    services["curators"] = CuratorRepo(db, clock, settings.roster)
     dp = Dispatcher(
         storage=SQLiteStorage(db),
         events_isolation=events_isolation or SimpleEventIsolation(),
@@ -128,6 +131,7 @@ def build_dispatcher(
     senders: list[OutboxSender] = []
 
     async def on_startup(bot: Bot) -> None:
+        await services["curators"].load()
         await register_commands(bot, settings)
         await services["outbox"].load_waiting()
         sender = OutboxSender(
@@ -174,14 +178,9 @@ async def tell_curators_blocked(chat_id: int, settings: Settings, services: dict
 
 async def register_commands(bot: Bot, settings: Settings) -> None:
     participant = [BotCommand(command=c, description=d) for c, d in texts.PARTICIPANT_COMMANDS.items()]
-    curator = participant + [BotCommand(command=c, description=d) for c, d in texts.CURATOR_COMMANDS.items()]
     await bot.set_my_commands(participant, scope=BotCommandScopeAllPrivateChats())
-    for curator_id in sorted(settings.telegram.curator_ids):
-        try:
-            await bot.set_my_commands(curator, scope=BotCommandScopeChat(chat_id=curator_id))
-        except TelegramAPIError as exc:
-            # A curator who has never opened the bot has no chat yet; their commands follow at the next start.
-            log.warning("could not set the curator commands for %s: %s", curator_id, exc.message)
+    for curator_id in settings.curator_ids():
+        await set_curator_commands(bot, curator_id)
 
 
 async def create_app(settings: Settings, *, clock: Clock | None = None) -> App:

@@ -12,6 +12,7 @@ from bot.programme import Form, Role
 
 INVITE_PREFIX = "i"
 PARENT_PREFIX = "p"
+CURATOR_PREFIX = "c"  # a one-time link that makes its owner a curator (/curators)
 _CODE_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 
@@ -21,11 +22,11 @@ def new_code(prefix: str) -> str:
 
 
 def code_kind(payload: str | None) -> str | None:
-    """'invite', 'parent' or None for a /start payload that is neither (or malformed)."""
+    """'invite', 'parent', 'curator' or None for a /start payload that is neither (or malformed)."""
     if not payload or not _CODE_RE.match(payload):
         return None
     head = payload.split("-", 1)[0]
-    return {INVITE_PREFIX: "invite", PARENT_PREFIX: "parent"}.get(head)
+    return {INVITE_PREFIX: "invite", PARENT_PREFIX: "parent", CURATOR_PREFIX: "curator"}.get(head)
 
 
 def deep_link(bot_username: str, code: str) -> str:

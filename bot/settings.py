@@ -7,7 +7,7 @@ readable line (`SettingsError`) so that `python -m bot` can exit with status 2 i
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Annotated, Any
@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.curators import CuratorRoster
 from bot.meetings.timeparse import QuietHours, parse_duration, parse_offsets, parse_quiet_hours
 from bot.monitoring import CalendarEntry, parse_calendar
 
@@ -271,9 +272,22 @@ class Settings:
     schedule: ScheduleSettings
     monitoring: MonitoringSettings
     roadmap: RoadmapSettings
+    #: Who is a curator now: the owners in CURATOR_IDS and those added from the bot (bot/curators.py).
+    roster: CuratorRoster = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "roster", CuratorRoster(self.telegram.curator_ids))
 
     def is_curator(self, user_id: int) -> bool:
-        return user_id in self.telegram.curator_ids
+        return user_id in self.roster
+
+    def is_owner(self, user_id: int) -> bool:
+        """A curator by CURATOR_IDS: nobody can remove them from the bot."""
+        return self.roster.is_owner(user_id)
+
+    def curator_ids(self) -> list[int]:
+        """Every curator now, in a stable order: the one source for every notice to the curators."""
+        return self.roster.ids()
 
 
 _SECTIONS: dict[str, type[BaseSettings]] = {

@@ -236,10 +236,51 @@ INVITE_LIST = "<b>Действующие ссылки</b>\n\n{lines}"
 INVITE_LIST_LINE = "{n}. {role}, {form}: использовано {uses}{limit}{expiry}\n{link}"
 INVITE_REVOKED = "Ссылка отозвана: по ней больше нельзя присоединиться."
 BTN_REVOKE = "Отозвать №{n}"
+INVITE_REVOKE_CONFIRM = (
+    "Отозвать ссылку-приглашение (роль: {role}, форма: {form}, использовано {uses}{limit})? По ней больше никто "
+    "не сможет присоединиться; те, кто уже присоединился, останутся в программе."
+)
+BTN_REVOKE_YES = "Да, отозвать"
+BTN_REVOKE_NO = "Отмена"
 BTN_EXPIRY_DAYS = "{days} дн."
 BTN_NO_EXPIRY = "Без срока"
 BTN_LIMIT = "{n}"
 BTN_NO_LIMIT = "Без ограничения"
+
+# --- curator: curators (/curators) --------------------------------------------------------------------------
+CURATOR_COMMANDS.update({"curators": "Кураторы программы"})
+HELP_CURATOR_EXTRA += "\n/curators — кураторы программы (добавить, убрать)"
+CURATORS_LIST = "<b>Кураторы программы</b>\n\n{lines}"
+CURATORS_OWNER_LINE = "{n}. id {id}{you} — из настроек бота (CURATOR_IDS), убрать из бота нельзя"
+CURATORS_ADDED_LINE = "{n}. {name}{you} — добавлен(а) {date}"
+CURATORS_YOU = " (вы)"
+BTN_CURATOR_ADD = "Добавить куратора"
+BTN_CURATOR_REMOVE = "Убрать: {name}"
+CURATOR_INVITE_CREATED = (
+    "Ссылка для нового куратора:\n{link}\n\n"
+    "По ней можно войти <b>один раз</b>, действует {hours} ч. Куратор видит персональные данные всех участников: "
+    "отправьте ссылку лично тому, кого назначили куратором."
+)
+CURATOR_REMOVE_CONFIRM = (
+    "Убрать куратора {name}? Он(а) сразу потеряет доступ к командам куратора и данным участников."
+)
+CURATOR_OWNER_STAYS = "Этот куратор назначен в настройках бота (CURATOR_IDS): убрать его из бота нельзя."
+BTN_CURATOR_REMOVE_YES = "Да, убрать"
+BTN_CURATOR_REMOVE_NO = "Отмена"
+CURATOR_REMOVED = "Куратор {name} убран(а)."
+CURATOR_REMOVED_NOTICE = "Вы больше не куратор программы наставничества: команды куратора вам недоступны."
+CURATOR_JOINED = (
+    "Готово: вы куратор программы наставничества «{org}».\n\n"
+    "Команды куратора — в меню команд и в /help. Начните с /participants или /invite."
+)
+CURATOR_JOINED_NOTICE = "Новый куратор программы: {name}. Список кураторов — /curators."
+CURATOR_ALREADY = "Вы уже куратор программы, ссылка не нужна."
+CURATOR_INVITE_PROBLEMS: dict[str, str] = {
+    "unknown": "Эта ссылка для куратора не найдена. Попросите у куратора программы новую.",
+    "used": "По этой ссылке уже вошли: она одноразовая. Попросите у куратора программы новую.",
+    "expired": "Срок действия этой ссылки для куратора истёк. Попросите у куратора программы новую.",
+}
+CURATOR_ONLY = "Эта команда — только для кураторов программы."
 
 # --- curator: participants ---------------------------------------------------------------------------------
 PARTICIPANTS_EMPTY = "Участников пока нет. Пригласите их: /invite."
@@ -550,6 +591,9 @@ MATERIAL_BAD_TITLE = "Название — от 2 до 100 символов."
 MATERIAL_ASK_AUDIENCE = "Кому он нужен?"
 MATERIAL_ADDED = "Документ «{title}» добавлен ({audience})."
 MATERIAL_DELETED = "Документ удалён."
+MATERIAL_DELETE_CONFIRM = "Удалить документ «{title}» ({audience})? Участники больше не смогут его открыть."
+BTN_MATERIAL_DELETE_YES = "Да, удалить"
+BTN_MATERIAL_DELETE_NO = "Отмена"
 BROADCAST_ASK = (
     "Напишите сообщение для рассылки: текст, или фото / документ с подписью. Оформление жирным и курсивом сохранится."
 )

@@ -32,6 +32,7 @@ def build_routers() -> list[Router]:
         survey.build_button_router(),
         survey.build_router(),
         membership.build_router(),
+        curator.curators.build_public_router(),
         joining.build_router(),
         common.build_router(),
         menu.build_router(),
@@ -42,5 +43,6 @@ def build_routers() -> list[Router]:
         campaigns.build_router(),
         survey.build_command_router(),
         joining.build_state_router(),
+        curator.curators.build_refusal_router(),
         common.build_fallback_router(),
     ]

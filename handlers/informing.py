@@ -63,7 +63,7 @@ async def on_question(
         return
     question_id = await informing.ask(participant.id, text)
     body = texts.ASK_TO_CURATOR.format(who=await who_is(participant, matching), text=texts.esc(text))
-    for curator_id in sorted(settings.telegram.curator_ids):
+    for curator_id in settings.curator_ids():
         await outbox.enqueue(
             curator_id,
             body,

@@ -477,7 +477,7 @@ async def settle(meeting: Meeting, pair: Pair, settings: Settings, meetings: Mee
     answers = {pid: c.answer for pid, c in (await meetings.checkins(meeting.id)).items()}
     if checkins_disagree(answers):
         alert = _disagreement(meeting, pair, answers, settings)
-        for curator_id in sorted(settings.telegram.curator_ids):
+        for curator_id in settings.curator_ids():
             await outbox.enqueue(
                 curator_id,
                 alert,

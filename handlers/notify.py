@@ -42,7 +42,7 @@ async def notify_curators(
     markup: InlineKeyboardMarkup | None = None,
     about: Iterable[int] = (),
 ) -> None:
-    for curator_id in sorted(settings.telegram.curator_ids):
+    for curator_id in settings.curator_ids():
         await outbox.enqueue(curator_id, text, kind=kind, reply_markup=markup_json(markup), about=about)
 
 

@@ -195,7 +195,7 @@ class Jobs:
                     mentees=texts.esc(mentees),
                     days=silent,
                 )
-                for curator_id in sorted(self.settings.telegram.curator_ids):
+                for curator_id in self.settings.curator_ids():
                     key = f"quiet:{pair.id}:{iso(since)}:{curator_id}"
                     await self.outbox.enqueue(
                         curator_id, text, kind="alert", dedup_key=key, about=[p.id for p in pair.people]
@@ -269,7 +269,7 @@ class Jobs:
                 continue
             total, done = rates.get(campaign.id, (0, 0))
             text = texts.CAMPAIGN_CLOSED_REPORT.format(title=texts.esc(campaign.title), done=done, total=total)
-            for curator_id in sorted(self.settings.telegram.curator_ids):
+            for curator_id in self.settings.curator_ids():
                 await self.outbox.enqueue(
                     curator_id, text, kind="report", dedup_key=f"cclosed:{campaign.id}:{curator_id}"
                 )
@@ -289,7 +289,7 @@ class Jobs:
 
     async def digest(self, now: datetime, pairs: dict[int, Pair]) -> None:
         local = now.astimezone(self.tz)
-        if local.time() < self.settings.schedule.digest_time or not self.settings.telegram.curator_ids:
+        if local.time() < self.settings.schedule.digest_time or not self.settings.curator_ids():
             return
         day_start = datetime.combine(local.date(), datetime.min.time(), tzinfo=self.tz)
         today = await self.meetings.planned_between(day_start, day_start + timedelta(days=1))
@@ -319,6 +319,6 @@ class Jobs:
             quiet=quiet,
             pending=pending,
         )
-        for curator_id in sorted(self.settings.telegram.curator_ids):
+        for curator_id in self.settings.curator_ids():
             key = f"digest:{local.date().isoformat()}:{curator_id}"
             await self.outbox.enqueue(curator_id, text, kind="digest", dedup_key=key)

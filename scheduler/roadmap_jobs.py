@@ -43,7 +43,7 @@ async def roadmap_reminders(repo: RoadmapRepo, outbox: Outbox, settings: Setting
     with its own done marks); a «soon» notice whose checkpoint has already passed is skipped (the «overdue» one
     follows), and a late «soon» says the days really left.
     """
-    curators = sorted(settings.telegram.curator_ids)
+    curators = settings.curator_ids()
     if not curators:
         return 0
     today = now.astimezone(settings.institution.tz).date()

@@ -38,6 +38,7 @@ CURATOR_COMMANDS = [
     "/materials",
     "/roadmap",
     "/destruction_act",
+    "/curators",
     "/menu",
     "/help",
     "/start",

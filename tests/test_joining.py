@@ -190,6 +190,7 @@ async def test_curator_lists_and_revokes_invites(tg: FakeTelegram, running: Runn
     await curator.send("/invites")
     listing = await curator.expect("Действующие ссылки")
     await curator.click("Отозвать №1", listing)
+    await curator.click("Да, отозвать", await curator.expect("Отозвать ссылку-приглашение"))
     await curator.expect("Действующих ссылок нет")
     actions = [r["action"] for r in await running.db.fetchall("SELECT action FROM audit_log")]
     assert "invite.revoke" in actions

@@ -4,6 +4,7 @@ from aiogram import Router
 
 from handlers.curator import (
     campaigns,
+    curators,
     destruction,
     grouping,
     informing,
@@ -23,6 +24,7 @@ def build_router() -> Router:
     router.callback_query.filter(IsCurator())
     router.include_routers(
         invites.build_router(),
+        curators.build_router(),
         participants.build_router(),
         destruction.build_router(),
         grouping.build_router(),

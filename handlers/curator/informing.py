@@ -22,6 +22,7 @@ from handlers.kb.informing import (
     confirm_keyboard,
     form_audience_keyboard,
     material_audience_keyboard,
+    material_delete_keyboard,
     materials_admin_keyboard,
 )
 from handlers.notify import notify
@@ -119,11 +120,21 @@ async def on_material_admin(
         await state.set_state(AddMaterial.file)
         await show(query, texts.MATERIAL_SEND_FILE, edit=False)
     elif callback_data.a == "del":
-        if not await informing.delete_material(callback_data.id):
+        material = await informing.material(callback_data.id)
+        if material is None:
             callback_answer.text = texts.STALE_BUTTON
+            return
+        audience = texts.MATERIAL_AUDIENCES[material.audience]
+        text = texts.MATERIAL_DELETE_CONFIRM.format(title=texts.esc(material.title), audience=audience)
+        await show(query, text, material_delete_keyboard(material.id))
+    elif callback_data.a == "delok":
+        if not await informing.delete_material(callback_data.id):
+            callback_answer.text = texts.STALE_BUTTON  # deleted already: pressed twice, or an old screen
             return
         await audit.record(query.from_user.id, "material.delete", str(callback_data.id))
         callback_answer.text = texts.MATERIAL_DELETED
+        await _materials_screen(query, informing)
+    elif callback_data.a == "adm":
         await _materials_screen(query, informing)
     elif callback_data.a == "aud" and callback_data.v in texts.MATERIAL_AUDIENCES:
         data = await state.get_data()
@@ -274,7 +285,8 @@ def build_router() -> Router:
     router.message.register(cmd_materials, Command("materials"))
     router.message.register(cmd_broadcast, Command("broadcast"))
     router.callback_query.register(on_reply, AskCb.filter(F.a == "reply"), flags=flags)
-    router.callback_query.register(on_material_admin, MaterialCb.filter(F.a.in_({"add", "del", "aud"})), flags=flags)
+    admin = MaterialCb.filter(F.a.in_({"add", "del", "delok", "adm", "aud"}))
+    router.callback_query.register(on_material_admin, admin, flags=flags)
     router.callback_query.register(on_broadcast, BroadcastCb.filter(), flags=flags)
     router.message.register(on_answer_text, StateFilter(AnswerQuestion.text), HasText())
     router.message.register(on_material_file, StateFilter(AddMaterial.file))

@@ -1,4 +1,4 @@
-"""/invite (a wizard of buttons: role → form → expiry → use limit) and /invites (list and revoke)."""
+"""/invite (a wizard of buttons: role → form → expiry → use limit) and /invites (list; revoke after a confirmation)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot import texts
+from bot.clock import Clock
 from bot.invites import Invite, deep_link
 from bot.programme import FORMS_BY_ROLE, Form, Role
 from bot.settings import Settings
@@ -17,6 +18,7 @@ from handlers.kb.curator import (
     expiry_keyboard,
     form_keyboard,
     limit_keyboard,
+    revoke_confirm_keyboard,
     revoke_keyboard,
     role_keyboard,
 )
@@ -127,13 +129,27 @@ async def on_revoke(
     settings: Settings,
     invites: InviteRepo,
     audit: AuditLog,
+    clock: Clock,
     callback_answer: CallbackAnswer,
 ) -> None:
-    if not await invites.revoke(callback_data.code):
-        callback_answer.text = texts.STALE_BUTTON
+    """«Отозвать №n» asks first; «Да, отозвать» pressed again (or on an old screen) changes nothing."""
+    invite = await invites.get(callback_data.code)
+    if callback_data.a == "ask":
+        if invite is None or invite.problem(clock.now()) is not None:
+            callback_answer.text = texts.STALE_BUTTON
+            return
+        limit = texts.INVITE_LIST_OF.format(n=invite.max_uses) if invite.max_uses else ""
+        text = texts.INVITE_REVOKE_CONFIRM.format(
+            role=invite.role.label, form=invite.form.label, uses=invite.uses, limit=limit
+        )
+        await show(query, text, revoke_confirm_keyboard(invite.code))
         return
-    await audit.record(query.from_user.id, "invite.revoke", callback_data.code)
-    callback_answer.text = texts.INVITE_REVOKED
+    if callback_data.a == "yes":
+        if not await invites.revoke(callback_data.code):
+            callback_answer.text = texts.STALE_BUTTON  # revoked already: pressed twice, or an old screen
+            return
+        await audit.record(query.from_user.id, "invite.revoke", callback_data.code)
+        callback_answer.text = texts.INVITE_REVOKED
     text, shown = await _invite_list(bot, settings, invites)
     await show(query, text, revoke_keyboard(shown) if shown else None)
 

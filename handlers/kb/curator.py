@@ -1,4 +1,4 @@
-"""Callback data and keyboards of the curator's invites and participants screens."""
+"""Callback data and keyboards of the curator's invites, curators and participants screens."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardMarkup
 
 from bot import texts
+from bot.curators import AddedCurator
 from bot.invites import EXPIRY_CHOICES, LIMIT_CHOICES, Invite
 from bot.participants import Participant
 from bot.programme import FORMS_BY_ROLE, Role, Status
@@ -23,7 +24,17 @@ class InviteCb(CallbackData, prefix="inv"):
 
 
 class RevokeCb(CallbackData, prefix="rvk"):
+    """a: ask (the list's «Отозвать №n»: a confirmation), yes (revoke), no (back to the list)."""
+
     code: str
+    a: str = "ask"
+
+
+class CuratorsCb(CallbackData, prefix="cur"):
+    """/curators. a: list, add (a one-time link), rm (ask to remove `uid`), rmok (remove)."""
+
+    a: str
+    uid: int = 0
 
 
 class PeopleCb(CallbackData, prefix="pt"):
@@ -73,6 +84,34 @@ def revoke_keyboard(invites: list[Invite]) -> InlineKeyboardMarkup:
     for n, invite in enumerate(invites, start=1):
         kb.button(text=texts.BTN_REVOKE.format(n=n), callback_data=RevokeCb(code=invite.code))
     kb.adjust(3)
+    return kb.as_markup()
+
+
+def revoke_confirm_keyboard(code: str) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    kb.button(text=texts.BTN_REVOKE_YES, callback_data=RevokeCb(code=code, a="yes"))
+    kb.button(text=texts.BTN_REVOKE_NO, callback_data=RevokeCb(code=code, a="no"))
+    kb.adjust(1)
+    return kb.as_markup()
+
+
+def curators_keyboard(removable: list[AddedCurator]) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    kb.button(text=texts.BTN_CURATOR_ADD, callback_data=CuratorsCb(a="add"))
+    for curator in removable:
+        kb.button(
+            text=texts.BTN_CURATOR_REMOVE.format(name=curator.name[:40]),
+            callback_data=CuratorsCb(a="rm", uid=curator.telegram_id),
+        )
+    kb.adjust(1)
+    return kb.as_markup()
+
+
+def curator_remove_keyboard(uid: int) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    kb.button(text=texts.BTN_CURATOR_REMOVE_YES, callback_data=CuratorsCb(a="rmok", uid=uid))
+    kb.button(text=texts.BTN_CURATOR_REMOVE_NO, callback_data=CuratorsCb(a="list"))
+    kb.adjust(1)
     return kb.as_markup()
 
 

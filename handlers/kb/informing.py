@@ -21,7 +21,8 @@ class AskCb(CallbackData, prefix="ask"):
 
 
 class MaterialCb(CallbackData, prefix="mat"):
-    """a: list, get (participant), add, aud (audience while adding), del (curator)."""
+    """a: list, get (participant), add, aud (audience while adding), del (asks), delok (deletes), adm (the
+    curator's list)."""
 
     a: str
     id: int = 0
@@ -55,6 +56,14 @@ def materials_admin_keyboard(items: Sequence[Material]) -> InlineKeyboardMarkup:
     for n, item in enumerate(items, start=1):
         kb.button(text=texts.BTN_DELETE_MATERIAL.format(n=n), callback_data=MaterialCb(a="del", id=item.id))
     kb.adjust(1, 3)
+    return kb.as_markup()
+
+
+def material_delete_keyboard(material_id: int) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    kb.button(text=texts.BTN_MATERIAL_DELETE_YES, callback_data=MaterialCb(a="delok", id=material_id))
+    kb.button(text=texts.BTN_MATERIAL_DELETE_NO, callback_data=MaterialCb(a="adm"))
+    kb.adjust(1)
     return kb.as_markup()
 
 
