@@ -403,9 +403,7 @@ def test_reason_texts_for_preferences_and_fallback_labels():
 def test_the_preference_comes_first_and_the_reasons_add_up_to_the_score():
     """A one-sided third choice (1,25 points) is still the first reason, before a request worth 3; the points
     of the reasons, as the draft prints them (decimal commas), add up to the score."""
-    e = mentee(
-        1, requests=frozenset({"radio", "code"}), club="c", free_days=frozenset({"sat"}), preferences=(8, 9, 7)
-    )
+    e = mentee(1, requests=frozenset({"radio", "code"}), club="c", free_days=frozenset({"sat"}), preferences=(8, 9, 7))
     o = mentor(7, competencies=frozenset({"radio", "code"}), club="c", free_days=frozenset({"sat"}))
     score, reasons = score_pair(e, o)
     assert [r.text for r in reasons] == [
