@@ -213,9 +213,9 @@ async def what_changed(
 ) -> str:
     """The lines saying, per mentee, how the drafts of now differ from those the curator saw."""
 
-    async def name(pid: int, draft: Draft) -> str:
-        if pid in draft.people:
-            return texts.esc(draft.name(pid))
+    async def name(pid: int, people: Mapping[int, Candidate]) -> str:
+        if pid in people:
+            return texts.esc(people[pid].name)
         person = await participants.get(pid)
         if person is None:
             return texts.DRAFT_GONE_PERSON.format(pseudonym=f"P-{pid:05d}")
@@ -223,28 +223,32 @@ async def what_changed(
 
     out = ""
     by_form = {d.form.value: d for d in drafts}
-    forms = [f for f in by_form if f in before or by_form[f].result.pairs]
+    # A form whose draft is gone altogether (nobody left to match) is among the forms too.
+    forms = [f for f in Form if f.value in before or (f.value in by_form and by_form[f.value].result.pairs)]
     for form in forms:
-        draft = by_form[form]
+        draft = by_form.get(form.value)
+        people = draft.people if draft else {}
         lines = ""
-        for change in changes(before.get(form, {}), pairs_of(draft.result)):
-            mentee = await name(change.mentee_id, draft)
-            was = await name(change.before, draft) if change.before is not None else ""
-            now = await name(change.after, draft) if change.after is not None else ""
+        for change in changes(before.get(form.value, {}), pairs_of(draft.result) if draft else {}):
+            mentee = await name(change.mentee_id, people)
+            was = await name(change.before, people) if change.before is not None else ""
+            now = await name(change.after, people) if change.after is not None else ""
             if change.before is None:
                 lines += texts.DRAFT_CHANGE_NEW.format(mentee=mentee, after=now)
             elif change.after is not None:
                 lines += texts.DRAFT_CHANGE_MOVED.format(mentee=mentee, after=now, before=was)
-            elif change.mentee_id in draft.people:
+            elif change.mentee_id in people:
                 lines += texts.DRAFT_CHANGE_UNMATCHED.format(mentee=mentee, before=was)
             elif await matching.pair_of(change.mentee_id) is not None:
                 lines += texts.DRAFT_CHANGE_PAIRED.format(mentee=mentee, before=was)
             else:
                 lines += texts.DRAFT_CHANGE_GONE.format(mentee=mentee, before=was)
         if lines and len(forms) > 1:
-            lines = texts.DRAFT_CHANGE_FORM.format(form=draft.form.label) + lines
+            lines = texts.DRAFT_CHANGE_FORM.format(form=form.label) + lines
         out += lines
-    return out[:PAGE_LIMIT]
+    if len(out) > PAGE_LIMIT:  # cut at a line, never inside a tag
+        out = out[: out.rfind("\n", 0, PAGE_LIMIT)] + "\n…"
+    return out
 
 
 async def show_draft(
