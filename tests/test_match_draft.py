@@ -114,6 +114,10 @@ async def test_a_dissolved_pair_is_not_proposed_again_unless_the_curator_pins_it
     await curator.expect("Утверждено")
     await curator.expect(texts.PAIRS_XLSX_CAPTION, timeout=10)
     await curator.expect(texts.ORDER_DOCX_CAPTION, timeout=10)
+    # Confirmed, Иван leads Маша and has room for one more: not «без пары» in the next draft either.
+    after = await open_draft(curator)
+    assert section(after.text, "Без пары") == "\n• Анна Сергеевна: нет наставляемых этой формы"
+    assert section(after.text, "Есть свободные места") == "\n• Иван Петрович: свободно мест — 1"
     await dissolve(curator, "Иван Петрович")
 
     # Маша chose Иван №1 and still would: yet the draft gives her Анна and says why not Иван.
