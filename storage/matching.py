@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -247,6 +247,19 @@ class MatchingRepo:
         pinned = {(r["mentee_id"], r["mentor_id"]) for r in rows if r["kind"] == "pin"}
         excluded = {(r["mentee_id"], r["mentor_id"]) for r in rows if r["kind"] == "exclude"}
         return pinned, excluded
+
+    async def dissolved(self, form: Form, *, except_reasons: Collection[str] = ()) -> set[tuple[int, int]]:
+        """(mentee_id, mentor_id) of the form's dissolved pairs and groups whose mentee and mentor are both still
+        there, except those that ended for one of `except_reasons` (the end of the programme year)."""
+        reasons = list(except_reasons)
+        skip = f" AND COALESCE(x.dissolve_reason, '') NOT IN ({','.join('?' * len(reasons))})" if reasons else ""
+        rows = await self._db.fetchall(
+            "SELECT DISTINCT m.mentee_id, x.mentor_id FROM pairs x JOIN pair_members m ON m.pair_id=x.id"
+            " WHERE x.form=? AND x.dissolved_at IS NOT NULL AND x.mentor_id IS NOT NULL"
+            " AND m.mentee_id IS NOT NULL" + skip,
+            (form.value, *reasons),
+        )
+        return {(r["mentee_id"], r["mentor_id"]) for r in rows}
 
     # --- pairs --------------------------------------------------------------------------------------------------
     async def create_pairs(

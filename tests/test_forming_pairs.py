@@ -127,7 +127,12 @@ async def test_the_whole_way_from_group_meeting_to_the_directors_order(
     await petya.expect("данные удалены")
     await curator.expect("отозвал согласие")
     await curator.click("Утвердить", stale)
-    await curator.expect("данные изменились")
+    refused = await curator.expect("данные изменились")
+    # What changed, without the name of the one who deleted their data.
+    pseudonym = f"P-{ids['petya']:05d}"
+    assert refused.text.split("Что изменилось:\n", 1)[1].startswith(
+        f"• {pseudonym} (участник удалил данные): больше не среди кандидатов (было: Иван Петрович)\n\n"
+    )
     fresh = await curator.expect("Черновик подбора")
     assert "Петя" not in fresh.text
     await curator.click("Утвердить", fresh)

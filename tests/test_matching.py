@@ -28,6 +28,7 @@ from bot.matching import (
     score_pair,
     stable_match,
 )
+from bot.matching.draft import decimal, reasons_text
 from bot.matching.solver import (
     MSG_ALL_EXCLUDED,
     MSG_MENTORS_FULL,
@@ -384,7 +385,7 @@ def test_reason_texts_for_preferences_and_fallback_labels():
 
     e2 = mentee(2, preferences=(8, 9, 7))
     _, reasons = score_pair(e2, o)
-    assert [r.text for r in reasons] == ["наставляемый выбрал наставника (№3)"]
+    assert [r.text for r in reasons] == ["выбор наставляемого: №3"]
     assert reasons[0].points == pytest.approx(2.5 / 2)
     o2 = mentor(8, preferences=(5, 2), age_preference="any")
     _, reasons = score_pair(e2, o2)
@@ -394,9 +395,33 @@ def test_reason_texts_for_preferences_and_fallback_labels():
     ]
     _, reasons = score_pair(mentee(5), o2)
     assert [r.text for r in reasons] == [
-        "наставник выбрал наставляемого (№1)",
+        "выбор наставника: №1",
         "наставник готов работать с любым возрастом",
     ]
+
+
+def test_the_preference_comes_first_and_the_reasons_add_up_to_the_score():
+    """A one-sided third choice (1,25 points) is still the first reason, before a request worth 3; the points
+    of the reasons, as the draft prints them (decimal commas), add up to the score."""
+    e = mentee(1, requests=frozenset({"radio", "code"}), club="c", free_days=frozenset({"sat"}), preferences=(8, 9, 7))
+    o = mentor(7, competencies=frozenset({"radio", "code"}), club="c", free_days=frozenset({"sat"}))
+    score, reasons = score_pair(e, o)
+    assert [r.text for r in reasons] == [
+        "выбор наставляемого: №3",
+        "совпадает запрос: code",
+        "совпадает запрос: radio",
+        "один кружок: c",
+        "общие свободные дни: sat",
+    ]
+    assert math.fsum(r.points for r in reasons) == pytest.approx(score)
+    assert reasons_text(reasons) == (
+        "выбор наставляемого: №3 (+1,25); совпадает запрос: code (+3); совпадает запрос: radio (+3); "
+        "один кружок: c (+1,5); общие свободные дни: sat (+0,5)"
+    )
+    assert decimal(score) == "9,25"
+    o2 = mentor(8, competencies=frozenset({"radio"}), preferences=(1,))
+    _, reasons = score_pair(e, o2)
+    assert reasons_text(reasons) == "взаимный выбор №1 (+6); совпадает запрос: radio (+3)"
 
 
 def test_mutual_rank_one_is_worth_more_than_rank_three():

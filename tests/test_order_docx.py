@@ -1,5 +1,6 @@
-"""The director's order (4.4) as the curator gets it after «Утвердить»: one order per confirmation, each file
-named apart, the institution's details from the settings (blanks when unset), signature lines for adults only."""
+"""The director's order (4.4) as the curator gets it after «Утвердить» (one form) or «Утвердить всё» (every form's
+draft at once): one order per confirmation covering every form it confirmed, each file named apart, the
+institution's details from the settings (blanks when unset), signature lines for adults only."""
 
 from __future__ import annotations
 
@@ -167,3 +168,64 @@ async def test_the_same_form_confirmed_twice_a_day_gives_two_files(tg: FakeTeleg
     second, doc = await confirm(curator, tp)
     assert first != second and first[:31] == second[:31]  # the same day's prefix
     assert acquainted(doc) == [BLANK, "Иван Петрович", BLANK]
+
+
+async def test_confirming_every_form_at_once_gives_one_order_for_all(tg: FakeTelegram, running: RunningBot) -> None:
+    await seed(running)
+    for telegram_id in (801, 802, 803, 804, 805, 901, 902, 903, 904):
+        tg.user(telegram_id)
+    curator = tg.user(CURATOR_ID)
+    today = running.clock.now().astimezone(running.settings.institution.tz).date()
+
+    await curator.send("/match")
+    overview = await curator.expect("Для какой формы")
+    assert "• педагог – обучающийся: подобрано 2 из 2; пар: 0, групп: 1" in overview.text
+    # While the curator reads, a fourth form gets its first pair: the press is refused and says so.
+    sp = Form.STUDENT_PUPIL
+    await seed_child(running, 805, Role.MENTEE_PUPIL, sp, pupil_answers("Коля Белов", ["proj_robotics"]))
+    await seed_participant(
+        running, 904, Role.MENTOR, sp, mentor_answers("Студент Артём Игоревич", ["proj_robotics"], 1)
+    )
+    await curator.click("Утвердить всё", overview)
+    refused = await curator.expect("данные изменились")
+    assert "ничего не утверждено" in refused.text
+    assert refused.text.split("Что изменилось:\n", 1)[1].startswith(
+        "студент – ученик\n• Коля Белов: новая пара — Студент Артём Игоревич\n\n"
+    )
+    assert await running.db.fetchval("SELECT COUNT(*) FROM pairs") == 0
+    fresh = await curator.expect("студент – ученик: подобрано 1 из 1")
+    assert fresh.message_id == overview.message_id
+
+    await curator.click("Утвердить всё", fresh)
+    done = await curator.expect("Утверждено по формам")
+    for label in ("ученик – ученик", "студент – ученик", "педагог – обучающийся", "учитель – учитель"):
+        assert f"• {label}:" in done.text
+    await curator.expect(texts.PAIRS_XLSX_CAPTION, timeout=10)
+    order = await curator.expect(texts.ORDER_DOCX_CAPTION, timeout=10)
+    assert [
+        m.document["file_name"] for m in curator.replies() if m.document and "prikaz" in m.document["file_name"]
+    ] == [order.document["file_name"]]  # one order for the four forms
+    name = order.document["file_name"]
+    assert name.startswith(f"prikaz-o-zakreplenii-{today:%Y-%m-%d}-") and name.endswith(".docx")
+    doc = Document(io.BytesIO(order.document["content"]))
+
+    paras = paragraphs(doc)
+    assert paras[2] == f"от {today:%d.%m.%Y} № ____-од"
+    assert paras[3] == "г. Тула"
+    assert "Положением о наставничестве, утверждённым приказом от 01.09.2026 № 12-од, и дорожной" in paras[5]
+    assert next(p for p in paras if p.startswith("Директор")).endswith("И. И. Иванов")
+    # Every pair of every form confirmed by the press, numbered through.
+    assert appendix(doc) == [
+        ["1.", "ученик – ученик", "Школьник Денис\nПедагог доп. образования", "Оля Котова"],
+        ["2.", "студент – ученик", "Студент Артём Игоревич\nПедагог доп. образования", "Коля Белов"],
+        ["3.", "педагог – обучающийся", "Иван Петрович\nПедагог доп. образования", "Маша Иванова\nПетя Сидоров"],
+        ["4.", "учитель – учитель", "Опытная Нина Петровна\nПедагог доп. образования", "Молодая Ольга Ивановна"],
+    ]
+    # Every adult of the order signs, each once; the children (Денис, 16, among them) never.
+    assert acquainted(doc) == [
+        BLANK,
+        "Студент Артём Игоревич",
+        "Иван Петрович",
+        "Опытная Нина Петровна",
+        "Молодая Ольга Ивановна",
+    ]

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
 
-from bot.matching.model import Constraints, MatchResult, MenteeProfile, MentorProfile, Weights
+from bot.matching.model import Constraints, MatchResult, MenteeProfile, MentorProfile, Reason, Weights
 from bot.matching.profiles import mentee_profile, mentor_profile
 from bot.pairs import Candidate
 
@@ -78,6 +79,37 @@ def fingerprint(result: MatchResult) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:10]
 
 
-def reasons_text(reasons: Sequence[object], limit: int = 3) -> str:
-    texts = [getattr(r, "text", str(r)) for r in reasons[:limit]]
-    return "; ".join(texts)
+def decimal(value: float) -> str:
+    """Points as the curator reads them: a decimal comma, up to two decimals, no trailing zeros («3», «2,5»,
+    «1,67»). Only a preference's points are not whole halves, so the reasons' printed points add up to the
+    printed score."""
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",").replace("-", "−")
+
+
+def reasons_text(reasons: Sequence[Reason]) -> str:
+    """Every reason with its points, in the order given (the preference first): they add up to the score."""
+    return "; ".join(f"{r.text} (+{decimal(r.points)})" for r in reasons)
+
+
+def pairs_of(result: MatchResult) -> dict[int, int]:
+    """Mentee id -> mentor id of a draft: what a snapshot keeps to tell later what changed."""
+    return {p.mentee_id: p.mentor_id for p in result.pairs}
+
+
+@dataclass(frozen=True)
+class Change:
+    """One mentee whose place differs between two drafts; a mentor of None is «without a pair»."""
+
+    mentee_id: int
+    before: int | None
+    after: int | None
+
+
+def changes(before: Mapping[int, int], after: Mapping[int, int]) -> list[Change]:
+    """What differs from the draft the curator saw to the draft of now, by mentee id."""
+    return [
+        Change(mentee_id, before.get(mentee_id), after.get(mentee_id))
+        for mentee_id in sorted(before.keys() | after.keys())
+        if before.get(mentee_id) != after.get(mentee_id)
+    ]

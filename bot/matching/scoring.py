@@ -93,7 +93,8 @@ def score_pair(
     weights: Weights | None = None,
     labels: Mapping[str, str] | None = None,
 ) -> tuple[float, tuple[Reason, ...]]:
-    """Score one pair and explain it; reasons are Russian, the biggest first, zero-point ones left out."""
+    """Score one pair and explain it: every term that adds to the score is a reason (Russian), the preference
+    first, then the biggest; zero-point ones are left out, so the reasons' points add up to the score."""
     w = weights if weights is not None else Weights()
     lab = labels if labels is not None else _EMPTY
     reasons: list[Reason] = []
@@ -108,9 +109,10 @@ def score_pair(
             text = f"взаимный выбор (№{mentee_rank} у наставляемого, №{mentor_rank} у наставника)"
         reasons.append(Reason(text, pref))
     elif mentee_rank is not None:
-        reasons.append(Reason(f"наставляемый выбрал наставника (№{mentee_rank})", pref))
+        # Neutral wording: the questionnaires do not ask for gender, so «она выбрала его» cannot be said.
+        reasons.append(Reason(f"выбор наставляемого: №{mentee_rank}", pref))
     elif mentor_rank is not None:
-        reasons.append(Reason(f"наставник выбрал наставляемого (№{mentor_rank})", pref))
+        reasons.append(Reason(f"выбор наставника: №{mentor_rank}", pref))
 
     topics = sorted(mentee.requests & mentor.competencies)
     for topic in topics:
@@ -148,7 +150,9 @@ def score_pair(
     total = total + pref
 
     kept = [r for r in reasons if r.points != 0]
-    kept.sort(key=lambda r: -r.points)  # stable: equal points keep the category order
+    # The preference comes first whatever its points (the curator reads whom they chose first), then the
+    # biggest; the sort is stable: equal points keep the category order.
+    kept[1 if pref else 0 :] = sorted(kept[1 if pref else 0 :], key=lambda r: -r.points)
     return total, tuple(kept)
 
 

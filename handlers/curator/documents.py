@@ -8,7 +8,7 @@ from typing import Any
 
 from bot import texts
 from bot.documents import OrderInfo, PairRow, PersonRow
-from bot.pairs import Pair
+from bot.pairs import Member, Pair
 from bot.participants import Participant
 from bot.programme import Form
 from bot.questionnaires import Questionnaire, format_value
@@ -35,25 +35,32 @@ def pair_rows(
     settings: Settings,
     positions: Mapping[int, str] | None = None,
     adults: Collection[int] | None = None,
+    names: Mapping[int, str] | None = None,
 ) -> list[PairRow]:
-    """`adults`: ids of the people who are adults, for the order's signature lines (None: the mentor only)."""
+    """`adults`: ids of the people who are adults, for the order's signature lines (None: the mentor only);
+    `names`: the names to print by id where they differ from what the pairs carry (the participants table)."""
     rows = []
     tz = settings.institution.tz
+    named = names or {}
+
+    def name(member: Member) -> str:
+        return named.get(member.id) or member.name
+
     for pair in pairs:
-        mentees = tuple(m.name if m else texts.PAIR_WITHDRAWN for m in pair.mentees)
+        mentees = tuple(name(m) if m else texts.PAIR_WITHDRAWN for m in pair.mentees)
         scores = [m.score for m in pair.mentees if m is not None and m.score is not None]
-        reasons = "; ".join(f"{m.name}: {m.reasons}" for m in pair.mentees if m is not None and m.reasons)
+        reasons = "; ".join(f"{name(m)}: {m.reasons}" for m in pair.mentees if m is not None and m.reasons)
         rows.append(
             PairRow(
                 number=pair.id,  # the pair's number on every screen and sheet (the order numbers its own rows)
                 form=pair.form.label,
-                mentor=pair.mentor.name if pair.mentor else texts.PAIR_WITHDRAWN,
+                mentor=name(pair.mentor) if pair.mentor else texts.PAIR_WITHDRAWN,
                 mentor_position=(positions or {}).get(pair.mentor.id) if pair.mentor else None,
                 mentees=mentees,
                 score=round(sum(scores), 1) if scores else None,
                 reasons=reasons or None,
                 confirmed=pair.confirmed_at.astimezone(tz).date(),
-                signers=None if adults is None else tuple(m.name for m in pair.people if m.id in adults),
+                signers=None if adults is None else tuple(name(m) for m in pair.people if m.id in adults),
             )
         )
     return rows
@@ -75,10 +82,11 @@ def order_info(settings: Settings, day: date) -> OrderInfo:
     )
 
 
-def order_filename(form: Form, at: datetime) -> str:
-    """Unique per confirmation and readable: the local day, the form and the time of the confirmation
-    (a mentor's group of the form gets later mentees in it, so the pairs' numbers may repeat)."""
-    return f"prikaz-o-zakreplenii-{at:%Y-%m-%d}-{FORM_SLUGS[form]}-{at:%H%M%S}.docx"
+def order_filename(forms: Sequence[Form], at: datetime) -> str:
+    """Unique per confirmation and readable: the local day, the form (when the order has one) and the time of
+    the confirmation (a mentor's group of the form gets later mentees in it, so the pairs' numbers may repeat)."""
+    form = f"-{FORM_SLUGS[forms[0]]}" if len(forms) == 1 else ""
+    return f"prikaz-o-zakreplenii-{at:%Y-%m-%d}{form}-{at:%H%M%S}.docx"
 
 
 def is_adult(participant: Participant) -> bool:

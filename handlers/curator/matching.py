@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
-from datetime import timedelta
+import hashlib
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from functools import cache
 
 from aiogram import Bot, F, Router
 from aiogram.filters import Command
+from aiogram.fsm.context import FSMContext
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
@@ -16,7 +20,7 @@ from bot import texts
 from bot.clock import Clock
 from bot.documents import OrderInfo, PairRow, pairs_workbook
 from bot.matching import MatchResult, Weights
-from bot.matching.draft import build_pool, fingerprint, make_draft, reasons_text
+from bot.matching.draft import build_pool, changes, decimal, fingerprint, make_draft, pairs_of, reasons_text
 from bot.matching.profiles import option_labels
 from bot.monitoring import GROWTH_ENTRY
 from bot.pairs import Candidate
@@ -24,7 +28,7 @@ from bot.programme import INTAKE_BY_ROLE, Form, Role
 from bot.questionnaires import Questionnaire, format_value, load_vocabulary
 from bot.settings import Settings
 from handlers.curator.documents import is_adult, order_filename, order_info, pair_rows
-from handlers.kb.matching import FormCb, MatchCb, draft_keyboard, forms_keyboard, paged
+from handlers.kb.matching import FormCb, MatchCb, draft_keyboard, forms_keyboard, match_forms_keyboard, paged
 from handlers.notify import notify
 from handlers.ui import show
 from scheduler.notices.campaigns import launch
@@ -35,6 +39,11 @@ from storage.outbox import Outbox
 from storage.participants import ParticipantRepo
 
 PAGE_LIMIT = 3300
+#: The drafts the curator was shown are kept in their FSM storage under this destiny (apart from their dialogs,
+#: so that no dialog's end clears them): by digest, who went with whom, ids only. A stale «Утвердить» or a
+#: «Пересчитать» compares the draft of now with the one the button was shown with and says what changed.
+DRAFTS_DESTINY = "match-drafts"
+DRAFTS_KEPT = 12
 
 
 @cache
@@ -50,10 +59,18 @@ class Draft:
     mentees: int
     pins: int
     excluded: int
+    # (mentee_id, mentor_id) of dissolved pairs that are not proposed again (the curator may pin one back)
+    dissolved: tuple[tuple[int, int], ...] = ()
+    free: Mapping[int, int] | None = None  # mentor id -> places left after this draft
 
     def name(self, pid: int) -> str:
         person = self.people.get(pid)
         return person.name if person else f"P-{pid:05d}"
+
+    def has_pairs(self, mentor_id: int) -> bool:
+        """A mentor with a mentee in this draft or in a confirmed pair or group."""
+        person = self.people.get(mentor_id)
+        return any(p.mentor_id == mentor_id for p in self.result.pairs) or bool(person and person.taken)
 
 
 async def compute(form: Form, matching: MatchingRepo, settings: Settings) -> Draft:
@@ -62,16 +79,24 @@ async def compute(form: Form, matching: MatchingRepo, settings: Settings) -> Dra
     preferences = await matching.submitted(latest.id) if latest else {}
     mentees, mentors = build_pool(candidates, form.value, preferences)
     pinned, excluded = await matching.constraints(form)
+    # A pair the curator dissolved is not proposed again, unless they pin it (a pin wins over this rule).
+    mentee_ids, mentor_ids = {m.id for m in mentees}, {m.id for m in mentors}
+    dissolved = {
+        p
+        for p in await matching.dissolved(form, except_reasons=(texts.FINISH_REASON,))
+        if p[0] in mentee_ids and p[1] in mentor_ids and p not in pinned
+    }
     # In a worker thread: the first draft imports the solver (numpy, scipy), and a large pool takes CPU.
     result = await asyncio.to_thread(
         make_draft,
         mentees,
         mentors,
         pinned=pinned,
-        excluded=excluded,
+        excluded=excluded | dissolved,
         weights=Weights(**settings.matching.match_weights),
         labels=_labels(),
     )
+    taken = Counter(p.mentor_id for p in result.pairs)
     return Draft(
         form=form,
         result=result,
@@ -79,6 +104,8 @@ async def compute(form: Form, matching: MatchingRepo, settings: Settings) -> Dra
         mentees=len(mentees),
         pins=len(pinned),
         excluded=len(excluded),
+        dissolved=tuple(sorted(dissolved - excluded)),
+        free={m.id: m.capacity - taken[m.id] for m in mentors},
     )
 
 
@@ -92,7 +119,7 @@ def pages(draft: Draft) -> list[str]:
         mentees=draft.mentees,
         pairs=sum(1 for g in groups.values() if len(g) == 1),
         groups=sum(1 for g in groups.values() if len(g) > 1),
-        total=f"{result.total_score:.1f}",
+        total=decimal(result.total_score),
         pins=draft.pins,
         excluded=draft.excluded,
     )
@@ -103,16 +130,34 @@ def pages(draft: Draft) -> list[str]:
         for pair in members:
             block += texts.DRAFT_MEMBER.format(
                 name=texts.esc(draft.name(pair.mentee_id)),
-                score=f"{pair.score:.1f}",
+                score=decimal(pair.score),
                 pin=texts.DRAFT_PIN_MARK if pair.pinned else "",
                 reasons=texts.esc(reasons_text(pair.reasons) or "—"),
             )
         blocks.append(block)
-    if result.unmatched:
+    # «Без пары» is for people without one; a mentor with mentees (here or confirmed) and room for more is
+    # listed apart, with the places left.
+    alone = [u for u in result.unmatched if u.role == "mentee" or not draft.has_pairs(u.person_id)]
+    roomy = [u for u in result.unmatched if u.role == "mentor" and draft.has_pairs(u.person_id)]
+    if alone:
         block = texts.DRAFT_UNMATCHED
-        for person in result.unmatched:
+        for person in alone:
             block += texts.DRAFT_UNMATCHED_LINE.format(
                 name=texts.esc(draft.name(person.person_id)), reason=texts.esc(person.reason)
+            )
+        blocks.append(block[:PAGE_LIMIT])
+    if roomy:
+        block = texts.DRAFT_FREE_PLACES
+        for person in roomy:
+            block += texts.DRAFT_FREE_LINE.format(
+                name=texts.esc(draft.name(person.person_id)), free=(draft.free or {}).get(person.person_id, 0)
+            )
+        blocks.append(block[:PAGE_LIMIT])
+    if draft.dissolved:
+        block = texts.DRAFT_DISSOLVED
+        for mentee_id, mentor_id in draft.dissolved:
+            block += texts.DRAFT_DISSOLVED_LINE.format(
+                mentee=texts.esc(draft.name(mentee_id)), mentor=texts.esc(draft.name(mentor_id))
             )
         blocks.append(block[:PAGE_LIMIT])
     out: list[str] = []
@@ -126,20 +171,134 @@ def pages(draft: Draft) -> list[str]:
     return [header + body for body in out]
 
 
-async def show_draft(target: Message | CallbackQuery, draft: Draft, page: int = 0, *, edit: bool = True) -> None:
+def view_digest(draft: Draft) -> str:
+    """A digest of everything the draft shows (pairs, scores, reasons, names): «Пересчитать» compares it."""
+    return hashlib.sha256("\x00".join(pages(draft)).encode()).hexdigest()[:10]
+
+
+def all_digest(drafts: Sequence[Draft]) -> str:
+    """The digest of the pairs of every form's draft, for «Утвердить всё»."""
+    text = ";".join(f"{d.form.value}:{fingerprint(d.result)}" for d in drafts if d.result.pairs)
+    return hashlib.sha256(text.encode()).hexdigest()[:10]
+
+
+def _snapshots(state: FSMContext) -> FSMContext:
+    return FSMContext(storage=state.storage, key=replace(state.key, destiny=DRAFTS_DESTINY))
+
+
+async def remember(state: FSMContext, digest: str, drafts: Sequence[Draft]) -> None:
+    """Keep who went with whom in the drafts shown with the button that carries `digest`."""
+    snapshots = _snapshots(state)
+    shown = dict((await snapshots.get_data()).get("shown", {}))
+    shown.pop(digest, None)
+    shown[digest] = {d.form.value: [[m, t] for m, t in pairs_of(d.result).items()] for d in drafts}
+    for old in list(shown)[:-DRAFTS_KEPT]:
+        del shown[old]
+    await snapshots.set_data({"shown": shown})
+
+
+async def recall(state: FSMContext, digest: str) -> dict[str, dict[int, int]] | None:
+    """The pairs (form -> mentee id -> mentor id) of the drafts shown with `digest`, if still kept."""
+    found = (await _snapshots(state).get_data()).get("shown", {}).get(digest)
+    if found is None:
+        return None
+    return {form: {int(m): int(t) for m, t in pairs} for form, pairs in found.items()}
+
+
+async def what_changed(
+    before: Mapping[str, Mapping[int, int]],
+    drafts: Sequence[Draft],
+    matching: MatchingRepo,
+    participants: ParticipantRepo,
+) -> str:
+    """The lines saying, per mentee, how the drafts of now differ from those the curator saw."""
+
+    async def name(pid: int, people: Mapping[int, Candidate]) -> str:
+        if pid in people:
+            return texts.esc(people[pid].name)
+        person = await participants.get(pid)
+        if person is None:
+            return texts.DRAFT_GONE_PERSON.format(pseudonym=f"P-{pid:05d}")
+        return texts.esc(person.shown_name())
+
+    out = ""
+    by_form = {d.form.value: d for d in drafts}
+    # A form whose draft is gone altogether (nobody left to match) is among the forms too.
+    forms = [f for f in Form if f.value in before or (f.value in by_form and by_form[f.value].result.pairs)]
+    for form in forms:
+        draft = by_form.get(form.value)
+        people = draft.people if draft else {}
+        lines = ""
+        for change in changes(before.get(form.value, {}), pairs_of(draft.result) if draft else {}):
+            mentee = await name(change.mentee_id, people)
+            was = await name(change.before, people) if change.before is not None else ""
+            now = await name(change.after, people) if change.after is not None else ""
+            if change.before is None:
+                lines += texts.DRAFT_CHANGE_NEW.format(mentee=mentee, after=now)
+            elif change.after is not None:
+                lines += texts.DRAFT_CHANGE_MOVED.format(mentee=mentee, after=now, before=was)
+            elif change.mentee_id in people:
+                lines += texts.DRAFT_CHANGE_UNMATCHED.format(mentee=mentee, before=was)
+            elif await matching.pair_of(change.mentee_id) is not None:
+                lines += texts.DRAFT_CHANGE_PAIRED.format(mentee=mentee, before=was)
+            else:
+                lines += texts.DRAFT_CHANGE_GONE.format(mentee=mentee, before=was)
+        if lines and len(forms) > 1:
+            lines = texts.DRAFT_CHANGE_FORM.format(form=form.label) + lines
+        out += lines
+    if len(out) > PAGE_LIMIT:  # cut at a line, never inside a tag
+        out = out[: out.rfind("\n", 0, PAGE_LIMIT)] + "\n…"
+    return out
+
+
+async def show_draft(
+    target: Message | CallbackQuery, draft: Draft, state: FSMContext, page: int = 0, *, edit: bool = True
+) -> None:
     texts_pages = pages(draft)
     page = min(max(page, 0), len(texts_pages) - 1)
     text = texts_pages[page]
     if len(texts_pages) > 1:
         text += texts.DRAFT_PAGE.format(page=page + 1, pages=len(texts_pages))
+    digest = fingerprint(draft.result)
+    await remember(state, digest, [draft])
     markup = draft_keyboard(
-        draft.form.value, page, len(texts_pages), fingerprint(draft.result), bool(draft.result.pairs)
+        draft.form.value, page, len(texts_pages), digest, bool(draft.result.pairs), view_digest(draft)
     )
     await show(target, text, markup, edit=edit)
 
 
-async def cmd_match(message: Message, matching: MatchingRepo) -> None:
-    await ask_form(message, matching, "mt")
+async def all_drafts(matching: MatchingRepo, settings: Settings) -> list[Draft]:
+    return [await compute(form, matching, settings) for form in await matching.forms_with_candidates()]
+
+
+async def show_overview(
+    target: Message | CallbackQuery, drafts: Sequence[Draft], state: FSMContext, *, edit: bool = True
+) -> None:
+    """/match: each form's draft in one line, a button per form and «Утвердить всё» when there is a pair."""
+    lines = ""
+    for d in drafts:
+        groups = d.result.groups().values()
+        lines += texts.MATCH_OVERVIEW_LINE.format(
+            form=d.form.label,
+            matched=d.result.matched_count,
+            mentees=d.mentees,
+            pairs=sum(1 for g in groups if len(g) == 1),
+            groups=sum(1 for g in groups if len(g) > 1),
+        )
+    digest = all_digest(drafts) if any(d.result.pairs for d in drafts) else None
+    text = texts.MATCH_OVERVIEW.format(lines=lines)
+    if digest is not None:
+        await remember(state, digest, [d for d in drafts if d.result.pairs])
+        text += texts.MATCH_OVERVIEW_ALL
+    await show(target, text, match_forms_keyboard([d.form for d in drafts], digest), edit=edit)
+
+
+async def cmd_match(message: Message, matching: MatchingRepo, settings: Settings, state: FSMContext) -> None:
+    drafts = await all_drafts(matching, settings)
+    if not drafts:
+        await message.answer(texts.NO_CANDIDATES)
+        return
+    await show_overview(message, drafts, state, edit=False)
 
 
 async def ask_form(message: Message, matching: MatchingRepo, flow: str) -> None:
@@ -158,6 +317,7 @@ async def on_form(
     settings: Settings,
     audit: AuditLog,
     callback_answer: CallbackAnswer,
+    state: FSMContext,
 ) -> None:
     form = Form.parse(callback_data.f)
     if form is None:
@@ -165,7 +325,22 @@ async def on_form(
         return
     await audit.record(query.from_user.id, "match.draft", form.value)
     # From a withdrawal notice ("rm"): the draft comes as a new message, the notice stays.
-    await show_draft(query, await compute(form, matching, settings), edit=callback_data.flow != "rm")
+    await show_draft(query, await compute(form, matching, settings), state, edit=callback_data.flow != "rm")
+
+
+@dataclass(frozen=True)
+class Confirming:
+    """What a confirmation touches: the pairs, the notices, the growth survey, the audit and the papers."""
+
+    questionnaires: dict[str, Questionnaire]
+    campaigns: CampaignRepo
+    bot: Bot
+    clock: Clock
+    settings: Settings
+    matching: MatchingRepo
+    outbox: Outbox
+    audit: AuditLog
+    participants: ParticipantRepo
 
 
 async def on_match(
@@ -181,7 +356,12 @@ async def on_match(
     audit: AuditLog,
     callback_answer: CallbackAnswer,
     participants: ParticipantRepo,
+    state: FSMContext,
 ) -> None:
+    deps = Confirming(questionnaires, campaigns, bot, clock, settings, matching, outbox, audit, participants)
+    if callback_data.a == "all":
+        await confirm_all(query, callback_data.h, deps, callback_answer, state)
+        return
     form = Form.parse(callback_data.f)
     if form is None:
         callback_answer.text = texts.STALE_BUTTON
@@ -189,12 +369,14 @@ async def on_match(
     action, mentee, mentor = callback_data.a, callback_data.m, callback_data.t
     draft = await compute(form, matching, settings)
     back = [(texts.BTN_BACK_TO_DRAFT, MatchCb(a="show", f=form.value))]
-    if action in ("show", "rerun"):
-        await show_draft(query, draft, callback_data.p if action == "show" else 0)
+    if action == "show":
+        await show_draft(query, draft, state, callback_data.p)
+    elif action == "rerun":
+        await rerun(query, draft, callback_data, deps, callback_answer, state)
     elif action == "reset":
         await matching.clear_constraints(form)
         await audit.record(query.from_user.id, "match.reset", form.value)
-        await show_draft(query, await compute(form, matching, settings))
+        await show_draft(query, await compute(form, matching, settings), state)
     elif action == "mv" and not mentee:
         people = [p for p in draft.people.values() if not p.is_mentor]
         items = [(p.name, MatchCb(a="mv", f=form.value, m=p.id)) for p in people]
@@ -223,25 +405,44 @@ async def on_match(
         kind = "exclude" if action == "ex" else "pin"
         await matching.set_constraint(form, mentee, mentor, kind)
         await audit.record(query.from_user.id, f"match.{kind}", form.value, {"mentee": mentee, "mentor": mentor})
-        await show_draft(query, await compute(form, matching, settings))
+        await show_draft(query, await compute(form, matching, settings), state)
     elif action == "ok":
-        await confirm(
-            query,
-            draft,
-            callback_data.h,
-            questionnaires,
-            campaigns,
-            bot,
-            clock,
-            settings,
-            matching,
-            outbox,
-            audit,
-            callback_answer,
-            participants,
-        )
+        await confirm(query, draft, callback_data.h, deps, callback_answer, state)
     else:
         callback_answer.text = texts.STALE_BUTTON
+
+
+async def rerun(
+    query: CallbackQuery,
+    draft: Draft,
+    callback_data: MatchCb,
+    deps: Confirming,
+    callback_answer: CallbackAnswer,
+    state: FSMContext,
+) -> None:
+    """«Пересчитать»: say that nothing changed, or what did (by mentee), then show the draft of now."""
+    if callback_data.v and view_digest(draft) == callback_data.v:
+        callback_answer.text = texts.DRAFT_RERUN_SAME
+        return
+    if callback_data.h and fingerprint(draft.result) == callback_data.h:
+        callback_answer.text = texts.DRAFT_RERUN_SCORES
+    else:
+        before = await recall(state, callback_data.h) if callback_data.h else None
+        if before is not None:
+            changed = await what_changed(before, [draft], deps.matching, deps.participants)
+            if changed:
+                await show(query, texts.DRAFT_RERUN_CHANGED.format(changes=changed), edit=False)
+    await show_draft(query, draft, state)
+
+
+async def refuse_stale(
+    query: CallbackQuery, digest: str, drafts: Sequence[Draft], deps: Confirming, state: FSMContext
+) -> None:
+    """A confirm button of a draft that changed since: nothing is confirmed, and the curator is told what changed
+    (or, when the draft they saw is no longer kept, that something did)."""
+    before = await recall(state, digest)
+    changed = await what_changed(before, drafts, deps.matching, deps.participants) if before is not None else ""
+    await show(query, texts.DRAFT_CHANGED_WHAT.format(changes=changed) if changed else texts.DRAFT_CHANGED, edit=False)
 
 
 async def mentor_positions(
@@ -255,29 +456,59 @@ async def mentor_positions(
     return {pid: format_value(question, a["position"]) for pid, a in answers.items() if a.get("position")}
 
 
+def _counts(draft: Draft) -> tuple[int, int]:
+    groups = draft.result.groups().values()
+    return sum(1 for g in groups if len(g) == 1), sum(1 for g in groups if len(g) > 1)
+
+
 async def confirm(
     query: CallbackQuery,
     draft: Draft,
     digest: str,
-    questionnaires: dict[str, Questionnaire],
-    campaigns: CampaignRepo,
-    bot: Bot,
-    clock: Clock,
-    settings: Settings,
-    matching: MatchingRepo,
-    outbox: Outbox,
-    audit: AuditLog,
+    deps: Confirming,
     callback_answer: CallbackAnswer,
-    participants: ParticipantRepo,
+    state: FSMContext,
 ) -> None:
+    """«Утвердить» on one form's draft: its pairs, and one order naming that form."""
     if fingerprint(draft.result) != digest:
-        await show(query, texts.DRAFT_CHANGED, edit=False)
-        await show_draft(query, draft)
+        await refuse_stale(query, digest, [draft], deps, state)
+        await show_draft(query, draft, state)
         return
-    groups = draft.result.groups()
-    if not groups:
+    if not draft.result.pairs:
         callback_answer.text = texts.MATCH_NOTHING_TO_CONFIRM
         return
+    pair_ids = await fix_pairs(query, draft, deps)
+    pairs, groups = _counts(draft)
+    await show(query, texts.MATCH_CONFIRMED.format(pairs=pairs, groups=groups))
+    await send_papers(query, pair_ids, [draft.form], deps)
+
+
+async def confirm_all(
+    query: CallbackQuery, digest: str, deps: Confirming, callback_answer: CallbackAnswer, state: FSMContext
+) -> None:
+    """«Утвердить всё» on the /match overview: every form's draft as the curator saw them, one order for all."""
+    drafts = await all_drafts(deps.matching, deps.settings)
+    if all_digest(drafts) != digest:
+        await refuse_stale(query, digest, drafts, deps, state)
+        await show_overview(query, drafts, state)
+        return
+    confirmed = [d for d in drafts if d.result.pairs]
+    if not confirmed:
+        callback_answer.text = texts.MATCH_NOTHING_TO_CONFIRM
+        return
+    pair_ids: list[int] = []
+    lines = ""
+    for draft in confirmed:
+        pair_ids += await fix_pairs(query, draft, deps)
+        pairs, groups = _counts(draft)
+        lines += texts.MATCH_CONFIRMED_ALL_LINE.format(form=draft.form.label, pairs=pairs, groups=groups)
+    await show(query, texts.MATCH_CONFIRMED_ALL.format(lines=lines))
+    await send_papers(query, pair_ids, [d.form for d in confirmed], deps)
+
+
+async def fix_pairs(query: CallbackQuery, draft: Draft, deps: Confirming) -> list[int]:
+    """Fix one form's draft: the pairs and groups, the participants' notices, the entry growth survey."""
+    groups = draft.result.groups()
     proposed = [
         ProposedGroup(
             mentor_id=mentor_id,
@@ -285,73 +516,74 @@ async def confirm(
         )
         for mentor_id, members in groups.items()
     ]
-    pair_ids = await matching.create_pairs(
+    pair_ids = await deps.matching.create_pairs(
         draft.form, proposed, query.from_user.id, rematched=texts.PAIR_REMATCHED_REASON
     )
-    await audit.record(query.from_user.id, "match.confirm", draft.form.value, {"pairs": pair_ids})
+    await deps.audit.record(query.from_user.id, "match.confirm", draft.form.value, {"pairs": pair_ids})
     # Who the partner is comes first, then what to do (the outbox keeps each chat's order).
     form_label = draft.form.label
     for mentor_id, members in groups.items():
         mentor = draft.people[mentor_id]
         for pair in members:
             await notify(
-                outbox,
+                deps.outbox,
                 draft.people[pair.mentee_id].telegram_id,
                 texts.PAIR_NOTICE_MENTEE.format(mentor=texts.esc(mentor.name), form=form_label),
                 about=[mentor_id],
             )
         names = "\n".join(f"• {texts.esc(draft.name(p.mentee_id))}" for p in members)
         await notify(
-            outbox,
+            deps.outbox,
             mentor.telegram_id,
             texts.PAIR_NOTICE_MENTOR.format(mentees=names, form=form_label),
             about=[p.mentee_id for p in members],
         )
+    now = deps.clock.now()
     for pair_id in pair_ids:
         # 5.3: the entry self-assessment goes out when a pair starts; the end one comes with the May calendar.
         await launch(
-            campaigns,
-            outbox,
-            questionnaires,
-            settings.institution.tz,
+            deps.campaigns,
+            deps.outbox,
+            deps.questionnaires,
+            deps.settings.institution.tz,
             survey="growth",
             kind=GROWTH_ENTRY,
             segment=f"pair.{pair_id}",
             title=texts.GROWTH_ENTRY_TITLE,
-            opens_at=clock.now(),
-            closes_at=clock.now() + timedelta(days=14),
+            opens_at=now,
+            closes_at=now + timedelta(days=14),
             created_by=query.from_user.id,
             calendar_key=f"growth-entry:{pair_id}",
         )
-    await show(
-        query,
-        texts.MATCH_CONFIRMED.format(
-            pairs=sum(1 for g in groups.values() if len(g) == 1), groups=sum(1 for g in groups.values() if len(g) > 1)
-        ),
-    )
-    now = clock.now()
-    local_today = now.astimezone(settings.institution.tz).date()
+    return pair_ids
+
+
+async def send_papers(query: CallbackQuery, pair_ids: Sequence[int], forms: Sequence[Form], deps: Confirming) -> None:
+    """The list of every active pair (XLSX) and one director's order (DOCX) of the pairs just confirmed, with
+    the names the participants table has now (a corrected name included)."""
+    settings, matching = deps.settings, deps.matching
+    generated: datetime = deps.clock.now().astimezone(settings.institution.tz)
     active = await matching.pairs()
-    positions = await mentor_positions(matching, questionnaires, [p.mentor.id for p in active if p.mentor])
+    positions = await mentor_positions(matching, deps.questionnaires, [p.mentor.id for p in active if p.mentor])
     all_rows = pair_rows(active, settings, positions)
     new_pairs = await matching.pairs(ids=pair_ids)
-    people = [await participants.get(m.id) for p in new_pairs for m in p.people]
-    adults = {p.id for p in people if p is not None and is_adult(p)}
-    new_rows = pair_rows(new_pairs, settings, positions, adults)
+    people = {m.id: await deps.participants.get(m.id) for p in new_pairs for m in p.people}
+    adults = {pid for pid, person in people.items() if person is not None and is_adult(person)}
+    names = {pid: person.name for pid, person in people.items() if person is not None and person.name}
+    new_rows = pair_rows(new_pairs, settings, positions, adults, names)
     organization = settings.institution.organization_name
     chat_id = query.from_user.id
     # The files are written in worker threads, where openpyxl and python-docx are imported on first use.
-    generated = now.astimezone(settings.institution.tz)
     workbook = await asyncio.to_thread(pairs_workbook, all_rows, organization=organization, generated=generated)
-    await bot.send_document(
+    await deps.bot.send_document(
         chat_id,
-        BufferedInputFile(workbook, filename=f"pary-i-gruppy-{local_today:%Y-%m-%d}.xlsx"),
+        BufferedInputFile(workbook, filename=f"pary-i-gruppy-{generated:%Y-%m-%d}.xlsx"),
         caption=texts.PAIRS_XLSX_CAPTION,
     )
-    order = await asyncio.to_thread(_order_docx, order_info(settings, local_today), new_rows)
-    await bot.send_document(
+    order = await asyncio.to_thread(_order_docx, order_info(settings, generated.date()), new_rows)
+    await deps.bot.send_document(
         chat_id,
-        BufferedInputFile(order, filename=order_filename(draft.form, generated)),
+        BufferedInputFile(order, filename=order_filename(forms, generated)),
         caption=texts.ORDER_DOCX_CAPTION,
     )
 

@@ -36,12 +36,13 @@ class RoundCb(CallbackData, prefix="rd"):
 
 
 class MatchCb(CallbackData, prefix="mt"):
-    a: str  # show, mv (pick mentee), mvto (pick mentor), pin, ex, rerun, reset, ok
+    a: str  # show, mv (pick mentee), mvto (pick mentor), pin, ex, rerun, reset, ok, all (every form at once)
     f: str
     m: int = 0
     t: int = 0
     p: int = 0
-    h: str = ""
+    h: str = ""  # the digest of the pairs the curator saw (ok, all, rerun)
+    v: str = ""  # the digest of the draft's whole text (rerun: «nothing changed» when it is the same)
 
 
 class PairCb(CallbackData, prefix="pr"):
@@ -136,7 +137,20 @@ def pref_keyboard(round_id: int, options: Sequence[tuple[int, str]], chosen: Seq
     return kb.as_markup()
 
 
-def draft_keyboard(form: str, page: int, pages: int, digest: str, has_pairs: bool) -> InlineKeyboardMarkup:
+def match_forms_keyboard(forms: Sequence[Form], all_digest: str | None) -> InlineKeyboardMarkup:
+    """The /match overview: a button per form, then «Утвердить всё» when some draft has pairs."""
+    kb = InlineKeyboardBuilder()
+    for form in forms:
+        kb.button(text=form.label, callback_data=FormCb(flow="mt", f=form.value))
+    if all_digest is not None:
+        kb.button(text=texts.BTN_CONFIRM_ALL, callback_data=MatchCb(a="all", f="*", h=all_digest))
+    kb.adjust(1)
+    return kb.as_markup()
+
+
+def draft_keyboard(
+    form: str, page: int, pages: int, digest: str, has_pairs: bool, view: str = ""
+) -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
     widths = []
     nav = 0
@@ -153,7 +167,7 @@ def draft_keyboard(form: str, page: int, pages: int, digest: str, has_pairs: boo
         kb.button(text=texts.BTN_PIN, callback_data=MatchCb(a="pin", f=form))
         kb.button(text=texts.BTN_EXCLUDE, callback_data=MatchCb(a="ex", f=form))
         widths += [1, 2]
-    kb.button(text=texts.BTN_RERUN, callback_data=MatchCb(a="rerun", f=form))
+    kb.button(text=texts.BTN_RERUN, callback_data=MatchCb(a="rerun", f=form, h=digest, v=view))
     kb.button(text=texts.BTN_RESET_CONSTRAINTS, callback_data=MatchCb(a="reset", f=form))
     widths.append(2)
     if has_pairs:
