@@ -278,4 +278,3 @@ class ReportRepo:
              INTAKE_BY_ROLE[Role.MENTOR]),
         )  # fmt: skip
         return (row["teachers"] or 0, row["pupils"] or 0) if row else (0, 0)
-
