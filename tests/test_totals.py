@@ -35,7 +35,15 @@ from storage.matching import ProposedGroup
 from tests.conftest import CURATOR_ID, RunningBot
 from tests.fakes.clock import FakeClock
 from tests.fakes.telegram import FakeTelegram, FakeUser
-from tests.flows import answer_pupil_survey, code_in, make_invite, mentor_answers, pupil_answers, seed_participant
+from tests.flows import (
+    answer_pupil_survey,
+    code_in,
+    make_invite,
+    mentor_answers,
+    pupil_answers,
+    queued,
+    seed_participant,
+)
 
 TP, TT = Form.TEACHER_PUPIL, Form.TEACHER_TEACHER
 PUPIL, TEACHER, MENTOR = (ROLE_LABELS[r] for r in (Role.MENTEE_PUPIL, Role.MENTEE_TEACHER, Role.MENTOR))
@@ -361,3 +369,10 @@ async def test_every_total_is_the_sum_of_its_parts_and_the_same_on_every_screen_
     ends = {r["Показатель"]: (r["Среднее"], r["Ответов"]) for r in monitoring if r["Пункт"] == "Мотивация"}
     assert ends == {"Рост: начало": (5.0, 3), "Рост: конец": (8.0, 3)}
     assert ("Мотивация", 5.0, 8.0, 3) in charts["growth"]
+
+    # --- the daily digest counts the same quiet pairs and the same people without consent as /summary.
+    await running.service("jobs").tick()
+    digest = (await queued(running, CURATOR_ID, f"Сводка на {clock.now():%d.%m.%Y}"))[-1]
+    quiet = _int(r"Пары без встреч \d+\+ дн\.: (\d+)", summary)
+    assert _int(r"Пары без встреч \d+\+ дн\.: (\d+)", digest) == quiet and 0 < quiet <= active
+    assert _int(r"Ждут согласия \(своего или родителя\): (\d+)", digest) == total - consented
