@@ -681,6 +681,8 @@ GROWTH_ENTRY_TITLE = "Самооценка в начале работы пары
 # --- reports -------------------------------------------------------------------------------------------------
 SUMMARY_HEADER = "<b>Сводка программы</b> на {date}"
 SUMMARY_PEOPLE = "\n\n<b>Участники</b>: {total}\n{by_role}\nСогласия: {consented} из {total}; ждут родителя: {waiting}"
+SUMMARY_ROLE_LINE = "{role}: {n}"
+SUMMARY_ROLE_UNCONSENTED = " (без согласия: {n})"
 SUMMARY_FORMS = "\n\n<b>Пары и группы</b>\n{lines}"
 SUMMARY_FORM_LINE = "{form}: пар {pairs}, групп {groups} (наставляемых {mentees})"
 SUMMARY_MEETINGS = "\n\n<b>Встречи</b>: состоялось {held}, назначено {planned}, не состоялось {missed}\n{lines}"

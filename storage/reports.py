@@ -16,6 +16,14 @@ _VALUE = "CAST(json_extract(a.value, '$') AS REAL)"
 
 
 @dataclass(frozen=True)
+class RoleCount:
+    role: str
+    people: int
+    consented: int
+    waiting: int  # minors waiting for a parent's consent
+
+
+@dataclass(frozen=True)
 class PeriodItem:
     period: str
     question_id: str
@@ -45,16 +53,28 @@ class ReportRepo:
         self._db = db
         self._clock = clock
 
-    async def consent_coverage(self) -> tuple[int, int, int]:
-        """(participants, consented, minors waiting for a parent)."""
-        row = await self._db.fetchone(
-            "SELECT COUNT(*) AS total, COUNT(consent_at) AS consented,"
-            " SUM(consent_at IS NULL AND parent_code IS NOT NULL) AS waiting FROM participants"
+    async def people_by_role(self) -> list[RoleCount]:
+        """Participants by the role they joined as: everyone, those with consent, those waiting for a parent.
+
+        A participant is whoever joined by an invite and has not withdrawn (a withdrawn person's row is gone; a
+        parent who consented for a child is not a participant). Every head count of people (/summary,
+        /participants, the export's sheets, the municipal sheet) is this one or its consented part."""
+        rows = await self._db.fetchall(
+            "SELECT role, COUNT(*) AS people, COUNT(consent_at) AS consented,"
+            " SUM(consent_at IS NULL AND parent_code IS NOT NULL) AS waiting FROM participants GROUP BY role"
         )
-        return (row["total"], row["consented"], row["waiting"] or 0) if row else (0, 0, 0)
+        order = {role.value: n for n, role in enumerate(Role)}
+        return sorted(
+            (RoleCount(r["role"], r["people"], r["consented"], r["waiting"] or 0) for r in rows),
+            key=lambda c: order.get(c.role, len(order)),
+        )
 
     async def pairs_by_form(self) -> list[tuple[str, int, int, int]]:
-        """(form, pairs, groups, mentees in them) of active pairs and groups."""
+        """(form, pairs, groups, mentees in them) of active pairs and groups.
+
+        An active pair or group is a confirmed one not dissolved; its mentees are the current ones (a mentee who
+        withdrew is not counted), and it is a pair with one of them, a group with more. The pairs sheet, the
+        municipal sheet and the stages chart count the same pairs and mentees."""
         rows = await self._db.fetchall(
             "SELECT form, SUM(size = 1) AS pairs, SUM(size > 1) AS groups, SUM(size) AS mentees FROM"
             " (SELECT x.form, COUNT(m.mentee_id) AS size FROM pairs x LEFT JOIN pair_members m ON m.pair_id=x.id"
@@ -225,9 +245,11 @@ class ReportRepo:
         return [dict(r) for r in rows]
 
     async def pair_rows(self) -> list[dict]:
+        """The active pairs and groups of `pairs_by_form`; `size` counts the current mentees (one who withdrew is
+        listed as None in `mentees`, for the pair's history, but not counted)."""
         rows = await self._db.fetchall(
             "SELECT x.id, x.form, x.mentor_id, x.confirmed_at, group_concat(COALESCE(m.mentee_id, 0)) AS mentees,"
-            " COUNT(m.rowid) AS size FROM pairs x LEFT JOIN pair_members m ON m.pair_id=x.id"
+            " COUNT(m.mentee_id) AS size FROM pairs x LEFT JOIN pair_members m ON m.pair_id=x.id"
             " WHERE x.dissolved_at IS NULL GROUP BY x.id ORDER BY x.form, x.id"
         )
         return [{**dict(r), "mentees": [int(v) or None for v in (r["mentees"] or "").split(",") if v]} for r in rows]
@@ -256,9 +278,3 @@ class ReportRepo:
              INTAKE_BY_ROLE[Role.MENTOR]),
         )  # fmt: skip
         return (row["teachers"] or 0, row["pupils"] or 0) if row else (0, 0)
-
-    async def consented_by_role(self) -> dict[str, int]:
-        rows = await self._db.fetchall(
-            "SELECT role, COUNT(*) AS n FROM participants WHERE consent_at IS NOT NULL GROUP BY role"
-        )
-        return {r["role"]: r["n"] for r in rows}

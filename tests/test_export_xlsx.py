@@ -16,8 +16,10 @@ from openpyxl.cell.cell import Cell
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from bot import texts
 from bot.documents import PersonRow, people_workbook
 from bot.documents.xlsx import CELL_TEXT_MAX, unique_sheet_title
+from bot.programme import Form, Role
 from bot.reports import XLSX_MIME
 from bot.reports.export_xlsx import (
     DATETIME_FORMAT,
@@ -27,6 +29,10 @@ from bot.reports.export_xlsx import (
     SheetData,
     export_workbook,
 )
+from tests.conftest import CURATOR_ID, RunningBot
+from tests.fakes.telegram import FakeTelegram
+from tests.flows import pupil_answers, seed_participant
+from tests.test_curator_sheets import printed_scale
 
 GENERATED = datetime(2022, 5, 20, 10, 30)
 ORG = "МБУ ДО «Станция юных техников»"
@@ -367,7 +373,7 @@ def test_page_setup_and_footer(sheet: Worksheet) -> None:
     assert sheet.page_setup.fitToWidth == 1 and sheet.page_setup.fitToHeight == 0
     assert sheet.sheet_properties.pageSetUpPr.fitToPage
     margins = sheet.page_margins
-    assert (margins.left, margins.right, margins.top, margins.bottom) == (0.5, 0.5, 0.6, 0.6)
+    assert (margins.left, margins.right, margins.top, margins.bottom) == (0.25, 0.25, 0.6, 0.6)  # Excel's «Узкие»
     footer = sheet.oddFooter
     assert footer.left.text == "Учёт участников (5.1): I квартал" and footer.left.size == 8
     assert footer.right.text == "Стр. &P из &N" and footer.right.size == 8
@@ -429,3 +435,52 @@ def test_same_input_same_bytes() -> None:
     assert export_workbook(sheets, organization=ORG, generated=GENERATED) == export_workbook(
         sheets, organization=ORG, generated=GENERATED
     )
+
+
+# ------------------------------------------------------------------------------------------------ printing
+
+
+def test_a_wide_sheet_prints_on_pages_across_at_a_readable_scale_with_who_repeated() -> None:
+    """18 text columns of 30 characters can't go on one A4 width at 75 %: the sheet prints on several pages
+    across, each with the header row and the first (who) columns, at 75 % or larger."""
+    columns = [Column("Псевдоним"), Column("ФИО"), *(Column(f"Вопрос {n}", width=30) for n in range(1, 17))]
+    rows = [[f"P-{n:05d}", f"Участник {n}", *("ответ" for _ in range(16))] for n in range(1, 40)]
+    ws = build([SheetData("База", columns, rows, print_columns=2)]).active
+    setup = ws.page_setup
+    assert (setup.orientation, setup.paperSize, ws.sheet_properties.pageSetUpPr.fitToPage) == ("landscape", 9, True)
+    assert setup.fitToWidth > 1 and setup.fitToHeight == 0 and setup.pageOrder == "overThenDown"
+    assert ws.print_title_rows == "$5:$5" and ws.print_title_cols == "$A:$B"
+    assert printed_scale(ws, len(columns)) >= 0.75
+
+
+def test_a_narrow_sheet_prints_one_page_wide_at_full_size() -> None:
+    ws = build([SheetData("Пары", COLUMNS[:3], [row[:3] for row in ROWS[:2]], print_columns=1)]).active
+    assert ws.page_setup.fitToWidth == 1 and ws.print_title_cols is None and ws.print_title_rows == "$5:$5"
+    assert printed_scale(ws, 3) == 1.0
+
+
+async def test_every_sheet_of_the_export_prints_readably(tg: FakeTelegram, running: RunningBot) -> None:
+    """The /export workbook a curator prints: every table A4 landscape, its header on every page, at 75 % or
+    larger; a wide one on pages across with its who-columns repeated."""
+    for n in range(1, 4):
+        answers = pupil_answers(f"Иванова-Голенищева Мария-Антонина Сергеевна {n}", [])
+        answers["expectations"] = "Собрать робота для соревнований по робототехнике и выступить на городском фестивале"
+        await seed_participant(running, 800 + n, Role.MENTEE_PUPIL, Form.TEACHER_PUPIL, answers)
+    curator = tg.user(CURATOR_ID)
+    await curator.send("/export")
+    sent = await curator.expect(texts.EXPORT_CAPTION)
+    assert sent.document is not None
+    wb = load_workbook(io.BytesIO(sent.document["content"]))
+    across = []
+    for ws in wb.worksheets:
+        header = next(r for r in range(1, 10) if ws.cell(row=r, column=1).font.b and r > 1)
+        columns = ws.max_column
+        setup = ws.page_setup
+        assert (setup.orientation, setup.paperSize, setup.fitToHeight) == ("landscape", 9, 0), ws.title
+        assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+        assert ws.print_title_rows == f"${header}:${header}", ws.title
+        assert printed_scale(ws, columns) >= 0.75, ws.title
+        if setup.fitToWidth > 1:
+            across.append(ws.title)
+            assert ws.print_title_cols in ("$A:$A", "$A:$B"), ws.title
+    assert across, "long names, questions and answers make some table wider than one page at 75 %"

@@ -4,8 +4,10 @@
 (whose fonts, fill, borders, alignments and fitting rules it reuses): a title block (title, organization, when
 it was generated, an optional note), an empty row, then a table with a bold shaded header frozen while
 scrolling, an autofilter, thin borders, wrapped text, column widths fitted to the content and row heights
-fitted to wrapped text, A4 landscape printing one page wide with the header repeated on every page and the
-title and «Стр. N из M» in the footer.
+fitted to wrapped text, and the documents' print setup (`bot.documents.xlsx.print_layout`): A4 landscape, one
+page wide when the table fits at a readable scale (75 % or more), else on as many pages across as keep that
+scale with the sheet's first `print_columns` (who the row is about) repeated on each; the header row repeated
+on every page, the title and «Стр. N из M» in the footer.
 
 Cell types follow the column's kind: «date» cells are real Excel dates shown as DD.MM.YYYY, «datetime» cells
 DD.MM.YYYY HH:MM, «int» and «float» cells are numbers (floats shown with two decimals). Strings are always
@@ -84,12 +86,14 @@ class Column:
 @dataclass(frozen=True)
 class SheetData:
     """One sheet: `title` (the sheet's tab is made from it, the full text heads the sheet), the columns, the rows
-    (each exactly as long as `columns`) and an optional note printed under the title block."""
+    (each exactly as long as `columns`), an optional note printed under the title block, and how many first
+    columns a wide table repeats on each page printed across (`print_columns`: who or what the row is about)."""
 
     title: str
     columns: Sequence[Column]
     rows: Sequence[Sequence[object]]
     note: str | None = None
+    print_columns: int = 0
 
 
 def export_workbook(sheets: Sequence[SheetData], *, organization: str, generated: datetime) -> bytes:
@@ -124,7 +128,7 @@ def export_workbook(sheets: Sequence[SheetData], *, organization: str, generated
         for n, sheet in enumerate(sheets, 1):
             tab = _Tab(unique_sheet_title(sheet.title, taken), len(sheet.columns), len(sheet.rows))
             with zf.open(part(f"xl/worksheets/sheet{n}.xml"), "w") as stream:
-                tab.header_row = _write_sheet(
+                tab.header_row, tab.print_columns = _write_sheet(
                     stream, sheet, strings, selected=n == 1, organization=organization, generated=generated
                 )
             tabs.append(tab)
@@ -263,6 +267,7 @@ class _Tab:
     columns: int
     rows: int
     header_row: int | None = None  # None: no table (the «Нет данных» sheet)
+    print_columns: int = 0  # first columns repeated on each page printed across
 
 
 class _SharedStrings:
@@ -329,8 +334,9 @@ def _write_sheet(
     selected: bool,
     organization: str,
     generated: datetime,
-) -> int | None:
-    """Stream the sheet's XML into `part`; returns the header's row number (None: a sheet without columns)."""
+) -> tuple[int | None, int]:
+    """Stream the sheet's XML into `part`; returns the header's row number (None: a sheet without columns) and
+    how many first columns print on every page across."""
     columns = tuple(sheet.columns)
     title = clean_line(sheet.title) or EMPTY_SHEET_TITLE
     lines = [clean_line(organization), documents._generated_line(generated, f"строк: {len(sheet.rows)}")]
@@ -392,14 +398,17 @@ def _write_sheet(
     foot = ["</sheetData>"]
     if columns:
         foot.append(f'<autoFilter ref="{_filter_range(header_row, len(columns), len(sheet.rows))}"/>')
+    pages, repeated = documents.print_layout(widths, min(sheet.print_columns, len(columns)))
+    margin = _number(documents.PRINT_SIDE_MARGIN)
     foot.append(
-        '<pageMargins left="0.5" right="0.5" top="0.6" bottom="0.6" header="0.5" footer="0.5"/>'
-        '<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/>'
+        f'<pageMargins left="{margin}" right="{margin}" top="0.6" bottom="0.6" header="0.5" footer="0.5"/>'
+        f'<pageSetup paperSize="9" orientation="landscape" fitToWidth="{pages}" fitToHeight="0"'
+        ' pageOrder="overThenDown"/>'  # a row's pages across come one after another
         f"<headerFooter><oddFooter>{_escape(_footer(title))}</oddFooter></headerFooter>"
         "</worksheet>"
     )
     part.write("".join(foot).encode())
-    return header_row if columns else None
+    return (header_row, repeated) if columns else (None, 0)
 
 
 def _body_rows(writers: Sequence[_ColumnWriter], rows: Sequence[Sequence[object]], first: int) -> Iterator[str]:
@@ -559,7 +568,8 @@ _ROOT_RELS = (
 
 
 def _workbook_xml(tabs: Sequence[_Tab]) -> str:
-    """Sheets in order (the first one active) and, per table, the autofilter's and the print titles' names."""
+    """Sheets in order (the first one active) and, per table, the autofilter's and the print titles' names (the
+    repeated columns, if any, then the header row, as Excel writes them)."""
     sheets = "".join(
         f'<sheet name="{_escape(tab.name)}" sheetId="{n}" r:id="rId{n}"/>' for n, tab in enumerate(tabs, 1)
     )
@@ -568,11 +578,13 @@ def _workbook_xml(tabs: Sequence[_Tab]) -> str:
         if tab.header_row is None:
             continue
         quoted = "'" + tab.name.replace("'", "''") + "'"
+        titles = f"{quoted}!${tab.header_row}:${tab.header_row}"
+        if tab.print_columns:
+            titles = f"{quoted}!$A:${_column_letter(tab.print_columns)},{titles}"
         names.append(
             f'<definedName name="_xlnm._FilterDatabase" localSheetId="{n}" hidden="1">'
             f"{_escape(quoted)}!{_filter_range(tab.header_row, tab.columns, tab.rows, absolute=True)}</definedName>"
-            f'<definedName name="_xlnm.Print_Titles" localSheetId="{n}">'
-            f"{_escape(quoted)}!${tab.header_row}:${tab.header_row}</definedName>"
+            f'<definedName name="_xlnm.Print_Titles" localSheetId="{n}">{_escape(titles)}</definedName>'
         )
     defined = f"<definedNames>{''.join(names)}</definedNames>" if names else ""
     return (

@@ -189,8 +189,8 @@ def export_sheets(
     answer_rows += _checkin_rows(checkins, names, tz)
     answer_rows.sort(key=lambda row: row[0])  # stable: each person's answers together, in their order
     return [
-        SheetData("Наставляемые", base, [base_row(p) for p in mentees]),
-        SheetData("Наставники", base, [base_row(p) for p in mentors]),
+        SheetData("Наставляемые", base, [base_row(p) for p in mentees], print_columns=2),
+        SheetData("Наставники", base, [base_row(p) for p in mentors], print_columns=2),
         SheetData(
             "Пары и группы",
             [
@@ -202,6 +202,7 @@ def export_sheets(
                 Column("Наставляемых", "int"),
             ],
             pair_rows,
+            print_columns=1,
         ),
         SheetData(
             "Встречи",
@@ -216,6 +217,7 @@ def export_sheets(
                 Column("Польза (1–5)", "float"),
             ],
             meeting_rows,
+            print_columns=1,
         ),
         SheetData(
             "Ответы",
@@ -229,14 +231,18 @@ def export_sheets(
             ],
             answer_rows,
             note="Свободные ответы участников — только для куратора.",
+            print_columns=2,
         ),
         SheetData(
             "Мониторинг",
             [Column("Показатель"), Column("Пункт"), Column("Среднее", "float"), Column("Ответов", "int")],
             [[kind, label, mean if visible(n) else None, n] for kind, label, mean, n in monitoring],
             note=f"Средние по группам меньше {MIN_GROUP} человек не показываются.",
+            print_columns=2,
         ),
-        SheetData("Персонифицированный учёт", accounting_columns, accounting, note="Пункт 5.1 дорожной карты"),
+        SheetData(
+            "Персонифицированный учёт", accounting_columns, accounting, note="Пункт 5.1 дорожной карты", print_columns=2
+        ),
         SheetData(
             "Для муниципального центра",
             [
@@ -247,5 +253,6 @@ def export_sheets(
             ],
             [list(row) for row in municipal],
             note="Обобщённые сведения о реализации ЦМН (пункт 1.2 дорожной карты).",
+            print_columns=1,
         ),
     ]

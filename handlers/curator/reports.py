@@ -184,11 +184,19 @@ async def summary_text(
     quality: list[QualityPeriod],
     growth: list[tuple[str, float | None, float | None, int]],
 ) -> str:
-    total, consented, waiting = await reports.consent_coverage()
-    by_role = await reports.consented_by_role()
+    people = await reports.people_by_role()
     text = texts.SUMMARY_HEADER.format(date=clock.now().astimezone(settings.institution.tz).strftime("%d.%m.%Y"))
-    role_lines = "\n".join(f"{ROLE_LABELS[Role(r)]}: {n}" for r, n in sorted(by_role.items())) or texts.SUMMARY_NONE
-    text += texts.SUMMARY_PEOPLE.format(total=total, by_role=role_lines, consented=consented, waiting=waiting)
+    role_lines = "\n".join(
+        texts.SUMMARY_ROLE_LINE.format(role=ROLE_LABELS[Role(c.role)], n=c.people)
+        + (texts.SUMMARY_ROLE_UNCONSENTED.format(n=c.people - c.consented) if c.consented < c.people else "")
+        for c in people
+    )
+    text += texts.SUMMARY_PEOPLE.format(
+        total=sum(c.people for c in people),
+        by_role=role_lines or texts.SUMMARY_NONE,
+        consented=sum(c.consented for c in people),
+        waiting=sum(c.waiting for c in people),
+    )
     forms = await reports.pairs_by_form()
     form_lines = "\n".join(
         texts.SUMMARY_FORM_LINE.format(form=FORM_LABELS[Form(f)], pairs=p, groups=g, mentees=m) for f, p, g, m in forms
@@ -266,7 +274,8 @@ async def collect_export(
     monitoring = [(f"Качество, {p.label}", label, mean, n) for p in quality for label, mean, n in p.items]
     monitoring += [("Рост: начало", label, entry, n) for label, entry, _, n in growth]
     monitoring += [("Рост: конец", label, end, n) for label, _, end, n in growth]
-    by_role = await reports.consented_by_role()
+    consented = {c.role: c.consented for c in await reports.people_by_role()}
+    forms = await reports.pairs_by_form()
     teachers, pupils = await reports.involved_teachers_and_pupils()
     contingent = settings.monitoring
     lines = texts.MUNICIPAL_LINES
@@ -275,9 +284,9 @@ async def collect_export(
         return count, (round(100 * count / of, 1) if of else None), (of or None)
 
     municipal: list[tuple[str, int | None, float | None, int | None]] = [
-        (lines["mentees"], sum(n for r, n in by_role.items() if r != Role.MENTOR.value), None, None),
-        (lines["mentors"], by_role.get(Role.MENTOR.value, 0), None, None),
-        (lines["pairs"], len(pairs), None, None),
+        (lines["mentees"], sum(n for r, n in consented.items() if r != Role.MENTOR.value), None, None),
+        (lines["mentors"], consented.get(Role.MENTOR.value, 0), None, None),
+        (lines["pairs"], sum(p + g for _, p, g, _ in forms), None, None),  # the sum of the form lines below
         (lines["pupils_share"], *share(pupils, contingent.contingent_pupils)),
         (lines["teachers_share"], *share(teachers, contingent.contingent_teachers)),
     ]
@@ -286,7 +295,7 @@ async def collect_export(
         if satisfaction is not None:
             _, mean, n = satisfaction
             municipal.append((lines["satisfaction"].format(period=period.label), None, mean, n))
-    for f, p, g, m in await reports.pairs_by_form():
+    for f, p, g, m in forms:
         form = FORM_LABELS[Form(f)]
         municipal += [
             (lines["form_pairs"].format(form=form), p, None, None),
