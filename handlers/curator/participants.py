@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from aiogram import Router
@@ -132,7 +133,7 @@ async def cmd_consent_paper(
 
 def _consent_text(record: ConsentRecord | None, settings: Settings) -> str:
     if record is not None and record.kind is ConsentKind.PAPER and record.paper_date and record.parent_name:
-        day = "{2}.{1}.{0}".format(*record.paper_date.split("-"))
+        day = f"{date.fromisoformat(record.paper_date):%d.%m.%Y}"
         at = record.given_at[:16].replace("T", " ") + " UTC"
         return texts.CONSENT_PAPER_DETAILS.format(date=day, parent=texts.esc(record.parent_name), at=at)
     consent = consent_line(record, settings)
@@ -251,7 +252,7 @@ async def on_people(
             await _card(query, person, settings, participants, questionnaires, audit, edit=False)
             return
         if action == "pok":
-            await _record_paper(query, person, data, participants, audit, outbox, callback_answer)
+            await _record_paper(query, person, data, participants, audit, outbox)
         else:
             await _rename(query, person, data, participants, callback_answer)
         person = await participants.get(person.id)
@@ -268,11 +269,10 @@ async def on_people(
 async def _record_paper(
     query: CallbackQuery,
     person: Participant,
-    data: dict,
+    data: dict[str, Any],
     participants: ParticipantRepo,
     audit: AuditLog,
     outbox: Outbox,
-    callback_answer: CallbackAnswer,
 ) -> None:
     paper_date = date.fromisoformat(str(data["date"]))
     recorded = await participants.record_consent(
@@ -295,7 +295,7 @@ async def _record_paper(
 async def _rename(
     query: CallbackQuery,
     person: Participant,
-    data: dict,
+    data: dict[str, Any],
     participants: ParticipantRepo,
     callback_answer: CallbackAnswer,
 ) -> None:
