@@ -7,9 +7,13 @@ exact text shown, so the curator can prove which words a person agreed to.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
+from datetime import date, timedelta
 from enum import StrEnum
 
+from bot import texts
+from bot.errors import AppError
 from bot.texts import esc
 
 #: Bumped whenever the text changes; a consent keeps the version it was given for (consents.document_version).
@@ -128,3 +132,39 @@ def clean_parent_name(text: str) -> str | None:
     if not all(ch.isalpha() or ch in " -.'’" for ch in name):
         return None
     return name
+
+
+def clean_signatory_name(text: str) -> str | None:
+    """The parent's name as written on a paper consent: a parent's name of at least two words (surname and name;
+    the paper has them in full)."""
+    name = clean_parent_name(text)
+    return name if name is not None and len(name.replace("-", " ").split()) >= 2 else None
+
+
+#: A paper consent older than this cannot cover this school year (the consent lasts at most to its end).
+PAPER_MAX_AGE = timedelta(days=365)
+_DATE_RE = re.compile(r"^(\d{1,2})[./-](\d{1,2})[./-](\d{2}|\d{4})$")
+
+
+class BadPaperDate(AppError):
+    """The date the curator typed for a paper consent cannot be the date of that paper; says why."""
+
+
+def parse_paper_date(text: str, today: date) -> date:
+    """The date written on a paper consent, as the curator types it (ДД.ММ.ГГГГ; «.», «/» or «-»; a two-digit
+    year is 20ГГ): a real date, not after today and not more than a year before it."""
+    match = _DATE_RE.match("".join(text.split()))
+    if match is None:
+        raise BadPaperDate(texts.PAPER_DATE_UNREADABLE)
+    day, month, year = (int(g) for g in match.groups())
+    if year < 100:
+        year += 2000
+    try:
+        signed = date(year, month, day)
+    except ValueError:
+        raise BadPaperDate(texts.PAPER_DATE_NO_SUCH.format(text=esc(text.strip()))) from None
+    if signed > today:
+        raise BadPaperDate(texts.PAPER_DATE_FUTURE.format(date=f"{signed:%d.%m.%Y}", today=f"{today:%d.%m.%Y}"))
+    if today - signed > PAPER_MAX_AGE:
+        raise BadPaperDate(texts.PAPER_DATE_TOO_OLD.format(date=f"{signed:%d.%m.%Y}"))
+    return signed

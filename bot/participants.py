@@ -31,6 +31,11 @@ class Participant:
     consent_at: datetime | None
     survey_done_at: datetime | None
     name: str | None = None
+    #: What tells the curator who a person is before their name is known (a child waiting for consent): the
+    #: invite they came by and when it was made, and the parent's name from the consent, if one was given.
+    invite_code: str | None = None
+    invite_created_at: datetime | None = None
+    parent_name: str | None = None
 
     @property
     def pseudonym(self) -> str:
@@ -59,3 +64,12 @@ class Participant:
 
     def shown_name(self) -> str:
         return self.name or self.pseudonym
+
+    @property
+    def invite_tail(self) -> str | None:
+        """The end of the invite's code, as the curator sees it at the end of the link they sent."""
+        return self.invite_code[-INVITE_TAIL:] if self.invite_code else None
+
+
+#: How many last characters of an invite code identify the link to the curator (of 16 random ones).
+INVITE_TAIL = 4

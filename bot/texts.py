@@ -288,10 +288,20 @@ PARTICIPANTS_SUMMARY = "<b>Участники программы: {total}</b>\n\
 PARTICIPANTS_PAGE = "<b>{title}</b> — {shown} из {total}\n\n{lines}"
 PARTICIPANTS_ALL = "Все участники"
 PARTICIPANT_LINE = "{n}. {name} — {role}, {status}"
+#: Before the questionnaire's name a person is known by what the bot saw: when they came, by which link (its
+#: date and the last characters of its code, as at the end of the link the curator sent), the parent's name.
+PARTICIPANT_UNNAMED = "{pseudonym} · вход {joined} · ссылка {invite}"
+PARTICIPANT_UNNAMED_PARENT = " · родитель: {parent}"
+PARTICIPANT_INVITE = "от {date} (…{tail})"
+PARTICIPANT_INVITE_GONE = "удалена"
 PARTICIPANT_CARD = (
-    "<b>{name}</b> ({pseudonym})\nРоль: {role}\nФорма: {form}\nПрисоединился: {joined}\n"
+    "{title}\nРоль: {role}\nФорма: {form}\nПрисоединился: {joined}\nСсылка-приглашение: {invite}\n"
     "Статус: {status}\nСогласие: {consent}\n\n{answers}"
 )
+PARTICIPANT_CARD_TITLE = "<b>{name}</b> ({pseudonym})"
+PARTICIPANT_CARD_TITLE_UNNAMED = "<b>{pseudonym}</b> (имя ещё не указано)"
+CONSENT_PAPER_DETAILS = "бумажное от {date}, подписал(а) {parent}; отмечено куратором {at}"
+CONSENT_PARENT_DETAILS = " ({parent}, {relation})"
 BTN_SHOW_LIST = "Список"
 BTN_PREV = "‹ Назад"
 BTN_NEXT = "Далее ›"
@@ -300,9 +310,48 @@ BTN_PAPER_CONSENT = "Отметить бумажное согласие"
 PAPER_CONSENT_DONE = "Бумажное согласие отмечено для {pseudonym}. Участник получит уведомление."
 PAPER_CONSENT_ALREADY = "У этого участника согласие уже есть."
 CONSENT_PAPER_HELP = (
-    "Бумажное согласие отмечается в карточке участника: /participants → список → участник → "
-    "«Отметить бумажное согласие»."
+    "Кто ждёт согласия родителя — ниже. Откройте участника и нажмите «Отметить бумажное согласие»: бот "
+    "спросит ФИО родителя и дату на бумаге. Все участники — /participants."
 )
+CONSENT_PAPER_NOBODY = "Согласия родителя никто не ждёт. Все участники — /participants."
+PAPER_ASK_PARENT = (
+    "Бумажное согласие для участника:\n{who}\n\nНапишите фамилию, имя и отчество родителя (законного "
+    "представителя), как они написаны в согласии. Отменить — /cancel."
+)
+PAPER_BAD_PARENT = (
+    "Напишите ФИО родителя буквами, как в согласии, например: Иванова Мария Петровна. Отменить — /cancel."
+)
+PAPER_ASK_DATE = "Дата на согласии? Напишите её так: ДД.ММ.ГГГГ, например {today}. Отменить — /cancel."
+PAPER_DATE_UNREADABLE = (
+    "Не понял дату. Напишите её так, как на бумаге: ДД.ММ.ГГГГ, например 01.12.2026. Отменить — /cancel."
+)
+PAPER_DATE_NO_SUCH = "Такой даты нет: {text}. Проверьте число и месяц. Отменить — /cancel."
+PAPER_DATE_FUTURE = (
+    "{date} ещё не наступило (сегодня {today}): согласие не может быть подписано позже сегодняшнего дня. "
+    "Проверьте дату на бумаге. Отменить — /cancel."
+)
+PAPER_DATE_TOO_OLD = (
+    "{date} — больше года назад: такое согласие уже не действует на этот учебный год, нужно новое. "
+    "Отменить — /cancel."
+)
+PAPER_CONFIRM = (
+    "<b>Отметить бумажное согласие?</b>\n\nУчастник: {who}\nРодитель (законный представитель): {parent}\n"
+    "Дата согласия: {date}\n\nПосле этого участник сможет заполнить анкету."
+)
+BTN_PAPER_CONFIRM = "Подтвердить"
+DIALOG_CANCELLED = "Отменено, ничего не изменено."
+BTN_RENAME = "Исправить имя"
+RENAME_ASK = (
+    "Имя сейчас: <b>{name}</b>\nНапишите исправленное ({what}). Отменить — /cancel."
+)
+RENAME_BAD = "{problem} Отменить — /cancel."
+RENAME_SAME = "Это то же самое имя. Напишите исправленное или отмените — /cancel."
+RENAME_CONFIRM = (
+    "<b>Исправить имя?</b>\n\n{old} → <b>{new}</b>\n\nНовое имя будет в списках, парах, выгрузках и документах, "
+    "которые бот сделает после этого."
+)
+BTN_RENAME_CONFIRM = "Исправить"
+RENAME_DONE = "Имя исправлено: {old} → {new}."
 CHILD_PAPER_CONSENTED = "Куратор отметил бумажное согласие. Можно заполнить анкету!"
 PARTICIPANT_GONE = "Этого участника больше нет (данные удалены)."
 PARENT_OWN_LINK = (

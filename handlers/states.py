@@ -87,3 +87,18 @@ class RoadmapAdd(StatesGroup):
     deadline = State()
     result = State()
     responsible = State()
+
+
+class PaperConsent(StatesGroup):
+    """The curator records a paper consent: the parent's name, the paper's date, then a confirmation."""
+
+    parent = State()
+    date = State()
+    confirm = State()
+
+
+class NameCorrection(StatesGroup):
+    """The curator corrects a participant's name: the new name, then a confirmation (old → new)."""
+
+    name = State()
+    confirm = State()

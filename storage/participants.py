@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import json
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import aiosqlite
@@ -23,8 +24,14 @@ NAME_QUESTION = "name"
 
 _SELECT = (
     "SELECT p.*, (SELECT json_extract(a.value, '$') FROM answers a WHERE a.participant_id=p.id"
-    f" AND a.question_id='{NAME_QUESTION}' ORDER BY a.answered_at LIMIT 1) AS name FROM participants p"
+    f" AND a.question_id='{NAME_QUESTION}' ORDER BY a.answered_at LIMIT 1) AS name,"
+    " (SELECT i.created_at FROM invites i WHERE i.code=p.invite_code) AS invite_created_at,"
+    " (SELECT c.parent_name FROM consents c WHERE c.participant_id=p.id ORDER BY c.id DESC LIMIT 1) AS parent_name"
+    " FROM participants p"
 )
+#: The audit action of a name correction; its details keep the old and the new name, so a withdrawal finds
+#: (and redacts) the old one too.
+RENAME_ACTION = "participant.rename"
 
 _STATUS_SQL = (
     "CASE WHEN p.consent_at IS NULL THEN"
@@ -45,6 +52,9 @@ def _participant(row: aiosqlite.Row) -> Participant:
         consent_at=parse_iso(row["consent_at"]) if row["consent_at"] else None,
         survey_done_at=parse_iso(row["survey_done_at"]) if row["survey_done_at"] else None,
         name=row["name"],
+        invite_code=row["invite_code"],
+        invite_created_at=parse_iso(row["invite_created_at"]) if row["invite_created_at"] else None,
+        parent_name=row["parent_name"],
     )
 
 
@@ -63,6 +73,8 @@ class ConsentRecord:
     given_by: int
     parent_name: str | None
     parent_relation: Relation | None
+    #: The date written on a paper consent (ISO), as the curator typed it.
+    paper_date: str | None = None
 
 
 @dataclass(frozen=True)
@@ -155,6 +167,7 @@ class ParticipantRepo:
             given_by=row["given_by"],
             parent_name=row["parent_name"],
             parent_relation=Relation(row["parent_relation"]) if row["parent_relation"] else None,
+            paper_date=row["paper_date"],
         )
 
     async def counts(self) -> list[tuple[Role, Form, Status, int]]:
@@ -221,6 +234,7 @@ class ParticipantRepo:
         given_by: int,
         parent_name: str | None = None,
         parent_relation: Relation | None = None,
+        paper_date: date | None = None,
     ) -> bool:
         """Store the consent; False when the participant already has one or is gone (double press, withdrawal)."""
         now = iso(self._clock.now())
@@ -234,7 +248,7 @@ class ParticipantRepo:
                 return False
             await tx.execute(
                 "INSERT INTO consents(participant_id, kind, document_version, text_sha256, given_at, given_by,"
-                " parent_name, parent_relation) VALUES (?,?,?,?,?,?,?,?)",
+                " parent_name, parent_relation, paper_date) VALUES (?,?,?,?,?,?,?,?,?)",
                 (
                     participant_id,
                     kind.value,
@@ -244,6 +258,7 @@ class ParticipantRepo:
                     given_by,
                     parent_name,
                     parent_relation.value if parent_relation else None,
+                    paper_date.isoformat() if paper_date else None,
                 ),
             )
         return True
@@ -285,6 +300,34 @@ class ParticipantRepo:
             ),
         )
 
+    async def rename(self, participant_id: int, name: str, *, curator_id: int) -> str | None:
+        """The curator corrects a participant's name (their answer to the name question), with its audit entry
+        in the same transaction; returns the old name, or None when there is no name to correct (gone)."""
+        async with self._db.transaction() as tx:
+            row = await tx.fetchone(
+                "SELECT json_extract(value, '$') AS name FROM answers WHERE participant_id=? AND question_id=?"
+                " ORDER BY answered_at LIMIT 1",
+                (participant_id, NAME_QUESTION),
+            )
+            if row is None or row["name"] is None:
+                return None
+            old = str(row["name"])
+            await tx.execute(
+                "UPDATE answers SET value=? WHERE participant_id=? AND question_id=?",
+                (json.dumps(name, ensure_ascii=False), participant_id, NAME_QUESTION),
+            )
+            await tx.execute(
+                "INSERT INTO audit_log(at, actor_id, action, subject, details) VALUES (?,?,?,?,?)",
+                (
+                    iso(self._clock.now()),
+                    curator_id,
+                    RENAME_ACTION,
+                    f"P-{participant_id:05d}",
+                    json.dumps({"old": old, "new": name}, ensure_ascii=False),
+                ),
+            )
+        return old
+
     async def mark_survey_done(self, participant_id: int) -> None:
         await self._db.execute(
             "UPDATE participants SET survey_done_at=COALESCE(survey_done_at, ?) WHERE id=?",
@@ -318,6 +361,13 @@ class ParticipantRepo:
                 )
                 if r[0] and str(r[0]).strip()
             ]
+            # Names the curator corrected away: still in what was written before the correction.
+            for r in await tx.fetchall(
+                "SELECT json_extract(details, '$.old'), json_extract(details, '$.new') FROM audit_log"
+                " WHERE action=? AND subject=?",
+                (RENAME_ACTION, pseudonym),
+            ):
+                names += [str(v) for v in r if v and str(v).strip() and str(v) not in names]
             counts = {"profile": 1}
             for category, sql in (
                 ("consents", "SELECT COUNT(*) FROM consents WHERE participant_id=?"),
@@ -395,8 +445,9 @@ async def _forget_dialogs_about(
 ) -> list[int]:
     """Delete other users' dialogs that hold the person (their name or Telegram id in the data, or a parent
     consenting for them); returns those users' ids, whose cached dialogs the FSM storage must drop."""
-    where = ["json_extract(data, '$.child')=?"]
-    params: list[Any] = [participant_id]
+    # `child`: a parent's consent or the curator's paper consent for them; `about`: a curator's dialog about them.
+    where = ["json_extract(data, '$.child')=?", "json_extract(data, '$.about')=?"]
+    params: list[Any] = [participant_id, participant_id]
     for needle in _needles(names):
         where.append("instr(data, ?) > 0")
         params.append(needle)

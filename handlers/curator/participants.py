@@ -1,4 +1,5 @@
-"""/participants: counts by role, form and status, a paged filtered list, a card with the answers.
+"""/participants: counts by role, form and status, a paged filtered list, a card with the answers; from the card
+the curator records a paper consent (the parent's name, the paper's date, a confirmation) or corrects a name.
 
 Every screen that shows personal data is written to the audit log.
 """
@@ -6,25 +7,34 @@ Every screen that shows personal data is written to the audit log.
 from __future__ import annotations
 
 from collections import Counter
+from datetime import date
+from typing import Any
+from zoneinfo import ZoneInfo
 
 from aiogram import Router
-from aiogram.filters import Command
+from aiogram.filters import Command, StateFilter
+from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot import texts
-from bot.consent import ConsentKind
+from bot.clock import Clock
+from bot.consent import BadPaperDate, ConsentKind, clean_signatory_name, parse_paper_date
+from bot.participants import Participant
 from bot.programme import INTAKE_BY_ROLE, Role, Status
 from bot.questionnaires import Questionnaire
+from bot.questionnaires.answers import InvalidAnswer, parse_text
 from bot.settings import Settings
-from handlers.kb.curator import PeopleCb, card_keyboard, page_keyboard, summary_keyboard
+from handlers.filters import PlainText
+from handlers.kb.curator import PeopleCb, card_keyboard, dialog_confirm_keyboard, page_keyboard, summary_keyboard
 from handlers.kb.joining import start_survey_keyboard
 from handlers.menu import answers_block, consent_line
 from handlers.notify import notify
+from handlers.states import NameCorrection, PaperConsent
 from handlers.ui import show
 from storage.audit import AuditLog
 from storage.outbox import Outbox
-from storage.participants import ParticipantRepo
+from storage.participants import NAME_QUESTION, ConsentRecord, ParticipantRepo
 
 PAGE_SIZE = 8
 
@@ -62,13 +72,119 @@ async def cmd_participants(message: Message, participants: ParticipantRepo, audi
     await message.answer(text, reply_markup=summary_keyboard())
 
 
-async def cmd_consent_paper(message: Message) -> None:
-    await message.answer(texts.CONSENT_PAPER_HELP)
+def identity(person: Participant, tz: ZoneInfo) -> str:
+    """How the curator tells people apart: the name, or before it (a child waiting for a parent) when they came,
+    by which link, and the parent's name from the consent. Plain text: escape it for HTML."""
+    if person.name:
+        return person.name
+    if person.invite_created_at is not None and person.invite_tail:
+        invite = texts.PARTICIPANT_INVITE.format(
+            date=f"{person.invite_created_at.astimezone(tz):%d.%m}", tail=person.invite_tail
+        )
+    else:
+        invite = texts.PARTICIPANT_INVITE_GONE
+    text = texts.PARTICIPANT_UNNAMED.format(
+        pseudonym=person.pseudonym, joined=f"{person.joined_at.astimezone(tz):%d.%m %H:%M}", invite=invite
+    )
+    if person.parent_name:
+        text += texts.PARTICIPANT_UNNAMED_PARENT.format(parent=person.parent_name)
+    return text
+
+
+async def _list_page(
+    target: Message | CallbackQuery,
+    participants: ParticipantRepo,
+    settings: Settings,
+    *,
+    role: Role | None,
+    status: Status | None,
+    offset: int,
+    intro: str = "",
+) -> None:
+    tz = settings.institution.tz
+    people, total = await participants.page(role=role, status=status, offset=offset, limit=PAGE_SIZE)
+    names = [identity(p, tz) for p in people]
+    lines = [
+        texts.PARTICIPANT_LINE.format(n=n, name=texts.esc(name), role=p.role.label, status=p.status.label)
+        for n, (p, name) in enumerate(zip(people, names, strict=True), start=offset + 1)
+    ]
+    title = role.label if role else status.label if status else texts.PARTICIPANTS_ALL
+    text = intro + texts.PARTICIPANTS_PAGE.format(
+        title=title, shown=len(people), total=total, lines="\n".join(lines) or "—"
+    )
+    role_value, status_value = role.value if role else "", status.value if status else ""
+    labels = [p.name or p.pseudonym for p in people]
+    await show(target, text, page_keyboard(people, labels, role_value, status_value, offset, total, PAGE_SIZE))
+
+
+async def cmd_consent_paper(
+    message: Message, participants: ParticipantRepo, settings: Settings, audit: AuditLog
+) -> None:
+    """Who waits for a parent's consent, each with what identifies them; a card records the paper."""
+    status = Status.AWAITING_PARENT
+    _, total = await participants.page(status=status, limit=1)
+    if not total:
+        await message.answer(texts.CONSENT_PAPER_NOBODY)
+        return
+    await audit.record(message.from_user.id, "participants.list", None, {"status": status.value, "offset": 0})  # type: ignore[union-attr]
+    intro = texts.CONSENT_PAPER_HELP + "\n\n"
+    await _list_page(message, participants, settings, role=None, status=status, offset=0, intro=intro)
+
+
+def _consent_text(record: ConsentRecord | None, settings: Settings) -> str:
+    if record is not None and record.kind is ConsentKind.PAPER and record.paper_date and record.parent_name:
+        day = f"{date.fromisoformat(record.paper_date):%d.%m.%Y}"
+        at = record.given_at[:16].replace("T", " ") + " UTC"
+        return texts.CONSENT_PAPER_DETAILS.format(date=day, parent=texts.esc(record.parent_name), at=at)
+    consent = consent_line(record, settings)
+    if record is not None and record.parent_name and record.parent_relation:
+        consent += texts.CONSENT_PARENT_DETAILS.format(
+            parent=texts.esc(record.parent_name), relation=record.parent_relation.label
+        )
+    return consent
+
+
+async def _card(
+    query: CallbackQuery,
+    person: Participant,
+    settings: Settings,
+    participants: ParticipantRepo,
+    questionnaires: dict[str, Questionnaire],
+    audit: AuditLog,
+    *,
+    edit: bool = True,
+) -> None:
+    await audit.record(query.from_user.id, "participant.card", person.pseudonym)
+    tz = settings.institution.tz
+    questionnaire = questionnaires[INTAKE_BY_ROLE[person.role]]
+    answers = await participants.answers(person.id, questionnaire.id)
+    if person.name:
+        title = texts.PARTICIPANT_CARD_TITLE.format(name=texts.esc(person.name), pseudonym=person.pseudonym)
+    else:
+        title = texts.PARTICIPANT_CARD_TITLE_UNNAMED.format(pseudonym=person.pseudonym)
+    if person.invite_created_at is not None and person.invite_tail:
+        invite = texts.PARTICIPANT_INVITE.format(
+            date=f"{person.invite_created_at.astimezone(tz):%d.%m.%Y}", tail=person.invite_tail
+        )
+    else:
+        invite = texts.PARTICIPANT_INVITE_GONE
+    text = texts.PARTICIPANT_CARD.format(
+        title=title,
+        role=person.role.label,
+        form=person.form.label,
+        joined=person.joined_at.astimezone(tz).strftime("%d.%m.%Y %H:%M"),
+        invite=invite,
+        status=person.status.label,
+        consent=_consent_text(await participants.consent(person.id), settings),
+        answers=answers_block(questionnaire, answers),
+    )
+    await show(query, text, card_keyboard(person), edit=edit)
 
 
 async def on_people(
     query: CallbackQuery,
     callback_data: PeopleCb,
+    state: FSMContext,
     settings: Settings,
     participants: ParticipantRepo,
     questionnaires: dict[str, Questionnaire],
@@ -90,22 +206,13 @@ async def on_people(
             callback_answer.text = texts.STALE_BUTTON
             return
         offset = max(0, callback_data.off)
-        people, total = await participants.page(role=role, status=status, offset=offset, limit=PAGE_SIZE)
         await audit.record(
             curator_id,
             "participants.list",
             None,
             {"role": callback_data.role, "status": callback_data.st, "offset": offset},
         )
-        title = role.label if role else status.label if status else texts.PARTICIPANTS_ALL
-        lines = [
-            texts.PARTICIPANT_LINE.format(n=n, name=texts.esc(p.shown_name()), role=p.role.label, status=p.status.label)
-            for n, p in enumerate(people, start=offset + 1)
-        ]
-        text = texts.PARTICIPANTS_PAGE.format(
-            title=title, shown=len(people), total=total, lines="\n".join(lines) or "—"
-        )
-        await show(query, text, page_keyboard(people, callback_data.role, callback_data.st, offset, total, PAGE_SIZE))
+        await _list_page(query, participants, settings, role=role, status=status, offset=offset)
         return
     person = await participants.get(callback_data.pid)
     if person is None:
@@ -113,42 +220,159 @@ async def on_people(
         callback_answer.show_alert = True
         return
     if action == "paper":
-        recorded = await participants.record_consent(person.id, None, kind=ConsentKind.PAPER, given_by=curator_id)
-        if not recorded:
+        if person.has_consent:
             callback_answer.text = texts.PAPER_CONSENT_ALREADY
             return
-        await audit.record(curator_id, "consent.paper", person.pseudonym)
-        callback_answer.text = texts.PAPER_CONSENT_DONE.format(pseudonym=person.pseudonym)
-        await notify(outbox, person.telegram_id, texts.CHILD_PAPER_CONSENTED, start_survey_keyboard())
+        # `child`: a withdrawal of this person deletes the dialog (storage.participants._forget_dialogs_about).
+        await state.set_state(PaperConsent.parent)
+        await state.set_data({"child": person.id})
+        who = texts.esc(identity(person, settings.institution.tz))
+        await show(query, texts.PAPER_ASK_PARENT.format(who=who), edit=False)
+        return
+    if action == "rename":
+        if not person.name:
+            callback_answer.text = texts.STALE_BUTTON
+            return
+        question = questionnaires[INTAKE_BY_ROLE[person.role]].question(NAME_QUESTION)
+        await state.set_state(NameCorrection.name)
+        await state.set_data({"about": person.id})
+        await show(query, texts.RENAME_ASK.format(name=texts.esc(person.name), what=question.caption), edit=False)
+        return
+    if action in ("pok", "rok", "no"):
+        data = await state.get_data()
+        expected = PaperConsent.confirm if action == "pok" else NameCorrection.confirm
+        current = await state.get_state()
+        in_dialog = data.get("child", data.get("about")) == person.id
+        if not in_dialog or (action != "no" and current != expected.state):
+            callback_answer.text = texts.STALE_BUTTON
+            return
+        await state.clear()
+        if action == "no":
+            await show(query, texts.DIALOG_CANCELLED)
+            await _card(query, person, settings, participants, questionnaires, audit, edit=False)
+            return
+        if action == "pok":
+            await _record_paper(query, person, data, participants, audit, outbox)
+        else:
+            await _rename(query, person, data, participants, callback_answer)
         person = await participants.get(person.id)
-        assert person is not None
-    elif action != "card":
+        if person is None:
+            return
+        await _card(query, person, settings, participants, questionnaires, audit, edit=False)
+        return
+    if action != "card":
         callback_answer.text = texts.STALE_BUTTON
         return
-    await audit.record(curator_id, "participant.card", person.pseudonym)
-    questionnaire = questionnaires[INTAKE_BY_ROLE[person.role]]
-    answers = await participants.answers(person.id, questionnaire.id)
-    record = await participants.consent(person.id)
-    consent = consent_line(record, settings)
-    if record is not None and record.parent_name:
-        relation = record.parent_relation.label if record.parent_relation else ""
-        consent += f" ({texts.esc(record.parent_name)}, {relation})"
-    text = texts.PARTICIPANT_CARD.format(
-        name=texts.esc(person.shown_name()),
-        pseudonym=person.pseudonym,
-        role=person.role.label,
-        form=person.form.label,
-        joined=person.joined_at.astimezone(settings.institution.tz).strftime("%d.%m.%Y"),
-        status=person.status.label,
-        consent=consent,
-        answers=answers_block(questionnaire, answers),
+    await _card(query, person, settings, participants, questionnaires, audit)
+
+
+async def _record_paper(
+    query: CallbackQuery,
+    person: Participant,
+    data: dict[str, Any],
+    participants: ParticipantRepo,
+    audit: AuditLog,
+    outbox: Outbox,
+) -> None:
+    paper_date = date.fromisoformat(str(data["date"]))
+    recorded = await participants.record_consent(
+        person.id,
+        None,
+        kind=ConsentKind.PAPER,
+        given_by=query.from_user.id,
+        parent_name=str(data["parent"]),
+        paper_date=paper_date,
     )
-    await show(query, text, card_keyboard(person))
+    if not recorded:
+        await show(query, texts.PAPER_CONSENT_ALREADY)
+        return
+    # The parent's name stays in the consent record only (deleted with the person), not in the audit details.
+    await audit.record(query.from_user.id, "consent.paper", person.pseudonym, {"paper_date": paper_date.isoformat()})
+    await show(query, texts.PAPER_CONSENT_DONE.format(pseudonym=person.pseudonym))
+    await notify(outbox, person.telegram_id, texts.CHILD_PAPER_CONSENTED, start_survey_keyboard())
+
+
+async def _rename(
+    query: CallbackQuery,
+    person: Participant,
+    data: dict[str, Any],
+    participants: ParticipantRepo,
+    callback_answer: CallbackAnswer,
+) -> None:
+    new = str(data["name"])
+    old = await participants.rename(person.id, new, curator_id=query.from_user.id)
+    if old is None:
+        callback_answer.text = texts.STALE_BUTTON
+        return
+    await show(query, texts.RENAME_DONE.format(old=texts.esc(old), new=texts.esc(new)))
+
+
+async def on_paper_parent(message: Message, state: FSMContext, clock: Clock, settings: Settings) -> None:
+    name = clean_signatory_name(message.text or "")
+    if name is None:
+        await message.answer(texts.PAPER_BAD_PARENT)
+        return
+    await state.update_data(parent=name)
+    await state.set_state(PaperConsent.date)
+    today = clock.now().astimezone(settings.institution.tz).date()
+    await message.answer(texts.PAPER_ASK_DATE.format(today=f"{today:%d.%m.%Y}"))
+
+
+async def on_paper_date(
+    message: Message, state: FSMContext, clock: Clock, settings: Settings, participants: ParticipantRepo
+) -> None:
+    today = clock.now().astimezone(settings.institution.tz).date()
+    try:
+        signed = parse_paper_date(message.text or "", today)
+    except BadPaperDate as problem:
+        await message.answer(problem.user_text)
+        return
+    data = await state.get_data()
+    person = await participants.get(int(data.get("child", 0)))
+    if person is None or person.has_consent:
+        await state.clear()
+        await message.answer(texts.PARTICIPANT_GONE if person is None else texts.PAPER_CONSENT_ALREADY)
+        return
+    await state.update_data(date=signed.isoformat())
+    await state.set_state(PaperConsent.confirm)
+    text = texts.PAPER_CONFIRM.format(
+        who=texts.esc(identity(person, settings.institution.tz)),
+        parent=texts.esc(str(data["parent"])),
+        date=f"{signed:%d.%m.%Y}",
+    )
+    await message.answer(text, reply_markup=dialog_confirm_keyboard(person.id, "pok", texts.BTN_PAPER_CONFIRM))
+
+
+async def on_new_name(
+    message: Message, state: FSMContext, participants: ParticipantRepo, questionnaires: dict[str, Questionnaire]
+) -> None:
+    data = await state.get_data()
+    person = await participants.get(int(data.get("about", 0)))
+    if person is None or not person.name:
+        await state.clear()
+        await message.answer(texts.PARTICIPANT_GONE)
+        return
+    question = questionnaires[INTAKE_BY_ROLE[person.role]].question(NAME_QUESTION)
+    try:
+        name = str(parse_text(question, message.text or ""))
+    except InvalidAnswer as problem:
+        await message.answer(texts.RENAME_BAD.format(problem=problem.message))
+        return
+    if name == person.name:
+        await message.answer(texts.RENAME_SAME)
+        return
+    await state.update_data(name=name)
+    await state.set_state(NameCorrection.confirm)
+    text = texts.RENAME_CONFIRM.format(old=texts.esc(person.name), new=texts.esc(name))
+    await message.answer(text, reply_markup=dialog_confirm_keyboard(person.id, "rok", texts.BTN_RENAME_CONFIRM))
 
 
 def build_router() -> Router:
     router = Router(name="curator-participants")
     router.message.register(cmd_participants, Command("participants"))
     router.message.register(cmd_consent_paper, Command("consent_paper"))
+    router.message.register(on_paper_parent, StateFilter(PaperConsent.parent), PlainText())
+    router.message.register(on_paper_date, StateFilter(PaperConsent.date), PlainText())
+    router.message.register(on_new_name, StateFilter(NameCorrection.name), PlainText())
     router.callback_query.register(on_people, PeopleCb.filter(), flags={"callback_answer": {"pre": False}})
     return router

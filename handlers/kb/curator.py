@@ -38,7 +38,9 @@ class CuratorsCb(CallbackData, prefix="cur"):
 
 
 class PeopleCb(CallbackData, prefix="pt"):
-    """a: sum (summary), list, card, paper. Filters: role, st (status); off: page offset; pid: participant."""
+    """a: sum (summary), list, card; paper (start a paper consent), pok (confirm it); rename (start a name
+    correction), rok (confirm it); no (drop the dialog, back to the card). Filters: role, st (status); off: page
+    offset; pid: participant."""
 
     a: str
     role: str = ""
@@ -127,11 +129,12 @@ def summary_keyboard() -> InlineKeyboardMarkup:
 
 
 def page_keyboard(
-    people: list[Participant], role: str, status: str, offset: int, total: int, page_size: int
+    people: list[Participant], labels: list[str], role: str, status: str, offset: int, total: int, page_size: int
 ) -> InlineKeyboardMarkup:
+    """`labels`: how each person is named on their button (the name, or what identifies them before it)."""
     kb = InlineKeyboardBuilder()
-    for n, person in enumerate(people, start=offset + 1):
-        kb.button(text=f"{n}. {person.shown_name()[:40]}", callback_data=PeopleCb(a="card", pid=person.id))
+    for n, (person, label) in enumerate(zip(people, labels, strict=True), start=offset + 1):
+        kb.button(text=f"{n}. {label[:40]}", callback_data=PeopleCb(a="card", pid=person.id))
     widths = [1] * len(people)
     nav = 0
     if offset > 0:
@@ -155,6 +158,17 @@ def card_keyboard(person: Participant) -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
     if not person.has_consent:
         kb.button(text=texts.BTN_PAPER_CONSENT, callback_data=PeopleCb(a="paper", pid=person.id))
+    if person.name:
+        kb.button(text=texts.BTN_RENAME, callback_data=PeopleCb(a="rename", pid=person.id))
     kb.button(text=texts.BTN_TO_SUMMARY, callback_data=PeopleCb(a="sum"))
     kb.adjust(1)
+    return kb.as_markup()
+
+
+def dialog_confirm_keyboard(person_id: int, confirm: str, label: str) -> InlineKeyboardMarkup:
+    """The last step of a dialog about a participant: `label` (PeopleCb a=`confirm`) or «Отмена»."""
+    kb = InlineKeyboardBuilder()
+    kb.button(text=label, callback_data=PeopleCb(a=confirm, pid=person_id))
+    kb.button(text=texts.BTN_CANCEL, callback_data=PeopleCb(a="no", pid=person_id))
+    kb.adjust(2)
     return kb.as_markup()
