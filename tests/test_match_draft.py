@@ -96,7 +96,7 @@ async def test_a_stale_confirm_says_what_changed_and_confirms_nothing(tg: FakeTe
 
 async def dissolve(curator: FakeUser, mentor: str) -> None:
     await curator.send("/pairs")
-    await curator.click(f"1. {mentor}", await curator.expect("Пары и группы (1)"))
+    await curator.click(f"№1 {mentor}", await curator.expect("Пары и группы (1)"))
     await curator.click("Расформировать", await curator.expect(f"Наставник: {mentor}"))
     await curator.expect("Почему расформировываем")
     await curator.send("Не совпало расписание")

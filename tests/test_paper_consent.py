@@ -196,5 +196,6 @@ async def test_a_withdrawal_destroys_the_parents_name_from_the_paper_and_from_a_
     await other.expect("удален")
     leftovers = found_in_files(db_path, needles)
     assert not leftovers, leftovers
+    await curator.expect("P-00002 (наставляемый-обучающийся) отозвал согласие")
     await curator.send("05.09.2026")
     await curator.expect(texts.UNKNOWN_INPUT)
