@@ -552,6 +552,9 @@ BROADCAST_PREVIEW = "Получателей: <b>{count}</b> ({audience}). Так
 BROADCAST_NOBODY = "В этой группе никого нет — выберите другую."
 BTN_BROADCAST_SEND = "Отправить"
 BROADCAST_QUEUED = "Рассылка поставлена в очередь: {count}. Отчёт о доставке придёт, когда она закончится."
+BROADCAST_QUIET = "\nСейчас тихие часы: сообщение уйдёт {when}."
+QUIET_TODAY = "в {time}"
+QUIET_TOMORROW = "завтра в {time}"
 BROADCAST_REPORT = (
     "<b>Отчёт о рассылке №{id}</b>\nДоставлено: {sent}\nЗаблокировали бота: {blocked}\nНе доставлено: {failed}"
 )
