@@ -115,6 +115,17 @@ class CampaignRepo:
         rows = await self._db.fetchall(base + where + " ORDER BY p.id", params)
         return [Recipient(r["id"], r["telegram_id"], r["role"]) for r in rows]
 
+    async def form_sides(self) -> dict[str, set[str]]:
+        """Forms that have consented participants, each with the sides present ("fmentees", "fmentors")."""
+        rows = await self._db.fetchall(
+            "SELECT DISTINCT form, role='mentor' AS mentor FROM participants"
+            " WHERE consent_at IS NOT NULL AND form IS NOT NULL"
+        )
+        sides: dict[str, set[str]] = {}
+        for row in rows:
+            sides.setdefault(row["form"], set()).add("fmentors" if row["mentor"] else "fmentees")
+        return sides
+
     async def create(
         self,
         *,

@@ -59,14 +59,18 @@ def _segment_keyboard(survey: str) -> InlineKeyboardMarkup:
     return kb.as_markup()
 
 
-def _form_segment_keyboard(survey: str) -> InlineKeyboardMarkup:
+def _form_segment_keyboard(survey: str, sides: dict[str, set[str]]) -> InlineKeyboardMarkup:
+    """Only forms that have people, and only the sides of a form that have someone."""
     kb = InlineKeyboardBuilder()
     for form in Form:
+        present = sides.get(form.value, set())
         for prefix, label in (
             ("form", texts.SEGMENT_ALL_OF),
             ("fmentees", texts.SEGMENT_MENTEES_OF),
             ("fmentors", texts.SEGMENT_MENTORS_OF),
         ):
+            if not present or (prefix != "form" and prefix not in present):
+                continue
             kb.button(
                 text=label.format(form=form.label), callback_data=NewCampaignCb(s=survey, g=f"{prefix}.{form.value}")
             )
@@ -126,7 +130,12 @@ async def on_step(
         await show(query, texts.CAMPAIGN_PICK_SEGMENT, _segment_keyboard(survey))
         return
     if segment == "pick.form":
-        await show(query, texts.CAMPAIGN_PICK_SEGMENT, _form_segment_keyboard(survey))
+        sides = await campaigns.form_sides()
+        if not sides:
+            callback_answer.text = texts.CAMPAIGN_NOBODY
+            callback_answer.show_alert = True
+            return
+        await show(query, texts.CAMPAIGN_PICK_SEGMENT, _form_segment_keyboard(survey, sides))
         return
     if segment == "pick.pair":
         await show(query, texts.CAMPAIGN_PICK_SEGMENT, _pair_segment_keyboard(survey, await matching.pairs()))
