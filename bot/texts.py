@@ -592,6 +592,18 @@ BTN_CAMPAIGN_START = "Запустить"
 CAMPAIGN_CANCELLED = "Опрос не запущен: никому ничего не отправлено."
 CAMPAIGN_STARTED = "Опрос запущен: {count} получателей. Напоминания — каждые {every}."
 CAMPAIGN_CLOSED_REPORT = "Опрос «{title}» закрыт: ответили {done} из {total}."
+CAMPAIGN_LAUNCH_REPORT = (
+    "📋 По календарю программы запущен опрос «{title}», ответы до {until}.\n"
+    "Приглашение получили {count}:\n{names}{waiting}"
+)
+CAMPAIGN_REPORT_NAME = "• {name} — {role}"
+CAMPAIGN_REPORT_MORE = "• и ещё {count}"
+CAMPAIGN_WAITING = "\n\nЕщё не приглашены — их пара работает меньше {weeks} нед. ({count}):\n{lines}"
+CAMPAIGN_WAITING_LINE = "• {name} — {role}: получит приглашение {date}"
+CAMPAIGN_WAITING_TOO_LATE = "• {name} — {role}: не получит, срок наступит {date}, после закрытия опроса"
+CAMPAIGN_LATE_REPORT = (
+    "📋 Опрос «{title}» (ответы до {until}): приглашение получили ещё {count} — из новых пар и групп:\n{names}"
+)
 GROWTH_ENTRY_TITLE = "Самооценка в начале работы пары"
 
 # --- reports -------------------------------------------------------------------------------------------------

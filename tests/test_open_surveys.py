@@ -4,10 +4,17 @@ one."""
 
 from __future__ import annotations
 
+import dataclasses
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
 from bot.programme import Form, Role
-from tests.conftest import CURATOR_ID, RunningBot
+from storage.matching import ProposedGroup
+from tests.conftest import CURATOR_ID, OTHER_CURATOR_ID, RunningBot
+from tests.fakes.clock import FakeClock
 from tests.fakes.telegram import FakeTelegram
-from tests.flows import mentor_answers, pupil_answers, seed_participant
+from tests.flows import mentor_answers, pupil_answers, queued, seed_participant
 
 TP = Form.TEACHER_PUPIL
 PP = Form.PUPIL_PUPIL
@@ -36,3 +43,119 @@ async def test_the_campaign_form_picker_lists_only_forms_that_have_people(
         "педагог – обучающийся: наставляемые",
         "педагог – обучающийся: наставники",
     ]
+
+
+DECEMBER = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)  # the calendar's December monitoring opens; closes 15.12
+
+
+async def _group(running: RunningBot, tg: FakeTelegram, mentor: int, mentees: list[int]) -> list[int]:
+    """A mentor (telegram id) with mentees confirmed as a group now; their participant ids."""
+    ids = [await seed_participant(running, mentor, Role.MENTOR, TP, mentor_answers(f"Наставник {mentor}", [], 3))]
+    for telegram_id in mentees:
+        ids.append(
+            await seed_participant(running, telegram_id, Role.MENTEE_PUPIL, TP, pupil_answers(f"У{telegram_id}", []))
+        )
+    for telegram_id in (mentor, *mentees):
+        tg.user(telegram_id)
+    group = ProposedGroup(ids[0], [(pid, 5.0, "") for pid in ids[1:]])
+    await running.service("matching").create_pairs(TP, [group], CURATOR_ID)
+    return ids
+
+
+async def _invited(running: RunningBot) -> list[int]:
+    """Chats of the invitations queued (reminders aside)."""
+    rows = await running.db.fetchall("SELECT chat_id FROM outbox WHERE dedup_key LIKE 'cinv:%' ORDER BY chat_id")
+    return [r["chat_id"] for r in rows]
+
+
+async def test_a_calendar_launch_tells_the_curator_and_asks_a_pair_once_it_has_worked_long_enough(
+    tg: FakeTelegram, running: RunningBot, clock: FakeClock
+) -> None:
+    clock.set(DECEMBER - timedelta(weeks=6))
+    await _group(running, tg, 901, [801])
+    clock.set(datetime(2026, 11, 10, 12, 0, tzinfo=UTC))  # four weeks on 08.12, inside the window
+    late = await _group(running, tg, 902, [802, 803])
+    clock.set(DECEMBER)
+    jobs = running.service("jobs")
+    await jobs.tick()
+
+    curator = tg.user(CURATOR_ID)
+    for chat in (CURATOR_ID, OTHER_CURATOR_ID):
+        tg.user(chat).pass_over("без встреч уже")  # the quiet-pair alert comes on its own schedule
+    report = await curator.expect("По календарю программы запущен опрос «Оценка качества программы»")
+    assert report.text == (
+        "📋 По календарю программы запущен опрос «Оценка качества программы», ответы до 15.12.2026.\n"
+        "Приглашение получили 2:\n• Наставник 901 — наставник\n• У801 — наставляемый-обучающийся\n\n"
+        "Ещё не приглашены — их пара работает меньше 4 нед. (3):\n"
+        "• Наставник 902 — наставник: получит приглашение 08.12.2026\n"
+        "• У802 — наставляемый-обучающийся: получит приглашение 08.12.2026\n"
+        "• У803 — наставляемый-обучающийся: получит приглашение 08.12.2026"
+    )
+    await tg.user(OTHER_CURATOR_ID).expect("По календарю программы запущен опрос")
+    assert await _invited(running) == [801, 901]
+
+    clock.set(datetime(2026, 12, 8, 11, 0, tzinfo=UTC))  # not four weeks yet
+    await jobs.tick()
+    assert await _invited(running) == [801, 901]
+    clock.set(datetime(2026, 12, 8, 12, 1, tzinfo=UTC))
+    await jobs.tick()
+    await jobs.tick()
+    assert await _invited(running) == [801, 802, 803, 901, 902]  # each once
+    invite = await tg.user(802).expect("Оценка качества программы")
+    assert "до 15.12.2026" in invite.text and invite.button_texts() == ["Ответить"]
+    told = await curator.expect("приглашение получили ещё 3")
+    assert told.text == (
+        "📋 Опрос «Оценка качества программы» (ответы до 15.12.2026): приглашение получили ещё 3 — из новых пар"
+        " и групп:\n• Наставник 902 — наставник\n• У802 — наставляемый-обучающийся\n• У803 — наставляемый-обучающийся"
+    )
+    recipients = await running.db.fetchall(
+        "SELECT r.participant_id FROM campaign_recipients r JOIN campaigns c ON c.id=r.campaign_id"
+        " WHERE c.calendar_key='quality:2026-12-01' ORDER BY r.participant_id"
+    )
+    assert {r["participant_id"] for r in recipients} >= set(late)
+    assert len(await queued(running, CURATOR_ID, "приглашение получили ещё")) == 1
+
+
+@pytest.mark.allow_errors(log="tick job campaign_calendar failed")
+async def test_a_group_confirmed_just_after_the_launch_is_asked_on_the_next_tick(
+    tg: FakeTelegram, running: RunningBot, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    jobs = running.service("jobs")
+    monitoring = jobs.settings.monitoring.model_copy(update={"campaign_min_pair_weeks": 0})
+    monkeypatch.setattr(jobs, "settings", dataclasses.replace(jobs.settings, monitoring=monitoring))
+    clock.set(DECEMBER - timedelta(days=3))
+    await _group(running, tg, 901, [801])
+    clock.set(DECEMBER)
+    await jobs.tick()
+    assert await _invited(running) == [801, 901]
+    clock.advance(seconds=4)
+    await _group(running, tg, 902, [802, 803])
+
+    # The next tick crashes in the middle of the invitations: no recipient row stays without its invitation.
+    await running.db.execute(
+        "CREATE TEMP TRIGGER crash_mid_invite BEFORE INSERT ON outbox"
+        " WHEN NEW.kind='campaign' AND NEW.chat_id=803 BEGIN SELECT RAISE(ABORT, 'crash'); END"
+    )
+    clock.advance(seconds=30)
+    await jobs.tick()
+    assert await _invited(running) == [801, 901]
+    assert await running.db.fetchval("SELECT COUNT(*) FROM campaign_recipients") == 2
+    assert not await queued(running, CURATOR_ID, "приглашение получили ещё")
+    await running.db.execute("DROP TRIGGER crash_mid_invite")
+
+    clock.advance(seconds=30)
+    await jobs.tick()
+    await jobs.tick()
+    assert await _invited(running) == [801, 802, 803, 901, 902]
+    assert await running.db.fetchval("SELECT COUNT(*) FROM campaign_recipients") == 5
+    await tg.user(803).expect("Оценка качества программы")
+    told = await queued(running, CURATOR_ID, "приглашение получили ещё 3")
+    assert len(told) == 1 and "У802" in told[0]
+
+    # After the window closes a new group is not asked.
+    clock.set(datetime(2026, 12, 16, 9, 0, tzinfo=UTC))
+    await jobs.tick()
+    await _group(running, tg, 903, [804])
+    clock.advance(minutes=1)
+    await jobs.tick()
+    assert await _invited(running) == [801, 802, 803, 901, 902]

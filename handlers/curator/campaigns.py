@@ -163,7 +163,7 @@ async def on_step(
         text = texts.CAMPAIGN_PREVIEW.format(title=title, count=count, until=until_text(closes, tz), already=already)
         await show(query, text, _start_keyboard(survey, segment, days))
         return
-    campaign_id, count = await launch(
+    launched = await launch(
         campaigns,
         outbox,
         questionnaires,
@@ -176,12 +176,14 @@ async def on_step(
         closes_at=closes,
         created_by=query.from_user.id,
     )
-    if campaign_id is None:
+    if launched.campaign_id is None:
         callback_answer.text = texts.CAMPAIGN_NOBODY
         return
-    await audit.record(query.from_user.id, "campaign.start", str(campaign_id), {"survey": survey, "segment": segment})
+    await audit.record(
+        query.from_user.id, "campaign.start", str(launched.campaign_id), {"survey": survey, "segment": segment}
+    )
     every = duration_words(settings.monitoring.nudge_every)
-    await show(query, texts.CAMPAIGN_STARTED.format(count=count, every=every))
+    await show(query, texts.CAMPAIGN_STARTED.format(count=launched.count, every=every))
 
 
 def build_router() -> Router:
