@@ -605,6 +605,27 @@ CAMPAIGN_LATE_REPORT = (
     "📋 Опрос «{title}» (ответы до {until}): приглашение получили ещё {count} — из новых пар и групп:\n{names}"
 )
 GROWTH_ENTRY_TITLE = "Самооценка в начале работы пары"
+CURATOR_COMMANDS.update({"surveys": "Открытые опросы: кто не ответил, закрыть"})
+HELP_CURATOR_EXTRA += "\n/surveys — открытые опросы: кто не ответил, напомнить им, закрыть опрос"
+SURVEYS_NONE = "Открытых опросов нет. Запустить опрос — /campaign."
+SURVEYS_HEADER = "<b>Открытые опросы</b> ({count})"
+SURVEYS_LINE = "\n\n{n}. <b>{title}</b> — {audience}\nОткрыт {opened}, ответы до {until}\nОтветили {done} из {total}"
+SURVEY_AUDIENCE_PAIR = "пара или группа №{pair}"
+BTN_SURVEY_PENDING = "Кто не ответил"
+BTN_SURVEY_CLOSE = "Закрыть опрос"
+BTN_SURVEY_NUMBERED = "{n}. {label}"
+SURVEY_PENDING = "<b>{title}</b>, ответы до {until}\nНе ответили {count} из {total}:\n{names}"
+SURVEY_ALL_ANSWERED = "<b>{title}</b>: ответили все ({total})."
+BTN_SURVEY_REMIND = "Напомнить"
+BTN_SURVEYS_BACK = "← К опросам"
+SURVEY_REMINDED = "Напоминание поставлено в очередь: {count}."
+SURVEY_REMINDED_ALREADY = "Сегодня им уже напоминали."
+SURVEY_CLOSE_CONFIRM = (
+    "Закрыть опрос «{title}»? Ответили {done} из {total}.\n"
+    "Новые ответы приниматься не будут, данные ответы сохранятся."
+)
+BTN_SURVEY_CLOSE_YES = "Да, закрыть"
+SURVEY_ALREADY_CLOSED = "Этот опрос уже закрыт."
 
 # --- reports -------------------------------------------------------------------------------------------------
 SUMMARY_HEADER = "<b>Сводка программы</b> на {date}"

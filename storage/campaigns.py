@@ -295,6 +295,66 @@ class CampaignRepo:
         )
         return [(_campaign(r), r["total"], r["done"]) for r in rows]
 
+    async def open_all(self, now: datetime) -> list[tuple[Campaign, int, int]]:
+        """Every campaign open at `now`, with (recipients, answered), oldest first."""
+        rows = await self._db.fetchall(
+            "SELECT c.*, COUNT(r.participant_id) AS total, COUNT(r.completed_at) AS done FROM campaigns c"
+            " LEFT JOIN campaign_recipients r ON r.campaign_id=c.id"
+            " WHERE c.closed_at IS NULL AND c.opens_at<=? AND c.closes_at>? GROUP BY c.id ORDER BY c.id",
+            (iso(now), iso(now)),
+        )
+        return [(_campaign(r), r["total"], r["done"]) for r in rows]
+
+    async def rate(self, campaign_id: int) -> tuple[int, int]:
+        """(recipients, answered) of one campaign."""
+        row = await self._db.fetchone(
+            "SELECT COUNT(*) AS total, COUNT(completed_at) AS done FROM campaign_recipients WHERE campaign_id=?",
+            (campaign_id,),
+        )
+        return (row["total"], row["done"]) if row else (0, 0)
+
+    async def unanswered(self, campaign_id: int) -> list[Recipient]:
+        """The recipients who have not answered yet, by name."""
+        rows = await self._db.fetchall(
+            f"SELECT p.id, p.telegram_id, p.role, {_NAME} AS name FROM campaign_recipients r"
+            " JOIN participants p ON p.id=r.participant_id WHERE r.campaign_id=? AND r.completed_at IS NULL",
+            (campaign_id,),
+        )
+        people = [Recipient(r["id"], r["telegram_id"], r["role"], r["name"] or f"P-{r['id']:05d}") for r in rows]
+        return sorted(people, key=lambda p: (p.name.casefold(), p.participant_id))
+
+    async def remind(self, campaign_id: int, outbox: Outbox, text: str, markup: dict[str, Any] | None, key: str) -> int:
+        """Queue `text` to every recipient who has not answered an open campaign, once per `key` (the curator's
+        «Напомнить» of a day), and count it as their reminder; how many were queued now."""
+        now = self._clock.now()
+        queued = 0
+        async with self._db.transaction() as tx:
+            rows = await tx.fetchall(
+                "SELECT r.participant_id, p.telegram_id FROM campaign_recipients r"
+                " JOIN campaigns c ON c.id=r.campaign_id JOIN participants p ON p.id=r.participant_id"
+                " WHERE r.campaign_id=? AND r.completed_at IS NULL"
+                " AND c.closed_at IS NULL AND c.closes_at>? ORDER BY r.participant_id",
+                (campaign_id, iso(now)),
+            )
+            for row in rows:
+                pid = row["participant_id"]
+                if await outbox.enqueue(
+                    row["telegram_id"],
+                    text,
+                    reply_markup=markup,
+                    kind="campaign",
+                    dedup_key=f"cremind:{campaign_id}:{pid}:{key}",
+                    tx=tx,
+                ):
+                    queued += 1
+                    await tx.execute(
+                        "UPDATE campaign_recipients SET nudged_at=? WHERE campaign_id=? AND participant_id=?",
+                        (iso(now), campaign_id, pid),
+                    )
+        if queued:
+            outbox.wake()
+        return queued
+
     async def response_rates(self) -> list[tuple[Campaign, int, int]]:
         """Every campaign with (recipients, answered), newest first."""
         rows = await self._db.fetchall(

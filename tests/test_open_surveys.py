@@ -14,7 +14,7 @@ from storage.matching import ProposedGroup
 from tests.conftest import CURATOR_ID, OTHER_CURATOR_ID, RunningBot
 from tests.fakes.clock import FakeClock
 from tests.fakes.telegram import FakeTelegram
-from tests.flows import mentor_answers, pupil_answers, queued, seed_participant
+from tests.flows import answer_anything, mentor_answers, pupil_answers, queued, seed_participant
 
 TP = Form.TEACHER_PUPIL
 PP = Form.PUPIL_PUPIL
@@ -159,3 +159,68 @@ async def test_a_group_confirmed_just_after_the_launch_is_asked_on_the_next_tick
     clock.advance(minutes=1)
     await jobs.tick()
     assert await _invited(running) == [801, 802, 803, 901, 902]
+
+
+async def test_surveys_lists_the_open_ones_who_has_not_answered_reminds_them_and_closes_one(
+    tg: FakeTelegram, running: RunningBot
+) -> None:
+    await _group(running, tg, 901, [801, 802])
+    await _group(running, tg, 902, [803])
+    curator = tg.user(CURATOR_ID)
+    await curator.send("/surveys")
+    await curator.expect("Открытых опросов нет")
+    await curator.send("/campaign")
+    await curator.click("Оценка качества программы", await curator.expect("Какой опрос"))
+    await curator.click("Участникам пар и групп", await curator.expect("Кому?"))
+    await curator.click("14 дн.", await curator.expect("Сколько дней"))
+    await curator.click("Запустить", await curator.expect("Получателей: 5"))
+    await curator.expect("Опрос запущен: 5")
+    masha = tg.user(801)
+    await masha.click("Ответить", await masha.expect("Оценка качества программы"))
+    await masha.click("Всё верно", await answer_anything(masha))
+    await masha.expect("Ответы сохранены")
+    invite = await tg.user(803).expect("Оценка качества программы")
+    await tg.user(802).expect("Оценка качества программы")
+
+    await curator.send("/surveys")
+    listing = await curator.expect("Открытые опросы (1)")
+    assert listing.text == (
+        "Открытые опросы (1)\n\n1. Оценка качества программы — Участникам пар и групп\n"
+        "Открыт 07.09.2026, ответы до 21.09.2026\nОтветили 1 из 5"
+    )
+    assert listing.button_texts() == ["Кто не ответил", "Закрыть опрос"]
+    await curator.click("Кто не ответил", listing)
+    pending = await curator.expect("Не ответили 4 из 5")
+    assert pending.text.endswith(
+        "Не ответили 4 из 5:\n• Наставник 901 — наставник\n• Наставник 902 — наставник\n"
+        "• У802 — наставляемый-обучающийся\n• У803 — наставляемый-обучающийся"
+    )
+    assert pending.button_texts() == ["Напомнить", "← К опросам"]
+    await curator.click("Напомнить", pending)
+    await tg.wait_for(lambda: "в очередь: 4" in (curator.callback_answers()[-1].get("text") or ""))
+    reminder = await tg.user(802).expect("Напоминание: опрос «Оценка качества программы»")
+    assert reminder.button_texts() == ["Ответить"]
+    assert not await queued(running, 801, "Напоминание")  # she has answered
+    await curator.click("Напомнить", pending)  # a second press the same day queues nothing
+    await tg.wait_for(lambda: "уже напоминали" in (curator.callback_answers()[-1].get("text") or ""))
+    assert len(await queued(running, 802, "Напоминание")) == 1
+
+    await curator.click("← К опросам", pending)
+    await curator.click("Закрыть опрос", await curator.expect("Открытые опросы (1)"))
+    confirm = await curator.expect("Закрыть опрос «Оценка качества программы»? Ответили 1 из 5.")
+    assert confirm.button_texts() == ["Да, закрыть", "Отмена"]
+    await curator.click("Отмена", confirm)
+    listing = await curator.expect("Открытые опросы (1)")
+    assert await running.db.fetchval("SELECT closed_at FROM campaigns") is None
+    await curator.click("Закрыть опрос", listing)
+    await curator.click("Да, закрыть", await curator.expect("Закрыть опрос «"))
+    await curator.expect("Опрос «Оценка качества программы» закрыт: ответили 1 из 5.")
+    assert await running.db.fetchval("SELECT closed_at FROM campaigns") is not None
+    await tg.user(803).click("Ответить", invite)
+    await tg.wait_for(lambda: any("закрыт" in (a.get("text") or "") for a in tg.user(803).callback_answers()))
+    await curator.send("/surveys")
+    await curator.expect("Открытых опросов нет")
+    actions = {r["action"] for r in await running.db.fetchall("SELECT action FROM audit_log")}
+    assert {"campaign.unanswered", "campaign.remind", "campaign.close"} <= actions
+    await curator.send("/help")
+    assert "/surveys — открытые опросы" in (await curator.expect("Команды куратора")).text
