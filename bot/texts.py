@@ -611,6 +611,7 @@ SURVEYS_NONE = "Открытых опросов нет. Запустить оп�
 SURVEYS_HEADER = "<b>Открытые опросы</b> ({count})"
 SURVEYS_LINE = "\n\n{n}. <b>{title}</b> — {audience}\nОткрыт {opened}, ответы до {until}\nОтветили {done} из {total}"
 SURVEY_AUDIENCE_PAIR = "пара или группа №{pair}"
+SURVEYS_WAITING = "\nЕщё не приглашены (пара работает меньше {weeks} нед.): {count}, из них получат до закрытия: {soon}"
 BTN_SURVEY_PENDING = "Кто не ответил"
 BTN_SURVEY_CLOSE = "Закрыть опрос"
 BTN_SURVEY_NUMBERED = "{n}. {label}"

@@ -93,6 +93,11 @@ async def test_a_calendar_launch_tells_the_curator_and_asks_a_pair_once_it_has_w
     )
     await tg.user(OTHER_CURATOR_ID).expect("По календарю программы запущен опрос")
     assert await _invited(running) == [801, 901]
+    await curator.send("/surveys")
+    listing = await curator.expect("Открытые опросы (1)")
+    assert listing.text.endswith(
+        "Ответили 0 из 2\nЕщё не приглашены (пара работает меньше 4 нед.): 3, из них получат до закрытия: 3"
+    )
 
     clock.set(datetime(2026, 12, 8, 11, 0, tzinfo=UTC))  # not four weeks yet
     await jobs.tick()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta, tzinfo
+from datetime import datetime, timedelta
 
 from aiogram import Router
 from aiogram.filters import Command
@@ -20,9 +20,9 @@ from bot.questionnaires import Questionnaire
 from bot.settings import Settings
 from handlers.kb.builder import InlineKeyboardBuilder
 from handlers.ui import show
-from scheduler.notices.campaigns import answer_markup, launch, until_text
+from scheduler.notices.campaigns import answer_markup, launch, until_text, waiting_for
 from storage.audit import AuditLog
-from storage.campaigns import CampaignRepo
+from storage.campaigns import Campaign, CampaignRepo
 from storage.matching import MatchingRepo
 from storage.outbox import Outbox
 
@@ -207,13 +207,38 @@ def segment_label(segment: str) -> str:
     return texts.CAMPAIGN_SEGMENTS.get(segment, segment)
 
 
-async def _surveys_screen(target: Message | CallbackQuery, campaigns: CampaignRepo, clock: Clock, tz: tzinfo) -> None:
-    running = await campaigns.open_all(clock.now())
+async def _waiting_line(
+    campaigns: CampaignRepo,
+    questionnaires: dict[str, Questionnaire],
+    campaign: Campaign,
+    now: datetime,
+    weeks: int,
+) -> str:
+    """How many of a calendar campaign's pairs are too new to be asked yet, and how many will be in time."""
+    waiting = await waiting_for(campaigns, questionnaires, campaign, now, timedelta(weeks=weeks))
+    if not waiting:
+        return ""
+    soon = sum(1 for _person, ready in waiting if ready < campaign.closes_at)
+    return texts.SURVEYS_WAITING.format(weeks=weeks, count=len(waiting), soon=soon)
+
+
+async def _surveys_screen(
+    target: Message | CallbackQuery,
+    campaigns: CampaignRepo,
+    questionnaires: dict[str, Questionnaire],
+    clock: Clock,
+    settings: Settings,
+) -> None:
+    now, tz = clock.now(), settings.institution.tz
+    running = await campaigns.open_all(now)
     if not running:
         await show(target, texts.SURVEYS_NONE)
         return
-    text = texts.SURVEYS_HEADER.format(count=len(running)) + "".join(
-        texts.SURVEYS_LINE.format(
+    calendar = {c.id for c in await campaigns.open_calendar(now)}
+    weeks = settings.monitoring.campaign_min_pair_weeks
+    text = texts.SURVEYS_HEADER.format(count=len(running))
+    for n, (campaign, total, done) in enumerate(running, start=1):
+        text += texts.SURVEYS_LINE.format(
             n=n,
             title=texts.esc(campaign.title),
             audience=segment_label(campaign.segment),
@@ -222,8 +247,8 @@ async def _surveys_screen(target: Message | CallbackQuery, campaigns: CampaignRe
             done=done,
             total=total,
         )
-        for n, (campaign, total, done) in enumerate(running, start=1)
-    )
+        if campaign.id in calendar:
+            text += await _waiting_line(campaigns, questionnaires, campaign, now, weeks)
     kb = InlineKeyboardBuilder()
     for n, (campaign, _total, _done) in enumerate(running, start=1):
         for label, action in ((texts.BTN_SURVEY_PENDING, "who"), (texts.BTN_SURVEY_CLOSE, "close")):
@@ -233,8 +258,14 @@ async def _surveys_screen(target: Message | CallbackQuery, campaigns: CampaignRe
     await show(target, text, kb.as_markup())
 
 
-async def cmd_surveys(message: Message, campaigns: CampaignRepo, clock: Clock, settings: Settings) -> None:
-    await _surveys_screen(message, campaigns, clock, settings.institution.tz)
+async def cmd_surveys(
+    message: Message,
+    campaigns: CampaignRepo,
+    questionnaires: dict[str, Questionnaire],
+    clock: Clock,
+    settings: Settings,
+) -> None:
+    await _surveys_screen(message, campaigns, questionnaires, clock, settings)
 
 
 def _back_keyboard(*buttons: tuple[str, SurveysCb], back: str = texts.BTN_SURVEYS_BACK) -> InlineKeyboardMarkup:
@@ -252,6 +283,7 @@ async def on_surveys(
     clock: Clock,
     settings: Settings,
     campaigns: CampaignRepo,
+    questionnaires: dict[str, Questionnaire],
     outbox: Outbox,
     audit: AuditLog,
     callback_answer: CallbackAnswer,
@@ -259,12 +291,12 @@ async def on_surveys(
     tz = settings.institution.tz
     now = clock.now()
     if callback_data.a == "list":
-        await _surveys_screen(query, campaigns, clock, tz)
+        await _surveys_screen(query, campaigns, questionnaires, clock, settings)
         return
     campaign = await campaigns.get(callback_data.c)
     if campaign is None or not campaign.is_open(now):
         callback_answer.text = texts.SURVEY_ALREADY_CLOSED
-        await _surveys_screen(query, campaigns, clock, tz)
+        await _surveys_screen(query, campaigns, questionnaires, clock, settings)
         return
     title, until = texts.esc(campaign.title), until_text(campaign.closes_at, tz)
     total, done = await campaigns.rate(campaign.id)

@@ -15,7 +15,7 @@ from bot.programme import Role
 from bot.questionnaires import Questionnaire
 from scheduler.notices import markup_json
 from scheduler.notices.keyboards import campaign_answer_keyboard
-from storage.campaigns import CampaignRepo, Invitation, Recipient, Report
+from storage.campaigns import Campaign, CampaignRepo, Invitation, Recipient, Report
 from storage.outbox import Outbox
 
 
@@ -162,6 +162,22 @@ async def launch(
     if campaign_id is None:
         return Launched(None)
     return Launched(campaign_id, [p for p, _ in asked], waiting)
+
+
+async def waiting_for(
+    campaigns: CampaignRepo,
+    questionnaires: dict[str, Questionnaire],
+    campaign: Campaign,
+    now: datetime,
+    min_pair_age: timedelta,
+) -> list[tuple[Recipient, datetime]]:
+    """Those of an open calendar campaign's segment not asked yet because their pair is too new, each with the
+    moment it will have worked `min_pair_age` (they are asked then if the campaign is still open)."""
+    already = await campaigns.recipient_ids(campaign.id)
+    people = [p for p in await campaigns.segment(campaign.segment) if p.participant_id not in already]
+    since = await campaigns.paired_since()
+    _asked, too_new = _asked_split(people, campaign.survey, questionnaires, since, now - min_pair_age)
+    return [(p, since[p.participant_id] + min_pair_age) for p in too_new]
 
 
 async def invite_latecomers(
