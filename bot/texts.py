@@ -688,6 +688,9 @@ BROADCAST_PREVIEW = "Получателей: <b>{count}</b> ({audience}). Так
 BROADCAST_NOBODY = "В этой группе никого нет — выберите другую."
 BTN_BROADCAST_SEND = "Отправить"
 BROADCAST_QUEUED = "Рассылка поставлена в очередь: {count}. Отчёт о доставке придёт, когда она закончится."
+BROADCAST_QUIET = "\nСейчас тихие часы: сообщение уйдёт {when}."
+QUIET_TODAY = "в {time}"
+QUIET_TOMORROW = "завтра в {time}"
 BROADCAST_REPORT = (
     "<b>Отчёт о рассылке №{id}</b>\nДоставлено: {sent}\nЗаблокировали бота: {blocked}\nНе доставлено: {failed}"
 )
@@ -725,7 +728,41 @@ BTN_CAMPAIGN_START = "Запустить"
 CAMPAIGN_CANCELLED = "Опрос не запущен: никому ничего не отправлено."
 CAMPAIGN_STARTED = "Опрос запущен: {count} получателей. Напоминания — каждые {every}."
 CAMPAIGN_CLOSED_REPORT = "Опрос «{title}» закрыт: ответили {done} из {total}."
+CAMPAIGN_LAUNCH_REPORT = (
+    "📋 По календарю программы запущен опрос «{title}», ответы до {until}.\n"
+    "Приглашение получили {count}:\n{names}{waiting}"
+)
+CAMPAIGN_REPORT_NAME = "• {name} — {role}"
+CAMPAIGN_REPORT_MORE = "• и ещё {count}"
+CAMPAIGN_WAITING = "\n\nЕщё не приглашены — их пара работает меньше {weeks} нед. ({count}):\n{lines}"
+CAMPAIGN_WAITING_LINE = "• {name} — {role}: получит приглашение {date}"
+CAMPAIGN_WAITING_TOO_LATE = "• {name} — {role}: не получит, срок наступит {date}, после закрытия опроса"
+CAMPAIGN_LATE_REPORT = (
+    "📋 Опрос «{title}» (ответы до {until}): приглашение получили ещё {count} — из новых пар и групп:\n{names}"
+)
 GROWTH_ENTRY_TITLE = "Самооценка в начале работы пары"
+CURATOR_COMMANDS.update({"surveys": "Открытые опросы: кто не ответил, закрыть"})
+HELP_CURATOR_EXTRA += "\n/surveys — открытые опросы: кто не ответил, напомнить им, закрыть опрос"
+SURVEYS_NONE = "Открытых опросов нет. Запустить опрос — /campaign."
+SURVEYS_HEADER = "<b>Открытые опросы</b> ({count})"
+SURVEYS_LINE = "\n\n{n}. <b>{title}</b> — {audience}\nОткрыт {opened}, ответы до {until}\nОтветили {done} из {total}"
+SURVEY_AUDIENCE_PAIR = "пара или группа №{pair}"
+SURVEYS_WAITING = "\nЕщё не приглашены (пара работает меньше {weeks} нед.): {count}, из них получат до закрытия: {soon}"
+BTN_SURVEY_PENDING = "Кто не ответил"
+BTN_SURVEY_CLOSE = "Закрыть опрос"
+BTN_SURVEY_NUMBERED = "{n}. {label}"
+SURVEY_PENDING = "<b>{title}</b>, ответы до {until}\nНе ответили {count} из {total}:\n{names}"
+SURVEY_ALL_ANSWERED = "<b>{title}</b>: ответили все ({total})."
+BTN_SURVEY_REMIND = "Напомнить"
+BTN_SURVEYS_BACK = "← К опросам"
+SURVEY_REMINDED = "Напоминание поставлено в очередь: {count}."
+SURVEY_REMINDED_ALREADY = "Сегодня им уже напоминали."
+SURVEY_CLOSE_CONFIRM = (
+    "Закрыть опрос «{title}»? Ответили {done} из {total}.\n"
+    "Новые ответы приниматься не будут, данные ответы сохранятся."
+)
+BTN_SURVEY_CLOSE_YES = "Да, закрыть"
+SURVEY_ALREADY_CLOSED = "Этот опрос уже закрыт."
 
 # --- reports -------------------------------------------------------------------------------------------------
 SUMMARY_HEADER = "<b>Сводка программы</b> на {date}"

@@ -23,7 +23,7 @@ from bot.pairs import Pair, pair_label
 from bot.questionnaires import Questionnaire
 from bot.settings import Settings
 from scheduler.notices import markup_json
-from scheduler.notices.campaigns import answer_markup, launch, until_text
+from scheduler.notices.campaigns import answer_markup, invite_latecomers, launch, until_text
 from scheduler.notices.keyboards import checkin_keyboard, pref_start_keyboard
 from scheduler.roadmap_jobs import roadmap_reminders
 from storage.campaigns import CampaignRepo
@@ -202,11 +202,12 @@ class Jobs:
                     )
 
     async def campaign_calendar(self, now: datetime) -> None:
-        """Open the programme calendar's standard campaigns (once each: the calendar key is unique)."""
+        """Open the programme calendar's standard campaigns (once each: the calendar key is unique), telling
+        the curators who was asked, and ask later pairs while a campaign is open."""
         today = now.astimezone(self.tz).date()
         monitoring = self.settings.monitoring
         # A pair formed a minute ago cannot judge the programme: only pairs that have worked long enough.
-        paired_before = now - timedelta(weeks=monitoring.campaign_min_pair_weeks)
+        min_pair_age = timedelta(weeks=monitoring.campaign_min_pair_weeks)
         for entry, _opens, closes in calendar_due(monitoring.campaign_calendar, today):
             closes_at = datetime.combine(closes, time(0, 0), tzinfo=self.tz).astimezone(UTC)
             await launch(
@@ -222,8 +223,19 @@ class Jobs:
                 closes_at=closes_at,
                 created_by=None,
                 calendar_key=entry.key(programme_year_of(today)),
-                paired_before=paired_before,
+                min_pair_age=min_pair_age,
+                report_to=self.settings.curator_ids(),
             )
+        # Pairs formed after a launch, or grown old enough since, are asked while the campaign is open.
+        await invite_latecomers(
+            self.campaigns,
+            self.outbox,
+            self.questionnaires,
+            self.tz,
+            now,
+            min_pair_age=min_pair_age,
+            report_to=self.settings.curator_ids(),
+        )
 
     async def preference_nudges(self, now: datetime) -> None:
         """Remind those who have not answered an open preference survey, every NUDGE_EVERY after it opened."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -10,7 +10,7 @@ from typing import Any
 import aiosqlite
 
 from bot.clock import Clock, iso, parse_iso
-from storage.database import Database
+from storage.database import Database, Transaction
 from storage.outbox import Outbox
 
 
@@ -34,6 +34,7 @@ class Recipient:
     participant_id: int
     telegram_id: int
     role: str
+    name: str = ""
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,15 @@ class Invitation:
     text: str
     markup: Callable[[int], dict[str, Any] | None]
     chats: Mapping[int, int]  # participant id -> Telegram chat id
+    reports: Sequence[Report] = ()  # to the curators: who was asked, queued in the same transaction
+
+
+@dataclass(frozen=True)
+class Report:
+    chat_id: int
+    dedup_key: str
+    text: str
+    about: tuple[int, ...] = ()  # the participants it names (their withdrawal deletes it)
 
 
 def _campaign(row: aiosqlite.Row) -> Campaign:
@@ -73,12 +83,24 @@ _ACTIVE_PAIR_MEMBERS = (
     "SELECT x.mentor_id FROM pairs x WHERE x.dissolved_at IS NULL"
     " UNION SELECT m.mentee_id FROM pair_members m JOIN pairs x ON x.id=m.pair_id WHERE x.dissolved_at IS NULL"
 )
-#: Members of an active pair or group confirmed at or before a moment (the one parameter).
-_SEASONED_PAIR_MEMBERS = (
-    "SELECT x.mentor_id FROM pairs x WHERE x.dissolved_at IS NULL AND x.confirmed_at<=:paired"
-    " UNION SELECT m.mentee_id FROM pair_members m JOIN pairs x ON x.id=m.pair_id"
-    " WHERE x.dissolved_at IS NULL AND x.confirmed_at<=:paired"
+#: (member, confirmed_at) of every active pair or group.
+_ACTIVE_PAIR_SINCE = (
+    "SELECT x.mentor_id AS pid, x.confirmed_at FROM pairs x WHERE x.dissolved_at IS NULL"
+    " UNION ALL SELECT m.mentee_id, x.confirmed_at FROM pair_members m JOIN pairs x ON x.id=m.pair_id"
+    " WHERE x.dissolved_at IS NULL"
 )
+#: The name a participant gave in their intake questionnaire (as `storage.matching` reads it).
+_NAME = (
+    "(SELECT json_extract(a.value, '$') FROM answers a WHERE a.participant_id=p.id AND a.question_id='name'"
+    " ORDER BY a.answered_at LIMIT 1)"
+)
+
+
+async def _queue_reports(invitation: Invitation, tx: Transaction) -> None:
+    for report in invitation.reports:
+        await invitation.outbox.enqueue(
+            report.chat_id, report.text, kind="report", dedup_key=report.dedup_key, tx=tx, about=report.about
+        )
 
 
 class CampaignRepo:
@@ -86,15 +108,11 @@ class CampaignRepo:
         self._db = db
         self._clock = clock
 
-    async def segment(self, segment: str, *, paired_before: datetime | None = None) -> list[Recipient]:
+    async def segment(self, segment: str) -> list[Recipient]:
         """Consented participants of a segment: all, active (in a pair), mentees, mentors, form.<f>,
-        fmentees.<f> / fmentors.<f> (one side of a form), pair.<id>.
-
-        With `paired_before`, only those in an active pair or group confirmed by then (the calendar's
-        campaigns ask pairs that have worked long enough to judge).
-        """
+        fmentees.<f> / fmentors.<f> (one side of a form), pair.<id>."""
         kind, _, value = segment.partition(".")
-        base = "SELECT p.id, p.telegram_id, p.role FROM participants p WHERE p.consent_at IS NOT NULL"
+        base = f"SELECT p.id, p.telegram_id, p.role, {_NAME} AS name FROM participants p WHERE p.consent_at IS NOT NULL"
         where = {
             "all": "",
             "active": f" AND p.id IN ({_ACTIVE_PAIR_MEMBERS})",
@@ -108,12 +126,41 @@ class CampaignRepo:
                 " SELECT mentee_id FROM pair_members WHERE pair_id=:value)"
             ),
         }.get(kind, " AND 0")
-        params: dict[str, Any] = {"value": value}
-        if paired_before is not None:
-            where += f" AND p.id IN ({_SEASONED_PAIR_MEMBERS})"
-            params["paired"] = iso(paired_before)
-        rows = await self._db.fetchall(base + where + " ORDER BY p.id", params)
-        return [Recipient(r["id"], r["telegram_id"], r["role"]) for r in rows]
+        rows = await self._db.fetchall(base + where + " ORDER BY p.id", {"value": value})
+        return [Recipient(r["id"], r["telegram_id"], r["role"], r["name"] or f"P-{r['id']:05d}") for r in rows]
+
+    async def paired_since(self) -> dict[int, datetime]:
+        """Participant id -> when their first active pair or group was confirmed (how long they have worked)."""
+        rows = await self._db.fetchall(
+            f"SELECT pid, MIN(confirmed_at) AS since FROM ({_ACTIVE_PAIR_SINCE}) GROUP BY pid"
+        )
+        return {r["pid"]: parse_iso(r["since"]) for r in rows}
+
+    async def recipient_ids(self, campaign_id: int) -> set[int]:
+        rows = await self._db.fetchall(
+            "SELECT participant_id FROM campaign_recipients WHERE campaign_id=?", (campaign_id,)
+        )
+        return {r["participant_id"] for r in rows}
+
+    async def open_calendar(self, now: datetime) -> list[Campaign]:
+        """The calendar's open campaigns of all pairs (those that later pairs join; not one pair's own)."""
+        rows = await self._db.fetchall(
+            "SELECT * FROM campaigns WHERE calendar_key IS NOT NULL AND segment='active' AND closed_at IS NULL"
+            " AND opens_at<=? AND closes_at>? ORDER BY id",
+            (iso(now), iso(now)),
+        )
+        return [_campaign(r) for r in rows]
+
+    async def form_sides(self) -> dict[str, set[str]]:
+        """Forms that have consented participants, each with the sides present ("fmentees", "fmentors")."""
+        rows = await self._db.fetchall(
+            "SELECT DISTINCT form, role='mentor' AS mentor FROM participants"
+            " WHERE consent_at IS NOT NULL AND form IS NOT NULL"
+        )
+        sides: dict[str, set[str]] = {}
+        for row in rows:
+            sides.setdefault(row["form"], set()).add("fmentors" if row["mentor"] else "fmentees")
+        return sides
 
     async def create(
         self,
@@ -155,9 +202,43 @@ class CampaignRepo:
                     kind="campaign",
                     tx=tx,
                 )
+                await _queue_reports(invitation, tx)
         if invitation is not None:
             invitation.outbox.wake()
         return campaign_id
+
+    async def add_recipients(
+        self, campaign_id: int, recipients: list[tuple[int, str]], invitation: Invitation
+    ) -> list[int]:
+        """Invite more people to a campaign still open, each once, with their invitations and the curators'
+        reports in one transaction; the participant ids actually added."""
+        now = iso(self._clock.now())
+        added = []
+        async with self._db.transaction() as tx:
+            still_open = await tx.fetchone(
+                "SELECT 1 FROM campaigns WHERE id=? AND closed_at IS NULL AND closes_at>?", (campaign_id, now)
+            )
+            if still_open is None:
+                return []
+            for pid, questionnaire_id in recipients:
+                if await tx.execute(
+                    "INSERT INTO campaign_recipients(campaign_id, participant_id, questionnaire_id, invited_at)"
+                    " VALUES (?,?,?,?) ON CONFLICT DO NOTHING",
+                    (campaign_id, pid, questionnaire_id, now),
+                ):
+                    added.append(pid)
+            if added:
+                await invitation.outbox.enqueue_many(
+                    [(invitation.chats[pid], f"cinv:{campaign_id}:{pid}") for pid in added],
+                    invitation.text,
+                    reply_markup=invitation.markup(campaign_id),
+                    kind="campaign",
+                    tx=tx,
+                )
+                await _queue_reports(invitation, tx)
+        if added:
+            invitation.outbox.wake()
+        return added
 
     async def get(self, campaign_id: int) -> Campaign | None:
         row = await self._db.fetchone("SELECT * FROM campaigns WHERE id=?", (campaign_id,))
@@ -213,6 +294,66 @@ class CampaignRepo:
             (survey, iso(now), iso(now)),
         )
         return [(_campaign(r), r["total"], r["done"]) for r in rows]
+
+    async def open_all(self, now: datetime) -> list[tuple[Campaign, int, int]]:
+        """Every campaign open at `now`, with (recipients, answered), oldest first."""
+        rows = await self._db.fetchall(
+            "SELECT c.*, COUNT(r.participant_id) AS total, COUNT(r.completed_at) AS done FROM campaigns c"
+            " LEFT JOIN campaign_recipients r ON r.campaign_id=c.id"
+            " WHERE c.closed_at IS NULL AND c.opens_at<=? AND c.closes_at>? GROUP BY c.id ORDER BY c.id",
+            (iso(now), iso(now)),
+        )
+        return [(_campaign(r), r["total"], r["done"]) for r in rows]
+
+    async def rate(self, campaign_id: int) -> tuple[int, int]:
+        """(recipients, answered) of one campaign."""
+        row = await self._db.fetchone(
+            "SELECT COUNT(*) AS total, COUNT(completed_at) AS done FROM campaign_recipients WHERE campaign_id=?",
+            (campaign_id,),
+        )
+        return (row["total"], row["done"]) if row else (0, 0)
+
+    async def unanswered(self, campaign_id: int) -> list[Recipient]:
+        """The recipients who have not answered yet, by name."""
+        rows = await self._db.fetchall(
+            f"SELECT p.id, p.telegram_id, p.role, {_NAME} AS name FROM campaign_recipients r"
+            " JOIN participants p ON p.id=r.participant_id WHERE r.campaign_id=? AND r.completed_at IS NULL",
+            (campaign_id,),
+        )
+        people = [Recipient(r["id"], r["telegram_id"], r["role"], r["name"] or f"P-{r['id']:05d}") for r in rows]
+        return sorted(people, key=lambda p: (p.name.casefold(), p.participant_id))
+
+    async def remind(self, campaign_id: int, outbox: Outbox, text: str, markup: dict[str, Any] | None, key: str) -> int:
+        """Queue `text` to every recipient who has not answered an open campaign, once per `key` (the curator's
+        «Напомнить» of a day), and count it as their reminder; how many were queued now."""
+        now = self._clock.now()
+        queued = 0
+        async with self._db.transaction() as tx:
+            rows = await tx.fetchall(
+                "SELECT r.participant_id, p.telegram_id FROM campaign_recipients r"
+                " JOIN campaigns c ON c.id=r.campaign_id JOIN participants p ON p.id=r.participant_id"
+                " WHERE r.campaign_id=? AND r.completed_at IS NULL"
+                " AND c.closed_at IS NULL AND c.closes_at>? ORDER BY r.participant_id",
+                (campaign_id, iso(now)),
+            )
+            for row in rows:
+                pid = row["participant_id"]
+                if await outbox.enqueue(
+                    row["telegram_id"],
+                    text,
+                    reply_markup=markup,
+                    kind="campaign",
+                    dedup_key=f"cremind:{campaign_id}:{pid}:{key}",
+                    tx=tx,
+                ):
+                    queued += 1
+                    await tx.execute(
+                        "UPDATE campaign_recipients SET nudged_at=? WHERE campaign_id=? AND participant_id=?",
+                        (iso(now), campaign_id, pid),
+                    )
+        if queued:
+            outbox.wake()
+        return queued
 
     async def response_rates(self) -> list[tuple[Campaign, int, int]]:
         """Every campaign with (recipients, answered), newest first."""

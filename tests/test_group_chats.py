@@ -32,6 +32,7 @@ CURATOR_COMMANDS = [
     "/pairs",
     "/bases",
     "/campaign",
+    "/surveys",
     "/summary",
     "/export",
     "/broadcast",

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from bot.clock import iso
 from bot.consent import ConsentKind, render
 from bot.programme import Form, Role
 from tests.conftest import CURATOR_ID, OTHER_CURATOR_ID, RunningBot
+from tests.fakes.clock import FakeClock
 from tests.fakes.telegram import FakeTelegram
 from tests.flows import make_invite, mentor_answers, pupil_answers, queued, seed_participant
+
+MOSCOW = ZoneInfo("Europe/Moscow")
 
 
 async def test_a_question_reaches_the_curator_and_the_answer_comes_back(tg: FakeTelegram, running: RunningBot) -> None:
@@ -150,3 +157,38 @@ async def test_a_photo_broadcast_and_strangers_cannot_broadcast(tg: FakeTelegram
     assert "Напишите сообщение" not in (reply.text or "")
     code = await make_invite(running, Role.MENTOR, Form.TEACHER_PUPIL)
     assert code
+
+
+async def test_a_broadcast_queued_in_quiet_hours_says_when_it_will_go_out(
+    tg: FakeTelegram, running: RunningBot, clock: FakeClock
+) -> None:
+    await seed_participant(running, 801, Role.MENTEE_PUPIL, Form.TEACHER_PUPIL, pupil_answers("Маша", []))
+    tg.user(801)
+    curator = tg.user(CURATOR_ID)
+
+    async def broadcast(text: str) -> str:
+        await curator.send("/broadcast")
+        await curator.expect("Напишите сообщение для рассылки")
+        await curator.send(text)
+        await curator.click("Всем участникам", await curator.expect("Кому отправить"))
+        await curator.expect("Получателей: 1")
+        await curator.expect(text)
+        await curator.click("Отправить", await curator.expect("Отправить?"))
+        return (await curator.expect("поставлена в очередь")).text or ""
+
+    # 22:30 in Moscow (quiet hours 21:00–08:00): it goes out tomorrow morning, and the curator is told so.
+    clock.set(datetime(2026, 9, 7, 22, 30, tzinfo=MOSCOW))
+    late = await broadcast("Завтра выставка")
+    assert "Сейчас тихие часы: сообщение уйдёт завтра в 08:00." in late
+    row = await running.db.fetchone("SELECT not_before FROM outbox WHERE text='Завтра выставка'")
+    assert row["not_before"] == iso(datetime(2026, 9, 8, 8, 0, tzinfo=MOSCOW))
+    assert await queued(running, 801, "Завтра выставка") == ["Завтра выставка"]
+    # 06:15: later the same morning.
+    clock.set(datetime(2026, 9, 8, 6, 15, tzinfo=MOSCOW))
+    early = await broadcast("Выставка сегодня")
+    assert "Сейчас тихие часы: сообщение уйдёт в 08:00." in early
+    # In the daytime nothing is said about quiet hours, and the message goes out at once.
+    clock.set(datetime(2026, 9, 8, 12, 0, tzinfo=MOSCOW))
+    day = await broadcast("Выставка открыта")
+    assert "тихие часы" not in day
+    await tg.user(801).expect_all("Завтра выставка", "Выставка сегодня", "Выставка открыта")

@@ -145,9 +145,14 @@ async def test_the_calendar_asks_pairs_that_worked_long_enough_and_the_curator_a
     recipients = await running.db.fetchall("SELECT participant_id FROM campaign_recipients ORDER BY participant_id")
     assert [r["participant_id"] for r in recipients] == sorted(seasoned.values())
 
-    # The curator's /campaign still asks every active pair, the new one included.
+    # The curator is told who was asked and who was not (the new pair's four weeks end after the window).
     curator = tg.user(CURATOR_ID)
     curator.pass_over("без встреч уже")  # the quiet-pair alert for the seasoned pair comes on its own schedule
+    report = await curator.expect("По календарю программы запущен опрос «Оценка качества программы»")
+    assert "Приглашение получили 2:\n• М901 — наставник\n• У801 — наставляемый-обучающийся" in report.text
+    assert "Ещё не приглашены — их пара работает меньше 4 нед. (2)" in report.text
+    assert "• М902 — наставник: не получит, срок наступит 29.12.2026, после закрытия опроса" in report.text
+    # The curator's /campaign still asks every active pair, the new one included.
     await curator.send("/campaign")
     await curator.click("Оценка качества программы", await curator.expect("Какой опрос"))
     await curator.click("Участникам пар и групп", await curator.expect("Кому?"))

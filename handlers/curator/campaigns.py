@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from aiogram import Router
 from aiogram.filters import Command
@@ -15,18 +15,19 @@ from bot.clock import Clock
 from bot.meetings.timeparse import duration_words
 from bot.monitoring import SURVEY_LABELS, SURVEY_SETS, questionnaire_for
 from bot.pairs import Pair
-from bot.programme import Form
+from bot.programme import Form, Role
 from bot.questionnaires import Questionnaire
 from bot.settings import Settings
 from handlers.kb.builder import InlineKeyboardBuilder
 from handlers.ui import show
-from scheduler.notices.campaigns import launch, until_text
+from scheduler.notices.campaigns import answer_markup, launch, until_text, waiting_for
 from storage.audit import AuditLog
-from storage.campaigns import CampaignRepo
+from storage.campaigns import Campaign, CampaignRepo
 from storage.matching import MatchingRepo
 from storage.outbox import Outbox
 
 DAY_CHOICES = (7, 14, 30)
+NAMES_SHOWN = 50  # of those who have not answered, in one message (the rest are counted)
 
 
 CANCEL = "-"  # the survey field of the preview's «Отмена» (no survey id is "-"; old buttons keep their layout)
@@ -59,14 +60,18 @@ def _segment_keyboard(survey: str) -> InlineKeyboardMarkup:
     return kb.as_markup()
 
 
-def _form_segment_keyboard(survey: str) -> InlineKeyboardMarkup:
+def _form_segment_keyboard(survey: str, sides: dict[str, set[str]]) -> InlineKeyboardMarkup:
+    """Only forms that have people, and only the sides of a form that have someone."""
     kb = InlineKeyboardBuilder()
     for form in Form:
+        present = sides.get(form.value, set())
         for prefix, label in (
             ("form", texts.SEGMENT_ALL_OF),
             ("fmentees", texts.SEGMENT_MENTEES_OF),
             ("fmentors", texts.SEGMENT_MENTORS_OF),
         ):
+            if not present or (prefix != "form" and prefix not in present):
+                continue
             kb.button(
                 text=label.format(form=form.label), callback_data=NewCampaignCb(s=survey, g=f"{prefix}.{form.value}")
             )
@@ -126,7 +131,12 @@ async def on_step(
         await show(query, texts.CAMPAIGN_PICK_SEGMENT, _segment_keyboard(survey))
         return
     if segment == "pick.form":
-        await show(query, texts.CAMPAIGN_PICK_SEGMENT, _form_segment_keyboard(survey))
+        sides = await campaigns.form_sides()
+        if not sides:
+            callback_answer.text = texts.CAMPAIGN_NOBODY
+            callback_answer.show_alert = True
+            return
+        await show(query, texts.CAMPAIGN_PICK_SEGMENT, _form_segment_keyboard(survey, sides))
         return
     if segment == "pick.pair":
         await show(query, texts.CAMPAIGN_PICK_SEGMENT, _pair_segment_keyboard(survey, await matching.pairs()))
@@ -154,7 +164,7 @@ async def on_step(
         text = texts.CAMPAIGN_PREVIEW.format(title=title, count=count, until=until_text(closes, tz), already=already)
         await show(query, text, _start_keyboard(survey, segment, days))
         return
-    campaign_id, count = await launch(
+    launched = await launch(
         campaigns,
         outbox,
         questionnaires,
@@ -167,16 +177,174 @@ async def on_step(
         closes_at=closes,
         created_by=query.from_user.id,
     )
-    if campaign_id is None:
+    if launched.campaign_id is None:
         callback_answer.text = texts.CAMPAIGN_NOBODY
         return
-    await audit.record(query.from_user.id, "campaign.start", str(campaign_id), {"survey": survey, "segment": segment})
+    await audit.record(
+        query.from_user.id, "campaign.start", str(launched.campaign_id), {"survey": survey, "segment": segment}
+    )
     every = duration_words(settings.monitoring.nudge_every)
-    await show(query, texts.CAMPAIGN_STARTED.format(count=count, every=every))
+    await show(query, texts.CAMPAIGN_STARTED.format(count=launched.count, every=every))
+
+
+# --- /surveys: the open surveys, who has not answered, a reminder to them, closing one ---------------------------
+class SurveysCb(CallbackData, prefix="sv"):
+    """`a`: list, who (has not answered), remind, close (asks), closeyes; `c`: the campaign."""
+
+    a: str
+    c: int = 0
+
+
+def segment_label(segment: str) -> str:
+    kind, _, value = segment.partition(".")
+    if kind in ("form", "fmentees", "fmentors") and (form := Form.parse(value)) is not None:
+        template = {"form": texts.SEGMENT_ALL_OF, "fmentees": texts.SEGMENT_MENTEES_OF}.get(
+            kind, texts.SEGMENT_MENTORS_OF
+        )
+        return template.format(form=form.label)
+    if kind == "pair":
+        return texts.SURVEY_AUDIENCE_PAIR.format(pair=value)
+    return texts.CAMPAIGN_SEGMENTS.get(segment, segment)
+
+
+async def _waiting_line(
+    campaigns: CampaignRepo,
+    questionnaires: dict[str, Questionnaire],
+    campaign: Campaign,
+    now: datetime,
+    weeks: int,
+) -> str:
+    """How many of a calendar campaign's pairs are too new to be asked yet, and how many will be in time."""
+    waiting = await waiting_for(campaigns, questionnaires, campaign, now, timedelta(weeks=weeks))
+    if not waiting:
+        return ""
+    soon = sum(1 for _person, ready in waiting if ready < campaign.closes_at)
+    return texts.SURVEYS_WAITING.format(weeks=weeks, count=len(waiting), soon=soon)
+
+
+async def _surveys_screen(
+    target: Message | CallbackQuery,
+    campaigns: CampaignRepo,
+    questionnaires: dict[str, Questionnaire],
+    clock: Clock,
+    settings: Settings,
+) -> None:
+    now, tz = clock.now(), settings.institution.tz
+    running = await campaigns.open_all(now)
+    if not running:
+        await show(target, texts.SURVEYS_NONE)
+        return
+    calendar = {c.id for c in await campaigns.open_calendar(now)}
+    weeks = settings.monitoring.campaign_min_pair_weeks
+    text = texts.SURVEYS_HEADER.format(count=len(running))
+    for n, (campaign, total, done) in enumerate(running, start=1):
+        text += texts.SURVEYS_LINE.format(
+            n=n,
+            title=texts.esc(campaign.title),
+            audience=segment_label(campaign.segment),
+            opened=until_text(campaign.opens_at, tz),
+            until=until_text(campaign.closes_at, tz),
+            done=done,
+            total=total,
+        )
+        if campaign.id in calendar:
+            text += await _waiting_line(campaigns, questionnaires, campaign, now, weeks)
+    kb = InlineKeyboardBuilder()
+    for n, (campaign, _total, _done) in enumerate(running, start=1):
+        for label, action in ((texts.BTN_SURVEY_PENDING, "who"), (texts.BTN_SURVEY_CLOSE, "close")):
+            shown = label if len(running) == 1 else texts.BTN_SURVEY_NUMBERED.format(n=n, label=label)
+            kb.button(text=shown, callback_data=SurveysCb(a=action, c=campaign.id))
+    kb.adjust(2)
+    await show(target, text, kb.as_markup())
+
+
+async def cmd_surveys(
+    message: Message,
+    campaigns: CampaignRepo,
+    questionnaires: dict[str, Questionnaire],
+    clock: Clock,
+    settings: Settings,
+) -> None:
+    await _surveys_screen(message, campaigns, questionnaires, clock, settings)
+
+
+def _back_keyboard(*buttons: tuple[str, SurveysCb], back: str = texts.BTN_SURVEYS_BACK) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    for text, data in buttons:
+        kb.button(text=text, callback_data=data)
+    kb.button(text=back, callback_data=SurveysCb(a="list"))
+    kb.adjust(1)
+    return kb.as_markup()
+
+
+async def on_surveys(
+    query: CallbackQuery,
+    callback_data: SurveysCb,
+    clock: Clock,
+    settings: Settings,
+    campaigns: CampaignRepo,
+    questionnaires: dict[str, Questionnaire],
+    outbox: Outbox,
+    audit: AuditLog,
+    callback_answer: CallbackAnswer,
+) -> None:
+    tz = settings.institution.tz
+    now = clock.now()
+    if callback_data.a == "list":
+        await _surveys_screen(query, campaigns, questionnaires, clock, settings)
+        return
+    campaign = await campaigns.get(callback_data.c)
+    if campaign is None or not campaign.is_open(now):
+        callback_answer.text = texts.SURVEY_ALREADY_CLOSED
+        await _surveys_screen(query, campaigns, questionnaires, clock, settings)
+        return
+    title, until = texts.esc(campaign.title), until_text(campaign.closes_at, tz)
+    total, done = await campaigns.rate(campaign.id)
+    if callback_data.a == "who":
+        people = await campaigns.unanswered(campaign.id)
+        if not people:
+            await show(query, texts.SURVEY_ALL_ANSWERED.format(title=title, total=total), _back_keyboard())
+            return
+        await audit.record(query.from_user.id, "campaign.unanswered", str(campaign.id))
+        names = "\n".join(
+            texts.CAMPAIGN_REPORT_NAME.format(name=texts.esc(p.name), role=Role(p.role).label)
+            for p in people[:NAMES_SHOWN]
+        )
+        if len(people) > NAMES_SHOWN:
+            names += "\n" + texts.CAMPAIGN_REPORT_MORE.format(count=len(people) - NAMES_SHOWN)
+        text = texts.SURVEY_PENDING.format(title=title, until=until, count=len(people), total=total, names=names)
+        remind = (texts.BTN_SURVEY_REMIND, SurveysCb(a="remind", c=campaign.id))
+        await show(query, text, _back_keyboard(remind))
+    elif callback_data.a == "remind":
+        day = now.astimezone(tz).date().isoformat()
+        text = texts.CAMPAIGN_NUDGE.format(title=title, until=until)
+        count = await campaigns.remind(campaign.id, outbox, text, answer_markup(campaign.id), day)
+        if count:
+            await audit.record(query.from_user.id, "campaign.remind", str(campaign.id), {"count": count})
+        callback_answer.text = texts.SURVEY_REMINDED.format(count=count) if count else texts.SURVEY_REMINDED_ALREADY
+        callback_answer.show_alert = True
+    elif callback_data.a == "close":
+        confirm = (texts.BTN_SURVEY_CLOSE_YES, SurveysCb(a="closeyes", c=campaign.id))
+        await show(
+            query,
+            texts.SURVEY_CLOSE_CONFIRM.format(title=title, done=done, total=total),
+            _back_keyboard(confirm, back=texts.BTN_CANCEL),
+        )
+    elif callback_data.a == "closeyes":
+        if not await campaigns.close(campaign.id):
+            callback_answer.text = texts.SURVEY_ALREADY_CLOSED
+            return
+        await audit.record(query.from_user.id, "campaign.close", str(campaign.id))
+        await show(query, texts.CAMPAIGN_CLOSED_REPORT.format(title=title, done=done, total=total), _back_keyboard())
+    else:
+        callback_answer.text = texts.STALE_BUTTON
 
 
 def build_router() -> Router:
     router = Router(name="curator-campaigns")
+    flags = {"callback_answer": {"pre": False}}
     router.message.register(cmd_campaign, Command("campaign"))
-    router.callback_query.register(on_step, NewCampaignCb.filter(), flags={"callback_answer": {"pre": False}})
+    router.message.register(cmd_surveys, Command("surveys"))
+    router.callback_query.register(on_step, NewCampaignCb.filter(), flags=flags)
+    router.callback_query.register(on_surveys, SurveysCb.filter(), flags=flags)
     return router

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, tzinfo
+
 from aiogram import Bot, F, Router
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
@@ -12,6 +14,7 @@ from bot import texts
 from bot.clock import Clock
 from bot.programme import Form
 from bot.questionnaires import CLUBS, load_vocabulary
+from bot.settings import Settings
 from handlers.filters import HasText
 from handlers.kb.informing import (
     AskCb,
@@ -211,6 +214,7 @@ async def on_broadcast(
     state: FSMContext,
     bot: Bot,
     clock: Clock,
+    settings: Settings,
     participants: ParticipantRepo,
     informing: InformingRepo,
     outbox: Outbox,
@@ -252,6 +256,8 @@ async def on_broadcast(
     elif action == "send" and current == Broadcast.confirm.state:
         chats = await participants.audience_chats(data["audience"])
         await state.clear()
+        now = clock.now()
+        goes_at = outbox.earliest(now)
         broadcast_id = await informing.create_broadcast(
             query.from_user.id,
             data["audience"],
@@ -259,14 +265,24 @@ async def on_broadcast(
             data.get("media_kind"),
             data.get("file_id"),
             chats,
-            outbox.earliest(clock.now()),
+            goes_at,
             outbox=outbox,
         )
         outbox.wake()
         await audit.record(query.from_user.id, "broadcast.send", str(broadcast_id), {"audience": data["audience"]})
-        await show(query, texts.BROADCAST_QUEUED.format(count=len(chats)))
+        text = texts.BROADCAST_QUEUED.format(count=len(chats))
+        if goes_at > now:
+            text += texts.BROADCAST_QUIET.format(when=_when(now, goes_at, settings.institution.tz))
+        await show(query, text)
     else:
         callback_answer.text = texts.STALE_BUTTON
+
+
+def _when(now: datetime, at: datetime, tz: tzinfo) -> str:
+    """«в 08:00» the same local day, «завтра в 08:00» the next one (a quiet-hours shift is under a day)."""
+    local = at.astimezone(tz)
+    template = texts.QUIET_TODAY if local.date() == now.astimezone(tz).date() else texts.QUIET_TOMORROW
+    return template.format(time=f"{local:%H:%M}")
 
 
 async def _send_preview(bot: Bot, chat_id: int, data: dict) -> None:

@@ -3,15 +3,19 @@ confirmation and the programme calendar (the scheduler)."""
 
 from __future__ import annotations
 
-from datetime import datetime, tzinfo
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
 from bot import texts
+from bot.clock import iso
 from bot.monitoring import questionnaire_for
+from bot.programme import Role
 from bot.questionnaires import Questionnaire
 from scheduler.notices import markup_json
 from scheduler.notices.keyboards import campaign_answer_keyboard
-from storage.campaigns import CampaignRepo, Invitation
+from storage.campaigns import Campaign, CampaignRepo, Invitation, Recipient, Report
 from storage.outbox import Outbox
 
 
@@ -21,6 +25,72 @@ def answer_markup(campaign_id: int) -> dict[str, Any] | None:
 
 def until_text(closes_at: datetime, tz: tzinfo) -> str:
     return closes_at.astimezone(tz).strftime("%d.%m.%Y")
+
+
+@dataclass(frozen=True)
+class Launched:
+    """What a launch did: the campaign (None if nobody was asked or its calendar key existed), who was asked,
+    and who is not asked yet because their pair is too new, with the moment they may be."""
+
+    campaign_id: int | None
+    asked: list[Recipient] = field(default_factory=list)
+    waiting: list[tuple[Recipient, datetime]] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.asked) if self.campaign_id is not None else 0
+
+
+#: At most this many names in a curator's report (the rest are counted).
+REPORT_NAMES = 50
+
+
+def _names(people: list[Recipient]) -> str:
+    lines = [
+        texts.CAMPAIGN_REPORT_NAME.format(name=texts.esc(p.name), role=Role(p.role).label)
+        for p in people[:REPORT_NAMES]
+    ]
+    if len(people) > REPORT_NAMES:
+        lines.append(texts.CAMPAIGN_REPORT_MORE.format(count=len(people) - REPORT_NAMES))
+    return "\n".join(lines)
+
+
+def _waiting(waiting: list[tuple[Recipient, datetime]], closes_at: datetime, weeks: int, tz: tzinfo) -> str:
+    if not waiting:
+        return ""
+    lines = []
+    for person, ready in waiting[:REPORT_NAMES]:
+        template = texts.CAMPAIGN_WAITING_LINE if ready < closes_at else texts.CAMPAIGN_WAITING_TOO_LATE
+        lines.append(
+            template.format(name=texts.esc(person.name), role=Role(person.role).label, date=until_text(ready, tz))
+        )
+    if len(waiting) > REPORT_NAMES:
+        lines.append(texts.CAMPAIGN_REPORT_MORE.format(count=len(waiting) - REPORT_NAMES))
+    return texts.CAMPAIGN_WAITING.format(weeks=weeks, count=len(waiting), lines="\n".join(lines))
+
+
+def _asked_split(
+    people: list[Recipient],
+    survey: str,
+    questionnaires: dict[str, Questionnaire],
+    since: dict[int, datetime] | None,
+    asked_before: datetime | None,
+) -> tuple[list[tuple[Recipient, str]], list[Recipient]]:
+    """(those to ask now with their questionnaire, those whose pair is too new); others are not asked."""
+    asked, too_new = [], []
+    for person in people:
+        questionnaire = questionnaire_for(survey, person.role, questionnaires)
+        if questionnaire is None:
+            continue
+        if since is not None and asked_before is not None:
+            paired = since.get(person.participant_id)
+            if paired is None:
+                continue
+            if paired > asked_before:
+                too_new.append(person)
+                continue
+        asked.append((person, questionnaire.id))
+    return asked, too_new
 
 
 async def launch(
@@ -37,21 +107,40 @@ async def launch(
     closes_at: datetime,
     created_by: int | None,
     calendar_key: str | None = None,
-    paired_before: datetime | None = None,
-) -> tuple[int | None, int]:
-    """Create the campaign and invite its recipients; (campaign id or None if it existed, recipients).
+    min_pair_age: timedelta | None = None,
+    report_to: Sequence[int] = (),
+) -> Launched:
+    """Create the campaign and invite its recipients.
 
-    `paired_before` keeps only those whose pair was confirmed by then (see `CampaignRepo.segment`).
+    `min_pair_age` asks only those whose pair or group has worked that long (the calendar's campaigns: a pair
+    formed a minute ago cannot judge the programme); the others are named in the report to `report_to` (the
+    curators), queued with the campaign, as those asked later (`invite_latecomers`).
     """
-    recipients = []
-    chats = {}
-    for person in await campaigns.segment(segment, paired_before=paired_before):
-        questionnaire = questionnaire_for(survey, person.role, questionnaires)
-        if questionnaire is not None:
-            recipients.append((person.participant_id, questionnaire.id))
-            chats[person.participant_id] = person.telegram_id
-    if not recipients:
-        return None, 0
+    people = await campaigns.segment(segment)
+    since = await campaigns.paired_since() if min_pair_age is not None else None
+    asked_before = opens_at - min_pair_age if min_pair_age is not None else None
+    asked, too_new = _asked_split(people, survey, questionnaires, since, asked_before)
+    if not asked:
+        return Launched(None)
+    waiting = (
+        [(p, since[p.participant_id] + min_pair_age) for p in too_new]
+        if since is not None and min_pair_age is not None
+        else []
+    )
+    until = until_text(closes_at, tz)
+    reports = []
+    if report_to:
+        weeks = int(min_pair_age / timedelta(weeks=1)) if min_pair_age else 0
+        text = texts.CAMPAIGN_LAUNCH_REPORT.format(
+            title=texts.esc(title),
+            until=until,
+            count=len(asked),
+            names=_names([p for p, _ in asked]),
+            waiting=_waiting(waiting, closes_at, weeks, tz),
+        )
+        about = tuple(sorted({p.participant_id for p, _ in asked} | {p.participant_id for p, _ in waiting}))
+        key = calendar_key or f"{survey}:{iso(opens_at)}"
+        reports = [Report(chat, f"claunch:{key}:{chat}", text, about) for chat in report_to]
     campaign_id = await campaigns.create(
         survey=survey,
         kind=kind,
@@ -60,13 +149,81 @@ async def launch(
         opens_at=opens_at,
         closes_at=closes_at,
         created_by=created_by,
-        recipients=recipients,
+        recipients=[(p.participant_id, questionnaire_id) for p, questionnaire_id in asked],
         calendar_key=calendar_key,
         invitation=Invitation(
             outbox=outbox,
-            text=texts.CAMPAIGN_INVITE.format(title=texts.esc(title), until=until_text(closes_at, tz)),
+            text=texts.CAMPAIGN_INVITE.format(title=texts.esc(title), until=until),
             markup=answer_markup,
-            chats=chats,
+            chats={p.participant_id: p.telegram_id for p, _ in asked},
+            reports=reports,
         ),
     )
-    return (campaign_id, len(recipients)) if campaign_id is not None else (None, 0)
+    if campaign_id is None:
+        return Launched(None)
+    return Launched(campaign_id, [p for p, _ in asked], waiting)
+
+
+async def waiting_for(
+    campaigns: CampaignRepo,
+    questionnaires: dict[str, Questionnaire],
+    campaign: Campaign,
+    now: datetime,
+    min_pair_age: timedelta,
+) -> list[tuple[Recipient, datetime]]:
+    """Those of an open calendar campaign's segment not asked yet because their pair is too new, each with the
+    moment it will have worked `min_pair_age` (they are asked then if the campaign is still open)."""
+    already = await campaigns.recipient_ids(campaign.id)
+    people = [p for p in await campaigns.segment(campaign.segment) if p.participant_id not in already]
+    since = await campaigns.paired_since()
+    _asked, too_new = _asked_split(people, campaign.survey, questionnaires, since, now - min_pair_age)
+    return [(p, since[p.participant_id] + min_pair_age) for p in too_new]
+
+
+async def invite_latecomers(
+    campaigns: CampaignRepo,
+    outbox: Outbox,
+    questionnaires: dict[str, Questionnaire],
+    tz: tzinfo,
+    now: datetime,
+    *,
+    min_pair_age: timedelta,
+    report_to: Sequence[int] = (),
+) -> dict[int, list[int]]:
+    """Invite to each open calendar campaign of all pairs those of a pair formed after its launch, or grown old
+    enough since (`min_pair_age`); each once, with the curators told who. Campaign id -> participants added."""
+    done: dict[int, list[int]] = {}
+    open_campaigns = await campaigns.open_calendar(now)
+    if not open_campaigns:
+        return done
+    since = await campaigns.paired_since()
+    for campaign in open_campaigns:
+        already = await campaigns.recipient_ids(campaign.id)
+        people = [p for p in await campaigns.segment(campaign.segment) if p.participant_id not in already]
+        asked, _too_new = _asked_split(people, campaign.survey, questionnaires, since, now - min_pair_age)
+        if not asked:
+            continue
+        first = min(p.participant_id for p, _ in asked)
+        text = texts.CAMPAIGN_LATE_REPORT.format(
+            title=texts.esc(campaign.title),
+            until=until_text(campaign.closes_at, tz),
+            count=len(asked),
+            names=_names([p for p, _ in asked]),
+        )
+        about = tuple(sorted(p.participant_id for p, _ in asked))
+        added = await campaigns.add_recipients(
+            campaign.id,
+            [(p.participant_id, questionnaire_id) for p, questionnaire_id in asked],
+            Invitation(
+                outbox=outbox,
+                text=texts.CAMPAIGN_INVITE.format(
+                    title=texts.esc(campaign.title), until=until_text(campaign.closes_at, tz)
+                ),
+                markup=answer_markup,
+                chats={p.participant_id: p.telegram_id for p, _ in asked},
+                reports=[Report(chat, f"clate:{campaign.id}:{first}:{chat}", text, about) for chat in report_to],
+            ),
+        )
+        if added:
+            done[campaign.id] = added
+    return done
