@@ -1,4 +1,5 @@
-"""/pairs (list, card, dissolve with a reason) and /bases (the bases of mentees and mentors as XLSX)."""
+"""/pairs (list, card, dissolve with a reason, finish the year and its archive) and /bases (the bases of mentees
+and mentors as XLSX)."""
 
 from __future__ import annotations
 
@@ -11,30 +12,64 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from bot import texts
 from bot.clock import Clock
 from bot.documents import people_workbook
-from bot.programme import INTAKE_BY_ROLE, Role
+from bot.pairs import Pair
+from bot.programme import INTAKE_BY_ROLE, ArchivedYear, Role, programme_year
 from bot.questionnaires import Questionnaire
 from bot.settings import Settings
 from handlers.curator.documents import person_row
+from handlers.curator.reports import deliver
 from handlers.filters import HasText
-from handlers.kb.matching import BasesCb, PairCb, bases_keyboard, finish_keyboard, paged, pair_card_keyboard
+from handlers.kb.matching import BasesCb, PairCb, bases_keyboard, paged, pair_card_keyboard
+from handlers.kb.years import ArchiveCb, archive_buttons, finish_keyboard, renew_keyboard
 from handlers.notify import notify
 from handlers.states import DissolvePair
 from handlers.ui import show
 from storage.audit import AuditLog
+from storage.campaigns import CampaignRepo
 from storage.matching import MatchingRepo
 from storage.outbox import Outbox
 from storage.participants import ParticipantRepo
+from storage.reports import ReportRepo
 
 
 def _mentees(names: list[str]) -> str:
     return ", ".join(names) or "—"
 
 
-async def _list(target: Message | CallbackQuery, matching: MatchingRepo, page: int = 0) -> None:
-    pairs = await matching.pairs()
+async def _list(
+    target: Message | CallbackQuery,
+    matching: MatchingRepo,
+    page: int = 0,
+    *,
+    year: ArchivedYear | None = None,
+    settings: Settings | None = None,
+) -> None:
+    """The current pairs (with the finish button and the archive's), or those an archived year ended with."""
+    pairs = await matching.pairs(year=year.id if year else None)
+    archive = archive_buttons(await matching.years(), "pairs") if year is None else []
     if not pairs:
-        await show(target, texts.PAIRS_EMPTY)
+        empty = texts.PAIRS_EMPTY if year is None else texts.ARCHIVE_PAIRS_EMPTY.format(year=year.label)
+        await show(target, empty, paged([], 0, lambda p: PairCb(a="list", id=p), archive) if archive else None)
         return
+    body = _lines(pairs)
+    items = [
+        (f"{n}. {(p.mentor.name if p.mentor else texts.PAIR_WITHDRAWN)}", PairCb(a="card", id=p.id))
+        for n, p in enumerate(pairs, start=1)
+    ]
+    if year is not None and settings is not None:
+        date = year.finished_at.astimezone(settings.institution.tz).strftime("%d.%m.%Y")
+        text = texts.ARCHIVE_PAIRS_LIST.format(year=year.label, count=len(pairs), date=date, lines=body)
+        await show(target, text, paged(items, page, lambda p: ArchiveCb(a="pairs", y=year.id, p=p)))
+        return
+    tail = [(texts.BTN_FINISH_YEAR, PairCb(a="finish")), *archive]
+    await show(
+        target,
+        texts.PAIRS_LIST.format(count=len(pairs), lines=body),
+        paged(items, page, lambda p: PairCb(a="list", id=p), tail),
+    )
+
+
+def _lines(pairs: list[Pair]) -> str:
     lines, form = [], None
     for n, pair in enumerate(pairs, start=1):
         if pair.form != form:
@@ -46,15 +81,7 @@ async def _list(target: Message | CallbackQuery, matching: MatchingRepo, page: i
     body = "".join(lines)
     if len(body) > 3500:
         body = body[:3500].rsplit("\n", 1)[0] + "\n…"
-    items = [
-        (f"{n}. {(p.mentor.name if p.mentor else texts.PAIR_WITHDRAWN)}", PairCb(a="card", id=p.id))
-        for n, p in enumerate(pairs, start=1)
-    ]
-    await show(
-        target,
-        texts.PAIRS_LIST.format(count=len(pairs), lines=body),
-        paged(items, page, lambda p: PairCb(a="list", id=p), [(texts.BTN_FINISH_YEAR, PairCb(a="finish"))]),
-    )
+    return body
 
 
 async def cmd_pairs(message: Message, matching: MatchingRepo, audit: AuditLog) -> None:
@@ -62,10 +89,63 @@ async def cmd_pairs(message: Message, matching: MatchingRepo, audit: AuditLog) -
     await _list(message, matching)
 
 
+def _year_label(pairs: list[Pair], clock: Clock, settings: Settings) -> str:
+    """The programme year being finished: the one its first pair was confirmed in (a year finished in June or
+    late, in September, is still the year it began)."""
+    started = min((p.confirmed_at for p in pairs), default=clock.now())
+    return programme_year(started.astimezone(settings.institution.tz).date())
+
+
+async def _finish(
+    query: CallbackQuery, clock: Clock, settings: Settings, matching: MatchingRepo, outbox: Outbox, audit: AuditLog
+) -> None:
+    label = _year_label(await matching.pairs(), clock, settings)
+    done = await matching.finish_year(label, query.from_user.id, texts.FINISH_REASON)
+    if done is None:
+        await show(query, texts.FINISH_NOTHING)
+        return
+    year, closed = done
+    pairs = await matching.pairs(active=False, ids=closed) if closed else []
+    for pair in pairs:
+        for person in pair.people:
+            await notify(outbox, person.telegram_id, texts.FINISHED_NOTICE, renew_keyboard(year.id))
+    renewed = await matching.renewed(year.id)
+    await audit.record(query.from_user.id, "pairs.finish_year", year.label, {"pairs": len(closed)})
+    await show(query, texts.FINISHED.format(year=year.label, count=len(closed), renewed=renewed))
+
+
+async def on_archive(
+    query: CallbackQuery,
+    callback_data: ArchiveCb,
+    bot: Bot,
+    clock: Clock,
+    settings: Settings,
+    matching: MatchingRepo,
+    reports: ReportRepo,
+    campaigns: CampaignRepo,
+    questionnaires: dict[str, Questionnaire],
+    audit: AuditLog,
+    callback_answer: CallbackAnswer,
+) -> None:
+    """An archived year: its pairs (a page of them), its summary, charts or export."""
+    year = next((y for y in await matching.years() if y.id == callback_data.y), None)
+    if year is None or callback_data.a not in ("pairs", "summary", "charts", "export"):
+        callback_answer.text = texts.STALE_BUTTON
+        return
+    if callback_data.a == "pairs":
+        await audit.record(query.from_user.id, "pairs.archive", year.label)
+        await _list(query, matching, callback_data.p, year=year, settings=settings)
+        return
+    chat_id = query.message.chat.id if query.message else query.from_user.id
+    args = (bot, clock, settings, reports, campaigns, questionnaires, audit, year)
+    await deliver(callback_data.a, chat_id, query.from_user.id, *args)
+
+
 async def on_pair(
     query: CallbackQuery,
     callback_data: PairCb,
     state: FSMContext,
+    clock: Clock,
     settings: Settings,
     matching: MatchingRepo,
     outbox: Outbox,
@@ -76,18 +156,12 @@ async def on_pair(
         await _list(query, matching, callback_data.id)
         return
     if callback_data.a == "finish":
-        count = len(await matching.pairs())
-        await show(query, texts.FINISH_CONFIRM.format(count=count), finish_keyboard())
+        pairs = await matching.pairs()
+        label = _year_label(pairs, clock, settings)
+        await show(query, texts.FINISH_CONFIRM.format(count=len(pairs), year=label), finish_keyboard())
         return
     if callback_data.a == "finish_ok":
-        finished = 0
-        for pair in await matching.pairs():
-            if await matching.dissolve(pair.id, texts.FINISH_REASON):
-                finished += 1
-                for person in pair.people:
-                    await notify(outbox, person.telegram_id, texts.FINISHED_NOTICE)
-        await audit.record(query.from_user.id, "pairs.finish_year", None, {"pairs": finished})
-        await show(query, texts.FINISHED.format(count=finished))
+        await _finish(query, clock, settings, matching, outbox, audit)
         return
     pair = await matching.pair(callback_data.id)
     if pair is None:
@@ -173,5 +247,6 @@ def build_router() -> Router:
     router.message.register(cmd_bases, Command("bases"))
     router.message.register(on_dissolve_reason, StateFilter(DissolvePair.reason), HasText())
     router.callback_query.register(on_pair, PairCb.filter(), flags={"callback_answer": {"pre": False}})
+    router.callback_query.register(on_archive, ArchiveCb.filter(), flags={"callback_answer": {"pre": False}})
     router.callback_query.register(on_bases, BasesCb.filter(), flags={"callback_answer": {"pre": False}})
     return router
