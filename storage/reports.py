@@ -71,6 +71,13 @@ class ReportRepo:
         year = "IS NULL" if self._year is None else f"={int(self._year.id)}"
         return f"SELECT id FROM pairs WHERE year_id {year}"
 
+    def _people(self, p: str = "p") -> str:
+        """The participants of the year: everyone now, or those who had joined by the archived year's finish
+        (less those who withdrew since: nothing of them is left)."""
+        if self._year is None:
+            return "1=1"
+        return f"{p}.joined_at <= '{iso(self._year.finished_at)}'"
+
     def _campaigns(self, c: str = "c") -> str:
         """The year's campaigns: opened after the previous year's finish (and, for an archived one, by its own)."""
         if self._year is None:
@@ -82,7 +89,8 @@ class ReportRepo:
         """(participants, consented, minors waiting for a parent)."""
         row = await self._db.fetchone(
             "SELECT COUNT(*) AS total, COUNT(consent_at) AS consented,"
-            " SUM(consent_at IS NULL AND parent_code IS NOT NULL) AS waiting FROM participants"
+            " SUM(consent_at IS NULL AND parent_code IS NOT NULL) AS waiting FROM participants p"
+            f" WHERE {self._people()}"
         )
         return (row["total"], row["consented"], row["waiting"] or 0) if row else (0, 0, 0)
 
@@ -225,7 +233,8 @@ class ReportRepo:
             "  AND a.questionnaire_id LIKE 'intake_%') AS name,"
             " per.pair_id, COALESCE(per.held, 0) AS held,"
             " COALESCE(done.n, 0) + (p.survey_done_at IS NOT NULL) AS surveys"
-            " FROM participants p LEFT JOIN per ON per.pid=p.id LEFT JOIN done ON done.pid=p.id ORDER BY p.id"
+            " FROM participants p LEFT JOIN per ON per.pid=p.id LEFT JOIN done ON done.pid=p.id"
+            f" WHERE {self._people()} ORDER BY p.id"
         )
         return [dict(r) for r in rows]
 
@@ -292,7 +301,7 @@ class ReportRepo:
             f" SUM(p.role=? OR (p.role=? AND json_extract(a.value, '$') IN ({pupil}))) AS pupils"
             " FROM participants p LEFT JOIN answers a ON a.participant_id=p.id"
             "  AND a.questionnaire_id=? AND a.question_id='position'"
-            " WHERE p.consent_at IS NOT NULL",
+            f" WHERE p.consent_at IS NOT NULL AND {self._people()}",
             (Role.MENTEE_TEACHER.value, Role.MENTOR.value, Role.MENTEE_PUPIL.value, Role.MENTOR.value,
              INTAKE_BY_ROLE[Role.MENTOR]),
         )  # fmt: skip
@@ -300,6 +309,7 @@ class ReportRepo:
 
     async def consented_by_role(self) -> dict[str, int]:
         rows = await self._db.fetchall(
-            "SELECT role, COUNT(*) AS n FROM participants WHERE consent_at IS NOT NULL GROUP BY role"
+            f"SELECT role, COUNT(*) AS n FROM participants p WHERE consent_at IS NOT NULL AND {self._people()}"
+            " GROUP BY role"
         )
         return {r["role"]: r["n"] for r in rows}

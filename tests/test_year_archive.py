@@ -57,6 +57,7 @@ async def _year(tg: FakeTelegram, running: RunningBot, clock: FakeClock) -> dict
     meetings = running.service("meetings")
     held = await meetings.create(pairs[0]["id"], Stage.INTRO, clock.now() + timedelta(days=3), "каб. 12", None)
     await meetings.set_status(held.id, "held")
+    await meetings.create(pairs[1]["id"], Stage.INTRO, clock.now() + timedelta(days=300), "каб. 14", None)
     clock.advance(days=90)
     await _campaign(running, clock, "quality", {ids["masha"]: 9, ids["petya"]: 8, ids["olya"]: 7})
     clock.advance(days=150)
@@ -148,6 +149,9 @@ async def test_the_finished_year_stays_readable_and_exportable(
     }
     renewals = await running.db.fetchall("SELECT participant_id, source FROM year_renewals")
     assert [(r["participant_id"], r["source"]) for r in renewals] == [(ids["masha"], "final")]
+    # The meeting planned past the end is cancelled: no reminder goes out for a pair that has finished.
+    statuses = await running.db.fetchall("SELECT place, status FROM meetings ORDER BY id")
+    assert [(m["place"], m["status"]) for m in statuses] == [("каб. 12", "held"), ("каб. 14", "cancelled")]
     for telegram_id in (*PUPILS, *MENTORS):
         thanks = await tg.user(telegram_id).expect("Программа наставничества этого года завершена")
         assert thanks.button_texts() == [texts.BTN_RENEW]
@@ -161,17 +165,22 @@ async def test_the_finished_year_stays_readable_and_exportable(
     for name in ("Анна Сергеевна — Маша", "Иван Петрович — Петя, Оля"):
         assert name in (archived.text or "")
 
+    # A pupil who joins after the finish is the new year's, not the archived one's.
+    clock.advance(minutes=1)
+    await seed_participant(running, 804, Role.MENTEE_PUPIL, TP, pupil_answers("Даша", []))
     # /summary: the current year is empty; last year's figures are under its own button and command.
     await curator.send("/summary")
     current = await curator.expect("Сводка программы")
     text = current.text or ""
     assert "Пары и группы\n—" in text and "Встречи: состоялось 0" in text and "Опросы\n—" in text
     assert "Качество по периодам мониторинга\n—" in text
+    assert "Участники: 6" in text
     assert "Сводка 2026-27 (архив)" in current.button_texts() and "Выгрузка 2026-27 (архив)" in current.button_texts()
     await curator.click("Сводка 2026-27 (архив)", current)
     archive = await curator.expect("Сводка программы 2026-27")
     text = archive.text or ""
     assert "(архив; год завершён 15.05.2027)" in text
+    assert "Участники: 5" in text and "наставляемый-обучающийся: 3" in text
     assert "педагог – обучающийся: пар 1, групп 1 (наставляемых 3)" in text
     assert "Встречи: состоялось 1, назначено 0" in text
     assert "«Опрос quality»: ответили 3 из 3" in text and "«Опрос final»: ответили 1 из 1" in text
