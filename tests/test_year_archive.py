@@ -11,6 +11,7 @@ import openpyxl
 from bot import texts
 from bot.meetings import Stage
 from bot.programme import Form, Role
+from storage.matching import ProposedGroup
 from tests.conftest import CURATOR_ID, RunningBot
 from tests.fakes.clock import FakeClock
 from tests.fakes.telegram import FakeTelegram
@@ -234,3 +235,25 @@ async def test_match_does_not_recreate_last_years_groups(
     assert "Наставляемых подобрано: 1 из 1" in draft and "Иван Петрович" in draft and "Маша" in draft
     for name in ("Петя", "Оля", "Анна Сергеевна"):
         assert name not in draft
+
+
+async def test_a_confirmation_left_in_the_chat_does_not_finish_the_next_year(
+    tg: FakeTelegram, running: RunningBot, clock: FakeClock
+) -> None:
+    ids = await _year(tg, running, clock)
+    curator = tg.user(CURATOR_ID)
+    await curator.send("/pairs")
+    await curator.click("Завершить программу года", await curator.expect("Пары и группы (2)"))
+    stale = await curator.expect("Вы уверены")
+    await curator.send("/pairs")
+    await curator.click("Завершить программу года", await curator.expect("Пары и группы (2)"))
+    await curator.click("Да, завершить", await curator.expect("Вы уверены"))
+    await curator.expect("закрыто пар и групп — 2")
+    # The new year's first pair, then the first confirmation's «Да, завершить».
+    await running.service("matching").create_pairs(TP, [ProposedGroup(ids["ivan"], [(ids["olya"], 1.0, "")])], CURATOR_ID)
+    answered = len(curator.callback_answers())
+    await curator.click("Да, завершить", stale)
+    await tg.wait_for(lambda: len(curator.callback_answers()) > answered)
+    assert curator.callback_answers()[-1].get("text") == texts.STALE_BUTTON
+    assert await running.db.fetchval("SELECT COUNT(*) FROM programme_years") == 1
+    assert await running.db.fetchval("SELECT COUNT(*) FROM pairs WHERE dissolved_at IS NULL") == 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from aiogram import Bot, Router
 from aiogram.filters import Command, StateFilter
+from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
@@ -36,37 +37,39 @@ def _mentees(names: list[str]) -> str:
     return ", ".join(names) or "—"
 
 
-async def _list(
-    target: Message | CallbackQuery,
-    matching: MatchingRepo,
-    page: int = 0,
-    *,
-    year: ArchivedYear | None = None,
-    settings: Settings | None = None,
-) -> None:
-    """The current pairs (with the finish button and the archive's), or those an archived year ended with."""
-    pairs = await matching.pairs(year=year.id if year else None)
-    archive = archive_buttons(await matching.years(), "pairs") if year is None else []
+async def _list(target: Message | CallbackQuery, matching: MatchingRepo, page: int = 0) -> None:
+    """The current pairs with the finish button, and the archived years' buttons."""
+    pairs = await matching.pairs()
+    archive = archive_buttons(await matching.years(), "pairs")
     if not pairs:
-        empty = texts.PAIRS_EMPTY if year is None else texts.ARCHIVE_PAIRS_EMPTY.format(year=year.label)
-        await show(target, empty, paged([], 0, lambda p: PairCb(a="list", id=p), archive) if archive else None)
-        return
-    body = _lines(pairs)
-    items = [
-        (f"{n}. {(p.mentor.name if p.mentor else texts.PAIR_WITHDRAWN)}", PairCb(a="card", id=p.id))
-        for n, p in enumerate(pairs, start=1)
-    ]
-    if year is not None and settings is not None:
-        date = year.finished_at.astimezone(settings.institution.tz).strftime("%d.%m.%Y")
-        text = texts.ARCHIVE_PAIRS_LIST.format(year=year.label, count=len(pairs), date=date, lines=body)
-        await show(target, text, paged(items, page, lambda p: ArchiveCb(a="pairs", y=year.id, p=p)))
+        await show(target, texts.PAIRS_EMPTY, paged([], 0, lambda p: PairCb(a="list", id=p), archive))
         return
     tail = [(texts.BTN_FINISH_YEAR, PairCb(a="finish")), *archive]
     await show(
         target,
-        texts.PAIRS_LIST.format(count=len(pairs), lines=body),
-        paged(items, page, lambda p: PairCb(a="list", id=p), tail),
+        texts.PAIRS_LIST.format(count=len(pairs), lines=_lines(pairs)),
+        paged(_items(pairs), page, lambda p: PairCb(a="list", id=p), tail),
     )
+
+
+async def _archive_list(
+    query: CallbackQuery, matching: MatchingRepo, year: ArchivedYear, page: int, settings: Settings
+) -> None:
+    """The pairs an archived year ended with (their cards open as any pair's)."""
+    pairs = await matching.pairs(year=year.id)
+    if not pairs:
+        await show(query, texts.ARCHIVE_PAIRS_EMPTY.format(year=year.label))
+        return
+    date = year.finished_at.astimezone(settings.institution.tz).strftime("%d.%m.%Y")
+    text = texts.ARCHIVE_PAIRS_LIST.format(year=year.label, count=len(pairs), date=date, lines=_lines(pairs))
+    await show(query, text, paged(_items(pairs), page, lambda p: ArchiveCb(a="pairs", y=year.id, p=p)))
+
+
+def _items(pairs: list[Pair]) -> list[tuple[str, CallbackData]]:
+    return [
+        (f"{n}. {(p.mentor.name if p.mentor else texts.PAIR_WITHDRAWN)}", PairCb(a="card", id=p.id))
+        for n, p in enumerate(pairs, start=1)
+    ]
 
 
 def _lines(pairs: list[Pair]) -> str:
@@ -134,7 +137,7 @@ async def on_archive(
         return
     if callback_data.a == "pairs":
         await audit.record(query.from_user.id, "pairs.archive", year.label)
-        await _list(query, matching, callback_data.p, year=year, settings=settings)
+        await _archive_list(query, matching, year, callback_data.p, settings)
         return
     chat_id = query.message.chat.id if query.message else query.from_user.id
     args = (bot, clock, settings, reports, campaigns, questionnaires, audit, year)
@@ -158,9 +161,15 @@ async def on_pair(
     if callback_data.a == "finish":
         pairs = await matching.pairs()
         label = _year_label(pairs, clock, settings)
-        await show(query, texts.FINISH_CONFIRM.format(count=len(pairs), year=label), finish_keyboard())
+        # The button carries how many years were archived then: a confirmation left in the chat cannot finish
+        # the next year.
+        markup = finish_keyboard(len(await matching.years()))
+        await show(query, texts.FINISH_CONFIRM.format(count=len(pairs), year=label), markup)
         return
     if callback_data.a == "finish_ok":
+        if callback_data.id != len(await matching.years()):
+            callback_answer.text = texts.STALE_BUTTON
+            return
         await _finish(query, clock, settings, matching, outbox, audit)
         return
     pair = await matching.pair(callback_data.id)

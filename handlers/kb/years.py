@@ -31,9 +31,10 @@ class RenewCb(CallbackData, prefix="yn"):
     y: int
 
 
-def finish_keyboard() -> InlineKeyboardMarkup:
+def finish_keyboard(archived: int) -> InlineKeyboardMarkup:
+    """«Да, завершить» carries how many years were archived when it was shown (`archived`)."""
     kb = InlineKeyboardBuilder()
-    kb.button(text=texts.BTN_FINISH_OK, callback_data=PairCb(a="finish_ok"))
+    kb.button(text=texts.BTN_FINISH_OK, callback_data=PairCb(a="finish_ok", id=archived))
     kb.button(text=texts.BTN_CANCEL, callback_data=PairCb(a="list"))
     kb.adjust(2)
     return kb.as_markup()
