@@ -662,6 +662,18 @@ RENEWED_ALREADY = "Вы уже подтвердили участие в след
 BTN_ARCHIVE = "Архив {year}"
 ARCHIVE_PAIRS_LIST = "<b>Архив {year}: пары и группы</b> ({count}), работали до {date}\n{lines}"
 ARCHIVE_PAIRS_EMPTY = "В архиве {year} нет пар и групп, работавших до конца года."
+ARCHIVE_PAIR_CARD = (
+    "<b>{kind} №{id}</b> ({form}), архив {year}\nНаставник: {mentor}\nНаставляемые: {mentees}\n"
+    "Работала: {start} – {end}\n\n<b>Участие в следующем году</b>\n{renewals}"
+)
+ARCHIVE_RENEWAL_LINE = "{name}: {state}"
+ARCHIVE_RENEWAL_STATES = {
+    "final": "да (итоговая анкета)",
+    "button": "да (ответил(а) в боте)",
+    "curator": "да (отметил куратор)",
+    "": "не подтверждено — в подборе не участвует",
+}
+BTN_ARCHIVE_RENEW = "↩ {name} участвует в новом году"
 ARCHIVE_SUMMARY_HEADER = "<b>Сводка программы {year}</b> (архив; год завершён {date})"
 BTN_ARCHIVE_SUMMARY = "Сводка {year} (архив)"
 BTN_ARCHIVE_EXPORT = "Выгрузка {year} (архив)"

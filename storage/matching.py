@@ -414,15 +414,22 @@ class MatchingRepo:
     async def year(self, label: str) -> ArchivedYear | None:
         return next((y for y in await self.years() if y.label == label), None)
 
-    async def renew(self, participant_id: int, year_id: int) -> bool:
-        """The participant takes part after the archived year (the thank-you notice's button); False if they
-        had already said so."""
+    async def renew(self, participant_id: int, year_id: int, source: str = "button") -> bool:
+        """The participant takes part after the archived year (`source`: the thank-you notice's button, or the
+        curator); False if that was already recorded."""
         changed = await self._db.execute(
             "INSERT OR IGNORE INTO year_renewals(participant_id, year_id, source, renewed_at)"
-            " SELECT ?, id, 'button', ? FROM programme_years WHERE id=?",
-            (participant_id, iso(self._clock.now()), year_id),
+            " SELECT ?, id, ?, ? FROM programme_years WHERE id=?",
+            (participant_id, source, iso(self._clock.now()), year_id),
         )
         return changed > 0
+
+    async def renewals(self, year_id: int) -> dict[int, str]:
+        """Who confirmed taking part after the archived year, and how (participant id → source)."""
+        rows = await self._db.fetchall(
+            "SELECT participant_id, source FROM year_renewals WHERE year_id=?", (year_id,)
+        )
+        return {r["participant_id"]: r["source"] for r in rows}
 
     async def renewed(self, year_id: int) -> int:
         """How many of the year's participants said they take part next year."""

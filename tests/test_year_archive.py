@@ -227,13 +227,31 @@ async def test_match_does_not_recreate_last_years_groups(
     await ivan.expect(texts.RENEWED)
     await ivan.click(texts.BTN_RENEW)
     await ivan.expect(texts.RENEWED_ALREADY)
-    renewals = await running.db.fetchall("SELECT participant_id, source FROM year_renewals ORDER BY source")
-    assert [(r["participant_id"], r["source"]) for r in renewals] == [(ids["ivan"], "button"), (ids["masha"], "final")]
+
+    # Петя told the curator: she marks it on his archived group's card.
+    await curator.send("/pairs")
+    await curator.click("Архив 2026-27", await curator.expect(texts.PAIRS_EMPTY))
+    await curator.click("2. Иван Петрович", await curator.expect("Архив 2026-27: пары и группы (2)"))
+    card = await curator.expect("Группа №")
+    assert "архив 2026-27" in (card.text or "")
+    assert "Участие в следующем году\nИван Петрович: да (ответил(а) в боте)\nПетя: не подтверждено" in (card.text or "")
+    assert card.button_texts() == ["↩ Петя участвует в новом году", "↩ Оля участвует в новом году", "← К списку"]
+    await curator.click("↩ Петя участвует в новом году", card)
+    card = await curator.expect("Петя: да (отметил куратор)")
+    assert card.button_texts() == ["↩ Оля участвует в новом году", "← К списку"]
+    renewals = await running.db.fetchall("SELECT participant_id, source FROM year_renewals ORDER BY participant_id")
+    assert {(r["participant_id"], r["source"]) for r in renewals} == {
+        (ids["masha"], "final"),
+        (ids["petya"], "curator"),
+        (ids["ivan"], "button"),
+    }
+
     await curator.send("/match")
     await curator.click("педагог – обучающийся", await curator.expect("Для какой формы"))
     draft = (await curator.expect("Черновик подбора")).text or ""
-    assert "Наставляемых подобрано: 1 из 1" in draft and "Иван Петрович" in draft and "Маша" in draft
-    for name in ("Петя", "Оля", "Анна Сергеевна"):
+    assert "Наставляемых подобрано: 2 из 2" in draft and "Иван Петрович" in draft
+    assert "Маша" in draft and "Петя" in draft
+    for name in ("Оля", "Анна Сергеевна"):
         assert name not in draft
 
 
@@ -250,7 +268,8 @@ async def test_a_confirmation_left_in_the_chat_does_not_finish_the_next_year(
     await curator.click("Да, завершить", await curator.expect("Вы уверены"))
     await curator.expect("закрыто пар и групп — 2")
     # The new year's first pair, then the first confirmation's «Да, завершить».
-    await running.service("matching").create_pairs(TP, [ProposedGroup(ids["ivan"], [(ids["olya"], 1.0, "")])], CURATOR_ID)
+    group = ProposedGroup(ids["ivan"], [(ids["olya"], 1.0, "")])
+    await running.service("matching").create_pairs(TP, [group], CURATOR_ID)
     answered = len(curator.callback_answers())
     await curator.click("Да, завершить", stale)
     await tg.wait_for(lambda: len(curator.callback_answers()) > answered)

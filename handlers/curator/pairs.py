@@ -3,6 +3,8 @@ and mentors as XLSX)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from aiogram import Bot, Router
 from aiogram.filters import Command, StateFilter
 from aiogram.filters.callback_data import CallbackData
@@ -21,7 +23,7 @@ from handlers.curator.documents import person_row
 from handlers.curator.reports import deliver
 from handlers.filters import HasText
 from handlers.kb.matching import BasesCb, PairCb, bases_keyboard, paged, pair_card_keyboard
-from handlers.kb.years import ArchiveCb, archive_buttons, finish_keyboard, renew_keyboard
+from handlers.kb.years import ArchiveCb, archive_buttons, archive_card_keyboard, finish_keyboard, renew_keyboard
 from handlers.notify import notify
 from handlers.states import DissolvePair
 from handlers.ui import show
@@ -48,7 +50,7 @@ async def _list(target: Message | CallbackQuery, matching: MatchingRepo, page: i
     await show(
         target,
         texts.PAIRS_LIST.format(count=len(pairs), lines=_lines(pairs)),
-        paged(_items(pairs), page, lambda p: PairCb(a="list", id=p), tail),
+        paged(_items(pairs, lambda pid: PairCb(a="card", id=pid)), page, lambda p: PairCb(a="list", id=p), tail),
     )
 
 
@@ -62,12 +64,42 @@ async def _archive_list(
         return
     date = year.finished_at.astimezone(settings.institution.tz).strftime("%d.%m.%Y")
     text = texts.ARCHIVE_PAIRS_LIST.format(year=year.label, count=len(pairs), date=date, lines=_lines(pairs))
-    await show(query, text, paged(_items(pairs), page, lambda p: ArchiveCb(a="pairs", y=year.id, p=p)))
+    items = _items(pairs, lambda pair_id: ArchiveCb(a="card", y=year.id, p=pair_id))
+    await show(query, text, paged(items, page, lambda p: ArchiveCb(a="pairs", y=year.id, p=p)))
 
 
-def _items(pairs: list[Pair]) -> list[tuple[str, CallbackData]]:
+async def _archive_card(
+    query: CallbackQuery, matching: MatchingRepo, year: ArchivedYear, pair: Pair, settings: Settings
+) -> None:
+    """An archived pair, with who of its people confirmed the next year and a button for each who has not (they
+    told the curator)."""
+    renewals = await matching.renewals(year.id)
+    tz = settings.institution.tz
+    names = [m.name if m else texts.PAIR_WITHDRAWN for m in pair.mentees]
+    lines = "\n".join(
+        texts.ARCHIVE_RENEWAL_LINE.format(
+            name=texts.esc(p.name), state=texts.ARCHIVE_RENEWAL_STATES[renewals.get(p.id, "")]
+        )
+        for p in pair.people
+    )
+    text = texts.ARCHIVE_PAIR_CARD.format(
+        kind=texts.KIND_GROUP if pair.is_group else texts.KIND_PAIR,
+        id=pair.id,
+        form=pair.form.label,
+        year=year.label,
+        mentor=texts.esc(pair.mentor.name if pair.mentor else texts.PAIR_WITHDRAWN),
+        mentees=texts.esc(_mentees(names)),
+        start=pair.confirmed_at.astimezone(tz).strftime("%d.%m.%Y"),
+        end=year.finished_at.astimezone(tz).strftime("%d.%m.%Y"),
+        renewals=lines or texts.SUMMARY_NONE,
+    )
+    waiting = [(p.id, p.name) for p in pair.people if p.id not in renewals]
+    await show(query, text, archive_card_keyboard(year.id, pair.id, waiting))
+
+
+def _items(pairs: list[Pair], card: Callable[[int], CallbackData]) -> list[tuple[str, CallbackData]]:
     return [
-        (f"{n}. {(p.mentor.name if p.mentor else texts.PAIR_WITHDRAWN)}", PairCb(a="card", id=p.id))
+        (f"{n}. {(p.mentor.name if p.mentor else texts.PAIR_WITHDRAWN)}", card(p.id))
         for n, p in enumerate(pairs, start=1)
     ]
 
@@ -132,12 +164,24 @@ async def on_archive(
 ) -> None:
     """An archived year: its pairs (a page of them), its summary, charts or export."""
     year = next((y for y in await matching.years() if y.id == callback_data.y), None)
-    if year is None or callback_data.a not in ("pairs", "summary", "charts", "export"):
+    if year is None or callback_data.a not in ("pairs", "card", "renew", "summary", "charts", "export"):
         callback_answer.text = texts.STALE_BUTTON
         return
     if callback_data.a == "pairs":
         await audit.record(query.from_user.id, "pairs.archive", year.label)
         await _archive_list(query, matching, year, callback_data.p, settings)
+        return
+    if callback_data.a in ("card", "renew"):
+        pair = next((p for p in await matching.pairs(year=year.id) if p.id == callback_data.p), None)
+        if pair is None:
+            callback_answer.text = texts.STALE_BUTTON
+            return
+        if callback_data.a == "renew" and callback_data.q in {p.id for p in pair.people}:
+            await matching.renew(callback_data.q, year.id, "curator")
+            await audit.record(query.from_user.id, "year.renew", str(callback_data.q), {"year": year.label})
+        else:
+            await audit.record(query.from_user.id, "pair.card", str(pair.id))
+        await _archive_card(query, matching, year, pair, settings)
         return
     chat_id = query.message.chat.id if query.message else query.from_user.id
     args = (bot, clock, settings, reports, campaigns, questionnaires, audit, year)

@@ -18,11 +18,13 @@ SHOWN_YEARS = 2
 
 
 class ArchiveCb(CallbackData, prefix="ya"):
-    """The curator's archive: a = pairs (the year's list, page p), summary, charts, export; y: the year's id."""
+    """The curator's archive of year y: a = pairs (the year's list, page p), card (pair p), renew (participant q
+    of pair p takes part next year), summary, charts, export."""
 
     a: str
     y: int
     p: int = 0
+    q: int = 0
 
 
 class RenewCb(CallbackData, prefix="yn"):
@@ -56,6 +58,19 @@ def with_archive(markup: InlineKeyboardMarkup, years: Sequence[ArchivedYear]) ->
         for text, data in archive_buttons(years, action)
     ]
     return InlineKeyboardMarkup(inline_keyboard=[*markup.inline_keyboard, *rows])
+
+
+def archive_card_keyboard(year_id: int, pair_id: int, waiting: Sequence[tuple[int, str]]) -> InlineKeyboardMarkup:
+    """`waiting`: (participant id, name) of those who have not confirmed the next year."""
+    kb = InlineKeyboardBuilder()
+    for person_id, name in waiting:
+        kb.button(
+            text=texts.BTN_ARCHIVE_RENEW.format(name=name)[:60],
+            callback_data=ArchiveCb(a="renew", y=year_id, p=pair_id, q=person_id),
+        )
+    kb.button(text=texts.BTN_TO_PAIRS, callback_data=ArchiveCb(a="pairs", y=year_id))
+    kb.adjust(1)
+    return kb.as_markup()
 
 
 def renew_keyboard(year_id: int) -> InlineKeyboardMarkup:

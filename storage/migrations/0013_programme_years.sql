@@ -19,12 +19,13 @@ CREATE INDEX pairs_year ON pairs(year_id);
 CREATE INDEX pairs_mentor ON pairs(mentor_id);
 
 -- A participant of an archived year's pairs takes part in the next year once they confirm it: «да» to
--- «continue» in that year's final survey (source 'final') or the button of the thank-you notice ('button').
+-- «continue» in that year's final survey (source 'final'), the button of the thank-you notice ('button'), or
+-- the curator marks it on the archived pair's card ('curator': they told the curator).
 -- Until then /match does not propose them, so last year's groups are not recreated on their own.
 CREATE TABLE year_renewals (
     participant_id  INTEGER NOT NULL REFERENCES participants(id) ON DELETE CASCADE,
     year_id         INTEGER NOT NULL REFERENCES programme_years(id),
-    source          TEXT NOT NULL CHECK (source IN ('final', 'button')),
+    source          TEXT NOT NULL CHECK (source IN ('final', 'button', 'curator')),
     renewed_at      TEXT NOT NULL,
     PRIMARY KEY (participant_id, year_id)
 ) WITHOUT ROWID;
