@@ -199,9 +199,12 @@ async def test_the_finished_year_stays_readable_and_exportable(
     pair_rows = [row for row in _cells(workbook, "Пары") if "Сергеевна" in row or "Петрович" in row]
     assert len(pair_rows) == 2 and any("Петя" in row and "Оля" in row for row in pair_rows)
     assert len([row for row in _cells(workbook, "Встречи") if "каб. 12" in row]) == 1
+    quality = [row for row in _cells(workbook, "Мониторинг") if row.startswith("Качество, декабрь 2026")]
+    assert len(quality) == 1 and quality[0].endswith("| 8.0 | 3")
     workbook = await _workbook(tg, "/export")
     assert not [row for row in _cells(workbook, "Пары") if "Сергеевна" in row or "Петрович" in row]
     assert not [row for row in _cells(workbook, "Встречи") if "каб. 12" in row]
+    assert not [row for row in _cells(workbook, "Мониторинг") if "декабрь 2026" in row]
 
 
 async def test_match_does_not_recreate_last_years_groups(
