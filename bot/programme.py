@@ -1,7 +1,10 @@
-"""The programme's vocabulary: roles, forms of mentoring (Р-145) and participant statuses."""
+"""The programme's vocabulary: roles, forms of mentoring (Р-145), participant statuses and the programme year."""
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
 from enum import StrEnum
 
 
@@ -101,3 +104,29 @@ STATUS_LABELS: dict[Status, str] = {
     Status.CONSENTED: "согласие есть, анкета не заполнена",
     Status.SURVEY_DONE: "анкета заполнена",
 }
+
+
+# --- the programme year --------------------------------------------------------------------------------------
+#: The programme year follows the school year: it starts on 1 September.
+YEAR_START_MONTH = 9
+YEAR_LABEL_RE = re.compile(r"^\d{4}-\d{2}(\.\d+)?$")
+
+
+def programme_year(day: date) -> str:
+    """The label of the programme year a day falls in: 1 September 2026 – 31 August 2027 is «2026-27»."""
+    first = day.year if day.month >= YEAR_START_MONTH else day.year - 1
+    return f"{first}-{(first + 1) % 100:02d}"
+
+
+@dataclass(frozen=True)
+class ArchivedYear:
+    """A finished programme year: what happened after the previous year's finish (`started_at`, None for the
+    first) up to its own finish belongs to it."""
+
+    id: int
+    label: str
+    started_at: datetime | None
+    finished_at: datetime
+
+    def holds(self, moment: datetime) -> bool:
+        return (self.started_at is None or moment > self.started_at) and moment <= self.finished_at

@@ -21,6 +21,7 @@ from handlers import (
     membership,
     menu,
     preferences,
+    renewal,
     survey,
 )
 
@@ -39,6 +40,7 @@ def build_routers() -> list[Router]:
         curator.build_router(),
         preferences.build_router(),
         meetings.build_router(),
+        renewal.build_router(),
         informing.build_router(),
         campaigns.build_router(),
         survey.build_command_router(),

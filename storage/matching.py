@@ -10,12 +10,20 @@ from typing import Any
 
 from bot.clock import Clock, iso, parse_iso
 from bot.pairs import Candidate, Member, Pair
-from bot.programme import Form, Role
+from bot.programme import ArchivedYear, Form, Role
 from storage.database import Database, Transaction
 
 _NAME = (
     "(SELECT json_extract(a.value, '$') FROM answers a WHERE a.participant_id={col} AND a.question_id='name'"
     " ORDER BY a.answered_at LIMIT 1)"
+)
+
+#: A participant (alias p) /match may propose: not in an archived year's pairs, or they confirmed taking part
+#: after the latest year they were in (migration 0013). Last year's groups are not recreated on their own.
+_ELIGIBLE = (
+    "COALESCE((SELECT MAX(y) FROM (SELECT x.year_id AS y FROM pairs x WHERE x.mentor_id=p.id UNION ALL"
+    "  SELECT x.year_id FROM pair_members m JOIN pairs x ON x.id=m.pair_id WHERE m.mentee_id=p.id)), 0)"
+    " <= COALESCE((SELECT MAX(r.year_id) FROM year_renewals r WHERE r.participant_id=p.id), 0)"
 )
 
 
@@ -59,7 +67,7 @@ class MatchingRepo:
             " (SELECT COUNT(*) FROM pair_members m JOIN pairs x ON x.id=m.pair_id"
             "   WHERE x.dissolved_at IS NULL AND x.mentor_id=p.id AND m.mentee_id IS NOT NULL) AS taken"
             " FROM participants p WHERE p.form=? AND p.consent_at IS NOT NULL AND p.survey_done_at IS NOT NULL"
-            " ORDER BY p.id",
+            f" AND {_ELIGIBLE} ORDER BY p.id",
             (form.value,),
         )
         ids = [r["id"] for r in rows if not r["as_mentee"]]
@@ -101,8 +109,8 @@ class MatchingRepo:
 
     async def forms_with_candidates(self) -> list[Form]:
         rows = await self._db.fetchall(
-            "SELECT DISTINCT form FROM participants WHERE consent_at IS NOT NULL AND survey_done_at IS NOT NULL"
-            " ORDER BY form"
+            "SELECT DISTINCT form FROM participants p WHERE consent_at IS NOT NULL AND survey_done_at IS NOT NULL"
+            f" AND {_ELIGIBLE} ORDER BY form"
         )
         return [Form(r["form"]) for r in rows]
 
@@ -304,10 +312,17 @@ class MatchingRepo:
             )
         return created
 
-    async def pairs(self, *, form: Form | None = None, active: bool = True, ids: Sequence[int] = ()) -> list[Pair]:
-        where, params = ["1=1"], []
-        if active:
+    async def pairs(
+        self, *, form: Form | None = None, active: bool = True, ids: Sequence[int] = (), year: int | None = None
+    ) -> list[Pair]:
+        """Active pairs (`active`), or every pair; `year`: the pairs an archived year ended with."""
+        where: list[str] = ["1=1"]
+        params: list[Any] = []
+        if active and year is None:
             where.append("x.dissolved_at IS NULL")
+        if year is not None:
+            where.append("x.year_id=? AND x.dissolved_at=(SELECT y.finished_at FROM programme_years y WHERE y.id=?)")
+            params.extend((year, year))
         if form is not None:
             where.append("x.form=?")
             params.append(form.value)
@@ -362,6 +377,77 @@ class MatchingRepo:
         )
         return changed > 0
 
+    # --- the programme year ---------------------------------------------------------------------------------------
+    async def finish_year(self, label: str, finished_by: int, reason: str) -> tuple[ArchivedYear, list[int]] | None:
+        """Finish the programme year in one transaction: the active pairs end (with `reason`), every pair of the
+        year gets the archived year, planned meetings are cancelled (no reminders after the end), and those who
+        said «да» to «continue» in the year's final survey are recorded as taking part next year.
+
+        Returns the year and the pairs closed; None when the year has no pair (a second press)."""
+        now = iso(self._clock.now())
+        async with self._db.transaction() as tx:
+            closed = [r[0] for r in await tx.fetchall("SELECT id FROM pairs WHERE dissolved_at IS NULL ORDER BY id")]
+            if not await tx.fetchone("SELECT 1 FROM pairs WHERE year_id IS NULL LIMIT 1"):
+                return None
+            last = await tx.fetchone("SELECT MAX(finished_at) AS at FROM programme_years")
+            started = last["at"] if last else None
+            taken = {r[0] for r in await tx.fetchall("SELECT label FROM programme_years")}
+            unique, n = label, 1
+            while unique in taken:
+                n += 1
+                unique = f"{label}.{n}"
+            year_id = await tx.insert(
+                "INSERT INTO programme_years(label, started_at, finished_at, finished_by) VALUES (?,?,?,?)",
+                (unique, started, now, finished_by),
+            )
+            await tx.execute(
+                "UPDATE pairs SET dissolved_at=?, dissolve_reason=? WHERE dissolved_at IS NULL", (now, reason)
+            )
+            await tx.execute("UPDATE pairs SET year_id=? WHERE year_id IS NULL", (year_id,))
+            await tx.execute(
+                "UPDATE meetings SET status='cancelled', updated_at=? WHERE status='planned'"
+                " AND pair_id IN (SELECT id FROM pairs WHERE year_id=?)",
+                (now, year_id),
+            )
+            await tx.execute(
+                "INSERT OR IGNORE INTO year_renewals(participant_id, year_id, source, renewed_at)"
+                " SELECT DISTINCT a.participant_id, ?, 'final', ? FROM campaigns c"
+                " JOIN answers a ON a.questionnaire_id='c' || c.id AND a.question_id='continue'"
+                " WHERE c.survey='final' AND c.opens_at > COALESCE(?, '') AND json_extract(a.value, '$')='yes'",
+                (year_id, now, started),
+            )
+        year = await self.year(unique)
+        assert year is not None
+        return year, closed
+
+    async def years(self) -> list[ArchivedYear]:
+        """The archived programme years, oldest first."""
+        return await archived_years(self._db)
+
+    async def year(self, label: str) -> ArchivedYear | None:
+        return next((y for y in await self.years() if y.label == label), None)
+
+    async def renew(self, participant_id: int, year_id: int, source: str = "button") -> bool:
+        """The participant takes part after the archived year (`source`: the thank-you notice's button, or the
+        curator); False if that was already recorded."""
+        changed = await self._db.execute(
+            "INSERT OR IGNORE INTO year_renewals(participant_id, year_id, source, renewed_at)"
+            " SELECT ?, id, ?, ? FROM programme_years WHERE id=?",
+            (participant_id, source, iso(self._clock.now()), year_id),
+        )
+        return changed > 0
+
+    async def renewals(self, year_id: int) -> dict[int, str]:
+        """Who confirmed taking part after the archived year, and how (participant id → source)."""
+        rows = await self._db.fetchall(
+            "SELECT participant_id, source FROM year_renewals WHERE year_id=?", (year_id,)
+        )
+        return {r["participant_id"]: r["source"] for r in rows}
+
+    async def renewed(self, year_id: int) -> int:
+        """How many of the year's participants said they take part next year."""
+        return int(await self._db.fetchval("SELECT COUNT(*) FROM year_renewals WHERE year_id=?", (year_id,)))
+
     async def pair_of(self, participant_id: int) -> Pair | None:
         pair_id = await self._db.fetchval(
             "SELECT x.id FROM pairs x LEFT JOIN pair_members m ON m.pair_id=x.id WHERE x.dissolved_at IS NULL"
@@ -369,6 +455,19 @@ class MatchingRepo:
             (participant_id, participant_id),
         )
         return await self.pair(pair_id) if pair_id else None
+
+
+async def archived_years(db: Database) -> list[ArchivedYear]:
+    rows = await db.fetchall("SELECT * FROM programme_years ORDER BY id")
+    return [
+        ArchivedYear(
+            r["id"],
+            r["label"],
+            parse_iso(r["started_at"]) if r["started_at"] else None,
+            parse_iso(r["finished_at"]),
+        )
+        for r in rows
+    ]
 
 
 async def leave_pairs(tx: Transaction, participant_id: int, at: str, reason: str) -> None:

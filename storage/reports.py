@@ -9,8 +9,9 @@ from datetime import datetime, timedelta
 
 from bot.clock import Clock, iso, parse_iso
 from bot.monitoring import GROWTH_ENTRY, PUPIL_POSITIONS, TEACHER_POSITIONS
-from bot.programme import INTAKE_BY_ROLE, Role
+from bot.programme import INTAKE_BY_ROLE, ArchivedYear, Role
 from storage.database import Database
+from storage.matching import archived_years
 
 _VALUE = "CAST(json_extract(a.value, '$') AS REAL)"
 
@@ -49,9 +50,48 @@ class MentorRank:
 
 
 class ReportRepo:
-    def __init__(self, db: Database, clock: Clock) -> None:
+    def __init__(self, db: Database, clock: Clock, year: ArchivedYear | None = None) -> None:
         self._db = db
         self._clock = clock
+        self._year = year
+
+    # --- the programme year the figures are of (the current one, or an archived one) --------------------------
+    def of_year(self, year: ArchivedYear | None) -> ReportRepo:
+        """The same reports over an archived year: the pairs it ended with, its meetings, its campaigns."""
+        return ReportRepo(self._db, self._clock, year)
+
+    @property
+    def year(self) -> ArchivedYear | None:
+        return self._year
+
+    async def years(self) -> list[ArchivedYear]:
+        return await archived_years(self._db)
+
+    def _pairs(self, x: str = "x") -> str:
+        """The pairs the figures count: the active ones, or those the archived year ended with. (Values inlined
+        are the year's id and its ISO moment, never user input.)"""
+        if self._year is None:
+            return f"{x}.dissolved_at IS NULL"
+        return f"{x}.year_id={int(self._year.id)} AND {x}.dissolved_at='{iso(self._year.finished_at)}'"
+
+    def _year_pairs(self) -> str:
+        """Every pair of the year, the dissolved ones too (their meetings and check-ins are the year's)."""
+        year = "IS NULL" if self._year is None else f"={int(self._year.id)}"
+        return f"SELECT id FROM pairs WHERE year_id {year}"
+
+    def _people(self, p: str = "p") -> str:
+        """The participants of the year: everyone now, or those who had joined by the archived year's finish
+        (less those who withdrew since: nothing of them is left)."""
+        if self._year is None:
+            return "1=1"
+        return f"{p}.joined_at <= '{iso(self._year.finished_at)}'"
+
+    def _campaigns(self, c: str = "c") -> str:
+        """The year's campaigns: opened after the previous year's finish (and, for an archived one, by its own)."""
+        if self._year is None:
+            return f"{c}.opens_at > COALESCE((SELECT MAX(finished_at) FROM programme_years), '')"
+        started = iso(self._year.started_at) if self._year.started_at else ""
+        return f"{c}.opens_at > '{started}' AND {c}.opens_at <= '{iso(self._year.finished_at)}'"
 
     async def people_by_role(self) -> list[RoleCount]:
         """Participants by the role they joined as: everyone, those with consent, those waiting for a parent.
@@ -61,7 +101,8 @@ class ReportRepo:
         /participants, the export's sheets, the municipal sheet) is this one or its consented part."""
         rows = await self._db.fetchall(
             "SELECT role, COUNT(*) AS people, COUNT(consent_at) AS consented,"
-            " SUM(consent_at IS NULL AND parent_code IS NOT NULL) AS waiting FROM participants GROUP BY role"
+            " SUM(consent_at IS NULL AND parent_code IS NOT NULL) AS waiting FROM participants p"
+            f" WHERE {self._people()} GROUP BY role"
         )
         order = {role.value: n for n, role in enumerate(Role)}
         return sorted(
@@ -78,12 +119,15 @@ class ReportRepo:
         rows = await self._db.fetchall(
             "SELECT form, SUM(size = 1) AS pairs, SUM(size > 1) AS groups, SUM(size) AS mentees FROM"
             " (SELECT x.form, COUNT(m.mentee_id) AS size FROM pairs x LEFT JOIN pair_members m ON m.pair_id=x.id"
-            "  WHERE x.dissolved_at IS NULL GROUP BY x.id) GROUP BY form ORDER BY form"
+            f"  WHERE {self._pairs()} GROUP BY x.id) GROUP BY form ORDER BY form"
         )
         return [(r["form"], r["pairs"] or 0, r["groups"] or 0, r["mentees"] or 0) for r in rows]
 
     async def meetings_by_stage(self) -> dict[str, dict[str, int]]:
-        rows = await self._db.fetchall("SELECT stage, status, COUNT(*) AS n FROM meetings GROUP BY stage, status")
+        rows = await self._db.fetchall(
+            f"SELECT stage, status, COUNT(*) AS n FROM meetings WHERE pair_id IN ({self._year_pairs()})"
+            " GROUP BY stage, status"
+        )
         out: dict[str, dict[str, int]] = {}
         for r in rows:
             out.setdefault(r["stage"], {})[r["status"]] = r["n"]
@@ -93,15 +137,15 @@ class ReportRepo:
         """For every active pair, the furthest stage held (None: no meeting held yet)."""
         rows = await self._db.fetchall(
             "SELECT (SELECT m.stage FROM meetings m WHERE m.pair_id=x.id AND m.status='held'"
-            " ORDER BY m.starts_at DESC LIMIT 1) AS stage FROM pairs x WHERE x.dissolved_at IS NULL"
+            f" ORDER BY m.starts_at DESC LIMIT 1) AS stage FROM pairs x WHERE {self._pairs()}"
         )
         return [r["stage"] for r in rows]
 
     async def quiet_pairs(self, days: int, now: datetime | None = None) -> int:
-        now = now or self._clock.now()
+        now = now or (self._year.finished_at if self._year else self._clock.now())
         return int(
             await self._db.fetchval(
-                "SELECT COUNT(*) FROM pairs x WHERE x.dissolved_at IS NULL AND COALESCE((SELECT MAX(m.starts_at)"
+                f"SELECT COUNT(*) FROM pairs x WHERE {self._pairs()} AND COALESCE((SELECT MAX(m.starts_at)"
                 " FROM meetings m WHERE m.pair_id=x.id AND m.status='held'), x.confirmed_at) <= ?",
                 (iso(now - timedelta(days=days)),),
             )
@@ -109,7 +153,9 @@ class ReportRepo:
 
     async def campaign_openings(self, survey: str) -> list[tuple[int, datetime]]:
         """(campaign id, opened at) of every campaign of a survey, oldest first."""
-        rows = await self._db.fetchall("SELECT id, opens_at FROM campaigns WHERE survey=? ORDER BY id", (survey,))
+        rows = await self._db.fetchall(
+            f"SELECT id, opens_at FROM campaigns c WHERE survey=? AND {self._campaigns()} ORDER BY id", (survey,)
+        )
         return [(r["id"], parse_iso(r["opens_at"])) for r in rows]
 
     async def period_item_means(self, periods: Mapping[int, str]) -> list[PeriodItem]:
@@ -145,7 +191,7 @@ class ReportRepo:
             "WITH g AS MATERIALIZED (SELECT a.participant_id AS pid, a.question_id AS q, a.questionnaire_id AS k,"
             "  CAST(json_extract(a.value, '$') AS REAL) AS v, a.answered_at AS at, c.kind = ? AS is_entry"
             "  FROM campaigns c JOIN answers a ON a.questionnaire_id='c' || c.id"
-            "  WHERE c.survey='growth' AND json_type(a.value) IN ('integer', 'real')),"
+            f"  WHERE c.survey='growth' AND {self._campaigns()} AND json_type(a.value) IN ('integer', 'real')),"
             " entry AS (SELECT pid, q, k, v, at, MIN((1 - is_entry) || at || k) FROM g GROUP BY pid, q),"
             " fin AS (SELECT e.pid, e.q, e.v AS entry, x.v AS fin, MAX(x.at || x.k) FROM entry e JOIN g x"
             "  ON x.pid=e.pid AND x.q=e.q AND x.k<>e.k AND NOT x.is_entry AND x.at >= e.at GROUP BY e.pid, e.q)"
@@ -165,7 +211,7 @@ class ReportRepo:
             "  CAST(json_extract(a.value, '$') AS REAL) AS rating, ROW_NUMBER() OVER (PARTITION BY a.participant_id,"
             f"  {year} ORDER BY a.answered_at DESC, a.questionnaire_id DESC) AS rn"
             "  FROM campaigns c JOIN answers a ON a.questionnaire_id='c' || c.id AND a.question_id='mentor_rating'"
-            "  WHERE c.survey='final'),"
+            f"  WHERE c.survey='final' AND {self._campaigns()}),"
             " voted AS (SELECT v.mentee, v.k, v.rating, x.mentor_id, ROW_NUMBER() OVER (PARTITION BY v.mentee, v.k"
             "  ORDER BY x.confirmed_at <= v.answered AND (x.dissolved_at IS NULL OR x.dissolved_at > v.answered) DESC,"
             "  x.confirmed_at DESC) AS pick FROM votes v JOIN pair_members m ON m.mentee_id=v.mentee"
@@ -192,20 +238,23 @@ class ReportRepo:
         Set-based (CTEs) rather than correlated subqueries: «a pair where the person is mentor OR mentee» cannot
         use an index per participant (14 s on 10,000 people; this is ~80 ms, bench/README.md)."""
         rows = await self._db.fetchall(
-            "WITH member(pid, pair_id) AS (SELECT mentor_id, id FROM pairs WHERE mentor_id IS NOT NULL"
-            "  UNION SELECT mentee_id, pair_id FROM pair_members WHERE mentee_id IS NOT NULL),"
+            f"WITH yp(id) AS ({self._year_pairs()}),"
+            " member(pid, pair_id) AS (SELECT mentor_id, id FROM pairs WHERE mentor_id IS NOT NULL AND id IN yp"
+            "  UNION SELECT mentee_id, pair_id FROM pair_members WHERE mentee_id IS NOT NULL AND pair_id IN yp),"
             " held(pair_id, n) AS (SELECT pair_id, COUNT(*) FROM meetings WHERE status='held' GROUP BY pair_id),"
-            " per(pid, pair_id, held) AS (SELECT mb.pid, MIN(CASE WHEN x.dissolved_at IS NULL THEN x.id END),"
+            f" per(pid, pair_id, held) AS (SELECT mb.pid, MIN(CASE WHEN {self._pairs()} THEN x.id END),"
             "  SUM(COALESCE(h.n, 0)) FROM member mb JOIN pairs x ON x.id=mb.pair_id"
             "  LEFT JOIN held h ON h.pair_id=mb.pair_id GROUP BY mb.pid),"
-            " done(pid, n) AS (SELECT participant_id, COUNT(*) FROM campaign_recipients WHERE completed_at IS NOT NULL"
-            "  GROUP BY participant_id)"
+            " done(pid, n) AS (SELECT r.participant_id, COUNT(*) FROM campaign_recipients r JOIN campaigns c"
+            f"  ON c.id=r.campaign_id WHERE r.completed_at IS NOT NULL AND {self._campaigns()}"
+            "  GROUP BY r.participant_id)"
             " SELECT p.id, p.role, p.form, p.joined_at, p.consent_at, p.survey_done_at,"
             " (SELECT json_extract(a.value, '$') FROM answers a WHERE a.participant_id=p.id AND a.question_id='name'"
             "  AND a.questionnaire_id LIKE 'intake_%') AS name,"
             " per.pair_id, COALESCE(per.held, 0) AS held,"
             " COALESCE(done.n, 0) + (p.survey_done_at IS NOT NULL) AS surveys"
-            " FROM participants p LEFT JOIN per ON per.pid=p.id LEFT JOIN done ON done.pid=p.id ORDER BY p.id"
+            " FROM participants p LEFT JOIN per ON per.pid=p.id LEFT JOIN done ON done.pid=p.id"
+            f" WHERE {self._people()} ORDER BY p.id"
         )
         return [dict(r) for r in rows]
 
@@ -220,7 +269,7 @@ class ReportRepo:
             " LEFT JOIN campaigns c ON a.questionnaire_id GLOB 'c[0-9]*'"
             " AND c.id=CAST(substr(a.questionnaire_id, 2) AS INTEGER)"
             " LEFT JOIN campaign_recipients r ON r.campaign_id=c.id AND r.participant_id=a.participant_id"
-            " ORDER BY a.participant_id, a.questionnaire_id"
+            f" WHERE c.id IS NULL OR {self._campaigns()} ORDER BY a.participant_id, a.questionnaire_id"
         )
         return [dict(r) for r in rows]
 
@@ -230,8 +279,9 @@ class ReportRepo:
         rows = await self._db.fetchall(
             "SELECT 'meeting' AS kind, c.participant_id, m.pair_id, m.stage, m.starts_at, c.answer, c.usefulness,"
             " c.note, c.at FROM checkins c JOIN meetings m ON m.id=c.meeting_id"
+            f" WHERE m.pair_id IN ({self._year_pairs()})"
             " UNION ALL SELECT 'fit', f.participant_id, f.pair_id, NULL, NULL, f.fits, NULL, NULL, f.at"
-            " FROM pair_fit f ORDER BY 2, 9"
+            f" FROM pair_fit f WHERE f.pair_id IN ({self._year_pairs()}) ORDER BY 2, 9"
         )
         return [dict(r) for r in rows]
 
@@ -240,7 +290,7 @@ class ReportRepo:
             "SELECT m.id, m.pair_id, m.stage, m.starts_at, m.place, m.topic, m.status,"
             " (SELECT COUNT(*) FROM checkins c WHERE c.meeting_id=m.id) AS checkins,"
             " (SELECT AVG(c.usefulness) FROM checkins c WHERE c.meeting_id=m.id) AS usefulness"
-            " FROM meetings m ORDER BY m.starts_at"
+            f" FROM meetings m WHERE m.pair_id IN ({self._year_pairs()}) ORDER BY m.starts_at"
         )
         return [dict(r) for r in rows]
 
@@ -250,7 +300,7 @@ class ReportRepo:
         rows = await self._db.fetchall(
             "SELECT x.id, x.form, x.mentor_id, x.confirmed_at, group_concat(COALESCE(m.mentee_id, 0)) AS mentees,"
             " COUNT(m.mentee_id) AS size FROM pairs x LEFT JOIN pair_members m ON m.pair_id=x.id"
-            " WHERE x.dissolved_at IS NULL GROUP BY x.id ORDER BY x.form, x.id"
+            f" WHERE {self._pairs()} GROUP BY x.id ORDER BY x.form, x.id"
         )
         return [{**dict(r), "mentees": [int(v) or None for v in (r["mentees"] or "").split(",") if v]} for r in rows]
 
@@ -273,7 +323,7 @@ class ReportRepo:
             f" SUM(p.role=? OR (p.role=? AND json_extract(a.value, '$') IN ({pupil}))) AS pupils"
             " FROM participants p LEFT JOIN answers a ON a.participant_id=p.id"
             "  AND a.questionnaire_id=? AND a.question_id='position'"
-            " WHERE p.consent_at IS NOT NULL",
+            f" WHERE p.consent_at IS NOT NULL AND {self._people()}",
             (Role.MENTEE_TEACHER.value, Role.MENTOR.value, Role.MENTEE_PUPIL.value, Role.MENTOR.value,
              INTAKE_BY_ROLE[Role.MENTOR]),
         )  # fmt: skip

@@ -268,7 +268,7 @@ async def test_the_curator_finishes_the_year_and_everyone_is_thanked(tg: FakeTel
         await tg.user(telegram_id).expect_all(texts.GROWTH_ENTRY_TITLE, "Вам закреплены")
     await curator.send("/pairs")
     await curator.click("Завершить программу года", await curator.expect("Пары и группы (2)"))
-    await curator.click("Да, завершить", await curator.expect("Завершить работу всех пар и групп (2)?"))
+    await curator.click("Да, завершить", await curator.expect("Закончат работу пары и группы: 2"))
     await curator.expect("закрыто пар и групп — 2")
     for telegram_id in (801, 802, 803, 901, 902):
         await tg.user(telegram_id).expect("Программа наставничества этого года завершена")

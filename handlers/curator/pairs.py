@@ -1,11 +1,14 @@
-"""/pairs (list, card, dissolve with a reason) and /bases (the bases of mentees and mentors as XLSX)."""
+"""/pairs (list, card, dissolve with a reason, finish the year and its archive) and /bases (the bases of mentees
+and mentors as XLSX)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 from aiogram import Bot, Router
 from aiogram.filters import Command, StateFilter
+from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
@@ -14,19 +17,23 @@ from bot import texts
 from bot.clock import Clock
 from bot.documents import PersonRow, people_workbook
 from bot.pairs import Pair
-from bot.programme import INTAKE_BY_ROLE, Role
+from bot.programme import INTAKE_BY_ROLE, ArchivedYear, Role, programme_year
 from bot.questionnaires import Questionnaire
 from bot.settings import Settings
 from handlers.curator.documents import person_row
+from handlers.curator.reports import deliver
 from handlers.filters import HasText
-from handlers.kb.matching import BasesCb, PairCb, bases_keyboard, finish_keyboard, paged, pair_card_keyboard
+from handlers.kb.matching import BasesCb, PairCb, bases_keyboard, paged, pair_card_keyboard
+from handlers.kb.years import ArchiveCb, archive_buttons, archive_card_keyboard, finish_keyboard, renew_keyboard
 from handlers.notify import notify
 from handlers.states import DissolvePair
 from handlers.ui import show
 from storage.audit import AuditLog
+from storage.campaigns import CampaignRepo
 from storage.matching import MatchingRepo
 from storage.outbox import Outbox
 from storage.participants import ParticipantRepo
+from storage.reports import ReportRepo
 
 
 def _mentees(names: list[str]) -> str:
@@ -34,10 +41,71 @@ def _mentees(names: list[str]) -> str:
 
 
 async def _list(target: Message | CallbackQuery, matching: MatchingRepo, page: int = 0) -> None:
+    """The current pairs with the finish button, and the archived years' buttons."""
     pairs = await matching.pairs()
+    archive = archive_buttons(await matching.years(), "pairs")
     if not pairs:
-        await show(target, texts.PAIRS_EMPTY)
+        await show(target, texts.PAIRS_EMPTY, paged([], 0, lambda p: PairCb(a="list", id=p), archive))
         return
+    tail = [(texts.BTN_FINISH_YEAR, PairCb(a="finish")), *archive]
+    await show(
+        target,
+        texts.PAIRS_LIST.format(count=len(pairs), lines=_lines(pairs)),
+        paged(_items(pairs, lambda pid: PairCb(a="card", id=pid)), page, lambda p: PairCb(a="list", id=p), tail),
+    )
+
+
+async def _archive_list(
+    query: CallbackQuery, matching: MatchingRepo, year: ArchivedYear, page: int, settings: Settings
+) -> None:
+    """The pairs an archived year ended with (their cards open as any pair's)."""
+    pairs = await matching.pairs(year=year.id)
+    if not pairs:
+        await show(query, texts.ARCHIVE_PAIRS_EMPTY.format(year=year.label))
+        return
+    date = year.finished_at.astimezone(settings.institution.tz).strftime("%d.%m.%Y")
+    text = texts.ARCHIVE_PAIRS_LIST.format(year=year.label, count=len(pairs), date=date, lines=_lines(pairs))
+    items = _items(pairs, lambda pair_id: ArchiveCb(a="card", y=year.id, p=pair_id))
+    await show(query, text, paged(items, page, lambda p: ArchiveCb(a="pairs", y=year.id, p=p)))
+
+
+async def _archive_card(
+    query: CallbackQuery, matching: MatchingRepo, year: ArchivedYear, pair: Pair, settings: Settings
+) -> None:
+    """An archived pair, with who of its people confirmed the next year and a button for each who has not (they
+    told the curator)."""
+    renewals = await matching.renewals(year.id)
+    tz = settings.institution.tz
+    names = [m.name if m else texts.PAIR_WITHDRAWN for m in pair.mentees]
+    lines = "\n".join(
+        texts.ARCHIVE_RENEWAL_LINE.format(
+            name=texts.esc(p.name), state=texts.ARCHIVE_RENEWAL_STATES[renewals.get(p.id, "")]
+        )
+        for p in pair.people
+    )
+    text = texts.ARCHIVE_PAIR_CARD.format(
+        kind=texts.KIND_GROUP if pair.is_group else texts.KIND_PAIR,
+        id=pair.id,
+        form=pair.form.label,
+        year=year.label,
+        mentor=texts.esc(pair.mentor.name if pair.mentor else texts.PAIR_WITHDRAWN),
+        mentees=texts.esc(_mentees(names)),
+        start=pair.confirmed_at.astimezone(tz).strftime("%d.%m.%Y"),
+        end=year.finished_at.astimezone(tz).strftime("%d.%m.%Y"),
+        renewals=lines or texts.SUMMARY_NONE,
+    )
+    waiting = [(p.id, p.name) for p in pair.people if p.id not in renewals]
+    await show(query, text, archive_card_keyboard(year.id, pair.id, waiting))
+
+
+def _items(pairs: list[Pair], card: Callable[[int], CallbackData]) -> list[tuple[str, CallbackData]]:
+    return [
+        (f"№{p.id} {(p.mentor.name if p.mentor else texts.PAIR_WITHDRAWN)}", card(p.id))
+        for p in pairs
+    ]
+
+
+def _lines(pairs: list[Pair]) -> str:
     lines, form = [], None
     for pair in pairs:
         if pair.form != form:
@@ -49,14 +117,7 @@ async def _list(target: Message | CallbackQuery, matching: MatchingRepo, page: i
     body = "".join(lines)
     if len(body) > 3500:
         body = body[:3500].rsplit("\n", 1)[0] + "\n…"
-    items = [
-        (f"№{p.id} {(p.mentor.name if p.mentor else texts.PAIR_WITHDRAWN)}", PairCb(a="card", id=p.id)) for p in pairs
-    ]
-    await show(
-        target,
-        texts.PAIRS_LIST.format(count=len(pairs), lines=body),
-        paged(items, page, lambda p: PairCb(a="list", id=p), [(texts.BTN_FINISH_YEAR, PairCb(a="finish"))]),
-    )
+    return body
 
 
 async def cmd_pairs(message: Message, matching: MatchingRepo, audit: AuditLog) -> None:
@@ -64,10 +125,75 @@ async def cmd_pairs(message: Message, matching: MatchingRepo, audit: AuditLog) -
     await _list(message, matching)
 
 
+def _year_label(pairs: list[Pair], clock: Clock, settings: Settings) -> str:
+    """The programme year being finished: the one its first pair was confirmed in (a year finished in June or
+    late, in September, is still the year it began)."""
+    started = min((p.confirmed_at for p in pairs), default=clock.now())
+    return programme_year(started.astimezone(settings.institution.tz).date())
+
+
+async def _finish(
+    query: CallbackQuery, clock: Clock, settings: Settings, matching: MatchingRepo, outbox: Outbox, audit: AuditLog
+) -> None:
+    label = _year_label(await matching.pairs(), clock, settings)
+    done = await matching.finish_year(label, query.from_user.id, texts.FINISH_REASON)
+    if done is None:
+        await show(query, texts.FINISH_NOTHING)
+        return
+    year, closed = done
+    pairs = await matching.pairs(active=False, ids=closed) if closed else []
+    for pair in pairs:
+        for person in pair.people:
+            await notify(outbox, person.telegram_id, texts.FINISHED_NOTICE, renew_keyboard(year.id))
+    renewed = await matching.renewed(year.id)
+    await audit.record(query.from_user.id, "pairs.finish_year", year.label, {"pairs": len(closed)})
+    await show(query, texts.FINISHED.format(year=year.label, count=len(closed), renewed=renewed))
+
+
+async def on_archive(
+    query: CallbackQuery,
+    callback_data: ArchiveCb,
+    bot: Bot,
+    clock: Clock,
+    settings: Settings,
+    matching: MatchingRepo,
+    reports: ReportRepo,
+    campaigns: CampaignRepo,
+    questionnaires: dict[str, Questionnaire],
+    audit: AuditLog,
+    callback_answer: CallbackAnswer,
+) -> None:
+    """An archived year: its pairs (a page of them), its summary, charts or export."""
+    year = next((y for y in await matching.years() if y.id == callback_data.y), None)
+    if year is None or callback_data.a not in ("pairs", "card", "renew", "summary", "charts", "export"):
+        callback_answer.text = texts.STALE_BUTTON
+        return
+    if callback_data.a == "pairs":
+        await audit.record(query.from_user.id, "pairs.archive", year.label)
+        await _archive_list(query, matching, year, callback_data.p, settings)
+        return
+    if callback_data.a in ("card", "renew"):
+        pair = next((p for p in await matching.pairs(year=year.id) if p.id == callback_data.p), None)
+        if pair is None:
+            callback_answer.text = texts.STALE_BUTTON
+            return
+        if callback_data.a == "renew" and callback_data.q in {p.id for p in pair.people}:
+            await matching.renew(callback_data.q, year.id, "curator")
+            await audit.record(query.from_user.id, "year.renew", str(callback_data.q), {"year": year.label})
+        else:
+            await audit.record(query.from_user.id, "pair.card", str(pair.id))
+        await _archive_card(query, matching, year, pair, settings)
+        return
+    chat_id = query.message.chat.id if query.message else query.from_user.id
+    args = (bot, clock, settings, reports, campaigns, questionnaires, audit, year)
+    await deliver(callback_data.a, chat_id, query.from_user.id, *args)
+
+
 async def on_pair(
     query: CallbackQuery,
     callback_data: PairCb,
     state: FSMContext,
+    clock: Clock,
     settings: Settings,
     matching: MatchingRepo,
     outbox: Outbox,
@@ -78,18 +204,18 @@ async def on_pair(
         await _list(query, matching, callback_data.id)
         return
     if callback_data.a == "finish":
-        count = len(await matching.pairs())
-        await show(query, texts.FINISH_CONFIRM.format(count=count), finish_keyboard())
+        pairs = await matching.pairs()
+        label = _year_label(pairs, clock, settings)
+        # The button carries how many years were archived then: a confirmation left in the chat cannot finish
+        # the next year.
+        markup = finish_keyboard(len(await matching.years()))
+        await show(query, texts.FINISH_CONFIRM.format(count=len(pairs), year=label), markup)
         return
     if callback_data.a == "finish_ok":
-        finished = 0
-        for pair in await matching.pairs():
-            if await matching.dissolve(pair.id, texts.FINISH_REASON):
-                finished += 1
-                for person in pair.people:
-                    await notify(outbox, person.telegram_id, texts.FINISHED_NOTICE)
-        await audit.record(query.from_user.id, "pairs.finish_year", None, {"pairs": finished})
-        await show(query, texts.FINISHED.format(count=finished))
+        if callback_data.id != len(await matching.years()):
+            callback_answer.text = texts.STALE_BUTTON
+            return
+        await _finish(query, clock, settings, matching, outbox, audit)
         return
     pair = await matching.pair(callback_data.id)
     if pair is None:
@@ -188,5 +314,6 @@ def build_router() -> Router:
     router.message.register(cmd_bases, Command("bases"))
     router.message.register(on_dissolve_reason, StateFilter(DissolvePair.reason), HasText())
     router.callback_query.register(on_pair, PairCb.filter(), flags={"callback_answer": {"pre": False}})
+    router.callback_query.register(on_archive, ArchiveCb.filter(), flags={"callback_answer": {"pre": False}})
     router.callback_query.register(on_bases, BasesCb.filter(), flags={"callback_answer": {"pre": False}})
     return router

@@ -15,12 +15,13 @@ from bot import texts
 from bot.clock import Clock
 from bot.meetings import Stage
 from bot.monitoring import MIN_GROUP, monitoring_period
-from bot.programme import FORM_LABELS, ROLE_LABELS, Form, Role
+from bot.programme import FORM_LABELS, ROLE_LABELS, YEAR_LABEL_RE, ArchivedYear, Form, Role
 from bot.questionnaires import Questionnaire
 from bot.reports.export_xlsx import export_workbook
 from bot.reports.summary import QualityPeriod, export_sheets, item_labels, period_label, stage_counts, visible
 from bot.settings import Settings
 from handlers.kb.reports import ReportCb, curator_menu_keyboard
+from handlers.kb.years import with_archive
 from storage.audit import AuditLog
 from storage.campaigns import CampaignRepo
 from storage.reports import ReportRepo
@@ -98,10 +99,12 @@ async def deliver(
     campaigns: CampaignRepo,
     questionnaires: dict[str, Questionnaire],
     audit: AuditLog,
+    year: ArchivedYear | None = None,
 ) -> None:
-    """Send a report. Charts and the workbook are rendered in a worker thread: they take CPU for a while and
-    must not hold up other users' updates on the event loop."""
+    """Send a report (of an archived `year`, else of the current one). Charts and the workbook are rendered in a
+    worker thread: they take CPU for a while and must not hold up other users' updates on the event loop."""
     labels = item_labels(questionnaires, MONITORING_QUESTIONNAIRES)
+    reports = reports.of_year(year)
     if kind == "export":
         tz = settings.institution.tz
         data = await collect_export(settings, reports, questionnaires)
@@ -110,9 +113,13 @@ async def deliver(
         workbook = await asyncio.to_thread(
             lambda: export_workbook(export_sheets(**data), organization=organization, generated=generated)
         )
-        await audit.record(curator_id, "export.xlsx")
+        await audit.record(curator_id, "export.xlsx", year.label if year else None)
         name = f"nastavnichestvo-{clock.now().astimezone(tz):%Y-%m-%d}.xlsx"
-        await bot.send_document(chat_id, BufferedInputFile(workbook, filename=name), caption=texts.EXPORT_CAPTION)
+        caption = texts.EXPORT_CAPTION
+        if year is not None:
+            name = f"nastavnichestvo-arhiv-{year.label}-{clock.now().astimezone(tz):%Y-%m-%d}.xlsx"
+            caption = texts.ARCHIVE_EXPORT_CAPTION.format(year=year.label)
+        await bot.send_document(chat_id, BufferedInputFile(workbook, filename=name), caption=caption)
         return
     quality = await _quality(reports, labels, settings)
     growth = await _growth(reports, labels)
@@ -123,9 +130,24 @@ async def deliver(
         for name, data in pictures:
             await bot.send_photo(chat_id, BufferedInputFile(data, filename=name))
         return
-    await audit.record(curator_id, "summary.text")
+    await audit.record(curator_id, "summary.text", year.label if year else None)
     text = await summary_text(clock, settings, reports, campaigns, quality, growth)
-    await bot.send_message(chat_id, text, reply_markup=curator_menu_keyboard())
+    markup = with_archive(curator_menu_keyboard(), await reports.years())
+    await bot.send_message(chat_id, text, reply_markup=markup)
+
+
+async def report_year(message: Message, args: list[str], reports: ReportRepo) -> tuple[bool, ArchivedYear | None]:
+    """The archived year named in a command's arguments («/summary 2025-26»): (go on?, the year or None)."""
+    named = [a for a in args if YEAR_LABEL_RE.match(a)]
+    if not named:
+        return True, None
+    years = await reports.years()
+    year = next((y for y in years if y.label == named[0]), None)
+    if year is None:
+        listed = ", ".join(y.label for y in years) or texts.SUMMARY_NONE
+        await message.answer(texts.ARCHIVE_UNKNOWN.format(year=named[0], years=listed))
+        return False, None
+    return True, year
 
 
 async def cmd_summary(
@@ -139,13 +161,20 @@ async def cmd_summary(
     questionnaires: dict[str, Questionnaire],
     audit: AuditLog,
 ) -> None:
-    kind = "charts" if (command.args or "").strip().lower() in ("charts", "графики") else "summary"
+    args = (command.args or "").strip().lower().split()
+    kind = "charts" if {"charts", "графики"} & set(args) else "summary"
+    found, year = await report_year(message, args, reports)
+    if not found:
+        return
     user_id = message.from_user.id  # type: ignore[union-attr]
-    await deliver(kind, message.chat.id, user_id, bot, clock, settings, reports, campaigns, questionnaires, audit)
+    await deliver(
+        kind, message.chat.id, user_id, bot, clock, settings, reports, campaigns, questionnaires, audit, year
+    )
 
 
 async def cmd_export(
     message: Message,
+    command: CommandObject,
     bot: Bot,
     clock: Clock,
     settings: Settings,
@@ -154,8 +183,12 @@ async def cmd_export(
     questionnaires: dict[str, Questionnaire],
     audit: AuditLog,
 ) -> None:
+    found, year = await report_year(message, (command.args or "").split(), reports)
+    if not found:
+        return
     user_id = message.from_user.id  # type: ignore[union-attr]
-    await deliver("export", message.chat.id, user_id, bot, clock, settings, reports, campaigns, questionnaires, audit)
+    args = (bot, clock, settings, reports, campaigns, questionnaires, audit, year)
+    await deliver("export", message.chat.id, user_id, *args)
 
 
 async def on_report(
@@ -186,6 +219,10 @@ async def summary_text(
 ) -> str:
     people = await reports.people_by_role()
     text = texts.SUMMARY_HEADER.format(date=clock.now().astimezone(settings.institution.tz).strftime("%d.%m.%Y"))
+    year, last = reports.year, (await reports.years())[-1:]
+    if year is not None:
+        finished = year.finished_at.astimezone(settings.institution.tz).strftime("%d.%m.%Y")
+        text = texts.ARCHIVE_SUMMARY_HEADER.format(year=year.label, date=finished)
     role_lines = "\n".join(
         texts.SUMMARY_ROLE_LINE.format(role=ROLE_LABELS[Role(c.role)], n=c.people)
         + (texts.SUMMARY_ROLE_UNCONSENTED.format(n=c.people - c.consented) if c.consented < c.people else "")
@@ -217,7 +254,11 @@ async def summary_text(
         if stage.value in by_stage
     )
     text += texts.SUMMARY_MEETINGS.format(held=held, planned=planned, missed=missed, lines=stage_lines)
-    rates = (await campaigns.response_rates())[:5]
+    rates = [
+        rate
+        for rate in await campaigns.response_rates()
+        if (year.holds(rate[0].opens_at) if year else not last or rate[0].opens_at > last[0].finished_at)
+    ][:5]
     campaign_lines = "\n".join(
         texts.SUMMARY_CAMPAIGN_LINE.format(title=texts.esc(c.title), done=done, total=n) for c, n, done in rates
     )

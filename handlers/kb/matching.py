@@ -186,14 +186,6 @@ def pair_card_keyboard(pair_id: int, active: bool) -> InlineKeyboardMarkup:
     return kb.as_markup()
 
 
-def finish_keyboard() -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
-    kb.button(text=texts.BTN_FINISH_OK, callback_data=PairCb(a="finish_ok"))
-    kb.button(text=texts.BTN_TO_PAIRS, callback_data=PairCb(a="list"))
-    kb.adjust(1)
-    return kb.as_markup()
-
-
 def bases_keyboard() -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
     kb.button(text=texts.BTN_BASE_MENTEES, callback_data=BasesCb(kind="mentees"))
