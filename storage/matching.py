@@ -19,7 +19,7 @@ _NAME = (
 )
 
 #: A participant (alias p) /match may propose: not in an archived year's pairs, or they confirmed taking part
-#: after the latest year they were in (migration 0013). Last year's groups are not recreated on their own.
+#: after the latest year they were in (migration 0015). Last year's groups are not recreated on their own.
 _ELIGIBLE = (
     "COALESCE((SELECT MAX(y) FROM (SELECT x.year_id AS y FROM pairs x WHERE x.mentor_id=p.id UNION ALL"
     "  SELECT x.year_id FROM pair_members m JOIN pairs x ON x.id=m.pair_id WHERE m.mentee_id=p.id)), 0)"
