@@ -234,7 +234,7 @@ async def test_match_does_not_recreate_last_years_groups(
     # Петя told the curator: she marks it on his archived group's card.
     await curator.send("/pairs")
     await curator.click("Архив 2026-27", await curator.expect(texts.PAIRS_EMPTY))
-    await curator.click("2. Иван Петрович", await curator.expect("Архив 2026-27: пары и группы (2)"))
+    await curator.click("№2 Иван Петрович", await curator.expect("Архив 2026-27: пары и группы (2)"))
     card = await curator.expect("Группа №")
     assert "архив 2026-27" in (card.text or "")
     assert "Участие в следующем году\nИван Петрович: да (ответил(а) в боте)\nПетя: не подтверждено" in (card.text or "")
