@@ -11,6 +11,7 @@ import aiosqlite
 
 from bot.clock import Clock, iso, parse_iso
 from storage.database import Database, Transaction
+from storage.matching import name_sql
 from storage.outbox import Outbox
 
 
@@ -89,11 +90,7 @@ _ACTIVE_PAIR_SINCE = (
     " UNION ALL SELECT m.mentee_id, x.confirmed_at FROM pair_members m JOIN pairs x ON x.id=m.pair_id"
     " WHERE x.dissolved_at IS NULL"
 )
-#: The name a participant gave in their intake questionnaire (as `storage.matching` reads it).
-_NAME = (
-    "(SELECT json_extract(a.value, '$') FROM answers a WHERE a.participant_id=p.id AND a.question_id='name'"
-    " ORDER BY a.answered_at LIMIT 1)"
-)
+_NAME = name_sql("p.id")
 
 
 async def _queue_reports(invitation: Invitation, tx: Transaction) -> None:

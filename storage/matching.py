@@ -18,6 +18,11 @@ _NAME = (
     " ORDER BY a.answered_at LIMIT 1)"
 )
 
+
+def name_sql(col: str) -> str:
+    """The SQL expression of the name a participant gave in their questionnaire (`col`: their id's column)."""
+    return _NAME.format(col=col)
+
 #: A participant (alias p) /match may propose: not in an archived year's pairs, or they confirmed taking part
 #: after the latest year they were in (migration 0015). Last year's groups are not recreated on their own.
 _ELIGIBLE = (
