@@ -241,7 +241,7 @@ class UserPlan:
 
 def make_plans(count: int, seed: int) -> list[UserPlan]:
     """A random but valid way through the questionnaire for each user, from the questionnaire file itself."""
-    from bot import texts
+    from bot.i18n import tr
     from bot.questionnaires import QuestionType, load_directory
     from handlers.kb.menu import MenuCb
     from handlers.kb.survey import SurveyCb
@@ -253,7 +253,7 @@ def make_plans(count: int, seed: int) -> list[UserPlan]:
     for user_id in range(FIRST_USER_ID, FIRST_USER_ID + count):
         entry = [
             Step("text", "/menu", expect="Моё меню"),
-            Step("click", texts.BTN_START_SURVEY, MenuCb(action="survey").pack(), expect=f"Вопрос 1 из {total}"),
+            Step("click", tr("btn-start-survey"), MenuCb(action="survey").pack(), expect=f"Вопрос 1 из {total}"),
         ]
         steps: list[Step] = []
         answers: dict[str, Any] = {}
@@ -268,7 +268,7 @@ def make_plans(count: int, seed: int) -> list[UserPlan]:
                     steps.append(Step("text", value, expect=after))
                     answers[q.id] = value
                 else:
-                    steps.append(Step("click", texts.BTN_SKIP, SurveyCb(a="s", q=q.id).pack(), expect=after))
+                    steps.append(Step("click", tr("btn-skip"), SurveyCb(a="s", q=q.id).pack(), expect=after))
                     answers[q.id] = None
             elif q.type is QuestionType.NUMBER:
                 number = rng.randint(max(q.min_value or 0, 10), min(q.max_value or 99, 17))
@@ -288,9 +288,9 @@ def make_plans(count: int, seed: int) -> list[UserPlan]:
                 for option in chosen:
                     data = SurveyCb(a="t", q=q.id, v=option.id).pack()
                     steps.append(Step("click", option.label, data, expect=f"Вопрос {n} из {total}"))
-                steps.append(Step("click", texts.BTN_DONE, SurveyCb(a="d", q=q.id).pack(), expect=after))
+                steps.append(Step("click", tr("btn-done"), SurveyCb(a="d", q=q.id).pack(), expect=after))
                 answers[q.id] = [o.id for o in q.options if o in chosen]
-        steps.append(Step("click", texts.BTN_ALL_RIGHT, SurveyCb(a="ok").pack(), expect="Анкета сохранена"))
+        steps.append(Step("click", tr("btn-all-right"), SurveyCb(a="ok").pack(), expect="Анкета сохранена"))
         plans.append(UserPlan(user_id, entry, steps, answers))
     return plans
 

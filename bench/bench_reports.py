@@ -522,11 +522,11 @@ def rss_mb() -> float:
 
 
 async def child(mode: str, path: Path, runs: int) -> dict[str, Any]:
+    from bot.i18n import tr
     from bot.reports.charts import growth_png, satisfaction_png, stage_progress_png
     from bot.reports.export_xlsx import export_workbook
     from bot.reports.summary import export_sheets, item_labels, stage_counts
     from bot.settings import load_settings
-    from bot.texts import CHART_GROWTH, CHART_SATISFACTION, CHART_STAGES
     from handlers.curator.reports import (
         MONITORING_QUESTIONNAIRES,
         _chart_quality,
@@ -565,9 +565,9 @@ async def child(mode: str, path: Path, runs: int) -> dict[str, Any]:
         started = time.perf_counter()
         pngs = await asyncio.to_thread(  # as handlers.curator.reports.deliver renders them
             lambda: [
-                stage_progress_png(stages, title=CHART_STAGES),
-                satisfaction_png(_chart_quality(quality), title=CHART_SATISFACTION),
-                growth_png(growth, title=CHART_GROWTH),
+                stage_progress_png(stages, title=tr("chart-stages")),
+                satisfaction_png(_chart_quality(quality), title=tr("chart-satisfaction")),
+                growth_png(growth, title=tr("chart-growth")),
             ]
         )
         return {"render_s": time.perf_counter() - started, "png_bytes": [len(p) for p in pngs]}

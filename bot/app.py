@@ -18,8 +18,9 @@ from aiogram.fsm.storage.base import BaseEventIsolation
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.types import BotCommand, BotCommandScopeAllPrivateChats
 
-from bot import texts
 from bot.clock import Clock, SystemClock
+from bot.commands import PARTICIPANT_COMMANDS, described
+from bot.i18n import tr
 from bot.meetings.reminders import shift_out_of_quiet
 from bot.pacing import ChatPacer
 from bot.questionnaires import QuestionnaireError, load_directory
@@ -173,11 +174,11 @@ async def tell_curators_blocked(chat_id: int, settings: Settings, services: dict
     participant = await services["participants"].by_telegram(chat_id)
     who = await who_is(participant, services["matching"]) if participant else f"id {chat_id}"
     about = [participant.id] if participant else []
-    await notify_curators(services["outbox"], settings, texts.CURATOR_USER_BLOCKED.format(who=who), about=about)
+    await notify_curators(services["outbox"], settings, tr("curator-user-blocked", who=who), about=about)
 
 
 async def register_commands(bot: Bot, settings: Settings) -> None:
-    participant = [BotCommand(command=c, description=d) for c, d in texts.PARTICIPANT_COMMANDS.items()]
+    participant = [BotCommand(command=c, description=d) for c, d in described(PARTICIPANT_COMMANDS).items()]
     await bot.set_my_commands(participant, scope=BotCommandScopeAllPrivateChats())
     for curator_id in settings.curator_ids():
         await set_curator_commands(bot, curator_id)

@@ -12,9 +12,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
-from bot import texts
 from bot.errors import AppError
-from bot.texts import esc
+from bot.i18n import esc, tr
 
 #: Bumped whenever the text changes; a consent keeps the version it was given for (consents.document_version).
 #: 2026-2: «Кто видит данные» says what other participants see, instead of «only the curator».
@@ -155,16 +154,16 @@ def parse_paper_date(text: str, today: date) -> date:
     year is 20ГГ): a real date, not after today and not more than a year before it."""
     match = _DATE_RE.match("".join(text.split()))
     if match is None:
-        raise BadPaperDate(texts.PAPER_DATE_UNREADABLE)
+        raise BadPaperDate(tr("paper-date-unreadable"))
     day, month, year = (int(g) for g in match.groups())
     if year < 100:
         year += 2000
     try:
         signed = date(year, month, day)
     except ValueError:
-        raise BadPaperDate(texts.PAPER_DATE_NO_SUCH.format(text=esc(text.strip()))) from None
+        raise BadPaperDate(tr("paper-date-no-such", text=esc(text.strip()))) from None
     if signed > today:
-        raise BadPaperDate(texts.PAPER_DATE_FUTURE.format(date=f"{signed:%d.%m.%Y}", today=f"{today:%d.%m.%Y}"))
+        raise BadPaperDate(tr("paper-date-future", date=f"{signed:%d.%m.%Y}", today=f"{today:%d.%m.%Y}"))
     if today - signed > PAPER_MAX_AGE:
-        raise BadPaperDate(texts.PAPER_DATE_TOO_OLD.format(date=f"{signed:%d.%m.%Y}"))
+        raise BadPaperDate(tr("paper-date-too-old", date=f"{signed:%d.%m.%Y}"))
     return signed

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot import texts
+from bot.i18n import esc, tr
 from bot.programme import Form, Role
 
 
@@ -41,7 +41,7 @@ class Pair:
     @property
     def kind(self) -> str:
         """«Пара» or «Группа», as the curator's screens call it."""
-        return texts.KIND_GROUP if self.is_group else texts.KIND_PAIR
+        return tr("kind-group") if self.is_group else tr("kind-pair")
 
     def role_of(self, person_id: int) -> Role:
         """The role of someone in the pair: the mentor, or a mentee of the form's kind (young teachers are
@@ -58,9 +58,9 @@ def who(name: str, role: Role, pair: Pair | None, *, with_pair: bool = True) -> 
     it out, for the lines of a notice that names the pair once itself.
     """
     if not with_pair:
-        return texts.WHO_IN_PAIR.format(name=texts.esc(name), role=role.label)
-    where = texts.WHO_NO_PAIR if pair is None else pair_label(pair)
-    return texts.WHO.format(name=texts.esc(name), role=role.label, pair=where)
+        return tr("who-in-pair", name=esc(name), role=role.label)
+    where = tr("who-no-pair") if pair is None else pair_label(pair)
+    return tr("who", name=esc(name), role=role.label, pair=where)
 
 
 def member_who(pair: Pair, member: Member, *, with_pair: bool = True) -> str:
@@ -70,7 +70,7 @@ def member_who(pair: Pair, member: Member, *, with_pair: bool = True) -> str:
 
 def pair_label(pair: Pair) -> str:
     """«пара №3» or «группа №3»."""
-    return (texts.WHO_GROUP if pair.is_group else texts.WHO_PAIR).format(id=pair.id)
+    return tr("who-group" if pair.is_group else "who-pair", id=pair.id)
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,8 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery
 from aiogram.utils.callback_answer import CallbackAnswer
 
-from bot import texts
 from bot.clock import Clock
+from bot.i18n import tr
 from bot.questionnaires import Questionnaire
 from handlers import survey
 from scheduler.notices.keyboards import CampaignCb
@@ -29,19 +29,19 @@ async def on_answer(
     participant = await participants.by_telegram(query.from_user.id)
     campaign = await campaigns.get(callback_data.id)
     if participant is None or campaign is None:
-        callback_answer.text = texts.STALE_BUTTON
+        callback_answer.text = tr("stale-button")
         return
     mine = await campaigns.recipient_questionnaire(campaign.id, participant.id)
     if mine is None:
-        callback_answer.text = texts.CAMPAIGN_NOT_FOR_YOU
+        callback_answer.text = tr("campaign-not-for-you")
         return
     questionnaire_id, completed = mine
     if not campaign.is_open(clock.now()):
-        callback_answer.text = texts.CAMPAIGN_CLOSED
+        callback_answer.text = tr("campaign-closed")
         callback_answer.show_alert = True
         return
     if completed:
-        callback_answer.text = texts.CAMPAIGN_ALREADY
+        callback_answer.text = tr("campaign-already")
         return
     await survey.begin(
         query,

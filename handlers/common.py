@@ -8,37 +8,37 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
-from bot import texts
+from bot.i18n import tr
 from bot.settings import Settings
 from handlers.filters import HasText
 
 
 async def cmd_help(message: Message, settings: Settings) -> None:
-    text = texts.HELP_PARTICIPANT
+    text = tr("help-participant")
     if settings.is_curator(message.from_user.id):  # type: ignore[union-attr]
-        text += texts.HELP_CURATOR_EXTRA
+        text += tr("help-curator-extra")
     await message.answer(text)
 
 
 async def cmd_cancel(message: Message, state: FSMContext) -> None:
     if await state.get_state() is None:
-        await message.answer(texts.NOTHING_TO_CANCEL)
+        await message.answer(tr("nothing-to-cancel"))
         return
     await state.set_state(None)
-    await message.answer(texts.CANCELLED)
+    await message.answer(tr("cancelled"))
 
 
 async def unknown_text(message: Message) -> None:
-    await message.answer(texts.UNKNOWN_INPUT)
+    await message.answer(tr("unknown-input"))
 
 
 async def unsupported_content(message: Message) -> None:
-    await message.answer(texts.UNSUPPORTED_CONTENT)
+    await message.answer(tr("unsupported-content"))
 
 
 async def stale_callback(query: CallbackQuery, callback_answer: CallbackAnswer) -> None:
     """Any button no other handler took: an old keyboard, or forged data."""
-    callback_answer.text = texts.STALE_BUTTON
+    callback_answer.text = tr("stale-button")
     callback_answer.show_alert = True
 
 

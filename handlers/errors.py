@@ -9,8 +9,8 @@ from aiogram import Bot, Router
 from aiogram.filters import ExceptionTypeFilter
 from aiogram.types import ErrorEvent
 
-from bot import texts
 from bot.errors import AppError
+from bot.i18n import tr
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +46,7 @@ async def on_app_error(event: ErrorEvent, bot: Bot) -> None:
 
 async def on_unexpected_error(event: ErrorEvent, bot: Bot) -> None:
     log.error("update %s failed: %r", event.update.update_id, event.exception, exc_info=event.exception)
-    await _tell(event, bot, texts.UNEXPECTED_ERROR)
+    await _tell(event, bot, tr("unexpected-error"))
 
 
 def build_router() -> Router:

@@ -8,7 +8,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
-from bot import texts
+from bot.i18n import esc, tr
 from bot.programme import Role
 from bot.settings import Settings
 from handlers.filters import HasText
@@ -27,10 +27,10 @@ QUESTION_LIMIT = 1000
 async def _start_ask(target: Message | CallbackQuery, state: FSMContext, participants: ParticipantRepo) -> None:
     participant = await participants.by_telegram(target.from_user.id)  # type: ignore[union-attr]
     if participant is None or not participant.has_consent:
-        await show(target, texts.NOT_A_PARTICIPANT, edit=False)
+        await show(target, tr("not-a-participant"), edit=False)
         return
     await state.set_state(AskCurator.text)
-    await show(target, texts.ASK_PROMPT, edit=False)
+    await show(target, tr("ask-prompt"), edit=False)
 
 
 async def cmd_ask(message: Message, state: FSMContext, participants: ParticipantRepo) -> None:
@@ -54,15 +54,15 @@ async def on_question(
 ) -> None:
     text = (message.text or "").strip()
     if not 1 <= len(text) <= QUESTION_LIMIT or text.startswith("/"):
-        await message.answer(texts.ASK_BAD)
+        await message.answer(tr("ask-bad"))
         return
     participant = await participants.by_telegram(message.from_user.id)  # type: ignore[union-attr]
     await state.clear()
     if participant is None:
-        await message.answer(texts.NOT_A_PARTICIPANT)
+        await message.answer(tr("not-a-participant"))
         return
     question_id = await informing.ask(participant.id, text)
-    body = texts.ASK_TO_CURATOR.format(who=await who_is(participant, matching), text=texts.esc(text))
+    body = tr("ask-to-curator", who=await who_is(participant, matching), text=esc(text))
     for curator_id in settings.curator_ids():
         await outbox.enqueue(
             curator_id,
@@ -71,7 +71,7 @@ async def on_question(
             kind="question",
             about=[participant.id],
         )
-    await message.answer(texts.ASK_SENT)
+    await message.answer(tr("ask-sent"))
 
 
 async def on_materials(
@@ -83,23 +83,23 @@ async def on_materials(
 ) -> None:
     participant = await participants.by_telegram(query.from_user.id)
     if participant is None or not participant.has_consent:
-        callback_answer.text = texts.NOT_A_PARTICIPANT
+        callback_answer.text = tr("not-a-participant")
         return
     audiences = ("all", "mentors") if participant.role is Role.MENTOR else ("all", "mentees")
     if callback_data.a == "list":
         items = await informing.materials(audiences)
         if not items:
-            await show(query, texts.MATERIALS_EMPTY, edit=False)
+            await show(query, tr("materials-empty"), edit=False)
             return
-        await show(query, texts.MATERIALS_LIST, materials_keyboard(items), edit=False)
+        await show(query, tr("materials-list"), materials_keyboard(items), edit=False)
     elif callback_data.a == "get":
         item = await informing.material(callback_data.id)
         if item is None or item.audience not in audiences:
-            callback_answer.text = texts.STALE_BUTTON
+            callback_answer.text = tr("stale-button")
             return
-        await query.bot.send_document(query.from_user.id, item.file_id, caption=texts.esc(item.title))  # type: ignore[union-attr]
+        await query.bot.send_document(query.from_user.id, item.file_id, caption=esc(item.title))  # type: ignore[union-attr]
     else:
-        callback_answer.text = texts.STALE_BUTTON
+        callback_answer.text = tr("stale-button")
 
 
 def build_router() -> Router:

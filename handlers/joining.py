@@ -8,9 +8,9 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
-from bot import texts
 from bot.clock import Clock
 from bot.consent import ConsentKind, Relation, clean_parent_name, render
+from bot.i18n import esc, tr
 from bot.invites import PARENT_PREFIX, code_kind, deep_link, new_code
 from bot.participants import Participant
 from bot.questionnaires import Questionnaire
@@ -50,7 +50,7 @@ async def parent_link(bot: Bot, participant: Participant) -> str:
 async def show_consent(target: Message | CallbackQuery, state: FSMContext, settings: Settings) -> None:
     document = render(settings.institution.organization_name, for_parent=False)
     await state.set_state(Joining.consent)
-    await show(target, texts.CONSENT_INTRO, edit=False)
+    await show(target, tr("consent-intro"), edit=False)
     await show(target, document.text, consent_keyboard(), edit=False)
 
 
@@ -60,10 +60,10 @@ async def continue_joining(
     """The next step for someone enrolled but without consent: the age question, the document, or waiting."""
     if not participant.age_known:
         await state.set_state(Joining.age)
-        await show(target, texts.ASK_ADULT, age_keyboard(), edit=False)
+        await show(target, tr("ask-adult"), age_keyboard(), edit=False)
     elif participant.needs_parent:
         await state.set_state(Joining.waiting_parent)
-        await show(target, texts.WAITING_FOR_PARENT.format(link=await parent_link(bot, participant)), edit=False)
+        await show(target, tr("waiting-for-parent", link=await parent_link(bot, participant)), edit=False)
     else:
         await show_consent(target, state, settings)
 
@@ -90,30 +90,30 @@ async def cmd_start(
     participant = await participants.by_telegram(user_id)
     if participant is not None:
         if kind == "invite":
-            await message.answer(texts.ALREADY_ENROLLED)
+            await message.answer(tr("already-enrolled"))
         await menu.show_menu(message, state, participant, participants, matching, meetings, settings, questionnaires)
         return
     if kind != "invite":
-        org = texts.esc(settings.institution.organization_name)
-        template = texts.START_CURATOR if settings.is_curator(user_id) else texts.START_NO_CODE
-        await message.answer(template.format(org=org))
+        org = esc(settings.institution.organization_name)
+        msg_id = "start-curator" if settings.is_curator(user_id) else "start-no-code"
+        await message.answer(tr(msg_id, org=org))
         return
     if settings.is_curator(user_id):
-        await message.answer(texts.CURATOR_OWN_LINK)
+        await message.answer(tr("curator-own-link"))
         return
     invite = await invites.get(payload)
     problem = "unknown" if invite is None else invite.problem(clock.now())
     if invite is None or problem is not None:
-        await message.answer(texts.INVITE_PROBLEMS[str(problem)])
+        await message.answer(tr(f"invite-problems-{problem}"))
         return
     try:
         participant = await participants.join(user_id, invite)
     except JoinRefused as exc:
-        await message.answer(texts.INVITE_PROBLEMS[exc.problem.value])
+        await message.answer(tr(f"invite-problems-{exc.problem.value}"))
         return
     await message.answer(
-        texts.JOINED.format(
-            org=texts.esc(settings.institution.organization_name),
+        tr("joined",
+            org=esc(settings.institution.organization_name),
             role=participant.role.label,
             form=participant.form.label,
         )
@@ -131,7 +131,7 @@ async def on_menu_joining(
 ) -> None:
     participant = await participants.by_telegram(query.from_user.id)
     if participant is None or participant.has_consent:
-        callback_answer.text = texts.STALE_BUTTON
+        callback_answer.text = tr("stale-button")
         return
     await continue_joining(query, state, participant, settings, bot)
 
@@ -147,7 +147,7 @@ async def on_age(
 ) -> None:
     participant = await participants.by_telegram(query.from_user.id)
     if participant is None or participant.has_consent or not participant.role.may_be_minor:
-        callback_answer.text = texts.STALE_BUTTON
+        callback_answer.text = tr("stale-button")
         return
     await drop_keyboard(query)
     if callback_data.adult:
@@ -158,7 +158,7 @@ async def on_age(
     await participants.set_adult(participant.id, False, code)
     await state.set_state(Joining.waiting_parent)
     link = deep_link(await _bot_username(bot), code)
-    await show(query, texts.MINOR_NEEDS_PARENT.format(link=link), edit=False)
+    await show(query, tr("minor-needs-parent", link=link), edit=False)
 
 
 async def on_consent(
@@ -173,23 +173,23 @@ async def on_consent(
 ) -> None:
     participant = await participants.by_telegram(query.from_user.id)
     if participant is None or participant.needs_parent or not participant.age_known:
-        callback_answer.text = texts.STALE_BUTTON
+        callback_answer.text = tr("stale-button")
         return
     if participant.has_consent:
-        callback_answer.text = texts.CONSENT_ALREADY
+        callback_answer.text = tr("consent-already")
         return
     await drop_keyboard(query)
     if not callback_data.agree:
         await state.clear()  # before: the refusal scrubs the file, and no write of this dialog may follow it
         await participants.decline(participant.id)
-        await show(query, texts.CONSENT_DECLINED, edit=False)
+        await show(query, tr("consent-declined"), edit=False)
         return
     document = render(settings.institution.organization_name, for_parent=False)
     await participants.record_consent(participant.id, document, kind=ConsentKind.SELF, given_by=query.from_user.id)
     at = clock.now().astimezone(settings.institution.tz).strftime("%d.%m.%Y %H:%M")
     consented = await participants.get(participant.id)
     assert consented is not None
-    thanks = texts.CONSENT_THANKS.format(at=at)
+    thanks = tr("consent-thanks", at=at)
     await survey.begin(query, state, consented, questionnaires, participants, preface=thanks)
 
 
@@ -198,12 +198,12 @@ async def while_joining(message: Message, state: FSMContext, bot: Bot, participa
     if await state.get_state() == Joining.waiting_parent.state:
         participant = await participants.by_telegram(message.from_user.id)  # type: ignore[union-attr]
         if participant is not None and participant.parent_code and not participant.has_consent:
-            await message.answer(texts.WAITING_FOR_PARENT.format(link=await parent_link(bot, participant)))
+            await message.answer(tr("waiting-for-parent", link=await parent_link(bot, participant)))
             return
         await state.clear()
-        await message.answer(texts.UNKNOWN_INPUT)
+        await message.answer(tr("unknown-input"))
         return
-    await message.answer(texts.PRESS_A_BUTTON)
+    await message.answer(tr("press-a-button"))
 
 
 # --- the parent's side ------------------------------------------------------------------------------------
@@ -212,19 +212,19 @@ async def start_parent(
 ) -> None:
     child = await participants.by_parent_code(code)
     if child is None:
-        await message.answer(texts.PARENT_LINK_UNKNOWN)
+        await message.answer(tr("parent-link-unknown"))
         return
     if child.has_consent:
-        await message.answer(texts.PARENT_ALREADY_DONE)
+        await message.answer(tr("parent-already-done"))
         return
     if child.telegram_id == message.from_user.id:  # type: ignore[union-attr]
-        await message.answer(texts.PARENT_OWN_LINK)
+        await message.answer(tr("parent-own-link"))
         return
     await state.set_state(ParentConsent.document)
     await state.set_data({"child": child.id})
     await message.answer(
-        texts.PARENT_INTRO.format(
-            org=texts.esc(settings.institution.organization_name), role=child.role.label, form=child.form.label
+        tr("parent-intro",
+            org=esc(settings.institution.organization_name), role=child.role.label, form=child.form.label
         )
     )
     document = render(settings.institution.organization_name, for_parent=True)
@@ -248,26 +248,26 @@ async def on_parent_button(
     data = await state.get_data()
     child = await _child_waiting(participants, callback_data.pid)
     if callback_data.relation and callback_data.relation not in {r.value for r in Relation}:
-        callback_answer.text = texts.STALE_BUTTON
+        callback_answer.text = tr("stale-button")
         return
     if child is None or data.get("child") != callback_data.pid:
-        callback_answer.text = texts.PARENT_ALREADY_DONE if child is None else texts.STALE_BUTTON
+        callback_answer.text = tr("parent-already-done") if child is None else tr("stale-button")
         await drop_keyboard(query)
         return
     await drop_keyboard(query)
     if not callback_data.agree:
         await state.clear()
         await participants.scrub()  # the refusing parent's dialog held their Telegram id
-        await show(query, texts.PARENT_DECLINED, edit=False)
-        await notify(outbox, child.telegram_id, texts.CHILD_PARENT_DECLINED)
+        await show(query, tr("parent-declined"), edit=False)
+        await notify(outbox, child.telegram_id, tr("child-parent-declined"))
         return
     if not callback_data.relation:
         await state.set_state(ParentConsent.relation)
-        await show(query, texts.PARENT_ASK_RELATION, relation_keyboard(child.id), edit=False)
+        await show(query, tr("parent-ask-relation"), relation_keyboard(child.id), edit=False)
         return
     await state.set_state(ParentConsent.name)
     await state.update_data(relation=Relation(callback_data.relation).value)
-    await show(query, texts.PARENT_ASK_NAME, edit=False)
+    await show(query, tr("parent-ask-name"), edit=False)
 
 
 async def on_parent_name(
@@ -279,13 +279,13 @@ async def on_parent_name(
 ) -> None:
     name = clean_parent_name(message.text or "")
     if name is None:
-        await message.answer(texts.PARENT_BAD_NAME)
+        await message.answer(tr("parent-bad-name"))
         return
     data = await state.get_data()
     child = await _child_waiting(participants, int(data.get("child", 0)))
     if child is None or not data.get("relation"):
         await state.clear()
-        await message.answer(texts.PARENT_ALREADY_DONE)
+        await message.answer(tr("parent-already-done"))
         return
     document = render(settings.institution.organization_name, for_parent=True)
     recorded = await participants.record_consent(
@@ -298,14 +298,14 @@ async def on_parent_name(
     )
     await state.clear()
     if not recorded:
-        await message.answer(texts.PARENT_ALREADY_DONE)
+        await message.answer(tr("parent-already-done"))
         return
-    await message.answer(texts.PARENT_DONE)
-    await notify(outbox, child.telegram_id, texts.CHILD_PARENT_CONSENTED, start_survey_keyboard())
+    await message.answer(tr("parent-done"))
+    await notify(outbox, child.telegram_id, tr("child-parent-consented"), start_survey_keyboard())
 
 
 async def while_parent(message: Message) -> None:
-    await message.answer(texts.PRESS_A_BUTTON)
+    await message.answer(tr("press-a-button"))
 
 
 def build_router() -> Router:

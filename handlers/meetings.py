@@ -11,8 +11,8 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
-from bot import texts
 from bot.clock import Clock, iso, parse_iso
+from bot.i18n import esc, tr
 from bot.meetings import CheckinAnswer, Stage, StagePlan, checkins_disagree, stage_of_next_meeting
 from bot.meetings.reminders import format_local
 from bot.meetings.timeparse import InvalidInput, combine_local, duration_words, parse_clock_time, validate_meeting_time
@@ -21,6 +21,7 @@ from bot.participants import Participant
 from bot.settings import Settings
 from handlers.filters import HasText
 from handlers.kb.meetings import (
+    CHECKIN_REASONS,
     CheckinCb,
     FitCb,
     ManageCb,
@@ -71,7 +72,7 @@ def _is_mentor(me: Participant | None, pair: Pair | None) -> bool:
 
 
 def _place_label(value: str) -> str:
-    return {"online": texts.BTN_ONLINE, "school": texts.BTN_AT_SCHOOL}.get(value, value)
+    return {"online": tr("btn-online"), "school": tr("btn-at-school")}.get(value, value)
 
 
 # --- the mentor's scheduling dialog ---------------------------------------------------------------------------
@@ -90,7 +91,7 @@ async def begin_schedule(
     else:
         position = stage_of_next_meeting(await meetings.held_stages(pair.id), _plan(settings))
         if position is None:
-            await show(target, texts.MEET_ALL_DONE)
+            await show(target, tr("meet-all-done"))
             return
         stage = position.stage
     today = clock.now().astimezone(settings.institution.tz).date()
@@ -98,7 +99,7 @@ async def begin_schedule(
     await state.set_data({"pair": pair.id, "stage": stage.value, "move": move.id if move else 0})
     await show(
         target,
-        texts.MEET_PICK_DATE.format(stage=stage.label),
+        tr("meet-pick-date", stage=stage.label),
         calendar_keyboard(today.year, today.month, today),
         edit=False,
     )
@@ -123,39 +124,39 @@ async def on_setup(
     if action == "new":
         me, pair = await _me_and_pair(query.from_user.id, participants, matching)
         if pair is None:
-            callback_answer.text = texts.MEET_NO_PAIR
+            callback_answer.text = tr("meet-no-pair")
         elif not _is_mentor(me, pair):
-            callback_answer.text = texts.MEET_NOT_MENTOR
+            callback_answer.text = tr("meet-not-mentor")
         else:
             await begin_schedule(query, state, settings, clock, pair, meetings)
         return
     if action == "noop":
         return
     if current is None or not current.startswith("MeetingSetup:") or "pair" not in data:
-        callback_answer.text = texts.STALE_BUTTON
+        callback_answer.text = tr("stale-button")
         return
     if action == "abort":
         await state.clear()
-        await show(query, texts.CANCELLED)
+        await show(query, tr("cancelled"))
     elif action == "cal" and current == MeetingSetup.date.state:
         try:
             markup = calendar_keyboard(callback_data.y, callback_data.m, today)
         except ValueError:
-            callback_answer.text = texts.STALE_BUTTON
+            callback_answer.text = tr("stale-button")
             return
-        await show(query, texts.MEET_PICK_DATE.format(stage=Stage(data["stage"]).label), markup)
+        await show(query, tr("meet-pick-date", stage=Stage(data["stage"]).label), markup)
     elif action == "day" and current == MeetingSetup.date.state:
         try:
             day = date(callback_data.y, callback_data.m, callback_data.d)
         except ValueError:
-            callback_answer.text = texts.STALE_BUTTON
+            callback_answer.text = tr("stale-button")
             return
         if day < today:
-            callback_answer.text = texts.STALE_BUTTON
+            callback_answer.text = tr("stale-button")
             return
         await state.set_state(MeetingSetup.time)
         await state.update_data(date=day.isoformat())
-        await show(query, texts.MEET_PICK_TIME.format(date=day.strftime("%d.%m.%Y")), time_keyboard())
+        await show(query, tr("meet-pick-time", date=day.strftime("%d.%m.%Y")), time_keyboard())
     elif action == "time" and current == MeetingSetup.time.state:
         await _take_time(query, state, settings, clock, callback_data.v, meetings)
     elif action == "place" and current == MeetingSetup.place.state:
@@ -165,7 +166,7 @@ async def on_setup(
     elif action == "send" and current == MeetingSetup.confirm.state:
         await _send(query, state, settings, matching, meetings, outbox, callback_answer)
     else:
-        callback_answer.text = texts.STALE_BUTTON
+        callback_answer.text = tr("stale-button")
 
 
 async def _take_time(
@@ -182,7 +183,7 @@ async def _take_time(
         moment = combine_local(date.fromisoformat(data["date"]), at, settings.institution.tz)
         validate_meeting_time(moment, clock.now(), settings.institution.tz)
     except InvalidInput as exc:
-        await show(target, texts.esc(exc.user_text), time_keyboard(), edit=False)
+        await show(target, esc(exc.user_text), time_keyboard(), edit=False)
         return
     await state.update_data(starts_at=iso(moment))
     if data.get("move"):
@@ -191,13 +192,13 @@ async def _take_time(
         await _preview(target, state, settings, meeting.topic if meeting else None, keep_topic=True)
         return
     await state.set_state(MeetingSetup.place)
-    await show(target, texts.MEET_PICK_PLACE, place_keyboard(), edit=False)
+    await show(target, tr("meet-pick-place"), place_keyboard(), edit=False)
 
 
 async def _take_place(target: Message | CallbackQuery, state: FSMContext, settings: Settings, place: str) -> None:
     await state.update_data(place=place)
     await state.set_state(MeetingSetup.topic)
-    await show(target, texts.MEET_ASK_TOPIC, topic_keyboard(), edit=False)
+    await show(target, tr("meet-ask-topic"), topic_keyboard(), edit=False)
 
 
 async def _preview(
@@ -212,11 +213,11 @@ async def _preview(
     if not keep_topic:
         data = await state.update_data(topic=topic)
     await state.set_state(MeetingSetup.confirm)
-    text = texts.MEET_PREVIEW.format(
+    text = tr("meet-preview",
         stage=Stage(data["stage"]).label,
         when=_when(parse_iso(data["starts_at"]), settings),
-        place=texts.esc(data["place"]),
-        topic=texts.esc(data.get("topic") or texts.MEET_TOPIC_NONE),
+        place=esc(data["place"]),
+        topic=esc(data.get("topic") or tr("meet-topic-none")),
     )
     await show(target, text, preview_keyboard(), edit=False)
 
@@ -234,7 +235,7 @@ async def _send(
     pair = await matching.pair(int(data["pair"]))
     if pair is None or pair.dissolved_at is not None:
         await state.clear()
-        callback_answer.text = texts.STALE_BUTTON
+        callback_answer.text = tr("stale-button")
         return
     starts_at = parse_iso(data["starts_at"])
     await state.clear()
@@ -243,32 +244,32 @@ async def _send(
     if data.get("move"):
         meeting = await meetings.get(int(data["move"]))
         if meeting is None or not await meetings.reschedule(meeting.id, starts_at):
-            callback_answer.text = texts.STALE_BUTTON
+            callback_answer.text = tr("stale-button")
             return
-        notice = texts.MEET_MOVED_NOTICE.format(
-            stage=meeting.stage.label, when=_when(starts_at, settings), place=texts.esc(meeting.place)
+        notice = tr("meet-moved-notice",
+            stage=meeting.stage.label, when=_when(starts_at, settings), place=esc(meeting.place)
         )
         for mentee in pair.mentees:
             if mentee is not None:
                 await notify(outbox, mentee.telegram_id, notice, invitation_keyboard(meeting.id))
         await show(
-            query, texts.MEET_MOVED.format(when=_when(starts_at, settings)), manage_keyboard(meeting.id), edit=False
+            query, tr("meet-moved", when=_when(starts_at, settings)), manage_keyboard(meeting.id), edit=False
         )
         return
     meeting = await meetings.create(pair.id, Stage(data["stage"]), starts_at, data["place"], data.get("topic"))
-    invitation = texts.MEET_INVITE.format(
+    invitation = tr("meet-invite",
         stage=meeting.stage.label,
-        mentor=texts.esc(mentor),
+        mentor=esc(mentor),
         when=_when(starts_at, settings),
-        place=texts.esc(meeting.place),
-        topic=texts.esc(meeting.topic or texts.MEET_TOPIC_NONE),
+        place=esc(meeting.place),
+        topic=esc(meeting.topic or tr("meet-topic-none")),
     )
     for mentee in pair.mentees:
         if mentee is not None:
             about = [pair.mentor.id] if pair.mentor else []
             await notify(outbox, mentee.telegram_id, invitation, invitation_keyboard(meeting.id), about=about)
     offsets = ", ".join(duration_words(o) for o in settings.schedule.reminder_offsets) or "—"
-    await show(query, texts.MEET_CREATED.format(offsets=offsets), manage_keyboard(meeting.id), edit=False)
+    await show(query, tr("meet-created", offsets=offsets), manage_keyboard(meeting.id), edit=False)
 
 
 async def on_setup_text(
@@ -284,16 +285,16 @@ async def on_setup_text(
         await _take_time(message, state, settings, clock, text, meetings)
     elif current == MeetingSetup.place.state:
         if not 2 <= len(text) <= TEXT_LIMIT:
-            await message.answer(texts.MEET_BAD_TEXT)
+            await message.answer(tr("meet-bad-text"))
             return
         await _take_place(message, state, settings, text)
     elif current == MeetingSetup.topic.state:
         if not 1 <= len(text) <= TEXT_LIMIT:
-            await message.answer(texts.MEET_BAD_TOPIC)
+            await message.answer(tr("meet-bad-topic"))
             return
         await _preview(message, state, settings, text)
     else:
-        await message.answer(texts.PRESS_A_BUTTON)
+        await message.answer(tr("press-a-button"))
 
 
 # --- mentees' answers to an invitation; the mentor's move / cancel ------------------------------------------------
@@ -311,21 +312,21 @@ async def on_reply(
     me, pair = await _me_and_pair(query.from_user.id, participants, matching)
     meeting = await meetings.get(callback_data.id)
     if me is None or pair is None or meeting is None or meeting.pair_id != pair.id or meeting.status != "planned":
-        callback_answer.text = texts.STALE_BUTTON
+        callback_answer.text = tr("stale-button")
         return
     when = _when(meeting.starts_at, settings)
     if callback_data.a == "acc":
         await meetings.respond(meeting.id, me.id, "accepted")
-        await show(query, texts.MEET_ACCEPTED.format(when=when))
+        await show(query, tr("meet-accepted", when=when))
         if pair.mentor is not None:
-            name = texts.esc(me.shown_name())
-            notice = texts.MEET_ACCEPTED_MENTOR.format(name=name, when=when)
+            name = esc(me.shown_name())
+            notice = tr("meet-accepted-mentor", name=name, when=when)
             await notify(outbox, pair.mentor.telegram_id, notice, about=[me.id])
     else:
         await meetings.respond(meeting.id, me.id, "other_time")
         await state.set_state(MeetingReply.other_time)
         await state.set_data({"meeting": meeting.id})
-        await show(query, texts.MEET_ASK_OTHER_TIME, edit=False)
+        await show(query, tr("meet-ask-other-time"), edit=False)
 
 
 async def on_other_time_text(
@@ -339,20 +340,20 @@ async def on_other_time_text(
 ) -> None:
     text = " ".join((message.text or "").split())
     if not 1 <= len(text) <= TEXT_LIMIT:
-        await message.answer(texts.MEET_BAD_TOPIC)
+        await message.answer(tr("meet-bad-topic"))
         return
     data = await state.get_data()
     await state.clear()
     me, pair = await _me_and_pair(message.from_user.id, participants, matching)  # type: ignore[union-attr]
     meeting = await meetings.get(int(data.get("meeting", 0)))
     if me is None or pair is None or pair.mentor is None or meeting is None:
-        await message.answer(texts.STALE_BUTTON)
+        await message.answer(tr("stale-button"))
         return
-    forwarded = texts.MEET_OTHER_TIME_MENTOR.format(
-        name=texts.esc(me.shown_name()), when=_when(meeting.starts_at, settings), text=texts.esc(text)
+    forwarded = tr("meet-other-time-mentor",
+        name=esc(me.shown_name()), when=_when(meeting.starts_at, settings), text=esc(text)
     )
     await notify(outbox, pair.mentor.telegram_id, forwarded, manage_keyboard(meeting.id), about=[me.id])
-    await message.answer(texts.MEET_OTHER_TIME_SENT)
+    await message.answer(tr("meet-other-time-sent"))
 
 
 async def on_manage(
@@ -369,38 +370,38 @@ async def on_manage(
 ) -> None:
     me, pair = await _me_and_pair(query.from_user.id, participants, matching)
     if pair is None:
-        callback_answer.text = texts.MEET_NO_PAIR
+        callback_answer.text = tr("meet-no-pair")
         return
     if callback_data.a == "list":
         await show(query, _meeting_list(await meetings.for_pair(pair.id), settings), edit=False)
         return
     meeting = await meetings.get(callback_data.id)
     if not _is_mentor(me, pair) or meeting is None or meeting.pair_id != pair.id:
-        callback_answer.text = texts.MEET_NOT_MENTOR if meeting else texts.STALE_BUTTON
+        callback_answer.text = tr("meet-not-mentor") if meeting else tr("stale-button")
         return
     if callback_data.a == "move" and meeting.status in ("planned", "not_held"):
         await begin_schedule(query, state, settings, clock, pair, meetings, move=meeting)
     elif callback_data.a == "cancel" and meeting.status == "planned":
         await meetings.set_status(meeting.id, "cancelled")
-        notice = texts.MEET_CANCELLED_NOTICE.format(stage=meeting.stage.label, when=_when(meeting.starts_at, settings))
+        notice = tr("meet-cancelled-notice", stage=meeting.stage.label, when=_when(meeting.starts_at, settings))
         for mentee in pair.mentees:
             if mentee is not None:
                 await notify(outbox, mentee.telegram_id, notice)
-        await show(query, texts.MEET_CANCELLED)
+        await show(query, tr("meet-cancelled"))
     else:
-        callback_answer.text = texts.STALE_BUTTON
+        callback_answer.text = tr("stale-button")
 
 
 def _meeting_list(items: list[Meeting], settings: Settings) -> str:
     if not items:
-        return texts.MEET_NONE
+        return tr("meet-none")
     lines = "".join(
-        texts.MEET_LIST_LINE.format(
-            when=_when(m.starts_at, settings), stage=m.stage.label, status=texts.MEET_STATUS[m.status]
+        tr("meet-list-line",
+            when=_when(m.starts_at, settings), stage=m.stage.label, status=tr(f"meet-status-{m.status}")
         )
         for m in items[-15:]
     )
-    return texts.MEET_LIST.format(lines=lines)
+    return tr("meet-list", lines=lines)
 
 
 # --- after the meeting ---------------------------------------------------------------------------------------
@@ -419,41 +420,41 @@ async def on_checkin(
     me, pair = await _me_and_pair(query.from_user.id, participants, matching)
     meeting = await meetings.get(callback_data.id)
     if me is None or pair is None or meeting is None or meeting.pair_id != pair.id:
-        callback_answer.text = texts.STALE_BUTTON
+        callback_answer.text = tr("stale-button")
         return
     if meeting.status == "cancelled":
-        callback_answer.text = texts.STALE_BUTTON
+        callback_answer.text = tr("stale-button")
         return
     action = callback_data.a
     if action == "held":
         await meetings.save_checkin(meeting.id, me.id, CheckinAnswer.HELD)
-        await show(query, texts.CHECKIN_USEFUL, usefulness_keyboard(meeting.id))
+        await show(query, tr("checkin-useful"), usefulness_keyboard(meeting.id))
         await settle(meeting, pair, settings, meetings, outbox)
     elif action == "use" and callback_data.v in {"1", "2", "3", "4", "5"}:
         await meetings.save_checkin(meeting.id, me.id, CheckinAnswer.HELD, usefulness=int(callback_data.v))
         await state.set_state(MeetingReply.note)
         await state.set_data({"meeting": meeting.id})
-        await show(query, texts.CHECKIN_WHAT, note_keyboard(meeting.id))
+        await show(query, tr("checkin-what"), note_keyboard(meeting.id))
     elif action == "skip":
         await state.clear()
-        await show(query, texts.CHECKIN_THANKS)
+        await show(query, tr("checkin-thanks"))
     elif action == "moved":
         await meetings.save_checkin(meeting.id, me.id, CheckinAnswer.MOVED)
         await settle(meeting, pair, settings, meetings, outbox)
         if _is_mentor(me, pair):
-            await show(query, texts.CHECKIN_MOVED_MENTOR)
+            await show(query, tr("checkin-moved-mentor"))
             await begin_schedule(query, state, settings, clock, pair, meetings, move=meeting)
         else:
-            await show(query, texts.CHECKIN_MOVED_MENTEE)
+            await show(query, tr("checkin-moved-mentee"))
     elif action == "not":
-        await show(query, texts.CHECKIN_WHY, reason_keyboard(meeting.id))
-    elif action == "why" and callback_data.v in texts.CHECKIN_REASONS:
-        reason = texts.CHECKIN_REASONS[callback_data.v]
+        await show(query, tr("checkin-why"), reason_keyboard(meeting.id))
+    elif action == "why" and callback_data.v in CHECKIN_REASONS:
+        reason = tr(f"checkin-reasons-{callback_data.v}")
         await meetings.save_checkin(meeting.id, me.id, CheckinAnswer.NOT_HELD, note=reason)
-        await show(query, texts.CHECKIN_THANKS)
+        await show(query, tr("checkin-thanks"))
         await settle(meeting, pair, settings, meetings, outbox)
     else:
-        callback_answer.text = texts.STALE_BUTTON
+        callback_answer.text = tr("stale-button")
 
 
 async def on_note_text(
@@ -461,7 +462,7 @@ async def on_note_text(
 ) -> None:
     text = " ".join((message.text or "").split())
     if not 1 <= len(text) <= 500:
-        await message.answer(texts.MEET_BAD_TOPIC)
+        await message.answer(tr("meet-bad-topic"))
         return
     data = await state.get_data()
     await state.clear()
@@ -469,7 +470,7 @@ async def on_note_text(
     meeting = await meetings.get(int(data.get("meeting", 0)))
     if me is not None and meeting is not None:
         await meetings.save_checkin(meeting.id, me.id, CheckinAnswer.HELD, note=text)
-    await message.answer(texts.CHECKIN_THANKS)
+    await message.answer(tr("checkin-thanks"))
 
 
 async def settle(meeting: Meeting, pair: Pair, settings: Settings, meetings: MeetingRepo, outbox: Outbox) -> None:
@@ -495,7 +496,7 @@ async def settle(meeting: Meeting, pair: Pair, settings: Settings, meetings: Mee
             for person in pair.people:
                 await outbox.enqueue(
                     person.telegram_id,
-                    texts.FIT_ASK,
+                    tr("fit-ask"),
                     reply_markup=markup_json(fit_keyboard(pair.id)),
                     kind="fit",
                     dedup_key=f"fit:{pair.id}:{person.id}",
@@ -507,22 +508,22 @@ async def settle(meeting: Meeting, pair: Pair, settings: Settings, meetings: Mee
 def _disagreement(meeting: Meeting, pair: Pair, answers: dict[int, CheckinAnswer], settings: Settings) -> str:
     """Who in the pair answered what about the meeting (and who has not answered yet)."""
     lines = "".join(
-        texts.CHECKIN_DISAGREE_LINE.format(
+        tr("checkin-disagree-line",
             who=member_who(pair, person, with_pair=False),
-            answer=answers[person.id].label if person.id in answers else texts.CHECKIN_NOT_ANSWERED,
+            answer=answers[person.id].label if person.id in answers else tr("checkin-not-answered"),
         )
         for person in pair.people
     )
-    return texts.CHECKIN_DISAGREE.format(
+    return tr("checkin-disagree",
         stage=meeting.stage.label, when=_when(meeting.starts_at, settings), pair=pair_label(pair), answers=lines
     )
 
 
 def _fit_answers(pair: Pair, fits: dict[int, str]) -> str:
     return "".join(
-        texts.CHECKIN_DISAGREE_LINE.format(
+        tr("checkin-disagree-line",
             who=member_who(pair, person, with_pair=False),
-            answer=texts.FIT_LABELS[fits[person.id]] if person.id in fits else texts.CHECKIN_NOT_ANSWERED,
+            answer=tr(f"fit-labels-{fits[person.id]}") if person.id in fits else tr("checkin-not-answered"),
         )
         for person in pair.people
     )
@@ -540,12 +541,12 @@ async def on_fit(
 ) -> None:
     me, pair = await _me_and_pair(query.from_user.id, participants, matching)
     if me is None or pair is None or pair.id != callback_data.pair or callback_data.v not in ("yes", "unsure", "no"):
-        callback_answer.text = texts.STALE_BUTTON
+        callback_answer.text = tr("stale-button")
         return
     await meetings.set_fit(pair.id, me.id, callback_data.v)
-    await show(query, texts.FIT_THANKS)
+    await show(query, tr("fit-thanks"))
     if callback_data.v == "no":
-        alert = texts.FIT_ALERT.format(
+        alert = tr("fit-alert",
             who=who(me.shown_name(), me.role, pair), answers=_fit_answers(pair, await meetings.fits(pair.id))
         )
         await notify_curators(outbox, settings, alert, kind="alert", about=[p.id for p in pair.people])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiogram import Router
 from aiogram.types import ChatMemberUpdated
 
-from bot import texts
+from bot.i18n import tr
 from bot.settings import Settings
 from handlers.notify import notify_curators, who_is
 from storage.matching import MatchingRepo
@@ -30,12 +30,12 @@ async def on_member(
     if status in ("kicked", "left"):
         first = await outbox.mark_unreachable(chat_id, f"my_chat_member: {status}")
         if first and who and not settings.is_curator(chat_id):
-            await notify_curators(outbox, settings, texts.CURATOR_USER_BLOCKED.format(who=who), about=about)
+            await notify_curators(outbox, settings, tr("curator-user-blocked", who=who), about=about)
     elif status == "member":
         was_blocked = await outbox.is_unreachable(chat_id)
         await outbox.mark_reachable(chat_id)
         if was_blocked and who and not settings.is_curator(chat_id):
-            await notify_curators(outbox, settings, texts.CURATOR_USER_UNBLOCKED.format(who=who), about=about)
+            await notify_curators(outbox, settings, tr("curator-user-unblocked", who=who), about=about)
 
 
 def build_router() -> Router:

@@ -8,8 +8,8 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
-from bot import texts
 from bot.clock import Clock
+from bot.i18n import esc, tr
 from bot.meetings import StagePlan, stage_line, stage_of_next_meeting
 from bot.meetings.reminders import format_local
 from bot.pairs import Pair
@@ -32,24 +32,24 @@ from storage.participants import ConsentRecord, ParticipantRepo
 
 def consent_line(record: ConsentRecord | None, settings: Settings) -> str:
     if record is None:
-        return texts.CONSENT_NONE
+        return tr("consent-none")
     at = record.given_at[:16].replace("T", " ")
-    template = {
-        "self": texts.CONSENT_GIVEN_SELF,
-        "parent": texts.CONSENT_GIVEN_PARENT,
-        "paper": texts.CONSENT_GIVEN_PAPER,
+    msg_id = {
+        "self": "consent-given-self",
+        "parent": "consent-given-parent",
+        "paper": "consent-given-paper",
     }[record.kind.value]
-    return template.format(at=at + " UTC")
+    return tr(msg_id, at=at + " UTC")
 
 
 def answers_block(questionnaire: Questionnaire, answers: dict) -> str:
     if not answers:
-        return texts.PROFILE_NO_ANSWERS
+        return tr("profile-no-answers")
     rows = summary_rows(questionnaire, answers, include_personal=True)
     lines = []
     for caption, value in rows:
         shown = value if len(value) <= 180 else value[:179] + "…"
-        lines.append(f"<b>{texts.esc(caption)}</b>: {texts.esc(shown)}")
+        lines.append(f"<b>{esc(caption)}</b>: {esc(shown)}")
     return "\n".join(lines)[:3500]
 
 
@@ -69,7 +69,7 @@ async def show_menu(
     if participant.has_consent and participant.survey_done_at is None:
         questionnaire = questionnaires[INTAKE_BY_ROLE[participant.role]]
         started = bool(await participants.answers(participant.id, questionnaire.id))
-    text = texts.MENU_HEADER.format(
+    text = tr("menu-header",
         role=participant.role.label, form=participant.form.label, status=participant.status.label
     )
     pair = await matching.pair_of(participant.id) if participant.has_consent else None
@@ -78,23 +78,23 @@ async def show_menu(
     working = pair is not None and pair.mentor is not None and any(m is not None for m in pair.mentees)
     if pair is not None and not is_mentor:
         if pair.mentor is not None:
-            text += texts.MENU_MY_MENTOR.format(name=texts.esc(pair.mentor.name))
+            text += tr("menu-my-mentor", name=esc(pair.mentor.name))
         else:
-            text += texts.MENU_MENTOR_PENDING
+            text += tr("menu-mentor-pending")
     elif pair is not None:
         names = ", ".join(m.name for m in pair.mentees if m is not None)
-        text += texts.MENU_MY_MENTEES.format(names=texts.esc(names)) if names else texts.MENU_MENTEES_PENDING
+        text += tr("menu-my-mentees", names=esc(names)) if names else tr("menu-mentees-pending")
     if pair is not None and working:
         position = stage_of_next_meeting(
             await meetings.held_stages(pair.id), StagePlan(settings.schedule.work_meetings)
         )
-        text += texts.MENU_STAGE.format(stage=stage_line(position))
+        text += tr("menu-stage", stage=stage_line(position))
         upcoming = await meetings.next_planned(pair.id)
         if upcoming is not None:
             when = format_local(upcoming.starts_at, settings.institution.tz)
-            text += texts.MENU_NEXT_MEETING.format(when=when, place=texts.esc(upcoming.place))
+            text += tr("menu-next-meeting", when=when, place=esc(upcoming.place))
         else:
-            text += texts.MENU_NO_MEETING
+            text += tr("menu-no-meeting")
     markup = menu_keyboard(participant, started, has_pair=pair is not None, is_mentor=is_mentor and working)
     await show(target, text, markup, edit=edit)
 
@@ -109,11 +109,11 @@ async def cmd_menu(
     questionnaires: dict[str, Questionnaire],
 ) -> None:
     if settings.is_curator(message.from_user.id):  # type: ignore[union-attr]
-        await message.answer(texts.CURATOR_MENU, reply_markup=curator_menu_keyboard())
+        await message.answer(tr("curator-menu"), reply_markup=curator_menu_keyboard())
         return
     participant = await participants.by_telegram(message.from_user.id)  # type: ignore[union-attr]
     if participant is None:
-        await message.answer(texts.NOT_A_PARTICIPANT)
+        await message.answer(tr("not-a-participant"))
         return
     await show_menu(message, state, participant, participants, matching, meetings, settings, questionnaires)
 
@@ -131,7 +131,7 @@ async def on_menu(
 ) -> None:
     participant = await participants.by_telegram(query.from_user.id)
     if participant is None:
-        callback_answer.text = texts.NOT_A_PARTICIPANT
+        callback_answer.text = tr("not-a-participant")
         callback_answer.show_alert = True
         return
     action = callback_data.action
@@ -141,7 +141,7 @@ async def on_menu(
         questionnaire = questionnaires[INTAKE_BY_ROLE[participant.role]]
         answers = await participants.answers(participant.id, questionnaire.id)
         record = await participants.consent(participant.id)
-        text = texts.PROFILE.format(
+        text = tr("profile",
             role=participant.role.label,
             form=participant.form.label,
             consent=consent_line(record, settings),
@@ -156,25 +156,25 @@ async def on_menu(
     elif action == "forget":
         await ask_forget(query, state, participant, matching)
     elif action == "help":
-        await show(query, texts.HELP_PARTICIPANT, edit=False)
+        await show(query, tr("help-participant"), edit=False)
     else:
-        callback_answer.text = texts.STALE_BUTTON
+        callback_answer.text = tr("stale-button")
 
 
 async def ask_forget(
     target: Message | CallbackQuery, state: FSMContext, participant: Participant, matching: MatchingRepo
 ) -> None:
     """The confirmation says what the withdrawal does to their pair: a mentor's mentees get a new mentor."""
-    text = texts.FORGET_CONFIRM
+    text = tr("forget-confirm")
     pair = await matching.pair_of(participant.id) if participant.has_consent else None
     if pair is not None and participant.role is Role.MENTOR:
         mentees = sum(1 for m in pair.mentees if m is not None)
         if mentees == 1:
-            text += texts.FORGET_HAS_MENTEE
+            text += tr("forget-has-mentee")
         elif mentees > 1:
-            text += texts.FORGET_HAS_MENTEES.format(n=mentees)
+            text += tr("forget-has-mentees", n=mentees)
     elif pair is not None and pair.mentor is not None:
-        text += texts.FORGET_HAS_MENTOR
+        text += tr("forget-has-mentor")
     await state.set_state(Forget.confirm)
     await show(target, text, forget_keyboard(), edit=False)
 
@@ -189,10 +189,10 @@ async def cmd_forget(
         return
     children = await participants.children_of(user_id)
     if not children:
-        await message.answer(texts.FORGET_NOTHING)
+        await message.answer(tr("forget-nothing"))
         return
     await state.set_state(Forget.confirm)
-    await message.answer(texts.FORGET_CONFIRM_PARENT, reply_markup=forget_keyboard(children))
+    await message.answer(tr("forget-confirm-parent"), reply_markup=forget_keyboard(children))
 
 
 async def on_forget(
@@ -208,7 +208,7 @@ async def on_forget(
     callback_answer: CallbackAnswer,
 ) -> None:
     if await state.get_state() != Forget.confirm.state:
-        callback_answer.text = texts.STALE_BUTTON
+        callback_answer.text = tr("stale-button")
         return
     requested_by = "participant"
     if callback_data.pid:
@@ -218,30 +218,30 @@ async def on_forget(
     else:
         participant = await participants.by_telegram(query.from_user.id)
     if participant is None:
-        callback_answer.text = texts.FORGET_NOTHING
-        await show(query, texts.FORGET_NOTHING)
+        callback_answer.text = tr("forget-nothing")
+        await show(query, tr("forget-nothing"))
         return
     # The dialog goes first: the withdrawal scrubs the file afterwards, so nothing of it may be written later.
     await state.clear()
     if not callback_data.confirm:
-        await show(query, texts.FORGET_KEPT)
+        await show(query, tr("forget-kept"))
         return
     pair = await matching.pair_of(participant.id) if participant.has_consent else None
-    reason = texts.REASON_PARENT_WITHDRAWAL if requested_by == "parent" else texts.REASON_WITHDRAWAL
+    reason = tr("reason-parent-withdrawal") if requested_by == "parent" else tr("reason-withdrawal")
     destruction = await participants.destroy(participant.id, requested_by=requested_by, reason=reason)
     if isinstance(state.storage, SQLiteStorage):
         await state.storage.forget_user(participant.telegram_id)
         for user_id in destruction.dialogs_dropped if destruction else ():
             await state.storage.forget_user(user_id)
-    await show(query, texts.FORGET_DONE_PARENT if requested_by == "parent" else texts.FORGET_DONE)
+    await show(query, tr("forget-done-parent") if requested_by == "parent" else tr("forget-done"))
     if destruction is None:
         return
     if requested_by == "parent":
-        await farewell(bot, outbox, clock, participant.telegram_id, texts.CHILD_DATA_WITHDRAWN)
+        await farewell(bot, outbox, clock, participant.telegram_id, tr("child-data-withdrawn"))
     note, about = await tell_partners(pair, participant, participants, matching, outbox)
     categories = ", ".join(f"{CATEGORY_LABELS.get(k, k)}: {v}" for k, v in destruction.categories.items() if v)
-    text = texts.CURATOR_WITHDRAWAL.format(
-        pseudonym=destruction.pseudonym, role=participant.role.label, categories=texts.esc(categories)
+    text = tr("curator-withdrawal",
+        pseudonym=destruction.pseudonym, role=participant.role.label, categories=esc(categories)
     )
     markup = rematch_keyboard(pair.form) if pair is not None and note else None
     await notify_curators(outbox, settings, text + note, markup=markup, about=about)
@@ -267,22 +267,22 @@ async def tell_partners(
         for mentee in mentees:
             person = await participants.get(mentee.id)
             child = person is not None and person.is_adult is False
-            notice = texts.MENTOR_LEFT_CHILD if child else texts.MENTOR_LEFT_ADULT
+            notice = tr("mentor-left-child") if child else tr("mentor-left-adult")
             await notify(outbox, mentee.telegram_id, notice)
-        kind = texts.KIND_GROUP if pair.is_group else texts.KIND_PAIR
-        note = texts.CURATOR_PAIR_NO_MENTOR.format(
-            kind=kind, pair=pair.id, form=pair.form.label, mentees=texts.esc(names)
+        kind = tr("kind-group") if pair.is_group else tr("kind-pair")
+        note = tr("curator-pair-no-mentor",
+            kind=kind, pair=pair.id, form=pair.form.label, mentees=esc(names)
         )
         return note, [m.id for m in mentees]
     if after.mentor is None:
         return "", [m.id for m in mentees]
-    mentor = texts.esc(after.mentor.name)
+    mentor = esc(after.mentor.name)
     if mentees:
-        await notify(outbox, after.mentor.telegram_id, texts.MENTEE_LEFT_GROUP)
-        note = texts.CURATOR_GROUP_MENTEE_LEFT.format(pair=pair.id, form=pair.form.label, mentor=mentor)
+        await notify(outbox, after.mentor.telegram_id, tr("mentee-left-group"))
+        note = tr("curator-group-mentee-left", pair=pair.id, form=pair.form.label, mentor=mentor)
     else:
-        await notify(outbox, after.mentor.telegram_id, texts.MENTEE_LEFT_PAIR)
-        note = texts.CURATOR_PAIR_NO_MENTEE.format(pair=pair.id, form=pair.form.label, mentor=mentor)
+        await notify(outbox, after.mentor.telegram_id, tr("mentee-left-pair"))
+        note = tr("curator-pair-no-mentee", pair=pair.id, form=pair.form.label, mentor=mentor)
     return note, [after.mentor.id]
 
 

@@ -10,7 +10,7 @@ from aiogram import Router
 from aiogram.types import CallbackQuery
 from aiogram.utils.callback_answer import CallbackAnswer
 
-from bot import texts
+from bot.i18n import esc, tr
 from bot.pairs import Candidate
 from handlers.kb.matching import PrefCb, pref_keyboard
 from handlers.ui import show
@@ -20,11 +20,11 @@ from storage.participants import ParticipantRepo
 
 def _screen(me: Candidate, options: list[Candidate], chosen: list[int]) -> str:
     limit = me.picks_allowed
-    text = (texts.PREF_SCREEN_MENTOR if me.is_mentor else texts.PREF_SCREEN_MENTEE).format(n=limit)
+    text = tr("pref-screen-mentor" if me.is_mentor else "pref-screen-mentee", n=limit)
     names = {c.id: c.name for c in options}
-    lines = [f"{n}. {texts.esc(names[pid])}" for n, pid in enumerate(chosen, start=1) if pid in names]
+    lines = [f"{n}. {esc(names[pid])}" for n, pid in enumerate(chosen, start=1) if pid in names]
     if lines:
-        text += texts.PREF_CHOSEN.format(lines="\n".join(lines))
+        text += tr("pref-chosen", lines="\n".join(lines))
     return text
 
 
@@ -38,16 +38,16 @@ async def on_pref(
     current: PreferenceRound | None = await matching.round(callback_data.r)
     participant = await participants.by_telegram(query.from_user.id)
     if current is None or participant is None:
-        callback_answer.text = texts.STALE_BUTTON
+        callback_answer.text = tr("stale-button")
         return
     if current.closed_at is not None:
-        callback_answer.text = texts.PREF_CLOSED_FOR_YOU
+        callback_answer.text = tr("pref-closed-for-you")
         callback_answer.show_alert = True
         return
     pool = await matching.round_pool(current)
     me = next((c for c in pool if c.id == participant.id), None)
     if me is None:
-        callback_answer.text = texts.PREF_CLOSED_FOR_YOU
+        callback_answer.text = tr("pref-closed-for-you")
         callback_answer.show_alert = True
         return
     options = [c for c in pool if c.is_mentor != me.is_mentor and c.id != me.id]
@@ -56,20 +56,20 @@ async def on_pref(
     action = callback_data.a
     if action == "none" or (action == "start" and not options):
         await matching.save_choices(current.id, me.id, [], submit=True)
-        await show(query, texts.PREF_THANKS_NONE if options else texts.PREF_NOBODY)
+        await show(query, tr("pref-thanks-none") if options else tr("pref-nobody"))
         return
     if action == "done":
         await matching.save_choices(current.id, me.id, chosen, submit=True)
-        await show(query, texts.PREF_THANKS if chosen else texts.PREF_THANKS_NONE)
+        await show(query, tr("pref-thanks") if chosen else tr("pref-thanks-none"))
         return
     if action == "pick":
         if callback_data.c in chosen:
             chosen.remove(callback_data.c)
         elif callback_data.c not in {c.id for c in options}:
-            callback_answer.text = texts.STALE_BUTTON
+            callback_answer.text = tr("stale-button")
             return
         elif len(chosen) >= me.picks_allowed:
-            callback_answer.text = texts.PREF_LIMIT.format(n=me.picks_allowed)
+            callback_answer.text = tr("pref-limit", n=me.picks_allowed)
             callback_answer.show_alert = True
             return
         else:
@@ -79,7 +79,7 @@ async def on_pref(
         chosen = []
         await matching.save_choices(current.id, me.id, chosen)
     elif action != "start":
-        callback_answer.text = texts.STALE_BUTTON
+        callback_answer.text = tr("stale-button")
         return
     await show(
         query,

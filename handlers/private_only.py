@@ -42,7 +42,7 @@ from aiogram.types import (
     Update,
 )
 
-from bot import texts
+from bot.i18n import tr
 from storage.group_chats import GroupChats
 
 log = logging.getLogger(__name__)
@@ -115,7 +115,7 @@ class PrivateOnly(BaseMiddleware):
 
     async def _stray_button(self, bot: Bot, query: CallbackQuery) -> None:
         try:
-            await bot.answer_callback_query(query.id, text=texts.PRIVATE_ONLY_ALERT)
+            await bot.answer_callback_query(query.id, text=tr("private-only-alert"))
         except TelegramAPIError as exc:
             log.warning("could not answer a button pressed outside a private chat: %s", exc.message)
 
@@ -131,9 +131,9 @@ class PrivateOnly(BaseMiddleware):
             return
         try:
             me = await bot.me()
-            button = InlineKeyboardButton(text=texts.PRIVATE_ONLY_BUTTON, url=f"https://t.me/{me.username}")
+            button = InlineKeyboardButton(text=tr("private-only-button"), url=f"https://t.me/{me.username}")
             await bot.send_message(
-                chat.id, texts.PRIVATE_ONLY, reply_markup=InlineKeyboardMarkup(inline_keyboard=[[button]])
+                chat.id, tr("private-only"), reply_markup=InlineKeyboardMarkup(inline_keyboard=[[button]])
             )
         except TelegramAPIError as exc:
             log.warning("could not tell %s %s that the bot works in private chats: %s", chat.type, chat.id, exc.message)

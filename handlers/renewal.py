@@ -7,7 +7,7 @@ from aiogram import Router
 from aiogram.types import CallbackQuery
 from aiogram.utils.callback_answer import CallbackAnswer
 
-from bot import texts
+from bot.i18n import tr
 from handlers.kb.years import RenewCb
 from handlers.ui import show
 from storage.matching import MatchingRepo
@@ -23,11 +23,11 @@ async def on_renew(
 ) -> None:
     participant = await participants.by_telegram(query.from_user.id)
     if participant is None or not participant.has_consent:
-        callback_answer.text = texts.STALE_BUTTON
+        callback_answer.text = tr("stale-button")
         return
     renewed = await matching.renew(participant.id, callback_data.y)
     # A new message: the thank-you notice stays as it was.
-    await show(query, texts.RENEWED if renewed else texts.RENEWED_ALREADY, edit=False)
+    await show(query, tr("renewed") if renewed else tr("renewed-already"), edit=False)
 
 
 def build_router() -> Router:

@@ -16,7 +16,7 @@ from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
-from bot import texts
+from bot.i18n import esc, tr
 from bot.participants import Participant
 from bot.programme import INTAKE_BY_ROLE
 from bot.questionnaires import (
@@ -59,15 +59,15 @@ SUMMARY_LIMIT = 3800
 
 
 def question_text(questionnaire: Questionnaire, question: Question, current: Any = None, shown: bool = False) -> str:
-    text = texts.QUESTION_HEADER.format(
+    text = tr("question-header",
         n=questionnaire.index(question.id) + 1,
         total=len(questionnaire.questions),
-        text=texts.esc(question.text),
+        text=esc(question.text),
     )
-    hint = question.hint or texts.QUESTION_TYPE_HINTS[question.type.value]
-    text += f"\n<i>{texts.esc(hint)}</i>"
+    hint = question.hint or tr(f"question-type-hints-{question.type.value}")
+    text += f"\n<i>{esc(hint)}</i>"
     if shown:
-        text += texts.QUESTION_CURRENT.format(value=texts.esc(format_value(question, current)))
+        text += tr("question-current", value=esc(format_value(question, current)))
     return text
 
 
@@ -77,13 +77,13 @@ def summary_text(questionnaire: Questionnaire, answers: dict[str, Any]) -> str:
         value = format_value(question, answers.get(question.id))
         if len(value) > SUMMARY_VALUE_LIMIT:
             value = value[: SUMMARY_VALUE_LIMIT - 1] + "…"
-        line = texts.SURVEY_SUMMARY_LINE.format(n=n, question=texts.esc(question.caption), answer=texts.esc(value))
+        line = tr("survey-summary-line", n=n, question=esc(question.caption), answer=esc(value))
         if sum(len(x) + 1 for x in lines) + len(line) > SUMMARY_LIMIT:
             lines.append("…")
             break
         lines.append(line)
     body = "\n".join(lines)
-    return texts.SURVEY_SUMMARY.format(title=texts.esc(questionnaire.title), lines=body)
+    return tr("survey-summary", title=esc(questionnaire.title), lines=body)
 
 
 async def begin(
@@ -104,7 +104,7 @@ async def begin(
     `preface` (the consent's thanks) goes in one message with the questionnaire's intro, or alone before the
     question when there is no intro to show: one message fewer to the chat in one burst."""
     if not participant.has_consent:
-        await show(target, texts.SURVEY_NEEDS_CONSENT, edit=edit)
+        await show(target, tr("survey-needs-consent"), edit=edit)
         return
     questionnaire = questionnaire or questionnaires[INTAKE_BY_ROLE[participant.role]]
     key = response_key(questionnaire.id, campaign)
@@ -129,7 +129,7 @@ async def begin(
         "ans": answers,
         "review": False,
     }
-    intro = f"<b>{texts.esc(questionnaire.title)}</b>\n\n{texts.esc(questionnaire.intro)}"
+    intro = f"<b>{esc(questionnaire.title)}</b>\n\n{esc(questionnaire.intro)}"
     if current is not None and not answers and not edit:
         await show(target, f"{preface}\n\n{intro}" if preface else intro, edit=False)
     elif preface:
@@ -203,14 +203,14 @@ async def on_button(
     questionnaire = questionnaires.get(data.get("qn", ""))
     current_state = await state.get_state()
     if questionnaire is None or "pid" not in data:
-        callback_answer.text = texts.STALE_BUTTON
+        callback_answer.text = tr("stale-button")
         return
     action = callback_data.a
     if current_state == Survey.review.state and action in ("ok", "ch", "e"):
         await _review_action(query, state, questionnaire, data, callback_data, participants, campaigns)
         return
     if current_state != Survey.answering.state or callback_data.q != data.get("q"):
-        callback_answer.text = texts.STALE_BUTTON
+        callback_answer.text = tr("stale-button")
         return
     question = questionnaire.question(callback_data.q)
     try:
@@ -233,7 +233,7 @@ async def on_button(
             if index > 0:
                 await ask(query, state, questionnaire, questionnaire.questions[index - 1], data, edit=True)
         else:
-            callback_answer.text = texts.STALE_BUTTON
+            callback_answer.text = tr("stale-button")
     except InvalidAnswer as exc:
         callback_answer.text = exc.message
         callback_answer.show_alert = True
@@ -252,12 +252,12 @@ async def _review_action(
         await state.clear()
         if data.get("cmp"):
             await campaigns.complete(int(data["cmp"]), data["pid"])
-            await show(query, texts.CAMPAIGN_DONE)
+            await show(query, tr("campaign-done"))
         else:
             await participants.mark_survey_done(data["pid"])
-            await show(query, texts.SURVEY_DONE)
+            await show(query, tr("survey-done"))
     elif callback_data.a == "ch":
-        await show(query, texts.SURVEY_PICK_TO_CHANGE, change_keyboard(questionnaire))
+        await show(query, tr("survey-pick-to-change"), change_keyboard(questionnaire))
     elif questionnaire.has_question(callback_data.q):
         await ask(
             query, state, questionnaire, questionnaire.question(callback_data.q), {**data, "review": True}, edit=True
@@ -274,30 +274,30 @@ async def on_text(
     questionnaire = questionnaires.get(data.get("qn", ""))
     if questionnaire is None or not data.get("q"):
         await state.clear()
-        await message.answer(texts.UNKNOWN_INPUT)
+        await message.answer(tr("unknown-input"))
         return
     question = questionnaire.question(data["q"])
     text = message.text or ""
     if text.startswith("/"):
-        await message.answer(texts.SURVEY_COMMAND_HINT)
+        await message.answer(tr("survey-command-hint"))
         return
     try:
         if question.type is QuestionType.MULTI:
-            raise InvalidAnswer(texts.QUESTION_TYPE_HINTS["multi"])
+            raise InvalidAnswer(tr("question-type-hints-multi"))
         value = parse_text(question, text)
     except InvalidAnswer as exc:
-        await message.answer(texts.esc(exc.message))
+        await message.answer(esc(exc.message))
         await ask(message, state, questionnaire, question, data, edit=False)
         return
     await _accept(message, state, questionnaire, question, data, value, participants)
 
 
 async def on_review_text(message: Message) -> None:
-    await message.answer(texts.PRESS_A_BUTTON)
+    await message.answer(tr("press-a-button"))
 
 
 async def on_other_content(message: Message, state: FSMContext, questionnaires: dict[str, Questionnaire]) -> None:
-    await message.answer(texts.SURVEY_NON_TEXT)
+    await message.answer(tr("survey-non-text"))
     data = await state.get_data()
     questionnaire = questionnaires.get(data.get("qn", ""))
     if questionnaire is not None and data.get("q"):

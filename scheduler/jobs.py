@@ -14,8 +14,8 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, time, timedelta, tzinfo
 from typing import TypeVar
 
-from bot import texts
 from bot.clock import Clock, iso
+from bot.i18n import esc, tr
 from bot.meetings import StagePlan, quiet_level, stage_of_next_meeting
 from bot.meetings.reminders import checkin_time, due, format_local, format_relative, reminder_times
 from bot.monitoring import GROWTH_END, SURVEY_LABELS, calendar_due, programme_year_of
@@ -143,11 +143,11 @@ class Jobs:
                     continue
                 # A reminder sent late (the bot was down) tells the time really left.
                 reference = send_at if now - send_at <= LATE else now
-                text = texts.REMINDER.format(
+                text = tr("reminder",
                     relative=format_relative(meeting.starts_at - reference.replace(second=0, microsecond=0)),
                     stage=meeting.stage.label,
                     when=format_local(meeting.starts_at, self.tz),
-                    place=texts.esc(meeting.place),
+                    place=esc(meeting.place),
                 )
                 for person in pair.people:
                     key = f"rem:{meeting.id}:{iso(meeting.starts_at)}:{int(offset.total_seconds())}:{person.id}"
@@ -160,7 +160,7 @@ class Jobs:
             pair = pairs.get(meeting.pair_id)
             if ask_at > now or pair is None:
                 continue
-            text = texts.CHECKIN_ASK.format(stage=meeting.stage.label, when=format_local(meeting.starts_at, self.tz))
+            text = tr("checkin-ask", stage=meeting.stage.label, when=format_local(meeting.starts_at, self.tz))
             markup = markup_json(checkin_keyboard(meeting.id))
             for person in pair.people:
                 if person.id in done:
@@ -184,15 +184,15 @@ class Jobs:
             silent = (now - since).days
             if pair.id not in planned:
                 key = f"nudge:{pair.id}:{iso(since)}"
-                text = texts.NUDGE_MENTOR.format(days=silent)
+                text = tr("nudge-mentor", days=silent)
                 await self.outbox.enqueue(pair.mentor.telegram_id, text, kind="nudge", dedup_key=key)
             if level == "alert_curator":
-                mentees = ", ".join(m.name if m else texts.PAIR_WITHDRAWN for m in pair.mentees) or "—"
-                text = texts.ALERT_QUIET.format(
+                mentees = ", ".join(m.name if m else tr("pair-withdrawn") for m in pair.mentees) or "—"
+                text = tr("alert-quiet",
                     kind=pair.kind,
                     pair=pair.id,
-                    mentor=texts.esc(pair.mentor.name),
-                    mentees=texts.esc(mentees),
+                    mentor=esc(pair.mentor.name),
+                    mentees=esc(mentees),
                     days=silent,
                 )
                 for curator_id in self.settings.curator_ids():
@@ -251,7 +251,7 @@ class Jobs:
                     continue
                 await self.outbox.enqueue(
                     person.telegram_id,
-                    texts.PREF_REMINDER,
+                    tr("pref-reminder"),
                     reply_markup=markup,
                     kind="preferences",
                     dedup_key=f"prefnudge:{current.id}:{person.id}:{periods}",
@@ -259,8 +259,8 @@ class Jobs:
 
     async def campaign_nudges(self, now: datetime) -> None:
         for pending in await self.campaigns.to_nudge(now, self.settings.monitoring.nudge_every):
-            text = texts.CAMPAIGN_NUDGE.format(
-                title=texts.esc(pending.campaign.title), until=until_text(pending.campaign.closes_at, self.tz)
+            text = tr("campaign-nudge",
+                title=esc(pending.campaign.title), until=until_text(pending.campaign.closes_at, self.tz)
             )
             await self.outbox.enqueue(
                 pending.telegram_id,
@@ -280,7 +280,7 @@ class Jobs:
             if not await self.campaigns.close(campaign.id):
                 continue
             total, done = rates.get(campaign.id, (0, 0))
-            text = texts.CAMPAIGN_CLOSED_REPORT.format(title=texts.esc(campaign.title), done=done, total=total)
+            text = tr("campaign-closed-report", title=esc(campaign.title), done=done, total=total)
             for curator_id in self.settings.curator_ids():
                 await self.outbox.enqueue(
                     curator_id, text, kind="report", dedup_key=f"cclosed:{campaign.id}:{curator_id}"
@@ -288,7 +288,7 @@ class Jobs:
 
     async def broadcast_reports(self) -> None:
         for report in await self.informing.finished_unreported():
-            text = texts.BROADCAST_REPORT.format(
+            text = tr("broadcast-report",
                 id=report.id,
                 sent=report.counts.get("sent", 0),
                 blocked=report.counts.get("blocked", 0),
@@ -306,9 +306,9 @@ class Jobs:
         day_start = datetime.combine(local.date(), datetime.min.time(), tzinfo=self.tz)
         today = await self.meetings.planned_between(day_start, day_start + timedelta(days=1))
         lines = "".join(
-            texts.DIGEST_LINE.format(
+            tr("digest-line",
                 time=m.starts_at.astimezone(self.tz).strftime("%H:%M"),
-                pair=pair_label(pairs[m.pair_id]) if m.pair_id in pairs else texts.WHO_PAIR.format(id=m.pair_id),
+                pair=pair_label(pairs[m.pair_id]) if m.pair_id in pairs else tr("who-pair", id=m.pair_id),
                 stage=m.stage.label,
             )
             for m in today[:20]
@@ -322,7 +322,7 @@ class Jobs:
         days = self.settings.schedule.inactivity_days
         quiet = sum(1 for p in pairs.values() if quiet_level(last_held.get(p.id), p.confirmed_at, now, days) != "ok")
         pending = await self.participants.pending_consents()
-        text = texts.DIGEST.format(
+        text = tr("digest",
             date=local.strftime("%d.%m.%Y"),
             today=len(today),
             lines=lines,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from bot import texts
+from bot.i18n import esc, tr
 from bot.roadmap import ReminderKind, RoadmapItem, reminder_years, reminders_due
 from bot.settings import Settings
 from scheduler.notices import markup_json
@@ -26,14 +26,14 @@ def reminder_text(item: RoadmapItem, due: date, kind: ReminderKind, today: date)
     content = item.content if len(item.content) <= CONTENT_SHOWN else item.content[: CONTENT_SHOWN - 1] + "…"
     values = {
         "number": item.number,
-        "content": texts.esc(content),
-        "result": texts.esc(item.result),
+        "content": esc(content),
+        "result": esc(item.result),
         "due": f"{due:%d.%m.%Y}",
     }
     if kind == "overdue":
-        return texts.ROADMAP_REMIND_OVERDUE.format(**values)
+        return tr("roadmap-remind-overdue", **values)
     left = (due - today).days
-    return texts.ROADMAP_REMIND_SOON.format(**values, days=left, days_word=texts.plural(left, "день", "дня", "дней"))
+    return tr("roadmap-remind-soon", **values, days=left)
 
 
 async def roadmap_reminders(repo: RoadmapRepo, outbox: Outbox, settings: Settings, now: datetime) -> int:

@@ -12,14 +12,14 @@ from typing import Any
 
 import pytest
 
-from bot import texts
 from bot.app import App, create_app
+from bot.i18n import tr
 from bot.settings import Settings, load_settings
 from storage.database import Database
 from tests.fakes.clock import FakeClock
 from tests.fakes.telegram import FakeTelegram
 
-# The curator's own schedule, as the chat shows it (texts.DIGEST, texts.ROADMAP_REMIND_*): a daily digest and
+# The curator's own schedule, as the chat shows it (tr("digest"), roadmap-remind-*): a daily digest and
 # roadmap deadlines come at whatever tick the clock reaches; no reply's order is measured against them.
 CURATOR_BACKGROUND = ("Сводка на ", "⏰ Скоро срок по дорожной карте", "🔴 Срок прошёл ")
 CURATOR_ID = 1000
@@ -36,7 +36,7 @@ CHAT_RATE = 100.0
 ALLOW_ERRORS_DOC = (
     "allow_errors(log=..., api=..., apology=False): the errors guard tolerates these in this test. "
     "log: substrings of ERROR log lines; api: (code, substring) pairs of Bot API error answers; "
-    "apology: the bot may send texts.UNEXPECTED_ERROR."
+    "apology: the bot may send the apology (unexpected-error)."
 )
 
 
@@ -67,7 +67,7 @@ class ErrorsGuard(logging.Handler):
     """Collects ERROR records on the root logger and the fake servers of a test; judges them at teardown.
 
     What counts: every ERROR (or worse) log record; every bot message carrying the error router's apology
-    (``texts.UNEXPECTED_ERROR``); every error answer of the test's fake Bot API except getUpdates (polling is
+    (``tr("unexpected-error")``); every error answer of the test's fake Bot API except getUpdates (polling is
     aiogram's business: a 409 when a restarted dispatcher's new poll overtakes the old one never reaches a
     user) and except failures the test injected itself (``tg.flood()``, ``tg.fail_server()``). A test declares
     what it provokes with ``@pytest.mark.allow_errors(...)`` or ``tg.expect_error(code, text)`` (must happen)
@@ -116,7 +116,7 @@ class ErrorsGuard(logging.Handler):
                 found.extend(
                     f"apology     to chat {message.chat_id}: {message.text!r}"
                     for message in server.all_messages()
-                    if texts.UNEXPECTED_ERROR in (message.text or "")
+                    if tr("unexpected-error") in (message.text or "")
                 )
             found.extend(f"Bot API     {error.describe()}" for error in server.unexpected_errors())
             found.extend(f"expected    a Bot API error {missing}, none came" for missing in server.unmet_expectations())

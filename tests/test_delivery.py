@@ -14,8 +14,8 @@ from aiogram import Bot
 from aiogram.exceptions import TelegramForbiddenError
 from aiogram.methods import SendMessage
 
-from bot import texts
 from bot.app import build_bot
+from bot.i18n import tr
 from bot.meetings.reminders import shift_out_of_quiet
 from bot.pacing import ChatPacer
 from bot.programme import INTAKE_BY_ROLE, Form, Role
@@ -290,7 +290,7 @@ async def test_at_pairing_the_pair_notice_comes_before_the_self_assessment(
     for chat, notice in ((801, "Ваш наставник"), (901, "Вам закреплены")):
         rows = await running.db.fetchall("SELECT text FROM outbox WHERE chat_id=? ORDER BY id", (chat,))
         assert notice in rows[0]["text"]
-        assert chat == 901 or texts.GROWTH_ENTRY_TITLE in rows[1]["text"]
+        assert chat == 901 or tr("growth-entry-title") in rows[1]["text"]
         first = await tg.user(chat).next_reply()
         assert notice in (first.text or "")
     # The list of pairs and the director's order follow the confirmation (at the curator's pace).

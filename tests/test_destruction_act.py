@@ -12,8 +12,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from docx import Document
 
-from bot import texts
 from bot.documents.destruction_act import METHOD, REQUESTED_BY, SIGNERS, SIGNERS_HEADERS
+from bot.i18n import tr
 from bot.participants import CATEGORY_LABELS
 from bot.programme import Form, Role
 from bot.settings import Settings
@@ -77,7 +77,7 @@ async def _child_with_parent_consent(tg: FakeTelegram, running: RunningBot) -> t
 async def _act(curator: FakeUser, button: str, caption: str) -> tuple[SentMessage, bytes]:
     await curator.send("/destruction_act")
     pick = await curator.expect("За какой?")
-    assert pick.button_texts() == [texts.BTN_ACT_THIS_MONTH, texts.BTN_ACT_LAST_MONTH, texts.BTN_ACT_THIS_YEAR]
+    assert pick.button_texts() == [tr("btn-act-this-month"), tr("btn-act-last-month"), tr("btn-act-this-year")]
     await curator.click(button, pick)
     document = await curator.expect("Впишите номер", timeout=15)
     assert (document.text or "").startswith(caption)
@@ -110,7 +110,7 @@ async def test_the_act_after_real_withdrawals_holds_every_field_the_order_requir
     mentor_pseudonym, child_pseudonym = (r["pseudonym"] for r in log)
 
     clock.set(msk(9, 10, 10))
-    document, data = await _act(curator, texts.BTN_ACT_THIS_MONTH, "Акт об уничтожении персональных данных с 01.09")
+    document, data = await _act(curator, tr("btn-act-this-month"), "Акт об уничтожении персональных данных с 01.09")
     assert document.document is not None
     assert document.document["file_name"] == "akt-ob-unichtozhenii-pd-2026-09-01-2026-09-30.docx"
     paragraphs, tables = docx_text(data)
@@ -128,7 +128,7 @@ async def test_the_act_after_real_withdrawals_holds_every_field_the_order_requir
     # The method and the reason.
     assert f"Способ уничтожения: {METHOD}" in paragraphs
     assert "secure_delete" in METHOD and "TRUNCATE" in METHOD and "WAL" in METHOD
-    assert f"Причина уничтожения: {texts.REASON_PARENT_WITHDRAWAL}" in paragraphs
+    assert f"Причина уничтожения: {tr('reason-parent-withdrawal')}" in paragraphs
     assert "Дата уничтожения: 07.09.2026" in paragraphs
     # The subjects and the list of categories destroyed: the child's record only (the mentor's was in August).
     assert "всего субъектов: 1" in body
@@ -144,7 +144,7 @@ async def test_the_act_after_real_withdrawals_holds_every_field_the_order_requir
     assert f"{CATEGORY_LABELS['answers']}: 1" in row[2] and f"{CATEGORY_LABELS['consents']}: 1" in row[2]
     assert row[3] == "07.09.2026 12:05"
     assert row[4] == REQUESTED_BY["parent"]
-    assert row[5] == texts.REASON_PARENT_WITHDRAWAL
+    assert row[5] == tr("reason-parent-withdrawal")
     assert mentor_pseudonym not in body + json.dumps(tables, ensure_ascii=False)
     # Who destroyed the data: position, name and signature lines, and the head's approval.
     assert "Персональные данные уничтожили:" in paragraphs
@@ -158,21 +158,21 @@ async def test_the_act_after_real_withdrawals_holds_every_field_the_order_requir
         assert name not in dump, name
     # The screen says how many records; the file is audit-logged.
     screens = [m.text or "" for m in curator.replies() if (m.text or "").startswith("Акт об уничтожении")]
-    assert texts.DESTRUCTION_ACT_READY.format(start="01.09.2026", end="30.09.2026", n=1) in screens
+    assert tr("destruction-act-ready", start="01.09.2026", end="30.09.2026", n=1) in screens
     audit = await running.db.fetchone("SELECT * FROM audit_log WHERE action='destruction_act.export'")
     assert audit["actor_id"] == CURATOR_ID and audit["subject"] == "2026-09-01..2026-09-30"
     assert json.loads(audit["details"]) == {"records": 1}
 
     # Last month's act has the mentor, asked by the subject, at 15:40 on 28.08.
-    _, data = await _act(curator, texts.BTN_ACT_LAST_MONTH, "Акт об уничтожении персональных данных с 01.08")
+    _, data = await _act(curator, tr("btn-act-last-month"), "Акт об уничтожении персональных данных с 01.08")
     paragraphs, (records, _signers) = docx_text(data)
     assert "за период с 01.08.2026 по 31.08.2026" in paragraphs
     assert records[1][1] == f"{mentor_pseudonym}, наставник"
     assert records[1][3:5] == ["28.08.2026 15:40", REQUESTED_BY["participant"]]
-    assert f"Причина уничтожения: {texts.REASON_WITHDRAWAL}" in paragraphs
+    assert f"Причина уничтожения: {tr('reason-withdrawal')}" in paragraphs
 
     # The year's act has both, oldest first.
-    _, data = await _act(curator, texts.BTN_ACT_THIS_YEAR, "Акт об уничтожении персональных данных с 01.01")
+    _, data = await _act(curator, tr("btn-act-this-year"), "Акт об уничтожении персональных данных с 01.01")
     paragraphs, (records, _signers) = docx_text(data)
     assert [r[1].split(",")[0] for r in records[1:]] == [mentor_pseudonym, child_pseudonym]
     assert "всего субъектов: 2" in "\n".join(paragraphs)
@@ -182,9 +182,9 @@ async def test_the_act_after_real_withdrawals_holds_every_field_the_order_requir
 async def test_a_period_without_destruction_gets_no_act(tg: FakeTelegram, running: RunningBot) -> None:
     curator = tg.user(CURATOR_ID)
     await curator.send("/destruction_act")
-    await curator.click(texts.BTN_ACT_THIS_MONTH, await curator.expect("За какой?"))
+    await curator.click(tr("btn-act-this-month"), await curator.expect("За какой?"))
     screen = await curator.expect("не уничтожались")
-    assert screen.text == texts.DESTRUCTION_ACT_NONE.format(start="01.09.2026", end="30.09.2026")
+    assert screen.text == tr("destruction-act-none", start="01.09.2026", end="30.09.2026")
     assert not [m for m in curator.replies() if m.document]
     assert await running.db.fetchval("SELECT COUNT(*) FROM audit_log WHERE action='destruction_act.export'") == 0
 

@@ -10,7 +10,7 @@ import pytest
 from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest, TelegramRetryAfter
 
-from bot import texts
+from bot.i18n import tr
 from tests.conftest import ErrorsGuard
 from tests.fakes.telegram import FakeTelegram
 from tests.test_fake_telegram import make_bot
@@ -42,7 +42,7 @@ async def test_undeclared_errors_apologies_and_log_lines_are_reported(fake: Fake
     fake.user(1)
     with contextlib.suppress(TelegramBadRequest):
         await bot.send_message(2, "кому?")
-    await bot.send_message(1, texts.UNEXPECTED_ERROR)
+    await bot.send_message(1, tr("unexpected-error"))
     logger = logging.getLogger("tests.guarded")
     logger.propagate = False  # this test's own guard, on the root logger, must not see these
     logger.addHandler(guard)

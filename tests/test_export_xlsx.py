@@ -16,9 +16,9 @@ from openpyxl.cell.cell import Cell
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from bot import texts
 from bot.documents import PersonRow, people_workbook
 from bot.documents.xlsx import CELL_TEXT_MAX, unique_sheet_title
+from bot.i18n import tr
 from bot.programme import Form, Role
 from bot.reports import XLSX_MIME
 from bot.reports.export_xlsx import (
@@ -468,7 +468,7 @@ async def test_every_sheet_of_the_export_prints_readably(tg: FakeTelegram, runni
         await seed_participant(running, 800 + n, Role.MENTEE_PUPIL, Form.TEACHER_PUPIL, answers)
     curator = tg.user(CURATOR_ID)
     await curator.send("/export")
-    sent = await curator.expect(texts.EXPORT_CAPTION)
+    sent = await curator.expect(tr("export-caption"))
     assert sent.document is not None
     wb = load_workbook(io.BytesIO(sent.document["content"]))
     across = []

@@ -8,7 +8,7 @@ import json
 import openpyxl
 from docx import Document
 
-from bot import texts
+from bot.i18n import tr
 from bot.programme import Form, Role
 from tests.conftest import CURATOR_ID, RunningBot
 from tests.fakes.clock import FakeClock
@@ -146,14 +146,14 @@ async def test_the_whole_way_from_group_meeting_to_the_directors_order(
     assert set(by_mentee) == {ids["masha"], ids["olya"]}
     assert sum(1 for m in by_mentee.values() if m == ids["anna"]) == 1  # capacity 1 respected
 
-    _, olya_mentor = await people[803].expect_all(texts.GROWTH_ENTRY_TITLE, "Ваш наставник")
+    _, olya_mentor = await people[803].expect_all(tr("growth-entry-title"), "Ваш наставник")
     assert "Анна Сергеевна" in olya_mentor.text
-    _, ivan_notice = await ivan.expect_all(texts.GROWTH_ENTRY_TITLE, "Вам закреплены")
+    _, ivan_notice = await ivan.expect_all(tr("growth-entry-title"), "Вам закреплены")
     assert "Маша" in ivan_notice.text
     assert "Оля" not in ivan_notice.text and "Петя" not in ivan_notice.text
 
-    await curator.expect(texts.PAIRS_XLSX_CAPTION, timeout=10)
-    await curator.expect(texts.ORDER_DOCX_CAPTION, timeout=10)
+    await curator.expect(tr("pairs-xlsx-caption"), timeout=10)
+    await curator.expect(tr("order-docx-caption"), timeout=10)
     documents = [m for m in curator.replies() if m.document]
     assert len(documents) == 2
     names = [d.document["file_name"] for d in documents]
@@ -170,7 +170,7 @@ async def test_the_whole_way_from_group_meeting_to_the_directors_order(
     table_text = " ".join(c.text for t in order.tables for row in t.rows for c in row.cells)
     assert "Оля" in table_text and "Иван Петрович" in table_text
 
-    await masha.expect_all(texts.GROWTH_ENTRY_TITLE, "Ваш наставник")
+    await masha.expect_all(tr("growth-entry-title"), "Ваш наставник")
     await masha.send("/menu")
     assert "Мой наставник: Иван Петрович" in (await masha.expect("Моё меню")).text
     await ivan.send("/menu")
@@ -188,7 +188,7 @@ async def test_the_whole_way_from_group_meeting_to_the_directors_order(
     await curator.send("Не совпало расписание")
     await curator.expect("расформирована")
     await people[803].expect("Причина: Не совпало расписание")
-    await anna.expect_all(texts.GROWTH_ENTRY_TITLE, "Вам закреплены")
+    await anna.expect_all(tr("growth-entry-title"), "Вам закреплены")
     await anna.expect("расформирована")
     row = await running.db.fetchone("SELECT dissolved_at, dissolve_reason FROM pairs WHERE mentor_id=?", (ids["anna"],))
     assert row["dissolved_at"] and row["dissolve_reason"] == "Не совпало расписание"
@@ -235,10 +235,10 @@ async def test_a_member_who_withdraws_leaves_the_pair_without_a_personal_link(
     await curator.click("педагог – обучающийся", await curator.expect("Для какой формы"))
     await curator.click("Утвердить", await curator.expect("Черновик подбора"))
     await curator.expect("Утверждено")
-    await curator.expect(texts.PAIRS_XLSX_CAPTION)
-    await curator.expect(texts.ORDER_DOCX_CAPTION)
+    await curator.expect(tr("pairs-xlsx-caption"))
+    await curator.expect(tr("order-docx-caption"))
     masha = tg.user(801)
-    await masha.expect_all(texts.GROWTH_ENTRY_TITLE, "Ваш наставник")
+    await masha.expect_all(tr("growth-entry-title"), "Ваш наставник")
     await masha.send("/forget")
     await masha.click("Да, удалить мои данные", await masha.expect("Отозвать согласие?"))
     await masha.expect("данные удалены")
@@ -260,12 +260,12 @@ async def test_the_curator_finishes_the_year_and_everyone_is_thanked(tg: FakeTel
     await curator.click("педагог – обучающийся", await curator.expect("Для какой формы"))
     await curator.click("Утвердить", await curator.expect("Черновик подбора"))
     await curator.expect("Утверждено")
-    await curator.expect(texts.PAIRS_XLSX_CAPTION)
-    await curator.expect(texts.ORDER_DOCX_CAPTION)
+    await curator.expect(tr("pairs-xlsx-caption"))
+    await curator.expect(tr("order-docx-caption"))
     for telegram_id in (801, 802, 803):
-        await tg.user(telegram_id).expect_all(texts.GROWTH_ENTRY_TITLE, "Ваш наставник")
+        await tg.user(telegram_id).expect_all(tr("growth-entry-title"), "Ваш наставник")
     for telegram_id in (901, 902):
-        await tg.user(telegram_id).expect_all(texts.GROWTH_ENTRY_TITLE, "Вам закреплены")
+        await tg.user(telegram_id).expect_all(tr("growth-entry-title"), "Вам закреплены")
     await curator.send("/pairs")
     await curator.click("Завершить программу года", await curator.expect("Пары и группы (2)"))
     await curator.click("Да, завершить", await curator.expect("Закончат работу пары и группы: 2"))

@@ -12,7 +12,8 @@ import logging
 import pytest
 from aiogram.types import Update
 
-from bot import texts
+import bot.commands
+from bot.i18n import tr
 from bot.programme import Form, Role
 from handlers.kb.joining import ConsentCb
 from handlers.kb.menu import ForgetCb, MenuCb
@@ -48,7 +49,7 @@ BOT_LINK = "https://t.me/nastavnik_test_bot"
 
 
 def test_every_curator_command_is_covered() -> None:
-    commands = {f"/{name}" for name in (*texts.CURATOR_COMMANDS, *texts.PARTICIPANT_COMMANDS)}
+    commands = {f"/{name}" for name in (*bot.commands.CURATOR_COMMANDS, *bot.commands.PARTICIPANT_COMMANDS)}
     assert commands - {"/cancel", "/forget", "/ask"} <= set(CURATOR_COMMANDS)
 
 
@@ -57,9 +58,9 @@ def assert_only_the_line(group: FakeGroup) -> None:
     posted = [m.describe() for m in group.replies()]
     assert len(posted) == 1, f"the bot posted in {group.type} {group.title!r}:\n" + "\n".join(posted)
     line = group.replies()[0]
-    assert line.text == texts.PRIVATE_ONLY
+    assert line.text == tr("private-only")
     assert line.document is None and line.photo is None
-    assert [[(b.text, b.url) for b in row] for row in line.buttons] == [[(texts.PRIVATE_ONLY_BUTTON, BOT_LINK)]]
+    assert [[(b.text, b.url) for b in row] for row in line.buttons] == [[(tr("private-only-button"), BOT_LINK)]]
 
 
 def left(tg: FakeTelegram, group: FakeGroup) -> int:
@@ -92,7 +93,7 @@ async def test_curator_commands_in_a_group_show_nothing(
     posted = {
         command: [m.describe() for m in group.replies()]
         for command, group in zip(CURATOR_COMMANDS, groups, strict=True)
-        if [(m.text, m.document, m.photo) for m in group.replies()] != [(texts.PRIVATE_ONLY, None, None)]
+        if [(m.text, m.document, m.photo) for m in group.replies()] != [(tr('private-only'), None, None)]
     }
     assert posted == {}, "posted in the group:\n" + "\n".join(f"{c}: {m}" for c, m in posted.items())
     for group in groups:
@@ -145,7 +146,7 @@ async def test_bot_added_to_a_group_says_it_once_a_day_and_leaves(
     clock.advance(days=1, minutes=1)
     await group.add_bot(teacher, status="administrator")
     await tg.wait_for(lambda: len(tg.calls("leaveChat")) == 3, timeout=5)
-    assert [m.text for m in group.replies()] == [texts.PRIVATE_ONLY, texts.PRIVATE_ONLY]
+    assert [m.text for m in group.replies()] == [tr("private-only"), tr("private-only")]
     await nothing_stored_for_groups(tg, running)
     assert await running.db.fetchval("SELECT COUNT(*) FROM participants WHERE telegram_id=704") == 0
 
@@ -167,7 +168,7 @@ async def test_participant_flow_in_a_group_joins_nothing(
     await tg.wait_for(lambda: len(group.replies()) > 0, timeout=5)
     assert_only_the_line(group)
     await tg.wait_for(lambda: len(member.callback_answers()) == 1, timeout=5)
-    assert member.callback_answers()[0]["text"] == texts.PRIVATE_ONLY_ALERT
+    assert member.callback_answers()[0]["text"] == tr("private-only-alert")
     await tg.wait_for(lambda: not group.bot_is_member, timeout=5)
     assert await running.db.fetchval("SELECT COUNT(*) FROM participants WHERE telegram_id=710") == 0
     assert await running.db.fetchval("SELECT uses FROM invites WHERE code=?", (code,)) == 0
@@ -187,7 +188,7 @@ async def test_participant_flow_in_a_group_joins_nothing(
     forwarded = await other.forward(consent)
     await other.click("Согласен", forwarded)
     await tg.wait_for(lambda: len(other.callback_answers()) == 1, timeout=5)
-    assert other.callback_answers()[0]["text"] == texts.PRIVATE_ONLY_ALERT
+    assert other.callback_answers()[0]["text"] == tr("private-only-alert")
     assert other.group.replies() == []
     participant = await running.service("participants").by_telegram(710)
     assert participant is not None and not participant.has_consent

@@ -54,8 +54,8 @@ def test_a_broken_rule_fails_the_lint(tmp_path: Path) -> None:
     for package in PACKAGES:
         shutil.copytree(ROOT / package, tmp_path / package, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(ROOT / "pyproject.toml", tmp_path)
-    (tmp_path / "bot" / "texts.py").write_text(
-        (ROOT / "bot" / "texts.py").read_text(encoding="utf-8") + "\nimport sqlite3  # noqa\n", encoding="utf-8"
+    (tmp_path / "bot" / "i18n.py").write_text(
+        (ROOT / "bot" / "i18n.py").read_text(encoding="utf-8") + "\nimport sqlite3  # noqa\n", encoding="utf-8"
     )
     (tmp_path / "storage" / "leak.py").write_text("from handlers import ui  # noqa\n", encoding="utf-8")
     (tmp_path / "scheduler" / "leak.py").write_text("import handlers.menu  # noqa\n", encoding="utf-8")
@@ -63,4 +63,4 @@ def test_a_broken_rule_fails_the_lint(tmp_path: Path) -> None:
     assert done.returncode != 0
     for contract in _contracts():
         assert f"{contract['name']} BROKEN" in done.stdout, done.stdout
-    assert "bot.texts -> sqlite3" in done.stdout
+    assert "bot.i18n -> sqlite3" in done.stdout

@@ -4,7 +4,7 @@ dissolved pair that is not proposed again unless the curator pins it."""
 
 from __future__ import annotations
 
-from bot import texts
+from bot.i18n import tr
 from bot.programme import Form, Role
 from tests.conftest import CURATOR_ID, RunningBot
 from tests.fakes.telegram import FakeTelegram, FakeUser, SentMessage
@@ -112,8 +112,8 @@ async def test_a_dissolved_pair_is_not_proposed_again_unless_the_curator_pins_it
     curator = tg.user(CURATOR_ID)
     await curator.click("Утвердить", await open_draft(curator))
     await curator.expect("Утверждено")
-    await curator.expect(texts.PAIRS_XLSX_CAPTION, timeout=10)
-    await curator.expect(texts.ORDER_DOCX_CAPTION, timeout=10)
+    await curator.expect(tr("pairs-xlsx-caption"), timeout=10)
+    await curator.expect(tr("order-docx-caption"), timeout=10)
     # Confirmed, Иван leads Маша and has room for one more: not «без пары» in the next draft either.
     after = await open_draft(curator)
     assert section(after.text, "Без пары") == "\n• Анна Сергеевна: нет наставляемых этой формы"

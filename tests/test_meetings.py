@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot import texts
+from bot.i18n import tr
 from bot.programme import Form, Role
 from storage.matching import ProposedGroup
 from tests.conftest import CURATOR_ID, OTHER_CURATOR_ID, RunningBot
@@ -151,8 +151,8 @@ async def test_checkins_disagreement_and_the_pair_fit(tg: FakeTelegram, running:
     await tick(running)
     ask = await mentor.expect("Встреча «встреча-знакомство» (чт, 10 сентября, 16:30) состоялась?")
     # «Да» settles the meeting: the outbox asks both about the pair while the check-in goes on in place.
-    mentor.pass_over(texts.FIT_ASK)
-    mentee.pass_over(texts.FIT_ASK)
+    mentor.pass_over(tr("fit-ask"))
+    mentee.pass_over(tr("fit-ask"))
     await mentor.click("Да", ask)
     await mentor.click("5", await mentor.expect("Насколько полезной"))
     await mentor.expect("Что сделали")

@@ -41,7 +41,7 @@ from bot.meetings import (
     stage_of_next_meeting,
     validate_meeting_time,
 )
-from bot.texts import plural
+from bot.questionnaires.answers import plural
 
 MSK = ZoneInfo("Europe/Moscow")
 BERLIN = ZoneInfo("Europe/Berlin")  # 2026: CET->CEST on Sun 29 March 01:00 UTC, back on Sun 25 October 01:00 UTC

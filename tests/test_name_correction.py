@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from bot import texts
+from bot.i18n import tr
 from bot.programme import Form, Role
 from tests.conftest import CURATOR_ID, RunningBot
 from tests.fakes.telegram import FakeTelegram, FakeUser, SentMessage
@@ -52,7 +52,7 @@ async def test_a_corrected_name_is_what_the_lists_the_pairs_the_export_and_the_o
     await curator.send("П" * 151)
     await curator.expect("Слишком длинно: 151 символ, можно до 150")
     await curator.send(f"  {OLD} ")
-    await curator.expect(texts.RENAME_SAME)
+    await curator.expect(tr("rename-same"))
     await curator.send(NEW)
     question = await curator.expect("Исправить имя?")
     assert f"{OLD} → {NEW}" in question.text and question.button_texts() == ["Исправить", "Отмена"]
@@ -70,7 +70,7 @@ async def test_a_corrected_name_is_what_the_lists_the_pairs_the_export_and_the_o
     assert json.loads(entry["details"]) == {"old": OLD, "new": NEW}
     # A second press of the old button changes nothing more.
     await curator.click_data(question.button_data()[0], question.message_id)
-    await tg.wait_for(lambda: curator.callback_answers()[-1].get("text") == texts.STALE_BUTTON)
+    await tg.wait_for(lambda: curator.callback_answers()[-1].get("text") == tr("stale-button"))
     assert await running.db.fetchval("SELECT COUNT(*) FROM audit_log WHERE action='participant.rename'") == 1
 
     # /participants
@@ -100,17 +100,17 @@ async def test_cancel_and_otmena_leave_the_name_as_it_was(tg: FakeTelegram, runn
     await curator.send("/cancel")
     await curator.expect("Отменено")
     await curator.send(NEW)
-    await curator.expect(texts.UNKNOWN_INPUT)
+    await curator.expect(tr("unknown-input"))
 
     await start_rename(curator)
     await curator.send(NEW)
     question = await curator.expect("Исправить имя?")
     await curator.click("Отмена", question)
-    await curator.expect(texts.DIALOG_CANCELLED)
+    await curator.expect(tr("dialog-cancelled"))
     card = await curator.expect("Роль: наставник")
     assert card.text.startswith(f"{OLD} (P-00002)")
     await curator.click_data(question.button_data()[0], question.message_id)
-    await tg.wait_for(lambda: curator.callback_answers()[-1].get("text") == texts.STALE_BUTTON)
+    await tg.wait_for(lambda: curator.callback_answers()[-1].get("text") == tr("stale-button"))
     assert (await running.service("participants").get(2)).name == OLD
     assert await running.db.fetchval("SELECT COUNT(*) FROM audit_log WHERE action='participant.rename'") == 0
 
@@ -136,7 +136,7 @@ async def test_a_withdrawal_after_a_correction_leaves_neither_the_old_name_nor_t
     assert found_in_files(db_path, needles)
 
     await mentor.send("/forget")
-    await mentor.click(texts.BTN_FORGET_YES, await mentor.expect("Отозвать согласие?"))
+    await mentor.click(tr("btn-forget-yes"), await mentor.expect("Отозвать согласие?"))
     await mentor.expect("данные удалены")
     leftovers = found_in_files(db_path, needles)
     assert not leftovers, leftovers

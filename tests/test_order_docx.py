@@ -12,8 +12,8 @@ import pytest
 from docx import Document
 from docx.document import Document as DocxDocument
 
-from bot import texts
 from bot.documents import order_docx
+from bot.i18n import tr
 from bot.programme import Form, Role
 from bot.settings import Settings
 from handlers.curator.documents import order_info
@@ -74,8 +74,8 @@ async def confirm(curator: FakeUser, form: Form) -> tuple[str, DocxDocument]:
     await curator.click(form.label, await curator.expect("Для какой формы"))
     await curator.click("Утвердить", await curator.expect("Черновик подбора"))
     await curator.expect("Утверждено")
-    await curator.expect(texts.PAIRS_XLSX_CAPTION, timeout=10)
-    order = await curator.expect(texts.ORDER_DOCX_CAPTION, timeout=10)
+    await curator.expect(tr("pairs-xlsx-caption"), timeout=10)
+    order = await curator.expect(tr("order-docx-caption"), timeout=10)
     assert order.document is not None
     return order.document["file_name"], Document(io.BytesIO(order.document["content"]))
 
@@ -200,8 +200,8 @@ async def test_confirming_every_form_at_once_gives_one_order_for_all(tg: FakeTel
     done = await curator.expect("Утверждено по формам")
     for label in ("ученик – ученик", "студент – ученик", "педагог – обучающийся", "учитель – учитель"):
         assert f"• {label}:" in done.text
-    await curator.expect(texts.PAIRS_XLSX_CAPTION, timeout=10)
-    order = await curator.expect(texts.ORDER_DOCX_CAPTION, timeout=10)
+    await curator.expect(tr("pairs-xlsx-caption"), timeout=10)
+    order = await curator.expect(tr("order-docx-caption"), timeout=10)
     assert [
         m.document["file_name"] for m in curator.replies() if m.document and "prikaz" in m.document["file_name"]
     ] == [order.document["file_name"]]  # one order for the four forms

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot import texts
+from bot.i18n import tr
 from bot.programme import Form, Role
 from tests.conftest import CURATOR_ID, RunningBot
 from tests.fakes.clock import FakeClock
@@ -79,9 +79,9 @@ async def test_the_paper_consent_asks_the_parent_and_the_date_and_records_both_o
     await start_paper(curator, "P-00001")
 
     await curator.send("мама")
-    await curator.expect(texts.PAPER_BAD_PARENT)
+    await curator.expect(tr("paper-bad-parent"))
     await curator.send("12345")
-    await curator.expect(texts.PAPER_BAD_PARENT)
+    await curator.expect(tr("paper-bad-parent"))
     await curator.send(PARENT)
     await curator.expect("Дата на согласии? Напишите её так: ДД.ММ.ГГГГ, например 10.09.2026")
     await curator.send("вчера")
@@ -110,11 +110,11 @@ async def test_the_paper_consent_asks_the_parent_and_the_date_and_records_both_o
     assert dict(row) == {"kind": "paper", "given_by": CURATOR_ID, "parent_name": PARENT, "paper_date": "2026-09-05"}
     audit = await running.db.fetchone("SELECT subject, details FROM audit_log WHERE action='consent.paper'")
     assert audit["subject"] == "P-00001" and PARENT not in audit["details"]
-    await child.expect(texts.CHILD_PAPER_CONSENTED)
+    await child.expect(tr("child-paper-consented"))
 
     # A second «Подтвердить» (a double tap, an old screen) records nothing more.
     await curator.click_data(confirm.button_data()[0], confirm.message_id)
-    await tg.wait_for(lambda: curator.callback_answers()[-1].get("text") == texts.STALE_BUTTON)
+    await tg.wait_for(lambda: curator.callback_answers()[-1].get("text") == tr("stale-button"))
     assert await running.db.fetchval("SELECT COUNT(*) FROM consents") == 1
     # Until the child writes their name, the list names the parent who signed.
     await curator.send("/participants")
@@ -133,7 +133,7 @@ async def test_cancel_in_the_middle_of_a_paper_consent_records_nothing(tg: FakeT
     await curator.send("/cancel")
     await curator.expect("Отменено")
     await curator.send("05.09.2026")  # no longer an answer to anything
-    await curator.expect(texts.UNKNOWN_INPUT)
+    await curator.expect(tr("unknown-input"))
 
     # «Отмена» on the confirmation: back to the card, still without consent.
     await start_paper(curator, "P-00001")
@@ -142,10 +142,10 @@ async def test_cancel_in_the_middle_of_a_paper_consent_records_nothing(tg: FakeT
     await curator.send("05.09.2026")
     confirm = await curator.expect("Отметить бумажное согласие?")
     await curator.click("Отмена", confirm)
-    await curator.expect(texts.DIALOG_CANCELLED)
+    await curator.expect(tr("dialog-cancelled"))
     assert "Согласие: нет" in (await curator.expect("Роль: наставляемый-обучающийся")).text
     await curator.click_data(confirm.button_data()[0], confirm.message_id)  # the old button does nothing now
-    await tg.wait_for(lambda: curator.callback_answers()[-1].get("text") == texts.STALE_BUTTON)
+    await tg.wait_for(lambda: curator.callback_answers()[-1].get("text") == tr("stale-button"))
     assert await running.db.fetchval("SELECT COUNT(*) FROM consents") == 0
     assert not await queued(running, 721)
 
@@ -165,7 +165,7 @@ async def test_a_withdrawal_destroys_the_parents_name_from_the_paper_and_from_a_
     await curator.click("Подтвердить", await curator.expect("Отметить бумажное согласие?"))
     await curator.expect("Бумажное согласие отмечено")
     await curator.expect("Роль:")
-    await child.click("Заполнить анкету", await child.expect(texts.CHILD_PAPER_CONSENTED))
+    await child.click("Заполнить анкету", await child.expect(tr("child-paper-consented")))
     await child.expect("Анкета наставляемого")
     await child.expect("Вопрос 1 из 9")
     await child.send("Эвелина Зарецкая")
@@ -178,7 +178,7 @@ async def test_a_withdrawal_destroys_the_parents_name_from_the_paper_and_from_a_
     needles = name_encodings(PARENT)
     assert found_in_files(db_path, needles), "the scan must see the parent's name before the withdrawal"
     await child.send("/forget")
-    await child.click(texts.BTN_FORGET_YES, await child.expect("Отозвать согласие?"))
+    await child.click(tr("btn-forget-yes"), await child.expect("Отозвать согласие?"))
     await child.expect("данные удалены")
     leftovers = found_in_files(db_path, needles)
     assert not leftovers, leftovers
@@ -192,10 +192,10 @@ async def test_a_withdrawal_destroys_the_parents_name_from_the_paper_and_from_a_
     needles = name_encodings(second)
     assert found_in_files(db_path, needles)
     await other.send("/forget")
-    await other.click(texts.BTN_FORGET_YES, await other.expect("Отозвать согласие?"))
+    await other.click(tr("btn-forget-yes"), await other.expect("Отозвать согласие?"))
     await other.expect("удален")
     leftovers = found_in_files(db_path, needles)
     assert not leftovers, leftovers
     await curator.expect("P-00002 (наставляемый-обучающийся) отозвал согласие")
     await curator.send("05.09.2026")
-    await curator.expect(texts.UNKNOWN_INPUT)
+    await curator.expect(tr("unknown-input"))

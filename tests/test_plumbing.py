@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from bot import texts
 from bot.app import build_bot
+from bot.i18n import tr
 from bot.settings import Settings
 from handlers.middlewares import RetryAfterMiddleware
 from scheduler.sender import OutboxSender
@@ -55,7 +55,7 @@ async def test_pressing_the_same_button_twice_is_not_an_error(tg: FakeTelegram, 
     await curator.click_data(menu.buttons[2][0].callback_data or "", menu.message_id)
     await tg.wait_for(lambda: any("not modified" in d for _, _, d in tg.errors))
     await tg.wait_for(lambda: len(curator.callback_answers()) == 2)
-    assert not [m for m in curator.replies() if texts.UNEXPECTED_ERROR in (m.text or "")]
+    assert not [m for m in curator.replies() if tr("unexpected-error") in (m.text or "")]
 
 
 async def test_a_press_that_waited_too_long_for_the_bot_still_does_its_work(

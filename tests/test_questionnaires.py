@@ -30,8 +30,8 @@ from bot.questionnaires import (
     uncovered_requests,
     validate_value,
 )
+from bot.questionnaires.answers import plural
 from bot.questionnaires.loader import DATA_DIR
-from bot.texts import plural
 
 SHIPPED = ("intake_mentee_pupil", "intake_mentee_teacher", "intake_mentor")
 

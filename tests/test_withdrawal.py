@@ -10,7 +10,7 @@ import struct
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot import texts
+from bot.i18n import tr
 from bot.programme import Form, Role
 from storage.database import Database
 from tests.conftest import CURATOR_ID, OTHER_CURATOR_ID, RunningBot
@@ -133,10 +133,10 @@ async def _sent(running: RunningBot, chat_id: int, contains: str) -> bool:
 async def _confirm_match(curator: FakeUser) -> None:
     await curator.send("/match")
     await curator.click("педагог – обучающийся", await curator.expect("Для какой формы"))
-    await curator.click(texts.BTN_CONFIRM_MATCH, await curator.expect("Черновик подбора"))
+    await curator.click(tr("btn-confirm-match"), await curator.expect("Черновик подбора"))
     await curator.expect("Утверждено")
-    await curator.expect(texts.PAIRS_XLSX_CAPTION)
-    await curator.expect(texts.ORDER_DOCX_CAPTION)
+    await curator.expect(tr("pairs-xlsx-caption"))
+    await curator.expect(tr("order-docx-caption"))
 
 
 async def _schedule(mentor: FakeUser, day: int, when: str, topic: str) -> None:
@@ -218,13 +218,13 @@ async def test_a_mentors_withdrawal_leaves_no_byte_of_him_and_his_mentee_is_told
     assert json.loads(redacted) == {"reason": "… уезжает"}
     # Маша is told at 8:00, in words for a child; the curator gets the pair and a way to re-match it.
     told = await running.db.fetchall("SELECT text, status FROM outbox WHERE chat_id=801 AND status='pending'")
-    assert [r["text"] for r in told] == [texts.MENTOR_LEFT_CHILD]
+    assert [r["text"] for r in told] == [tr("mentor-left-child")]
     clock.set(msk(8, 8, 5))
     running.service("outbox").wake()
     await masha.expect("Твой наставник больше не участвует в программе. Куратор подберёт тебе нового")
     notice = await curator.expect("отозвал согласие")
     assert "осталась без наставника" in notice.text and "Маша Иванова" in notice.text
-    assert NAME not in notice.text and texts.BTN_REMATCH in notice.button_texts()
+    assert NAME not in notice.text and tr("btn-rematch") in notice.button_texts()
     await tg.user(OTHER_CURATOR_ID).expect("Вопрос от участника")
     await tg.user(OTHER_CURATOR_ID).expect("осталась без наставника")
     # The curator's broadcast draft that named him is gone with him.
@@ -363,16 +363,16 @@ async def test_a_group_that_lost_its_mentor_is_matched_again_in_one_tap(tg: Fake
     # A new mentor joins; one tap on the notice opens the draft for the form, as a new message.
     await seed_participant(running, 912, Role.MENTOR, Form.TEACHER_PUPIL, mentor_answers("Борис", [], 2))
     tg.user(912)
-    await curator.click(texts.BTN_REMATCH, notice)
+    await curator.click(tr("btn-rematch"), notice)
     draft = await curator.expect("Черновик подбора")
     assert draft.message_id != notice.message_id
     assert "Наставляемых подобрано: 2 из 2" in draft.text and "Борис" in draft.text
-    await curator.click(texts.BTN_CONFIRM_MATCH, draft)
+    await curator.click(tr("btn-confirm-match"), draft)
     await curator.expect("Утверждено")
     await tg.user(811).expect("Ваш наставник — Борис")
     await tg.user(811).expect("Самооценка в начале работы пары")
     old, new = await running.db.fetchall("SELECT * FROM pairs ORDER BY id")
-    assert old["dissolved_at"] and old["dissolve_reason"] == texts.PAIR_REMATCHED_REASON
+    assert old["dissolved_at"] and old["dissolve_reason"] == tr("pair-rematched-reason")
     assert new["dissolved_at"] is None and new["mentor_id"] == await _pid(running, 912)
     await tg.user(811).send("/menu")
     assert "Мой наставник: Борис" in (await tg.user(811).expect("Моё меню")).text
@@ -410,20 +410,20 @@ async def test_a_mentee_who_leaves_is_not_named_to_the_mentor(tg: FakeTelegram, 
     assert "Маша" not in told.text
     notice = await curator.expect("отозвал согласие")
     assert "распалась: наставляемый вышел из программы" in notice.text and "Маша" not in notice.text
-    assert texts.BTN_REMATCH in notice.button_texts()
+    assert tr("btn-rematch") in notice.button_texts()
     member = await running.db.fetchone("SELECT * FROM pair_members WHERE mentee_id IS NULL")
     assert member["left_at"] and member["reasons"] is None and member["score"] is None
     ended = await running.db.fetchone("SELECT * FROM pairs WHERE id=?", (member["pair_id"],))
-    assert ended["dissolved_at"] and ended["dissolve_reason"] == texts.REASON_WITHDRAWAL
+    assert ended["dissolved_at"] and ended["dissolve_reason"] == tr("reason-withdrawal")
     await mentor.send("/menu")
     menu = await mentor.expect("Моё меню")
     assert "Мои наставляемые" not in menu.text and "Назначить встречу" not in menu.button_texts()
     # He is back among the candidates, and a new pair starts from the first stage.
     await seed_participant(running, 823, Role.MENTEE_PUPIL, Form.TEACHER_PUPIL, pupil_answers("Оля", []))
     tg.user(823)
-    await curator.click(texts.BTN_REMATCH, notice)
+    await curator.click(tr("btn-rematch"), notice)
     draft = await curator.expect("Черновик подбора")
-    await curator.click(texts.BTN_CONFIRM_MATCH, draft)
+    await curator.click(tr("btn-confirm-match"), draft)
     await curator.expect("Утверждено")
     await mentor.expect("Вам закреплены наставляемые")
     await mentor.expect("Самооценка в начале работы пары")

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import openpyxl
 
-from bot import texts
+from bot.i18n import tr
 from bot.meetings import Stage
 from bot.programme import Form, Role
 from storage.matching import ProposedGroup
@@ -47,12 +47,12 @@ async def _year(tg: FakeTelegram, running: RunningBot, clock: FakeClock) -> dict
     await curator.click("педагог – обучающийся", await curator.expect("Для какой формы"))
     await curator.click("Утвердить", await curator.expect("Черновик подбора"))
     await curator.expect("Утверждено")
-    await curator.expect(texts.PAIRS_XLSX_CAPTION)
-    await curator.expect(texts.ORDER_DOCX_CAPTION)
+    await curator.expect(tr("pairs-xlsx-caption"))
+    await curator.expect(tr("order-docx-caption"))
     for telegram_id in PUPILS:
-        await tg.user(telegram_id).expect_all(texts.GROWTH_ENTRY_TITLE, "Ваш наставник")
+        await tg.user(telegram_id).expect_all(tr("growth-entry-title"), "Ваш наставник")
     for telegram_id in MENTORS:
-        await tg.user(telegram_id).expect_all(texts.GROWTH_ENTRY_TITLE, "Вам закреплены")
+        await tg.user(telegram_id).expect_all(tr("growth-entry-title"), "Вам закреплены")
     pairs = await running.db.fetchall("SELECT id FROM pairs ORDER BY id")
     assert len(pairs) == 2
     meetings = running.service("meetings")
@@ -146,7 +146,7 @@ async def test_the_finished_year_stays_readable_and_exportable(
     assert year["label"] == "2026-27" and year["started_at"] is None and year["finished_by"] == CURATOR_ID
     pairs = await running.db.fetchall("SELECT year_id, dissolved_at, dissolve_reason FROM pairs")
     assert {(p["year_id"], p["dissolved_at"], p["dissolve_reason"]) for p in pairs} == {
-        (year["id"], year["finished_at"], texts.FINISH_REASON)
+        (year["id"], year["finished_at"], tr("finish-reason"))
     }
     renewals = await running.db.fetchall("SELECT participant_id, source FROM year_renewals")
     assert [(r["participant_id"], r["source"]) for r in renewals] == [(ids["masha"], "final")]
@@ -155,11 +155,11 @@ async def test_the_finished_year_stays_readable_and_exportable(
     assert [(m["place"], m["status"]) for m in statuses] == [("каб. 12", "held"), ("каб. 14", "cancelled")]
     for telegram_id in (*PUPILS, *MENTORS):
         thanks = await tg.user(telegram_id).expect("Программа наставничества этого года завершена")
-        assert thanks.button_texts() == [texts.BTN_RENEW]
+        assert thanks.button_texts() == [tr("btn-renew")]
 
     # /pairs: nothing current, last year's pairs one tap away.
     await curator.send("/pairs")
-    empty = await curator.expect(texts.PAIRS_EMPTY)
+    empty = await curator.expect(tr("pairs-empty"))
     assert empty.button_texts() == ["Архив 2026-27"]
     await curator.click("Архив 2026-27", empty)
     archived = await curator.expect("Архив 2026-27: пары и группы (2)")
@@ -226,14 +226,14 @@ async def test_match_does_not_recreate_last_years_groups(
         assert name not in draft
 
     ivan = tg.user(902)
-    await ivan.click(texts.BTN_RENEW)
-    await ivan.expect(texts.RENEWED)
-    await ivan.click(texts.BTN_RENEW)
-    await ivan.expect(texts.RENEWED_ALREADY)
+    await ivan.click(tr("btn-renew"))
+    await ivan.expect(tr("renewed"))
+    await ivan.click(tr("btn-renew"))
+    await ivan.expect(tr("renewed-already"))
 
     # Петя told the curator: she marks it on his archived group's card.
     await curator.send("/pairs")
-    await curator.click("Архив 2026-27", await curator.expect(texts.PAIRS_EMPTY))
+    await curator.click("Архив 2026-27", await curator.expect(tr("pairs-empty")))
     await curator.click("№2 Иван Петрович", await curator.expect("Архив 2026-27: пары и группы (2)"))
     card = await curator.expect("Группа №")
     assert "архив 2026-27" in (card.text or "")
@@ -276,6 +276,6 @@ async def test_a_confirmation_left_in_the_chat_does_not_finish_the_next_year(
     answered = len(curator.callback_answers())
     await curator.click("Да, завершить", stale)
     await tg.wait_for(lambda: len(curator.callback_answers()) > answered)
-    assert curator.callback_answers()[-1].get("text") == texts.STALE_BUTTON
+    assert curator.callback_answers()[-1].get("text") == tr("stale-button")
     assert await running.db.fetchval("SELECT COUNT(*) FROM programme_years") == 1
     assert await running.db.fetchval("SELECT COUNT(*) FROM pairs WHERE dissolved_at IS NULL") == 1

@@ -20,7 +20,7 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
 from bot.errors import AppError
-from bot.texts import plural
+from bot.i18n import tr
 
 # --- errors and user-facing texts ---------------------------------------------------------------------
 
@@ -50,16 +50,9 @@ MONTHS_NOMINATIVE: tuple[str, ...] = (
 WEEKDAYS_SHORT: tuple[str, ...] = ("пн", "вт", "ср", "чт", "пт", "сб", "вс")
 
 
-_UNITS: dict[str, tuple[str, str, str]] = {
-    "day": ("день", "дня", "дней"),
-    "hour": ("час", "часа", "часов"),
-    "minute": ("минуту", "минуты", "минут"),  # accusative: «через 1 минуту», «на 1 минуту»
-    "second": ("секунду", "секунды", "секунд"),
-}
-
-
 def _count(n: int, unit: str) -> str:
-    return f"{n} {plural(n, *_UNITS[unit])}"
+    """«1 день», «2 часа», «5 минут» (accusative after «через» / «на»: «через 1 минуту»)."""
+    return tr("duration-part", n=n, unit=unit)
 
 
 def duration_words(delta: timedelta) -> str:

@@ -23,7 +23,6 @@ from collections.abc import Iterable, Mapping
 
 from bot.errors import AppError
 from bot.questionnaires.model import Question, Questionnaire, QuestionType
-from bot.texts import plural
 
 AnswerValue = str | int | list[str] | None
 Answers = Mapping[str, AnswerValue]
@@ -48,6 +47,16 @@ _INT_RE = re.compile(r"^[+-]?[0-9]+$")
 _FRACTION_RE = re.compile(r"^[+-]?[0-9]+[.,][0-9]+$")
 _OPTION_NUMBER_RE = re.compile(r"^([0-9]{1,3})[.)]?$")
 _SPACES_RE = re.compile(r"\s+")
+
+
+def plural(n: int, one: str, few: str, many: str) -> str:
+    """The Russian form of a noun for the count `n`: 1 час, 2 часа, 5 часов, 11 часов, 21 час, 22 часа."""
+    n = abs(n)
+    if n % 10 == 1 and n % 100 != 11:
+        return one
+    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+        return few
+    return many
 
 
 class InvalidAnswer(AppError, ValueError):

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from typing import Any
 
-from bot import texts
 from bot.clock import parse_iso
+from bot.i18n import tr
 from bot.meetings import CheckinAnswer, Stage
 from bot.monitoring import MIN_GROUP
 from bot.programme import FORM_LABELS, ROLE_LABELS, Form, Role
@@ -22,10 +22,10 @@ CHECKIN_TITLE = "Отметка о встрече: {stage}, {when:%d.%m.%Y %H:%M
 CHECKIN_HELD = "Встреча состоялась?"
 CHECKIN_USEFUL = "Насколько полезной была встреча? (1–5)"
 CHECKIN_WHAT = "Что сделали на встрече?"
-CHECKIN_WHY = texts.CHECKIN_WHY
+CHECKIN_WHY = tr("checkin-why")
 FIT_TITLE = "Подходит ли пара №{pair}"
-FIT_QUESTION = texts.FIT_ASK
-FIT_LABELS = {"yes": texts.BTN_FIT_YES, "unsure": texts.BTN_FIT_UNSURE, "no": texts.BTN_FIT_NO}
+FIT_QUESTION = tr("fit-ask")
+FIT_LABELS = {"yes": tr("btn-fit-yes"), "unsure": tr("btn-fit-unsure"), "no": tr("btn-fit-no")}
 
 
 def item_labels(questionnaires: Mapping[str, Questionnaire], ids: Sequence[str]) -> dict[str, str]:
@@ -50,7 +50,7 @@ class QualityPeriod:
 
 
 def period_label(start: date) -> str:
-    return f"{texts.MONTHS[start.month - 1]} {start.year}"
+    return tr("summary-period-month", month=start.month, year=str(start.year))
 
 
 def stage_counts(furthest: Sequence[str | None]) -> dict[str, int]:
@@ -246,10 +246,10 @@ def export_sheets(
         SheetData(
             "Для муниципального центра",
             [
-                Column(texts.MUNICIPAL_COLUMNS[0]),
-                Column(texts.MUNICIPAL_COLUMNS[1], "int"),
-                Column(texts.MUNICIPAL_COLUMNS[2], "float"),
-                Column(texts.MUNICIPAL_COLUMNS[3], "int"),
+                Column(tr("municipal-columns-0")),
+                Column(tr("municipal-columns-1"), "int"),
+                Column(tr("municipal-columns-2"), "float"),
+                Column(tr("municipal-columns-3"), "int"),
             ],
             [list(row) for row in municipal],
             note="Обобщённые сведения о реализации ЦМН (пункт 1.2 дорожной карты).",

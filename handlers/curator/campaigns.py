@@ -10,8 +10,8 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
-from bot import texts
 from bot.clock import Clock
+from bot.i18n import esc, tr
 from bot.meetings.timeparse import duration_words
 from bot.monitoring import SURVEY_LABELS, SURVEY_SETS, questionnaire_for
 from bot.pairs import Pair
@@ -28,6 +28,8 @@ from storage.outbox import Outbox
 
 DAY_CHOICES = (7, 14, 30)
 NAMES_SHOWN = 50  # of those who have not answered, in one message (the rest are counted)
+
+CAMPAIGN_SEGMENTS: tuple[str, ...] = ("active", "all", "mentees", "mentors")
 
 
 CANCEL = "-"  # the survey field of the preview's «Отмена» (no survey id is "-"; old buttons keep their layout)
@@ -52,10 +54,11 @@ def _survey_keyboard() -> InlineKeyboardMarkup:
 
 def _segment_keyboard(survey: str) -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
-    for segment, label in texts.CAMPAIGN_SEGMENTS.items():
+    for segment in CAMPAIGN_SEGMENTS:
+        label = tr(f"campaign-segments-{segment}")
         kb.button(text=label, callback_data=NewCampaignCb(s=survey, g=segment))
-    kb.button(text=texts.BTN_AUDIENCE_FORM, callback_data=NewCampaignCb(s=survey, g="pick.form"))
-    kb.button(text=texts.BTN_ONE_PAIR, callback_data=NewCampaignCb(s=survey, g="pick.pair"))
+    kb.button(text=tr("btn-audience-form"), callback_data=NewCampaignCb(s=survey, g="pick.form"))
+    kb.button(text=tr("btn-one-pair"), callback_data=NewCampaignCb(s=survey, g="pick.pair"))
     kb.adjust(1)
     return kb.as_markup()
 
@@ -66,14 +69,14 @@ def _form_segment_keyboard(survey: str, sides: dict[str, set[str]]) -> InlineKey
     for form in Form:
         present = sides.get(form.value, set())
         for prefix, label in (
-            ("form", texts.SEGMENT_ALL_OF),
-            ("fmentees", texts.SEGMENT_MENTEES_OF),
-            ("fmentors", texts.SEGMENT_MENTORS_OF),
+            ("form", "segment-all-of"),
+            ("fmentees", "segment-mentees-of"),
+            ("fmentors", "segment-mentors-of"),
         ):
             if not present or (prefix != "form" and prefix not in present):
                 continue
             kb.button(
-                text=label.format(form=form.label), callback_data=NewCampaignCb(s=survey, g=f"{prefix}.{form.value}")
+                text=tr(label, form=form.label), callback_data=NewCampaignCb(s=survey, g=f"{prefix}.{form.value}")
             )
     kb.adjust(1)
     return kb.as_markup()
@@ -82,7 +85,7 @@ def _form_segment_keyboard(survey: str, sides: dict[str, set[str]]) -> InlineKey
 def _pair_segment_keyboard(survey: str, pairs: list[Pair]) -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
     for pair in pairs[:40]:
-        mentor = pair.mentor.name if pair.mentor else texts.PAIR_WITHDRAWN
+        mentor = pair.mentor.name if pair.mentor else tr("pair-withdrawn")
         kb.button(text=f"№{pair.id} {mentor}"[:60], callback_data=NewCampaignCb(s=survey, g=f"pair.{pair.id}"))
     kb.adjust(1)
     return kb.as_markup()
@@ -92,20 +95,20 @@ def _days_keyboard(survey: str, segment: str) -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
     for days in DAY_CHOICES:
         kb.button(
-            text=texts.BTN_EXPIRY_DAYS.format(days=days), callback_data=NewCampaignCb(s=survey, g=segment, d=days)
+            text=tr("btn-expiry-days", days=days), callback_data=NewCampaignCb(s=survey, g=segment, d=days)
         )
     return kb.as_markup()
 
 
 def _start_keyboard(survey: str, segment: str, days: int) -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
-    kb.button(text=texts.BTN_CAMPAIGN_START, callback_data=NewCampaignCb(s=survey, g=segment, d=days, go=True))
-    kb.button(text=texts.BTN_CANCEL, callback_data=NewCampaignCb(s=CANCEL))
+    kb.button(text=tr("btn-campaign-start"), callback_data=NewCampaignCb(s=survey, g=segment, d=days, go=True))
+    kb.button(text=tr("btn-cancel"), callback_data=NewCampaignCb(s=CANCEL))
     return kb.as_markup()
 
 
 async def cmd_campaign(message: Message) -> None:
-    await message.answer(texts.CAMPAIGN_PICK_SURVEY, reply_markup=_survey_keyboard())
+    await message.answer(tr("campaign-pick-survey"), reply_markup=_survey_keyboard())
 
 
 async def on_step(
@@ -122,27 +125,27 @@ async def on_step(
 ) -> None:
     survey, segment, days = callback_data.s, callback_data.g, callback_data.d
     if survey == CANCEL:
-        await show(query, texts.CAMPAIGN_CANCELLED)
+        await show(query, tr("campaign-cancelled"))
         return
     if survey not in SURVEY_SETS or (days and days not in DAY_CHOICES):
-        callback_answer.text = texts.STALE_BUTTON
+        callback_answer.text = tr("stale-button")
         return
     if not segment:
-        await show(query, texts.CAMPAIGN_PICK_SEGMENT, _segment_keyboard(survey))
+        await show(query, tr("campaign-pick-segment"), _segment_keyboard(survey))
         return
     if segment == "pick.form":
         sides = await campaigns.form_sides()
         if not sides:
-            callback_answer.text = texts.CAMPAIGN_NOBODY
+            callback_answer.text = tr("campaign-nobody")
             callback_answer.show_alert = True
             return
-        await show(query, texts.CAMPAIGN_PICK_SEGMENT, _form_segment_keyboard(survey, sides))
+        await show(query, tr("campaign-pick-segment"), _form_segment_keyboard(survey, sides))
         return
     if segment == "pick.pair":
-        await show(query, texts.CAMPAIGN_PICK_SEGMENT, _pair_segment_keyboard(survey, await matching.pairs()))
+        await show(query, tr("campaign-pick-segment"), _pair_segment_keyboard(survey, await matching.pairs()))
         return
     if not days:
-        await show(query, texts.CAMPAIGN_PICK_DAYS, _days_keyboard(survey, segment))
+        await show(query, tr("campaign-pick-days"), _days_keyboard(survey, segment))
         return
     now = clock.now()
     closes = now + timedelta(days=days)
@@ -152,16 +155,16 @@ async def on_step(
         people = await campaigns.segment(segment)
         count = sum(1 for p in people if questionnaire_for(survey, p.role, questionnaires) is not None)
         if not count:
-            callback_answer.text = texts.CAMPAIGN_NOBODY
+            callback_answer.text = tr("campaign-nobody")
             callback_answer.show_alert = True
             return
         already = "".join(
-            texts.CAMPAIGN_ALREADY_OPEN.format(
-                title=texts.esc(running.title), until=until_text(running.closes_at, tz), done=done, total=total
+            tr("campaign-already-open",
+                title=esc(running.title), until=until_text(running.closes_at, tz), done=done, total=total
             )
             for running, total, done in await campaigns.open_of_survey(survey, now)
         )
-        text = texts.CAMPAIGN_PREVIEW.format(title=title, count=count, until=until_text(closes, tz), already=already)
+        text = tr("campaign-preview", title=title, count=count, until=until_text(closes, tz), already=already)
         await show(query, text, _start_keyboard(survey, segment, days))
         return
     launched = await launch(
@@ -178,13 +181,13 @@ async def on_step(
         created_by=query.from_user.id,
     )
     if launched.campaign_id is None:
-        callback_answer.text = texts.CAMPAIGN_NOBODY
+        callback_answer.text = tr("campaign-nobody")
         return
     await audit.record(
         query.from_user.id, "campaign.start", str(launched.campaign_id), {"survey": survey, "segment": segment}
     )
     every = duration_words(settings.monitoring.nudge_every)
-    await show(query, texts.CAMPAIGN_STARTED.format(count=launched.count, every=every))
+    await show(query, tr("campaign-started", count=launched.count, every=every))
 
 
 # --- /surveys: the open surveys, who has not answered, a reminder to them, closing one ---------------------------
@@ -198,13 +201,11 @@ class SurveysCb(CallbackData, prefix="sv"):
 def segment_label(segment: str) -> str:
     kind, _, value = segment.partition(".")
     if kind in ("form", "fmentees", "fmentors") and (form := Form.parse(value)) is not None:
-        template = {"form": texts.SEGMENT_ALL_OF, "fmentees": texts.SEGMENT_MENTEES_OF}.get(
-            kind, texts.SEGMENT_MENTORS_OF
-        )
-        return template.format(form=form.label)
+        msg_id = {"form": "segment-all-of", "fmentees": "segment-mentees-of"}.get(kind, "segment-mentors-of")
+        return tr(msg_id, form=form.label)
     if kind == "pair":
-        return texts.SURVEY_AUDIENCE_PAIR.format(pair=value)
-    return texts.CAMPAIGN_SEGMENTS.get(segment, segment)
+        return tr("survey-audience-pair", pair=value)
+    return tr(f"campaign-segments-{segment}") if segment in CAMPAIGN_SEGMENTS else segment
 
 
 async def _waiting_line(
@@ -219,7 +220,7 @@ async def _waiting_line(
     if not waiting:
         return ""
     soon = sum(1 for _person, ready in waiting if ready < campaign.closes_at)
-    return texts.SURVEYS_WAITING.format(weeks=weeks, count=len(waiting), soon=soon)
+    return tr("surveys-waiting", weeks=weeks, count=len(waiting), soon=soon)
 
 
 async def _surveys_screen(
@@ -232,15 +233,15 @@ async def _surveys_screen(
     now, tz = clock.now(), settings.institution.tz
     running = await campaigns.open_all(now)
     if not running:
-        await show(target, texts.SURVEYS_NONE)
+        await show(target, tr("surveys-none"))
         return
     calendar = {c.id for c in await campaigns.open_calendar(now)}
     weeks = settings.monitoring.campaign_min_pair_weeks
-    text = texts.SURVEYS_HEADER.format(count=len(running))
+    text = tr("surveys-header", count=len(running))
     for n, (campaign, total, done) in enumerate(running, start=1):
-        text += texts.SURVEYS_LINE.format(
+        text += tr("surveys-line",
             n=n,
-            title=texts.esc(campaign.title),
+            title=esc(campaign.title),
             audience=segment_label(campaign.segment),
             opened=until_text(campaign.opens_at, tz),
             until=until_text(campaign.closes_at, tz),
@@ -251,8 +252,8 @@ async def _surveys_screen(
             text += await _waiting_line(campaigns, questionnaires, campaign, now, weeks)
     kb = InlineKeyboardBuilder()
     for n, (campaign, _total, _done) in enumerate(running, start=1):
-        for label, action in ((texts.BTN_SURVEY_PENDING, "who"), (texts.BTN_SURVEY_CLOSE, "close")):
-            shown = label if len(running) == 1 else texts.BTN_SURVEY_NUMBERED.format(n=n, label=label)
+        for label, action in ((tr("btn-survey-pending"), "who"), (tr("btn-survey-close"), "close")):
+            shown = label if len(running) == 1 else tr("btn-survey-numbered", n=n, label=label)
             kb.button(text=shown, callback_data=SurveysCb(a=action, c=campaign.id))
     kb.adjust(2)
     await show(target, text, kb.as_markup())
@@ -268,7 +269,7 @@ async def cmd_surveys(
     await _surveys_screen(message, campaigns, questionnaires, clock, settings)
 
 
-def _back_keyboard(*buttons: tuple[str, SurveysCb], back: str = texts.BTN_SURVEYS_BACK) -> InlineKeyboardMarkup:
+def _back_keyboard(*buttons: tuple[str, SurveysCb], back: str = tr("btn-surveys-back")) -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
     for text, data in buttons:
         kb.button(text=text, callback_data=data)
@@ -295,49 +296,49 @@ async def on_surveys(
         return
     campaign = await campaigns.get(callback_data.c)
     if campaign is None or not campaign.is_open(now):
-        callback_answer.text = texts.SURVEY_ALREADY_CLOSED
+        callback_answer.text = tr("survey-already-closed")
         await _surveys_screen(query, campaigns, questionnaires, clock, settings)
         return
-    title, until = texts.esc(campaign.title), until_text(campaign.closes_at, tz)
+    title, until = esc(campaign.title), until_text(campaign.closes_at, tz)
     total, done = await campaigns.rate(campaign.id)
     if callback_data.a == "who":
         people = await campaigns.unanswered(campaign.id)
         if not people:
-            await show(query, texts.SURVEY_ALL_ANSWERED.format(title=title, total=total), _back_keyboard())
+            await show(query, tr("survey-all-answered", title=title, total=total), _back_keyboard())
             return
         await audit.record(query.from_user.id, "campaign.unanswered", str(campaign.id))
         names = "\n".join(
-            texts.CAMPAIGN_REPORT_NAME.format(name=texts.esc(p.name), role=Role(p.role).label)
+            tr("campaign-report-name", name=esc(p.name), role=Role(p.role).label)
             for p in people[:NAMES_SHOWN]
         )
         if len(people) > NAMES_SHOWN:
-            names += "\n" + texts.CAMPAIGN_REPORT_MORE.format(count=len(people) - NAMES_SHOWN)
-        text = texts.SURVEY_PENDING.format(title=title, until=until, count=len(people), total=total, names=names)
-        remind = (texts.BTN_SURVEY_REMIND, SurveysCb(a="remind", c=campaign.id))
+            names += "\n" + tr("campaign-report-more", count=len(people) - NAMES_SHOWN)
+        text = tr("survey-pending", title=title, until=until, count=len(people), total=total, names=names)
+        remind = (tr("btn-survey-remind"), SurveysCb(a="remind", c=campaign.id))
         await show(query, text, _back_keyboard(remind))
     elif callback_data.a == "remind":
         day = now.astimezone(tz).date().isoformat()
-        text = texts.CAMPAIGN_NUDGE.format(title=title, until=until)
+        text = tr("campaign-nudge", title=title, until=until)
         count = await campaigns.remind(campaign.id, outbox, text, answer_markup(campaign.id), day)
         if count:
             await audit.record(query.from_user.id, "campaign.remind", str(campaign.id), {"count": count})
-        callback_answer.text = texts.SURVEY_REMINDED.format(count=count) if count else texts.SURVEY_REMINDED_ALREADY
+        callback_answer.text = tr("survey-reminded", count=count) if count else tr("survey-reminded-already")
         callback_answer.show_alert = True
     elif callback_data.a == "close":
-        confirm = (texts.BTN_SURVEY_CLOSE_YES, SurveysCb(a="closeyes", c=campaign.id))
+        confirm = (tr("btn-survey-close-yes"), SurveysCb(a="closeyes", c=campaign.id))
         await show(
             query,
-            texts.SURVEY_CLOSE_CONFIRM.format(title=title, done=done, total=total),
-            _back_keyboard(confirm, back=texts.BTN_CANCEL),
+            tr("survey-close-confirm", title=title, done=done, total=total),
+            _back_keyboard(confirm, back=tr("btn-cancel")),
         )
     elif callback_data.a == "closeyes":
         if not await campaigns.close(campaign.id):
-            callback_answer.text = texts.SURVEY_ALREADY_CLOSED
+            callback_answer.text = tr("survey-already-closed")
             return
         await audit.record(query.from_user.id, "campaign.close", str(campaign.id))
-        await show(query, texts.CAMPAIGN_CLOSED_REPORT.format(title=title, done=done, total=total), _back_keyboard())
+        await show(query, tr("campaign-closed-report", title=title, done=done, total=total), _back_keyboard())
     else:
-        callback_answer.text = texts.STALE_BUTTON
+        callback_answer.text = tr("stale-button")
 
 
 def build_router() -> Router:

@@ -18,8 +18,9 @@ from aiogram.fsm.storage.base import BaseStorage, StorageKey
 from aiogram.types import BotCommand, BotCommandScopeChat, CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
-from bot import texts
+from bot.commands import CURATOR_COMMANDS, PARTICIPANT_COMMANDS, described
 from bot.curators import CURATOR_INVITE_TTL, AddedCurator, CuratorInviteProblem
+from bot.i18n import esc, tr
 from bot.invites import code_kind, deep_link
 from bot.settings import Settings
 from handlers import states
@@ -47,7 +48,7 @@ PARTICIPANT_DIALOGS = (
 
 
 def curator_commands() -> list[BotCommand]:
-    both = {**texts.PARTICIPANT_COMMANDS, **texts.CURATOR_COMMANDS}
+    both = described((*PARTICIPANT_COMMANDS, *CURATOR_COMMANDS))
     return [BotCommand(command=c, description=d) for c, d in both.items()]
 
 
@@ -68,21 +69,21 @@ async def reset_commands(bot: Bot, chat_id: int) -> None:
 
 
 def _name(curator: AddedCurator) -> str:
-    return texts.esc(curator.name)
+    return esc(curator.name)
 
 
 async def _list_screen(viewer: int, settings: Settings, curators: CuratorRepo) -> tuple[str, list[AddedCurator]]:
     added = await curators.added()
     lines: list[str] = []
     for curator_id in sorted(settings.roster.owners):
-        you = texts.CURATORS_YOU if curator_id == viewer else ""
-        lines.append(texts.CURATORS_OWNER_LINE.format(n=len(lines) + 1, id=curator_id, you=you))
+        you = tr("curators-you") if curator_id == viewer else ""
+        lines.append(tr("curators-owner-line", n=len(lines) + 1, id=curator_id, you=you))
     tz = settings.institution.tz
     for curator in added:
-        you = texts.CURATORS_YOU if curator.telegram_id == viewer else ""
+        you = tr("curators-you") if curator.telegram_id == viewer else ""
         date = f"{curator.added_at.astimezone(tz):%d.%m.%Y}"
-        lines.append(texts.CURATORS_ADDED_LINE.format(n=len(lines) + 1, name=_name(curator), you=you, date=date))
-    return texts.CURATORS_LIST.format(lines="\n".join(lines)), added
+        lines.append(tr("curators-added-line", n=len(lines) + 1, name=_name(curator), you=you, date=date))
+    return tr("curators-list", lines="\n".join(lines)), added
 
 
 async def cmd_curators(message: Message, settings: Settings, curators: CuratorRepo) -> None:
@@ -114,37 +115,37 @@ async def on_curators(
         me = await bot.me()
         hours = int(CURATOR_INVITE_TTL.total_seconds() // 3600)
         link = deep_link(me.username or "bot", invite.code)
-        await show(query, texts.CURATOR_INVITE_CREATED.format(link=link, hours=hours), edit=False)
+        await show(query, tr("curator-invite-created", link=link, hours=hours), edit=False)
         return
     if action in ("rm", "rmok") and settings.is_owner(uid):
-        callback_answer.text = texts.CURATOR_OWNER_STAYS
+        callback_answer.text = tr("curator-owner-stays")
         callback_answer.show_alert = True
         return
     if action == "rm":
         curator = await curators.get(uid)
         if curator is None:
-            callback_answer.text = texts.STALE_BUTTON
+            callback_answer.text = tr("stale-button")
             return
-        await show(query, texts.CURATOR_REMOVE_CONFIRM.format(name=_name(curator)), curator_remove_keyboard(uid))
+        await show(query, tr("curator-remove-confirm", name=_name(curator)), curator_remove_keyboard(uid))
         return
     if action == "rmok":
         curator = await curators.get(uid)
         participant = await participants.by_telegram(uid)
         if curator is None or not await curators.remove(uid, drop_pending=participant is None):
             # Pressed twice, or on an old screen: they are not a curator any more; nothing to do.
-            callback_answer.text = texts.STALE_BUTTON
+            callback_answer.text = tr("stale-button")
             return
         await audit.record(query.from_user.id, "curator.remove", str(uid))
         await _clear_curator_state(bot, fsm_storage, uid, keep_own=participant is not None)
         await reset_commands(bot, uid)
-        await notify(outbox, uid, texts.CURATOR_REMOVED_NOTICE)
-        callback_answer.text = texts.CURATOR_REMOVED.format(name=curator.name)
+        await notify(outbox, uid, tr("curator-removed-notice"))
+        callback_answer.text = tr("curator-removed", name=curator.name)
         await _show_list(query, settings, curators)
         return
     if action == "list":
         await _show_list(query, settings, curators)
         return
-    callback_answer.text = texts.STALE_BUTTON
+    callback_answer.text = tr("stale-button")
 
 
 async def _clear_curator_state(bot: Bot, storage: BaseStorage, user_id: int, *, keep_own: bool) -> None:
@@ -181,23 +182,23 @@ async def start_curator_link(
     user = message.from_user
     assert user is not None
     if settings.is_curator(user.id):
-        await message.answer(texts.CURATOR_ALREADY)
+        await message.answer(tr("curator-already"))
         return
     name = " ".join(user.full_name.split())[:100] or f"id {user.id}"
     accepted = await curators.accept((command.args or "").strip(), user.id, name)
     if isinstance(accepted, CuratorInviteProblem):
-        await message.answer(texts.CURATOR_INVITE_PROBLEMS[accepted.value])
+        await message.answer(tr(f"curator-invite-problems-{accepted.value}"))
         return
     await audit.record(user.id, "curator.add", str(user.id), {"invited_by": accepted.created_by})
     await set_curator_commands(bot, user.id)
-    await message.answer(texts.CURATOR_JOINED.format(org=texts.esc(settings.institution.organization_name)))
+    await message.answer(tr("curator-joined", org=esc(settings.institution.organization_name)))
     for curator_id in settings.curator_ids():
         if curator_id != user.id:
-            await notify(outbox, curator_id, texts.CURATOR_JOINED_NOTICE.format(name=texts.esc(name)))
+            await notify(outbox, curator_id, tr("curator-joined-notice", name=esc(name)))
 
 
 async def refuse_curator_command(message: Message) -> None:
-    await message.answer(texts.CURATOR_ONLY)
+    await message.answer(tr("curator-only"))
 
 
 def build_router() -> Router:
@@ -218,5 +219,5 @@ def build_public_router() -> Router:
 def build_refusal_router() -> Router:
     """A curator command from someone who is not (or no longer) a curator; included just before the fallback."""
     router = Router(name="curator-refusal")
-    router.message.register(refuse_curator_command, Command(*texts.CURATOR_COMMANDS), NotCurator())
+    router.message.register(refuse_curator_command, Command(*CURATOR_COMMANDS), NotCurator())
     return router

@@ -11,9 +11,9 @@ from aiogram.filters import Command
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
-from bot import texts
 from bot.clock import Clock, parse_iso
 from bot.documents.destruction_act import ActInfo, destroyed_record, destruction_act_docx
+from bot.i18n import tr
 from bot.settings import Settings
 from handlers.kb.destruction import PERIODS, DestructionActCb, period_keyboard
 from handlers.ui import show
@@ -41,7 +41,7 @@ def _bounds(start: date, end: date, tz: tzinfo) -> tuple[datetime, datetime]:
 
 
 async def cmd_destruction_act(message: Message) -> None:
-    await message.answer(texts.DESTRUCTION_ACT_PICK, reply_markup=period_keyboard())
+    await message.answer(tr("destruction-act-pick"), reply_markup=period_keyboard())
 
 
 async def on_period(
@@ -55,7 +55,7 @@ async def on_period(
     callback_answer: CallbackAnswer,
 ) -> None:
     if callback_data.period not in PERIODS:
-        callback_answer.text = texts.STALE_BUTTON
+        callback_answer.text = tr("stale-button")
         return
     tz = settings.institution.tz
     today = clock.now().astimezone(tz).date()
@@ -68,15 +68,15 @@ async def on_period(
     ]
     shown = {"start": f"{start:%d.%m.%Y}", "end": f"{end:%d.%m.%Y}"}
     if not records:
-        await show(query, texts.DESTRUCTION_ACT_NONE.format(**shown))
+        await show(query, tr("destruction-act-none", **shown))
         return
-    await show(query, texts.DESTRUCTION_ACT_READY.format(n=len(records), **shown))
+    await show(query, tr("destruction-act-ready", n=len(records), **shown))
     organization = settings.institution.organization_name
     info = ActInfo(
         organization=organization,
         address=settings.institution.organization_address or None,
-        system=texts.DESTRUCTION_SYSTEM.format(org=organization),
-        carrier=texts.DESTRUCTION_CARRIER.format(file=settings.storage.database_path.name),
+        system=tr("destruction-system", org=organization),
+        carrier=tr("destruction-carrier", file=settings.storage.database_path.name),
         period_start=start,
         period_end=end,
         act_date=today,
@@ -92,7 +92,7 @@ async def on_period(
     await bot.send_document(
         query.from_user.id,
         BufferedInputFile(data, filename=f"akt-ob-unichtozhenii-pd-{start:%Y-%m-%d}-{end:%Y-%m-%d}.docx"),
-        caption=texts.DESTRUCTION_ACT_CAPTION.format(**shown),
+        caption=tr("destruction-act-caption", **shown),
     )
 
 

@@ -6,8 +6,8 @@ from collections.abc import Collection, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from bot import texts
 from bot.documents import OrderInfo, PairRow, PersonRow
+from bot.i18n import tr
 from bot.pairs import Member, Pair
 from bot.participants import Participant
 from bot.programme import Form
@@ -47,14 +47,14 @@ def pair_rows(
         return named.get(member.id) or member.name
 
     for pair in pairs:
-        mentees = tuple(name(m) if m else texts.PAIR_WITHDRAWN for m in pair.mentees)
+        mentees = tuple(name(m) if m else tr("pair-withdrawn") for m in pair.mentees)
         scores = [m.score for m in pair.mentees if m is not None and m.score is not None]
         reasons = "; ".join(f"{name(m)}: {m.reasons}" for m in pair.mentees if m is not None and m.reasons)
         rows.append(
             PairRow(
                 number=pair.id,  # the pair's number on every screen and sheet (the order numbers its own rows)
                 form=pair.form.label,
-                mentor=name(pair.mentor) if pair.mentor else texts.PAIR_WITHDRAWN,
+                mentor=name(pair.mentor) if pair.mentor else tr("pair-withdrawn"),
                 mentor_position=(positions or {}).get(pair.mentor.id) if pair.mentor else None,
                 mentees=mentees,
                 score=round(sum(scores), 1) if scores else None,

@@ -8,8 +8,8 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
-from bot import texts
 from bot.clock import Clock, parse_iso
+from bot.i18n import esc, tr
 from bot.meetings.reminders import format_local
 from bot.meetings.timeparse import InvalidInput
 from bot.meetings.when import parse_when
@@ -60,7 +60,7 @@ async def on_form(
 ) -> None:
     form = Form.parse(callback_data.f)
     if form is None:
-        callback_answer.text = texts.STALE_BUTTON
+        callback_answer.text = tr("stale-button")
         return
     if callback_data.flow == "gm":
         meeting = await matching.latest_meeting(form)
@@ -71,17 +71,17 @@ async def on_form(
     elif callback_data.flow == "pf":
         current = await matching.open_round_for(form)
         if current is None:
-            await show(query, texts.PREF_PICK_SOURCE.format(form=form.label), round_source_keyboard(form.value))
+            await show(query, tr("pref-pick-source", form=form.label), round_source_keyboard(form.value))
             return
         await show_round(query, matching, form)
     elif callback_data.flow == "pfnew":
-        await show(query, texts.PREF_PICK_SOURCE.format(form=form.label), round_source_keyboard(form.value))
+        await show(query, tr("pref-pick-source", form=form.label), round_source_keyboard(form.value))
 
 
 async def ask_when(target: Message | CallbackQuery, state: FSMContext, form: Form) -> None:
     await state.set_state(GroupMeetingSetup.when)
     await state.set_data({"form": form.value})
-    await show(target, texts.GM_ASK_WHEN.format(form=form.label))
+    await show(target, tr("gm-ask-when", form=form.label))
 
 
 async def show_meeting(target: Message | CallbackQuery, settings: Settings, matching: MatchingRepo, form: Form) -> None:
@@ -89,10 +89,10 @@ async def show_meeting(target: Message | CallbackQuery, settings: Settings, matc
     assert meeting is not None
     candidates = await matching.candidates(form)
     present = await matching.attendees(meeting.id)
-    text = texts.GM_EXISTS.format(
+    text = tr("gm-exists",
         form=form.label,
         when=_when(meeting.starts_at.isoformat(), settings),
-        place=texts.esc(meeting.place),
+        place=esc(meeting.place),
         present=len(present & {c.id for c in candidates}),
         total=len(candidates),
     )
@@ -103,24 +103,24 @@ async def on_when(message: Message, state: FSMContext, settings: Settings, clock
     try:
         moment = parse_when(message.text or "", clock.now(), settings.institution.tz)
     except InvalidInput as exc:
-        await message.answer(texts.esc(exc.user_text))
+        await message.answer(esc(exc.user_text))
         return
     await state.update_data(when=moment.isoformat())
     await state.set_state(GroupMeetingSetup.place)
-    await message.answer(texts.GM_ASK_PLACE)
+    await message.answer(tr("gm-ask-place"))
 
 
 async def on_place(message: Message, state: FSMContext, settings: Settings, participants: ParticipantRepo) -> None:
     place = " ".join((message.text or "").split())
     if not 2 <= len(place) <= 200:
-        await message.answer(texts.GM_ASK_PLACE)
+        await message.answer(tr("gm-ask-place"))
         return
     data = await state.update_data(place=place)
     form = Form(data["form"])
     await state.set_state(GroupMeetingSetup.confirm)
     count = len(await participants.consented_chats(form))
-    text = texts.GM_PREVIEW.format(
-        form=form.label, when=_when(data["when"], settings), place=texts.esc(place), count=count
+    text = tr("gm-preview",
+        form=form.label, when=_when(data["when"], settings), place=esc(place), count=count
     )
     await message.answer(text, reply_markup=meeting_preview_keyboard(form.value))
 
@@ -138,31 +138,31 @@ async def on_meeting(
 ) -> None:
     form = Form.parse(callback_data.f)
     if form is None:
-        callback_answer.text = texts.STALE_BUTTON
+        callback_answer.text = tr("stale-button")
         return
     action = callback_data.a
     if action == "new":
         await ask_when(query, state, form)
     elif action == "cancel":
         await state.clear()
-        await show(query, texts.CANCELLED)
+        await show(query, tr("cancelled"))
     elif action == "send":
         data = await state.get_data()
         if await state.get_state() != GroupMeetingSetup.confirm.state or data.get("form") != form.value:
-            callback_answer.text = texts.STALE_BUTTON
+            callback_answer.text = tr("stale-button")
             return
         await state.clear()
         meeting = await matching.create_meeting(form, parse_iso(data["when"]), data["place"], query.from_user.id)
         chats = await participants.consented_chats(form)
-        announcement = texts.GM_ANNOUNCE.format(when=_when(data["when"], settings), place=texts.esc(data["place"]))
+        announcement = tr("gm-announce", when=_when(data["when"], settings), place=esc(data["place"]))
         for chat_id in chats:
             await notify(outbox, chat_id, announcement)
         await audit.record(query.from_user.id, "group_meeting.announce", str(meeting.id), {"form": form.value})
-        await show(query, texts.GM_SENT.format(count=len(chats)))
+        await show(query, tr("gm-sent", count=len(chats)))
     elif action in ("att", "tog", "done", "back"):
         meeting = await matching.latest_meeting(form)
         if meeting is None:
-            callback_answer.text = texts.STALE_BUTTON
+            callback_answer.text = tr("stale-button")
             return
         if action == "back":  # every mark is saved as it is pressed: nothing to keep or undo
             await show_meeting(query, settings, matching, form)
@@ -184,8 +184,8 @@ async def show_attendance(
         (("✅ " if c.id in present else "") + c.name, MeetingCb(a="tog", f=form.value, pid=c.id, p=page))
         for c in candidates
     ]
-    text = texts.GM_ATTENDANCE.format(present=len(present & {c.id for c in candidates}), total=len(candidates))
-    tail = [(texts.BTN_DONE, MeetingCb(a="done", f=form.value)), (texts.BTN_BACK, MeetingCb(a="back", f=form.value))]
+    text = tr("gm-attendance", present=len(present & {c.id for c in candidates}), total=len(candidates))
+    tail = [(tr("btn-done"), MeetingCb(a="done", f=form.value)), (tr("btn-back"), MeetingCb(a="back", f=form.value))]
     markup = paged(items, page, lambda p: MeetingCb(a="att", f=form.value, p=p), tail)
     await show(query, text, markup)
 
@@ -195,11 +195,11 @@ async def attendance_summary(matching: MatchingRepo, meeting_id: int, candidates
     present = await matching.attendees(meeting_id)
     came = [c.name for c in candidates if c.id in present]
     missed = [c.name for c in candidates if c.id not in present]
-    return texts.GM_ATTENDANCE_DONE.format(
+    return tr("gm-attendance-done",
         present=len(came),
         total=len(candidates),
-        came=texts.esc(", ".join(came) or "—"),
-        missed=texts.esc(", ".join(missed) or "—"),
+        came=esc(", ".join(came) or "—"),
+        missed=esc(", ".join(missed) or "—"),
     )
 
 
@@ -209,11 +209,11 @@ async def show_round(target: Message | CallbackQuery, matching: MatchingRepo, fo
     pool = await matching.round_pool(current)
     answered = await matching.submitted(current.id)
     missing = [c.name for c in pool if c.id not in answered]
-    text = texts.PREF_STATUS.format(
+    text = tr("pref-status",
         form=form.label,
         answered=len(pool) - len(missing),
         total=len(pool),
-        missing=texts.esc(", ".join(missing[:30]) or "—"),
+        missing=esc(", ".join(missing[:30]) or "—"),
     )
     await show(target, text, round_status_keyboard(form.value))
 
@@ -228,39 +228,39 @@ async def on_round(
 ) -> None:
     form = Form.parse(callback_data.f)
     if form is None:
-        callback_answer.text = texts.STALE_BUTTON
+        callback_answer.text = tr("stale-button")
         return
     action = callback_data.a
     if action in ("att", "all"):
         meeting = await matching.latest_meeting(form)
         from_attendees = action == "att"
         if from_attendees and (meeting is None or not await matching.attendees(meeting.id)):
-            callback_answer.text = texts.PREF_NO_ATTENDEES
+            callback_answer.text = tr("pref-no-attendees")
             callback_answer.show_alert = True
             return
         current = await matching.open_round(form, meeting.id if meeting else None, from_attendees)
         pool = await matching.round_pool(current)
         for person in pool:
             picks = person.picks_allowed
-            await notify(outbox, person.telegram_id, texts.PREF_INVITE.format(n=picks), pref_start_keyboard(current.id))
+            await notify(outbox, person.telegram_id, tr("pref-invite", n=picks), pref_start_keyboard(current.id))
         await audit.record(query.from_user.id, "preferences.open", str(current.id), {"form": form.value})
-        await show(query, texts.PREF_OPENED.format(count=len(pool)))
+        await show(query, tr("pref-opened", count=len(pool)))
         return
     current = await matching.open_round_for(form)
     if current is None:
-        callback_answer.text = texts.STALE_BUTTON
+        callback_answer.text = tr("stale-button")
         return
     if action == "remind":
         pool = await matching.round_pool(current)
         answered = await matching.submitted(current.id)
         missing = [c for c in pool if c.id not in answered]
         for person in missing:
-            await notify(outbox, person.telegram_id, texts.PREF_REMINDER, pref_start_keyboard(current.id))
-        callback_answer.text = texts.PREF_REMINDED.format(count=len(missing))
+            await notify(outbox, person.telegram_id, tr("pref-reminder"), pref_start_keyboard(current.id))
+        callback_answer.text = tr("pref-reminded", count=len(missing))
         await show_round(query, matching, form)
     elif action == "close":
         await matching.close_round(current.id)
-        await show(query, texts.PREF_CLOSED)
+        await show(query, tr("pref-closed"))
 
 
 def build_router() -> Router:

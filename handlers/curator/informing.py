@@ -10,13 +10,15 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
-from bot import texts
 from bot.clock import Clock
+from bot.i18n import esc, tr
 from bot.programme import Form
 from bot.questionnaires import CLUBS, load_vocabulary
 from bot.settings import Settings
 from handlers.filters import HasText
 from handlers.kb.informing import (
+    BROADCAST_AUDIENCES,
+    MATERIAL_AUDIENCES,
     AskCb,
     BroadcastCb,
     MaterialCb,
@@ -51,16 +53,16 @@ async def on_reply(
 ) -> None:
     question = await informing.question(callback_data.id)
     if question is None:
-        callback_answer.text = texts.PARTICIPANT_GONE
+        callback_answer.text = tr("participant-gone")
         return
     if question.answer is not None:
-        callback_answer.text = texts.ANSWER_ALREADY
+        callback_answer.text = tr("answer-already")
         return
     person = await participants.get(question.participant_id)
     await state.set_state(AnswerQuestion.text)
     await state.set_data({"question": question.id})
-    who = texts.esc(person.shown_name()) if person else ""
-    await show(query, texts.ANSWER_PROMPT.format(who=who), edit=False)
+    who = esc(person.shown_name()) if person else ""
+    await show(query, tr("answer-prompt", who=who), edit=False)
 
 
 async def on_answer_text(
@@ -73,37 +75,37 @@ async def on_answer_text(
 ) -> None:
     text = (message.text or "").strip()
     if not 1 <= len(text) <= TEXT_LIMIT:
-        await message.answer(texts.BROADCAST_BAD)
+        await message.answer(tr("broadcast-bad"))
         return
     data = await state.get_data()
     await state.clear()
     question = await informing.question(int(data.get("question", 0)))
     person = await participants.get(question.participant_id) if question else None
     if question is None or person is None:
-        await message.answer(texts.PARTICIPANT_GONE)
+        await message.answer(tr("participant-gone"))
         return
     if not await informing.answer(question.id, text, message.from_user.id):  # type: ignore[union-attr]
-        await message.answer(texts.ANSWER_ALREADY)
+        await message.answer(tr("answer-already"))
         return
     await audit.record(message.from_user.id, "question.answer", person.pseudonym)  # type: ignore[union-attr]
     shown_question = question.text if len(question.text) <= 200 else question.text[:199] + "…"
     await notify(
         outbox,
         person.telegram_id,
-        texts.ANSWER_TO_PARTICIPANT.format(question=texts.esc(shown_question), answer=texts.esc(text)),
+        tr("answer-to-participant", question=esc(shown_question), answer=esc(text)),
         about=[person.id],
     )
-    await message.answer(texts.ANSWER_SENT)
+    await message.answer(tr("answer-sent"))
 
 
 # --- materials ---------------------------------------------------------------------------------------------------
 async def _materials_screen(target: Message | CallbackQuery, informing: InformingRepo) -> None:
     items = await informing.materials()
     lines = "".join(
-        texts.MATERIAL_LINE.format(n=n, title=texts.esc(m.title), audience=texts.MATERIAL_AUDIENCES[m.audience])
+        tr("material-line", n=n, title=esc(m.title), audience=tr(f"material-audiences-{m.audience}"))
         for n, m in enumerate(items, start=1)
     )
-    text = texts.MATERIALS_CURATOR.format(count=len(items), lines=lines or "\n—")
+    text = tr("materials-curator", count=len(items), lines=lines or "\n—")
     await show(target, text, materials_admin_keyboard(items))
 
 
@@ -121,65 +123,65 @@ async def on_material_admin(
 ) -> None:
     if callback_data.a == "add":
         await state.set_state(AddMaterial.file)
-        await show(query, texts.MATERIAL_SEND_FILE, edit=False)
+        await show(query, tr("material-send-file"), edit=False)
     elif callback_data.a == "del":
         material = await informing.material(callback_data.id)
         if material is None:
-            callback_answer.text = texts.STALE_BUTTON
+            callback_answer.text = tr("stale-button")
             return
-        audience = texts.MATERIAL_AUDIENCES[material.audience]
-        text = texts.MATERIAL_DELETE_CONFIRM.format(title=texts.esc(material.title), audience=audience)
+        audience = tr(f"material-audiences-{material.audience}")
+        text = tr("material-delete-confirm", title=esc(material.title), audience=audience)
         await show(query, text, material_delete_keyboard(material.id))
     elif callback_data.a == "delok":
         if not await informing.delete_material(callback_data.id):
-            callback_answer.text = texts.STALE_BUTTON  # deleted already: pressed twice, or an old screen
+            callback_answer.text = tr("stale-button")  # deleted already: pressed twice, or an old screen
             return
         await audit.record(query.from_user.id, "material.delete", str(callback_data.id))
-        callback_answer.text = texts.MATERIAL_DELETED
+        callback_answer.text = tr("material-deleted")
         await _materials_screen(query, informing)
     elif callback_data.a == "adm":
         await _materials_screen(query, informing)
-    elif callback_data.a == "aud" and callback_data.v in texts.MATERIAL_AUDIENCES:
+    elif callback_data.a == "aud" and callback_data.v in MATERIAL_AUDIENCES:
         data = await state.get_data()
         if await state.get_state() != AddMaterial.audience.state or "file_id" not in data:
-            callback_answer.text = texts.STALE_BUTTON
+            callback_answer.text = tr("stale-button")
             return
         await state.clear()
         await informing.add_material(
             data["title"], callback_data.v, data["file_id"], data["file_name"], query.from_user.id
         )
         await audit.record(query.from_user.id, "material.add", data["title"])
-        audience = texts.MATERIAL_AUDIENCES[callback_data.v]
-        await show(query, texts.MATERIAL_ADDED.format(title=texts.esc(data["title"]), audience=audience))
+        audience = tr(f"material-audiences-{callback_data.v}")
+        await show(query, tr("material-added", title=esc(data["title"]), audience=audience))
     else:
-        callback_answer.text = texts.STALE_BUTTON
+        callback_answer.text = tr("stale-button")
 
 
 async def on_material_file(message: Message, state: FSMContext) -> None:
     document = message.document
     if document is None:
-        await message.answer(texts.MATERIAL_NEED_FILE)
+        await message.answer(tr("material-need-file"))
         return
     await state.update_data(file_id=document.file_id, file_name=document.file_name or "document")
     await state.set_state(AddMaterial.title)
-    await message.answer(texts.MATERIAL_ASK_TITLE)
+    await message.answer(tr("material-ask-title"))
 
 
 async def on_material_title(message: Message, state: FSMContext) -> None:
     title = " ".join((message.text or "").split())
     if not 2 <= len(title) <= 100:
-        await message.answer(texts.MATERIAL_BAD_TITLE)
+        await message.answer(tr("material-bad-title"))
         return
     await state.update_data(title=title)
     await state.set_state(AddMaterial.audience)
-    await message.answer(texts.MATERIAL_ASK_AUDIENCE, reply_markup=material_audience_keyboard())
+    await message.answer(tr("material-ask-audience"), reply_markup=material_audience_keyboard())
 
 
 # --- broadcast ------------------------------------------------------------------------------------------------------
 async def cmd_broadcast(message: Message, state: FSMContext) -> None:
     await state.set_state(Broadcast.content)
     await state.set_data({})
-    await message.answer(texts.BROADCAST_ASK)
+    await message.answer(tr("broadcast-ask"))
 
 
 async def on_broadcast_content(message: Message, state: FSMContext) -> None:
@@ -192,11 +194,11 @@ async def on_broadcast_content(message: Message, state: FSMContext) -> None:
     text = message.html_text if (message.text or message.caption) else ""
     limit = CAPTION_LIMIT if media_kind else TEXT_LIMIT
     if (not text and not media_kind) or len(text) > limit or (message.text or "").startswith("/"):
-        await message.answer(texts.BROADCAST_BAD)
+        await message.answer(tr("broadcast-bad"))
         return
     await state.update_data(text=text, media_kind=media_kind, file_id=file_id)
     await state.set_state(Broadcast.audience)
-    await message.answer(texts.BROADCAST_PICK_AUDIENCE, reply_markup=audience_keyboard())
+    await message.answer(tr("broadcast-pick-audience"), reply_markup=audience_keyboard())
 
 
 def _audience_label(audience: str) -> str:
@@ -205,7 +207,7 @@ def _audience_label(audience: str) -> str:
         return Form(value).label
     if kind == "club":
         return load_vocabulary().label(CLUBS, value) or value
-    return texts.BROADCAST_AUDIENCES.get(audience, audience)
+    return tr(f"broadcast-audiences-{audience}") if audience in BROADCAST_AUDIENCES else audience
 
 
 async def on_broadcast(
@@ -226,33 +228,33 @@ async def on_broadcast(
     if current not in (Broadcast.audience.state, Broadcast.confirm.state) or (
         not data.get("text") and not data.get("file_id")
     ):
-        callback_answer.text = texts.STALE_BUTTON
+        callback_answer.text = tr("stale-button")
         return
     action = callback_data.a
     if action == "cancel":
         await state.clear()
-        await show(query, texts.CANCELLED)
+        await show(query, tr("cancelled"))
     elif action == "forms":
-        await show(query, texts.BROADCAST_PICK_AUDIENCE, form_audience_keyboard())
+        await show(query, tr("broadcast-pick-audience"), form_audience_keyboard())
     elif action == "clubs":
         clubs = [(o.id, o.label) for o in load_vocabulary().options(CLUBS)]
-        await show(query, texts.BROADCAST_PICK_AUDIENCE, club_audience_keyboard(clubs))
+        await show(query, tr("broadcast-pick-audience"), club_audience_keyboard(clubs))
     elif action == "aud":
         try:
             label = _audience_label(callback_data.v)
         except ValueError:
-            callback_answer.text = texts.STALE_BUTTON
+            callback_answer.text = tr("stale-button")
             return
         chats = await participants.audience_chats(callback_data.v)
         if not chats:
-            callback_answer.text = texts.BROADCAST_NOBODY
+            callback_answer.text = tr("broadcast-nobody")
             callback_answer.show_alert = True
             return
         await state.update_data(audience=callback_data.v)
         await state.set_state(Broadcast.confirm)
-        await show(query, texts.BROADCAST_PREVIEW.format(count=len(chats), audience=label), edit=False)
+        await show(query, tr("broadcast-preview", count=len(chats), audience=label), edit=False)
         await _send_preview(bot, query.from_user.id, data)
-        await show(query, texts.BTN_BROADCAST_SEND + "?", confirm_keyboard(), edit=False)
+        await show(query, tr("btn-broadcast-send") + "?", confirm_keyboard(), edit=False)
     elif action == "send" and current == Broadcast.confirm.state:
         chats = await participants.audience_chats(data["audience"])
         await state.clear()
@@ -270,19 +272,19 @@ async def on_broadcast(
         )
         outbox.wake()
         await audit.record(query.from_user.id, "broadcast.send", str(broadcast_id), {"audience": data["audience"]})
-        text = texts.BROADCAST_QUEUED.format(count=len(chats))
+        text = tr("broadcast-queued", count=len(chats))
         if goes_at > now:
-            text += texts.BROADCAST_QUIET.format(when=_when(now, goes_at, settings.institution.tz))
+            text += tr("broadcast-quiet", when=_when(now, goes_at, settings.institution.tz))
         await show(query, text)
     else:
-        callback_answer.text = texts.STALE_BUTTON
+        callback_answer.text = tr("stale-button")
 
 
 def _when(now: datetime, at: datetime, tz: tzinfo) -> str:
     """«в 08:00» the same local day, «завтра в 08:00» the next one (a quiet-hours shift is under a day)."""
     local = at.astimezone(tz)
-    template = texts.QUIET_TODAY if local.date() == now.astimezone(tz).date() else texts.QUIET_TOMORROW
-    return template.format(time=f"{local:%H:%M}")
+    msg_id = "quiet-today" if local.date() == now.astimezone(tz).date() else "quiet-tomorrow"
+    return tr(msg_id, time=f"{local:%H:%M}")
 
 
 async def _send_preview(bot: Bot, chat_id: int, data: dict) -> None:

@@ -7,8 +7,8 @@ from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
-from bot import texts
 from bot.clock import Clock
+from bot.i18n import tr
 from bot.invites import Invite, deep_link
 from bot.programme import FORMS_BY_ROLE, Form, Role
 from bot.settings import Settings
@@ -29,14 +29,14 @@ from storage.invites import InviteRepo
 
 def _expiry(invite: Invite, settings: Settings) -> str:
     if invite.expires_at is None:
-        return texts.INVITE_NO_EXPIRY
+        return tr("invite-no-expiry")
     until = invite.expires_at.astimezone(settings.institution.tz).strftime("%d.%m.%Y")
     days = (invite.expires_at - invite.created_at).days
-    return texts.INVITE_EXPIRY_DAYS.format(days=days, until=until)
+    return tr("invite-expiry-days", days=days, until=until)
 
 
 async def cmd_invite(message: Message) -> None:
-    await message.answer(texts.INVITE_PICK_ROLE, reply_markup=role_keyboard())
+    await message.answer(tr("invite-pick-role"), reply_markup=role_keyboard())
 
 
 async def on_invite_step(
@@ -52,22 +52,22 @@ async def on_invite_step(
         role = Role(callback_data.role)
         form = Form(callback_data.form) if callback_data.form else None
     except ValueError:
-        callback_answer.text = texts.STALE_BUTTON
+        callback_answer.text = tr("stale-button")
         return
     if form is not None and form not in FORMS_BY_ROLE[role]:
-        callback_answer.text = texts.STALE_BUTTON
+        callback_answer.text = tr("stale-button")
         return
     step = callback_data.step
     if step == "form":
-        await show(query, texts.INVITE_PICK_FORM.format(role=role.label), form_keyboard(role))
+        await show(query, tr("invite-pick-form", role=role.label), form_keyboard(role))
     elif step == "expiry" and form is not None:
         await show(
             query,
-            texts.INVITE_PICK_EXPIRY.format(role=role.label, form=form.label),
+            tr("invite-pick-expiry", role=role.label, form=form.label),
             expiry_keyboard(role.value, form.value),
         )
     elif step == "limit" and form is not None and callback_data.days >= 0:
-        await show(query, texts.INVITE_PICK_LIMIT, limit_keyboard(role.value, form.value, callback_data.days))
+        await show(query, tr("invite-pick-limit"), limit_keyboard(role.value, form.value, callback_data.days))
     elif step == "create" and form is not None and callback_data.days >= 0 and callback_data.limit >= 0:
         invite = await invites.create(
             role,
@@ -78,33 +78,33 @@ async def on_invite_step(
         )
         await audit.record(query.from_user.id, "invite.create", invite.code, {"role": role.value, "form": form.value})
         me = await bot.me()
-        text = texts.INVITE_CREATED.format(
+        text = tr("invite-created",
             link=deep_link(me.username or "bot", invite.code),
             role=role.label,
             form=form.label,
             expiry=_expiry(invite, settings),
-            limit=invite.max_uses or texts.INVITE_NO_LIMIT,
+            limit=invite.max_uses or tr("invite-no-limit"),
         )
         await show(query, text)
     else:
-        callback_answer.text = texts.STALE_BUTTON
+        callback_answer.text = tr("stale-button")
 
 
 async def _invite_list(bot: Bot, settings: Settings, invites: InviteRepo) -> tuple[str, list[Invite]]:
     active = await invites.active()
     if not active:
-        return texts.INVITE_LIST_EMPTY, []
+        return tr("invite-list-empty"), []
     me = await bot.me()
     lines = []
     for n, invite in enumerate(active[:20], start=1):
-        limit = texts.INVITE_LIST_OF.format(n=invite.max_uses) if invite.max_uses else ""
+        limit = tr("invite-list-of", n=invite.max_uses) if invite.max_uses else ""
         expiry = (
-            texts.INVITE_LIST_UNTIL.format(date=f"{invite.expires_at.astimezone(settings.institution.tz):%d.%m.%Y}")
+            tr("invite-list-until", date=f"{invite.expires_at.astimezone(settings.institution.tz):%d.%m.%Y}")
             if invite.expires_at
             else ""
         )
         lines.append(
-            texts.INVITE_LIST_LINE.format(
+            tr("invite-list-line",
                 n=n,
                 role=invite.role.label,
                 form=invite.form.label,
@@ -114,7 +114,7 @@ async def _invite_list(bot: Bot, settings: Settings, invites: InviteRepo) -> tup
                 link=deep_link(me.username or "bot", invite.code),
             )
         )
-    return texts.INVITE_LIST.format(lines="\n\n".join(lines)), active[:20]
+    return tr("invite-list", lines="\n\n".join(lines)), active[:20]
 
 
 async def cmd_invites(message: Message, bot: Bot, settings: Settings, invites: InviteRepo) -> None:
@@ -136,20 +136,20 @@ async def on_revoke(
     invite = await invites.get(callback_data.code)
     if callback_data.a == "ask":
         if invite is None or invite.problem(clock.now()) is not None:
-            callback_answer.text = texts.STALE_BUTTON
+            callback_answer.text = tr("stale-button")
             return
-        limit = texts.INVITE_LIST_OF.format(n=invite.max_uses) if invite.max_uses else ""
-        text = texts.INVITE_REVOKE_CONFIRM.format(
+        limit = tr("invite-list-of", n=invite.max_uses) if invite.max_uses else ""
+        text = tr("invite-revoke-confirm",
             role=invite.role.label, form=invite.form.label, uses=invite.uses, limit=limit
         )
         await show(query, text, revoke_confirm_keyboard(invite.code))
         return
     if callback_data.a == "yes":
         if not await invites.revoke(callback_data.code):
-            callback_answer.text = texts.STALE_BUTTON  # revoked already: pressed twice, or an old screen
+            callback_answer.text = tr("stale-button")  # revoked already: pressed twice, or an old screen
             return
         await audit.record(query.from_user.id, "invite.revoke", callback_data.code)
-        callback_answer.text = texts.INVITE_REVOKED
+        callback_answer.text = tr("invite-revoked")
     text, shown = await _invite_list(bot, settings, invites)
     await show(query, text, revoke_keyboard(shown) if shown else None)
 

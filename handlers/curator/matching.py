@@ -16,9 +16,9 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
-from bot import texts
 from bot.clock import Clock
 from bot.documents import OrderInfo, PairRow, pairs_workbook
+from bot.i18n import esc, tr
 from bot.matching import MatchResult, Weights
 from bot.matching.draft import build_pool, changes, decimal, fingerprint, make_draft, pairs_of, reasons_text
 from bot.matching.profiles import option_labels
@@ -83,7 +83,7 @@ async def compute(form: Form, matching: MatchingRepo, settings: Settings) -> Dra
     mentee_ids, mentor_ids = {m.id for m in mentees}, {m.id for m in mentors}
     dissolved = {
         p
-        for p in await matching.dissolved(form, except_reasons=(texts.FINISH_REASON,))
+        for p in await matching.dissolved(form, except_reasons=(tr('finish-reason'),))
         if p[0] in mentee_ids and p[1] in mentor_ids and p not in pinned
     }
     # In a worker thread: the first draft imports the solver (numpy, scipy), and a large pool takes CPU.
@@ -113,7 +113,7 @@ def pages(draft: Draft) -> list[str]:
     """The draft as text pages that each fit one message: whole groups per page, the unmatched last."""
     result = draft.result
     groups = result.groups()
-    header = texts.DRAFT_HEADER.format(
+    header = tr("draft-header",
         form=draft.form.label,
         matched=result.matched_count,
         mentees=draft.mentees,
@@ -125,14 +125,14 @@ def pages(draft: Draft) -> list[str]:
     )
     blocks: list[str] = []
     for n, (mentor_id, members) in enumerate(groups.items(), start=1):
-        kind = texts.DRAFT_KIND_GROUP.format(size=len(members)) if len(members) > 1 else ""
-        block = texts.DRAFT_GROUP.format(n=n, mentor=texts.esc(draft.name(mentor_id)), kind=kind)
+        kind = tr("draft-kind-group", size=len(members)) if len(members) > 1 else ""
+        block = tr("draft-group", n=n, mentor=esc(draft.name(mentor_id)), kind=kind)
         for pair in members:
-            block += texts.DRAFT_MEMBER.format(
-                name=texts.esc(draft.name(pair.mentee_id)),
+            block += tr("draft-member",
+                name=esc(draft.name(pair.mentee_id)),
                 score=decimal(pair.score),
-                pin=texts.DRAFT_PIN_MARK if pair.pinned else "",
-                reasons=texts.esc(reasons_text(pair.reasons) or "—"),
+                pin=tr("draft-pin-mark") if pair.pinned else "",
+                reasons=esc(reasons_text(pair.reasons) or "—"),
             )
         blocks.append(block)
     # «Без пары» is for people without one; a mentor with mentees (here or confirmed) and room for more is
@@ -140,24 +140,24 @@ def pages(draft: Draft) -> list[str]:
     alone = [u for u in result.unmatched if u.role == "mentee" or not draft.has_pairs(u.person_id)]
     roomy = [u for u in result.unmatched if u.role == "mentor" and draft.has_pairs(u.person_id)]
     if alone:
-        block = texts.DRAFT_UNMATCHED
+        block = tr("draft-unmatched")
         for person in alone:
-            block += texts.DRAFT_UNMATCHED_LINE.format(
-                name=texts.esc(draft.name(person.person_id)), reason=texts.esc(person.reason)
+            block += tr("draft-unmatched-line",
+                name=esc(draft.name(person.person_id)), reason=esc(person.reason)
             )
         blocks.append(block[:PAGE_LIMIT])
     if roomy:
-        block = texts.DRAFT_FREE_PLACES
+        block = tr("draft-free-places")
         for person in roomy:
-            block += texts.DRAFT_FREE_LINE.format(
-                name=texts.esc(draft.name(person.person_id)), free=(draft.free or {}).get(person.person_id, 0)
+            block += tr("draft-free-line",
+                name=esc(draft.name(person.person_id)), free=(draft.free or {}).get(person.person_id, 0)
             )
         blocks.append(block[:PAGE_LIMIT])
     if draft.dissolved:
-        block = texts.DRAFT_DISSOLVED
+        block = tr("draft-dissolved")
         for mentee_id, mentor_id in draft.dissolved:
-            block += texts.DRAFT_DISSOLVED_LINE.format(
-                mentee=texts.esc(draft.name(mentee_id)), mentor=texts.esc(draft.name(mentor_id))
+            block += tr("draft-dissolved-line",
+                mentee=esc(draft.name(mentee_id)), mentor=esc(draft.name(mentor_id))
             )
         blocks.append(block[:PAGE_LIMIT])
     out: list[str] = []
@@ -215,11 +215,11 @@ async def what_changed(
 
     async def name(pid: int, people: Mapping[int, Candidate]) -> str:
         if pid in people:
-            return texts.esc(people[pid].name)
+            return esc(people[pid].name)
         person = await participants.get(pid)
         if person is None:
-            return texts.DRAFT_GONE_PERSON.format(pseudonym=f"P-{pid:05d}")
-        return texts.esc(person.shown_name())
+            return tr("draft-gone-person", pseudonym=f"P-{pid:05d}")
+        return esc(person.shown_name())
 
     out = ""
     by_form = {d.form.value: d for d in drafts}
@@ -234,17 +234,17 @@ async def what_changed(
             was = await name(change.before, people) if change.before is not None else ""
             now = await name(change.after, people) if change.after is not None else ""
             if change.before is None:
-                lines += texts.DRAFT_CHANGE_NEW.format(mentee=mentee, after=now)
+                lines += tr("draft-change-new", mentee=mentee, after=now)
             elif change.after is not None:
-                lines += texts.DRAFT_CHANGE_MOVED.format(mentee=mentee, after=now, before=was)
+                lines += tr("draft-change-moved", mentee=mentee, after=now, before=was)
             elif change.mentee_id in people:
-                lines += texts.DRAFT_CHANGE_UNMATCHED.format(mentee=mentee, before=was)
+                lines += tr("draft-change-unmatched", mentee=mentee, before=was)
             elif await matching.pair_of(change.mentee_id) is not None:
-                lines += texts.DRAFT_CHANGE_PAIRED.format(mentee=mentee, before=was)
+                lines += tr("draft-change-paired", mentee=mentee, before=was)
             else:
-                lines += texts.DRAFT_CHANGE_GONE.format(mentee=mentee, before=was)
+                lines += tr("draft-change-gone", mentee=mentee, before=was)
         if lines and len(forms) > 1:
-            lines = texts.DRAFT_CHANGE_FORM.format(form=form.label) + lines
+            lines = tr("draft-change-form", form=form.label) + lines
         out += lines
     if len(out) > PAGE_LIMIT:  # cut at a line, never inside a tag
         out = out[: out.rfind("\n", 0, PAGE_LIMIT)] + "\n…"
@@ -258,7 +258,7 @@ async def show_draft(
     page = min(max(page, 0), len(texts_pages) - 1)
     text = texts_pages[page]
     if len(texts_pages) > 1:
-        text += texts.DRAFT_PAGE.format(page=page + 1, pages=len(texts_pages))
+        text += tr("draft-page", page=page + 1, pages=len(texts_pages))
     digest = fingerprint(draft.result)
     await remember(state, digest, [draft])
     markup = draft_keyboard(
@@ -278,7 +278,7 @@ async def show_overview(
     lines = ""
     for d in drafts:
         groups = d.result.groups().values()
-        lines += texts.MATCH_OVERVIEW_LINE.format(
+        lines += tr("match-overview-line",
             form=d.form.label,
             matched=d.result.matched_count,
             mentees=d.mentees,
@@ -286,17 +286,17 @@ async def show_overview(
             groups=sum(1 for g in groups if len(g) > 1),
         )
     digest = all_digest(drafts) if any(d.result.pairs for d in drafts) else None
-    text = texts.MATCH_OVERVIEW.format(lines=lines)
+    text = tr("match-overview", lines=lines)
     if digest is not None:
         await remember(state, digest, [d for d in drafts if d.result.pairs])
-        text += texts.MATCH_OVERVIEW_ALL
+        text += tr("match-overview-all")
     await show(target, text, match_forms_keyboard([d.form for d in drafts], digest), edit=edit)
 
 
 async def cmd_match(message: Message, matching: MatchingRepo, settings: Settings, state: FSMContext) -> None:
     drafts = await all_drafts(matching, settings)
     if not drafts:
-        await message.answer(texts.NO_CANDIDATES)
+        await message.answer(tr("no-candidates"))
         return
     await show_overview(message, drafts, state, edit=False)
 
@@ -305,9 +305,9 @@ async def ask_form(message: Message, matching: MatchingRepo, flow: str) -> None:
     """The form picker that opens /groupmeeting, /preferences and /match."""
     forms = await matching.forms_with_candidates()
     if not forms:
-        await message.answer(texts.NO_CANDIDATES)
+        await message.answer(tr("no-candidates"))
         return
-    await message.answer(texts.PICK_FORM, reply_markup=forms_keyboard(flow, forms))
+    await message.answer(tr("pick-form"), reply_markup=forms_keyboard(flow, forms))
 
 
 async def on_form(
@@ -321,7 +321,7 @@ async def on_form(
 ) -> None:
     form = Form.parse(callback_data.f)
     if form is None:
-        callback_answer.text = texts.STALE_BUTTON
+        callback_answer.text = tr("stale-button")
         return
     await audit.record(query.from_user.id, "match.draft", form.value)
     # From a withdrawal notice ("rm"): the draft comes as a new message, the notice stays.
@@ -364,11 +364,11 @@ async def on_match(
         return
     form = Form.parse(callback_data.f)
     if form is None:
-        callback_answer.text = texts.STALE_BUTTON
+        callback_answer.text = tr("stale-button")
         return
     action, mentee, mentor = callback_data.a, callback_data.m, callback_data.t
     draft = await compute(form, matching, settings)
-    back = [(texts.BTN_BACK_TO_DRAFT, MatchCb(a="show", f=form.value))]
+    back = [(tr("btn-back-to-draft"), MatchCb(a="show", f=form.value))]
     if action == "show":
         await show_draft(query, draft, state, callback_data.p)
     elif action == "rerun":
@@ -381,12 +381,12 @@ async def on_match(
         people = [p for p in draft.people.values() if not p.is_mentor]
         items = [(p.name, MatchCb(a="mv", f=form.value, m=p.id)) for p in people]
         markup = paged(items, callback_data.p, lambda p: MatchCb(a="mv", f=form.value, p=p), back)
-        await show(query, texts.PICK_MENTEE_TO_MOVE, markup)
+        await show(query, tr("pick-mentee-to-move"), markup)
     elif action == "mv":
         mentors = [p for p in draft.people.values() if p.is_mentor]
         items = [(p.name, MatchCb(a="mvto", f=form.value, m=mentee, t=p.id)) for p in mentors]
         markup = paged(items, callback_data.p, lambda p: MatchCb(a="mv", f=form.value, m=mentee, p=p), back)
-        await show(query, texts.PICK_MENTOR_TARGET.format(name=texts.esc(draft.name(mentee))), markup)
+        await show(query, tr("pick-mentor-target", name=esc(draft.name(mentee))), markup)
     elif action in ("pin", "ex") and not (mentee and mentor):
         items = [
             (
@@ -396,11 +396,11 @@ async def on_match(
             for p in draft.result.pairs
         ]
         markup = paged(items, callback_data.p, lambda p: MatchCb(a=action, f=form.value, p=p), back)
-        await show(query, texts.PICK_PAIR_TO_PIN if action == "pin" else texts.PICK_PAIR_TO_EXCLUDE, markup)
+        await show(query, tr("pick-pair-to-pin") if action == "pin" else tr("pick-pair-to-exclude"), markup)
     elif action in ("mvto", "pin", "ex"):
         known = draft.people.get(mentee), draft.people.get(mentor)
         if known[0] is None or known[1] is None or known[0].is_mentor or not known[1].is_mentor:
-            callback_answer.text = texts.STALE_BUTTON
+            callback_answer.text = tr("stale-button")
             return
         kind = "exclude" if action == "ex" else "pin"
         await matching.set_constraint(form, mentee, mentor, kind)
@@ -409,7 +409,7 @@ async def on_match(
     elif action == "ok":
         await confirm(query, draft, callback_data.h, deps, callback_answer, state)
     else:
-        callback_answer.text = texts.STALE_BUTTON
+        callback_answer.text = tr("stale-button")
 
 
 async def rerun(
@@ -422,16 +422,16 @@ async def rerun(
 ) -> None:
     """«Пересчитать»: say that nothing changed, or what did (by mentee), then show the draft of now."""
     if callback_data.v and view_digest(draft) == callback_data.v:
-        callback_answer.text = texts.DRAFT_RERUN_SAME
+        callback_answer.text = tr("draft-rerun-same")
         return
     if callback_data.h and fingerprint(draft.result) == callback_data.h:
-        callback_answer.text = texts.DRAFT_RERUN_SCORES
+        callback_answer.text = tr("draft-rerun-scores")
     else:
         before = await recall(state, callback_data.h) if callback_data.h else None
         if before is not None:
             changed = await what_changed(before, [draft], deps.matching, deps.participants)
             if changed:
-                await show(query, texts.DRAFT_RERUN_CHANGED.format(changes=changed), edit=False)
+                await show(query, tr("draft-rerun-changed", changes=changed), edit=False)
     await show_draft(query, draft, state)
 
 
@@ -442,7 +442,7 @@ async def refuse_stale(
     (or, when the draft they saw is no longer kept, that something did)."""
     before = await recall(state, digest)
     changed = await what_changed(before, drafts, deps.matching, deps.participants) if before is not None else ""
-    await show(query, texts.DRAFT_CHANGED_WHAT.format(changes=changed) if changed else texts.DRAFT_CHANGED, edit=False)
+    await show(query, tr("draft-changed-what", changes=changed) if changed else tr("draft-changed"), edit=False)
 
 
 async def mentor_positions(
@@ -475,11 +475,11 @@ async def confirm(
         await show_draft(query, draft, state)
         return
     if not draft.result.pairs:
-        callback_answer.text = texts.MATCH_NOTHING_TO_CONFIRM
+        callback_answer.text = tr("match-nothing-to-confirm")
         return
     pair_ids = await fix_pairs(query, draft, deps)
     pairs, groups = _counts(draft)
-    await show(query, texts.MATCH_CONFIRMED.format(pairs=pairs, groups=groups))
+    await show(query, tr("match-confirmed", pairs=pairs, groups=groups))
     await send_papers(query, pair_ids, [draft.form], deps)
 
 
@@ -494,15 +494,15 @@ async def confirm_all(
         return
     confirmed = [d for d in drafts if d.result.pairs]
     if not confirmed:
-        callback_answer.text = texts.MATCH_NOTHING_TO_CONFIRM
+        callback_answer.text = tr("match-nothing-to-confirm")
         return
     pair_ids: list[int] = []
     lines = ""
     for draft in confirmed:
         pair_ids += await fix_pairs(query, draft, deps)
         pairs, groups = _counts(draft)
-        lines += texts.MATCH_CONFIRMED_ALL_LINE.format(form=draft.form.label, pairs=pairs, groups=groups)
-    await show(query, texts.MATCH_CONFIRMED_ALL.format(lines=lines))
+        lines += tr("match-confirmed-all-line", form=draft.form.label, pairs=pairs, groups=groups)
+    await show(query, tr("match-confirmed-all", lines=lines))
     await send_papers(query, pair_ids, [d.form for d in confirmed], deps)
 
 
@@ -517,7 +517,7 @@ async def fix_pairs(query: CallbackQuery, draft: Draft, deps: Confirming) -> lis
         for mentor_id, members in groups.items()
     ]
     pair_ids = await deps.matching.create_pairs(
-        draft.form, proposed, query.from_user.id, rematched=texts.PAIR_REMATCHED_REASON
+        draft.form, proposed, query.from_user.id, rematched=tr("pair-rematched-reason")
     )
     await deps.audit.record(query.from_user.id, "match.confirm", draft.form.value, {"pairs": pair_ids})
     # Who the partner is comes first, then what to do (the outbox keeps each chat's order).
@@ -528,14 +528,14 @@ async def fix_pairs(query: CallbackQuery, draft: Draft, deps: Confirming) -> lis
             await notify(
                 deps.outbox,
                 draft.people[pair.mentee_id].telegram_id,
-                texts.PAIR_NOTICE_MENTEE.format(mentor=texts.esc(mentor.name), form=form_label),
+                tr("pair-notice-mentee", mentor=esc(mentor.name), form=form_label),
                 about=[mentor_id],
             )
-        names = "\n".join(f"• {texts.esc(draft.name(p.mentee_id))}" for p in members)
+        names = "\n".join(f"• {esc(draft.name(p.mentee_id))}" for p in members)
         await notify(
             deps.outbox,
             mentor.telegram_id,
-            texts.PAIR_NOTICE_MENTOR.format(mentees=names, form=form_label),
+            tr("pair-notice-mentor", mentees=names, form=form_label),
             about=[p.mentee_id for p in members],
         )
     now = deps.clock.now()
@@ -549,7 +549,7 @@ async def fix_pairs(query: CallbackQuery, draft: Draft, deps: Confirming) -> lis
             survey="growth",
             kind=GROWTH_ENTRY,
             segment=f"pair.{pair_id}",
-            title=texts.GROWTH_ENTRY_TITLE,
+            title=tr("growth-entry-title"),
             opens_at=now,
             closes_at=now + timedelta(days=14),
             created_by=query.from_user.id,
@@ -578,13 +578,13 @@ async def send_papers(query: CallbackQuery, pair_ids: Sequence[int], forms: Sequ
     await deps.bot.send_document(
         chat_id,
         BufferedInputFile(workbook, filename=f"pary-i-gruppy-{generated:%Y-%m-%d}.xlsx"),
-        caption=texts.PAIRS_XLSX_CAPTION,
+        caption=tr("pairs-xlsx-caption"),
     )
     order = await asyncio.to_thread(_order_docx, order_info(settings, generated.date()), new_rows)
     await deps.bot.send_document(
         chat_id,
         BufferedInputFile(order, filename=order_filename(forms, generated)),
-        caption=texts.ORDER_DOCX_CAPTION,
+        caption=tr("order-docx-caption"),
     )
 
 

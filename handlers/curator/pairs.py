@@ -13,9 +13,9 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
-from bot import texts
 from bot.clock import Clock
 from bot.documents import PersonRow, people_workbook
+from bot.i18n import esc, tr
 from bot.pairs import Pair
 from bot.programme import INTAKE_BY_ROLE, ArchivedYear, Role, programme_year
 from bot.questionnaires import Questionnaire
@@ -45,12 +45,12 @@ async def _list(target: Message | CallbackQuery, matching: MatchingRepo, page: i
     pairs = await matching.pairs()
     archive = archive_buttons(await matching.years(), "pairs")
     if not pairs:
-        await show(target, texts.PAIRS_EMPTY, paged([], 0, lambda p: PairCb(a="list", id=p), archive))
+        await show(target, tr("pairs-empty"), paged([], 0, lambda p: PairCb(a="list", id=p), archive))
         return
-    tail = [(texts.BTN_FINISH_YEAR, PairCb(a="finish")), *archive]
+    tail = [(tr("btn-finish-year"), PairCb(a="finish")), *archive]
     await show(
         target,
-        texts.PAIRS_LIST.format(count=len(pairs), lines=_lines(pairs)),
+        tr("pairs-list", count=len(pairs), lines=_lines(pairs)),
         paged(_items(pairs, lambda pid: PairCb(a="card", id=pid)), page, lambda p: PairCb(a="list", id=p), tail),
     )
 
@@ -61,10 +61,10 @@ async def _archive_list(
     """The pairs an archived year ended with (their cards open as any pair's)."""
     pairs = await matching.pairs(year=year.id)
     if not pairs:
-        await show(query, texts.ARCHIVE_PAIRS_EMPTY.format(year=year.label))
+        await show(query, tr("archive-pairs-empty", year=year.label))
         return
     date = year.finished_at.astimezone(settings.institution.tz).strftime("%d.%m.%Y")
-    text = texts.ARCHIVE_PAIRS_LIST.format(year=year.label, count=len(pairs), date=date, lines=_lines(pairs))
+    text = tr("archive-pairs-list", year=year.label, count=len(pairs), date=date, lines=_lines(pairs))
     items = _items(pairs, lambda pair_id: ArchiveCb(a="card", y=year.id, p=pair_id))
     await show(query, text, paged(items, page, lambda p: ArchiveCb(a="pairs", y=year.id, p=p)))
 
@@ -76,23 +76,23 @@ async def _archive_card(
     told the curator)."""
     renewals = await matching.renewals(year.id)
     tz = settings.institution.tz
-    names = [m.name if m else texts.PAIR_WITHDRAWN for m in pair.mentees]
+    names = [m.name if m else tr("pair-withdrawn") for m in pair.mentees]
     lines = "\n".join(
-        texts.ARCHIVE_RENEWAL_LINE.format(
-            name=texts.esc(p.name), state=texts.ARCHIVE_RENEWAL_STATES[renewals.get(p.id, "")]
+        tr("archive-renewal-line",
+            name=esc(p.name), state=tr(f"archive-renewal-states-{renewals.get(p.id) or 'none'}")
         )
         for p in pair.people
     )
-    text = texts.ARCHIVE_PAIR_CARD.format(
-        kind=texts.KIND_GROUP if pair.is_group else texts.KIND_PAIR,
+    text = tr("archive-pair-card",
+        kind=tr("kind-group") if pair.is_group else tr("kind-pair"),
         id=pair.id,
         form=pair.form.label,
         year=year.label,
-        mentor=texts.esc(pair.mentor.name if pair.mentor else texts.PAIR_WITHDRAWN),
-        mentees=texts.esc(_mentees(names)),
+        mentor=esc(pair.mentor.name if pair.mentor else tr("pair-withdrawn")),
+        mentees=esc(_mentees(names)),
         start=pair.confirmed_at.astimezone(tz).strftime("%d.%m.%Y"),
         end=year.finished_at.astimezone(tz).strftime("%d.%m.%Y"),
-        renewals=lines or texts.SUMMARY_NONE,
+        renewals=lines or tr("summary-none"),
     )
     waiting = [(p.id, p.name) for p in pair.people if p.id not in renewals]
     await show(query, text, archive_card_keyboard(year.id, pair.id, waiting))
@@ -100,7 +100,7 @@ async def _archive_card(
 
 def _items(pairs: list[Pair], card: Callable[[int], CallbackData]) -> list[tuple[str, CallbackData]]:
     return [
-        (f"№{p.id} {(p.mentor.name if p.mentor else texts.PAIR_WITHDRAWN)}", card(p.id))
+        (f"№{p.id} {(p.mentor.name if p.mentor else tr('pair-withdrawn'))}", card(p.id))
         for p in pairs
     ]
 
@@ -110,10 +110,10 @@ def _lines(pairs: list[Pair]) -> str:
     for pair in pairs:
         if pair.form != form:
             form = pair.form
-            lines.append(texts.PAIRS_FORM.format(form=form.label))
-        names = [m.name if m else texts.PAIR_WITHDRAWN for m in pair.mentees]
-        mentor = pair.mentor.name if pair.mentor else texts.PAIR_WITHDRAWN
-        lines.append(texts.PAIRS_LINE.format(n=pair.id, mentor=texts.esc(mentor), mentees=texts.esc(_mentees(names))))
+            lines.append(tr("pairs-form", form=form.label))
+        names = [m.name if m else tr("pair-withdrawn") for m in pair.mentees]
+        mentor = pair.mentor.name if pair.mentor else tr("pair-withdrawn")
+        lines.append(tr("pairs-line", n=pair.id, mentor=esc(mentor), mentees=esc(_mentees(names))))
     body = "".join(lines)
     if len(body) > 3500:
         body = body[:3500].rsplit("\n", 1)[0] + "\n…"
@@ -136,18 +136,18 @@ async def _finish(
     query: CallbackQuery, clock: Clock, settings: Settings, matching: MatchingRepo, outbox: Outbox, audit: AuditLog
 ) -> None:
     label = _year_label(await matching.pairs(), clock, settings)
-    done = await matching.finish_year(label, query.from_user.id, texts.FINISH_REASON)
+    done = await matching.finish_year(label, query.from_user.id, tr("finish-reason"))
     if done is None:
-        await show(query, texts.FINISH_NOTHING)
+        await show(query, tr("finish-nothing"))
         return
     year, closed = done
     pairs = await matching.pairs(active=False, ids=closed) if closed else []
     for pair in pairs:
         for person in pair.people:
-            await notify(outbox, person.telegram_id, texts.FINISHED_NOTICE, renew_keyboard(year.id))
+            await notify(outbox, person.telegram_id, tr("finished-notice"), renew_keyboard(year.id))
     renewed = await matching.renewed(year.id)
     await audit.record(query.from_user.id, "pairs.finish_year", year.label, {"pairs": len(closed)})
-    await show(query, texts.FINISHED.format(year=year.label, count=len(closed), renewed=renewed))
+    await show(query, tr("finished", year=year.label, count=len(closed), renewed=renewed))
 
 
 async def on_archive(
@@ -166,7 +166,7 @@ async def on_archive(
     """An archived year: its pairs (a page of them), its summary, charts or export."""
     year = next((y for y in await matching.years() if y.id == callback_data.y), None)
     if year is None or callback_data.a not in ("pairs", "card", "renew", "summary", "charts", "export"):
-        callback_answer.text = texts.STALE_BUTTON
+        callback_answer.text = tr("stale-button")
         return
     if callback_data.a == "pairs":
         await audit.record(query.from_user.id, "pairs.archive", year.label)
@@ -175,7 +175,7 @@ async def on_archive(
     if callback_data.a in ("card", "renew"):
         pair = next((p for p in await matching.pairs(year=year.id) if p.id == callback_data.p), None)
         if pair is None:
-            callback_answer.text = texts.STALE_BUTTON
+            callback_answer.text = tr("stale-button")
             return
         if callback_data.a == "renew" and callback_data.q in {p.id for p in pair.people}:
             await matching.renew(callback_data.q, year.id, "curator")
@@ -209,31 +209,31 @@ async def on_pair(
         # The button carries how many years were archived then: a confirmation left in the chat cannot finish
         # the next year.
         markup = finish_keyboard(len(await matching.years()))
-        await show(query, texts.FINISH_CONFIRM.format(count=len(pairs), year=label), markup)
+        await show(query, tr("finish-confirm", count=len(pairs), year=label), markup)
         return
     if callback_data.a == "finish_ok":
         if callback_data.id != len(await matching.years()):
-            callback_answer.text = texts.STALE_BUTTON
+            callback_answer.text = tr("stale-button")
             return
         await _finish(query, clock, settings, matching, outbox, audit)
         return
     pair = await matching.pair(callback_data.id)
     if pair is None:
-        callback_answer.text = texts.STALE_BUTTON
+        callback_answer.text = tr("stale-button")
         return
     if callback_data.a == "dis" and pair.dissolved_at is None:
         await state.set_state(DissolvePair.reason)
         await state.set_data({"pair": pair.id})
-        await show(query, texts.DISSOLVE_ASK_REASON.format(id=pair.id), edit=False)
+        await show(query, tr("dissolve-ask-reason", id=pair.id), edit=False)
         return
     await audit.record(query.from_user.id, "pair.card", str(pair.id))
-    names = [m.name if m else texts.PAIR_WITHDRAWN for m in pair.mentees]
-    text = texts.PAIR_CARD.format(
-        kind=texts.KIND_GROUP if pair.is_group else texts.KIND_PAIR,
+    names = [m.name if m else tr("pair-withdrawn") for m in pair.mentees]
+    text = tr("pair-card",
+        kind=tr("kind-group") if pair.is_group else tr("kind-pair"),
         id=pair.id,
         form=pair.form.label,
-        mentor=texts.esc(pair.mentor.name if pair.mentor else texts.PAIR_WITHDRAWN),
-        mentees=texts.esc(_mentees(names)),
+        mentor=esc(pair.mentor.name if pair.mentor else tr("pair-withdrawn")),
+        mentees=esc(_mentees(names)),
         date=pair.confirmed_at.astimezone(settings.institution.tz).strftime("%d.%m.%Y"),
     )
     await show(query, text, pair_card_keyboard(pair.id, pair.dissolved_at is None))
@@ -244,32 +244,32 @@ async def on_dissolve_reason(
 ) -> None:
     reason = " ".join((message.text or "").split())
     if not 3 <= len(reason) <= 300:
-        await message.answer(texts.DISSOLVE_BAD_REASON)
+        await message.answer(tr("dissolve-bad-reason"))
         return
     data = await state.get_data()
     await state.clear()
     pair = await matching.pair(int(data.get("pair", 0)))
     if pair is None or not await matching.dissolve(pair.id, reason):
-        await message.answer(texts.STALE_BUTTON)
+        await message.answer(tr("stale-button"))
         return
     await audit.record(message.from_user.id, "pair.dissolve", str(pair.id), {"reason": reason})  # type: ignore[union-attr]
     # The curator's reason may name one of them: a withdrawal of any of them takes these notices too.
     people = [p.id for p in pair.people]
     for person in pair.people:
-        notice = texts.DISSOLVED_NOTICE.format(reason=texts.esc(reason))
+        notice = tr("dissolved-notice", reason=esc(reason))
         await notify(outbox, person.telegram_id, notice, about=people)
-    await message.answer(texts.DISSOLVED.format(id=pair.id))
+    await message.answer(tr("dissolved", id=pair.id))
 
 
 def _in_pair(row: PersonRow, pair: Pair | None) -> PersonRow:
     """Someone in a pair has the pair's number as their status: the number /pairs and the alerts show."""
     if pair is None:
         return row
-    return replace(row, status=(texts.BASE_IN_GROUP if pair.is_group else texts.BASE_IN_PAIR).format(id=pair.id))
+    return replace(row, status=tr("base-in-group" if pair.is_group else "base-in-pair", id=pair.id))
 
 
 async def cmd_bases(message: Message) -> None:
-    await message.answer(texts.BASES_PICK, reply_markup=bases_keyboard())
+    await message.answer(tr("bases-pick"), reply_markup=bases_keyboard())
 
 
 async def on_bases(
@@ -288,7 +288,7 @@ async def on_bases(
     roles = [Role.MENTOR] if mentors else [Role.MENTEE_PUPIL, Role.MENTEE_TEACHER]
     people = [p for p in await participants.all_consented() if p.role in roles]
     if not people:
-        callback_answer.text = texts.BASE_EMPTY
+        callback_answer.text = tr("base-empty")
         return
     answers = await matching.answers_of([p.id for p in people])
     paired = {m.id: pair for pair in await matching.pairs() for m in pair.people}
@@ -298,7 +298,7 @@ async def on_bases(
         )
         for p in people
     ]
-    title = texts.BTN_BASE_MENTORS if mentors else texts.BTN_BASE_MENTEES
+    title = tr("btn-base-mentors") if mentors else tr("btn-base-mentees")
     now = clock.now().astimezone(settings.institution.tz)
     data = people_workbook(title, rows, organization=settings.institution.organization_name, generated=now)
     await audit.record(query.from_user.id, "bases.export", callback_data.kind, {"rows": len(rows)})

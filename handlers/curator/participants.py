@@ -17,9 +17,9 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
-from bot import texts
 from bot.clock import Clock
 from bot.consent import BadPaperDate, ConsentKind, clean_signatory_name, parse_paper_date
+from bot.i18n import esc, tr
 from bot.participants import Participant
 from bot.programme import INTAKE_BY_ROLE, Role, Status
 from bot.questionnaires import Questionnaire
@@ -58,7 +58,7 @@ async def _summary_text(participants: ParticipantRepo) -> str | None:
         forms = ", ".join(f"{label}: {n}" for (r, label), n in sorted(by_role_form.items()) if r is role)
         role_lines.append(f"<b>{role.label}</b>: {by_role[role]} ({forms})")
     status_lines = [f"{status.label}: {by_status[status]}" for status in Status if by_status[status]]
-    return texts.PARTICIPANTS_SUMMARY.format(
+    return tr("participants-summary",
         total=total, by_role="\n".join(role_lines), by_status="\n".join(status_lines)
     )
 
@@ -67,7 +67,7 @@ async def cmd_participants(message: Message, participants: ParticipantRepo, audi
     text = await _summary_text(participants)
     await audit.record(message.from_user.id, "participants.summary")  # type: ignore[union-attr]
     if text is None:
-        await message.answer(texts.PARTICIPANTS_EMPTY)
+        await message.answer(tr("participants-empty"))
         return
     await message.answer(text, reply_markup=summary_keyboard())
 
@@ -78,16 +78,16 @@ def identity(person: Participant, tz: ZoneInfo) -> str:
     if person.name:
         return person.name
     if person.invite_created_at is not None and person.invite_tail:
-        invite = texts.PARTICIPANT_INVITE.format(
+        invite = tr("participant-invite",
             date=f"{person.invite_created_at.astimezone(tz):%d.%m}", tail=person.invite_tail
         )
     else:
-        invite = texts.PARTICIPANT_INVITE_GONE
-    text = texts.PARTICIPANT_UNNAMED.format(
+        invite = tr("participant-invite-gone")
+    text = tr("participant-unnamed",
         pseudonym=person.pseudonym, joined=f"{person.joined_at.astimezone(tz):%d.%m %H:%M}", invite=invite
     )
     if person.parent_name:
-        text += texts.PARTICIPANT_UNNAMED_PARENT.format(parent=person.parent_name)
+        text += tr("participant-unnamed-parent", parent=person.parent_name)
     return text
 
 
@@ -105,11 +105,11 @@ async def _list_page(
     people, total = await participants.page(role=role, status=status, offset=offset, limit=PAGE_SIZE)
     names = [identity(p, tz) for p in people]
     lines = [
-        texts.PARTICIPANT_LINE.format(n=n, name=texts.esc(name), role=p.role.label, status=p.status.label)
+        tr("participant-line", n=n, name=esc(name), role=p.role.label, status=p.status.label)
         for n, (p, name) in enumerate(zip(people, names, strict=True), start=offset + 1)
     ]
-    title = role.label if role else status.label if status else texts.PARTICIPANTS_ALL
-    text = intro + texts.PARTICIPANTS_PAGE.format(
+    title = role.label if role else status.label if status else tr("participants-all")
+    text = intro + tr("participants-page",
         title=title, shown=len(people), total=total, lines="\n".join(lines) or "—"
     )
     role_value, status_value = role.value if role else "", status.value if status else ""
@@ -124,10 +124,10 @@ async def cmd_consent_paper(
     status = Status.AWAITING_PARENT
     _, total = await participants.page(status=status, limit=1)
     if not total:
-        await message.answer(texts.CONSENT_PAPER_NOBODY)
+        await message.answer(tr("consent-paper-nobody"))
         return
     await audit.record(message.from_user.id, "participants.list", None, {"status": status.value, "offset": 0})  # type: ignore[union-attr]
-    intro = texts.CONSENT_PAPER_HELP + "\n\n"
+    intro = tr("consent-paper-help") + "\n\n"
     await _list_page(message, participants, settings, role=None, status=status, offset=0, intro=intro)
 
 
@@ -135,11 +135,11 @@ def _consent_text(record: ConsentRecord | None, settings: Settings) -> str:
     if record is not None and record.kind is ConsentKind.PAPER and record.paper_date and record.parent_name:
         day = f"{date.fromisoformat(record.paper_date):%d.%m.%Y}"
         at = record.given_at[:16].replace("T", " ") + " UTC"
-        return texts.CONSENT_PAPER_DETAILS.format(date=day, parent=texts.esc(record.parent_name), at=at)
+        return tr("consent-paper-details", date=day, parent=esc(record.parent_name), at=at)
     consent = consent_line(record, settings)
     if record is not None and record.parent_name and record.parent_relation:
-        consent += texts.CONSENT_PARENT_DETAILS.format(
-            parent=texts.esc(record.parent_name), relation=record.parent_relation.label
+        consent += tr("consent-parent-details",
+            parent=esc(record.parent_name), relation=record.parent_relation.label
         )
     return consent
 
@@ -159,16 +159,16 @@ async def _card(
     questionnaire = questionnaires[INTAKE_BY_ROLE[person.role]]
     answers = await participants.answers(person.id, questionnaire.id)
     if person.name:
-        title = texts.PARTICIPANT_CARD_TITLE.format(name=texts.esc(person.name), pseudonym=person.pseudonym)
+        title = tr("participant-card-title", name=esc(person.name), pseudonym=person.pseudonym)
     else:
-        title = texts.PARTICIPANT_CARD_TITLE_UNNAMED.format(pseudonym=person.pseudonym)
+        title = tr("participant-card-title-unnamed", pseudonym=person.pseudonym)
     if person.invite_created_at is not None and person.invite_tail:
-        invite = texts.PARTICIPANT_INVITE.format(
+        invite = tr("participant-invite",
             date=f"{person.invite_created_at.astimezone(tz):%d.%m.%Y}", tail=person.invite_tail
         )
     else:
-        invite = texts.PARTICIPANT_INVITE_GONE
-    text = texts.PARTICIPANT_CARD.format(
+        invite = tr("participant-invite-gone")
+    text = tr("participant-card",
         title=title,
         role=person.role.label,
         form=person.form.label,
@@ -196,14 +196,14 @@ async def on_people(
     action = callback_data.a
     if action == "sum":
         text = await _summary_text(participants)
-        await show(query, text or texts.PARTICIPANTS_EMPTY, summary_keyboard() if text else None)
+        await show(query, text or tr("participants-empty"), summary_keyboard() if text else None)
         return
     if action == "list":
         try:
             role = Role(callback_data.role) if callback_data.role else None
             status = Status(callback_data.st) if callback_data.st else None
         except ValueError:
-            callback_answer.text = texts.STALE_BUTTON
+            callback_answer.text = tr("stale-button")
             return
         offset = max(0, callback_data.off)
         await audit.record(
@@ -216,27 +216,27 @@ async def on_people(
         return
     person = await participants.get(callback_data.pid)
     if person is None:
-        callback_answer.text = texts.PARTICIPANT_GONE
+        callback_answer.text = tr("participant-gone")
         callback_answer.show_alert = True
         return
     if action == "paper":
         if person.has_consent:
-            callback_answer.text = texts.PAPER_CONSENT_ALREADY
+            callback_answer.text = tr("paper-consent-already")
             return
         # `child`: a withdrawal of this person deletes the dialog (storage.participants._forget_dialogs_about).
         await state.set_state(PaperConsent.parent)
         await state.set_data({"child": person.id})
-        who = texts.esc(identity(person, settings.institution.tz))
-        await show(query, texts.PAPER_ASK_PARENT.format(who=who), edit=False)
+        who = esc(identity(person, settings.institution.tz))
+        await show(query, tr("paper-ask-parent", who=who), edit=False)
         return
     if action == "rename":
         if not person.name:
-            callback_answer.text = texts.STALE_BUTTON
+            callback_answer.text = tr("stale-button")
             return
         question = questionnaires[INTAKE_BY_ROLE[person.role]].question(NAME_QUESTION)
         await state.set_state(NameCorrection.name)
         await state.set_data({"about": person.id})
-        await show(query, texts.RENAME_ASK.format(name=texts.esc(person.name), what=question.caption), edit=False)
+        await show(query, tr("rename-ask", name=esc(person.name), what=question.caption), edit=False)
         return
     if action in ("pok", "rok", "no"):
         data = await state.get_data()
@@ -244,11 +244,11 @@ async def on_people(
         current = await state.get_state()
         in_dialog = data.get("child", data.get("about")) == person.id
         if not in_dialog or (action != "no" and current != expected.state):
-            callback_answer.text = texts.STALE_BUTTON
+            callback_answer.text = tr("stale-button")
             return
         await state.clear()
         if action == "no":
-            await show(query, texts.DIALOG_CANCELLED)
+            await show(query, tr("dialog-cancelled"))
             await _card(query, person, settings, participants, questionnaires, audit, edit=False)
             return
         if action == "pok":
@@ -261,7 +261,7 @@ async def on_people(
         await _card(query, person, settings, participants, questionnaires, audit, edit=False)
         return
     if action != "card":
-        callback_answer.text = texts.STALE_BUTTON
+        callback_answer.text = tr("stale-button")
         return
     await _card(query, person, settings, participants, questionnaires, audit)
 
@@ -284,12 +284,12 @@ async def _record_paper(
         paper_date=paper_date,
     )
     if not recorded:
-        await show(query, texts.PAPER_CONSENT_ALREADY)
+        await show(query, tr("paper-consent-already"))
         return
     # The parent's name stays in the consent record only (deleted with the person), not in the audit details.
     await audit.record(query.from_user.id, "consent.paper", person.pseudonym, {"paper_date": paper_date.isoformat()})
-    await show(query, texts.PAPER_CONSENT_DONE.format(pseudonym=person.pseudonym))
-    await notify(outbox, person.telegram_id, texts.CHILD_PAPER_CONSENTED, start_survey_keyboard())
+    await show(query, tr("paper-consent-done", pseudonym=person.pseudonym))
+    await notify(outbox, person.telegram_id, tr("child-paper-consented"), start_survey_keyboard())
 
 
 async def _rename(
@@ -302,20 +302,20 @@ async def _rename(
     new = str(data["name"])
     old = await participants.rename(person.id, new, curator_id=query.from_user.id)
     if old is None:
-        callback_answer.text = texts.STALE_BUTTON
+        callback_answer.text = tr("stale-button")
         return
-    await show(query, texts.RENAME_DONE.format(old=texts.esc(old), new=texts.esc(new)))
+    await show(query, tr("rename-done", old=esc(old), new=esc(new)))
 
 
 async def on_paper_parent(message: Message, state: FSMContext, clock: Clock, settings: Settings) -> None:
     name = clean_signatory_name(message.text or "")
     if name is None:
-        await message.answer(texts.PAPER_BAD_PARENT)
+        await message.answer(tr("paper-bad-parent"))
         return
     await state.update_data(parent=name)
     await state.set_state(PaperConsent.date)
     today = clock.now().astimezone(settings.institution.tz).date()
-    await message.answer(texts.PAPER_ASK_DATE.format(today=f"{today:%d.%m.%Y}"))
+    await message.answer(tr("paper-ask-date", today=f"{today:%d.%m.%Y}"))
 
 
 async def on_paper_date(
@@ -331,16 +331,16 @@ async def on_paper_date(
     person = await participants.get(int(data.get("child", 0)))
     if person is None or person.has_consent:
         await state.clear()
-        await message.answer(texts.PARTICIPANT_GONE if person is None else texts.PAPER_CONSENT_ALREADY)
+        await message.answer(tr("participant-gone") if person is None else tr("paper-consent-already"))
         return
     await state.update_data(date=signed.isoformat())
     await state.set_state(PaperConsent.confirm)
-    text = texts.PAPER_CONFIRM.format(
-        who=texts.esc(identity(person, settings.institution.tz)),
-        parent=texts.esc(str(data["parent"])),
+    text = tr("paper-confirm",
+        who=esc(identity(person, settings.institution.tz)),
+        parent=esc(str(data["parent"])),
         date=f"{signed:%d.%m.%Y}",
     )
-    await message.answer(text, reply_markup=dialog_confirm_keyboard(person.id, "pok", texts.BTN_PAPER_CONFIRM))
+    await message.answer(text, reply_markup=dialog_confirm_keyboard(person.id, "pok", tr("btn-paper-confirm")))
 
 
 async def on_new_name(
@@ -350,21 +350,21 @@ async def on_new_name(
     person = await participants.get(int(data.get("about", 0)))
     if person is None or not person.name:
         await state.clear()
-        await message.answer(texts.PARTICIPANT_GONE)
+        await message.answer(tr("participant-gone"))
         return
     question = questionnaires[INTAKE_BY_ROLE[person.role]].question(NAME_QUESTION)
     try:
         name = str(parse_text(question, message.text or ""))
     except InvalidAnswer as problem:
-        await message.answer(texts.RENAME_BAD.format(problem=problem.message))
+        await message.answer(tr("rename-bad", problem=problem.message))
         return
     if name == person.name:
-        await message.answer(texts.RENAME_SAME)
+        await message.answer(tr("rename-same"))
         return
     await state.update_data(name=name)
     await state.set_state(NameCorrection.confirm)
-    text = texts.RENAME_CONFIRM.format(old=texts.esc(person.name), new=texts.esc(name))
-    await message.answer(text, reply_markup=dialog_confirm_keyboard(person.id, "rok", texts.BTN_RENAME_CONFIRM))
+    text = tr("rename-confirm", old=esc(person.name), new=esc(name))
+    await message.answer(text, reply_markup=dialog_confirm_keyboard(person.id, "rok", tr("btn-rename-confirm")))
 
 
 def build_router() -> Router:

@@ -11,8 +11,8 @@ from aiogram import Bot, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
 
-from bot import texts
 from bot.clock import Clock
+from bot.i18n import esc, tr
 from bot.meetings import Stage
 from bot.monitoring import MIN_GROUP, monitoring_period
 from bot.programme import FORM_LABELS, ROLE_LABELS, YEAR_LABEL_RE, ArchivedYear, Form, Role
@@ -82,9 +82,9 @@ def _render_charts(
     from bot.reports.charts import growth_png, satisfaction_png, stage_progress_png
 
     return [
-        ("stages.png", stage_progress_png(stages, title=texts.CHART_STAGES)),
-        ("quality.png", satisfaction_png(quality, title=texts.CHART_SATISFACTION)),
-        ("growth.png", growth_png(growth, title=texts.CHART_GROWTH)),
+        ("stages.png", stage_progress_png(stages, title=tr("chart-stages"))),
+        ("quality.png", satisfaction_png(quality, title=tr("chart-satisfaction"))),
+        ("growth.png", growth_png(growth, title=tr("chart-growth"))),
     ]
 
 
@@ -115,10 +115,10 @@ async def deliver(
         )
         await audit.record(curator_id, "export.xlsx", year.label if year else None)
         name = f"nastavnichestvo-{clock.now().astimezone(tz):%Y-%m-%d}.xlsx"
-        caption = texts.EXPORT_CAPTION
+        caption = tr("export-caption")
         if year is not None:
             name = f"nastavnichestvo-arhiv-{year.label}-{clock.now().astimezone(tz):%Y-%m-%d}.xlsx"
-            caption = texts.ARCHIVE_EXPORT_CAPTION.format(year=year.label)
+            caption = tr("archive-export-caption", year=year.label)
         await bot.send_document(chat_id, BufferedInputFile(workbook, filename=name), caption=caption)
         return
     quality = await _quality(reports, labels, settings)
@@ -144,8 +144,8 @@ async def report_year(message: Message, args: list[str], reports: ReportRepo) ->
     years = await reports.years()
     year = next((y for y in years if y.label == named[0]), None)
     if year is None:
-        listed = ", ".join(y.label for y in years) or texts.SUMMARY_NONE
-        await message.answer(texts.ARCHIVE_UNKNOWN.format(year=named[0], years=listed))
+        listed = ", ".join(y.label for y in years) or tr("summary-none")
+        await message.answer(tr("archive-unknown", year=named[0], years=listed))
         return False, None
     return True, year
 
@@ -218,33 +218,33 @@ async def summary_text(
     growth: list[tuple[str, float | None, float | None, int]],
 ) -> str:
     people = await reports.people_by_role()
-    text = texts.SUMMARY_HEADER.format(date=clock.now().astimezone(settings.institution.tz).strftime("%d.%m.%Y"))
+    text = tr("summary-header", date=clock.now().astimezone(settings.institution.tz).strftime("%d.%m.%Y"))
     year, last = reports.year, (await reports.years())[-1:]
     if year is not None:
         finished = year.finished_at.astimezone(settings.institution.tz).strftime("%d.%m.%Y")
-        text = texts.ARCHIVE_SUMMARY_HEADER.format(year=year.label, date=finished)
+        text = tr("archive-summary-header", year=year.label, date=finished)
     role_lines = "\n".join(
-        texts.SUMMARY_ROLE_LINE.format(role=ROLE_LABELS[Role(c.role)], n=c.people)
-        + (texts.SUMMARY_ROLE_UNCONSENTED.format(n=c.people - c.consented) if c.consented < c.people else "")
+        tr("summary-role-line", role=ROLE_LABELS[Role(c.role)], n=c.people)
+        + (tr("summary-role-unconsented", n=c.people - c.consented) if c.consented < c.people else "")
         for c in people
     )
-    text += texts.SUMMARY_PEOPLE.format(
+    text += tr("summary-people",
         total=sum(c.people for c in people),
-        by_role=role_lines or texts.SUMMARY_NONE,
+        by_role=role_lines or tr("summary-none"),
         consented=sum(c.consented for c in people),
         waiting=sum(c.waiting for c in people),
     )
     forms = await reports.pairs_by_form()
     form_lines = "\n".join(
-        texts.SUMMARY_FORM_LINE.format(form=FORM_LABELS[Form(f)], pairs=p, groups=g, mentees=m) for f, p, g, m in forms
+        tr("summary-form-line", form=FORM_LABELS[Form(f)], pairs=p, groups=g, mentees=m) for f, p, g, m in forms
     )
-    text += texts.SUMMARY_FORMS.format(lines=form_lines or texts.SUMMARY_NONE)
+    text += tr("summary-forms", lines=form_lines or tr("summary-none"))
     by_stage = await reports.meetings_by_stage()
     held = sum(s.get("held", 0) for s in by_stage.values())
     planned = sum(s.get("planned", 0) for s in by_stage.values())
     missed = sum(s.get("not_held", 0) for s in by_stage.values())
     stage_lines = "\n".join(
-        texts.SUMMARY_STAGE_LINE.format(
+        tr("summary-stage-line",
             stage=stage.label,
             held=by_stage.get(stage.value, {}).get("held", 0),
             planned=by_stage.get(stage.value, {}).get("planned", 0),
@@ -253,53 +253,53 @@ async def summary_text(
         for stage in Stage
         if stage.value in by_stage
     )
-    text += texts.SUMMARY_MEETINGS.format(held=held, planned=planned, missed=missed, lines=stage_lines)
+    text += tr("summary-meetings", held=held, planned=planned, missed=missed, lines=stage_lines)
     rates = [
         rate
         for rate in await campaigns.response_rates()
         if (year.holds(rate[0].opens_at) if year else not last or rate[0].opens_at > last[0].finished_at)
     ][:5]
     campaign_lines = "\n".join(
-        texts.SUMMARY_CAMPAIGN_LINE.format(title=texts.esc(c.title), done=done, total=n) for c, n, done in rates
+        tr("summary-campaign-line", title=esc(c.title), done=done, total=n) for c, n, done in rates
     )
-    text += texts.SUMMARY_CAMPAIGNS.format(lines=campaign_lines or texts.SUMMARY_NONE)
+    text += tr("summary-campaigns", lines=campaign_lines or tr("summary-none"))
     period_blocks = []
     for period in quality[-SUMMARY_PERIODS:]:
-        lines = [texts.SUMMARY_PERIOD.format(period=period.label, campaigns=period.campaigns)]
+        lines = [tr("summary-period", period=period.label, campaigns=period.campaigns)]
         lines += [
-            texts.SUMMARY_ITEM.format(
-                label=texts.esc(label), mean=_fmt(mean) if mean is not None else texts.SUMMARY_HIDDEN, n=n
+            tr("summary-item",
+                label=esc(label), mean=_fmt(mean) if mean is not None else tr("summary-hidden"), n=n
             )
             for label, mean, n in period.items
-        ] or [texts.SUMMARY_NONE]
+        ] or [tr("summary-none")]
         period_blocks.append("\n".join(lines))
     quality_lines = "\n".join(period_blocks)
-    text += texts.SUMMARY_SATISFACTION.format(lines=quality_lines or texts.SUMMARY_NONE)
+    text += tr("summary-satisfaction", lines=quality_lines or tr("summary-none"))
     growth_lines = "\n".join(
-        texts.SUMMARY_GROWTH_ITEM.format(
-            label=texts.esc(label),
-            entry=_fmt(entry) if entry is not None else texts.SUMMARY_HIDDEN,
-            end=_fmt(end) if end is not None else texts.SUMMARY_HIDDEN,
+        tr("summary-growth-item",
+            label=esc(label),
+            entry=_fmt(entry) if entry is not None else tr("summary-hidden"),
+            end=_fmt(end) if end is not None else tr("summary-hidden"),
             n=n,
         )
         for label, entry, end, n in growth
     )
-    text += texts.SUMMARY_GROWTH.format(lines=growth_lines or texts.SUMMARY_NONE)
+    text += tr("summary-growth", lines=growth_lines or tr("summary-none"))
     days = settings.schedule.inactivity_days
-    text += texts.SUMMARY_QUIET.format(days=days, quiet=await reports.quiet_pairs(days))
+    text += tr("summary-quiet", days=days, quiet=await reports.quiet_pairs(days))
     ranking = (await reports.mentor_ranking())[:5]
     if ranking:
         top = "\n".join(
-            texts.SUMMARY_TOP_LINE.format(
+            tr("summary-top-line",
                 n=n,
-                name=texts.esc(r.name),
+                name=esc(r.name),
                 nominations=r.nominations,
-                mean=_fmt(r.mean) if r.mean is not None and r.ratings >= MIN_GROUP else texts.SUMMARY_HIDDEN,
+                mean=_fmt(r.mean) if r.mean is not None and r.ratings >= MIN_GROUP else tr("summary-hidden"),
             )
             for n, r in enumerate(ranking, start=1)
         )
-        text += texts.SUMMARY_TOP.format(lines=top)
-    return text + texts.SUMMARY_CHARTS_HINT
+        text += tr("summary-top", lines=top)
+    return text + tr("summary-charts-hint")
 
 
 async def collect_export(
@@ -319,29 +319,29 @@ async def collect_export(
     forms = await reports.pairs_by_form()
     teachers, pupils = await reports.involved_teachers_and_pupils()
     contingent = settings.monitoring
-    lines = texts.MUNICIPAL_LINES
 
     def share(count: int, of: int) -> tuple[int, float | None, int | None]:
         return count, (round(100 * count / of, 1) if of else None), (of or None)
 
     municipal: list[tuple[str, int | None, float | None, int | None]] = [
-        (lines["mentees"], sum(n for r, n in consented.items() if r != Role.MENTOR.value), None, None),
-        (lines["mentors"], consented.get(Role.MENTOR.value, 0), None, None),
-        (lines["pairs"], sum(p + g for _, p, g, _ in forms), None, None),  # the sum of the form lines below
-        (lines["pupils_share"], *share(pupils, contingent.contingent_pupils)),
-        (lines["teachers_share"], *share(teachers, contingent.contingent_teachers)),
+        (tr("municipal-lines-mentees"), sum(n for r, n in consented.items() if r != Role.MENTOR.value), None, None),
+        (tr("municipal-lines-mentors"), consented.get(Role.MENTOR.value, 0), None, None),
+        # the sum of the form lines below
+        (tr("municipal-lines-pairs"), sum(p + g for _, p, g, _ in forms), None, None),
+        (tr("municipal-lines-pupils_share"), *share(pupils, contingent.contingent_pupils)),
+        (tr("municipal-lines-teachers_share"), *share(teachers, contingent.contingent_teachers)),
     ]
     for period in quality:
         satisfaction = next((item for item in period.items if item[0] == labels.get("satisfaction")), None)
         if satisfaction is not None:
             _, mean, n = satisfaction
-            municipal.append((lines["satisfaction"].format(period=period.label), None, mean, n))
+            municipal.append((tr("municipal-lines-satisfaction", period=period.label), None, mean, n))
     for f, p, g, m in forms:
         form = FORM_LABELS[Form(f)]
         municipal += [
-            (lines["form_pairs"].format(form=form), p, None, None),
-            (lines["form_groups"].format(form=form), g, None, None),
-            (lines["form_mentees"].format(form=form), m, None, None),
+            (tr("municipal-lines-form_pairs", form=form), p, None, None),
+            (tr("municipal-lines-form_groups", form=form), g, None, None),
+            (tr("municipal-lines-form_mentees", form=form), m, None, None),
         ]
     return dict(
         people=people,

@@ -18,8 +18,8 @@ from aiogram.fsm.state import State
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
-from bot import texts
 from bot.clock import Clock
+from bot.i18n import esc, tr
 from bot.roadmap import (
     STATUS_LABELS,
     ItemState,
@@ -129,11 +129,11 @@ async def _home(target: Message | CallbackQuery, repo: RoadmapRepo, year: int, t
         for key, value in counts.items():
             totals[key] += value
         lines.append(
-            texts.ROADMAP_HOME_LINE.format(
-                number=section.number, title=texts.esc(section.title), total=sum(counts.values()), **counts
+            tr("roadmap-home-line",
+                number=section.number, title=esc(section.title), total=sum(counts.values()), **counts
             )
         )
-    text = texts.ROADMAP_HOME.format(
+    text = tr("roadmap-home",
         label=programme_label(year),
         today=f"{today:%d.%m.%Y}",
         lines="\n".join(lines),
@@ -163,10 +163,10 @@ async def _section(
     lines = ""
     for limit in (LIST_CONTENT, 30, 0):
         lines = "\n".join(
-            texts.ROADMAP_SECTION_LINE.format(
+            tr("roadmap-section-line",
                 mark=STATUS_MARKS[st],
                 number=item.number,
-                content=texts.esc(_cut(item.content, limit)) if limit else "",
+                content=esc(_cut(item.content, limit)) if limit else "",
                 deadline=describe_deadline(item, year),
             )
             for item, st in rows
@@ -174,11 +174,11 @@ async def _section(
         if len(lines) <= LIST_LIMIT:
             break
     lines = _cut(lines, LIST_LIMIT) if len(lines) > LIST_LIMIT else lines
-    text = texts.ROADMAP_SECTION.format(
+    text = tr("roadmap-section",
         number=section.number,
-        title=texts.esc(section.title),
+        title=esc(section.title),
         label=programme_label(year),
-        lines=lines or texts.ROADMAP_SECTION_EMPTY,
+        lines=lines or tr("roadmap-section-empty"),
     )
     await show(target, notice + text, section_keyboard(rows, year, number))
     return True
@@ -186,24 +186,24 @@ async def _section(
 
 def _done_line(state: ItemState) -> str:
     if state.done_at is None:
-        return texts.ROADMAP_NOT_DONE
+        return tr("roadmap-not-done")
     if state.reopened:
-        return texts.ROADMAP_REOPENED_MARK.format(day=f"{state.done_at:%d.%m.%Y}")
+        return tr("roadmap-reopened-mark", day=f"{state.done_at:%d.%m.%Y}")
     return f"{state.done_at:%d.%m.%Y}"
 
 
 def _documents_line(documents: list[RoadmapDocument], settings: Settings) -> str:
     if not documents:
-        return texts.ROADMAP_NO_DOCUMENTS
+        return tr("roadmap-no-documents")
     tz = settings.institution.tz
     lines = "".join(
-        texts.ROADMAP_DOCUMENT_LINE.format(
-            name=texts.esc(_cut(d.file_name, 80)), day=f"{d.attached_at.astimezone(tz):%d.%m.%Y}"
+        tr("roadmap-document-line",
+            name=esc(_cut(d.file_name, 80)), day=f"{d.attached_at.astimezone(tz):%d.%m.%Y}"
         )
         for d in documents[:DOCUMENTS_SHOWN]
     )
     if len(documents) > DOCUMENTS_SHOWN:
-        lines += texts.ROADMAP_MORE_DOCUMENTS.format(n=len(documents) - DOCUMENTS_SHOWN)
+        lines += tr("roadmap-more-documents", n=len(documents) - DOCUMENTS_SHOWN)
     return lines
 
 
@@ -225,17 +225,17 @@ async def _card(
     state = await repo.state(number, year)
     documents = await repo.documents(number, year)
     st = status(item, year, today, state.done_at, state.reopened)
-    text = texts.ROADMAP_CARD.format(
+    text = tr("roadmap-card",
         number=item.number,
-        section=texts.esc(f"{section.number}. {section.title}" if section else item.section),
-        content=texts.esc(item.content),
+        section=esc(f"{section.number}. {section.title}" if section else item.section),
+        content=esc(item.content),
         deadline=describe_deadline(item, year),
         mark=STATUS_MARKS[st],
         status=STATUS_LABELS[st],
-        result=texts.esc(item.result),
-        responsible=texts.esc(", ".join(item.responsible)),
+        result=esc(item.result),
+        responsible=esc(", ".join(item.responsible)),
         done=_done_line(state),
-        note=texts.esc(state.note) if state.note else texts.ROADMAP_NO_NOTE,
+        note=esc(state.note) if state.note else tr("roadmap-no-note"),
         documents=_documents_line(documents, settings),
         label=programme_label(year),
     )
@@ -255,11 +255,11 @@ async def _item_or_stale(
 ) -> RoadmapItem | None:
     """The button's item, or None with a friendly answer (a deleted item, a forged year)."""
     if callback_data.y not in YEARS:
-        callback_answer.text = texts.STALE_BUTTON
+        callback_answer.text = tr("stale-button")
         return None
     item = (await repo.roadmap()).item(callback_data.n)
     if item is None:
-        callback_answer.text = texts.ROADMAP_ITEM_GONE
+        callback_answer.text = tr("roadmap-item-gone")
         callback_answer.show_alert = True
     return item
 
@@ -289,7 +289,7 @@ async def on_home(
     callback_answer: CallbackAnswer,
 ) -> None:
     if callback_data.y not in YEARS:
-        callback_answer.text = texts.STALE_BUTTON
+        callback_answer.text = tr("stale-button")
         return
     await _leave_own_state(state)
     await _home(query, roadmap, callback_data.y, _today(clock, settings))
@@ -305,11 +305,11 @@ async def on_section(
     callback_answer: CallbackAnswer,
 ) -> None:
     if callback_data.y not in YEARS:
-        callback_answer.text = texts.STALE_BUTTON
+        callback_answer.text = tr("stale-button")
         return
     await _leave_own_state(state)
     if not await _section(query, roadmap, callback_data.y, callback_data.s, _today(clock, settings)):
-        callback_answer.text = texts.STALE_BUTTON
+        callback_answer.text = tr("stale-button")
         callback_answer.show_alert = True
 
 
@@ -341,7 +341,7 @@ async def on_done(
         return
     await state.set_state(RoadmapDone.note)
     await state.set_data({"n": item.number, "y": callback_data.y})
-    text = texts.ROADMAP_ASK_NOTE.format(number=item.number, limit=NOTE_LIMIT)
+    text = tr("roadmap-ask-note", number=item.number, limit=NOTE_LIMIT)
     await show(query, text, note_keyboard(callback_data.y, item.number))
 
 
@@ -358,12 +358,12 @@ async def _record_done(
     user_id = target.from_user.id  # type: ignore[union-attr]
     if (await repo.roadmap()).item(number) is None:
         await state.clear()
-        await show(target, texts.ROADMAP_ITEM_GONE)
+        await show(target, tr("roadmap-item-gone"))
         return
     await repo.mark_done(number, year, today, note, user_id)
     await audit.record(user_id, "roadmap.done", number, {"year": year, "note": bool(note)})
     await state.set_state(RoadmapAttach.file)
-    text = texts.ROADMAP_MARKED_DONE.format(number=number, day=f"{today:%d.%m.%Y}")
+    text = tr("roadmap-marked-done", number=number, day=f"{today:%d.%m.%Y}")
     await show(target, text, after_done_keyboard(year, number))
 
 
@@ -377,7 +377,7 @@ async def on_note(
 ) -> None:
     note = (message.text or "").strip()
     if not note or len(note) > NOTE_LIMIT:
-        await show(message, texts.ROADMAP_NOTE_BAD.format(limit=NOTE_LIMIT))
+        await show(message, tr("roadmap-note-bad", limit=NOTE_LIMIT))
         return
     await _record_done(message, state, roadmap, audit, _today(clock, settings), note)
 
@@ -393,7 +393,7 @@ async def on_skip_note(
     callback_answer: CallbackAnswer,
 ) -> None:
     if await state.get_state() != RoadmapDone.note.state or (await state.get_data()).get("n") != callback_data.n:
-        callback_answer.text = texts.STALE_BUTTON
+        callback_answer.text = tr("stale-button")
         return
     await _record_done(query, state, roadmap, audit, _today(clock, settings), None)
 
@@ -410,16 +410,16 @@ async def on_attach(
         return
     await state.set_state(RoadmapAttach.file)
     await state.set_data({"n": item.number, "y": callback_data.y})
-    await show(query, texts.ROADMAP_ASK_FILE.format(number=item.number), file_keyboard(callback_data.y, item.number))
+    await show(query, tr("roadmap-ask-file", number=item.number), file_keyboard(callback_data.y, item.number))
 
 
 def _file_of(message: Message, today: date) -> tuple[DocumentKind, str, str] | None:
     """(kind, file id, name) of a document or a photo (a phone scan of the signed order)."""
     if message.document is not None:
-        name = " ".join((message.document.file_name or "").split()) or texts.ROADMAP_UNNAMED_FILE
+        name = " ".join((message.document.file_name or "").split()) or tr("roadmap-unnamed-file")
         return "document", message.document.file_id, _cut(name, FILE_NAME_LIMIT)
     if message.photo:
-        return "photo", message.photo[-1].file_id, texts.ROADMAP_PHOTO_NAME.format(day=f"{today:%d.%m.%Y}")
+        return "photo", message.photo[-1].file_id, tr("roadmap-photo-name", day=f"{today:%d.%m.%Y}")
     return None
 
 
@@ -436,17 +436,17 @@ async def on_file(
     data = await state.get_data()
     number, year = str(data.get("n", "")), int(data.get("y", 0))
     if found is None:
-        await show(message, texts.ROADMAP_NEED_FILE, file_keyboard(year, number))
+        await show(message, tr("roadmap-need-file"), file_keyboard(year, number))
         return
     kind, file_id, name = found
     await state.clear()
     if (await roadmap.roadmap()).item(number) is None:
-        await show(message, texts.ROADMAP_ITEM_GONE)
+        await show(message, tr("roadmap-item-gone"))
         return
     user_id = message.from_user.id  # type: ignore[union-attr]
     await roadmap.attach(number, year, file_id, name, user_id, kind)
     await audit.record(user_id, "roadmap.attach", number, {"year": year, "file_name": name})
-    notice = texts.ROADMAP_FILE_ATTACHED.format(name=texts.esc(name), number=number)
+    notice = tr("roadmap-file-attached", name=esc(name), number=number)
     await _card(message, roadmap, year, number, today, settings, notice)
 
 
@@ -479,10 +479,10 @@ async def on_reopen(
     if item is None:
         return
     if not await roadmap.reopen(item.number, callback_data.y):
-        callback_answer.text = texts.ROADMAP_NOTHING_TO_REOPEN
+        callback_answer.text = tr("roadmap-nothing-to-reopen")
     else:
         await audit.record(query.from_user.id, "roadmap.reopen", item.number, {"year": callback_data.y})
-        callback_answer.text = texts.ROADMAP_REOPENED
+        callback_answer.text = tr("roadmap-reopened")
     await _card(query, roadmap, callback_data.y, item.number, _today(clock, settings), settings)
 
 
@@ -496,10 +496,10 @@ async def on_get_document(
 ) -> None:
     document = await roadmap.document(callback_data.d)
     if document is None or document.number != callback_data.n or document.programme_year != callback_data.y:
-        callback_answer.text = texts.STALE_BUTTON
+        callback_answer.text = tr("stale-button")
         return
     await audit.record(query.from_user.id, "roadmap.get_document", document.number, {"file_name": document.file_name})
-    caption = texts.ROADMAP_DOCUMENT_CAPTION.format(
+    caption = tr("roadmap-document-caption",
         number=document.number, label=programme_label(document.programme_year)
     )
     if document.kind == "photo":
@@ -520,7 +520,7 @@ async def on_edit(
     if item is None:
         return
     await _leave_own_state(state)
-    await show(query, texts.ROADMAP_EDIT_PICK.format(number=item.number), edit_keyboard(callback_data.y, item.number))
+    await show(query, tr("roadmap-edit-pick", number=item.number), edit_keyboard(callback_data.y, item.number))
 
 
 def _current_value(item: RoadmapItem, field: str) -> str:
@@ -542,15 +542,15 @@ async def on_edit_field(
     if item is None:
         return
     if callback_data.f not in EDIT_FIELDS:
-        callback_answer.text = texts.STALE_BUTTON
+        callback_answer.text = tr("stale-button")
         return
     await state.set_state(RoadmapEdit.value)
     await state.set_data({"n": item.number, "y": callback_data.y, "f": callback_data.f})
-    text = texts.ROADMAP_EDIT_ASK.format(
+    text = tr("roadmap-edit-ask",
         number=item.number,
-        field=texts.ROADMAP_FIELD_BUTTONS[callback_data.f],
-        current=texts.esc(_cut(_current_value(item, callback_data.f), 1500)),
-        prompt=texts.ROADMAP_PROMPTS[callback_data.f],
+        field=tr(f"roadmap-field-buttons-{callback_data.f}"),
+        current=esc(_cut(_current_value(item, callback_data.f), 1500)),
+        prompt=tr(f"roadmap-prompts-{callback_data.f}"),
     )
     await show(query, text, cancel_keyboard(callback_data.y, number=item.number))
 
@@ -568,7 +568,7 @@ async def on_edit_value(
     item = (await roadmap.roadmap()).item(number)
     if item is None or field not in EDIT_FIELDS:
         await state.clear()
-        await show(message, texts.ROADMAP_ITEM_GONE)
+        await show(message, tr("roadmap-item-gone"))
         return
     values: dict[str, Any] = {
         "content": item.content,
@@ -582,7 +582,7 @@ async def on_edit_value(
     except RoadmapError as exc:
         await show(
             message,
-            texts.ROADMAP_TRY_AGAIN.format(error=texts.esc(exc.user_text)),
+            tr("roadmap-try-again", error=esc(exc.user_text)),
             cancel_keyboard(year, number=number),
         )
         return
@@ -590,7 +590,7 @@ async def on_edit_value(
     await roadmap.save_item(edited, user_id)
     await audit.record(user_id, "roadmap.edit", number, {"field": field})
     await state.clear()
-    notice = texts.ROADMAP_ITEM_SAVED.format(number=number)
+    notice = tr("roadmap-item-saved", number=number)
     await _card(message, roadmap, year, number, _today(clock, settings), settings, notice)
 
 
@@ -605,7 +605,7 @@ async def on_delete(
     if item is None:
         return
     await _leave_own_state(state)
-    text = texts.ROADMAP_DELETE_CONFIRM.format(number=item.number, content=texts.esc(_cut(item.content, 300)))
+    text = tr("roadmap-delete-confirm", number=item.number, content=esc(_cut(item.content, 300)))
     await show(query, text, delete_keyboard(callback_data.y, item.number))
 
 
@@ -623,7 +623,7 @@ async def on_delete_yes(
         return
     await roadmap.delete_item(item.number, query.from_user.id)
     await audit.record(query.from_user.id, "roadmap.delete", item.number)
-    notice = texts.ROADMAP_DELETED.format(number=item.number)
+    notice = tr("roadmap-deleted", number=item.number)
     await _section(query, roadmap, callback_data.y, item.section, _today(clock, settings), notice)
 
 
@@ -659,12 +659,12 @@ async def on_add(
     plan = await roadmap.roadmap()
     section = plan.section(callback_data.s)
     if section is None or callback_data.y not in YEARS:
-        callback_answer.text = texts.STALE_BUTTON
+        callback_answer.text = tr("stale-button")
         return
     await state.set_state(RoadmapAdd.number)
     await state.set_data({"s": section.number, "y": callback_data.y})
-    text = texts.ROADMAP_ADD_ASK_NUMBER.format(
-        section=texts.esc(f"{section.number}. {section.title}"), example=_suggest_number(plan, section.number)
+    text = tr("roadmap-add-ask-number",
+        section=esc(f"{section.number}. {section.title}"), example=_suggest_number(plan, section.number)
     )
     await show(query, text, cancel_keyboard(callback_data.y, section=section.number))
 
@@ -677,16 +677,16 @@ async def on_add_number(message: Message, state: FSMContext, roadmap: RoadmapRep
         number = normalize_number(message.text or "")
         _draft(data, year, number=number)
     except RoadmapError as exc:
-        await show(message, texts.ROADMAP_TRY_AGAIN.format(error=texts.esc(exc.user_text)), keyboard)
+        await show(message, tr("roadmap-try-again", error=esc(exc.user_text)), keyboard)
         return
     plan = await roadmap.roadmap()
     if plan.item(number) is not None:
-        text = texts.ROADMAP_NUMBER_TAKEN.format(number=number, example=_suggest_number(plan, section))
+        text = tr("roadmap-number-taken", number=number, example=_suggest_number(plan, section))
         await show(message, text, keyboard)
         return
     await state.update_data(n=number)
     await state.set_state(RoadmapAdd.content)
-    await show(message, texts.ROADMAP_ADD_ASK_CONTENT.format(number=number), keyboard)
+    await show(message, tr("roadmap-add-ask-content", number=number), keyboard)
 
 
 async def on_add_step(message: Message, state: FSMContext) -> None:
@@ -701,13 +701,13 @@ async def on_add_step(message: Message, state: FSMContext) -> None:
     try:
         item = _draft(data, year, **{field: message.text or ""})
     except RoadmapError as exc:
-        await show(message, texts.ROADMAP_TRY_AGAIN.format(error=texts.esc(exc.user_text)), keyboard)
+        await show(message, tr("roadmap-try-again", error=esc(exc.user_text)), keyboard)
         return
     value: Any = deadline_to_mapping(item.deadline) if field == "deadline" else getattr(item, field)
     await state.update_data({field: value})
-    text = texts.ROADMAP_PROMPTS[next_field]
+    text = tr(f"roadmap-prompts-{next_field}")
     if field == "deadline":
-        text = texts.ROADMAP_DEADLINE_UNDERSTOOD.format(deadline=describe_deadline(item, year)) + text
+        text = tr("roadmap-deadline-understood", deadline=describe_deadline(item, year)) + text
     await state.set_state(following)
     await show(message, text, keyboard)
 
@@ -727,20 +727,20 @@ async def on_add_responsible(
     number = str(data.get("n", ""))
     if plan.item(number) is not None:  # another curator added it meanwhile
         await state.set_state(RoadmapAdd.number)
-        text = texts.ROADMAP_NUMBER_TAKEN.format(number=number, example=_suggest_number(plan, section))
+        text = tr("roadmap-number-taken", number=number, example=_suggest_number(plan, section))
         await show(message, text, keyboard)
         return
     try:
         item = _draft(data, year, responsible=message.text or "")
         plan.with_item(item)  # its section is in the roadmap
     except RoadmapError as exc:
-        await show(message, texts.ROADMAP_TRY_AGAIN.format(error=texts.esc(exc.user_text)), keyboard)
+        await show(message, tr("roadmap-try-again", error=esc(exc.user_text)), keyboard)
         return
     user_id = message.from_user.id  # type: ignore[union-attr]
     await roadmap.save_item(item, user_id)
     await audit.record(user_id, "roadmap.add", item.number, {"year": year})
     await state.clear()
-    notice = texts.ROADMAP_ITEM_ADDED.format(number=item.number)
+    notice = tr("roadmap-item-added", number=item.number)
     await _card(message, roadmap, year, item.number, _today(clock, settings), settings, notice)
 
 
@@ -756,9 +756,9 @@ async def on_cancel(
     """«Отмена» while adding or editing: back where the curator came from."""
     await _leave_own_state(state)
     if callback_data.y not in YEARS:
-        callback_answer.text = texts.STALE_BUTTON
+        callback_answer.text = tr("stale-button")
         return
-    callback_answer.text = texts.ROADMAP_CANCELLED
+    callback_answer.text = tr("roadmap-cancelled")
     today = _today(clock, settings)
     if callback_data.n and await _card(query, roadmap, callback_data.y, callback_data.n, today, settings):
         return
@@ -769,7 +769,7 @@ async def on_cancel(
 
 async def on_need_text(message: Message) -> None:
     """A sticker or a photo where a typed answer is expected."""
-    await show(message, texts.ROADMAP_NEED_TEXT)
+    await show(message, tr("roadmap-need-text"))
 
 
 # --- the export ------------------------------------------------------------------------------------------------------
@@ -785,7 +785,7 @@ async def on_xlsx(
 ) -> None:
     year = callback_data.y
     if year not in YEARS:
-        callback_answer.text = texts.STALE_BUTTON
+        callback_answer.text = tr("stale-button")
         return
     now = clock.now().astimezone(settings.institution.tz)
     data = roadmap_workbook(
@@ -800,7 +800,7 @@ async def on_xlsx(
     await bot.send_document(
         query.from_user.id,
         BufferedInputFile(data, filename=f"dorozhnaya-karta-{year}-{year + 1}.xlsx"),
-        caption=texts.ROADMAP_XLSX_CAPTION.format(label=programme_label(year)),
+        caption=tr("roadmap-xlsx-caption", label=programme_label(year)),
     )
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardMarkup
 
-from bot import texts
 from bot.curators import AddedCurator
+from bot.i18n import tr
 from bot.invites import EXPIRY_CHOICES, LIMIT_CHOICES, Invite
 from bot.participants import Participant
 from bot.programme import FORMS_BY_ROLE, Role, Status
@@ -68,7 +68,7 @@ def form_keyboard(role: Role) -> InlineKeyboardMarkup:
 def expiry_keyboard(role: str, form: str) -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
     for days in EXPIRY_CHOICES:
-        label = texts.BTN_EXPIRY_DAYS.format(days=days) if days else texts.BTN_NO_EXPIRY
+        label = tr("btn-expiry-days", days=days) if days else tr("btn-no-expiry")
         kb.button(text=label, callback_data=InviteCb(step="limit", role=role, form=form, days=days or 0))
     return kb.as_markup()
 
@@ -76,7 +76,7 @@ def expiry_keyboard(role: str, form: str) -> InlineKeyboardMarkup:
 def limit_keyboard(role: str, form: str, days: int) -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
     for limit in LIMIT_CHOICES:
-        label = texts.BTN_LIMIT.format(n=limit) if limit else texts.BTN_NO_LIMIT
+        label = tr("btn-limit", n=limit) if limit else tr("btn-no-limit")
         kb.button(text=label, callback_data=InviteCb(step="create", role=role, form=form, days=days, limit=limit or 0))
     return kb.as_markup()
 
@@ -84,25 +84,25 @@ def limit_keyboard(role: str, form: str, days: int) -> InlineKeyboardMarkup:
 def revoke_keyboard(invites: list[Invite]) -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
     for n, invite in enumerate(invites, start=1):
-        kb.button(text=texts.BTN_REVOKE.format(n=n), callback_data=RevokeCb(code=invite.code))
+        kb.button(text=tr("btn-revoke", n=n), callback_data=RevokeCb(code=invite.code))
     kb.adjust(3)
     return kb.as_markup()
 
 
 def revoke_confirm_keyboard(code: str) -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
-    kb.button(text=texts.BTN_REVOKE_YES, callback_data=RevokeCb(code=code, a="yes"))
-    kb.button(text=texts.BTN_REVOKE_NO, callback_data=RevokeCb(code=code, a="no"))
+    kb.button(text=tr("btn-revoke-yes"), callback_data=RevokeCb(code=code, a="yes"))
+    kb.button(text=tr("btn-revoke-no"), callback_data=RevokeCb(code=code, a="no"))
     kb.adjust(1)
     return kb.as_markup()
 
 
 def curators_keyboard(removable: list[AddedCurator]) -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
-    kb.button(text=texts.BTN_CURATOR_ADD, callback_data=CuratorsCb(a="add"))
+    kb.button(text=tr("btn-curator-add"), callback_data=CuratorsCb(a="add"))
     for curator in removable:
         kb.button(
-            text=texts.BTN_CURATOR_REMOVE.format(name=curator.name[:40]),
+            text=tr("btn-curator-remove", name=curator.name[:40]),
             callback_data=CuratorsCb(a="rm", uid=curator.telegram_id),
         )
     kb.adjust(1)
@@ -111,19 +111,19 @@ def curators_keyboard(removable: list[AddedCurator]) -> InlineKeyboardMarkup:
 
 def curator_remove_keyboard(uid: int) -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
-    kb.button(text=texts.BTN_CURATOR_REMOVE_YES, callback_data=CuratorsCb(a="rmok", uid=uid))
-    kb.button(text=texts.BTN_CURATOR_REMOVE_NO, callback_data=CuratorsCb(a="list"))
+    kb.button(text=tr("btn-curator-remove-yes"), callback_data=CuratorsCb(a="rmok", uid=uid))
+    kb.button(text=tr("btn-curator-remove-no"), callback_data=CuratorsCb(a="list"))
     kb.adjust(1)
     return kb.as_markup()
 
 
 def summary_keyboard() -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
-    kb.button(text=f"{texts.BTN_SHOW_LIST}: {texts.LIST_ALL}", callback_data=PeopleCb(a="list"))
+    kb.button(text=f"{tr('btn-show-list')}: {tr('list-all')}", callback_data=PeopleCb(a="list"))
     for role in Role:
-        kb.button(text=f"{texts.BTN_SHOW_LIST}: {role.label}", callback_data=PeopleCb(a="list", role=role.value))
+        kb.button(text=f"{tr('btn-show-list')}: {role.label}", callback_data=PeopleCb(a="list", role=role.value))
     for status in Status:
-        kb.button(text=f"{texts.BTN_SHOW_LIST}: {status.label}", callback_data=PeopleCb(a="list", st=status.value))
+        kb.button(text=f"{tr('btn-show-list')}: {status.label}", callback_data=PeopleCb(a="list", st=status.value))
     kb.adjust(1)
     return kb.as_markup()
 
@@ -139,16 +139,16 @@ def page_keyboard(
     nav = 0
     if offset > 0:
         kb.button(
-            text=texts.BTN_PREV,
+            text=tr("btn-prev"),
             callback_data=PeopleCb(a="list", role=role, st=status, off=max(0, offset - page_size)),
         )
         nav += 1
     if offset + page_size < total:
-        kb.button(text=texts.BTN_NEXT, callback_data=PeopleCb(a="list", role=role, st=status, off=offset + page_size))
+        kb.button(text=tr("btn-next"), callback_data=PeopleCb(a="list", role=role, st=status, off=offset + page_size))
         nav += 1
     if nav:
         widths.append(nav)
-    kb.button(text=texts.BTN_TO_SUMMARY, callback_data=PeopleCb(a="sum"))
+    kb.button(text=tr("btn-to-summary"), callback_data=PeopleCb(a="sum"))
     widths.append(1)
     kb.adjust(*widths)
     return kb.as_markup()
@@ -157,10 +157,10 @@ def page_keyboard(
 def card_keyboard(person: Participant) -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
     if not person.has_consent:
-        kb.button(text=texts.BTN_PAPER_CONSENT, callback_data=PeopleCb(a="paper", pid=person.id))
+        kb.button(text=tr("btn-paper-consent"), callback_data=PeopleCb(a="paper", pid=person.id))
     if person.name:
-        kb.button(text=texts.BTN_RENAME, callback_data=PeopleCb(a="rename", pid=person.id))
-    kb.button(text=texts.BTN_TO_SUMMARY, callback_data=PeopleCb(a="sum"))
+        kb.button(text=tr("btn-rename"), callback_data=PeopleCb(a="rename", pid=person.id))
+    kb.button(text=tr("btn-to-summary"), callback_data=PeopleCb(a="sum"))
     kb.adjust(1)
     return kb.as_markup()
 
@@ -169,6 +169,6 @@ def dialog_confirm_keyboard(person_id: int, confirm: str, label: str) -> InlineK
     """The last step of a dialog about a participant: `label` (PeopleCb a=`confirm`) or «Отмена»."""
     kb = InlineKeyboardBuilder()
     kb.button(text=label, callback_data=PeopleCb(a=confirm, pid=person_id))
-    kb.button(text=texts.BTN_CANCEL, callback_data=PeopleCb(a="no", pid=person_id))
+    kb.button(text=tr("btn-cancel"), callback_data=PeopleCb(a="no", pid=person_id))
     kb.adjust(2)
     return kb.as_markup()

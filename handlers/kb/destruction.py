@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardMarkup
 
-from bot import texts
+from bot.i18n import tr
 from handlers.kb.builder import InlineKeyboardBuilder
 
 #: Periods offered, in button order: this month, last month, this year.
@@ -18,7 +18,7 @@ class DestructionActCb(CallbackData, prefix="da"):
 
 def period_keyboard() -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
-    captions = (texts.BTN_ACT_THIS_MONTH, texts.BTN_ACT_LAST_MONTH, texts.BTN_ACT_THIS_YEAR)
+    captions = (tr("btn-act-this-month"), tr("btn-act-last-month"), tr("btn-act-this-year"))
     for period, caption in zip(PERIODS, captions, strict=True):
         kb.button(text=caption, callback_data=DestructionActCb(period=period))
     kb.adjust(2, 1)

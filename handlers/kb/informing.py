@@ -7,10 +7,13 @@ from collections.abc import Sequence
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardMarkup
 
-from bot import texts
+from bot.i18n import tr
 from bot.programme import Form
 from handlers.kb.builder import InlineKeyboardBuilder
 from storage.informing import Material
+
+MATERIAL_AUDIENCES: tuple[str, ...] = ("all", "mentors", "mentees")
+BROADCAST_AUDIENCES: tuple[str, ...] = ("all", "mentors", "mentees", "unfinished", "awaiting_parent")
 
 
 class AskCb(CallbackData, prefix="ask"):
@@ -38,7 +41,7 @@ class BroadcastCb(CallbackData, prefix="bc"):
 
 def reply_keyboard(question_id: int) -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
-    kb.button(text=texts.BTN_REPLY, callback_data=AskCb(a="reply", id=question_id))
+    kb.button(text=tr("btn-reply"), callback_data=AskCb(a="reply", id=question_id))
     return kb.as_markup()
 
 
@@ -52,24 +55,25 @@ def materials_keyboard(items: Sequence[Material]) -> InlineKeyboardMarkup:
 
 def materials_admin_keyboard(items: Sequence[Material]) -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
-    kb.button(text=texts.BTN_ADD_MATERIAL, callback_data=MaterialCb(a="add"))
+    kb.button(text=tr("btn-add-material"), callback_data=MaterialCb(a="add"))
     for n, item in enumerate(items, start=1):
-        kb.button(text=texts.BTN_DELETE_MATERIAL.format(n=n), callback_data=MaterialCb(a="del", id=item.id))
+        kb.button(text=tr("btn-delete-material", n=n), callback_data=MaterialCb(a="del", id=item.id))
     kb.adjust(1, 3)
     return kb.as_markup()
 
 
 def material_delete_keyboard(material_id: int) -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
-    kb.button(text=texts.BTN_MATERIAL_DELETE_YES, callback_data=MaterialCb(a="delok", id=material_id))
-    kb.button(text=texts.BTN_MATERIAL_DELETE_NO, callback_data=MaterialCb(a="adm"))
+    kb.button(text=tr("btn-material-delete-yes"), callback_data=MaterialCb(a="delok", id=material_id))
+    kb.button(text=tr("btn-material-delete-no"), callback_data=MaterialCb(a="adm"))
     kb.adjust(1)
     return kb.as_markup()
 
 
 def material_audience_keyboard() -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
-    for key, label in texts.MATERIAL_AUDIENCES.items():
+    for key in MATERIAL_AUDIENCES:
+        label = tr(f"material-audiences-{key}")
         kb.button(text=label.capitalize(), callback_data=MaterialCb(a="aud", v=key))
     kb.adjust(1)
     return kb.as_markup()
@@ -77,11 +81,12 @@ def material_audience_keyboard() -> InlineKeyboardMarkup:
 
 def audience_keyboard() -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
-    for key, label in texts.BROADCAST_AUDIENCES.items():
+    for key in BROADCAST_AUDIENCES:
+        label = tr(f"broadcast-audiences-{key}")
         kb.button(text=label, callback_data=BroadcastCb(a="aud", v=key))
-    kb.button(text=texts.BTN_AUDIENCE_FORM, callback_data=BroadcastCb(a="forms"))
-    kb.button(text=texts.BTN_AUDIENCE_CLUB, callback_data=BroadcastCb(a="clubs"))
-    kb.button(text=texts.BTN_CANCEL, callback_data=BroadcastCb(a="cancel"))
+    kb.button(text=tr("btn-audience-form"), callback_data=BroadcastCb(a="forms"))
+    kb.button(text=tr("btn-audience-club"), callback_data=BroadcastCb(a="clubs"))
+    kb.button(text=tr("btn-cancel"), callback_data=BroadcastCb(a="cancel"))
     kb.adjust(1)
     return kb.as_markup()
 
@@ -90,7 +95,7 @@ def form_audience_keyboard() -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
     for form in Form:
         kb.button(text=form.label, callback_data=BroadcastCb(a="aud", v=f"form.{form.value}"))
-    kb.button(text=texts.BTN_CANCEL, callback_data=BroadcastCb(a="cancel"))
+    kb.button(text=tr("btn-cancel"), callback_data=BroadcastCb(a="cancel"))
     kb.adjust(1)
     return kb.as_markup()
 
@@ -99,13 +104,13 @@ def club_audience_keyboard(clubs: Sequence[tuple[str, str]]) -> InlineKeyboardMa
     kb = InlineKeyboardBuilder()
     for club_id, label in clubs:
         kb.button(text=label, callback_data=BroadcastCb(a="aud", v=f"club.{club_id}"))
-    kb.button(text=texts.BTN_CANCEL, callback_data=BroadcastCb(a="cancel"))
+    kb.button(text=tr("btn-cancel"), callback_data=BroadcastCb(a="cancel"))
     kb.adjust(1)
     return kb.as_markup()
 
 
 def confirm_keyboard() -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
-    kb.button(text=texts.BTN_BROADCAST_SEND, callback_data=BroadcastCb(a="send"))
-    kb.button(text=texts.BTN_CANCEL, callback_data=BroadcastCb(a="cancel"))
+    kb.button(text=tr("btn-broadcast-send"), callback_data=BroadcastCb(a="send"))
+    kb.button(text=tr("btn-cancel"), callback_data=BroadcastCb(a="cancel"))
     return kb.as_markup()

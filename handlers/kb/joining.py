@@ -5,8 +5,8 @@ from __future__ import annotations
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardMarkup
 
-from bot import texts
 from bot.consent import Relation
+from bot.i18n import tr
 from handlers.kb.builder import InlineKeyboardBuilder
 from handlers.kb.menu import MenuCb
 
@@ -29,23 +29,23 @@ class ParentCb(CallbackData, prefix="par"):
 
 def age_keyboard() -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
-    kb.button(text=texts.BTN_ADULT_YES, callback_data=AgeCb(adult=True))
-    kb.button(text=texts.BTN_ADULT_NO, callback_data=AgeCb(adult=False))
+    kb.button(text=tr("btn-adult-yes"), callback_data=AgeCb(adult=True))
+    kb.button(text=tr("btn-adult-no"), callback_data=AgeCb(adult=False))
     kb.adjust(1)
     return kb.as_markup()
 
 
 def consent_keyboard() -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
-    kb.button(text=texts.BTN_AGREE, callback_data=ConsentCb(agree=True))
-    kb.button(text=texts.BTN_DISAGREE, callback_data=ConsentCb(agree=False))
+    kb.button(text=tr("btn-agree"), callback_data=ConsentCb(agree=True))
+    kb.button(text=tr("btn-disagree"), callback_data=ConsentCb(agree=False))
     return kb.as_markup()
 
 
 def parent_consent_keyboard(pid: int) -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
-    kb.button(text=texts.BTN_AGREE, callback_data=ParentCb(pid=pid, agree=True))
-    kb.button(text=texts.BTN_DISAGREE, callback_data=ParentCb(pid=pid, agree=False))
+    kb.button(text=tr("btn-agree"), callback_data=ParentCb(pid=pid, agree=True))
+    kb.button(text=tr("btn-disagree"), callback_data=ParentCb(pid=pid, agree=False))
     return kb.as_markup()
 
 
@@ -59,5 +59,5 @@ def relation_keyboard(pid: int) -> InlineKeyboardMarkup:
 
 def start_survey_keyboard() -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
-    kb.button(text=texts.BTN_START_SURVEY, callback_data=MenuCb(action="survey"))
+    kb.button(text=tr("btn-start-survey"), callback_data=MenuCb(action="survey"))
     return kb.as_markup()

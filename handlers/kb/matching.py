@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardMarkup
 
-from bot import texts
+from bot.i18n import tr
 from bot.programme import Form
 from handlers.kb.builder import InlineKeyboardBuilder
 from scheduler.notices.keyboards import PrefCb
@@ -78,10 +78,10 @@ def paged(
     widths = [1] * len(shown)
     nav = 0
     if page > 0:
-        kb.button(text=texts.BTN_PREV, callback_data=page_cb(page - 1))
+        kb.button(text=tr("btn-prev"), callback_data=page_cb(page - 1))
         nav += 1
     if page < pages - 1:
-        kb.button(text=texts.BTN_NEXT, callback_data=page_cb(page + 1))
+        kb.button(text=tr("btn-next"), callback_data=page_cb(page + 1))
         nav += 1
     if nav:
         widths.append(nav)
@@ -94,32 +94,32 @@ def paged(
 
 def meeting_preview_keyboard(form: str) -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
-    kb.button(text=texts.BTN_SEND, callback_data=MeetingCb(a="send", f=form))
-    kb.button(text=texts.BTN_CANCEL, callback_data=MeetingCb(a="cancel", f=form))
+    kb.button(text=tr("btn-send"), callback_data=MeetingCb(a="send", f=form))
+    kb.button(text=tr("btn-cancel"), callback_data=MeetingCb(a="cancel", f=form))
     return kb.as_markup()
 
 
 def meeting_keyboard(form: str) -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
-    kb.button(text=texts.BTN_ATTENDANCE, callback_data=MeetingCb(a="att", f=form))
-    kb.button(text=texts.BTN_NEW_MEETING, callback_data=MeetingCb(a="new", f=form))
+    kb.button(text=tr("btn-attendance"), callback_data=MeetingCb(a="att", f=form))
+    kb.button(text=tr("btn-new-meeting"), callback_data=MeetingCb(a="new", f=form))
     kb.adjust(1)
     return kb.as_markup()
 
 
 def round_source_keyboard(form: str) -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
-    kb.button(text=texts.BTN_FROM_ATTENDEES, callback_data=RoundCb(a="att", f=form))
-    kb.button(text=texts.BTN_FROM_ALL, callback_data=RoundCb(a="all", f=form))
+    kb.button(text=tr("btn-from-attendees"), callback_data=RoundCb(a="att", f=form))
+    kb.button(text=tr("btn-from-all"), callback_data=RoundCb(a="all", f=form))
     kb.adjust(1)
     return kb.as_markup()
 
 
 def round_status_keyboard(form: str) -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
-    kb.button(text=texts.BTN_REMIND, callback_data=RoundCb(a="remind", f=form))
-    kb.button(text=texts.BTN_CLOSE_ROUND, callback_data=RoundCb(a="close", f=form))
-    kb.button(text=texts.BTN_NEW_ROUND, callback_data=FormCb(flow="pfnew", f=form))
+    kb.button(text=tr("btn-remind"), callback_data=RoundCb(a="remind", f=form))
+    kb.button(text=tr("btn-close-round"), callback_data=RoundCb(a="close", f=form))
+    kb.button(text=tr("btn-new-round"), callback_data=FormCb(flow="pfnew", f=form))
     kb.adjust(1)
     return kb.as_markup()
 
@@ -130,9 +130,9 @@ def pref_keyboard(round_id: int, options: Sequence[tuple[int, str]], chosen: Seq
     for pid, name in options:
         mark = f"№{rank[pid]} " if pid in rank else ""
         kb.button(text=f"{mark}{name}"[:60], callback_data=PrefCb(a="pick", r=round_id, c=pid))
-    kb.button(text=texts.BTN_PREF_NONE, callback_data=PrefCb(a="none", r=round_id))
-    kb.button(text=texts.BTN_PREF_RESET, callback_data=PrefCb(a="reset", r=round_id))
-    kb.button(text=texts.BTN_PREF_DONE, callback_data=PrefCb(a="done", r=round_id))
+    kb.button(text=tr("btn-pref-none"), callback_data=PrefCb(a="none", r=round_id))
+    kb.button(text=tr("btn-pref-reset"), callback_data=PrefCb(a="reset", r=round_id))
+    kb.button(text=tr("btn-pref-done"), callback_data=PrefCb(a="done", r=round_id))
     kb.adjust(*([1] * len(options)), 1, 2)
     return kb.as_markup()
 
@@ -143,7 +143,7 @@ def match_forms_keyboard(forms: Sequence[Form], all_digest: str | None) -> Inlin
     for form in forms:
         kb.button(text=form.label, callback_data=FormCb(flow="mt", f=form.value))
     if all_digest is not None:
-        kb.button(text=texts.BTN_CONFIRM_ALL, callback_data=MatchCb(a="all", f="*", h=all_digest))
+        kb.button(text=tr("btn-confirm-all"), callback_data=MatchCb(a="all", f="*", h=all_digest))
     kb.adjust(1)
     return kb.as_markup()
 
@@ -155,23 +155,23 @@ def draft_keyboard(
     widths = []
     nav = 0
     if page > 0:
-        kb.button(text=texts.BTN_PREV, callback_data=MatchCb(a="show", f=form, p=page - 1))
+        kb.button(text=tr("btn-prev"), callback_data=MatchCb(a="show", f=form, p=page - 1))
         nav += 1
     if page < pages - 1:
-        kb.button(text=texts.BTN_NEXT, callback_data=MatchCb(a="show", f=form, p=page + 1))
+        kb.button(text=tr("btn-next"), callback_data=MatchCb(a="show", f=form, p=page + 1))
         nav += 1
     if nav:
         widths.append(nav)
     if has_pairs:
-        kb.button(text=texts.BTN_MOVE, callback_data=MatchCb(a="mv", f=form))
-        kb.button(text=texts.BTN_PIN, callback_data=MatchCb(a="pin", f=form))
-        kb.button(text=texts.BTN_EXCLUDE, callback_data=MatchCb(a="ex", f=form))
+        kb.button(text=tr("btn-move"), callback_data=MatchCb(a="mv", f=form))
+        kb.button(text=tr("btn-pin"), callback_data=MatchCb(a="pin", f=form))
+        kb.button(text=tr("btn-exclude"), callback_data=MatchCb(a="ex", f=form))
         widths += [1, 2]
-    kb.button(text=texts.BTN_RERUN, callback_data=MatchCb(a="rerun", f=form, h=digest, v=view))
-    kb.button(text=texts.BTN_RESET_CONSTRAINTS, callback_data=MatchCb(a="reset", f=form))
+    kb.button(text=tr("btn-rerun"), callback_data=MatchCb(a="rerun", f=form, h=digest, v=view))
+    kb.button(text=tr("btn-reset-constraints"), callback_data=MatchCb(a="reset", f=form))
     widths.append(2)
     if has_pairs:
-        kb.button(text=texts.BTN_CONFIRM_MATCH, callback_data=MatchCb(a="ok", f=form, h=digest))
+        kb.button(text=tr("btn-confirm-match"), callback_data=MatchCb(a="ok", f=form, h=digest))
         widths.append(1)
     kb.adjust(*widths)
     return kb.as_markup()
@@ -180,15 +180,15 @@ def draft_keyboard(
 def pair_card_keyboard(pair_id: int, active: bool) -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
     if active:
-        kb.button(text=texts.BTN_DISSOLVE, callback_data=PairCb(a="dis", id=pair_id))
-    kb.button(text=texts.BTN_TO_PAIRS, callback_data=PairCb(a="list"))
+        kb.button(text=tr("btn-dissolve"), callback_data=PairCb(a="dis", id=pair_id))
+    kb.button(text=tr("btn-to-pairs"), callback_data=PairCb(a="list"))
     kb.adjust(1)
     return kb.as_markup()
 
 
 def bases_keyboard() -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
-    kb.button(text=texts.BTN_BASE_MENTEES, callback_data=BasesCb(kind="mentees"))
-    kb.button(text=texts.BTN_BASE_MENTORS, callback_data=BasesCb(kind="mentors"))
+    kb.button(text=tr("btn-base-mentees"), callback_data=BasesCb(kind="mentees"))
+    kb.button(text=tr("btn-base-mentors"), callback_data=BasesCb(kind="mentors"))
     kb.adjust(1)
     return kb.as_markup()

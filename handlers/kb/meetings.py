@@ -8,7 +8,7 @@ from datetime import date
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardMarkup
 
-from bot import texts
+from bot.i18n import tr
 from handlers.kb.builder import InlineKeyboardBuilder
 from scheduler.notices.keyboards import CheckinCb
 
@@ -18,6 +18,8 @@ MONTHS = (
 )  # fmt: skip
 WEEKDAYS = ("Пн", "Вт", "Ср", "Чт", "Пт", "Сб", "Вс")
 TIME_SLOTS = ("15:00", "16:00", "16:30", "17:00", "18:00", "19:00")
+
+CHECKIN_REASONS: tuple[str, ...] = ("ill", "busy", "forgot", "other")
 
 
 class SetupCb(CallbackData, prefix="ms"):
@@ -71,7 +73,7 @@ def calendar_keyboard(year: int, month: int, today: date) -> InlineKeyboardMarku
         kb.button(text="‹", callback_data=SetupCb(a="cal", y=prev_y, m=prev_m))
         nav += 1
     kb.button(text="›", callback_data=SetupCb(a="cal", y=next_y, m=next_m))
-    kb.button(text=texts.BTN_MEET_CANCEL, callback_data=SetupCb(a="abort"))
+    kb.button(text=tr("btn-meet-cancel"), callback_data=SetupCb(a="abort"))
     kb.adjust(1, 7, *([7] * len(weeks)), nav, 1)
     return kb.as_markup()
 
@@ -80,46 +82,46 @@ def time_keyboard() -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
     for slot in TIME_SLOTS:
         kb.button(text=slot, callback_data=SetupCb(a="time", v=slot.replace(":", "")))
-    kb.button(text=texts.BTN_MEET_CANCEL, callback_data=SetupCb(a="abort"))
+    kb.button(text=tr("btn-meet-cancel"), callback_data=SetupCb(a="abort"))
     kb.adjust(3, 3, 1)
     return kb.as_markup()
 
 
 def place_keyboard() -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
-    kb.button(text=texts.BTN_ONLINE, callback_data=SetupCb(a="place", v="online"))
-    kb.button(text=texts.BTN_AT_SCHOOL, callback_data=SetupCb(a="place", v="school"))
-    kb.button(text=texts.BTN_MEET_CANCEL, callback_data=SetupCb(a="abort"))
+    kb.button(text=tr("btn-online"), callback_data=SetupCb(a="place", v="online"))
+    kb.button(text=tr("btn-at-school"), callback_data=SetupCb(a="place", v="school"))
+    kb.button(text=tr("btn-meet-cancel"), callback_data=SetupCb(a="abort"))
     kb.adjust(2, 1)
     return kb.as_markup()
 
 
 def topic_keyboard() -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
-    kb.button(text=texts.BTN_SKIP, callback_data=SetupCb(a="skip"))
+    kb.button(text=tr("btn-skip"), callback_data=SetupCb(a="skip"))
     return kb.as_markup()
 
 
 def preview_keyboard() -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
-    kb.button(text=texts.BTN_SEND_INVITE, callback_data=SetupCb(a="send"))
-    kb.button(text=texts.BTN_MEET_CANCEL, callback_data=SetupCb(a="abort"))
+    kb.button(text=tr("btn-send-invite"), callback_data=SetupCb(a="send"))
+    kb.button(text=tr("btn-meet-cancel"), callback_data=SetupCb(a="abort"))
     kb.adjust(1)
     return kb.as_markup()
 
 
 def invitation_keyboard(meeting_id: int) -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
-    kb.button(text=texts.BTN_ACCEPT, callback_data=ReplyCb(a="acc", id=meeting_id))
-    kb.button(text=texts.BTN_OTHER_TIME, callback_data=ReplyCb(a="oth", id=meeting_id))
+    kb.button(text=tr("btn-accept"), callback_data=ReplyCb(a="acc", id=meeting_id))
+    kb.button(text=tr("btn-other-time"), callback_data=ReplyCb(a="oth", id=meeting_id))
     kb.adjust(1)
     return kb.as_markup()
 
 
 def manage_keyboard(meeting_id: int) -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
-    kb.button(text=texts.BTN_MOVE_MEETING, callback_data=ManageCb(a="move", id=meeting_id))
-    kb.button(text=texts.BTN_CANCEL_MEETING, callback_data=ManageCb(a="cancel", id=meeting_id))
+    kb.button(text=tr("btn-move-meeting"), callback_data=ManageCb(a="move", id=meeting_id))
+    kb.button(text=tr("btn-cancel-meeting"), callback_data=ManageCb(a="cancel", id=meeting_id))
     kb.adjust(2)
     return kb.as_markup()
 
@@ -134,13 +136,14 @@ def usefulness_keyboard(meeting_id: int) -> InlineKeyboardMarkup:
 
 def note_keyboard(meeting_id: int) -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
-    kb.button(text=texts.BTN_SKIP, callback_data=CheckinCb(a="skip", id=meeting_id))
+    kb.button(text=tr("btn-skip"), callback_data=CheckinCb(a="skip", id=meeting_id))
     return kb.as_markup()
 
 
 def reason_keyboard(meeting_id: int) -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
-    for key, label in texts.CHECKIN_REASONS.items():
+    for key in CHECKIN_REASONS:
+        label = tr(f"checkin-reasons-{key}")
         kb.button(text=label, callback_data=CheckinCb(a="why", id=meeting_id, v=key))
     kb.adjust(2)
     return kb.as_markup()
@@ -148,8 +151,8 @@ def reason_keyboard(meeting_id: int) -> InlineKeyboardMarkup:
 
 def fit_keyboard(pair_id: int) -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
-    kb.button(text=texts.BTN_FIT_YES, callback_data=FitCb(pair=pair_id, v="yes"))
-    kb.button(text=texts.BTN_FIT_UNSURE, callback_data=FitCb(pair=pair_id, v="unsure"))
-    kb.button(text=texts.BTN_FIT_NO, callback_data=FitCb(pair=pair_id, v="no"))
+    kb.button(text=tr("btn-fit-yes"), callback_data=FitCb(pair=pair_id, v="yes"))
+    kb.button(text=tr("btn-fit-unsure"), callback_data=FitCb(pair=pair_id, v="unsure"))
+    kb.button(text=tr("btn-fit-no"), callback_data=FitCb(pair=pair_id, v="no"))
     kb.adjust(1)
     return kb.as_markup()

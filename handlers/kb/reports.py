@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardMarkup
 
-from bot import texts
+from bot.i18n import tr
 from handlers.kb.builder import InlineKeyboardBuilder
 from handlers.kb.matching import BasesCb
 
@@ -18,10 +18,10 @@ class ReportCb(CallbackData, prefix="rp"):
 
 def curator_menu_keyboard() -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
-    kb.button(text=texts.BTN_REPORT_SUMMARY, callback_data=ReportCb(kind="summary"))
-    kb.button(text=texts.BTN_REPORT_CHARTS, callback_data=ReportCb(kind="charts"))
-    kb.button(text=texts.BTN_REPORT_EXPORT, callback_data=ReportCb(kind="export"))
-    kb.button(text=texts.BTN_BASE_MENTEES, callback_data=BasesCb(kind="mentees"))
-    kb.button(text=texts.BTN_BASE_MENTORS, callback_data=BasesCb(kind="mentors"))
+    kb.button(text=tr("btn-report-summary"), callback_data=ReportCb(kind="summary"))
+    kb.button(text=tr("btn-report-charts"), callback_data=ReportCb(kind="charts"))
+    kb.button(text=tr("btn-report-export"), callback_data=ReportCb(kind="export"))
+    kb.button(text=tr("btn-base-mentees"), callback_data=BasesCb(kind="mentees"))
+    kb.button(text=tr("btn-base-mentors"), callback_data=BasesCb(kind="mentors"))
     kb.adjust(1)
     return kb.as_markup()

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from aiogram.types import InlineKeyboardMarkup
 
-from bot import texts
+from bot.i18n import tr
 from bot.roadmap import Roadmap, RoadmapItem, Status
 from handlers.kb.builder import InlineKeyboardBuilder
 from scheduler.notices.keyboards import ROADMAP_CARD, RoadmapCb
@@ -55,12 +55,12 @@ def sections_keyboard(roadmap: Roadmap, year: int) -> InlineKeyboardMarkup:
             text=_short(f"{section.number}. {section.title}"),
             callback_data=RoadmapCb(a=SECTION, y=year, s=section.number),
         )
-    kb.button(text=texts.BTN_ROADMAP_XLSX, callback_data=RoadmapCb(a=XLSX, y=year))
+    kb.button(text=tr("btn-roadmap-xlsx"), callback_data=RoadmapCb(a=XLSX, y=year))
     kb.button(
-        text=texts.BTN_ROADMAP_PREV_YEAR.format(label=f"{year - 1}/{year}"), callback_data=RoadmapCb(a=HOME, y=year - 1)
+        text=tr("btn-roadmap-prev-year", label=f"{year - 1}/{year}"), callback_data=RoadmapCb(a=HOME, y=year - 1)
     )
     kb.button(
-        text=texts.BTN_ROADMAP_NEXT_YEAR.format(label=f"{year + 1}/{year + 2}"),
+        text=tr("btn-roadmap-next-year", label=f"{year + 1}/{year + 2}"),
         callback_data=RoadmapCb(a=HOME, y=year + 1),
     )
     kb.adjust(*([1] * (len(roadmap.sections) + 1)), 2)
@@ -71,8 +71,8 @@ def section_keyboard(items: Sequence[tuple[RoadmapItem, Status]], year: int, sec
     kb = InlineKeyboardBuilder()
     for item, status in items:
         kb.button(text=f"{STATUS_MARKS[status]} {item.number}", callback_data=RoadmapCb(a=CARD, y=year, n=item.number))
-    kb.button(text=texts.BTN_ROADMAP_ADD, callback_data=RoadmapCb(a=ADD, y=year, s=section))
-    kb.button(text=texts.BTN_ROADMAP_TO_SECTIONS, callback_data=RoadmapCb(a=HOME, y=year))
+    kb.button(text=tr("btn-roadmap-add"), callback_data=RoadmapCb(a=ADD, y=year, s=section))
+    kb.button(text=tr("btn-roadmap-to-sections"), callback_data=RoadmapCb(a=HOME, y=year))
     full, rest = divmod(len(items), 4)
     kb.adjust(*([4] * full), *([rest] if rest else []), 1, 1)
     return kb.as_markup()
@@ -85,19 +85,19 @@ def card_keyboard(
     cb = {"y": year, "n": item.number}
     sizes: list[int] = []
     if can_mark_done:
-        kb.button(text=texts.BTN_ROADMAP_DONE, callback_data=RoadmapCb(a=DONE, **cb))
+        kb.button(text=tr("btn-roadmap-done"), callback_data=RoadmapCb(a=DONE, **cb))
         sizes.append(1)
     if can_reopen:
-        kb.button(text=texts.BTN_ROADMAP_REOPEN, callback_data=RoadmapCb(a=REOPEN, **cb))
+        kb.button(text=tr("btn-roadmap-reopen"), callback_data=RoadmapCb(a=REOPEN, **cb))
         sizes.append(1)
-    kb.button(text=texts.BTN_ROADMAP_ATTACH, callback_data=RoadmapCb(a=ATTACH, **cb))
+    kb.button(text=tr("btn-roadmap-attach"), callback_data=RoadmapCb(a=ATTACH, **cb))
     sizes.append(1)
     for document in documents[:DOCUMENTS_SHOWN]:
         kb.button(text=_short(f"📎 {document.file_name}"), callback_data=RoadmapCb(a=GET_DOCUMENT, d=document.id, **cb))
         sizes.append(1)
-    kb.button(text=texts.BTN_ROADMAP_EDIT, callback_data=RoadmapCb(a=EDIT, **cb))
-    kb.button(text=texts.BTN_ROADMAP_DELETE, callback_data=RoadmapCb(a=DELETE, **cb))
-    kb.button(text=texts.BTN_ROADMAP_TO_SECTION, callback_data=RoadmapCb(a=SECTION, y=year, s=item.section))
+    kb.button(text=tr("btn-roadmap-edit"), callback_data=RoadmapCb(a=EDIT, **cb))
+    kb.button(text=tr("btn-roadmap-delete"), callback_data=RoadmapCb(a=DELETE, **cb))
+    kb.button(text=tr("btn-roadmap-to-section"), callback_data=RoadmapCb(a=SECTION, y=year, s=item.section))
     sizes.extend((2, 1))
     kb.adjust(*sizes)
     return kb.as_markup()
@@ -105,22 +105,22 @@ def card_keyboard(
 
 def note_keyboard(year: int, number: str) -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
-    kb.button(text=texts.BTN_ROADMAP_SKIP_NOTE, callback_data=RoadmapCb(a=SKIP_NOTE, y=year, n=number))
-    kb.button(text=texts.BTN_ROADMAP_CANCEL, callback_data=RoadmapCb(a=FINISH, y=year, n=number))
+    kb.button(text=tr("btn-roadmap-skip-note"), callback_data=RoadmapCb(a=SKIP_NOTE, y=year, n=number))
+    kb.button(text=tr("btn-roadmap-cancel"), callback_data=RoadmapCb(a=FINISH, y=year, n=number))
     kb.adjust(1)
     return kb.as_markup()
 
 
 def after_done_keyboard(year: int, number: str) -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
-    kb.button(text=texts.BTN_ROADMAP_ATTACH_FILE, callback_data=RoadmapCb(a=ATTACH, y=year, n=number))
-    kb.button(text=texts.BTN_ROADMAP_FINISH, callback_data=RoadmapCb(a=FINISH, y=year, n=number))
+    kb.button(text=tr("btn-roadmap-attach-file"), callback_data=RoadmapCb(a=ATTACH, y=year, n=number))
+    kb.button(text=tr("btn-roadmap-finish"), callback_data=RoadmapCb(a=FINISH, y=year, n=number))
     return kb.as_markup()
 
 
 def file_keyboard(year: int, number: str) -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
-    kb.button(text=texts.BTN_ROADMAP_CANCEL, callback_data=RoadmapCb(a=FINISH, y=year, n=number))
+    kb.button(text=tr("btn-roadmap-cancel"), callback_data=RoadmapCb(a=FINISH, y=year, n=number))
     return kb.as_markup()
 
 
@@ -128,17 +128,17 @@ def edit_keyboard(year: int, number: str) -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
     for field in EDIT_FIELDS:
         kb.button(
-            text=texts.ROADMAP_FIELD_BUTTONS[field], callback_data=RoadmapCb(a=EDIT_FIELD, y=year, n=number, f=field)
+            text=tr(f"roadmap-field-buttons-{field}"), callback_data=RoadmapCb(a=EDIT_FIELD, y=year, n=number, f=field)
         )
-    kb.button(text=texts.BTN_ROADMAP_TO_CARD, callback_data=RoadmapCb(a=CARD, y=year, n=number))
+    kb.button(text=tr("btn-roadmap-to-card"), callback_data=RoadmapCb(a=CARD, y=year, n=number))
     kb.adjust(1)
     return kb.as_markup()
 
 
 def delete_keyboard(year: int, number: str) -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
-    kb.button(text=texts.BTN_ROADMAP_DELETE_YES, callback_data=RoadmapCb(a=DELETE_YES, y=year, n=number))
-    kb.button(text=texts.BTN_ROADMAP_DELETE_NO, callback_data=RoadmapCb(a=CARD, y=year, n=number))
+    kb.button(text=tr("btn-roadmap-delete-yes"), callback_data=RoadmapCb(a=DELETE_YES, y=year, n=number))
+    kb.button(text=tr("btn-roadmap-delete-no"), callback_data=RoadmapCb(a=CARD, y=year, n=number))
     kb.adjust(1)
     return kb.as_markup()
 
@@ -146,5 +146,5 @@ def delete_keyboard(year: int, number: str) -> InlineKeyboardMarkup:
 def cancel_keyboard(year: int, *, number: str = "", section: int = 0) -> InlineKeyboardMarkup:
     """«Отмена» of adding (back to the section) or editing an item (back to its card)."""
     kb = InlineKeyboardBuilder()
-    kb.button(text=texts.BTN_ROADMAP_CANCEL, callback_data=RoadmapCb(a=CANCEL, y=year, s=section, n=number))
+    kb.button(text=tr("btn-roadmap-cancel"), callback_data=RoadmapCb(a=CANCEL, y=year, s=section, n=number))
     return kb.as_markup()

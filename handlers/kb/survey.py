@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardMarkup
 
-from bot import texts
+from bot.i18n import tr
 from bot.questionnaires import Question, Questionnaire, QuestionType
 from handlers.kb.builder import InlineKeyboardBuilder
 
@@ -55,7 +55,7 @@ def _question_keyboard(
         for option in question.options:
             mark = "✅ " if option.id in chosen else ""
             kb.button(text=f"{mark}{option.label}", callback_data=SurveyCb(a="t", q=question.id, v=option.id))
-        kb.button(text=texts.BTN_DONE, callback_data=SurveyCb(a="d", q=question.id))
+        kb.button(text=tr("btn-done"), callback_data=SurveyCb(a="d", q=question.id))
         widths += [1] * (len(question.options) + 1)
     elif question.type is QuestionType.SCALE:
         low, high = question.min_value or 1, question.max_value or 10
@@ -66,10 +66,10 @@ def _question_keyboard(
         widths += [row] * (len(values) // row) + ([len(values) % row] if len(values) % row else [])
     nav = 0
     if questionnaire.index(question.id) > 0:
-        kb.button(text=texts.BTN_BACK, callback_data=SurveyCb(a="b", q=question.id))
+        kb.button(text=tr("btn-back"), callback_data=SurveyCb(a="b", q=question.id))
         nav += 1
     if not question.required:
-        kb.button(text=texts.BTN_SKIP, callback_data=SurveyCb(a="s", q=question.id))
+        kb.button(text=tr("btn-skip"), callback_data=SurveyCb(a="s", q=question.id))
         nav += 1
     if nav:
         widths.append(nav)
@@ -79,8 +79,8 @@ def _question_keyboard(
 
 def review_keyboard() -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
-    kb.button(text=texts.BTN_ALL_RIGHT, callback_data=SurveyCb(a="ok"))
-    kb.button(text=texts.BTN_CHANGE, callback_data=SurveyCb(a="ch"))
+    kb.button(text=tr("btn-all-right"), callback_data=SurveyCb(a="ok"))
+    kb.button(text=tr("btn-change"), callback_data=SurveyCb(a="ch"))
     return kb.as_markup()
 
 

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot import texts
+from bot.i18n import tr
 from bot.programme import ArchivedYear
 from handlers.kb.builder import InlineKeyboardBuilder
 from handlers.kb.matching import PairCb
@@ -36,18 +36,16 @@ class RenewCb(CallbackData, prefix="yn"):
 def finish_keyboard(archived: int) -> InlineKeyboardMarkup:
     """«Да, завершить» carries how many years were archived when it was shown (`archived`)."""
     kb = InlineKeyboardBuilder()
-    kb.button(text=texts.BTN_FINISH_OK, callback_data=PairCb(a="finish_ok", id=archived))
-    kb.button(text=texts.BTN_CANCEL, callback_data=PairCb(a="list"))
+    kb.button(text=tr("btn-finish-ok"), callback_data=PairCb(a="finish_ok", id=archived))
+    kb.button(text=tr("btn-cancel"), callback_data=PairCb(a="list"))
     kb.adjust(2)
     return kb.as_markup()
 
 
 def archive_buttons(years: Sequence[ArchivedYear], action: str) -> list[tuple[str, CallbackData]]:
     """Buttons to the latest archived years: their pairs («Архив 2026-27») or reports."""
-    label = {"pairs": texts.BTN_ARCHIVE, "summary": texts.BTN_ARCHIVE_SUMMARY, "export": texts.BTN_ARCHIVE_EXPORT}
-    return [
-        (label[action].format(year=y.label), ArchiveCb(a=action, y=y.id)) for y in reversed(years[-SHOWN_YEARS:])
-    ]
+    label = {"pairs": "btn-archive", "summary": "btn-archive-summary", "export": "btn-archive-export"}
+    return [(tr(label[action], year=y.label), ArchiveCb(a=action, y=y.id)) for y in reversed(years[-SHOWN_YEARS:])]
 
 
 def with_archive(markup: InlineKeyboardMarkup, years: Sequence[ArchivedYear]) -> InlineKeyboardMarkup:
@@ -65,15 +63,15 @@ def archive_card_keyboard(year_id: int, pair_id: int, waiting: Sequence[tuple[in
     kb = InlineKeyboardBuilder()
     for person_id, name in waiting:
         kb.button(
-            text=texts.BTN_ARCHIVE_RENEW.format(name=name)[:60],
+            text=tr("btn-archive-renew", name=name)[:60],
             callback_data=ArchiveCb(a="renew", y=year_id, p=pair_id, q=person_id),
         )
-    kb.button(text=texts.BTN_TO_PAIRS, callback_data=ArchiveCb(a="pairs", y=year_id))
+    kb.button(text=tr("btn-to-pairs"), callback_data=ArchiveCb(a="pairs", y=year_id))
     kb.adjust(1)
     return kb.as_markup()
 
 
 def renew_keyboard(year_id: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
-        inline_keyboard=[[InlineKeyboardButton(text=texts.BTN_RENEW, callback_data=RenewCb(y=year_id).pack())]]
+        inline_keyboard=[[InlineKeyboardButton(text=tr("btn-renew"), callback_data=RenewCb(y=year_id).pack())]]
     )

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
-from bot import texts
 from bot.clock import iso
+from bot.i18n import esc, tr
 from bot.monitoring import questionnaire_for
 from bot.programme import Role
 from bot.questionnaires import Questionnaire
@@ -47,11 +47,11 @@ REPORT_NAMES = 50
 
 def _names(people: list[Recipient]) -> str:
     lines = [
-        texts.CAMPAIGN_REPORT_NAME.format(name=texts.esc(p.name), role=Role(p.role).label)
+        tr("campaign-report-name", name=esc(p.name), role=Role(p.role).label)
         for p in people[:REPORT_NAMES]
     ]
     if len(people) > REPORT_NAMES:
-        lines.append(texts.CAMPAIGN_REPORT_MORE.format(count=len(people) - REPORT_NAMES))
+        lines.append(tr("campaign-report-more", count=len(people) - REPORT_NAMES))
     return "\n".join(lines)
 
 
@@ -60,13 +60,11 @@ def _waiting(waiting: list[tuple[Recipient, datetime]], closes_at: datetime, wee
         return ""
     lines = []
     for person, ready in waiting[:REPORT_NAMES]:
-        template = texts.CAMPAIGN_WAITING_LINE if ready < closes_at else texts.CAMPAIGN_WAITING_TOO_LATE
-        lines.append(
-            template.format(name=texts.esc(person.name), role=Role(person.role).label, date=until_text(ready, tz))
-        )
+        msg_id = "campaign-waiting-line" if ready < closes_at else "campaign-waiting-too-late"
+        lines.append(tr(msg_id, name=esc(person.name), role=Role(person.role).label, date=until_text(ready, tz)))
     if len(waiting) > REPORT_NAMES:
-        lines.append(texts.CAMPAIGN_REPORT_MORE.format(count=len(waiting) - REPORT_NAMES))
-    return texts.CAMPAIGN_WAITING.format(weeks=weeks, count=len(waiting), lines="\n".join(lines))
+        lines.append(tr("campaign-report-more", count=len(waiting) - REPORT_NAMES))
+    return tr("campaign-waiting", weeks=weeks, count=len(waiting), lines="\n".join(lines))
 
 
 def _asked_split(
@@ -131,8 +129,8 @@ async def launch(
     reports = []
     if report_to:
         weeks = int(min_pair_age / timedelta(weeks=1)) if min_pair_age else 0
-        text = texts.CAMPAIGN_LAUNCH_REPORT.format(
-            title=texts.esc(title),
+        text = tr("campaign-launch-report",
+            title=esc(title),
             until=until,
             count=len(asked),
             names=_names([p for p, _ in asked]),
@@ -153,7 +151,7 @@ async def launch(
         calendar_key=calendar_key,
         invitation=Invitation(
             outbox=outbox,
-            text=texts.CAMPAIGN_INVITE.format(title=texts.esc(title), until=until),
+            text=tr("campaign-invite", title=esc(title), until=until),
             markup=answer_markup,
             chats={p.participant_id: p.telegram_id for p, _ in asked},
             reports=reports,
@@ -204,8 +202,8 @@ async def invite_latecomers(
         if not asked:
             continue
         first = min(p.participant_id for p, _ in asked)
-        text = texts.CAMPAIGN_LATE_REPORT.format(
-            title=texts.esc(campaign.title),
+        text = tr("campaign-late-report",
+            title=esc(campaign.title),
             until=until_text(campaign.closes_at, tz),
             count=len(asked),
             names=_names([p for p, _ in asked]),
@@ -216,8 +214,8 @@ async def invite_latecomers(
             [(p.participant_id, questionnaire_id) for p, questionnaire_id in asked],
             Invitation(
                 outbox=outbox,
-                text=texts.CAMPAIGN_INVITE.format(
-                    title=texts.esc(campaign.title), until=until_text(campaign.closes_at, tz)
+                text=tr("campaign-invite",
+                    title=esc(campaign.title), until=until_text(campaign.closes_at, tz)
                 ),
                 markup=answer_markup,
                 chats={p.participant_id: p.telegram_id for p, _ in asked},

@@ -10,7 +10,7 @@ from __future__ import annotations
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot import texts
+from bot.i18n import tr
 
 #: The roadmap tracker's «open the card of item n» action (the other actions are in handlers/kb/roadmap.py).
 ROADMAP_CARD = "card"
@@ -53,21 +53,21 @@ def _row(*buttons: tuple[str, CallbackData]) -> InlineKeyboardMarkup:
 
 
 def campaign_answer_keyboard(campaign_id: int) -> InlineKeyboardMarkup:
-    return _row((texts.BTN_CAMPAIGN_ANSWER, CampaignCb(id=campaign_id)))
+    return _row((tr("btn-campaign-answer"), CampaignCb(id=campaign_id)))
 
 
 def checkin_keyboard(meeting_id: int) -> InlineKeyboardMarkup:
     return _row(
-        (texts.BTN_HELD, CheckinCb(a="held", id=meeting_id)),
-        (texts.BTN_MOVED, CheckinCb(a="moved", id=meeting_id)),
-        (texts.BTN_NOT_HELD, CheckinCb(a="not", id=meeting_id)),
+        (tr("btn-held"), CheckinCb(a="held", id=meeting_id)),
+        (tr("btn-moved"), CheckinCb(a="moved", id=meeting_id)),
+        (tr("btn-not-held"), CheckinCb(a="not", id=meeting_id)),
     )
 
 
 def pref_start_keyboard(round_id: int) -> InlineKeyboardMarkup:
-    return _row((texts.BTN_PREF_START, PrefCb(a="start", r=round_id)))
+    return _row((tr("btn-pref-start"), PrefCb(a="start", r=round_id)))
 
 
 def open_card_keyboard(year: int, number: str) -> InlineKeyboardMarkup:
     """The button under a roadmap reminder: straight to the item's card."""
-    return _row((texts.BTN_ROADMAP_OPEN, RoadmapCb(a=ROADMAP_CARD, y=year, n=number)))
+    return _row((tr("btn-roadmap-open"), RoadmapCb(a=ROADMAP_CARD, y=year, n=number)))

@@ -1,0 +1,86 @@
+"""The message catalogue: every text a person sees, in Project Fluent files under `bot/locales/ru/`.
+
+Code names a message and passes values; the catalogue holds the sentence, its plural forms and its variants
+per audience (`$audience`: a pupil hears «ты», an adult «вы», a parent is spoken to about their child, the
+curator gets the programme's terms). Texts are Telegram HTML: a value from a person is escaped with `esc`
+before it is put into a message.
+
+A message that does not exist, or a placeholder left without a value, raises `MissingText`: a wrong text is
+a bug the tests must see, not a sentence with a hole in it. `tests/test_catalogue.py` checks statically that
+every message is used, every used message exists and every call passes exactly the message's placeholders.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from functools import cache
+from html import escape
+from pathlib import Path
+
+from fluent.runtime import FluentBundle, FluentResource
+from fluent.runtime.types import fluent_number
+
+LOCALE = "ru"
+LOCALES_DIR = Path(__file__).with_name("locales") / LOCALE
+
+
+class Audience(StrEnum):
+    """Who reads a message: it selects the variant of a message that speaks to several."""
+
+    PUPIL = "pupil"  # a child or teenager: «ты», plain words, no programme jargon
+    ADULT = "adult"  # a young teacher, a mentor, anyone over 18: «вы»
+    PARENT = "parent"  # a parent or legal representative, spoken to about their child: «вы»
+    CURATOR = "curator"  # the programme's curator: «вы», the programme's terms
+
+
+class MissingText(LookupError):
+    """A message is missing from the catalogue, or rendered with a placeholder left empty."""
+
+
+def esc(value: object) -> str:
+    """A value from a person (a name, an answer) made safe to put into an HTML message."""
+    return escape(str(value), quote=False)
+
+
+@cache
+def bundle() -> FluentBundle:
+    """Every `.ftl` file of the locale in one bundle; the same id in two files is an error."""
+    result = FluentBundle([LOCALE], use_isolating=False)
+    for path in sorted(LOCALES_DIR.glob("*.ftl")):
+        errors = result.add_resource(FluentResource(path.read_text(encoding="utf-8")), allow_overrides=False)
+        if errors:
+            raise MissingText(f"{path.name}: {errors[0]}")
+    return result
+
+
+def has(msg_id: str) -> bool:
+    return bundle().has_message(msg_id)
+
+
+def tr(msg_id: str, /, **args: object) -> str:
+    """The message `msg_id` with its placeholders filled: numbers stay numbers, so plural rules apply."""
+    catalogue = bundle()
+    if not catalogue.has_message(msg_id):
+        raise MissingText(f"no message {msg_id!r} in {LOCALES_DIR}")
+    message = catalogue.get_message(msg_id)
+    if message.value is None:
+        raise MissingText(f"message {msg_id!r} has no value")
+    values = {name: _value(value) for name, value in args.items()}
+    text, errors = catalogue.format_pattern(message.value, values)
+    if errors:
+        raise MissingText(f"{msg_id}: {errors[0]}")
+    return text
+
+
+def _value(value: object) -> object:
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int):
+        return fluent_number(value, useGrouping=False)
+    if isinstance(value, StrEnum):
+        return value.value
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return fluent_number(value, useGrouping=False, maximumFractionDigits=2)
+    return str(value)

@@ -1,0 +1,98 @@
+participants-empty = Участников пока нет. Пригласите их: /invite.
+participants-summary =
+    <b>Участники программы: { $total }</b>
+
+    { $by_role }
+
+    <b>По статусу</b>
+    { $by_status }
+participants-page =
+    <b>{ $title }</b> — { $shown } из { $total }
+
+    { $lines }
+participants-all = Все участники
+participant-line = { $n }. { $name } — { $role }, { $status }
+participant-unnamed = { $pseudonym } · вход { $joined } · ссылка { $invite }
+participant-unnamed-parent = { "" } · родитель: { $parent }
+participant-invite = от { $date } (…{ $tail })
+participant-invite-gone = удалена
+participant-card =
+    { $title }
+    Роль: { $role }
+    Форма: { $form }
+    Присоединился: { $joined }
+    Ссылка-приглашение: { $invite }
+    Статус: { $status }
+    Согласие: { $consent }
+
+    { $answers }
+participant-card-title = <b>{ $name }</b> ({ $pseudonym })
+participant-card-title-unnamed = <b>{ $pseudonym }</b> (имя ещё не указано)
+consent-paper-details = бумажное от { $date }, подписал(а) { $parent }; отмечено куратором { $at }
+consent-parent-details = { "" } ({ $parent }, { $relation })
+btn-show-list = Список
+btn-prev = ‹ Назад
+btn-next = Далее ›
+btn-to-summary = К сводке
+btn-paper-consent = Отметить бумажное согласие
+paper-consent-done = Бумажное согласие отмечено для { $pseudonym }. Участник получит уведомление.
+paper-consent-already = У этого участника согласие уже есть.
+consent-paper-help = Кто ждёт согласия родителя — ниже. Откройте участника и нажмите «Отметить бумажное согласие»: бот спросит ФИО родителя и дату на бумаге. Все участники — /participants.
+consent-paper-nobody = Согласия родителя никто не ждёт. Все участники — /participants.
+paper-ask-parent =
+    Бумажное согласие для участника:
+    { $who }
+
+    Напишите фамилию, имя и отчество родителя (законного представителя), как они написаны в согласии. Отменить — /cancel.
+paper-bad-parent = Напишите ФИО родителя буквами, как в согласии, например: Иванова Мария Петровна. Отменить — /cancel.
+paper-ask-date = Дата на согласии? Напишите её так: ДД.ММ.ГГГГ, например { $today }. Отменить — /cancel.
+paper-date-unreadable = Не понял дату. Напишите её так, как на бумаге: ДД.ММ.ГГГГ, например 01.12.2026. Отменить — /cancel.
+paper-date-no-such = Такой даты нет: { $text }. Проверьте число и месяц. Отменить — /cancel.
+paper-date-future = { $date } ещё не наступило (сегодня { $today }): согласие не может быть подписано позже сегодняшнего дня. Проверьте дату на бумаге. Отменить — /cancel.
+paper-date-too-old = { $date } — больше года назад: такое согласие уже не действует на этот учебный год, нужно новое. Отменить — /cancel.
+paper-confirm =
+    <b>Отметить бумажное согласие?</b>
+
+    Участник: { $who }
+    Родитель (законный представитель): { $parent }
+    Дата согласия: { $date }
+
+    После этого участник сможет заполнить анкету.
+btn-paper-confirm = Подтвердить
+dialog-cancelled = Отменено, ничего не изменено.
+btn-rename = Исправить имя
+rename-ask =
+    Имя сейчас: <b>{ $name }</b>
+    Напишите исправленное ({ $what }). Отменить — /cancel.
+rename-bad = { $problem } Отменить — /cancel.
+rename-same = Это то же самое имя. Напишите исправленное или отмените — /cancel.
+rename-confirm =
+    <b>Исправить имя?</b>
+
+    { $old } → <b>{ $new }</b>
+
+    Новое имя будет в списках, парах, выгрузках и документах, которые бот сделает после этого.
+btn-rename-confirm = Исправить
+rename-done = Имя исправлено: { $old } → { $new }.
+child-paper-consented = Куратор отметил бумажное согласие. Можно заполнить анкету!
+participant-gone = Этого участника больше нет (данные удалены).
+parent-own-link = Эту ссылку должен открыть ваш родитель или законный представитель в своём Telegram. Перешлите её ему.
+curator-user-blocked = Участник { $who } заблокировал бота: сообщения ему не доходят. Свяжитесь с ним другим способом.
+who = <b>{ $name }</b> ({ $role }, { $pair })
+who-pair = пара №{ $id }
+who-group = группа №{ $id }
+who-no-pair = без пары
+who-in-pair = <b>{ $name }</b> ({ $role })
+consent-none = нет
+reason-withdrawal = отзыв согласия
+reason-parent-withdrawal = отзыв согласия родителем
+question-current =
+    { "" }
+
+    Сейчас: { $value }
+invite-list-of = { "" } из { $n }
+invite-list-until = , до { $date }
+list-all = все
+forget-confirm-parent = Вы давали согласие за ребёнка. Отозвать его? Обработка данных ребёнка сразу прекратится, его профиль и ответы будут <b>удалены безвозвратно</b>, участие в программе закончится.
+btn-forget-child = Отозвать за: { $name }
+forget-done-parent = Готово: согласие отозвано, данные ребёнка удалены. Куратор получит запись об уничтожении данных.

@@ -1,0 +1,149 @@
+roadmap-home =
+    <b>Дорожная карта внедрения ЦМН</b>
+    Учебный год { $label }, состояние на { $today }
+
+    { $lines }
+
+    Всего пунктов: { $total }; выполнено { $done }, выполняется { $in_progress }, просрочено { $overdue }, запланировано { $planned }.
+    Выберите раздел.
+roadmap-home-line =
+    <b>{ $number }. { $title }</b>
+    { "" }    выполнено { $done } из { $total } · выполняется { $in_progress } · просрочено { $overdue }
+roadmap-section =
+    <b>Раздел { $number }. { $title }</b>
+    Учебный год { $label }
+
+    { $lines }
+
+    ✅ выполнено · 🟡 выполняется · 🔴 просрочено · ⚪ запланировано
+    Выберите пункт.
+roadmap-section-line = { $mark } <b>{ $number }</b> { $content } — <i>{ $deadline }</i>
+roadmap-section-empty = В разделе пока нет пунктов.
+roadmap-card =
+    <b>Пункт { $number }</b> · раздел { $section }
+    { $content }
+
+    <b>Срок:</b> { $deadline }
+    <b>Статус:</b> { $mark } { $status }
+    <b>Ожидаемый результат:</b> { $result }
+    <b>Ответственные:</b> { $responsible }
+    <b>Отметка о выполнении:</b> { $done }
+    <b>Примечание:</b> { $note }
+    <b>Документы:</b> { $documents }
+
+    <i>Учебный год { $label }</i>
+roadmap-not-done = —
+roadmap-reopened-mark = снята (была { $day }), пункт возвращён в работу
+roadmap-no-note = —
+roadmap-no-documents = нет
+roadmap-document-line =
+    { "" }
+    • { $name } (прикреплён { $day })
+roadmap-more-documents =
+    { "" }
+    …и ещё { $n }
+roadmap-item-gone = Этого пункта больше нет в дорожной карте. Откройте /roadmap.
+roadmap-ask-note =
+    Пункт { $number }: отмечаю выполненным.
+    Напишите примечание (до { $limit } символов) — например, «Приказ № 45 от 28.08» — или нажмите «Пропустить».
+roadmap-note-bad = Примечание — текст до { $limit } символов. Напишите его или нажмите «Пропустить».
+roadmap-marked-done =
+    ✅ Пункт { $number } отмечен выполненным ({ $day }).
+    Прикрепите файл — подписанный приказ, протокол — или нажмите «Готово».
+roadmap-ask-file = Пришлите файл для пункта { $number } — подписанный приказ, протокол: документом (PDF, DOCX…) или фото скана.
+roadmap-need-file = Нужен файл: документ (PDF, DOCX…) или фото скана. Если файла нет, нажмите кнопку ниже.
+roadmap-unnamed-file = документ
+roadmap-photo-name = фото от { $day }.jpg
+roadmap-file-attached =
+    📎 Документ «{ $name }» прикреплён к пункту { $number }.
+
+    { "" }
+roadmap-document-caption = Пункт { $number } дорожной карты, { $label } учебный год
+roadmap-reopened = Пункт возвращён в работу.
+roadmap-nothing-to-reopen = Пункт и так в работе.
+roadmap-edit-pick = Пункт { $number }: что изменить?
+roadmap-field-buttons-content = Содержание
+roadmap-field-buttons-deadline = Срок
+roadmap-field-buttons-result = Ожидаемый результат
+roadmap-field-buttons-responsible = Ответственные
+roadmap-prompts-content = Напишите содержание пункта — что нужно сделать.
+roadmap-prompts-deadline = Напишите срок без года — он повторяется каждый учебный год: «до 15.10», «октябрь», «01.09–15.09», «декабрь и май», «ежеквартально», «в течение года». Подготовка летом до начала года: «август (до начала учебного года)».
+roadmap-prompts-result = Напишите ожидаемый результат — обычно документ: «Приказ директора», «Протокол», «Отчёт».
+roadmap-prompts-responsible = Кто ответственный? Например: «Куратор» или «Администрация, куратор».
+roadmap-edit-ask =
+    Пункт { $number } — { $field }. Сейчас:
+    <i>{ $current }</i>
+
+    { $prompt }
+roadmap-try-again =
+    { $error }
+
+    Попробуйте ещё раз или нажмите «Отмена».
+roadmap-item-saved =
+    ✅ Пункт { $number } сохранён.
+
+    { "" }
+roadmap-delete-confirm =
+    Удалить пункт { $number } «{ $content }» из дорожной карты?
+    Отметки о выполнении и прикреплённые документы пункта тоже будут удалены.
+roadmap-deleted =
+    🗑 Пункт { $number } удалён.
+
+    { "" }
+roadmap-add-ask-number =
+    Новый пункт в разделе «{ $section }».
+    Напишите его номер — например, «{ $example }».
+roadmap-number-taken = Пункт { $number } уже есть в дорожной карте. Напишите другой номер — например, «{ $example }».
+roadmap-add-ask-content = Пункт { $number }. Напишите содержание — что нужно сделать.
+roadmap-deadline-understood =
+    Срок: { $deadline }.
+
+    { "" }
+roadmap-item-added =
+    ✅ Пункт { $number } добавлен.
+
+    { "" }
+roadmap-cancelled = Отменено.
+roadmap-need-text = Напишите ответ текстом или нажмите «Отмена».
+roadmap-xlsx-caption = Дорожная карта на { $label } учебный год: статусы, отметки и документы (контрольный материал п. 6.1).
+roadmap-remind-soon =
+    ⏰ <b>Скоро срок</b> по дорожной карте: { $due } (через { $days } { $days ->
+        [one] день
+        [few] дня
+       *[many] дней
+    }).
+    Пункт { $number }: { $content }
+    Ожидаемый результат: { $result }
+roadmap-remind-overdue =
+    🔴 <b>Срок прошёл</b> { $due }: пункт { $number } дорожной карты не отмечен выполненным.
+    { $content }
+    Отметьте выполнение или измените срок.
+btn-roadmap-xlsx = Выгрузить XLSX
+btn-roadmap-prev-year = ‹ { $label }
+btn-roadmap-next-year = { $label } ›
+btn-roadmap-add = Добавить пункт
+btn-roadmap-to-sections = ← К разделам
+btn-roadmap-to-section = ← К разделу
+btn-roadmap-to-card = ← К пункту
+btn-roadmap-done = Выполнено
+btn-roadmap-reopen = Вернуть в работу
+btn-roadmap-attach = Прикрепить документ
+btn-roadmap-attach-file = Прикрепить файл
+btn-roadmap-finish = Готово
+btn-roadmap-skip-note = Пропустить
+btn-roadmap-cancel = Отмена
+btn-roadmap-edit = Изменить
+btn-roadmap-delete = Удалить
+btn-roadmap-delete-yes = Да, удалить
+btn-roadmap-delete-no = Нет, оставить
+btn-roadmap-open = Открыть пункт
+btn-one-pair = Одной паре или группе…
+segment-all-of = { $form }: все
+segment-mentees-of = { $form }: наставляемые
+segment-mentors-of = { $form }: наставники
+curator-menu =
+    <b>Меню куратора</b>
+    Отчёты — кнопками ниже. Остальное — командами: /participants, /invite, /match, /pairs, /campaign, /broadcast, /materials, /roadmap (все — /help).
+btn-report-summary = Сводка программы
+btn-report-charts = Графики
+btn-report-export = Выгрузка XLSX
