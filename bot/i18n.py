@@ -42,6 +42,21 @@ def esc(value: object) -> str:
     return escape(str(value), quote=False)
 
 
+def quoted(name: str) -> str:
+    """A name to put inside «…»: its own quotes become „…“ («МБУ ДО „Станция юных техников“»)."""
+    out, depth = [], 0
+    for ch in name:
+        if ch == "«":
+            out.append("„")
+            depth += 1
+        elif ch == "»" and depth:
+            out.append("“")
+            depth -= 1
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
 @cache
 def bundle() -> FluentBundle:
     """Every `.ftl` file of the locale in one bundle; the same id in two files is an error."""

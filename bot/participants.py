@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.consent import needs_parent
+from bot.i18n import Audience
 from bot.programme import Form, Role, Status
 
 #: Categories of personal data a participant's withdrawal destroys (named in the destruction record).
@@ -61,6 +62,16 @@ class Participant:
     @property
     def has_consent(self) -> bool:
         return self.consent_at is not None
+
+    @property
+    def audience(self) -> Audience:
+        """How the bot speaks to this person: «ты» to a pupil (a child mentee, or a mentor who is a minor),
+        «вы» to an adult. A pupil who said they are 18 or older is an adult."""
+        if self.role is Role.MENTEE_PUPIL:
+            return Audience.ADULT if self.is_adult else Audience.PUPIL
+        if self.role is Role.MENTOR and self.is_adult is False:
+            return Audience.PUPIL
+        return Audience.ADULT
 
     def shown_name(self) -> str:
         return self.name or self.pseudonym
