@@ -53,10 +53,10 @@ async def test_the_whole_way_from_group_meeting_to_the_directors_order(
     await curator.send("СЮТ, каб. 12")
     preview = await curator.expect("Получат приглашение: 5")
     await curator.click("Разослать", preview)
-    await curator.expect("Приглашение отправлено: 5")
+    await curator.expect("Приглашение отправлено 5 участникам")
     for user in people.values():
         notice = await user.expect("Групповая встреча")
-        assert "25 сентября, 16:30" in notice.text and "каб. 12" in notice.text
+        assert "25.09.2026 16:30" in notice.text and "каб. 12" in notice.text
 
     # Attendance: Оля did not come.
     await curator.send("/groupmeeting")
@@ -71,7 +71,7 @@ async def test_the_whole_way_from_group_meeting_to_the_directors_order(
     await curator.send("/preferences")
     await curator.click("педагог – обучающийся", await curator.expect("Для какой формы"))
     await curator.click("Только из бывших на встрече", await curator.expect("Из кого выбирать"))
-    await curator.expect("разослана: 4")
+    await curator.expect("разослана 4 участникам")
     masha, petya, anna, ivan = people[801], people[802], people[901], people[902]
     await masha.click("Выбрать", await masha.expect("выберите, с кем"))
     screen = await masha.expect("Кого из наставников")
@@ -287,7 +287,7 @@ async def test_those_who_have_not_chosen_are_reminded_automatically(
     await curator.send("/preferences")
     await curator.click("педагог – обучающийся", await curator.expect("Для какой формы"))
     await curator.click("Из всех кандидатов формы", await curator.expect("Из кого выбирать"))
-    await curator.expect("разослана: 5")
+    await curator.expect("разослана 5 участникам")
     masha = people[801]
     await masha.click("Выбрать", await masha.expect("выберите, с кем"))
     await masha.click("Без предпочтений", await masha.expect("Кого из наставников"))

@@ -31,7 +31,7 @@ async def test_a_question_reaches_the_curator_and_the_answer_comes_back(tg: Fake
     assert "Маша" in question.text and "Когда будет первая встреча?" in question.text
     await tg.user(OTHER_CURATOR_ID).expect("Когда будет первая встреча?")
     await curator.click("Ответить", question)
-    await curator.expect("Ваш ответ на вопрос Маша")
+    await curator.expect("Ответ на вопрос участника: Маша")
     await curator.send("В четверг в 16:30, каб. 12")
     await curator.expect("Ответ отправлен")
     answer = await masha.expect("Ответ куратора")

@@ -11,7 +11,7 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.clock import Clock
-from bot.i18n import esc, tr
+from bot.i18n import esc, quoted, tr
 from bot.programme import Form
 from bot.questionnaires import CLUBS, load_vocabulary
 from bot.settings import Settings
@@ -92,7 +92,12 @@ async def on_answer_text(
     await notify(
         outbox,
         person.telegram_id,
-        tr("answer-to-participant", question=esc(shown_question), answer=esc(text)),
+        tr(
+            "answer-to-participant",
+            question=esc(quoted(shown_question)),
+            answer=esc(text),
+            audience=person.audience,
+        ),
         about=[person.id],
     )
     await message.answer(tr("answer-sent"))
@@ -130,7 +135,7 @@ async def on_material_admin(
             callback_answer.text = tr("stale-button")
             return
         audience = tr(f"material-audiences-{material.audience}")
-        text = tr("material-delete-confirm", title=esc(material.title), audience=audience)
+        text = tr("material-delete-confirm", title=esc(quoted(material.title)), audience=audience)
         await show(query, text, material_delete_keyboard(material.id))
     elif callback_data.a == "delok":
         if not await informing.delete_material(callback_data.id):
@@ -152,7 +157,7 @@ async def on_material_admin(
         )
         await audit.record(query.from_user.id, "material.add", data["title"])
         audience = tr(f"material-audiences-{callback_data.v}")
-        await show(query, tr("material-added", title=esc(data["title"]), audience=audience))
+        await show(query, tr("material-added", title=esc(quoted(data["title"])), audience=audience))
     else:
         callback_answer.text = tr("stale-button")
 

@@ -12,7 +12,7 @@ from aiogram.filters import Command, CommandObject
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
 
 from bot.clock import Clock
-from bot.i18n import esc, tr
+from bot.i18n import esc, quoted, tr
 from bot.meetings import Stage
 from bot.monitoring import MIN_GROUP, monitoring_period
 from bot.programme import FORM_LABELS, ROLE_LABELS, YEAR_LABEL_RE, ArchivedYear, Form, Role
@@ -260,7 +260,7 @@ async def summary_text(
         if (year.holds(rate[0].opens_at) if year else not last or rate[0].opens_at > last[0].finished_at)
     ][:5]
     campaign_lines = "\n".join(
-        tr("summary-campaign-line", title=esc(c.title), done=done, total=n) for c, n, done in rates
+        tr("summary-campaign-line", title=esc(quoted(c.title)), done=done, total=n) for c, n, done in rates
     )
     text += tr("summary-campaigns", lines=campaign_lines or tr("summary-none"))
     period_blocks = []

@@ -3,7 +3,7 @@ curators-list =
 
     { $lines }
 curators-owner-line = { $n }. id { $id }{ $you } — из настроек бота (CURATOR_IDS), убрать из бота нельзя
-curators-added-line = { $n }. { $name }{ $you } — добавлен(а) { $date }
+curators-added-line = { $n }. { $name }{ $you } — в списке с { $date }
 curators-you = { "" } (вы)
 btn-curator-add = Добавить куратора
 btn-curator-remove = Убрать: { $name }
@@ -12,11 +12,11 @@ curator-invite-created =
     { $link }
 
     По ней можно войти <b>один раз</b>, действует { $hours } ч. Куратор видит персональные данные всех участников: отправьте ссылку лично тому, кого назначили куратором.
-curator-remove-confirm = Убрать куратора { $name }? Он(а) сразу потеряет доступ к командам куратора и данным участников.
+curator-remove-confirm = Убрать из кураторов: { $name }? Доступ к командам куратора и данным участников закроется сразу.
 curator-owner-stays = Этот куратор назначен в настройках бота (CURATOR_IDS): убрать его из бота нельзя.
 btn-curator-remove-yes = Да, убрать
 btn-curator-remove-no = Отмена
-curator-removed = Куратор { $name } убран(а).
+curator-removed = { $name } больше не куратор программы.
 curator-removed-notice = Вы больше не куратор программы наставничества: команды куратора вам недоступны.
 curator-joined =
     Готово: вы куратор программы наставничества «{ $org }».

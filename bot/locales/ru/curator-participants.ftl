@@ -20,7 +20,7 @@ participant-card =
     { $title }
     Роль: { $role }
     Форма: { $form }
-    Присоединился: { $joined }
+    Дата входа: { $joined }
     Ссылка-приглашение: { $invite }
     Статус: { $status }
     Согласие: { $consent }
@@ -28,7 +28,10 @@ participant-card =
     { $answers }
 participant-card-title = <b>{ $name }</b> ({ $pseudonym })
 participant-card-title-unnamed = <b>{ $pseudonym }</b> (имя ещё не указано)
-consent-paper-details = бумажное от { $date }, подписал(а) { $parent }; отмечено куратором { $at }
+consent-paper-details = бумажное от { $date } (подпись: { $parent }); отмечено куратором { $at }
+card-consent-self = дано участником { $at }
+card-consent-parent = дано родителем { $at }
+card-consent-paper = бумажное, отмечено куратором { $at }
 consent-parent-details = { "" } ({ $parent }, { $relation })
 btn-show-list = Список
 btn-prev = ‹ Назад
@@ -77,7 +80,7 @@ rename-done = Имя исправлено: { $old } → { $new }.
 child-paper-consented = Куратор отметил бумажное согласие. Можно заполнить анкету!
 participant-gone = Этого участника больше нет (данные удалены).
 parent-own-link = Эту ссылку должен открыть ваш родитель или законный представитель в своём Telegram. Перешлите её ему.
-curator-user-blocked = Участник { $who } заблокировал бота: сообщения ему не доходят. Свяжитесь с ним другим способом.
+curator-user-blocked = Бот заблокирован участником: { $who }. Сообщения не доходят — свяжитесь другим способом.
 who = <b>{ $name }</b> ({ $role }, { $pair })
 who-pair = пара №{ $id }
 who-group = группа №{ $id }
