@@ -111,7 +111,8 @@ async def test_a_calendar_launch_tells_the_curator_and_asks_a_pair_once_it_has_w
     told = await curator.expect("приглашение отправлено ещё 3 участникам")
     assert told.text == (
         "📋 Опрос «Оценка качества программы» (ответы до 15.12.2026): приглашение отправлено ещё 3 участникам"
-        " из новых пар и групп:\n• Наставник 902 — наставник\n• У802 — наставляемый-обучающийся\n• У803 — наставляемый-обучающийся"
+        " из новых пар и групп:\n• Наставник 902 — наставник\n• У802 — наставляемый-обучающийся"
+        "\n• У803 — наставляемый-обучающийся"
     )
     recipients = await running.db.fetchall(
         "SELECT r.participant_id FROM campaign_recipients r JOIN campaigns c ON c.id=r.campaign_id"
