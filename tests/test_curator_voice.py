@@ -11,6 +11,7 @@ from tests.conftest import CURATOR_BACKGROUND, CURATOR_ID, RunningBot
 from tests.fakes.clock import FakeClock
 from tests.fakes.telegram import FakeTelegram
 from tests.flows import code_in, mentor_answers, pupil_answers, seed_participant
+from tests.test_roadmap_dialog import open_item
 
 ORG_QUOTED = "«МБУ ДО „Станция юных техников“»"
 
@@ -147,3 +148,18 @@ async def test_no_time_in_the_curators_chat_says_utc(tg: FakeTelegram, running: 
     assert "UTC" not in card.text and "Присоединился" not in card.text
     assert re.search(r"Согласие: .*\d\d\.\d\d\.\d{4} \d\d:\d\d", card.text), card.text
     assert re.search(r"Дата входа: \d\d\.\d\d\.\d{4}", card.text), card.text
+
+
+async def test_a_roadmap_item_with_quotes_keeps_them_inside_the_confirmations_quotes(
+    tg: FakeTelegram, running: RunningBot
+) -> None:
+    curator = tg.user(CURATOR_ID)
+    card = await open_item(curator, "4.5")
+    await curator.click("Изменить", card)
+    await curator.click("Содержание", await curator.expect("что изменить?"))
+    await curator.send("Утвердить «Положение о наставничестве»")
+    card = await curator.expect("Пункт 4.5 сохранён")
+    await curator.click("Удалить", card)
+    confirm = await curator.expect("Удалить пункт 4.5")
+    assert "Удалить пункт 4.5 «Утвердить „Положение о наставничестве“» из дорожной карты?" in confirm.text
+

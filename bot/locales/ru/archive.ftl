@@ -13,7 +13,7 @@ archive-pair-card =
     { $renewals }
 archive-renewal-line = { $name }: { $state }
 archive-renewal-states-final = да (итоговая анкета)
-archive-renewal-states-button = да (ответил(а) в боте)
+archive-renewal-states-button = да (ответ в боте)
 archive-renewal-states-curator = да (отметил куратор)
 archive-renewal-states-none = не подтверждено — в подборе не участвует
 btn-archive-renew = ↩ { $name } участвует в новом году
