@@ -312,9 +312,12 @@ async def collect_export(
     labels = item_labels(questionnaires, MONITORING_QUESTIONNAIRES)
     quality = await _quality(reports, labels, settings)
     growth = await _growth(reports, labels)
-    monitoring = [(f"Качество, {p.label}", label, mean, n) for p in quality for label, mean, n in p.items]
-    monitoring += [("Рост: начало", label, entry, n) for label, entry, _, n in growth]
-    monitoring += [("Рост: конец", label, end, n) for label, _, end, n in growth]
+    monitoring = [
+        (tr("export-monitoring-quality", period=p.label), label, mean, n) for p in quality for label, mean, n in p.items
+    ]
+    entry_kind, end_kind = tr("export-monitoring-growth-entry"), tr("export-monitoring-growth-end")
+    monitoring += [(entry_kind, label, entry, n) for label, entry, _, n in growth]
+    monitoring += [(end_kind, label, end, n) for label, _, end, n in growth]
     consented = {c.role: c.consented for c in await reports.people_by_role()}
     forms = await reports.pairs_by_form()
     teachers, pupils = await reports.involved_teachers_and_pupils()
