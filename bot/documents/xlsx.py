@@ -24,6 +24,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from bot.documents.model import PairRow, PersonRow, clean_line, clean_text
+from bot.i18n import tr
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -220,7 +221,7 @@ def people_workbook(title: str, people: Sequence[PersonRow], *, organization: st
     _write_table(
         ws,
         title=title,
-        lines=(clean_line(organization), _generated_line(generated, f"всего: {len(people)}")),
+        lines=(clean_line(organization), _generated_line(generated, tr("paper-people-total", n=len(people)))),
         columns=columns,
         rows=rows,
         frozen_columns=3,  # №, Псевдоним and ФИО stay in sight while scrolling through the answers
@@ -276,11 +277,11 @@ def _pair_values(p: PairRow) -> list[Value]:
 def _pairs_summary(pairs: Sequence[PairRow]) -> str:
     groups = sum(1 for p in pairs if len(p.mentees) > 1)
     mentees = sum(len(p.mentees) for p in pairs)
-    return f"пар: {len(pairs) - groups}, групп: {groups}, наставляемых: {mentees}"
+    return tr("paper-pairs-summary", pairs=len(pairs) - groups, groups=groups, mentees=mentees)
 
 
 def _generated_line(generated: datetime, summary: str) -> str:
-    return f"Сформировано: {generated:%d.%m.%Y %H:%M}; {summary}"
+    return tr("paper-generated", at=f"{generated:%d.%m.%Y %H:%M}", summary=summary)
 
 
 def _write_table(
@@ -361,7 +362,7 @@ def _write_table(
     ws.page_margins.top = ws.page_margins.bottom = 0.6
     ws.oddFooter.left.text = _footer_text(title)
     ws.oddFooter.left.size = 8
-    ws.oddFooter.right.text = "Стр. &P из &N"
+    ws.oddFooter.right.text = tr("paper-page-of")
     ws.oddFooter.right.size = 8
 
 
@@ -492,7 +493,7 @@ def _properties(title: str, organization: str, generated: datetime) -> dict[str,
         "title": clean_line(title),
         "subject": clean_line(organization),
         "creator": "Nastavnik",
-        "description": f"{clean_line(organization)}; сформировано {generated:%d.%m.%Y %H:%M}",
+        "description": tr("paper-description", org=clean_line(organization), at=f"{generated:%d.%m.%Y %H:%M}"),
         "language": "ru-RU",
         "created": created.replace(microsecond=0),
     }
