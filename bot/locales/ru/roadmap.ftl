@@ -191,3 +191,20 @@ roadmap-xlsx-items = пунктов: { $total }; { $summary }
 roadmap-xlsx-count = { $status }: { $n }
 roadmap-xlsx-total = Итого
 roadmap-xlsx-reopened = Отметка о выполнении от { $day } снята, пункт возвращён в работу.
+roadmap-error-number = Номер пункта «{ $number }» не подходит: нужен номер раздела и пункта через точку, например «4.7» или «6.1.2» (числа от 1 до 99).
+roadmap-error-no-responsible = Укажите ответственных, например «Куратор» или «Администрация, куратор».
+roadmap-error-responsible-text = Ответственные — это строки, например «Куратор».
+roadmap-error-responsible-long = Слишком длинное имя ответственного: не больше { $limit } { $limit ->
+        [one] символа
+       *[other] символов
+    }.
+roadmap-error-responsible-many = Слишком много ответственных: не больше { $limit }.
+roadmap-error-empty = { $field }: не заполнено.
+roadmap-error-not-text = { $field }: нужен текст.
+roadmap-error-too-long-text = { $field }: слишком длинно ({ $n } { $n ->
+        [one] символ
+        [few] символа
+       *[many] символов
+    }, можно до { $limit }).
+roadmap-error-wrong-section = Пункт { $number } не из раздела { $section }: номер пункта начинается с номера раздела.
+roadmap-error-deadline = Срок: { $error }.
