@@ -35,10 +35,10 @@ class _Variables(Visitor):
         self.variables: set[str] = set()
         self.selectors: dict[str, set[str]] = {}
 
-    def visit_VariableReference(self, node: ftl.VariableReference) -> None:  # noqa: N802 (the visitor's naming)
+    def visit_VariableReference(self, node: ftl.VariableReference) -> None:
         self.variables.add(node.id.name)
 
-    def visit_SelectExpression(self, node: ftl.SelectExpression) -> None:  # noqa: N802
+    def visit_SelectExpression(self, node: ftl.SelectExpression) -> None:
         if isinstance(node.selector, ftl.VariableReference):
             keys = self.selectors.setdefault(node.selector.id.name, set())
             for variant in node.variants:
