@@ -1,3 +1,4 @@
+## audience: curator
 btn-archive = Архив { $year }
 archive-pairs-list =
     <b>Архив { $year }: пары и группы</b> ({ $count }), работали до { $date }

@@ -1,3 +1,4 @@
+## audience: pupil adult
 campaign-invite =
     <b>{ $title }</b>
     Ответьте, пожалуйста, до { $until }. Это займёт несколько минут.
@@ -7,6 +8,8 @@ campaign-closed = Этот опрос уже закрыт. Спасибо!
 campaign-not-for-you = Этот опрос не для вас.
 campaign-already = Вы уже ответили на этот опрос. Спасибо!
 campaign-done = Спасибо! Ответы сохранены.
+
+## audience: curator
 campaign-pick-survey = Какой опрос запустить?
 campaign-pick-segment = Кому?
 campaign-segments-active = Участникам пар и групп

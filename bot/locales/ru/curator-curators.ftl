@@ -1,3 +1,4 @@
+## audience: curator
 curators-list =
     <b>Кураторы программы</b>
 

@@ -1,3 +1,4 @@
+## audience: curator
 invite-pick-role = Кого приглашаем?
 invite-pick-form = Роль: <b>{ $role }</b>. Форма наставничества?
 invite-pick-expiry = Роль: <b>{ $role }</b>, форма: <b>{ $form }</b>. Сколько действует ссылка?

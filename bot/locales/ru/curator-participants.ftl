@@ -1,3 +1,4 @@
+## audience: curator
 participants-empty = Участников пока нет. Пригласите их: /invite.
 participants-summary =
     <b>Участники программы: { $total }</b>
@@ -34,8 +35,12 @@ card-consent-parent = дано родителем { $at }
 card-consent-paper = бумажное, отмечено куратором { $at }
 consent-parent-details = { "" } ({ $parent }, { $relation })
 btn-show-list = Список
+
+## audience: pupil adult curator
 btn-prev = ‹ Назад
 btn-next = Далее ›
+
+## audience: curator
 btn-to-summary = К сводке
 btn-paper-consent = Отметить бумажное согласие
 paper-consent-done = Бумажное согласие отмечено для { $pseudonym }. Участник получит уведомление.
@@ -77,25 +82,43 @@ rename-confirm =
     Новое имя будет в списках, парах, выгрузках и документах, которые бот сделает после этого.
 btn-rename-confirm = Исправить
 rename-done = Имя исправлено: { $old } → { $new }.
+
+## audience: pupil
 child-paper-consented = Куратор отметил бумажное согласие. Можно заполнить анкету!
+
+## audience: curator
 participant-gone = Этого участника больше нет (данные удалены).
-parent-own-link = Эту ссылку должен открыть ваш родитель или законный представитель в своём Telegram. Перешлите её ему.
+
+## audience: pupil
+parent-own-link = Эту ссылку должен открыть твой родитель или законный представитель в своём Telegram. Перешли её ему.
+
+## audience: curator
 curator-user-blocked = Бот заблокирован участником: { $who }. Сообщения не доходят — свяжитесь другим способом.
 who = <b>{ $name }</b> ({ $role }, { $pair })
 who-pair = пара №{ $id }
 who-group = группа №{ $id }
 who-no-pair = без пары
 who-in-pair = <b>{ $name }</b> ({ $role })
+
+## audience: pupil adult parent curator
 consent-none = нет
+
+## audience: curator
 reason-withdrawal = отзыв согласия
 reason-parent-withdrawal = отзыв согласия родителем
+
+## audience: pupil adult parent curator
 question-current =
     { "" }
 
     Сейчас: { $value }
+
+## audience: curator
 invite-list-of = { "" } из { $n }
 invite-list-until = , до { $date }
 list-all = все
+
+## audience: parent
 forget-confirm-parent = Вы давали согласие за ребёнка. Отозвать его? Обработка данных ребёнка сразу прекратится, его профиль и ответы будут <b>удалены безвозвратно</b>, участие в программе закончится.
 btn-forget-child = Отозвать за: { $name }
 forget-done-parent = Готово: согласие отозвано, данные ребёнка удалены. Куратор получит запись об уничтожении данных.

@@ -1,8 +1,11 @@
+## audience: pupil adult parent
 btn-ask = Вопрос куратору
 btn-materials = Материалы
 ask-prompt = Напишите вопрос одним сообщением. Его увидит только куратор программы.
 ask-bad = Напишите вопрос текстом, до 1000 символов.
 ask-sent = Вопрос отправлен куратору. Ответ придёт сюда.
+
+## audience: curator
 ask-to-curator =
     <b>Вопрос от участника:</b> { $who }
 
@@ -11,6 +14,8 @@ btn-reply = Ответить
 answer-prompt = Ответ на вопрос участника: { $who }. Напишите его одним сообщением.
 answer-sent = Ответ отправлен.
 answer-already = На этот вопрос уже ответили.
+
+## audience: pupil adult parent
 answer-to-participant =
     <b>Ответ куратора</b> на { $audience ->
         [pupil] твой
@@ -18,10 +23,14 @@ answer-to-participant =
     } вопрос «{ $question }»:
 
     { $answer }
+
+## audience: pupil adult
 materials-empty = Материалов пока нет.
 materials-list =
     <b>Материалы программы</b>
     Выберите документ:
+
+## audience: curator
 materials-curator =
     <b>Материалы программы</b> ({ $count })
     { $lines }

@@ -1,3 +1,4 @@
+## audience: curator
 summary-header = <b>Сводка программы</b> на { $date }
 summary-people =
     { "" }

@@ -1,3 +1,4 @@
+## audience: curator
 roadmap-home =
     <b>Дорожная карта внедрения ЦМН</b>
     Учебный год { $label }, состояние на { $today }
