@@ -44,7 +44,11 @@ campaign-report-more = • и ещё { $count }
 campaign-waiting =
     { "" }
 
-    Ещё не приглашены — их пара работает меньше { $weeks } нед. ({ $count }):
+    Ещё не приглашены — их пара работает меньше { $weeks } { $weeks ->
+        [one] недели
+        [few] недель
+       *[many] недель
+    } ({ $count }):
     { $lines }
 campaign-waiting-line = • { $name } — { $role }: получит приглашение { $date }
 campaign-waiting-too-late = • { $name } — { $role }: не получит, срок наступит { $date }, после закрытия опроса
@@ -66,7 +70,11 @@ surveys-line =
 survey-audience-pair = пара или группа №{ $pair }
 surveys-waiting =
     { "" }
-    Ещё не приглашены (пара работает меньше { $weeks } нед.): { $count }, из них получат до закрытия: { $soon }
+    Ещё не приглашены (пара работает меньше { $weeks } { $weeks ->
+        [one] недели
+        [few] недель
+       *[many] недель
+    }): { $count }, из них получат до закрытия: { $soon }
 btn-survey-pending = Кто не ответил
 btn-survey-close = Закрыть опрос
 btn-survey-numbered = { $n }. { $label }

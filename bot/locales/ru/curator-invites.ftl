@@ -14,7 +14,11 @@ invite-created =
 
     Отправьте её участникам. Список ссылок — /invites.
 invite-no-expiry = без срока
-invite-expiry-days = { $days } дн. (до { $until })
+invite-expiry-days = { $days } { $days ->
+        [one] день
+        [few] дня
+       *[many] дней
+    } (до { $until })
 invite-no-limit = без ограничения
 invite-list-empty = Действующих ссылок нет. Создать — /invite.
 invite-list =

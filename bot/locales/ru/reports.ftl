@@ -43,7 +43,11 @@ summary-hidden = мало ответов
 summary-quiet =
     { "" }
 
-    Пары без встреч { $days }+ дн.: { $quiet }
+    Пары без встреч { $days } { $days ->
+        [one] день
+        [few] дня
+       *[many] дней
+    } и больше: { $quiet }
 summary-top =
     { "" }
 
@@ -128,7 +132,11 @@ export-column-item = Пункт
 export-column-mean = Среднее
 export-column-answers = Ответов
 export-note-answers = Свободные ответы участников — только для куратора.
-export-note-monitoring = Средние по группам меньше { $n } человек не показываются.
+export-note-monitoring = Средние по группам меньше { $n } { $n ->
+        [one] человека
+        [few] человек
+       *[many] человек
+    } не показываются.
 export-note-accounting = Пункт 5.1 дорожной карты
 export-note-municipal = Обобщённые сведения о реализации ЦМН (пункт 1.2 дорожной карты).
 export-meeting-status-planned = назначена
