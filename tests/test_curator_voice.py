@@ -45,6 +45,7 @@ async def test_the_curators_list_and_removal_have_no_gendered_forms(tg: FakeTele
     await owner.send("/curators")
     await owner.click("Добавить куратора", await owner.expect("Кураторы программы"))
     link = await owner.expect("Ссылка для нового куратора")
+    assert re.search(r"действует \d+ (час|часа|часов)\.", link.text), link.text
     new = tg.user(2000, "Ирина", last_name="Смирнова")
     new.pass_over(*CURATOR_BACKGROUND)
     await new.send(f"/start {code_in(link.text)}")
@@ -163,3 +164,14 @@ async def test_a_roadmap_item_with_quotes_keeps_them_inside_the_confirmations_qu
     confirm = await curator.expect("Удалить пункт 4.5")
     assert "Удалить пункт 4.5 «Утвердить „Положение о наставничестве“» из дорожной карты?" in confirm.text
 
+
+
+async def test_the_participants_summary_names_statuses_without_gender(tg: FakeTelegram, running: RunningBot) -> None:
+    invites = running.service("invites")
+    invite = await invites.create(Role.MENTOR, Form.TEACHER_PUPIL, CURATOR_ID, days=None, max_uses=None)
+    await running.service("participants").join(901, invite)  # joined by the link, no consent yet
+    curator = tg.user(CURATOR_ID)
+    await curator.send("/participants")
+    summary = await curator.expect("Участники программы")
+    assert "вход по ссылке, согласия нет: 1" in summary.text
+    assert "приглашён" not in summary.text and "Список: вход по ссылке, согласия нет" in summary.button_texts()
