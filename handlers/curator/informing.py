@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime, tzinfo
-
 from aiogram import Bot, F, Router
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
@@ -15,6 +13,7 @@ from bot.i18n import esc, quoted, tr
 from bot.programme import Form
 from bot.questionnaires import CLUBS, load_vocabulary
 from bot.settings import Settings
+from bot.timefmt import moment_text
 from handlers.filters import HasText
 from handlers.kb.informing import (
     BROADCAST_AUDIENCES,
@@ -279,17 +278,10 @@ async def on_broadcast(
         await audit.record(query.from_user.id, "broadcast.send", str(broadcast_id), {"audience": data["audience"]})
         text = tr("broadcast-queued", count=len(chats))
         if goes_at > now:
-            text += tr("broadcast-quiet", when=_when(now, goes_at, settings.institution.tz))
+            text += tr("broadcast-quiet", when=moment_text(goes_at, settings.institution.tz))
         await show(query, text)
     else:
         callback_answer.text = tr("stale-button")
-
-
-def _when(now: datetime, at: datetime, tz: tzinfo) -> str:
-    """«в 08:00» the same local day, «завтра в 08:00» the next one (a quiet-hours shift is under a day)."""
-    local = at.astimezone(tz)
-    msg_id = "quiet-today" if local.date() == now.astimezone(tz).date() else "quiet-tomorrow"
-    return tr(msg_id, time=f"{local:%H:%M}")
 
 
 async def _send_preview(bot: Bot, chat_id: int, data: dict) -> None:

@@ -73,8 +73,6 @@ broadcast-queued = Рассылка поставлена в очередь: { $c
 broadcast-quiet =
     { "" }
     Сейчас тихие часы: сообщение уйдёт { $when }.
-quiet-today = в { $time }
-quiet-tomorrow = завтра в { $time }
 broadcast-report =
     <b>Отчёт о рассылке №{ $id }</b>
     Доставлено: { $sent }
