@@ -5,6 +5,7 @@ time is on the institution's clock in one format, without «UTC»."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from bot.programme import Form, Role
 from tests.conftest import CURATOR_BACKGROUND, CURATOR_ID, RunningBot
@@ -175,3 +176,25 @@ async def test_the_participants_summary_names_statuses_without_gender(tg: FakeTe
     summary = await curator.expect("Участники программы")
     assert "вход по ссылке, согласия нет: 1" in summary.text
     assert "приглашён" not in summary.text and "Список: вход по ссылке, согласия нет" in summary.button_texts()
+
+
+async def test_a_survey_title_keeps_its_quotes_inside_the_curators_quotes(
+    tg: FakeTelegram, running: RunningBot, clock: FakeClock
+) -> None:
+    await _programme(tg, running, 1)
+    person = await running.service("participants").by_telegram(801)
+    await running.service("campaigns").create(
+        survey="quality",
+        kind="manual",
+        segment="all",
+        title="Опрос «Итоги года»",
+        opens_at=clock.now(),
+        closes_at=clock.now() + timedelta(days=14),
+        created_by=CURATOR_ID,
+        recipients=[(person.id, "quality_mentee")],
+    )
+    curator = tg.user(CURATOR_ID)
+    await curator.send("/surveys")
+    await curator.click("Закрыть опрос", await curator.expect("Открытые опросы (1)"))
+    confirm = await curator.expect("Закрыть опрос «")
+    assert confirm.text.startswith("Закрыть опрос «Опрос „Итоги года“»? Ответили 0 из 1.")
