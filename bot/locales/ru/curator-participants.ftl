@@ -84,7 +84,7 @@ btn-rename-confirm = Исправить
 rename-done = Имя исправлено: { $old } → { $new }.
 
 ## audience: pupil
-child-paper-consented = Куратор отметил бумажное согласие. Можно заполнить анкету!
+child-paper-consented = Куратор отметил бумажное согласие твоего родителя. Можно заполнить анкету!
 
 ## audience: curator
 participant-gone = Этого участника больше нет (данные удалены).
