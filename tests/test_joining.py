@@ -31,37 +31,63 @@ async def test_curator_invites_a_pupil_whose_parent_consents_and_she_finishes_th
 
     pupil = tg.user(501, "Маша")
     await pupil.send(f"/start {code}")
-    joined = await pupil.expect("Добро пожаловать")
-    assert "наставляемый-обучающийся" in joined.text and "педагог – обучающийся" in joined.text
-    await pupil.expect("исполнилось 18")
+    # A pupil invite speaks to the child as to a child from the first screen: what it means, no jargon.
+    joined = await pupil.expect("в программе наставничества")
+    assert joined.text == (
+        "Привет! Ты в программе наставничества «МБУ ДО „Станция юных техников“».\n"
+        "У тебя будет наставник из педагогов — с тем, что тебе интересно или пока трудно, будет к кому обратиться."
+        "\n\nСначала — согласие на обработку данных, потом короткая анкета. По ней куратор подберёт тебе наставника."
+    )
+    assert "наставляемый-обучающийся" not in joined.text and "форма наставничества" not in joined.text
+    age = await pupil.expect("Сначала один вопрос")
+    assert age.text.startswith("Сначала один вопрос: сколько тебе лет?")
+    assert age.button_texts() == ["18 или больше", "14–17", "Меньше 14"]
     await pupil.send("да")  # free text where a button is expected
-    await pupil.expect("ответьте кнопкой")
-    await pupil.click("Нет, мне меньше 18")
-    parent_msg = await pupil.expect("согласие даёт родитель")
+    await pupil.expect("Здесь нужен ответ кнопкой")
+    await pupil.click("Меньше 14")
+    parent_msg = await pupil.expect("даёт родитель")
+    assert "Перешли эту ссылку маме, папе или опекуну" in parent_msg.text and "я напишу тебе" in parent_msg.text
+    assert "Перешлите" not in parent_msg.text and "вам" not in parent_msg.text
     parent_code = code_in(parent_msg.text)
     assert parent_code != code
     await pupil.send("а можно анкету?")
-    await pupil.expect("Ждём согласия вашего родителя")
+    waiting = await pupil.expect("Ждём согласия родителя")
+    assert "перешли её маме, папе или опекуну" in waiting.text and code_in(waiting.text) == parent_code
     # Nothing personal is stored yet, and the child cannot answer.
     assert await running.db.fetchval("SELECT COUNT(*) FROM answers") == 0
     assert await running.db.fetchval("SELECT consent_at FROM participants WHERE telegram_id=501") is None
 
     parent = tg.user(601, "Мария")
     await parent.send(f"/start {parent_code}")
-    await parent.expect("Ваш ребёнок приглашён")
+    intro = await parent.expect("Здравствуйте!")
+    # The name comes from the questionnaire, after the consent: the first message says what the bot knows.
+    assert intro.text == (
+        "Здравствуйте! Вас просят дать согласие на участие ребёнка в программе наставничества "
+        "«МБУ ДО „Станция юных техников“».\n\n"
+        "Что известно о приглашении:\n"
+        "• ребёнку подберут наставника из педагогов;\n"
+        "• ребёнок открыл приглашение в боте: 07.09.2026 12:00.\n\n"
+        "Имя ребёнка появится после вашего согласия, в анкете: до согласия бот ничего о ребёнке не хранит. "
+        "Текст согласия — в следующем сообщении."
+    )
+    assert "Ваш ребёнок приглашён" not in intro.text and "UTC" not in intro.text
     document = await parent.expect("Согласие на обработку персональных данных")
-    assert "родитель (законный представитель)" in document.text
+    assert "Я, родитель (законный представитель) ребёнка" in document.text
     assert "Станция юных техников" in document.text
-    await parent.click("Согласен")
-    await parent.expect("Кем вы приходитесь")
+    assert document.button_texts() == ["Даю согласие", "Не даю"]
+    await parent.click("Даю согласие")
+    relation = await parent.expect("Кем вы приходитесь")
+    assert relation.button_texts() == ["мать", "отец", "опекун / законный представитель"]
     await parent.click("мать")
     await parent.expect("фамилию и имя")
     await parent.send("12345")
     await parent.expect("буквами")
     await parent.send("Иванова Мария")
-    await parent.expect("Согласие записано")
+    done = await parent.expect("Согласие записано")
+    assert done.text.startswith("Согласие записано (07.09.2026 12:00). Спасибо!")
 
-    told = await pupil.expect("родитель дал согласие")
+    told = await pupil.expect("Родитель дал согласие")
+    assert told.text == "Родитель дал согласие — можно заполнить анкету!"
     assert told.button_texts() == ["Заполнить анкету"]
     await pupil.click("Заполнить анкету")
     await pupil.expect("Анкета наставляемого")
@@ -106,16 +132,16 @@ async def test_refusal_stores_nothing_and_explains_how_to_come_back(tg: FakeTele
     code = await make_invite(running, Role.MENTEE_TEACHER, Form.TEACHER_TEACHER, max_uses=1)
     teacher = tg.user(801)
     await teacher.send(f"/start {code}")
-    await teacher.expect("Добро пожаловать")
+    await teacher.expect("в программе наставничества")
     await teacher.expect("Прежде чем я что-то о вас запомню")  # a young teacher is an adult: no age question
     await teacher.expect("Согласие на обработку")
-    await teacher.click("Не согласен")
+    await teacher.click("Не даю")
     await teacher.expect("ничего о вас не храню")
     assert await running.db.fetchval("SELECT COUNT(*) FROM participants") == 0
     assert await running.db.fetchval("SELECT COUNT(*) FROM fsm_state WHERE user_id=801") == 0
     # The single-use link was given back, so they can change their mind.
     await teacher.send(f"/start {code}")
-    await teacher.expect("Добро пожаловать")
+    await teacher.expect("в программе наставничества")
 
 
 async def test_withdrawal_deletes_every_row_and_tells_the_curator(tg: FakeTelegram, running: RunningBot) -> None:
@@ -168,8 +194,8 @@ async def test_invite_problems_curator_link_and_enrolled_twice(
 
     first, second = tg.user(901), tg.user(902)
     await first.send(f"/start {once}")
-    await first.expect("Добро пожаловать")
-    await first.expect("исполнилось 18")
+    await first.expect("в программе наставничества")
+    await first.expect("Сначала один вопрос")
     await second.send(f"/start {once}")
     await second.expect("максимальное число")
     await second.send(f"/start {revoked}")
@@ -222,20 +248,20 @@ async def test_a_parent_withdraws_the_consent_they_gave(tg: FakeTelegram, runnin
     code = await make_invite(running, Role.MENTEE_PUPIL, Form.TEACHER_PUPIL)
     child = tg.user(511, "Коля")
     await child.send(f"/start {code}")
-    await child.expect("Добро пожаловать")
-    await child.click("Нет, мне меньше 18", await child.expect("исполнилось 18"))
-    parent_code = code_in((await child.expect("согласие даёт родитель")).text)
+    await child.expect("в программе наставничества")
+    await child.click("Меньше 14", await child.expect("Сначала один вопрос"))
+    parent_code = code_in((await child.expect("даёт родитель")).text)
     parent = tg.user(611, "Ольга")
     await parent.send("/forget")
     await parent.expect("ничего не хранится")
     await parent.send(f"/start {parent_code}")
-    await parent.expect("Ваш ребёнок приглашён")
-    await parent.click("Согласен", await parent.expect("Согласие на обработку"))
+    await parent.expect("Вас просят дать согласие")
+    await parent.click("Даю согласие", await parent.expect("Согласие на обработку"))
     await parent.click("отец", await parent.expect("Кем вы приходитесь"))
     await parent.expect("фамилию и имя")
     await parent.send("Петров Олег")
     await parent.expect("Согласие записано")
-    await child.click("Заполнить анкету", await child.expect("родитель дал согласие"))
+    await child.click("Заполнить анкету", await child.expect("Родитель дал согласие"))
     await child.expect("Анкета наставляемого")
     await child.expect("Вопрос 1 из 9")
     await child.send("Коля Петров")
@@ -260,13 +286,13 @@ async def test_a_forged_relation_button_is_refused_and_the_parent_can_go_on(
     code = await make_invite(running, Role.MENTEE_PUPIL, Form.TEACHER_PUPIL)
     child = tg.user(512, "Дима")
     await child.send(f"/start {code}")
-    await child.expect("Добро пожаловать")
-    await child.click("Нет, мне меньше 18", await child.expect("исполнилось 18"))
-    parent_code = code_in((await child.expect("согласие даёт родитель")).text)
+    await child.expect("в программе наставничества")
+    await child.click("Меньше 14", await child.expect("Сначала один вопрос"))
+    parent_code = code_in((await child.expect("даёт родитель")).text)
     parent = tg.user(612)
     await parent.send(f"/start {parent_code}")
-    await parent.expect("Ваш ребёнок приглашён")
-    await parent.click("Согласен", await parent.expect("Согласие на обработку"))
+    await parent.expect("Вас просят дать согласие")
+    await parent.click("Даю согласие", await parent.expect("Согласие на обработку"))
     relation = await parent.expect("Кем вы приходитесь")
     pid = await running.db.fetchval("SELECT id FROM participants WHERE telegram_id=512")
     await parent.click_data(f"par:{pid}:1:uncle", relation.message_id)

@@ -20,9 +20,9 @@ PARENT = "Зарецкая-Оболенская Ольга Викторовна"
 
 async def join_minor(user: FakeUser, code: str) -> None:
     await user.send(f"/start {code}")
-    await user.expect("Добро пожаловать")
-    await user.click("Нет, мне меньше 18", await user.expect("исполнилось 18"))
-    await user.expect("согласие даёт родитель")
+    await user.expect("в программе наставничества")
+    await user.click("Меньше 14", await user.expect("Сначала один вопрос"))
+    await user.expect("даёт родитель")
 
 
 async def waiting_list(curator: FakeUser) -> SentMessage:
