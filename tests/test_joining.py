@@ -300,3 +300,125 @@ async def test_a_forged_relation_button_is_refused_and_the_parent_can_go_on(
     assert not [m for m in parent.replies() if "что-то пошло не так" in (m.text or "")]
     await parent.click("мать", relation)
     await parent.expect("фамилию и имя")
+
+
+async def test_a_pupil_of_14_to_17_gives_their_own_consent_and_the_parent_gives_theirs(
+    tg: FakeTelegram, running: RunningBot, clock: FakeClock
+) -> None:
+    code = await make_invite(running, Role.MENTEE_PUPIL, Form.STUDENT_PUPIL)
+    teen = tg.user(521, "Лёша")
+    await teen.send(f"/start {code}")
+    joined = await teen.expect("в программе наставничества")
+    assert "У тебя будет наставник — студент колледжа или вуза" in joined.text
+    await teen.click("14–17", await teen.expect("сколько тебе лет?"))
+    intro = await teen.expect("нужны два согласия")
+    assert intro.text == (
+        "Тебе 14–17 лет, поэтому нужны два согласия на обработку данных: твоё и родителя.\n"
+        "Прочитай своё согласие и ответь кнопкой под ним. Потом я дам ссылку для родителя."
+    )
+    document = await teen.expect("Согласие на обработку персональных данных")
+    assert "Я, участник программы наставничества в возрасте от 14 до 18 лет" in document.text
+    assert "вместе с согласием моего родителя (законного представителя)" in document.text
+    assert document.button_texts() == ["Даю согласие", "Не даю"]
+    # Nothing is kept before the answer: leaving now asks the age again.
+    assert await running.db.fetchval("SELECT is_adult FROM participants WHERE telegram_id=521") is None
+    clock.advance(minutes=3)
+    await teen.click("Даю согласие", document)
+    thanks = await teen.expect("твоё согласие записано")
+    assert thanks.text.startswith("Спасибо, твоё согласие записано (07.09.2026 12:03).\n\nТеперь нужно согласие родителя.")
+    parent_code = code_in(thanks.text)
+    own = await running.db.fetchone("SELECT * FROM consents")
+    assert own["kind"] == "minor" and own["given_by"] == 521 and own["document_version"]
+    # The teenager's consent alone does not start anything: the questionnaire waits for the parent.
+    assert await running.db.fetchval("SELECT consent_at FROM participants WHERE telegram_id=521") is None
+    await teen.send("/menu")
+    menu = await teen.expect("Моё меню")
+    assert "Ссылка для родителя" in menu.button_texts() and "Заполнить анкету" not in menu.button_texts()
+
+    parent = tg.user(621, "Ирина")
+    await parent.send(f"/start {parent_code}")
+    intro = await parent.expect("Вас просят дать согласие")
+    assert "• ребёнку подберут наставника — студента колледжа или вуза;" in intro.text
+    assert intro.text.endswith(
+        "Ребёнку 14–17 лет, и своё согласие ребёнок уже дал (07.09.2026 12:03). Нужно и ваше: без него участие "
+        "не начнётся."
+    )
+    await parent.click("Даю согласие", await parent.expect("Согласие на обработку"))
+    await parent.click("отец", await parent.expect("Кем вы приходитесь"))
+    await parent.expect("фамилию и имя")
+    await parent.send("Петров Олег")
+    await parent.expect("Согласие записано")
+    await teen.click("Заполнить анкету", await teen.expect("Родитель дал согласие"))
+    await teen.expect("Анкета наставляемого")
+    await teen.expect("Вопрос 1 из")
+    rows = await running.db.fetchall("SELECT kind, given_by FROM consents ORDER BY id")
+    assert [(r["kind"], r["given_by"]) for r in rows] == [("minor", 521), ("parent", 621)]
+    # What the bot calls the consent is the parent's.
+    pid = await running.db.fetchval("SELECT id FROM participants WHERE telegram_id=521")
+    record = await running.service("participants").consent(pid)
+    assert record.kind.value == "parent" and record.parent_name == "Петров Олег"
+
+
+async def test_a_pupil_of_14_to_17_who_says_no_leaves_nothing(tg: FakeTelegram, running: RunningBot) -> None:
+    code = await make_invite(running, Role.MENTEE_PUPIL, Form.TEACHER_PUPIL)
+    teen = tg.user(522)
+    await teen.send(f"/start {code}")
+    await teen.expect("в программе наставничества")
+    await teen.click("14–17", await teen.expect("сколько тебе лет?"))
+    await teen.expect("нужны два согласия")
+    await teen.click("Не даю", await teen.expect("Согласие на обработку"))
+    declined = await teen.expect("без твоего согласия")
+    assert declined.text == (
+        "Хорошо, без твоего согласия я ничего о тебе не храню — всё удалено. "
+        "Если передумаешь, открой ссылку-приглашение ещё раз."
+    )
+    for table in ("participants", "consents"):
+        assert await running.db.fetchval(f"SELECT COUNT(*) FROM {table}") == 0, table
+
+
+async def test_adults_are_told_what_their_role_means_in_plain_words(tg: FakeTelegram, running: RunningBot) -> None:
+    mentor_code = await make_invite(running, Role.MENTOR, Form.TEACHER_PUPIL)
+    mentor = tg.user(711, "Анна")
+    await mentor.send(f"/start {mentor_code}")
+    joined = await mentor.expect("в программе наставничества")
+    assert joined.text.startswith(
+        "Здравствуйте! Вы в программе наставничества «МБУ ДО „Станция юных техников“» как наставник: "
+        "вы будете помогать обучающимся из объединений."
+    )
+    assert "форма наставничества" not in joined.text
+    # A mentor may be a senior pupil: «вы» until the age is known.
+    age = await mentor.expect("Сначала один вопрос")
+    assert age.text.startswith("Сначала один вопрос: сколько вам лет?")
+    await mentor.click("18 или больше", age)
+    await mentor.expect("Прежде чем я что-то о вас запомню")
+    await mentor.click("Даю согласие", await mentor.expect("Согласие на обработку"))
+    thanks = await mentor.expect("согласие записано")
+    assert thanks.text.startswith("Спасибо, согласие записано (07.09.2026 12:00). Теперь — анкета.")
+
+    teacher_code = await make_invite(running, Role.MENTEE_TEACHER, Form.TEACHER_TEACHER)
+    teacher = tg.user(712)
+    await teacher.send(f"/start {teacher_code}")
+    joined = await teacher.expect("в программе наставничества")
+    assert "Вы в программе наставничества «МБУ ДО „Станция юных техников“» как молодой специалист: у вас будет " \
+        "наставник из опытных коллег" in joined.text
+    await teacher.expect("Прежде чем я что-то о вас запомню")
+    document = await teacher.expect("Согласие на обработку")
+    assert "Я, участник программы наставничества, даю оператору согласие" in document.text
+    assert document.button_texts() == ["Даю согласие", "Не даю"]
+
+
+async def test_a_senior_pupil_mentor_is_spoken_to_with_ty_once_the_age_is_known(
+    tg: FakeTelegram, running: RunningBot
+) -> None:
+    code = await make_invite(running, Role.MENTOR, Form.PUPIL_PUPIL)
+    mentor = tg.user(713)
+    await mentor.send(f"/start {code}")
+    assert "вы будете помогать младшим ученикам" in (await mentor.expect("в программе наставничества")).text
+    await mentor.click("14–17", await mentor.expect("сколько вам лет?"))
+    await mentor.expect("Тебе 14–17 лет")
+    await mentor.click("Даю согласие", await mentor.expect("Согласие на обработку"))
+    parent_code = code_in((await mentor.expect("твоё согласие записано")).text)
+    parent = tg.user(714)
+    await parent.send(f"/start {parent_code}")
+    intro = await parent.expect("Вас просят дать согласие")
+    assert "• ребёнка пригласили наставником для младших ребят;" in intro.text
