@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Callable
 
+import pytest
+
+from bot.consent import DOCUMENT_VERSION, FINGERPRINTS, ConsentKind, Operator, render, template_fingerprint
 from bot.programme import Form, Role
+from bot.settings import Settings, SettingsError
 from tests.conftest import CURATOR_ID, OTHER_CURATOR_ID, RunningBot
 from tests.fakes.clock import FakeClock
 from tests.fakes.telegram import FakeTelegram
@@ -102,7 +108,8 @@ async def test_curator_invites_a_pupil_whose_parent_consents_and_she_finishes_th
     consent = await running.db.fetchone("SELECT * FROM consents")
     assert consent["kind"] == "parent" and consent["given_by"] == 601
     assert consent["parent_name"] == "Иванова Мария" and consent["parent_relation"] == "mother"
-    assert len(consent["text_sha256"]) == 64 and consent["document_version"]
+    assert consent["document_version"] == DOCUMENT_VERSION
+    assert consent["text_sha256"] == render(Operator("МБУ ДО «Станция юных техников»"), ConsentKind.PARENT).sha256
     rows = await running.db.fetchall("SELECT question_id, value FROM answers ORDER BY question_id")
     stored = {r["question_id"]: json.loads(r["value"]) for r in rows}
     assert stored["name"] == "Маша Иванова" and stored["age"] == 12 and stored["club"] == "robotics"
@@ -325,7 +332,9 @@ async def test_a_pupil_of_14_to_17_gives_their_own_consent_and_the_parent_gives_
     clock.advance(minutes=3)
     await teen.click("Даю согласие", document)
     thanks = await teen.expect("твоё согласие записано")
-    assert thanks.text.startswith("Спасибо, твоё согласие записано (07.09.2026 12:03).\n\nТеперь нужно согласие родителя.")
+    assert thanks.text.startswith(
+        "Спасибо, твоё согласие записано (07.09.2026 12:03).\n\nТеперь нужно согласие родителя."
+    )
     parent_code = code_in(thanks.text)
     own = await running.db.fetchone("SELECT * FROM consents")
     assert own["kind"] == "minor" and own["given_by"] == 521 and own["document_version"]
@@ -422,3 +431,74 @@ async def test_a_senior_pupil_mentor_is_spoken_to_with_ty_once_the_age_is_known(
     await parent.send(f"/start {parent_code}")
     intro = await parent.expect("Вас просят дать согласие")
     assert "• ребёнка пригласили наставником для младших ребят;" in intro.text
+
+
+HEADINGS = (
+    "<b>Согласие на обработку персональных данных</b>",
+    "<b>Оператор</b>",
+    "<b>Кто даёт согласие</b>",
+    "<b>Цель</b>",
+    "<b>Какие данные</b>",
+    "<b>Что оператор делает с данными</b>",
+    "<b>Кто видит данные</b>",
+    "<b>Срок</b>",
+    "<b>Как отозвать согласие</b>",
+)
+
+
+@pytest.mark.parametrize("kind", [ConsentKind.SELF, ConsentKind.PARENT, ConsentKind.MINOR])
+def test_the_consent_document_reads_as_a_document(kind: ConsentKind) -> None:
+    text = render(Operator("МБУ ДО «Станция юных техников»"), kind).text
+    # Short paragraphs under headings, in this order.
+    positions = [text.index(heading) for heading in HEADINGS]
+    assert positions == sorted(positions)
+    assert all(f"\n\n{heading}\n" in text for heading in HEADINGS[1:])
+    # Each list item on its own line; no «Какие данные. идентификатор…», no sentence starting in lowercase.
+    assert "<b>Какие данные</b>\n• идентификатор в Telegram;\n• фамилия и имя;\n• возраст;\n" in text
+    assert "<b>Что оператор делает с данными</b>\n• сбор и запись;\n" in text
+    assert "• командой /forget в этом боте;\n• письменным заявлением оператору." in text
+    assert all(text[i - 1] == "\n" for i, ch in enumerate(text) if ch == "•"), "list items run into each other"
+    assert not re.search(r"(?<!\bг)\.\s+[а-яё]", re.sub(r"<[^>]+>", "", text))
+    assert "участия участника" not in text and " он передумает" not in text
+    assert f"Редакция {DOCUMENT_VERSION}" in text and "152-ФЗ" in text
+    assert text.endswith("Нажимая кнопку «Даю согласие» под этим сообщением, я даю согласие на этих условиях. "
+                         "Бот записывает время нажатия и редакцию документа.")
+
+
+def test_the_three_variants_say_who_consents_for_whom() -> None:
+    operator = Operator("СЮТ")
+    self_text = render(operator, ConsentKind.SELF).text
+    parent_text = render(operator, ConsentKind.PARENT).text
+    minor_text = render(operator, ConsentKind.MINOR).text
+    assert "Я, участник программы наставничества, даю оператору согласие на обработку моих" in self_text
+    assert "Я, родитель (законный представитель) ребёнка" in parent_text
+    assert "моих данных: фамилии, имени и степени родства с ребёнком" in parent_text
+    assert "пока ребёнок участвует в программе" in parent_text and "пока я участвую в программе" in self_text
+    assert "в возрасте от 14 до 18 лет" in minor_text and "вместе с согласием моего родителя" in minor_text
+    assert "пока я участвую в программе" in minor_text
+    assert len({self_text, parent_text, minor_text}) == 3
+
+
+def test_the_consent_names_the_operator_with_the_details_configured(make_settings: Callable[..., Settings]) -> None:
+    from handlers.joining import operator
+
+    bare = render(operator(make_settings().institution), ConsentKind.SELF).text
+    assert "<b>Оператор</b>\nМБУ ДО «Станция юных техников»\n\n<b>Кто даёт согласие</b>" in bare
+    full = make_settings(organization_address="г. Тула, ул. Ленина, д. 1", organization_inn="7100000000")
+    text = render(operator(full.institution), ConsentKind.PARENT).text
+    details = "МБУ ДО «Станция юных техников»\nАдрес: г. Тула, ул. Ленина, д. 1\nИНН: 7100000000\n"
+    assert f"<b>Оператор</b>\n{details}" in text
+    with pytest.raises(SettingsError, match="ORGANIZATION_INN"):
+        make_settings(organization_inn="71-00")
+
+
+def test_the_document_version_changes_when_the_text_does() -> None:
+    """Every edition's text is pinned: a changed word fails here until DOCUMENT_VERSION is bumped and the new
+    edition's fingerprint is added to FINGERPRINTS (consents keep the edition they were given for)."""
+    assert FINGERPRINTS.get(DOCUMENT_VERSION) == template_fingerprint(), (
+        "the consent text changed: bump DOCUMENT_VERSION in bot/consent.py and add "
+        f'"{{new version}}": "{template_fingerprint()}" to FINGERPRINTS'
+    )
+    assert len(set(FINGERPRINTS.values())) == len(FINGERPRINTS)
+    document = render("СЮТ", ConsentKind.PARENT)
+    assert document.version == DOCUMENT_VERSION and document.sha256 == render("СЮТ", ConsentKind.PARENT).sha256

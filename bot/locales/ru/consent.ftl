@@ -6,7 +6,7 @@
 ## audience: pupil adult parent
 consent-title =
     <b>Согласие на обработку персональных данных</b>
-    Редакция { $version }
+    По Федеральному закону от 27.07.2006 № 152-ФЗ «О персональных данных». Редакция { $version }
 consent-operator-title = <b>Оператор</b>
 consent-operator-address = Адрес: { $address }
 consent-operator-inn = ИНН: { $inn }
