@@ -271,8 +271,8 @@ async def while_joining(message: Message, state: FSMContext, bot: Bot, participa
 async def start_parent(
     message: Message, code: str, state: FSMContext, settings: Settings, participants: ParticipantRepo
 ) -> None:
-    """The parent's very first message: who asks, about which child (by name once known; before the
-    questionnaire, by what the child will do and when the invite was opened), then the document."""
+    """The parent's very first message: who asks and about which child (what the child will do, when the
+    invite was opened, whether a teenager has consented already), then the document."""
     child = await participants.by_parent_code(code)
     if child is None:
         await message.answer(tr("parent-link-unknown"))
@@ -294,10 +294,8 @@ async def parent_intro(child: Participant, settings: Settings, participants: Par
     role = child.role if child.role is Role.MENTOR else Role.MENTEE_PUPIL
     what = tr(f"parent-what-{role.value}", form=child.form.value)
     joined = local_time(child.joined_at, settings.institution)
-    if child.name:
-        text = tr("parent-intro-named", org=_org(settings), name=esc(child.name), what=what, joined=joined)
-    else:
-        text = tr("parent-intro", org=_org(settings), what=what, joined=joined)
+    # The child's name comes from the questionnaire, which needs this consent first: it is never known here.
+    text = tr("parent-intro", org=_org(settings), what=what, joined=joined)
     own = await participants.consent(child.id, ConsentKind.MINOR)
     if own is not None:
         at = local_time(parse_iso(own.given_at), settings.institution)

@@ -502,3 +502,34 @@ def test_the_document_version_changes_when_the_text_does() -> None:
     assert len(set(FINGERPRINTS.values())) == len(FINGERPRINTS)
     document = render("СЮТ", ConsentKind.PARENT)
     assert document.version == DOCUMENT_VERSION and document.sha256 == render("СЮТ", ConsentKind.PARENT).sha256
+
+
+async def test_a_parents_refusal_as_the_parent_and_the_child_read_it(tg: FakeTelegram, running: RunningBot) -> None:
+    code = await make_invite(running, Role.MENTEE_PUPIL, Form.TEACHER_PUPIL)
+    child = tg.user(531)
+    await child.send(f"/start {code}")
+    await child.expect("в программе наставничества")
+    await child.click("Меньше 14", await child.expect("сколько тебе лет?"))
+    parent_code = code_in((await child.expect("даёт родитель")).text)
+    await child.send(f"/start {parent_code}")  # the child opens the parent's link themselves
+    own = await child.expect("Эта ссылка — для родителя")
+    assert own.text == "Эта ссылка — для родителя или законного представителя: открыть её нужно в их Telegram."
+
+    parent = tg.user(631)
+    await parent.send(f"/start {parent_code}")
+    await parent.expect("Вас просят дать согласие")
+    await parent.click("Не даю", await parent.expect("Согласие на обработку"))
+    declined = await parent.expect("согласие не дано")
+    assert declined.text == (
+        "Хорошо, согласие не дано, и ребёнок участвовать не сможет. Если решите иначе, откройте ту же ссылку ещё раз."
+    )
+    told = await child.expect("Родитель не дал согласия")
+    assert told.text == (
+        "Родитель не дал согласия, поэтому участвовать пока нельзя. "
+        "Если решение изменится, ссылка для родителя прежняя — она есть в /menu."
+    )
+    await child.send("/menu")
+    assert "Ссылка для родителя" in (await child.expect("Моё меню")).button_texts()
+    # The same link works again when the parent changes their mind.
+    await parent.send(f"/start {parent_code}")
+    await parent.expect("Вас просят дать согласие")
