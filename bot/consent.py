@@ -40,7 +40,7 @@ class Relation(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"mother": "мать", "father": "отец", "guardian": "опекун / законный представитель"}[self.value]
+        return tr(f"relation-{self.value}")
 
 
 @dataclass(frozen=True)

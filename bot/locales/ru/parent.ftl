@@ -26,6 +26,13 @@ parent-what-mentor = { $form ->
    *[other] ребёнка пригласили наставником для младших ребят;
 }
 parent-ask-relation = Кем вы приходитесь ребёнку?
+
+## audience: parent curator
+relation-mother = мать
+relation-father = отец
+relation-guardian = опекун / законный представитель
+
+## audience: parent
 parent-ask-name = Спасибо! Напишите, пожалуйста, ваши фамилию и имя (они войдут в запись о согласии).
 parent-bad-name = Напишите фамилию и имя буквами, например: Иванова Мария.
 parent-done =
