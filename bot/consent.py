@@ -21,7 +21,7 @@ from bot.i18n import esc, tr
 #: 2026-3: headings and lists, the operator's details, the 14–17 variant; the texts move to consent.ftl.
 DOCUMENT_VERSION = "2026-3"
 FINGERPRINTS: dict[str, str] = {
-    "2026-3": "388e11dc1e3097b2fc4c58c93340d4b8d7afd245e28ed86d0d828fcd4901e078",
+    "2026-3": "1f923799d25108eb2d566ddc846dacd104f2e56fd2bf94c606dfd200e611a5ae",
 }
 
 

@@ -412,7 +412,7 @@ async def test_adults_are_told_what_their_role_means_in_plain_words(tg: FakeTele
         "наставник из опытных коллег" in joined.text
     await teacher.expect("Прежде чем я что-то о вас запомню")
     document = await teacher.expect("Согласие на обработку")
-    assert "Я, участник программы наставничества, даю оператору согласие" in document.text
+    assert "Я, участник программы наставничества, свободно, своей волей" in document.text
     assert document.button_texts() == ["Даю согласие", "Не даю"]
 
 
@@ -470,7 +470,7 @@ def test_the_three_variants_say_who_consents_for_whom() -> None:
     self_text = render(operator, ConsentKind.SELF).text
     parent_text = render(operator, ConsentKind.PARENT).text
     minor_text = render(operator, ConsentKind.MINOR).text
-    assert "Я, участник программы наставничества, даю оператору согласие на обработку моих" in self_text
+    assert "Я, участник программы наставничества, свободно, своей волей и в своём интересе даю" in self_text
     assert "Я, родитель (законный представитель) ребёнка" in parent_text
     assert "моих данных: фамилии, имени и степени родства с ребёнком" in parent_text
     assert "пока ребёнок участвует в программе" in parent_text and "пока я участвую в программе" in self_text
