@@ -123,9 +123,11 @@ async def cmd_start(
         await menu.show_menu(message, state, participant, participants, matching, meetings, settings, questionnaires)
         return
     if kind != "invite":
-        org = esc(settings.institution.organization_name)
-        msg_id = "start-curator" if settings.is_curator(user_id) else "start-no-code"
-        await message.answer(tr(msg_id, org=org))
+        org = _org(settings)
+        if settings.is_curator(user_id):
+            await message.answer(tr("start-curator", org=org))
+        else:
+            await message.answer(tr("start-no-code", org=org))
         return
     if settings.is_curator(user_id):
         await message.answer(tr("curator-own-link"))

@@ -533,3 +533,12 @@ async def test_a_parents_refusal_as_the_parent_and_the_child_read_it(tg: FakeTel
     # The same link works again when the parent changes their mind.
     await parent.send(f"/start {parent_code}")
     await parent.expect("Вас просят дать согласие")
+
+
+async def test_start_without_a_code_names_the_organisation_with_nested_quotes(
+    tg: FakeTelegram, running: RunningBot
+) -> None:
+    stranger = tg.user(541)
+    await stranger.send("/start")
+    reply = await stranger.expect("ссылка-приглашение")
+    assert "«МБУ ДО „Станция юных техников“»" in reply.text
