@@ -171,11 +171,14 @@ async def on_age(
     callback_answer: CallbackAnswer,
 ) -> None:
     participant = await participants.by_telegram(query.from_user.id)
-    stale = participant is None or participant.has_consent or not participant.role.may_be_minor
-    if stale or callback_data.group not in AGE_GROUPS:
+    if (
+        participant is None
+        or participant.has_consent
+        or not participant.role.may_be_minor
+        or callback_data.group not in AGE_GROUPS
+    ):
         callback_answer.text = tr("stale-button")
         return
-    assert participant is not None
     await drop_keyboard(query)
     if callback_data.group == "adult":
         await participants.set_adult(participant.id, True, None)

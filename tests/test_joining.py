@@ -542,3 +542,16 @@ async def test_start_without_a_code_names_the_organisation_with_nested_quotes(
     await stranger.send("/start")
     reply = await stranger.expect("ссылка-приглашение")
     assert "«МБУ ДО „Станция юных техников“»" in reply.text
+
+
+async def test_an_age_button_of_the_old_kind_or_a_forged_one_is_stale(tg: FakeTelegram, running: RunningBot) -> None:
+    code = await make_invite(running, Role.MENTEE_PUPIL, Form.TEACHER_PUPIL)
+    pupil = tg.user(551)
+    await pupil.send(f"/start {code}")
+    await pupil.expect("в программе наставничества")
+    age = await pupil.expect("сколько тебе лет?")
+    await pupil.click_data("age:elder", age.message_id)
+    await tg.wait_for(lambda: any("не действует" in (a.get("text") or "") for a in pupil.callback_answers()))
+    await pupil.click("Меньше 14", age)  # the real buttons still work
+    await pupil.expect("даёт родитель")
+    assert await running.db.fetchval("SELECT is_adult FROM participants WHERE telegram_id=551") == 0
