@@ -163,9 +163,9 @@ async def test_input_at_the_summary_points_to_its_buttons(tg: FakeTelegram, runn
     pupil = await _pupil_at_question_1(tg, running, 515)
     await answer_pupil_survey(pupil)
     await pupil.send("всё правильно")
-    await pupil.expect("ответьте кнопкой")
+    await pupil.expect("ответ кнопкой")
     await pupil.send("/unknown")
-    await pupil.expect("ответьте кнопкой")
+    await pupil.expect("ответ кнопкой")
     await pupil.send_sticker()
     await pupil.expect("стикеры, фото и файлы")
     await pupil.send("/menu")  # a command still reaches its own flow
