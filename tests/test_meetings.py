@@ -254,3 +254,120 @@ async def test_blocking_the_bot_is_noticed_and_told_to_the_curator_once(
     await curator.expect("Снова на связи в боте")
     assert len(await queued(running, CURATOR_ID, "заблокировал")) == 1
     assert len([m for m in curator.replies() if "заблокировал" in (m.text or "")]) == 1
+
+
+async def _pupil_pair(running: RunningBot) -> int:
+    """A 12-year-old mentee (her parent consented) and an adult mentor."""
+    mentee = await seed_participant(
+        running, 801, Role.MENTEE_PUPIL, Form.TEACHER_PUPIL, pupil_answers("Маша", []), adult=False
+    )
+    mentor = await seed_participant(running, 901, Role.MENTOR, Form.TEACHER_PUPIL, mentor_answers("Анна", [], 1))
+    [pair_id] = await running.service("matching").create_pairs(
+        Form.TEACHER_PUPIL, [ProposedGroup(mentor, [(mentee, 5.0, "")])], CURATOR_ID
+    )
+    return pair_id
+
+
+async def test_too_soon_names_the_earliest_time_and_back_leads_through_the_scheduling_dialog(
+    tg: FakeTelegram, running: RunningBot, clock: FakeClock
+) -> None:
+    await _pair(running)
+    mentor = tg.user(901)
+    await mentor.send("/menu")
+    await mentor.click("Назначить встречу", await mentor.expect("Моё меню"))
+    calendar = await mentor.expect("Выберите дату")
+    assert calendar.button_texts()[:2] == ["Сентябрь 2026", "Пн"]
+    await mentor.click("7", calendar)
+    times = await mentor.expect("07.09.2026. Во сколько?")
+    assert times.button_texts()[-2:] == ["← Назад", "Отмена"]
+    await mentor.send("12:10")  # it is 12:00 in Moscow
+    too_soon = await mentor.expect("Слишком скоро")
+    assert too_soon.text == (
+        "Слишком скоро: встречу можно назначить не раньше 12:15 (через 15 минут или позже), чтобы все успели узнать"
+    )
+    assert "UTC" not in too_soon.text and too_soon.button_texts()[-2:] == ["← Назад", "Отмена"]
+
+    # «Назад» from the time goes back to the date; the dialog goes on from there.
+    await mentor.click("← Назад", too_soon)
+    back_to_dates = await mentor.expect("Выберите дату")
+    assert back_to_dates.edited and "10" in back_to_dates.button_texts()
+    await mentor.click("10", back_to_dates)
+    await mentor.expect("10.09.2026. Во сколько?")
+    await mentor.send("16:30")
+    places = await mentor.expect("Где встречаемся? Выберите или напишите место.")
+    assert places.button_texts() == ["Онлайн", "В объединении", "← Назад", "Отмена"]
+    await mentor.click("← Назад", places)
+    await mentor.expect("10.09.2026. Во сколько?")
+    await mentor.click("17:00")
+    await mentor.click("Онлайн", await mentor.expect("Где встречаемся"))
+    topic = await mentor.expect("Тема встречи?")
+    assert topic.button_texts() == ["Пропустить", "← Назад", "Отмена"]
+    await mentor.click("← Назад", topic)
+    await mentor.click("В объединении", await mentor.expect("Где встречаемся"))
+    await mentor.click("Пропустить", await mentor.expect("Тема встречи?"))
+    preview = await mentor.expect("Когда:")
+    assert "Когда: 10.09.2026 17:00" in preview.text and "Где: В объединении" in preview.text
+
+
+async def test_a_pupil_hears_ty_from_the_invitation_to_the_question_about_the_pair(
+    tg: FakeTelegram, running: RunningBot, clock: FakeClock
+) -> None:
+    await _pupil_pair(running)
+    mentor, mentee = tg.user(901), tg.user(801)
+    await _schedule(mentor, 10, "16:30", topic=None)
+    invitation = await mentee.expect("Приглашение: встреча-знакомство")
+    assert invitation.text == (
+        "Приглашение: встреча-знакомство\nНаставник: Анна\nКогда: 10.09.2026 16:30\nГде: В объединении\nТема: —\n\n"
+        "Подтверди встречу или попроси другое время — кнопкой ниже."
+    )
+    assert invitation.button_texts() == ["Подтверждаю", "Нужно другое время"]
+    await mentee.click("Нужно другое время", invitation)
+    assert (await mentee.expect("Когда тебе удобно?")).text == (
+        "Когда тебе удобно? Напиши одним сообщением, я передам наставнику."
+    )
+    await mentee.send("В пятницу")
+    await mentee.expect("сообщение у наставника")
+
+    clock.set(msk(10, 15, 30))
+    await tick(running)
+    reminder = await mentee.expect("Напоминание")
+    assert reminder.text == (
+        "Напоминание: через 1 час — встреча-знакомство.\nКогда: 10.09.2026 16:30\nГде: В объединении"
+    )
+    assert reminder.text.count("встреч") == 1
+
+    clock.set(msk(10, 18, 30))
+    await tick(running)
+    ask = await mentee.expect("Встреча состоялась?")
+    assert ask.button_texts() == ["Да", "Перенесли", "Не состоялась"]
+    mentee.pass_over("Как тебе пара")
+    await mentee.click("Да", ask)
+    await mentee.click("4", await mentee.expect("Насколько полезной"))
+    what = await mentee.expect("Что сделали на встрече?")
+    assert "Напиши коротко" in what.text and "нажми «Пропустить»" in what.text
+    await mentee.click("Пропустить", what)
+    await tg.wait_for(lambda: any("Как тебе пара" in (m.text or "") for m in mentee.replies()))
+    fit = next(m for m in mentee.replies() if "Как тебе пара" in (m.text or ""))
+    assert fit.text == "Первая встреча позади. Как тебе пара — подходит?"
+    # The adult mentor of the same pair is asked «вы».
+    await tg.wait_for(lambda: any("Как вам пара" in (m.text or "") for m in mentor.replies()))
+
+
+async def test_a_pupil_mentor_schedules_in_ty(tg: FakeTelegram, running: RunningBot, clock: FakeClock) -> None:
+    """A mentor who is a minor (a pupil mentoring a younger one) hears «ты» in the scheduling dialog."""
+    mentee = await seed_participant(running, 801, Role.MENTEE_PUPIL, Form.PUPIL_PUPIL, pupil_answers("Маша", []))
+    mentor = await seed_participant(
+        running, 901, Role.MENTOR, Form.PUPIL_PUPIL, mentor_answers("Петя", [], 1), adult=False
+    )
+    await running.service("matching").create_pairs(
+        Form.PUPIL_PUPIL, [ProposedGroup(mentor, [(mentee, 5.0, "")])], CURATOR_ID
+    )
+    user = tg.user(901)
+    await user.send("/menu")
+    await user.click("Назначить встречу", await user.expect("Моё меню"))
+    await user.click("7", await user.expect("Выбери дату встречи"))
+    await user.expect("07.09.2026. Во сколько? Выбери время или напиши, например: 16:30")
+    await user.send("25:99")
+    await user.expect("Такого времени не бывает: часы от 0 до 23, минуты от 00 до 59. Напиши, например, 16:30")
+    await user.send("10:00")
+    await user.expect("Это время уже прошло. Выбери день и время позже, чем сейчас")
