@@ -15,7 +15,7 @@ from datetime import UTC, datetime, time, timedelta, tzinfo
 from typing import TypeVar
 
 from bot.clock import Clock, iso
-from bot.i18n import Audience, esc, tr
+from bot.i18n import Audience, esc, quoted, tr
 from bot.meetings import StagePlan, quiet_level, stage_of_next_meeting
 from bot.meetings.reminders import checkin_time, due, format_local, format_relative, reminder_times
 from bot.monitoring import GROWTH_END, SURVEY_LABELS, calendar_due, programme_year_of
@@ -272,7 +272,7 @@ class Jobs:
             text = tr(
                 "campaign-nudge",
                 audience=audiences.get(pending.participant_id, Audience.ADULT),
-                title=esc(pending.campaign.title),
+                title=esc(quoted(pending.campaign.title)),
                 until=until_text(pending.campaign.closes_at, self.tz),
             )
             await self.outbox.enqueue(

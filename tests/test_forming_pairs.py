@@ -45,7 +45,7 @@ async def test_the_whole_way_from_group_meeting_to_the_directors_order(
     await curator.click("педагог – обучающийся", await curator.expect("Для какой формы"))
     await curator.expect("Когда она пройдёт")
     await curator.send("вчера")
-    await curator.expect("Не понял")
+    await curator.expect("Не понимаю дату и время")
     await curator.send("01.09.2026 10:00")
     await curator.expect("уже прошло")
     await curator.send("25.09 16:30")
@@ -56,7 +56,7 @@ async def test_the_whole_way_from_group_meeting_to_the_directors_order(
     await curator.expect("Приглашение отправлено: 5")
     for user in people.values():
         notice = await user.expect("Групповая встреча")
-        assert "25 сентября, 16:30" in notice.text and "каб. 12" in notice.text
+        assert "25.09.2026 16:30" in notice.text and "каб. 12" in notice.text
 
     # Attendance: Оля did not come.
     await curator.send("/groupmeeting")
