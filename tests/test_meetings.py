@@ -251,7 +251,8 @@ async def test_blocking_the_bot_is_noticed_and_told_to_the_curator_once(
     await running.service("outbox").enqueue(801, "Напоминание")
     await tg.wait_for(lambda: any(e[1] == 403 for e in tg.errors))
     await mentee.unblock_bot()
-    await curator.expect("Снова на связи в боте")
+    back = await curator.expect("Снова на связи в боте")
+    assert back.text.startswith("Снова на связи в боте: Маша (")  # the name after a colon: no case to decline
     assert len(await queued(running, CURATOR_ID, "заблокировал")) == 1
     assert len([m for m in curator.replies() if "заблокировал" in (m.text or "")]) == 1
 
