@@ -51,7 +51,6 @@ MONTHS_NOMINATIVE: tuple[str, ...] = (
     "январь", "февраль", "март", "апрель", "май", "июнь",
     "июль", "август", "сентябрь", "октябрь", "ноябрь", "декабрь",
 )  # fmt: skip
-WEEKDAYS_SHORT: tuple[str, ...] = ("пн", "вт", "ср", "чт", "пт", "сб", "вс")
 
 
 def _count(n: int, unit: str) -> str:
@@ -85,12 +84,6 @@ def duration_words(delta: timedelta) -> str:
     if minutes:
         parts.append(_count(minutes, "minute"))
     return " ".join(parts)
-
-
-def format_day(day: date, *, with_year: bool = False) -> str:
-    """«25 сентября» or «25 сентября 2026» (for papers; chat texts use `format_date`)."""
-    text = f"{day.day} {MONTHS_GENITIVE[day.month - 1]}"
-    return f"{text} {day.year}" if with_year else text
 
 
 def format_date(day: date) -> str:
