@@ -200,14 +200,18 @@ async def _step_back(
     callback_answer: CallbackAnswer,
 ) -> None:
     """«Назад» in the scheduling dialog: from the time to the date, from the place to the time, from the
-    topic to the place; the answers given so far stay."""
+    topic to the place, from the preview to the topic (to the time when a meeting is moved: its place and
+    topic stay); the answers given so far stay."""
     audience = _dialog_audience(data)
-    if current == MeetingSetup.time.state:
+    if current == MeetingSetup.confirm.state and not data.get("move"):
+        await state.set_state(MeetingSetup.topic)
+        await show(query, tr("meet-ask-topic", audience=audience), topic_keyboard())
+    elif current == MeetingSetup.time.state:
         day = date.fromisoformat(str(data["date"]))
         await state.set_state(MeetingSetup.date)
         text = tr("meet-pick-date", audience=audience, stage=Stage(str(data["stage"])).label)
         await show(query, text, calendar_keyboard(day.year, day.month, today))
-    elif current == MeetingSetup.place.state:
+    elif current in (MeetingSetup.place.state, MeetingSetup.confirm.state):
         await state.set_state(MeetingSetup.time)
         day = date.fromisoformat(str(data["date"]))
         await show(query, tr("meet-pick-time", audience=audience, date=format_date(day)), time_keyboard())

@@ -273,7 +273,7 @@ async def test_too_soon_names_the_earliest_time_and_back_leads_through_the_sched
     tg: FakeTelegram, running: RunningBot, clock: FakeClock
 ) -> None:
     await _pair(running)
-    mentor = tg.user(901)
+    mentor, mentee = tg.user(901), tg.user(801)
     await mentor.send("/menu")
     await mentor.click("Назначить встречу", await mentor.expect("Моё меню"))
     calendar = await mentor.expect("Выберите дату")
@@ -308,6 +308,13 @@ async def test_too_soon_names_the_earliest_time_and_back_leads_through_the_sched
     await mentor.click("Пропустить", await mentor.expect("Тема встречи?"))
     preview = await mentor.expect("Когда:")
     assert "Когда: 10.09.2026 17:00" in preview.text and "Где: В объединении" in preview.text
+    assert preview.button_texts() == ["Отправить приглашение", "← Назад", "Отмена"]
+    await mentor.click("← Назад", preview)
+    await mentor.send("Проект по робототехнике")
+    preview = await mentor.expect("Тема: Проект по робототехнике")
+    await mentor.click("Отправить приглашение", preview)
+    await mentor.expect("Приглашение отправлено")
+    assert "Когда: 10.09.2026 17:00" in (await mentee.expect("Приглашение: встреча-знакомство")).text
 
 
 async def test_a_pupil_hears_ty_from_the_invitation_to_the_question_about_the_pair(

@@ -19,7 +19,7 @@ CHECKIN_REASONS: tuple[str, ...] = ("ill", "busy", "forgot", "other")
 
 class SetupCb(CallbackData, prefix="ms"):
     """The mentor's scheduling dialog: a = cal (month page), day, time, place, skip, send, abort, noop, and
-    back (one step back: time -> date, place -> time, topic -> place)."""
+    back (one step back: time -> date, place -> time, topic -> place, preview -> topic, or -> time when moving)."""
 
     a: str
     y: int = 0
@@ -109,8 +109,8 @@ def topic_keyboard() -> InlineKeyboardMarkup:
 def preview_keyboard() -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
     kb.button(text=tr("btn-send-invite"), callback_data=SetupCb(a="send"))
-    kb.button(text=tr("btn-meet-cancel"), callback_data=SetupCb(a="abort"))
-    kb.adjust(1)
+    _back_and_cancel(kb)
+    kb.adjust(1, 2)
     return kb.as_markup()
 
 
