@@ -1,5 +1,6 @@
-## audience: pupil adult
 ## A monitoring survey as its participants see it.
+
+## audience: pupil adult
 campaign-invite = { $audience ->
     [pupil]
         <b>{ $title }</b>

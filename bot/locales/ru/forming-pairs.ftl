@@ -46,8 +46,10 @@ btn-close-round = Закрыть анкету
 btn-new-round = Открыть заново
 pref-reminded = Напоминание отправлено: { $count }.
 pref-closed = Анкета предпочтений закрыта. Подбор — /match.
-## audience: pupil adult
+
 ## The preference survey after the group meeting, as its participants see it.
+
+## audience: pupil adult
 pref-invite = { $audience ->
     [pupil] После групповой встречи выбери, с кем тебе хотелось бы заниматься: { $n ->
         [one] до { $n } человека
@@ -192,8 +194,10 @@ match-confirmed-all-line =
     • { $form }: пар — { $pairs }, групп — { $groups }
 match-confirmed = Утверждено: пар — { $pairs }, групп — { $groups }. Участникам отправлены уведомления. Ниже — список и проект приказа.
 match-nothing-to-confirm = В черновике нет ни одной пары — утверждать нечего.
-## audience: pupil adult
+
 ## The notice of a confirmed pair: a pupil reads who their mentor is, without the programme's terms.
+
+## audience: pupil adult
 pair-notice-mentee = { $audience ->
     [pupil]
         Твой наставник — <b>{ $mentor }</b>.
