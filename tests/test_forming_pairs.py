@@ -370,6 +370,12 @@ async def test_a_pupil_chooses_and_hears_about_the_pair_in_ty_an_adult_mentor_in
     anna_survey, anna_notice = await anna.expect_all(tr("growth-entry-title"), "Вам закреплены")
     assert "(педагог – обучающийся)" in anna_notice.text and "• Маша" in anna_notice.text
     assert "Ответьте, пожалуйста, до" in anna_survey.text
+    clock.advance(days=3)
+    await running.service("jobs").tick()
+    nudge = await masha.expect("ждёт твоих ответов", eventually=True)
+    assert nudge.text.startswith(f"Напоминание: опрос «{tr('growth-entry-title')}» ждёт твоих ответов до ")
+    assert nudge.button_texts() == ["Ответить"]
+    assert "ждёт ваших ответов" in (await anna.expect("ждёт ваших ответов", eventually=True)).text
 
     # The year's thank-you and the answer to «Участвую в следующем году».
     await curator.expect(tr("pairs-xlsx-caption"), timeout=10)

@@ -63,7 +63,7 @@ meeting-in-past = { $audience ->
 meeting-too-soon = Слишком скоро: встречу можно назначить не раньше { $at } (через { $earliest } или позже), чтобы все успели узнать
 meeting-too-far = Слишком далеко: встречу можно назначить не дальше чем на { $latest } вперёд (до { $until })
 
-## audience: pupil adult
+## audience: pupil adult parent
 menu-stage =
     { "" }
     { $stage }
@@ -73,6 +73,8 @@ menu-next-meeting =
 menu-no-meeting =
     { "" }
     Следующая встреча ещё не назначена.
+
+## audience: pupil adult
 btn-schedule = Назначить встречу
 btn-my-meetings = Встречи
 meet-not-mentor = Встречи назначает наставник пары.
