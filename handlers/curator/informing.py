@@ -11,7 +11,7 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.clock import Clock
-from bot.i18n import esc, tr
+from bot.i18n import Audience, esc, tr
 from bot.programme import Form
 from bot.questionnaires import CLUBS, load_vocabulary
 from bot.settings import Settings
@@ -89,12 +89,10 @@ async def on_answer_text(
         return
     await audit.record(message.from_user.id, "question.answer", person.pseudonym)  # type: ignore[union-attr]
     shown_question = question.text if len(question.text) <= 200 else question.text[:199] + "…"
-    await notify(
-        outbox,
-        person.telegram_id,
-        tr("answer-to-participant", question=esc(shown_question), answer=esc(text)),
-        about=[person.id],
-    )
+    # A parent's question about their child is answered to the parent.
+    to, audience = (question.asked_by, Audience.PARENT) if question.asked_by else (person.telegram_id, person.audience)
+    answer = tr("answer-to-participant", question=esc(shown_question), answer=esc(text), audience=audience)
+    await notify(outbox, to, answer, about=[person.id])
     await message.answer(tr("answer-sent"))
 
 
