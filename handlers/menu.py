@@ -375,6 +375,10 @@ async def on_forget(
     if await state.get_state() != Forget.confirm.state:
         callback_answer.text = tr("stale-button")
         return
+    if not callback_data.confirm:
+        await state.clear()
+        await show(query, tr("forget-kept"))
+        return
     requested_by = "participant"
     if callback_data.pid:
         children = await participants.children_of(query.from_user.id)
@@ -388,9 +392,6 @@ async def on_forget(
         return
     # The dialog goes first: the withdrawal scrubs the file afterwards, so nothing of it may be written later.
     await state.clear()
-    if not callback_data.confirm:
-        await show(query, tr("forget-kept"))
-        return
     had_consent = participant.has_consent
     pair = await matching.pair_of(participant.id) if had_consent else None
     reason = tr("reason-parent-withdrawal") if requested_by == "parent" else tr("reason-withdrawal")
