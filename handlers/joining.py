@@ -93,6 +93,11 @@ async def cmd_start(
             await message.answer(tr("already-enrolled"))
         await menu.show_menu(message, state, participant, participants, matching, meetings, settings, questionnaires)
         return
+    if kind != "invite" and not settings.is_curator(user_id):
+        children = await participants.children_of(user_id)  # a parent who consented has a menu of their own
+        if children:
+            await menu.show_parent_menu(message, children, participants, matching, meetings, settings)
+            return
     if kind != "invite":
         org = esc(settings.institution.organization_name)
         msg_id = "start-curator" if settings.is_curator(user_id) else "start-no-code"

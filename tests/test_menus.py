@@ -59,6 +59,8 @@ async def test_a_parent_has_a_menu_and_asks_the_curator_about_the_child(tg: Fake
     assert f"Согласие дано вами {TODAY} 12:00" in text and "UTC" not in text
     assert "Анкета ещё не заполнена" in text
     assert buttons == ["Вопрос куратору", "Отозвать согласие", "Помощь"]
+    await parent.send("/start")
+    assert (await parent.expect("Меню родителя")).button_texts() == buttons
 
     # Free text leads to the menu, with the way to the curator.
     await parent.send("Здравствуйте! Когда начнутся занятия?")
@@ -237,3 +239,28 @@ async def test_the_curator_gets_the_curators_help_and_cancel(tg: FakeTelegram, r
     assert cancelled.text == "Отменено: рассылка не отправлена."
     await curator.send("/cancel")
     await curator.expect("Сейчас нечего отменять")
+
+
+# --- notices after a withdrawal -------------------------------------------------------------------------------
+async def test_a_pupil_mentor_hears_about_the_mentee_who_left_with_ty(tg: FakeTelegram, running: RunningBot) -> None:
+    """A mentor who is a minor (a senior pupil) reads «ты», and so does a pupil whose mentor left."""
+    await seed_participant(running, 741, Role.MENTEE_PUPIL, Form.TEACHER_PUPIL, pupil_answers("Маша Иванова", []))
+    mentor_id = await seed_participant(
+        running, 941, Role.MENTOR, Form.TEACHER_PUPIL, mentor_answers("Петя Старший", [], 1)
+    )
+    await running.service("participants").set_adult(mentor_id, False, new_code(PARENT_PREFIX))
+    curator, masha, mentor = tg.user(CURATOR_ID), tg.user(741), tg.user(941)
+    await curator.send("/match")
+    await curator.click("педагог – обучающийся", await curator.expect("Для какой формы"))
+    await curator.click(tr("btn-confirm-match"), await curator.expect("Черновик подбора"))
+    await curator.expect("Утверждено")
+    await masha.expect("Самооценка в начале работы пары", eventually=True)
+    await mentor.expect("Самооценка в начале работы пары", eventually=True)
+    text, _ = await _menu(mentor, "Моё меню")
+    assert "Ты наставник" in text and "Роль" not in text
+    await masha.send("/forget")
+    confirm = await masha.expect("Отозвать согласие?")
+    assert "Вашему наставнику я сообщу только" in confirm.text  # Маша is seeded as an adult pupil
+    await masha.click("Да, удалить мои данные", confirm)
+    await masha.expect("ваши данные удалены")
+    await mentor.expect("Твой наставляемый вышел из программы, назначенные встречи отменены.")
