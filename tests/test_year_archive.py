@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import openpyxl
 
-from bot.i18n import tr
+from bot.i18n import Audience, tr
 from bot.meetings import Stage
 from bot.programme import Form, Role
 from storage.matching import ProposedGroup
@@ -227,7 +227,7 @@ async def test_match_does_not_recreate_last_years_groups(
 
     ivan = tg.user(902)
     await ivan.click(tr("btn-renew"))
-    await ivan.expect(tr("renewed"))
+    await ivan.expect(tr("renewed", audience=Audience.ADULT))
     await ivan.click(tr("btn-renew"))
     await ivan.expect(tr("renewed-already"))
 
