@@ -30,6 +30,10 @@ CANCELLED_BY_DIALOG: dict[str, str] = {
     "AnswerQuestion": "cancelled-answer",
     "Broadcast": "cancelled-broadcast",
     "AddMaterial": "cancelled-material",
+    "DissolvePair": "cancelled-dissolve",
+    "GroupMeetingSetup": "cancelled-group-meeting",
+    "PaperConsent": "cancelled-paper-consent",
+    "NameCorrection": "cancelled-name",
 }
 
 

@@ -37,6 +37,10 @@ help-curator =
 cancelled-answer = Отменено: ответ участнику не отправлен.
 cancelled-broadcast = Отменено: рассылка не отправлена.
 cancelled-material = Отменено: документ не добавлен.
+cancelled-dissolve = Отменено: пара не расформирована.
+cancelled-group-meeting = Отменено: групповая встреча не назначена.
+cancelled-paper-consent = Отменено: бумажное согласие не отмечено.
+cancelled-name = Отменено: имя не изменено.
 cancelled-curator = Отменено. Меню куратора — /menu.
 
 ## audience: pupil adult
