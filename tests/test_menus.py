@@ -93,6 +93,17 @@ async def test_a_parent_has_a_menu_and_asks_the_curator_about_the_child(tg: Fake
     assert not await queued(running, 701, "В четверг")
     assert not [m for m in child.replies() if "В четверг" in (m.text or "")]
 
+    # Withdrawing from the menu: the child is named as the parent knows them, never by a pseudonym.
+    await parent.send("/menu")
+    await parent.click("Отозвать согласие", await parent.expect("Меню родителя"))
+    confirm = await parent.expect("Вы давали согласие за ребёнка")
+    assert confirm.button_texts() == [f"Отозвать за: Ребёнок, приглашённый {TODAY}", "Нет, оставить"]
+    await parent.click(f"Отозвать за: Ребёнок, приглашённый {TODAY}", confirm)
+    await parent.expect("данные ребёнка удалены")
+    await child.expect("Твой родитель отозвал согласие", eventually=True)
+    await parent.send("/menu")
+    await parent.expect("пока не участник")
+
 
 async def _schedule(mentor: FakeUser, day: int, when: str) -> None:
     await mentor.send("/menu")
