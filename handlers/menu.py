@@ -15,6 +15,7 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.clock import Clock, parse_iso
+from bot.consent import ConsentKind
 from bot.i18n import Audience, esc, tr
 from bot.meetings import StagePlan, stage_line, stage_of_next_meeting
 from bot.meetings.reminders import format_local
@@ -61,18 +62,17 @@ def consent_line(record: ConsentRecord | None, settings: Settings, audience: Aud
     if record is None:
         return tr("consent-none")
     at = local_moment(record.given_at, settings.institution.tz)
-    if record.kind.value == "self":
+    if record.kind is ConsentKind.SELF:
         return tr("consent-given-self", at=at, audience=audience)
-    return tr("consent-given-parent", at=at) if record.kind.value == "parent" else tr("consent-given-paper", at=at)
+    return tr("consent-given-parent", at=at) if record.kind is ConsentKind.PARENT else tr("consent-given-paper", at=at)
 
 
 def about_line(participant: Participant, audience: Audience) -> str:
-    """What the programme means for the reader, in plain words: a pupil and a parent read what it means for the
-    child; an adult reads the role and the form as the programme's papers name them."""
-    if audience is Audience.ADULT:
-        return tr("menu-role-form", role=participant.role.label, form=participant.form.label)
+    """What the programme means for the reader, in plain words (a pupil's, and a parent's about the child):
+    the terms «наставляемый-обучающийся», «форма наставничества» stay in the curator's screens; an adult
+    mentor reads the form they mentor in."""
     if participant.role is Role.MENTOR:
-        return tr("menu-about-mentor", audience=audience)
+        return tr("menu-about-mentor", audience=audience, form=participant.form.label)
     return tr(f"menu-about-{participant.form.value}", audience=audience)
 
 

@@ -223,7 +223,7 @@ async def test_an_adults_profile_keeps_the_terms_and_the_curators_card_its_clock
     await seed_participant(running, 731, Role.MENTOR, Form.TEACHER_PUPIL, mentor_answers("Иван Сергеевич", [], 1))
     mentor = tg.user(731)
     text, _ = await _menu(mentor, "Моё меню")
-    assert "Роль: наставник" in text and "Форма наставничества: педагог – обучающийся" in text
+    assert "Вы наставник в программе наставничества (форма «педагог – обучающийся»)" in text and "Роль" not in text
     await mentor.click("Мой профиль и ответы", mentor.last())
     profile = await mentor.expect("Мой профиль")
     assert f"Согласие: дано вами {TODAY} 12:00" in profile.text and "UTC" not in profile.text

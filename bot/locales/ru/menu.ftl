@@ -1,11 +1,8 @@
-## The participant's /menu and profile. A pupil reads what the programme means for them; an adult (a young
-## teacher, a mentor) reads the programme's role and form as the papers name them.
+## The participant's /menu and profile: what the programme means for the reader, in plain words; the terms
+## («наставляемый-обучающийся», «форма наставничества: …») stay in the curator's screens.
 
 ## audience: pupil adult
 menu-title = <b>Моё меню</b>
-menu-role-form =
-    Роль: { $role }
-    Форма наставничества: { $form }
 menu-status-invited = { $audience ->
     [pupil] Чтобы участвовать, нужно согласие на обработку данных. Нажми «Прочитать согласие».
    *[other] Чтобы участвовать, нужно ваше согласие на обработку данных. Нажмите «Прочитать согласие».
@@ -86,7 +83,7 @@ menu-about-tt = { $audience ->
 menu-about-mentor = { $audience ->
     [pupil] Ты наставник в программе наставничества: будешь помогать ребятам помладше.
     [parent] Ребёнок — наставник в программе наставничества: будет помогать ребятам помладше.
-   *[other] Вы наставник в программе наставничества.
+   *[other] Вы наставник в программе наставничества (форма «{ $form }»).
 }
 
 ## «Вопрос куратору» and the programme's materials, as a participant or a parent sees them (moved here from
