@@ -100,8 +100,8 @@ async def cmd_start(
             return
     if kind != "invite":
         org = esc(settings.institution.organization_name)
-        msg_id = "start-curator" if settings.is_curator(user_id) else "start-no-code"
-        await message.answer(tr(msg_id, org=org))
+        curator = settings.is_curator(user_id)
+        await message.answer(tr("start-curator", org=org) if curator else tr("start-no-code", org=org))
         return
     if settings.is_curator(user_id):
         await message.answer(tr("curator-own-link"))
