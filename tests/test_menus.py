@@ -85,7 +85,7 @@ async def test_a_parent_has_a_menu_and_asks_the_curator_about_the_child(tg: Fake
     assert "Петрова Анна" in question.text and "Когда первая встреча?" in question.text
     await tg.user(OTHER_CURATOR_ID).expect("Вопрос от родителя")
     await curator.click("Ответить", question)
-    await curator.expect("Напишите одним сообщением")
+    await curator.expect("родитель (P-00001)")
     await curator.send("В четверг в 16:30")
     await curator.expect("Ответ отправлен")
     answer = await parent.expect("Ответ куратора")

@@ -62,6 +62,7 @@ async def on_reply(
     await state.set_state(AnswerQuestion.text)
     await state.set_data({"question": question.id})
     who = esc(person.shown_name()) if person else ""
+    who = tr("ask-who-parent", child=who) if question.asked_by and person else who
     await show(query, tr("answer-prompt", who=who), edit=False)
 
 

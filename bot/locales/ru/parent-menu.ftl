@@ -56,3 +56,5 @@ ask-to-curator-from-parent =
     <b>Вопрос от родителя</b> ({ $parent }). Ребёнок: { $who }
 
     { $text }
+# How the curator's answer prompt names a parent who asked about their child.
+ask-who-parent = родитель ({ $child })
