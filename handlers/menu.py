@@ -18,7 +18,6 @@ from bot.clock import Clock, parse_iso
 from bot.consent import ConsentKind
 from bot.i18n import Audience, esc, tr
 from bot.meetings import StagePlan, stage_line, stage_of_next_meeting
-from bot.meetings.reminders import format_local
 from bot.pairs import Pair
 from bot.participants import CATEGORY_LABELS, Participant
 from bot.programme import INTAKE_BY_ROLE, Role, Status
@@ -126,7 +125,7 @@ async def show_menu(
         text += tr("menu-stage", stage=stage_line(position))
         upcoming = await meetings.next_planned(pair.id)
         if upcoming is not None:
-            when = format_local(upcoming.starts_at, settings.institution.tz)
+            when = local_moment(upcoming.starts_at, settings.institution.tz)
             text += tr("menu-next-meeting", when=when, place=esc(upcoming.place))
         else:
             text += tr("menu-no-meeting")
@@ -205,7 +204,7 @@ async def _child_block(
     upcoming = await meetings.next_planned(pair.id)
     if upcoming is None:
         return text + tr("parent-child-no-meeting")
-    return text + tr("parent-child-next-meeting", when=format_local(upcoming.starts_at, tz), place=esc(upcoming.place))
+    return text + tr("parent-child-next-meeting", when=local_moment(upcoming.starts_at, tz), place=esc(upcoming.place))
 
 
 async def cmd_menu(

@@ -82,7 +82,7 @@ async def test_mentor_schedules_mentee_confirms_and_both_get_reminders_on_time(
     await mentee.expect("встреча подтверждена")
     await mentor.expect("Маша подтверждает встречу")
     await mentee.send("/menu")
-    assert "Следующая встреча: чт, 10 сентября, 16:30" in (await mentee.expect("Моё меню")).text
+    assert "Следующая встреча: 10.09.2026 16:30" in (await mentee.expect("Моё меню")).text
 
     clock.set(msk(9, 16, 29))
     await tick(running)

@@ -138,7 +138,7 @@ async def test_a_parent_of_two_sees_both_the_mentor_and_the_next_meeting(tg: Fak
     assert "Коля Петров" in text and "Маша Петрова" in text
     assert text.count("Наставник: Иван Сергеевич") == 1  # one of them has the mentor, the other waits
     assert "Анкета заполнена. Куратор подбирает пару." in text
-    assert "Следующая встреча: чт, 10 сентября, 16:30" in text
+    assert "Следующая встреча: 10.09.2026 16:30" in text
     assert buttons == [
         "Вопрос куратору: Коля Петров", "Вопрос куратору: Маша Петрова", "Отозвать согласие", "Помощь"
     ]  # fmt: skip
