@@ -41,7 +41,7 @@ async def _start_ask(
     participant = await participants.by_telegram(user_id)
     if participant is not None and participant.has_consent and not child_id:
         await state.set_state(AskCurator.text)
-        await state.set_data({})
+        await _drop_child(state)
         await show(target, tr("ask-prompt", audience=participant.audience), edit=False)
         return
     children = await participants.children_of(user_id)
@@ -54,10 +54,17 @@ async def _start_ask(
             await show_parent_menu(target, children, participants, matching, meetings, settings, preface=which)
             return
         await state.set_state(AskCurator.text)
-        await state.set_data({"child": child.id})
+        await state.update_data(child=child.id)
         await show(target, tr("parent-ask-prompt"), edit=False)
         return
     await show(target, tr("ask-needs-consent") if participant is not None else tr("not-a-participant"), edit=False)
+
+
+async def _drop_child(state: FSMContext) -> None:
+    """Forget which child a parent asked about; the rest of the dialog (a questionnaire under way) stays."""
+    data = await state.get_data()
+    if "child" in data:
+        await state.set_data({k: v for k, v in data.items() if k != "child"})
 
 
 async def cmd_ask(
@@ -98,7 +105,8 @@ async def on_question(
     if not 1 <= len(text) <= QUESTION_LIMIT or text.startswith("/"):
         await message.answer(tr("ask-bad", audience=await reader_audience(user_id, settings, participants)))
         return
-    await state.clear()
+    await state.set_state(None)
+    await _drop_child(state)
     if data.get("child"):
         child = next((c for c in await participants.children_of(user_id) if c.id == data["child"]), None)
         if child is None:
