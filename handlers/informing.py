@@ -47,7 +47,7 @@ async def _start_ask(
     children = await participants.children_of(user_id)
     if children:
         child = next((c for c in children if c.id == child_id), None)
-        if child is None and len(children) == 1:
+        if child is None and not child_id and len(children) == 1:
             child = children[0]
         if child is None:
             which = tr("parent-ask-which")
