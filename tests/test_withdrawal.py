@@ -10,7 +10,7 @@ import struct
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.i18n import tr
+from bot.i18n import Audience, tr
 from bot.programme import Form, Role
 from storage.database import Database
 from tests.conftest import CURATOR_ID, OTHER_CURATOR_ID, RunningBot
@@ -218,7 +218,7 @@ async def test_a_mentors_withdrawal_leaves_no_byte_of_him_and_his_mentee_is_told
     assert json.loads(redacted) == {"reason": "… уезжает"}
     # Маша is told at 8:00, in words for a child; the curator gets the pair and a way to re-match it.
     told = await running.db.fetchall("SELECT text, status FROM outbox WHERE chat_id=801 AND status='pending'")
-    assert [r["text"] for r in told] == [tr("mentor-left-child")]
+    assert [r["text"] for r in told] == [tr("mentor-left", audience=Audience.PUPIL)]
     clock.set(msk(8, 8, 5))
     running.service("outbox").wake()
     await masha.expect("Твой наставник больше не участвует в программе. Куратор подберёт тебе нового")
@@ -264,7 +264,7 @@ async def test_a_parents_withdrawal_for_a_child_who_asked_the_curator_leaves_not
     await child.expect("Анкета сохранена")
     question = "А когда будет первая встреча с наставником?"
     await child.send("/ask")
-    await child.expect("Напишите вопрос")
+    await child.expect("Напиши вопрос")
     await child.send(question)
     await child.expect("Вопрос отправлен куратору")
     asked = await curator.expect("Вопрос от участника")
