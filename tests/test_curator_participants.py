@@ -18,9 +18,9 @@ async def test_counts_list_card_and_audit(tg: FakeTelegram, running: RunningBot)
     await done.expect("Анкета сохранена")
     minor = tg.user(522, "Петя")
     await minor.send(f"/start {pupil_code}")
-    await minor.expect("Добро пожаловать")
-    await minor.click("Нет, мне меньше 18", await minor.expect("исполнилось 18"))
-    await minor.expect("согласие даёт родитель")
+    await minor.expect("в программе наставничества")
+    await minor.click("Меньше 14", await minor.expect("Сначала один вопрос"))
+    await minor.expect("даёт родитель")
     for n in range(10):
         mentor = tg.user(530 + n)
         await join_adult(mentor, mentor_code)
@@ -50,7 +50,7 @@ async def test_counts_list_card_and_audit(tg: FakeTelegram, running: RunningBot)
     await curator.click("1. Маша Иванова", await curator.expect("анкета заполнена — 1 из 1"))
     card = await curator.expect("Маша Иванова")
     assert "Объединение" in card.text and "Робототехника" in card.text
-    assert "Согласие: дано участником 07.09.2026" in card.text
+    assert "Согласие: дано участником 07.09.2026 12:00" in card.text  # the institution's clock, not UTC
 
     actions = [r["action"] for r in await running.db.fetchall("SELECT action FROM audit_log ORDER BY id")]
     assert actions.count("participant.card") == 2 and "participants.list" in actions
@@ -66,9 +66,9 @@ async def test_paper_consent_lets_a_minor_start(tg: FakeTelegram, running: Runni
     code = await make_invite(running, Role.MENTEE_PUPIL, Form.TEACHER_PUPIL)
     minor = tg.user(541, "Петя")
     await minor.send(f"/start {code}")
-    await minor.expect("Добро пожаловать")
-    await minor.click("Нет, мне меньше 18", await minor.expect("исполнилось 18"))
-    await minor.expect("согласие даёт родитель")
+    await minor.expect("в программе наставничества")
+    await minor.click("Меньше 14", await minor.expect("Сначала один вопрос"))
+    await minor.expect("даёт родитель")
     await minor.send("/menu")
     menu = await minor.expect("Моё меню")
     assert "Заполнить анкету" not in menu.button_texts()

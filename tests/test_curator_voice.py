@@ -34,7 +34,7 @@ async def test_a_question_names_the_participant_after_a_colon_and_the_pupil_read
     await curator.click("Ответить", question)
     prompt = await curator.expect("Маша Иванова")
     assert "Ваш ответ на вопрос" not in prompt.text
-    assert prompt.text.startswith("Ответ на вопрос участника: Маша Иванова")
+    assert prompt.text.startswith("Кто спрашивает: Маша Иванова.")
     await curator.send("В четверг в 16:30")
     await curator.expect("Ответ отправлен")
     answer = await masha.expect("В четверг в 16:30")

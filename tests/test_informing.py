@@ -31,7 +31,7 @@ async def test_a_question_reaches_the_curator_and_the_answer_comes_back(tg: Fake
     assert "Маша" in question.text and "Когда будет первая встреча?" in question.text
     await tg.user(OTHER_CURATOR_ID).expect("Когда будет первая встреча?")
     await curator.click("Ответить", question)
-    await curator.expect("Ответ на вопрос участника: Маша")
+    await curator.expect("Кто спрашивает: Маша")
     await curator.send("В четверг в 16:30, каб. 12")
     await curator.expect("Ответ отправлен")
     answer = await masha.expect("Ответ куратора")
@@ -95,7 +95,7 @@ async def test_a_broadcast_reaches_exactly_its_audience_and_reports_delivery(
         803, await invites.create(Role.MENTEE_PUPIL, Form.TEACHER_PUPIL, 1, days=None, max_uses=None)
     )
     await repo.set_adult(unfinished.id, True, None)
-    await repo.record_consent(unfinished.id, render("СЮТ", for_parent=False), kind=ConsentKind.SELF, given_by=803)
+    await repo.record_consent(unfinished.id, render("СЮТ", ConsentKind.SELF), kind=ConsentKind.SELF, given_by=803)
     minor = await repo.join(
         804, await invites.create(Role.MENTEE_PUPIL, Form.TEACHER_PUPIL, 1, days=None, max_uses=None)
     )

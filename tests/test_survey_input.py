@@ -148,10 +148,12 @@ async def test_summary_change_an_answer_and_menu_profile(tg: FakeTelegram, runni
 
     await pupil.send("/menu")
     menu = await pupil.expect("Моё меню")
-    assert "анкета заполнена" in menu.text
+    assert "Анкета заполнена" in menu.text
     await pupil.click("Мой профиль и ответы")
     profile = await pupil.expect("Мой профиль")
     assert "Маша Иванова" in profile.text and "дано вами" in profile.text
+    await pupil.click("← Назад", profile)  # the profile replaced the menu; «Назад» brings it back
+    menu = await pupil.expect("Моё меню")
     await pupil.click("Изменить ответ", menu)
     await pupil.expect("проверьте ответы")
     assert (await _answers(running))["age"] == 13
@@ -163,9 +165,9 @@ async def test_input_at_the_summary_points_to_its_buttons(tg: FakeTelegram, runn
     pupil = await _pupil_at_question_1(tg, running, 515)
     await answer_pupil_survey(pupil)
     await pupil.send("всё правильно")
-    await pupil.expect("ответьте кнопкой")
+    await pupil.expect("ответ кнопкой")
     await pupil.send("/unknown")
-    await pupil.expect("ответьте кнопкой")
+    await pupil.expect("ответ кнопкой")
     await pupil.send_sticker()
     await pupil.expect("стикеры, фото и файлы")
     await pupil.send("/menu")  # a command still reaches its own flow

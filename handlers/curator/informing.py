@@ -9,11 +9,11 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.clock import Clock
-from bot.i18n import esc, quoted, tr
+from bot.i18n import Audience, esc, quoted, tr
+from bot.meetings.timeparse import format_moment
 from bot.programme import Form
 from bot.questionnaires import CLUBS, load_vocabulary
 from bot.settings import Settings
-from bot.timefmt import moment_text
 from handlers.filters import HasText
 from handlers.kb.informing import (
     BROADCAST_AUDIENCES,
@@ -61,6 +61,7 @@ async def on_reply(
     await state.set_state(AnswerQuestion.text)
     await state.set_data({"question": question.id})
     who = esc(person.shown_name()) if person else ""
+    who = tr("ask-who-parent", child=who) if question.asked_by and person else who
     await show(query, tr("answer-prompt", who=who), edit=False)
 
 
@@ -88,17 +89,10 @@ async def on_answer_text(
         return
     await audit.record(message.from_user.id, "question.answer", person.pseudonym)  # type: ignore[union-attr]
     shown_question = question.text if len(question.text) <= 200 else question.text[:199] + "…"
-    await notify(
-        outbox,
-        person.telegram_id,
-        tr(
-            "answer-to-participant",
-            question=esc(quoted(shown_question)),
-            answer=esc(text),
-            audience=person.audience,
-        ),
-        about=[person.id],
-    )
+    # A parent's question about their child is answered to the parent.
+    to, audience = (question.asked_by, Audience.PARENT) if question.asked_by else (person.telegram_id, person.audience)
+    answer = tr("answer-to-participant", question=esc(quoted(shown_question)), answer=esc(text), audience=audience)
+    await notify(outbox, to, answer, about=[person.id])
     await message.answer(tr("answer-sent"))
 
 
@@ -278,7 +272,7 @@ async def on_broadcast(
         await audit.record(query.from_user.id, "broadcast.send", str(broadcast_id), {"audience": data["audience"]})
         text = tr("broadcast-queued", count=len(chats))
         if goes_at > now:
-            text += tr("broadcast-quiet", when=moment_text(goes_at, settings.institution.tz))
+            text += tr("broadcast-quiet", when=format_moment(goes_at, settings.institution.tz))
         await show(query, text)
     else:
         callback_answer.text = tr("stale-button")

@@ -25,11 +25,10 @@ from bot.programme import INTAKE_BY_ROLE, Role, Status
 from bot.questionnaires import Questionnaire
 from bot.questionnaires.answers import InvalidAnswer, parse_text
 from bot.settings import Settings
-from bot.timefmt import day_text, moment_text
 from handlers.filters import PlainText
 from handlers.kb.curator import PeopleCb, card_keyboard, dialog_confirm_keyboard, page_keyboard, summary_keyboard
 from handlers.kb.joining import start_survey_keyboard
-from handlers.menu import answers_block
+from handlers.menu import answers_block, consent_line, local_day, local_moment
 from handlers.notify import notify
 from handlers.states import NameCorrection, PaperConsent
 from handlers.ui import show
@@ -80,12 +79,12 @@ def identity(person: Participant, tz: ZoneInfo) -> str:
         return person.name
     if person.invite_created_at is not None and person.invite_tail:
         invite = tr("participant-invite",
-            date=day_text(person.invite_created_at, tz), tail=person.invite_tail
+            date=local_day(person.invite_created_at, tz), tail=person.invite_tail
         )
     else:
         invite = tr("participant-invite-gone")
     text = tr("participant-unnamed",
-        pseudonym=person.pseudonym, joined=moment_text(person.joined_at, tz), invite=invite
+        pseudonym=person.pseudonym, joined=local_moment(person.joined_at, tz), invite=invite
     )
     if person.parent_name:
         text += tr("participant-unnamed-parent", parent=person.parent_name)
@@ -134,14 +133,12 @@ async def cmd_consent_paper(
 
 def _consent_text(record: ConsentRecord | None, settings: Settings) -> str:
     """The consent as the curator's card shows it: who gave it and when, on the institution's clock."""
-    if record is None:
-        return tr("consent-none")
-    at = moment_text(record.given_at, settings.institution.tz)
-    if record.kind is ConsentKind.PAPER and record.paper_date and record.parent_name:
-        day = day_text(date.fromisoformat(record.paper_date))
+    if record is not None and record.kind is ConsentKind.PAPER and record.paper_date and record.parent_name:
+        day = f"{date.fromisoformat(record.paper_date):%d.%m.%Y}"
+        at = local_moment(record.given_at, settings.institution.tz)
         return tr("consent-paper-details", date=day, parent=esc(record.parent_name), at=at)
-    consent = tr(f"card-consent-{record.kind.value}", at=at)
-    if record.parent_name and record.parent_relation:
+    consent = consent_line(record, settings)
+    if record is not None and record.parent_name and record.parent_relation:
         consent += tr("consent-parent-details",
             parent=esc(record.parent_name), relation=record.parent_relation.label
         )
@@ -168,7 +165,7 @@ async def _card(
         title = tr("participant-card-title-unnamed", pseudonym=person.pseudonym)
     if person.invite_created_at is not None and person.invite_tail:
         invite = tr("participant-invite",
-            date=day_text(person.invite_created_at, tz), tail=person.invite_tail
+            date=local_day(person.invite_created_at, tz), tail=person.invite_tail
         )
     else:
         invite = tr("participant-invite-gone")
@@ -176,7 +173,7 @@ async def _card(
         title=title,
         role=person.role.label,
         form=person.form.label,
-        joined=moment_text(person.joined_at, tz),
+        joined=local_moment(person.joined_at, tz),
         invite=invite,
         status=person.status.label,
         consent=_consent_text(await participants.consent(person.id), settings),

@@ -30,9 +30,6 @@ participant-card =
 participant-card-title = <b>{ $name }</b> ({ $pseudonym })
 participant-card-title-unnamed = <b>{ $pseudonym }</b> (имя ещё не указано)
 consent-paper-details = бумажное от { $date } (подпись: { $parent }); отмечено куратором { $at }
-card-consent-self = дано участником { $at }
-card-consent-parent = дано родителем { $at }
-card-consent-paper = бумажное, отмечено куратором { $at }
 consent-parent-details = { "" } ({ $parent }, { $relation })
 btn-show-list = Список
 
@@ -88,11 +85,6 @@ child-paper-consented = Куратор отметил бумажное согл�
 
 ## audience: curator
 participant-gone = Этого участника больше нет (данные удалены).
-
-## audience: pupil
-parent-own-link = Эту ссылку должен открыть твой родитель или законный представитель в своём Telegram. Перешли её ему.
-
-## audience: curator
 curator-user-blocked = Бот заблокирован участником: { $who }. Сообщения не доходят — свяжитесь другим способом.
 who = <b>{ $name }</b> ({ $role }, { $pair })
 who-pair = пара №{ $id }
@@ -117,8 +109,3 @@ question-current =
 invite-list-of = { "" } из { $n }
 invite-list-until = , до { $date }
 list-all = все
-
-## audience: parent
-forget-confirm-parent = Вы давали согласие за ребёнка. Отозвать его? Обработка данных ребёнка сразу прекратится, его профиль и ответы будут <b>удалены безвозвратно</b>, участие в программе закончится.
-btn-forget-child = Отозвать за: { $name }
-forget-done-parent = Готово: согласие отозвано, данные ребёнка удалены. Куратор получит запись об уничтожении данных.

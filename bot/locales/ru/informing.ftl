@@ -1,36 +1,12 @@
-## audience: pupil adult parent
-btn-ask = Вопрос куратору
-btn-materials = Материалы
-ask-prompt = Напишите вопрос одним сообщением. Его увидит только куратор программы.
-ask-bad = Напишите вопрос текстом, до 1000 символов.
-ask-sent = Вопрос отправлен куратору. Ответ придёт сюда.
-
 ## audience: curator
 ask-to-curator =
     <b>Вопрос от участника:</b> { $who }
 
     { $text }
 btn-reply = Ответить
-answer-prompt = Ответ на вопрос участника: { $who }. Напишите его одним сообщением.
+answer-prompt = Кто спрашивает: { $who }. Напишите ответ одним сообщением.
 answer-sent = Ответ отправлен.
 answer-already = На этот вопрос уже ответили.
-
-## audience: pupil adult parent
-answer-to-participant =
-    <b>Ответ куратора</b> на { $audience ->
-        [pupil] твой
-       *[other] ваш
-    } вопрос «{ $question }»:
-
-    { $answer }
-
-## audience: pupil adult
-materials-empty = Материалов пока нет.
-materials-list =
-    <b>Материалы программы</b>
-    Выберите документ:
-
-## audience: curator
 materials-curator =
     <b>Материалы программы</b> ({ $count })
     { $lines }
