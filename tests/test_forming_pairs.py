@@ -388,5 +388,5 @@ async def test_a_pupil_chooses_and_hears_about_the_pair_in_ty_an_adult_mentor_in
     assert "Если хотите участвовать" in (await anna.expect("Программа наставничества этого года завершена")).text
     await masha.click("Участвую в следующем году", thanks)
     assert (await masha.expect("Записано")).text == (
-        "Записано: ты участвуешь в программе следующего года. Куратор подберёт пару."
+        "Записано: ты участвуешь в программе следующего года. Куратор подберёт тебе пару."
     )

@@ -28,7 +28,7 @@ async def seed_child(
     await repo.set_adult(child.id, False, new_code(PARENT_PREFIX))
     await repo.record_consent(
         child.id,
-        render("СЮТ", for_parent=True),
+        render("СЮТ", ConsentKind.PARENT),
         kind=ConsentKind.PARENT,
         given_by=parent,
         parent_name="Петрова Анна",
@@ -166,9 +166,9 @@ async def test_a_childs_menu_speaks_plainly_and_offers_no_withdrawal_before_cons
     code = await make_invite(running, Role.MENTEE_PUPIL, Form.TEACHER_PUPIL)
     child = tg.user(721, "Коля")
     await child.send(f"/start {code}")
-    await child.expect("Добро пожаловать")
-    await child.click("Нет, мне меньше 18", await child.expect("исполнилось 18"))
-    await child.expect("согласие даёт родитель")
+    await child.expect("Ты в программе наставничества")
+    await child.click("Меньше 14", await child.expect("сколько тебе лет?"))
+    await child.expect("согласие на обработку данных даёт родитель")
 
     text, buttons = await _menu(child, "Моё меню")
     assert "Ты в программе наставничества: у тебя будет наставник из педагогов станции" in text
@@ -189,7 +189,7 @@ async def test_a_childs_menu_speaks_plainly_and_offers_no_withdrawal_before_cons
     repo = running.service("participants")
     person = await repo.by_telegram(721)
     await repo.record_consent(
-        person.id, render("СЮТ", for_parent=True), kind=ConsentKind.PARENT, given_by=PARENT,
+        person.id, render("СЮТ", ConsentKind.PARENT), kind=ConsentKind.PARENT, given_by=PARENT,
         parent_name="Петрова Анна", parent_relation=Relation.MOTHER,
     )  # fmt: skip
     text, buttons = await _menu(child, "Моё меню")
