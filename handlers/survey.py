@@ -37,7 +37,7 @@ from bot.questionnaires import (
 )
 from bot.questionnaires.answers import check_free_text
 from handlers.filters import HasText, NoText, PlainText
-from handlers.kb.survey import SurveyCb, change_keyboard, question_keyboard, review_keyboard, ticked
+from handlers.kb.survey import SurveyCb, change_keyboard, question_keyboard, review_keyboard
 from handlers.states import Survey
 from handlers.ui import show
 from storage.campaigns import CampaignRepo
@@ -91,7 +91,8 @@ def question_text(
     details: bool = False,
 ) -> str:
     """The question, its own hint, how to answer (or the «which one?» follow-up) and the current answer."""
-    text = tr("question-header",
+    text = tr(
+        "question-header",
         n=questionnaire.index(question.id) + 1,
         total=len(questionnaire.questions),
         text=esc(question.text),
@@ -211,9 +212,10 @@ async def ask(
         saved = answers.get(question.id) if question.type is QuestionType.MULTI else None
         selection = list(saved or [])
     data = {**data, "q": question.id, "sel": list(selection), "det": question.id if details else None}
-    await save_dialog(state, Survey.answering, data)
     text = question_text(questionnaire, question, audience_of(data), answers, details=details)
-    await show(target, text, question_keyboard(questionnaire, question, data["sel"]), edit=edit)
+    # The message now showing the question: a button of any other copy leads back here (see on_button).
+    shown = await show(target, text, question_keyboard(questionnaire, question, data["sel"]), edit=edit)
+    await save_dialog(state, Survey.answering, {**data, "mid": shown})
 
 
 async def to_review(
@@ -224,9 +226,11 @@ async def to_review(
     *,
     edit: bool,
 ) -> None:
-    await save_dialog(state, Survey.review, {**data, "q": None, "sel": [], "review": False, "det": None})
-    text = summary_text(questionnaire, data.get("ans", {}), audience_of(data))
-    await show(target, text, review_keyboard(), edit=edit)
+    data = {**data, "q": None, "sel": [], "review": False, "det": None}
+    shown = await show(
+        target, summary_text(questionnaire, data.get("ans", {}), audience_of(data)), review_keyboard(), edit=edit
+    )
+    await save_dialog(state, Survey.review, {**data, "mid": shown})
 
 
 async def _accept(
@@ -295,7 +299,7 @@ async def on_button(
         callback_answer.text = tr("survey-stale-closed")
         return
     question = questionnaire.question(current)
-    if action in REVIEW_ACTIONS or callback_data.q != current or _ticks_differ(query, question, data):
+    if action in REVIEW_ACTIONS or callback_data.q != current or _older_copy(query, data):
         # An older copy of a question (or of the summary): it becomes the current question, ticks as they are.
         callback_answer.text = tr("survey-stale-question")
         await ask(
@@ -333,15 +337,10 @@ async def on_button(
         callback_answer.show_alert = isinstance(exc, InvalidAnswer)
 
 
-def _ticks_differ(query: CallbackQuery, question: Question, data: dict[str, Any]) -> bool:
-    """Whether the pressed copy of a multi-choice question shows other ticks than the selection in progress."""
-    if question.type is not QuestionType.MULTI:
-        return False
-    message = query.message
-    markup = getattr(message, "reply_markup", None)
-    if markup is None:
-        return False
-    return ticked(markup) != set(data.get("sel") or [])
+def _older_copy(query: CallbackQuery, data: dict[str, Any]) -> bool:
+    """Whether the pressed message is not the one that shows the current screen (an older copy of it)."""
+    shown = data.get("mid")
+    return shown is not None and query.message is not None and query.message.message_id != shown
 
 
 async def _review_action(
@@ -399,9 +398,7 @@ async def on_text(
             value = parse_text(question, text)
     except InvalidAnswer as exc:
         await message.answer(esc(exc.text(audience)))
-        await ask(
-            message, state, questionnaire, question, data, edit=False, selection=data.get("sel"), details=details
-        )
+        await ask(message, state, questionnaire, question, data, edit=False, selection=data.get("sel"), details=details)
         return
     if details:
         await _accept_details(message, state, questionnaire, question, data, value, participants)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import textwrap
 from pathlib import Path
 
@@ -817,3 +818,70 @@ def test_summary_rows_hide_personal_answers() -> None:
     ]
     shown = dict(summary_rows(FLOW, answers, include_personal=True))
     assert shown["Как тебя зовут?"] == "Ваня"
+
+
+# ------------------------------------------------------------------------------------------------- voice
+
+# «Вы»-forms: the pronoun and the plural imperative («Напишите», «Выберите», «Отметьте»).
+YOU_PLURAL = re.compile(r"(?<!\w)(вы|вас|вам|вами|ваш\w*)(?!\w)|(?<!\w)\w{2,}(ите|йте|ьте)(?!\w)", re.IGNORECASE)
+# «Ты»-forms: the pronoun, «твой», the singular present («занимаешься») and the common imperatives.
+YOU_SINGULAR = re.compile(
+    r"(?<!\w)(ты|тебя|тебе|тобой|твой|твоя|твоё|твое|твои|твоего|твоей|твоих|твоим|твоими|твою)(?!\w)"
+    r"|(?<!\w)\w+(ешь|ёшь|ишь)(ся)?(?!\w)"
+    r"|(?<!\w)(напиши|выбери|отметь|ответь|сократи|нажми|открой|расскажи|укажи|сними)(?!\w)",
+    re.IGNORECASE,
+)
+
+
+def texts_of(qn: Questionnaire) -> list[str]:
+    """Every text of a questionnaire a person reads: title, intro, questions, hints, option labels."""
+    found = [qn.title, qn.intro]
+    for q in qn.questions:
+        found += [q.text, q.hint or "", q.short or ""]
+        found += [text for opt in q.options for text in (opt.label, opt.short or "")]
+    return [text for text in found if text]
+
+
+def voice_problems(qn: Questionnaire) -> list[str]:
+    problems = []
+    for text in texts_of(qn):
+        if qn.audience in ("pupil", "any") and (m := YOU_PLURAL.search(text)):
+            problems.append(f"{qn.id} ({qn.audience}): «{m.group(0)}» in {text!r}")
+        if qn.audience in ("adult", "any") and (m := YOU_SINGULAR.search(text)):
+            problems.append(f"{qn.id} ({qn.audience}): «{m.group(0)}» in {text!r}")
+    return problems
+
+
+def test_a_questionnaire_speaks_in_the_voice_it_declares(shipped: dict[str, Questionnaire]) -> None:
+    """A pupil's questionnaire says «ты», an adult's «вы», one that both answer neither."""
+    assert {qn.audience for qn in shipped.values()} == {"pupil", "adult", "any"}
+    problems = [p for qn in shipped.values() for p in voice_problems(qn)]
+    assert not problems, "\n".join(problems)
+
+
+def test_the_voice_check_can_fail() -> None:
+    def one(audience: str, text: str) -> Questionnaire:
+        question = Question("q", QuestionType.TEXT, text)
+        return Questionnaire("demo", "Демо", ("all",), 1, "", (question,), audience=audience)
+
+    assert voice_problems(one("pupil", "Как тебя зовут?")) == []
+    assert voice_problems(one("pupil", "Напишите имя."))
+    assert voice_problems(one("pupil", "Отметьте всё, что нравится."))
+    assert voice_problems(one("adult", "Ваши фамилия и имя.")) == []
+    assert voice_problems(one("adult", "В каком кружке ты занимаешься?"))
+    assert voice_problems(one("any", "Что вам интересно?"))
+    assert voice_problems(one("any", "Напиши название."))
+    assert voice_problems(one("any", "Насколько полезной оказалась программа?")) == []
+
+
+def test_a_question_leaves_how_to_answer_to_the_hint_under_it(shipped: dict[str, Questionnaire]) -> None:
+    """«Напишите числом.» in a question and «Напишите число сообщением.» under it said the same twice."""
+    said_twice = re.compile(r"числом|сообщением|кнопк", re.IGNORECASE)
+    repeated = [
+        f"{qn.id}.{q.id}: {text!r}"
+        for qn in shipped.values()
+        for q in qn.questions
+        for text in (q.text, q.hint or "")
+        if said_twice.search(text)
+    ]
+    assert not repeated, "\n".join(repeated)

@@ -86,17 +86,6 @@ def _question_keyboard(
     return kb.as_markup()
 
 
-def ticked(markup: InlineKeyboardMarkup) -> set[str]:
-    """The option ids a multi-choice keyboard shows ticked (to tell an older copy of a question)."""
-    found: set[str] = set()
-    for row in markup.inline_keyboard:
-        for button in row:
-            data = button.callback_data or ""
-            if button.text.startswith(TICK) and data.startswith(f"{SurveyCb.__prefix__}:t:"):
-                found.add(data.rsplit(":", 1)[-1])
-    return found
-
-
 def review_keyboard() -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
     kb.button(text=tr("btn-all-right"), callback_data=SurveyCb(a="ok"))
