@@ -18,7 +18,7 @@ from aiogram import Router
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.i18n import Audience, esc, tr
@@ -121,6 +121,15 @@ def summary_text(questionnaire: Questionnaire, answers: dict[str, Any], audience
     return tr("survey-summary", title=esc(questionnaire.title), lines=body, audience=audience)
 
 
+def voice(questionnaire: Questionnaire, participant: Participant) -> Audience:
+    """Whom the dialog's own texts (hints, refusals, the summary) speak to: the questionnaire's voice when it
+    declares one, so one screen never mixes «ты» and «вы» (an 18-year-old in the pupils' questionnaire reads
+    «ты» throughout); the person's audience for a questionnaire worded for anyone."""
+    if questionnaire.audience in (Audience.PUPIL.value, Audience.ADULT.value):
+        return Audience(questionnaire.audience)
+    return participant.audience
+
+
 def dialog_data(participant: Participant, questionnaire: Questionnaire, answers: dict[str, Any]) -> dict[str, Any]:
     """The dialog's data at its start (no question on screen yet)."""
     return {
@@ -130,7 +139,7 @@ def dialog_data(participant: Participant, questionnaire: Questionnaire, answers:
         "sel": [],
         "ans": answers,
         "review": False,
-        "aud": participant.audience.value,
+        "aud": voice(questionnaire, participant).value,
         "side": "mentor" if participant.role is Role.MENTOR else "mentee",
         "det": None,
     }
@@ -213,9 +222,30 @@ async def ask(
         selection = list(saved or [])
     data = {**data, "q": question.id, "sel": list(selection), "det": question.id if details else None}
     text = question_text(questionnaire, question, audience_of(data), answers, details=details)
-    # The message now showing the question: a button of any other copy leads back here (see on_button).
-    shown = await show(target, text, question_keyboard(questionnaire, question, data["sel"]), edit=edit)
-    await save_dialog(state, Survey.answering, {**data, "mid": shown})
+    await _show_and_save(
+        target, state, Survey.answering, data, text, question_keyboard(questionnaire, question, data["sel"]), edit=edit
+    )
+
+
+async def _show_and_save(
+    target: Message | CallbackQuery,
+    state: FSMContext,
+    new_state: State,
+    data: dict[str, Any],
+    text: str,
+    markup: InlineKeyboardMarkup,
+    *,
+    edit: bool,
+) -> None:
+    """Save the dialog, then show its screen and remember the message showing it ("mid"): a button of any
+    other copy leads back to it (see on_button). Saved first, so that a crash after the screen reached the
+    person loses nothing; a screen sent as a new message is saved once more with its id."""
+    pressed = target.message.message_id if isinstance(target, CallbackQuery) and target.message else None
+    mid = pressed if edit else None
+    await save_dialog(state, new_state, {**data, "mid": mid})
+    shown = await show(target, text, markup, edit=edit)
+    if shown != mid:
+        await save_dialog(state, new_state, {**data, "mid": shown})
 
 
 async def to_review(
@@ -227,10 +257,8 @@ async def to_review(
     edit: bool,
 ) -> None:
     data = {**data, "q": None, "sel": [], "review": False, "det": None}
-    shown = await show(
-        target, summary_text(questionnaire, data.get("ans", {}), audience_of(data)), review_keyboard(), edit=edit
-    )
-    await save_dialog(state, Survey.review, {**data, "mid": shown})
+    text = summary_text(questionnaire, data.get("ans", {}), audience_of(data))
+    await _show_and_save(target, state, Survey.review, data, text, review_keyboard(), edit=edit)
 
 
 async def _accept(
