@@ -359,3 +359,26 @@ async def test_the_mentor_competencies_fit_a_phone_screen(tg: FakeTelegram, runn
     assert "Сколько наставляемых\n1\n" in summary.text and "из 5" not in summary.text
     answers = await _answers(running)
     assert answers["competencies"] == ["proj_robotics"] and answers["capacity"] == 1
+
+
+async def test_the_export_keeps_full_labels_and_the_text_after_other(tg: FakeTelegram, running: RunningBot) -> None:
+    """The competencies' short buttons and «Другое» → «Оригами» reach the curator's workbook in full words."""
+    from tests.flows import mentor_answers, pupil_answers, seed_participant
+    from tests.test_curator_sheets import export_book, table
+
+    answers = {**pupil_answers("Маша", ["proj_robotics"]), "club": "other", "club.details": "Оригами"}
+    await seed_participant(running, 531, Role.MENTEE_PUPIL, Form.TEACHER_PUPIL, answers)
+    await seed_participant(running, 532, Role.MENTOR, Form.TEACHER_PUPIL, mentor_answers("Анна", ["burnout"], 2))
+    rows = table(await export_book(tg.user(CURATOR_ID)), "Ответы")
+    masha = {row["Вопрос"]: row["Ответ"] for row in rows if row["ФИО"] == "Маша"}
+    anna = {row["Вопрос"]: row["Ответ"] for row in rows if row["ФИО"] == "Анна"}
+    club = "В каком объединении (кружке) ты занимаешься?"
+    assert masha[club] in ("Другое", "Оригами") and "club.details" not in masha
+    assert sorted(row["Ответ"] for row in rows if row["ФИО"] == "Маша" and row["Вопрос"] == club) == [
+        "Другое",
+        "Оригами",
+    ]
+    assert anna["С чем получится помочь наставляемому? Всё, в чём есть уверенность."] == (
+        "Нагрузка и профессиональное выгорание"
+    )
+    assert anna["Сколько наставляемых получится вести одновременно?"] == "2"
