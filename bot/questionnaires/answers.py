@@ -11,6 +11,9 @@ text     ``str`` (stripped, NFC-normalised)
 skipped  ``None`` (only for optional questions)
 ======== ==========================================================
 
+An option with ``details`` («Другое») asks which one: that text (``str``) is kept under the key
+``<question id>.details`` (``Question.details_key``) next to the answer, and ``format_value`` shows both.
+
 Refusals raise ``InvalidAnswer``: it names a message of the catalogue (``bot/locales/ru/answers.ftl``) and its
 arguments, and ``text(audience)`` renders it for the person who gave the answer («ты» to a pupil).
 """
