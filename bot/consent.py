@@ -15,15 +15,22 @@ from enum import StrEnum
 from bot.errors import AppError
 from bot.i18n import esc, tr
 
-#: Bumped whenever the text changes; a consent keeps the version it was given for (consents.document_version).
+#: The document's edition: bump it whenever the text changes; a consent keeps the edition it was given for
+#: (consents.document_version). `FINGERPRINTS` pins each edition's text, so a change without a bump fails a test.
 #: 2026-2: «Кто видит данные» says what other participants see, instead of «only the curator».
-DOCUMENT_VERSION = "2026-2"
+#: 2026-3: headings and lists, the operator's details, the 14–17 variant; the texts move to consent.ftl.
+DOCUMENT_VERSION = "2026-3"
+FINGERPRINTS: dict[str, str] = {
+    "2026-3": "1f923799d25108eb2d566ddc846dacd104f2e56fd2bf94c606dfd200e611a5ae",
+}
 
 
 class ConsentKind(StrEnum):
     SELF = "self"  # an adult for themselves
     PARENT = "parent"  # a parent or legal representative for a minor, in the bot
     PAPER = "paper"  # a signed paper form recorded by the curator
+    #: A pupil of 14–17 for themselves, alongside the parent's consent (which alone starts the processing).
+    MINOR = "minor"
 
 
 class Relation(StrEnum):
@@ -33,18 +40,16 @@ class Relation(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"mother": "мать", "father": "отец", "guardian": "опекун / законный представитель"}[self.value]
+        return tr(f"relation-{self.value}")
 
 
-_DATA = (
-    "идентификатор Telegram; фамилия и имя; возраст; объединение (кружок); ответы на анкеты программы "
-    "(интересы, запросы, удобные дни, ожидания); сведения о наставнической паре или группе, о встречах "
-    "и ответы на опросы мониторинга"
-)
-_ACTIONS = (
-    "сбор, запись, систематизация, накопление, хранение, уточнение, использование, обезличивание, "
-    "удаление и уничтожение"
-)
+@dataclass(frozen=True)
+class Operator:
+    """Who processes the data, as the document names them; address and INN only when configured."""
+
+    name: str
+    address: str = ""
+    inn: str = ""
 
 
 @dataclass(frozen=True)
@@ -58,61 +63,47 @@ class ConsentDocument:
         return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
 
 
-def _who_sees(for_parent: bool) -> str:
-    """Exactly what the bot shows to people other than the curator (handlers/preferences.py, the pair notices in
-    handlers/curator/matching.py, /menu, the meeting messages in handlers/meetings.py); nothing else leaves
-    the curator's screens."""
-    if for_parent:
-        name = "фамилию и имя ребёнка (как он напишет их в анкете)"
-        replies = "что ребёнок подтвердил встречу или просит другое время, с текстом его просьбы"
-        mirror = "Ребёнок так же увидит ФИО наставников при выборе и ФИО своего наставника."
-        hidden = "Ответы ребёнка на анкеты и опросы, его возраст, вопросы куратору, отметки о встречах и ваши данные"
-    else:
-        name = "ваше имя (как вы напишете его в анкете: фамилию, имя, отчество)"
-        replies = "что вы подтвердили встречу или просите другое время, с текстом вашей просьбы"
-        mirror = "Так же и вы увидите имена участников другой стороны при выборе и имена своей пары или группы."
-        hidden = "Ваши ответы на анкеты и опросы, возраст, вопросы куратору и отметки о встречах"
-    return (
-        "<b>Кто видит данные.</b> Все данные видит куратор программы; его действия с ними записываются в журнал. "
-        f"Другим участникам бот показывает только:\n"
-        f"• {name} — участникам другой стороны той же формы наставничества в анкете предпочтений (если куратор "
-        "её проводит), а после закрепления — паре: наставнику его наставляемых, наставляемым их наставника "
-        "(наставляемые одной группы друг друга в боте не видят);\n"
-        f"• наставнику — {replies};\n"
-        "• наставляемым — время, место и тему встреч, которые назначает наставник.\n"
-        f"{mirror} {hidden} другие участники не видят. "
-        "В муниципальный центр наставничества передаются только обезличенные сводные цифры."
-    )
+#: Which variant of a section each kind reads: a pupil of 14–17 speaks for themselves, as an adult does.
+_VOICE = {ConsentKind.SELF: "self", ConsentKind.MINOR: "self", ConsentKind.PARENT: "parent"}
 
 
-def render(organization: str, *, for_parent: bool) -> ConsentDocument:
-    org = esc(organization)
-    if for_parent:
-        subject = (
-            "Я, родитель (законный представитель) ребёнка, приглашённого в программу, даю согласие "
-            f"оператору — <b>{org}</b> — на обработку персональных данных моего ребёнка и моих "
-            "(имя и степень родства)"
-        )
-        whose = "ребёнка"
-    else:
-        subject = f"Я даю согласие оператору — <b>{org}</b> — на обработку моих персональных данных"
-        whose = "участника"
-    text = (
-        f"<b>Согласие на обработку персональных данных</b> (версия {DOCUMENT_VERSION})\n\n"
-        f"{subject} на следующих условиях.\n\n"
-        "<b>Цель.</b> Участие в программе наставничества (целевая модель наставничества): подбор наставника "
-        "или наставляемых, организация встреч, мониторинг и отчётность программы.\n\n"
-        f"<b>Какие данные.</b> {_DATA}.\n\n"
-        f"<b>Действия.</b> {_ACTIONS} — с использованием средств автоматизации (этого бота). "
-        "Данные хранятся у оператора и не передаются третьим лицам.\n\n"
-        f"{_who_sees(for_parent)}\n\n"
-        f"<b>Срок.</b> На время участия {whose} в программе, но не дольше окончания учебного года; "
-        "затем данные уничтожаются.\n\n"
-        "<b>Как отозвать.</b> В любой момент командой /forget в этом боте или письменным заявлением оператору. "
-        "После отзыва обработка сразу прекращается, а данные удаляются."
-    )
-    kind = ConsentKind.PARENT if for_parent else ConsentKind.SELF
-    return ConsentDocument(kind=kind, version=DOCUMENT_VERSION, text=text)
+def render(operator: Operator | str, kind: ConsentKind) -> ConsentDocument:
+    """The document a person reads before pressing «Даю согласие»: `kind` is SELF, PARENT or MINOR."""
+    if isinstance(operator, str):
+        operator = Operator(operator)
+    if kind is ConsentKind.PAPER:
+        raise ValueError("a paper consent has no document in the bot")
+    voice = _VOICE[kind]
+    details = [esc(operator.name)]
+    if operator.address.strip():
+        details.append(tr("consent-operator-address", address=esc(operator.address.strip())))
+    if operator.inn.strip():
+        details.append(tr("consent-operator-inn", inn=esc(operator.inn.strip())))
+    sections = [
+        tr("consent-title", version=DOCUMENT_VERSION),
+        "\n".join([tr("consent-operator-title"), *details]),
+        "\n".join([tr("consent-subject-title"), tr(f"consent-subject-{kind.value}")]),
+        "\n".join([tr("consent-purpose-title"), tr("consent-purpose")]),
+        "\n".join([tr("consent-data-title"), tr("consent-data")]),
+        "\n".join([tr("consent-actions-title"), tr("consent-actions")]),
+        "\n".join([
+            tr("consent-who-sees-title"),
+            tr("consent-who-sees-curator"),
+            tr("consent-who-sees-others"),
+            tr(f"consent-who-sees-{voice}"),
+        ]),
+        "\n".join([tr("consent-term-title"), tr(f"consent-term-{voice}")]),
+        "\n".join([tr("consent-withdraw-title"), tr("consent-withdraw")]),
+        tr("consent-signature"),
+    ]
+    return ConsentDocument(kind=kind, version=DOCUMENT_VERSION, text="\n\n".join(sections))
+
+
+def template_fingerprint() -> str:
+    """The SHA-256 of every variant rendered for a sample operator: it changes exactly when the words do."""
+    sample = Operator("«Оператор»", "г. Город, ул. Улица, 1", "0000000000")
+    texts = [render(sample, kind).text for kind in (ConsentKind.SELF, ConsentKind.PARENT, ConsentKind.MINOR)]
+    return hashlib.sha256("\n\f".join(texts).encode("utf-8")).hexdigest()
 
 
 def needs_parent(is_adult: bool | None, may_be_minor: bool) -> bool:

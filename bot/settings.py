@@ -88,6 +88,8 @@ class InstitutionSettings(BaseSettings):
     )
     #: The operator's address for the destruction act (Приказ РКН № 179); empty leaves a line to fill in by hand.
     organization_address: str = Field("", max_length=300, validation_alias="ORGANIZATION_ADDRESS")
+    #: The operator's INN, printed in the consent document when set.
+    organization_inn: str = Field("", max_length=12, validation_alias="ORGANIZATION_INN")
     timezone: str = Field("Europe/Moscow", validation_alias="TIMEZONE")
     # The director's order «О закреплении наставнических пар (групп)» (4.4). Unset: a blank line in the order
     # to fill in by hand, never an invented value.
@@ -106,6 +108,14 @@ class InstitutionSettings(BaseSettings):
     def _optional_text(cls, value: Any) -> str | None:
         text = " ".join(str(value or "").split())
         return text or None
+
+    @field_validator("organization_inn", mode="before")
+    @classmethod
+    def _inn(cls, value: Any) -> str:
+        text = "".join(str(value or "").split())
+        if text and not re.fullmatch(r"\d{10}|\d{12}", text):
+            raise ValueError("must be 10 digits (an organisation) or 12 (an individual entrepreneur)")
+        return text
 
     @field_validator("mentorship_regulation_date", mode="before")
     @classmethod

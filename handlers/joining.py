@@ -2,27 +2,33 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from aiogram import Bot, F, Router
 from aiogram.filters import CommandObject, CommandStart, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
-from bot.clock import Clock
-from bot.consent import ConsentKind, Relation, clean_parent_name, render
-from bot.i18n import esc, tr
+from bot.clock import Clock, parse_iso
+from bot.consent import ConsentKind, Operator, Relation, clean_parent_name, render
+from bot.i18n import esc, quoted, tr
 from bot.invites import PARENT_PREFIX, code_kind, deep_link, new_code
 from bot.participants import Participant
+from bot.programme import Role
 from bot.questionnaires import Questionnaire
-from bot.settings import Settings
+from bot.settings import InstitutionSettings, Settings
 from handlers import menu, survey
 from handlers.filters import HasText
 from handlers.kb.joining import (
+    AGE_GROUPS,
     AgeCb,
     ConsentCb,
+    MinorConsentCb,
     ParentCb,
     age_keyboard,
     consent_keyboard,
+    minor_consent_keyboard,
     parent_consent_keyboard,
     relation_keyboard,
     start_survey_keyboard,
@@ -47,11 +53,34 @@ async def parent_link(bot: Bot, participant: Participant) -> str:
     return deep_link(await _bot_username(bot), participant.parent_code or "")
 
 
+def operator(institution: InstitutionSettings) -> Operator:
+    return Operator(
+        institution.organization_name, institution.organization_address, institution.organization_inn
+    )
+
+
+def local_time(moment: datetime, institution: InstitutionSettings) -> str:
+    """A time as a participant sees it: in the institution's zone, ДД.ММ.ГГГГ ЧЧ:ММ."""
+    return moment.astimezone(institution.tz).strftime("%d.%m.%Y %H:%M")
+
+
+def _org(settings: Settings) -> str:
+    return esc(quoted(settings.institution.organization_name))
+
+
 async def show_consent(target: Message | CallbackQuery, state: FSMContext, settings: Settings) -> None:
-    document = render(settings.institution.organization_name, for_parent=False)
+    document = render(operator(settings.institution), ConsentKind.SELF)
     await state.set_state(Joining.consent)
     await show(target, tr("consent-intro"), edit=False)
     await show(target, document.text, consent_keyboard(), edit=False)
+
+
+async def show_minor_consent(target: Message | CallbackQuery, state: FSMContext, settings: Settings) -> None:
+    """A pupil of 14–17 reads their own consent, in their voice, before the link for the parent."""
+    document = render(operator(settings.institution), ConsentKind.MINOR)
+    await state.set_state(Joining.consent)
+    await show(target, tr("minor-consent-intro"), edit=False)
+    await show(target, document.text, minor_consent_keyboard(), edit=False)
 
 
 async def continue_joining(
@@ -60,7 +89,7 @@ async def continue_joining(
     """The next step for someone enrolled but without consent: the age question, the document, or waiting."""
     if not participant.age_known:
         await state.set_state(Joining.age)
-        await show(target, tr("ask-adult"), age_keyboard(), edit=False)
+        await show(target, tr("ask-age", audience=participant.audience), age_keyboard(), edit=False)
     elif participant.needs_parent:
         await state.set_state(Joining.waiting_parent)
         await show(target, tr("waiting-for-parent", link=await parent_link(bot, participant)), edit=False)
@@ -90,13 +119,15 @@ async def cmd_start(
     participant = await participants.by_telegram(user_id)
     if participant is not None:
         if kind == "invite":
-            await message.answer(tr("already-enrolled"))
+            await message.answer(tr("already-enrolled", audience=participant.audience))
         await menu.show_menu(message, state, participant, participants, matching, meetings, settings, questionnaires)
         return
     if kind != "invite":
-        org = esc(settings.institution.organization_name)
-        msg_id = "start-curator" if settings.is_curator(user_id) else "start-no-code"
-        await message.answer(tr(msg_id, org=org))
+        org = _org(settings)
+        if settings.is_curator(user_id):
+            await message.answer(tr("start-curator", org=org))
+        else:
+            await message.answer(tr("start-no-code", org=org))
         return
     if settings.is_curator(user_id):
         await message.answer(tr("curator-own-link"))
@@ -111,13 +142,7 @@ async def cmd_start(
     except JoinRefused as exc:
         await message.answer(tr(f"invite-problems-{exc.problem.value}"))
         return
-    await message.answer(
-        tr("joined",
-            org=esc(settings.institution.organization_name),
-            role=participant.role.label,
-            form=participant.form.label,
-        )
-    )
+    await message.answer(tr(f"joined-{participant.role.value}", org=_org(settings), form=participant.form.value))
     await continue_joining(message, state, participant, settings, bot)
 
 
@@ -146,13 +171,22 @@ async def on_age(
     callback_answer: CallbackAnswer,
 ) -> None:
     participant = await participants.by_telegram(query.from_user.id)
-    if participant is None or participant.has_consent or not participant.role.may_be_minor:
+    if (
+        participant is None
+        or participant.has_consent
+        or not participant.role.may_be_minor
+        or callback_data.group not in AGE_GROUPS
+    ):
         callback_answer.text = tr("stale-button")
         return
     await drop_keyboard(query)
-    if callback_data.adult:
+    if callback_data.group == "adult":
         await participants.set_adult(participant.id, True, None)
         await show_consent(query, state, settings)
+        return
+    if callback_data.group == "teen":
+        # The age stays unknown until the teenager answers their own document: leaving now asks again later.
+        await show_minor_consent(query, state, settings)
         return
     code = participant.parent_code or new_code(PARENT_PREFIX)
     await participants.set_adult(participant.id, False, code)
@@ -184,13 +218,45 @@ async def on_consent(
         await participants.decline(participant.id)
         await show(query, tr("consent-declined"), edit=False)
         return
-    document = render(settings.institution.organization_name, for_parent=False)
+    document = render(operator(settings.institution), ConsentKind.SELF)
     await participants.record_consent(participant.id, document, kind=ConsentKind.SELF, given_by=query.from_user.id)
-    at = clock.now().astimezone(settings.institution.tz).strftime("%d.%m.%Y %H:%M")
+    at = local_time(clock.now(), settings.institution)
     consented = await participants.get(participant.id)
     assert consented is not None
     thanks = tr("consent-thanks", at=at)
     await survey.begin(query, state, consented, questionnaires, participants, preface=thanks)
+
+
+async def on_minor_consent(
+    query: CallbackQuery,
+    callback_data: MinorConsentCb,
+    state: FSMContext,
+    bot: Bot,
+    settings: Settings,
+    participants: ParticipantRepo,
+    clock: Clock,
+    callback_answer: CallbackAnswer,
+) -> None:
+    """A pupil of 14–17 answers their own document: «Даю согласие» records it and gives the parent's link;
+    «Не даю» removes everything, as an adult's refusal does. The processing waits for the parent either way."""
+    participant = await participants.by_telegram(query.from_user.id)
+    if participant is None or participant.has_consent or participant.age_known or not participant.role.may_be_minor:
+        callback_answer.text = tr("stale-button")
+        return
+    await drop_keyboard(query)
+    if not callback_data.agree:
+        await state.clear()
+        await participants.decline(participant.id)
+        await show(query, tr("minor-consent-declined"), edit=False)
+        return
+    document = render(operator(settings.institution), ConsentKind.MINOR)
+    await participants.record_consent(participant.id, document, kind=ConsentKind.MINOR, given_by=query.from_user.id)
+    code = participant.parent_code or new_code(PARENT_PREFIX)
+    await participants.set_adult(participant.id, False, code)
+    await state.set_state(Joining.waiting_parent)
+    link = deep_link(await _bot_username(bot), code)
+    at = local_time(clock.now(), settings.institution)
+    await show(query, tr("minor-consent-thanks", at=at, link=link), edit=False)
 
 
 async def while_joining(message: Message, state: FSMContext, bot: Bot, participants: ParticipantRepo) -> None:
@@ -210,6 +276,8 @@ async def while_joining(message: Message, state: FSMContext, bot: Bot, participa
 async def start_parent(
     message: Message, code: str, state: FSMContext, settings: Settings, participants: ParticipantRepo
 ) -> None:
+    """The parent's very first message: who asks and about which child (what the child will do, when the
+    invite was opened, whether a teenager has consented already), then the document."""
     child = await participants.by_parent_code(code)
     if child is None:
         await message.answer(tr("parent-link-unknown"))
@@ -218,17 +286,26 @@ async def start_parent(
         await message.answer(tr("parent-already-done"))
         return
     if child.telegram_id == message.from_user.id:  # type: ignore[union-attr]
-        await message.answer(tr("parent-own-link"))
+        await message.answer(tr("own-parent-link"))
         return
     await state.set_state(ParentConsent.document)
     await state.set_data({"child": child.id})
-    await message.answer(
-        tr("parent-intro",
-            org=esc(settings.institution.organization_name), role=child.role.label, form=child.form.label
-        )
-    )
-    document = render(settings.institution.organization_name, for_parent=True)
+    await message.answer(await parent_intro(child, settings, participants))
+    document = render(operator(settings.institution), ConsentKind.PARENT)
     await message.answer(document.text, reply_markup=parent_consent_keyboard(child.id))
+
+
+async def parent_intro(child: Participant, settings: Settings, participants: ParticipantRepo) -> str:
+    role = child.role if child.role is Role.MENTOR else Role.MENTEE_PUPIL
+    what = tr(f"parent-what-{role.value}", form=child.form.value)
+    joined = local_time(child.joined_at, settings.institution)
+    # The child's name comes from the questionnaire, which needs this consent first: it is never known here.
+    text = tr("parent-intro", org=_org(settings), what=what, joined=joined)
+    own = await participants.consent(child.id, ConsentKind.MINOR)
+    if own is not None:
+        at = local_time(parse_iso(own.given_at), settings.institution)
+        text += "\n\n" + tr("parent-minor-consented", at=at)
+    return text
 
 
 async def _child_waiting(participants: ParticipantRepo, pid: int) -> Participant | None:
@@ -276,6 +353,7 @@ async def on_parent_name(
     settings: Settings,
     participants: ParticipantRepo,
     outbox: Outbox,
+    clock: Clock,
 ) -> None:
     name = clean_parent_name(message.text or "")
     if name is None:
@@ -287,7 +365,7 @@ async def on_parent_name(
         await state.clear()
         await message.answer(tr("parent-already-done"))
         return
-    document = render(settings.institution.organization_name, for_parent=True)
+    document = render(operator(settings.institution), ConsentKind.PARENT)
     recorded = await participants.record_consent(
         child.id,
         document,
@@ -300,7 +378,7 @@ async def on_parent_name(
     if not recorded:
         await message.answer(tr("parent-already-done"))
         return
-    await message.answer(tr("parent-done"))
+    await message.answer(tr("parent-done", at=local_time(clock.now(), settings.institution)))
     await notify(outbox, child.telegram_id, tr("child-parent-consented"), start_survey_keyboard())
 
 
@@ -314,6 +392,9 @@ def build_router() -> Router:
     router.callback_query.register(on_menu_joining, MenuCb.filter(F.action.in_({"consent", "parent_link"})))
     router.callback_query.register(on_age, AgeCb.filter(), flags={"callback_answer": {"pre": False}})
     router.callback_query.register(on_consent, ConsentCb.filter(), flags={"callback_answer": {"pre": False}})
+    router.callback_query.register(
+        on_minor_consent, MinorConsentCb.filter(), flags={"callback_answer": {"pre": False}}
+    )
     router.callback_query.register(on_parent_button, ParentCb.filter(), flags={"callback_answer": {"pre": False}})
     return router
 

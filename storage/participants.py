@@ -153,9 +153,12 @@ class ParticipantRepo:
         )
         return [r["telegram_id"] for r in rows]
 
-    async def consent(self, participant_id: int) -> ConsentRecord | None:
+    async def consent(self, participant_id: int, kind: ConsentKind | None = None) -> ConsentRecord | None:
+        """The consent that lets the processing go on (the latest; a pupil's own one at 14–17 only by `kind`)."""
+        where = "kind=?" if kind else "kind!=?"
         row = await self._db.fetchone(
-            "SELECT * FROM consents WHERE participant_id=? ORDER BY id DESC LIMIT 1", (participant_id,)
+            f"SELECT * FROM consents WHERE participant_id=? AND {where} ORDER BY id DESC LIMIT 1",
+            (participant_id, (kind or ConsentKind.MINOR).value),
         )
         if row is None:
             return None
@@ -236,14 +239,20 @@ class ParticipantRepo:
         parent_relation: Relation | None = None,
         paper_date: date | None = None,
     ) -> bool:
-        """Store the consent; False when the participant already has one or is gone (double press, withdrawal)."""
+        """Store the consent; False when the participant already has one or is gone (double press, withdrawal).
+        A pupil's own consent at 14–17 (MINOR) is kept beside the parent's and does not start the processing."""
         now = iso(self._clock.now())
         version = document.version if document else "paper"
         digest = document.sha256 if document else ""
         async with self._db.transaction() as tx:
-            changed = await tx.execute(
-                "UPDATE participants SET consent_at=? WHERE id=? AND consent_at IS NULL", (now, participant_id)
-            )
+            if kind is ConsentKind.MINOR:
+                changed = await tx.fetchone(
+                    "SELECT 1 FROM participants WHERE id=? AND consent_at IS NULL", (participant_id,)
+                )
+            else:
+                changed = await tx.execute(
+                    "UPDATE participants SET consent_at=? WHERE id=? AND consent_at IS NULL", (now, participant_id)
+                )
             if not changed:
                 return False
             await tx.execute(

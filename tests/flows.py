@@ -26,13 +26,13 @@ async def make_invite(running: RunningBot, role: Role, form: Form, **kwargs: int
 async def join_adult(user: FakeUser, code: str, *, asks_age: bool = True) -> None:
     """Open the invite, say 18+, accept the consent: ends at the questionnaire's first question."""
     await user.send(f"/start {code}")
-    await user.expect("Добро пожаловать")
+    await user.expect("в программе наставничества")
     if asks_age:
-        await user.expect("исполнилось 18")
-        await user.click("Да, мне 18 или больше")
+        await user.expect("Сначала один вопрос")
+        await user.click("18 или больше")
     await user.expect("Прежде чем я что-то о вас запомню")
     await user.expect("Согласие на обработку персональных данных")
-    await user.click("Согласен")
+    await user.click("Даю согласие")
     thanks = await user.expect("согласие записано")
     assert "Анкета " in (thanks.text or "")  # the thanks and the questionnaire's intro are one message
     await user.expect("Вопрос 1 из")
@@ -77,7 +77,7 @@ async def seed_participant(
     repo = running.service("participants")
     person = await repo.join(telegram_id, invite)
     await repo.set_adult(person.id, True, None)
-    await repo.record_consent(person.id, render("СЮТ", for_parent=False), kind=ConsentKind.SELF, given_by=telegram_id)
+    await repo.record_consent(person.id, render("СЮТ", ConsentKind.SELF), kind=ConsentKind.SELF, given_by=telegram_id)
     for question_id, value in answers.items():
         await repo.save_answer(person.id, INTAKE_BY_ROLE[role], question_id, value)
     await repo.mark_survey_done(person.id)

@@ -247,21 +247,21 @@ async def test_consent_is_three_messages_and_replies_share_the_pace_with_the_out
     code = await make_invite(paced, Role.MENTOR, Form.TEACHER_TEACHER)
     user = tg.user(730, "Анна")
     await user.send(f"/start {code}")
-    await user.expect("Добро пожаловать")
-    await user.click("Да, мне 18 или больше", await user.expect("исполнилось 18"))
+    await user.expect("в программе наставничества")
+    await user.click("18 или больше", await user.expect("Сначала один вопрос"))
     await user.expect("Прежде чем я что-то о вас запомню")
     document = await user.expect("Согласие на обработку персональных данных")
-    # Two notices for her are queued at the moment she presses «Согласен»: five messages to one chat at once.
+    # Two notices for her are queued at the moment she presses «Даю согласие»: five messages to one chat at once.
     outbox: Outbox = paced.service("outbox")
     await outbox.enqueue(730, "Куратор: добро пожаловать в программу")
     await outbox.enqueue(730, "Куратор: первая встреча — в пятницу")
-    await user.click("Согласен", document)
+    await user.click("Даю согласие", document)
     thanks = await user.expect("согласие записано")
     intake = paced.service("questionnaires")[INTAKE_BY_ROLE[Role.MENTOR]]
     assert intake.title in (thanks.text or "")  # the thanks and the questionnaire's intro: one message
     await user.expect("Вопрос 1 из")
     await tg.wait_for(lambda: paced_notices_sent(tg, 730) == 2, timeout=10)
-    # /start: welcome, age question; «18+»: the buttons dropped, the consent's intro, the document; «Согласен»:
+    # /start: welcome, age question; «18+»: the buttons dropped, the consent's intro, the document; «Даю согласие»:
     # the buttons dropped, the thanks with the intro, question 1. And the two notices: none of them a 429.
     assert len(sent_to(tg, 730)) == 2 + 3 + 3 + 2
     assert not errors_429(tg)

@@ -178,22 +178,22 @@ async def test_participant_flow_in_a_group_joins_nothing(
 
     # The same girl opens the bot in private: it works from the start.
     await masha.send(f"/start {code}")
-    await masha.expect("Добро пожаловать")
-    await masha.click("Да, мне 18 или больше", await masha.expect("исполнилось 18"))
+    await masha.expect("в программе наставничества")
+    await masha.click("18 или больше", await masha.expect("Сначала один вопрос"))
     await masha.expect("Прежде чем я что-то о вас запомню")
     consent = await masha.expect("Согласие на обработку персональных данных")
 
-    # She forwards the consent message to another group and presses «Согласен» there: nothing happens.
+    # She forwards the consent message to another group and presses «Даю согласие» there: nothing happens.
     other = tg.group("Друзья", supergroup=supergroup).member(masha)
     forwarded = await other.forward(consent)
-    await other.click("Согласен", forwarded)
+    await other.click("Даю согласие", forwarded)
     await tg.wait_for(lambda: len(other.callback_answers()) == 1, timeout=5)
     assert other.callback_answers()[0]["text"] == tr("private-only-alert")
     assert other.group.replies() == []
     participant = await running.service("participants").by_telegram(710)
     assert participant is not None and not participant.has_consent
 
-    await masha.click("Согласен", consent)
+    await masha.click("Даю согласие", consent)
     await masha.expect("согласие записано")
     await masha.expect("Вопрос 1 из")
     await nothing_stored_for_groups(tg, running)

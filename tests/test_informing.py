@@ -95,7 +95,7 @@ async def test_a_broadcast_reaches_exactly_its_audience_and_reports_delivery(
         803, await invites.create(Role.MENTEE_PUPIL, Form.TEACHER_PUPIL, 1, days=None, max_uses=None)
     )
     await repo.set_adult(unfinished.id, True, None)
-    await repo.record_consent(unfinished.id, render("СЮТ", for_parent=False), kind=ConsentKind.SELF, given_by=803)
+    await repo.record_consent(unfinished.id, render("СЮТ", ConsentKind.SELF), kind=ConsentKind.SELF, given_by=803)
     minor = await repo.join(
         804, await invites.create(Role.MENTEE_PUPIL, Form.TEACHER_PUPIL, 1, days=None, max_uses=None)
     )

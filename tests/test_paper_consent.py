@@ -20,9 +20,9 @@ PARENT = "Зарецкая-Оболенская Ольга Викторовна"
 
 async def join_minor(user: FakeUser, code: str) -> None:
     await user.send(f"/start {code}")
-    await user.expect("Добро пожаловать")
-    await user.click("Нет, мне меньше 18", await user.expect("исполнилось 18"))
-    await user.expect("согласие даёт родитель")
+    await user.expect("в программе наставничества")
+    await user.click("Меньше 14", await user.expect("Сначала один вопрос"))
+    await user.expect("даёт родитель")
 
 
 async def waiting_list(curator: FakeUser) -> SentMessage:
@@ -199,3 +199,27 @@ async def test_a_withdrawal_destroys_the_parents_name_from_the_paper_and_from_a_
     await curator.expect("P-00002 (наставляемый-обучающийся) отозвал согласие")
     await curator.send("05.09.2026")
     await curator.expect(tr("unknown-input"))
+
+
+async def test_a_paper_consent_completes_a_teenagers_own_consent(tg: FakeTelegram, running: RunningBot) -> None:
+    code = await make_invite(running, Role.MENTEE_PUPIL, Form.TEACHER_PUPIL)
+    teen = tg.user(741)
+    await teen.send(f"/start {code}")
+    await teen.expect("в программе наставничества")
+    await teen.click("14–17", await teen.expect("Сначала один вопрос"))
+    await teen.expect("нужны два согласия")
+    await teen.click("Даю согласие", await teen.expect("Согласие на обработку"))
+    await teen.expect("твоё согласие записано")
+    # The teenager's own consent does not take them off the list of those waiting for a parent.
+    curator = tg.user(CURATOR_ID)
+    await start_paper(curator, "P-00001")
+    await curator.send(PARENT)
+    await curator.expect("Дата на согласии?")
+    await curator.send("07.09.2026")
+    await curator.click("Подтвердить", await curator.expect("Отметить бумажное согласие?"))
+    await curator.expect("Бумажное согласие отмечено для P-00001")
+    card = await curator.expect("Роль: наставляемый-обучающийся")
+    assert f"Согласие: бумажное от 07.09.2026, подписал(а) {PARENT}" in card.text
+    rows = await running.db.fetchall("SELECT kind, given_by FROM consents ORDER BY id")
+    assert [(r["kind"], r["given_by"]) for r in rows] == [("minor", 741), ("paper", CURATOR_ID)]
+    await teen.expect(tr("child-paper-consented"))

@@ -134,7 +134,7 @@ async def test_consent_is_recorded_once_and_destruction_removes_everything(tmp_p
     invite = await InviteRepo(db, clock).create(Role.MENTOR, Form.PUPIL_PUPIL, 1, days=None, max_uses=None)
     repo = ParticipantRepo(db, clock)
     person = await repo.join(7, invite)
-    document = render("СЮТ", for_parent=False)
+    document = render("СЮТ", ConsentKind.SELF)
     assert await repo.record_consent(person.id, document, kind=ConsentKind.SELF, given_by=7)
     assert not await repo.record_consent(person.id, document, kind=ConsentKind.SELF, given_by=7)
     await repo.save_answer(person.id, "intake_mentor", "name", "Пётр")

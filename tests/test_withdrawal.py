@@ -1,4 +1,4 @@
-"""Withdrawal leaves nothing (issue 11): after /forget, a parent's /forget or «Не согласен» no byte of the
+"""Withdrawal leaves nothing (issue 11): after /forget, a parent's /forget or «Не даю» no byte of the
 person's name or Telegram id remains in the database file or its WAL, and a pair that lost a member is marked,
 its other members are told and the curator can re-match it in one tap."""
 
@@ -243,17 +243,17 @@ async def test_a_parents_withdrawal_for_a_child_who_asked_the_curator_leaves_not
     code = await make_invite(running, Role.MENTEE_PUPIL, Form.TEACHER_PUPIL)
     child, parent, curator = tg.user(TG_ID, "Эвелина"), tg.user(PARENT_ID, "Ольга"), tg.user(CURATOR_ID)
     await child.send(f"/start {code}")
-    await child.expect("Добро пожаловать")
-    await child.click("Нет, мне меньше 18", await child.expect("исполнилось 18"))
-    parent_code = code_in((await child.expect("согласие даёт родитель")).text)
+    await child.expect("в программе наставничества")
+    await child.click("Меньше 14", await child.expect("Сначала один вопрос"))
+    parent_code = code_in((await child.expect("даёт родитель")).text)
     await parent.send(f"/start {parent_code}")
-    await parent.expect("Ваш ребёнок приглашён")
-    await parent.click("Согласен", await parent.expect("Согласие на обработку"))
+    await parent.expect("Вас просят дать согласие")
+    await parent.click("Даю согласие", await parent.expect("Согласие на обработку"))
     await parent.click("мать", await parent.expect("Кем вы приходитесь"))
     await parent.expect("фамилию и имя")
     await parent.send("Зарецкая-Оболенская Ольга")
     await parent.expect("Согласие записано")
-    await child.click("Заполнить анкету", await child.expect("родитель дал согласие"))
+    await child.click("Заполнить анкету", await child.expect("Родитель дал согласие"))
     await child.expect("Анкета наставляемого")
     await child.expect("Вопрос 1 из 9")
     await child.send(NAME)
@@ -304,12 +304,12 @@ async def test_a_refusal_leaves_no_byte_of_the_telegram_id(
     code = await make_invite(running, Role.MENTEE_TEACHER, Form.TEACHER_TEACHER, max_uses=1)
     teacher = tg.user(TG_ID)
     await teacher.send(f"/start {code}")
-    await teacher.expect("Добро пожаловать")
+    await teacher.expect("в программе наставничества")
     await teacher.expect("Прежде чем я что-то о вас запомню")
     consent = await teacher.expect("Согласие на обработку")
     needles = id_encodings(TG_ID)
     assert found_in_files(db_path, needles)
-    await teacher.click("Не согласен", consent)
+    await teacher.click("Не даю", consent)
     await teacher.expect("ничего о вас не храню")
     leftovers = found_in_files(db_path, needles)
     assert not leftovers, leftovers
@@ -321,16 +321,16 @@ async def test_a_parents_refusal_leaves_no_byte_of_their_telegram_id(
     code = await make_invite(running, Role.MENTEE_PUPIL, Form.TEACHER_PUPIL)
     child = tg.user(513)
     await child.send(f"/start {code}")
-    await child.expect("Добро пожаловать")
-    await child.click("Нет, мне меньше 18", await child.expect("исполнилось 18"))
-    parent_code = code_in((await child.expect("согласие даёт родитель")).text)
+    await child.expect("в программе наставничества")
+    await child.click("Меньше 14", await child.expect("Сначала один вопрос"))
+    parent_code = code_in((await child.expect("даёт родитель")).text)
     parent = tg.user(TG_ID)
     await parent.send(f"/start {parent_code}")
-    await parent.expect("Ваш ребёнок приглашён")
+    await parent.expect("Вас просят дать согласие")
     document = await parent.expect("Согласие на обработку")
     needles = id_encodings(TG_ID)
     assert found_in_files(db_path, needles)
-    await parent.click("Не согласен", document)
+    await parent.click("Не даю", document)
     await parent.expect("согласие не дано")
     leftovers = found_in_files(db_path, needles)
     assert not leftovers, leftovers
@@ -437,15 +437,14 @@ async def _pid(running: RunningBot, telegram_id: int) -> int:
 
 
 def test_the_consent_document_says_what_other_participants_see() -> None:
-    from bot.consent import DOCUMENT_VERSION, render
+    from bot.consent import DOCUMENT_VERSION, ConsentKind, render
 
-    assert DOCUMENT_VERSION == "2026-2"  # a new text; consents given before keep "2026-1" in their record
-    for for_parent in (False, True):
-        document = render("СЮТ", for_parent=for_parent)
+    for kind in (ConsentKind.SELF, ConsentKind.PARENT, ConsentKind.MINOR):
+        document = render("СЮТ", kind)
         assert "Данные видит только куратор" not in document.text
-        assert "Кто видит данные" in document.text and "анкете предпочтений" in document.text
-        assert "время, место и тему встреч" in document.text and f"(версия {DOCUMENT_VERSION})" in document.text
-    assert "фамилию и имя ребёнка" in render("СЮТ", for_parent=True).text
+        assert "<b>Кто видит данные</b>" in document.text and "анкете предпочтений" in document.text
+        assert "время, место и тему встреч" in document.text and f"Редакция {DOCUMENT_VERSION}" in document.text
+    assert "фамилию и имя ребёнка" in render("СЮТ", ConsentKind.PARENT).text
 
 
 def test_the_preference_screen_shows_the_other_side_by_name_only() -> None:

@@ -12,10 +12,21 @@ from handlers.kb.menu import MenuCb
 
 
 class AgeCb(CallbackData, prefix="age"):
-    adult: bool
+    """The age group: «adult» (18+), «teen» (14–17, consents alongside the parent), «child» (under 14)."""
+
+    group: str
+
+
+AGE_GROUPS = ("adult", "teen", "child")
 
 
 class ConsentCb(CallbackData, prefix="cns"):
+    agree: bool
+
+
+class MinorConsentCb(CallbackData, prefix="cnm"):
+    """A pupil of 14–17 answering their own consent document."""
+
     agree: bool
 
 
@@ -29,23 +40,30 @@ class ParentCb(CallbackData, prefix="par"):
 
 def age_keyboard() -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
-    kb.button(text=tr("btn-adult-yes"), callback_data=AgeCb(adult=True))
-    kb.button(text=tr("btn-adult-no"), callback_data=AgeCb(adult=False))
-    kb.adjust(1)
+    for group in AGE_GROUPS:
+        kb.button(text=tr(f"btn-age-{group}"), callback_data=AgeCb(group=group))
+    kb.adjust(3)
     return kb.as_markup()
 
 
 def consent_keyboard() -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
-    kb.button(text=tr("btn-agree"), callback_data=ConsentCb(agree=True))
-    kb.button(text=tr("btn-disagree"), callback_data=ConsentCb(agree=False))
+    kb.button(text=tr("btn-consent-yes"), callback_data=ConsentCb(agree=True))
+    kb.button(text=tr("btn-consent-no"), callback_data=ConsentCb(agree=False))
+    return kb.as_markup()
+
+
+def minor_consent_keyboard() -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    kb.button(text=tr("btn-consent-yes"), callback_data=MinorConsentCb(agree=True))
+    kb.button(text=tr("btn-consent-no"), callback_data=MinorConsentCb(agree=False))
     return kb.as_markup()
 
 
 def parent_consent_keyboard(pid: int) -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
-    kb.button(text=tr("btn-agree"), callback_data=ParentCb(pid=pid, agree=True))
-    kb.button(text=tr("btn-disagree"), callback_data=ParentCb(pid=pid, agree=False))
+    kb.button(text=tr("btn-consent-yes"), callback_data=ParentCb(pid=pid, agree=True))
+    kb.button(text=tr("btn-consent-no"), callback_data=ParentCb(pid=pid, agree=False))
     return kb.as_markup()
 
 
