@@ -197,7 +197,7 @@ async def _minor_pupil(tg: FakeTelegram, running: RunningBot, user_id: int) -> t
     await repo.set_adult(person.id, False, None)
     await repo.record_consent(
         person.id,
-        render("СЮТ", for_parent=True),
+        render("СЮТ", ConsentKind.PARENT),
         kind=ConsentKind.PARENT,
         given_by=user_id + 1000,
         parent_name="Иванова Мария",
