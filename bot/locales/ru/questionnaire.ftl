@@ -7,6 +7,11 @@ question-header =
     <i>Вопрос { $n } из { $total }</i>
 
     <b>{ $text }</b>
+# The answer given so far, under a question shown again.
+question-current =
+    { "" }
+
+    Сейчас: { $value }
 # How to answer, under each question (after the question's own hint, if it has one).
 question-type-hints-single = { $audience ->
     [pupil] Выбери вариант кнопкой.
