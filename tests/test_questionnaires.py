@@ -440,6 +440,30 @@ def test_spec_example_message(tmp_path: Path) -> None:
             """,
             'demo.toml: question "mood": scale min_value 0 .. max_value 100 has 101 values',
         ),
+        # a button's short label must be short; «which one?» follows one choice only
+        (
+            """
+            [[questions]]
+            id = "club"
+            type = "single"
+            text = "A"
+            options = [
+                { id = "a", label = "Альфа", short = "Очень длинная подпись для кнопки" },
+                { id = "b", label = "Бета" },
+            ]
+            """,
+            'demo.toml: question "club": option "a": "short" is 32 chars, at most 24 allowed',
+        ),
+        (
+            """
+            [[questions]]
+            id = "clubs"
+            type = "multi"
+            text = "A"
+            options = [{ id = "a", label = "Альфа" }, { id = "other", label = "Другое", details = true }]
+            """,
+            'demo.toml: question "clubs": details = true is for single questions only',
+        ),
     ],
 )
 def test_validation_errors_name_file_question_and_field(tmp_path: Path, body: str, expected: str) -> None:
@@ -857,6 +881,26 @@ def test_a_questionnaire_speaks_in_the_voice_it_declares(shipped: dict[str, Ques
     assert {qn.audience for qn in shipped.values()} == {"pupil", "adult", "any"}
     problems = [p for qn in shipped.values() for p in voice_problems(qn)]
     assert not problems, "\n".join(problems)
+
+
+def test_an_option_may_have_a_short_button_and_ask_which_one(tmp_path: Path) -> None:
+    body = """
+    [[questions]]
+    id = "club"
+    type = "single"
+    text = "A"
+    options = [
+        { id = "a", label = "Проект, конкурс: робототехника", short = "Проект: роботы" },
+        { id = "other", label = "Другое", details = true },
+    ]
+    """
+    question = load_questionnaire(write(tmp_path, body)).question("club")
+    assert [(o.label, o.button, o.details) for o in question.options] == [
+        ("Проект, конкурс: робототехника", "Проект: роботы", False),
+        ("Другое", "Другое", True),
+    ]
+    assert question.details_key == "club.details"
+    assert parse_text(question, "проект: роботы") == "a"  # a typed short label counts too
 
 
 def test_the_voice_check_can_fail() -> None:
