@@ -19,11 +19,11 @@ class SurveyCb(CallbackData, prefix="sv"):
     v: str = ""
 
 
-KEYBOARD_CACHE_SIZE = 512
+KEYBOARD_CACHE_SIZE = 512  # about 18 KB each (pydantic buttons): at most ~9 MB
 TICK = "✅ "
 # A choice with more options than this shows them two to a row, with their short labels: a phone screen
 # holds about a dozen rows.
-ONE_PER_ROW_LIMIT = 12  # about 18 KB each (pydantic buttons): at most ~9 MB
+ONE_PER_ROW_LIMIT = 12
 
 _keyboards: dict[tuple[str, str, frozenset[str]], InlineKeyboardMarkup] = {}
 
