@@ -20,6 +20,15 @@ CATEGORY_LABELS: dict[str, str] = {
 }
 
 
+def audience_for(role: Role, is_adult: bool | None) -> Audience:
+    """«ты» to a pupil (a child mentee, or a mentor who is a minor), «вы» to an adult; see `Participant.audience`."""
+    if role is Role.MENTEE_PUPIL:
+        return Audience.ADULT if is_adult else Audience.PUPIL
+    if role is Role.MENTOR and is_adult is False:
+        return Audience.PUPIL
+    return Audience.ADULT
+
+
 @dataclass(frozen=True)
 class Participant:
     id: int
@@ -67,11 +76,7 @@ class Participant:
     def audience(self) -> Audience:
         """How the bot speaks to this person: «ты» to a pupil (a child mentee, or a mentor who is a minor),
         «вы» to an adult. A pupil who said they are 18 or older is an adult."""
-        if self.role is Role.MENTEE_PUPIL:
-            return Audience.ADULT if self.is_adult else Audience.PUPIL
-        if self.role is Role.MENTOR and self.is_adult is False:
-            return Audience.PUPIL
-        return Audience.ADULT
+        return audience_for(self.role, self.is_adult)
 
     def shown_name(self) -> str:
         return self.name or self.pseudonym

@@ -33,7 +33,7 @@ async def on_answer(
         return
     mine = await campaigns.recipient_questionnaire(campaign.id, participant.id)
     if mine is None:
-        callback_answer.text = tr("campaign-not-for-you")
+        callback_answer.text = tr("campaign-not-for-you", audience=participant.audience)
         return
     questionnaire_id, completed = mine
     if not campaign.is_open(clock.now()):

@@ -122,6 +122,11 @@ async def cmd_start(
             await message.answer(tr("already-enrolled", audience=participant.audience))
         await menu.show_menu(message, state, participant, participants, matching, meetings, settings, questionnaires)
         return
+    if kind != "invite" and not settings.is_curator(user_id):
+        children = await participants.children_of(user_id)  # a parent who consented has a menu of their own
+        if children:
+            await menu.show_parent_menu(message, children, participants, matching, meetings, settings)
+            return
     if kind != "invite":
         org = _org(settings)
         if settings.is_curator(user_id):

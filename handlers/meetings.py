@@ -12,10 +12,17 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.clock import Clock, iso, parse_iso
-from bot.i18n import esc, tr
+from bot.i18n import Audience, esc, quoted, tr
 from bot.meetings import CheckinAnswer, Stage, StagePlan, checkins_disagree, stage_of_next_meeting
 from bot.meetings.reminders import format_local
-from bot.meetings.timeparse import InvalidInput, combine_local, duration_words, parse_clock_time, validate_meeting_time
+from bot.meetings.timeparse import (
+    InvalidInput,
+    combine_local,
+    duration_words,
+    format_date,
+    parse_clock_time,
+    validate_meeting_time,
+)
 from bot.pairs import Pair, member_who, pair_label, who
 from bot.participants import Participant
 from bot.settings import Settings
@@ -71,6 +78,17 @@ def _is_mentor(me: Participant | None, pair: Pair | None) -> bool:
     return me is not None and pair is not None and pair.mentor is not None and pair.mentor.id == me.id
 
 
+async def _audience(participants: ParticipantRepo, participant_id: int) -> Audience:
+    """How to speak to someone of a pair («ты» to a pupil, «вы» to an adult)."""
+    person = await participants.get(participant_id)
+    return person.audience if person is not None else Audience.ADULT
+
+
+def _dialog_audience(data: dict[str, object]) -> Audience:
+    """The audience of the mentor in the scheduling dialog, kept in its data."""
+    return Audience(str(data.get("aud") or Audience.ADULT))
+
+
 def _place_label(value: str) -> str:
     return {"online": tr("btn-online"), "school": tr("btn-at-school")}.get(value, value)
 
@@ -83,6 +101,7 @@ async def begin_schedule(
     clock: Clock,
     pair: Pair,
     meetings: MeetingRepo,
+    audience: Audience,
     *,
     move: Meeting | None = None,
 ) -> None:
@@ -96,10 +115,10 @@ async def begin_schedule(
         stage = position.stage
     today = clock.now().astimezone(settings.institution.tz).date()
     await state.set_state(MeetingSetup.date)
-    await state.set_data({"pair": pair.id, "stage": stage.value, "move": move.id if move else 0})
+    await state.set_data({"pair": pair.id, "stage": stage.value, "move": move.id if move else 0, "aud": audience.value})
     await show(
         target,
-        tr("meet-pick-date", stage=stage.label),
+        tr("meet-pick-date", audience=audience, stage=stage.label),
         calendar_keyboard(today.year, today.month, today),
         edit=False,
     )
@@ -123,28 +142,31 @@ async def on_setup(
     today = clock.now().astimezone(settings.institution.tz).date()
     if action == "new":
         me, pair = await _me_and_pair(query.from_user.id, participants, matching)
-        if pair is None:
-            callback_answer.text = tr("meet-no-pair")
+        if me is None or pair is None:
+            callback_answer.text = tr("meet-no-pair", audience=me.audience if me else Audience.ADULT)
         elif not _is_mentor(me, pair):
             callback_answer.text = tr("meet-not-mentor")
         else:
-            await begin_schedule(query, state, settings, clock, pair, meetings)
+            await begin_schedule(query, state, settings, clock, pair, meetings, me.audience)
         return
     if action == "noop":
         return
     if current is None or not current.startswith("MeetingSetup:") or "pair" not in data:
         callback_answer.text = tr("stale-button")
         return
+    audience = _dialog_audience(data)
     if action == "abort":
         await state.clear()
         await show(query, tr("cancelled"))
+    elif action == "back":
+        await _step_back(query, state, current, data, today, callback_answer)
     elif action == "cal" and current == MeetingSetup.date.state:
         try:
             markup = calendar_keyboard(callback_data.y, callback_data.m, today)
         except ValueError:
             callback_answer.text = tr("stale-button")
             return
-        await show(query, tr("meet-pick-date", stage=Stage(data["stage"]).label), markup)
+        await show(query, tr("meet-pick-date", audience=audience, stage=Stage(data["stage"]).label), markup)
     elif action == "day" and current == MeetingSetup.date.state:
         try:
             day = date(callback_data.y, callback_data.m, callback_data.d)
@@ -156,7 +178,7 @@ async def on_setup(
             return
         await state.set_state(MeetingSetup.time)
         await state.update_data(date=day.isoformat())
-        await show(query, tr("meet-pick-time", date=day.strftime("%d.%m.%Y")), time_keyboard())
+        await show(query, tr("meet-pick-time", audience=audience, date=format_date(day)), time_keyboard())
     elif action == "time" and current == MeetingSetup.time.state:
         await _take_time(query, state, settings, clock, callback_data.v, meetings)
     elif action == "place" and current == MeetingSetup.place.state:
@@ -164,7 +186,38 @@ async def on_setup(
     elif action == "skip" and current == MeetingSetup.topic.state:
         await _preview(query, state, settings, None)
     elif action == "send" and current == MeetingSetup.confirm.state:
-        await _send(query, state, settings, matching, meetings, outbox, callback_answer)
+        await _send(query, state, settings, participants, matching, meetings, outbox, callback_answer)
+    else:
+        callback_answer.text = tr("stale-button")
+
+
+async def _step_back(
+    query: CallbackQuery,
+    state: FSMContext,
+    current: str,
+    data: dict[str, object],
+    today: date,
+    callback_answer: CallbackAnswer,
+) -> None:
+    """«Назад» in the scheduling dialog: from the time to the date, from the place to the time, from the
+    topic to the place, from the preview to the topic (to the time when a meeting is moved: its place and
+    topic stay); the answers given so far stay."""
+    audience = _dialog_audience(data)
+    if current == MeetingSetup.confirm.state and not data.get("move"):
+        await state.set_state(MeetingSetup.topic)
+        await show(query, tr("meet-ask-topic", audience=audience), topic_keyboard())
+    elif current == MeetingSetup.time.state:
+        day = date.fromisoformat(str(data["date"]))
+        await state.set_state(MeetingSetup.date)
+        text = tr("meet-pick-date", audience=audience, stage=Stage(str(data["stage"])).label)
+        await show(query, text, calendar_keyboard(day.year, day.month, today))
+    elif current in (MeetingSetup.place.state, MeetingSetup.confirm.state):
+        await state.set_state(MeetingSetup.time)
+        day = date.fromisoformat(str(data["date"]))
+        await show(query, tr("meet-pick-time", audience=audience, date=format_date(day)), time_keyboard())
+    elif current == MeetingSetup.topic.state:
+        await state.set_state(MeetingSetup.place)
+        await show(query, tr("meet-pick-place", audience=audience), place_keyboard())
     else:
         callback_answer.text = tr("stale-button")
 
@@ -183,7 +236,7 @@ async def _take_time(
         moment = combine_local(date.fromisoformat(data["date"]), at, settings.institution.tz)
         validate_meeting_time(moment, clock.now(), settings.institution.tz)
     except InvalidInput as exc:
-        await show(target, esc(exc.user_text), time_keyboard(), edit=False)
+        await show(target, esc(exc.text(_dialog_audience(data))), time_keyboard(), edit=False)
         return
     await state.update_data(starts_at=iso(moment))
     if data.get("move"):
@@ -192,13 +245,13 @@ async def _take_time(
         await _preview(target, state, settings, meeting.topic if meeting else None, keep_topic=True)
         return
     await state.set_state(MeetingSetup.place)
-    await show(target, tr("meet-pick-place"), place_keyboard(), edit=False)
+    await show(target, tr("meet-pick-place", audience=_dialog_audience(data)), place_keyboard(), edit=False)
 
 
 async def _take_place(target: Message | CallbackQuery, state: FSMContext, settings: Settings, place: str) -> None:
-    await state.update_data(place=place)
+    data = await state.update_data(place=place)
     await state.set_state(MeetingSetup.topic)
-    await show(target, tr("meet-ask-topic"), topic_keyboard(), edit=False)
+    await show(target, tr("meet-ask-topic", audience=_dialog_audience(data)), topic_keyboard(), edit=False)
 
 
 async def _preview(
@@ -226,6 +279,7 @@ async def _send(
     query: CallbackQuery,
     state: FSMContext,
     settings: Settings,
+    participants: ParticipantRepo,
     matching: MatchingRepo,
     meetings: MeetingRepo,
     outbox: Outbox,
@@ -246,8 +300,8 @@ async def _send(
         if meeting is None or not await meetings.reschedule(meeting.id, starts_at):
             callback_answer.text = tr("stale-button")
             return
-        notice = tr("meet-moved-notice",
-            stage=meeting.stage.label, when=_when(starts_at, settings), place=esc(meeting.place)
+        notice = tr(
+            "meet-moved-notice", stage=meeting.stage.label, when=_when(starts_at, settings), place=esc(meeting.place)
         )
         for mentee in pair.mentees:
             if mentee is not None:
@@ -257,15 +311,17 @@ async def _send(
         )
         return
     meeting = await meetings.create(pair.id, Stage(data["stage"]), starts_at, data["place"], data.get("topic"))
-    invitation = tr("meet-invite",
-        stage=meeting.stage.label,
-        mentor=esc(mentor),
-        when=_when(starts_at, settings),
-        place=esc(meeting.place),
-        topic=esc(meeting.topic or tr("meet-topic-none")),
-    )
     for mentee in pair.mentees:
         if mentee is not None:
+            invitation = tr(
+                "meet-invite",
+                audience=await _audience(participants, mentee.id),
+                stage=meeting.stage.label,
+                mentor=esc(mentor),
+                when=_when(starts_at, settings),
+                place=esc(meeting.place),
+                topic=esc(meeting.topic or tr("meet-topic-none")),
+            )
             about = [pair.mentor.id] if pair.mentor else []
             await notify(outbox, mentee.telegram_id, invitation, invitation_keyboard(meeting.id), about=about)
     offsets = ", ".join(duration_words(o) for o in settings.schedule.reminder_offsets) or "—"
@@ -281,16 +337,17 @@ async def on_setup_text(
 ) -> None:
     current = await state.get_state()
     text = " ".join((message.text or "").split())
+    audience = _dialog_audience(await state.get_data())
     if current == MeetingSetup.time.state:
         await _take_time(message, state, settings, clock, text, meetings)
     elif current == MeetingSetup.place.state:
         if not 2 <= len(text) <= TEXT_LIMIT:
-            await message.answer(tr("meet-bad-text"))
+            await message.answer(tr("meet-bad-text", audience=audience))
             return
         await _take_place(message, state, settings, text)
     elif current == MeetingSetup.topic.state:
         if not 1 <= len(text) <= TEXT_LIMIT:
-            await message.answer(tr("meet-bad-topic"))
+            await message.answer(tr("meet-bad-topic", audience=audience))
             return
         await _preview(message, state, settings, text)
     else:
@@ -325,8 +382,8 @@ async def on_reply(
     else:
         await meetings.respond(meeting.id, me.id, "other_time")
         await state.set_state(MeetingReply.other_time)
-        await state.set_data({"meeting": meeting.id})
-        await show(query, tr("meet-ask-other-time"), edit=False)
+        await state.set_data({"meeting": meeting.id, "aud": me.audience.value})
+        await show(query, tr("meet-ask-other-time", audience=me.audience), edit=False)
 
 
 async def on_other_time_text(
@@ -339,19 +396,18 @@ async def on_other_time_text(
     outbox: Outbox,
 ) -> None:
     text = " ".join((message.text or "").split())
-    if not 1 <= len(text) <= TEXT_LIMIT:
-        await message.answer(tr("meet-bad-topic"))
-        return
     data = await state.get_data()
+    if not 1 <= len(text) <= TEXT_LIMIT:
+        await message.answer(tr("meet-bad-other-time", audience=_dialog_audience(data)))
+        return
     await state.clear()
     me, pair = await _me_and_pair(message.from_user.id, participants, matching)  # type: ignore[union-attr]
     meeting = await meetings.get(int(data.get("meeting", 0)))
     if me is None or pair is None or pair.mentor is None or meeting is None:
         await message.answer(tr("stale-button"))
         return
-    forwarded = tr("meet-other-time-mentor",
-        name=esc(me.shown_name()), when=_when(meeting.starts_at, settings), text=esc(text)
-    )
+    when = _when(meeting.starts_at, settings)
+    forwarded = tr("meet-other-time-mentor", name=esc(me.shown_name()), when=when, text=esc(quoted(text)))
     await notify(outbox, pair.mentor.telegram_id, forwarded, manage_keyboard(meeting.id), about=[me.id])
     await message.answer(tr("meet-other-time-sent"))
 
@@ -369,18 +425,18 @@ async def on_manage(
     callback_answer: CallbackAnswer,
 ) -> None:
     me, pair = await _me_and_pair(query.from_user.id, participants, matching)
-    if pair is None:
-        callback_answer.text = tr("meet-no-pair")
+    if me is None or pair is None:
+        callback_answer.text = tr("meet-no-pair", audience=me.audience if me else Audience.ADULT)
         return
     if callback_data.a == "list":
         await show(query, _meeting_list(await meetings.for_pair(pair.id), settings), edit=False)
         return
     meeting = await meetings.get(callback_data.id)
-    if not _is_mentor(me, pair) or meeting is None or meeting.pair_id != pair.id:
+    if me is None or not _is_mentor(me, pair) or meeting is None or meeting.pair_id != pair.id:
         callback_answer.text = tr("meet-not-mentor") if meeting else tr("stale-button")
         return
     if callback_data.a == "move" and meeting.status in ("planned", "not_held"):
-        await begin_schedule(query, state, settings, clock, pair, meetings, move=meeting)
+        await begin_schedule(query, state, settings, clock, pair, meetings, me.audience, move=meeting)
     elif callback_data.a == "cancel" and meeting.status == "planned":
         await meetings.set_status(meeting.id, "cancelled")
         notice = tr("meet-cancelled-notice", stage=meeting.stage.label, when=_when(meeting.starts_at, settings))
@@ -396,8 +452,11 @@ def _meeting_list(items: list[Meeting], settings: Settings) -> str:
     if not items:
         return tr("meet-none")
     lines = "".join(
-        tr("meet-list-line",
-            when=_when(m.starts_at, settings), stage=m.stage.label, status=tr(f"meet-status-{m.status}")
+        tr(
+            "meet-list-line",
+            when=_when(m.starts_at, settings),
+            stage=m.stage.label,
+            status=tr(f"meet-status-{m.status}"),
         )
         for m in items[-15:]
     )
@@ -429,21 +488,21 @@ async def on_checkin(
     if action == "held":
         await meetings.save_checkin(meeting.id, me.id, CheckinAnswer.HELD)
         await show(query, tr("checkin-useful"), usefulness_keyboard(meeting.id))
-        await settle(meeting, pair, settings, meetings, outbox)
+        await settle(meeting, pair, settings, participants, meetings, outbox)
     elif action == "use" and callback_data.v in {"1", "2", "3", "4", "5"}:
         await meetings.save_checkin(meeting.id, me.id, CheckinAnswer.HELD, usefulness=int(callback_data.v))
         await state.set_state(MeetingReply.note)
-        await state.set_data({"meeting": meeting.id})
-        await show(query, tr("checkin-what"), note_keyboard(meeting.id))
+        await state.set_data({"meeting": meeting.id, "aud": me.audience.value})
+        await show(query, tr("checkin-what", audience=me.audience), note_keyboard(meeting.id))
     elif action == "skip":
         await state.clear()
         await show(query, tr("checkin-thanks"))
     elif action == "moved":
         await meetings.save_checkin(meeting.id, me.id, CheckinAnswer.MOVED)
-        await settle(meeting, pair, settings, meetings, outbox)
+        await settle(meeting, pair, settings, participants, meetings, outbox)
         if _is_mentor(me, pair):
-            await show(query, tr("checkin-moved-mentor"))
-            await begin_schedule(query, state, settings, clock, pair, meetings, move=meeting)
+            await show(query, tr("checkin-moved-mentor", audience=me.audience))
+            await begin_schedule(query, state, settings, clock, pair, meetings, me.audience, move=meeting)
         else:
             await show(query, tr("checkin-moved-mentee"))
     elif action == "not":
@@ -452,7 +511,7 @@ async def on_checkin(
         reason = tr(f"checkin-reasons-{callback_data.v}")
         await meetings.save_checkin(meeting.id, me.id, CheckinAnswer.NOT_HELD, note=reason)
         await show(query, tr("checkin-thanks"))
-        await settle(meeting, pair, settings, meetings, outbox)
+        await settle(meeting, pair, settings, participants, meetings, outbox)
     else:
         callback_answer.text = tr("stale-button")
 
@@ -461,10 +520,10 @@ async def on_note_text(
     message: Message, state: FSMContext, participants: ParticipantRepo, meetings: MeetingRepo
 ) -> None:
     text = " ".join((message.text or "").split())
-    if not 1 <= len(text) <= 500:
-        await message.answer(tr("meet-bad-topic"))
-        return
     data = await state.get_data()
+    if not 1 <= len(text) <= 500:
+        await message.answer(tr("checkin-bad-note", audience=_dialog_audience(data)))
+        return
     await state.clear()
     me = await participants.by_telegram(message.from_user.id)  # type: ignore[union-attr]
     meeting = await meetings.get(int(data.get("meeting", 0)))
@@ -473,7 +532,14 @@ async def on_note_text(
     await message.answer(tr("checkin-thanks"))
 
 
-async def settle(meeting: Meeting, pair: Pair, settings: Settings, meetings: MeetingRepo, outbox: Outbox) -> None:
+async def settle(
+    meeting: Meeting,
+    pair: Pair,
+    settings: Settings,
+    participants: ParticipantRepo,
+    meetings: MeetingRepo,
+    outbox: Outbox,
+) -> None:
     """Decide the meeting's status from the check-ins; flag disagreement; ask about the pair after the first."""
     answers = {pid: c.answer for pid, c in (await meetings.checkins(meeting.id)).items()}
     if checkins_disagree(answers):
@@ -496,7 +562,7 @@ async def settle(meeting: Meeting, pair: Pair, settings: Settings, meetings: Mee
             for person in pair.people:
                 await outbox.enqueue(
                     person.telegram_id,
-                    tr("fit-ask"),
+                    tr("fit-ask", audience=await _audience(participants, person.id)),
                     reply_markup=markup_json(fit_keyboard(pair.id)),
                     kind="fit",
                     dedup_key=f"fit:{pair.id}:{person.id}",
@@ -514,8 +580,12 @@ def _disagreement(meeting: Meeting, pair: Pair, answers: dict[int, CheckinAnswer
         )
         for person in pair.people
     )
-    return tr("checkin-disagree",
-        stage=meeting.stage.label, when=_when(meeting.starts_at, settings), pair=pair_label(pair), answers=lines
+    return tr(
+        "checkin-disagree",
+        stage=meeting.stage.label,
+        when=_when(meeting.starts_at, settings),
+        pair=pair_label(pair),
+        answers=lines,
     )
 
 

@@ -10,7 +10,7 @@ from aiogram import Router
 from aiogram.types import CallbackQuery
 from aiogram.utils.callback_answer import CallbackAnswer
 
-from bot.i18n import esc, tr
+from bot.i18n import Audience, esc, tr
 from bot.pairs import Candidate
 from handlers.kb.matching import PrefCb, pref_keyboard
 from handlers.ui import show
@@ -18,13 +18,13 @@ from storage.matching import MatchingRepo, PreferenceRound
 from storage.participants import ParticipantRepo
 
 
-def _screen(me: Candidate, options: list[Candidate], chosen: list[int]) -> str:
+def _screen(me: Candidate, options: list[Candidate], chosen: list[int], audience: Audience) -> str:
     limit = me.picks_allowed
-    text = tr("pref-screen-mentor" if me.is_mentor else "pref-screen-mentee", n=limit)
+    text = tr("pref-screen-mentor" if me.is_mentor else "pref-screen-mentee", audience=audience, n=limit)
     names = {c.id: c.name for c in options}
     lines = [f"{n}. {esc(names[pid])}" for n, pid in enumerate(chosen, start=1) if pid in names]
     if lines:
-        text += tr("pref-chosen", lines="\n".join(lines))
+        text += tr("pref-chosen", audience=audience, lines="\n".join(lines))
     return text
 
 
@@ -60,7 +60,7 @@ async def on_pref(
         return
     if action == "done":
         await matching.save_choices(current.id, me.id, chosen, submit=True)
-        await show(query, tr("pref-thanks") if chosen else tr("pref-thanks-none"))
+        await show(query, tr("pref-thanks", audience=participant.audience) if chosen else tr("pref-thanks-none"))
         return
     if action == "pick":
         if callback_data.c in chosen:
@@ -83,7 +83,7 @@ async def on_pref(
         return
     await show(
         query,
-        _screen(me, options, chosen),
+        _screen(me, options, chosen, participant.audience),
         pref_keyboard(current.id, [(c.id, c.name) for c in options], chosen),
     )
 

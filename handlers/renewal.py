@@ -27,7 +27,8 @@ async def on_renew(
         return
     renewed = await matching.renew(participant.id, callback_data.y)
     # A new message: the thank-you notice stays as it was.
-    await show(query, tr("renewed") if renewed else tr("renewed-already"), edit=False)
+    text = tr("renewed", audience=participant.audience) if renewed else tr("renewed-already")
+    await show(query, text, edit=False)
 
 
 def build_router() -> Router:

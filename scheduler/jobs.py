@@ -15,7 +15,7 @@ from datetime import UTC, datetime, time, timedelta, tzinfo
 from typing import TypeVar
 
 from bot.clock import Clock, iso
-from bot.i18n import esc, tr
+from bot.i18n import Audience, esc, quoted, tr
 from bot.meetings import StagePlan, quiet_level, stage_of_next_meeting
 from bot.meetings.reminders import checkin_time, due, format_local, format_relative, reminder_times
 from bot.monitoring import GROWTH_END, SURVEY_LABELS, calendar_due, programme_year_of
@@ -122,6 +122,10 @@ class Jobs:
     async def _pairs(self) -> dict[int, Pair]:
         return {p.id: p for p in await self.matching.pairs()}
 
+    async def _audiences(self) -> dict[int, Audience]:
+        """Participant id -> how to speak to them: every notice is worded for its receiver."""
+        return {p.id: p.audience for p in await self.participants.all_consented()}
+
     async def reminders(self, now: datetime, pairs: dict[int, Pair]) -> None:
         schedule = self.settings.schedule
         if not schedule.reminder_offsets:
@@ -143,7 +147,8 @@ class Jobs:
                     continue
                 # A reminder sent late (the bot was down) tells the time really left.
                 reference = send_at if now - send_at <= LATE else now
-                text = tr("reminder",
+                text = tr(
+                    "reminder",
                     relative=format_relative(meeting.starts_at - reference.replace(second=0, microsecond=0)),
                     stage=meeting.stage.label,
                     when=format_local(meeting.starts_at, self.tz),
@@ -184,7 +189,9 @@ class Jobs:
             silent = (now - since).days
             if pair.id not in planned:
                 key = f"nudge:{pair.id}:{iso(since)}"
-                text = tr("nudge-mentor", days=silent)
+                mentor = await self.participants.get(pair.mentor.id)
+                audience = mentor.audience if mentor is not None else Audience.ADULT
+                text = tr("nudge-mentor", audience=audience, days=silent)
                 await self.outbox.enqueue(pair.mentor.telegram_id, text, kind="nudge", dedup_key=key)
             if level == "alert_curator":
                 mentees = ", ".join(m.name if m else tr("pair-withdrawn") for m in pair.mentees) or "—"
@@ -246,21 +253,27 @@ class Jobs:
                 continue
             answered = await self.matching.submitted(current.id)
             markup = markup_json(pref_start_keyboard(current.id))
+            audiences = await self._audiences()
             for person in await self.matching.round_pool(current):
                 if person.id in answered:
                     continue
                 await self.outbox.enqueue(
                     person.telegram_id,
-                    tr("pref-reminder"),
+                    tr("pref-reminder", audience=audiences.get(person.id, Audience.ADULT)),
                     reply_markup=markup,
                     kind="preferences",
                     dedup_key=f"prefnudge:{current.id}:{person.id}:{periods}",
                 )
 
     async def campaign_nudges(self, now: datetime) -> None:
-        for pending in await self.campaigns.to_nudge(now, self.settings.monitoring.nudge_every):
-            text = tr("campaign-nudge",
-                title=esc(pending.campaign.title), until=until_text(pending.campaign.closes_at, self.tz)
+        pendings = await self.campaigns.to_nudge(now, self.settings.monitoring.nudge_every)
+        audiences = await self._audiences() if pendings else {}
+        for pending in pendings:
+            text = tr(
+                "campaign-nudge",
+                audience=audiences.get(pending.participant_id, Audience.ADULT),
+                title=esc(quoted(pending.campaign.title)),
+                until=until_text(pending.campaign.closes_at, self.tz),
             )
             await self.outbox.enqueue(
                 pending.telegram_id,

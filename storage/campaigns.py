@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 import aiosqlite
 
 from bot.clock import Clock, iso, parse_iso
+from bot.i18n import Audience
+from bot.participants import audience_for
+from bot.programme import Role
 from storage.database import Database, Transaction
 from storage.matching import name_sql
 from storage.outbox import Outbox
@@ -36,6 +39,7 @@ class Recipient:
     telegram_id: int
     role: str
     name: str = ""
+    audience: Audience = Audience.ADULT  # how the invitation speaks to them
 
 
 @dataclass(frozen=True)
@@ -57,6 +61,14 @@ class Invitation:
     markup: Callable[[int], dict[str, Any] | None]
     chats: Mapping[int, int]  # participant id -> Telegram chat id
     reports: Sequence[Report] = ()  # to the curators: who was asked, queued in the same transaction
+    texts: Mapping[int, str] = field(default_factory=dict)  # participant id -> their own wording of `text`
+
+    def groups(self, campaign_id: int, participant_ids: Sequence[int]) -> dict[str, list[tuple[int, str | None]]]:
+        """The invitations to queue, by text: each recipient's chat and dedup key under their wording."""
+        out: dict[str, list[tuple[int, str | None]]] = {}
+        for pid in participant_ids:
+            out.setdefault(self.texts.get(pid, self.text), []).append((self.chats[pid], f"cinv:{campaign_id}:{pid}"))
+        return out
 
 
 @dataclass(frozen=True)
@@ -65,6 +77,15 @@ class Report:
     dedup_key: str
     text: str
     about: tuple[int, ...] = ()  # the participants it names (their withdrawal deletes it)
+
+
+def _audience(row: aiosqlite.Row) -> Audience:
+    return audience_for(Role(row["role"]), None if row["is_adult"] is None else bool(row["is_adult"]))
+
+
+def _recipient(row: aiosqlite.Row) -> Recipient:
+    name = row["name"] or f"P-{row['id']:05d}"
+    return Recipient(row["id"], row["telegram_id"], row["role"], name, _audience(row))
 
 
 def _campaign(row: aiosqlite.Row) -> Campaign:
@@ -109,7 +130,10 @@ class CampaignRepo:
         """Consented participants of a segment: all, active (in a pair), mentees, mentors, form.<f>,
         fmentees.<f> / fmentors.<f> (one side of a form), pair.<id>."""
         kind, _, value = segment.partition(".")
-        base = f"SELECT p.id, p.telegram_id, p.role, {_NAME} AS name FROM participants p WHERE p.consent_at IS NOT NULL"
+        base = (
+            f"SELECT p.id, p.telegram_id, p.role, p.is_adult, {_NAME} AS name FROM participants p"
+            " WHERE p.consent_at IS NOT NULL"
+        )
         where = {
             "all": "",
             "active": f" AND p.id IN ({_ACTIVE_PAIR_MEMBERS})",
@@ -124,7 +148,7 @@ class CampaignRepo:
             ),
         }.get(kind, " AND 0")
         rows = await self._db.fetchall(base + where + " ORDER BY p.id", {"value": value})
-        return [Recipient(r["id"], r["telegram_id"], r["role"], r["name"] or f"P-{r['id']:05d}") for r in rows]
+        return [_recipient(r) for r in rows]
 
     async def paired_since(self) -> dict[int, datetime]:
         """Participant id -> when their first active pair or group was confirmed (how long they have worked)."""
@@ -192,13 +216,10 @@ class CampaignRepo:
                 [(campaign_id, pid, questionnaire_id, now) for pid, questionnaire_id in recipients],
             )
             if invitation is not None:
-                await invitation.outbox.enqueue_many(
-                    [(invitation.chats[pid], f"cinv:{campaign_id}:{pid}") for pid, _ in recipients],
-                    invitation.text,
-                    reply_markup=invitation.markup(campaign_id),
-                    kind="campaign",
-                    tx=tx,
-                )
+                for text, chats in invitation.groups(campaign_id, [pid for pid, _ in recipients]).items():
+                    await invitation.outbox.enqueue_many(
+                        chats, text, reply_markup=invitation.markup(campaign_id), kind="campaign", tx=tx
+                    )
                 await _queue_reports(invitation, tx)
         if invitation is not None:
             invitation.outbox.wake()
@@ -225,13 +246,10 @@ class CampaignRepo:
                 ):
                     added.append(pid)
             if added:
-                await invitation.outbox.enqueue_many(
-                    [(invitation.chats[pid], f"cinv:{campaign_id}:{pid}") for pid in added],
-                    invitation.text,
-                    reply_markup=invitation.markup(campaign_id),
-                    kind="campaign",
-                    tx=tx,
-                )
+                for text, chats in invitation.groups(campaign_id, added).items():
+                    await invitation.outbox.enqueue_many(
+                        chats, text, reply_markup=invitation.markup(campaign_id), kind="campaign", tx=tx
+                    )
                 await _queue_reports(invitation, tx)
         if added:
             invitation.outbox.wake()
@@ -313,21 +331,29 @@ class CampaignRepo:
     async def unanswered(self, campaign_id: int) -> list[Recipient]:
         """The recipients who have not answered yet, by name."""
         rows = await self._db.fetchall(
-            f"SELECT p.id, p.telegram_id, p.role, {_NAME} AS name FROM campaign_recipients r"
+            f"SELECT p.id, p.telegram_id, p.role, p.is_adult, {_NAME} AS name FROM campaign_recipients r"
             " JOIN participants p ON p.id=r.participant_id WHERE r.campaign_id=? AND r.completed_at IS NULL",
             (campaign_id,),
         )
-        people = [Recipient(r["id"], r["telegram_id"], r["role"], r["name"] or f"P-{r['id']:05d}") for r in rows]
+        people = [_recipient(r) for r in rows]
         return sorted(people, key=lambda p: (p.name.casefold(), p.participant_id))
 
-    async def remind(self, campaign_id: int, outbox: Outbox, text: str, markup: dict[str, Any] | None, key: str) -> int:
-        """Queue `text` to every recipient who has not answered an open campaign, once per `key` (the curator's
-        «Напомнить» of a day), and count it as their reminder; how many were queued now."""
+    async def remind(
+        self,
+        campaign_id: int,
+        outbox: Outbox,
+        text: Callable[[Audience], str],
+        markup: dict[str, Any] | None,
+        key: str,
+    ) -> int:
+        """Queue `text` (worded for each recipient's audience) to every recipient who has not answered an open
+        campaign, once per `key` (the curator's «Напомнить» of a day), and count it as their reminder; how many
+        were queued now."""
         now = self._clock.now()
         queued = 0
         async with self._db.transaction() as tx:
             rows = await tx.fetchall(
-                "SELECT r.participant_id, p.telegram_id FROM campaign_recipients r"
+                "SELECT r.participant_id, p.telegram_id, p.role, p.is_adult FROM campaign_recipients r"
                 " JOIN campaigns c ON c.id=r.campaign_id JOIN participants p ON p.id=r.participant_id"
                 " WHERE r.campaign_id=? AND r.completed_at IS NULL"
                 " AND c.closed_at IS NULL AND c.closes_at>? ORDER BY r.participant_id",
@@ -337,7 +363,7 @@ class CampaignRepo:
                 pid = row["participant_id"]
                 if await outbox.enqueue(
                     row["telegram_id"],
-                    text,
+                    text(_audience(row)),
                     reply_markup=markup,
                     kind="campaign",
                     dedup_key=f"cremind:{campaign_id}:{pid}:{key}",

@@ -17,6 +17,8 @@ class Question:
     text: str
     asked_at: datetime
     answer: str | None
+    #: The parent's Telegram id when a parent asked about their child; None when the participant asked.
+    asked_by: int | None = None
 
 
 @dataclass(frozen=True)
@@ -42,17 +44,20 @@ class InformingRepo:
         self._clock = clock
 
     # --- questions ---------------------------------------------------------------------------------------
-    async def ask(self, participant_id: int, text: str) -> int:
+    async def ask(self, participant_id: int, text: str, *, asked_by: int | None = None) -> int:
+        """`asked_by`: a parent asking about their child, the participant `participant_id`."""
         return await self._db.insert(
-            "INSERT INTO questions(participant_id, text, asked_at) VALUES (?,?,?)",
-            (participant_id, text, iso(self._clock.now())),
+            "INSERT INTO questions(participant_id, text, asked_at, asked_by) VALUES (?,?,?,?)",
+            (participant_id, text, iso(self._clock.now()), asked_by),
         )
 
     async def question(self, question_id: int) -> Question | None:
         row = await self._db.fetchone("SELECT * FROM questions WHERE id=?", (question_id,))
         if row is None:
             return None
-        return Question(row["id"], row["participant_id"], row["text"], parse_iso(row["asked_at"]), row["answer"])
+        return Question(
+            row["id"], row["participant_id"], row["text"], parse_iso(row["asked_at"]), row["answer"], row["asked_by"]
+        )
 
     async def answer(self, question_id: int, text: str, curator_id: int) -> bool:
         changed = await self._db.execute(

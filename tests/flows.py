@@ -67,17 +67,20 @@ async def answer_pupil_survey(user: FakeUser) -> None:
 
 
 async def seed_participant(
-    running: RunningBot, telegram_id: int, role: Role, form: Form, answers: dict[str, object]
+    running: RunningBot, telegram_id: int, role: Role, form: Form, answers: dict[str, object], *, adult: bool = True
 ) -> int:
-    """A consented participant with the intake done, written straight through the repositories."""
+    """A consented participant with the intake done, written straight through the repositories.
+
+    `adult=False`: a minor, whose parent gave the consent (the bot speaks to them as to a pupil, «ты»)."""
     from bot.consent import ConsentKind, render
     from bot.programme import INTAKE_BY_ROLE
 
     invite = await running.service("invites").create(role, form, CURATOR_ID, days=None, max_uses=None)
     repo = running.service("participants")
     person = await repo.join(telegram_id, invite)
-    await repo.set_adult(person.id, True, None)
-    await repo.record_consent(person.id, render("СЮТ", ConsentKind.SELF), kind=ConsentKind.SELF, given_by=telegram_id)
+    await repo.set_adult(person.id, adult, None)
+    kind = ConsentKind.SELF if adult else ConsentKind.PARENT
+    await repo.record_consent(person.id, render("СЮТ", kind), kind=kind, given_by=telegram_id)
     for question_id, value in answers.items():
         await repo.save_answer(person.id, INTAKE_BY_ROLE[role], question_id, value)
     await repo.mark_survey_done(person.id)

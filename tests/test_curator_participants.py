@@ -49,7 +49,8 @@ async def test_counts_list_card_and_audit(tg: FakeTelegram, running: RunningBot)
     await curator.click("Список: анкета заполнена", await curator_summary(curator))
     await curator.click("1. Маша Иванова", await curator.expect("анкета заполнена — 1 из 1"))
     card = await curator.expect("Маша Иванова")
-    assert "Объединение" in card.text and "Робототехника" in card.text and "дано вами" in card.text
+    assert "Объединение" in card.text and "Робототехника" in card.text
+    assert "дано участником 07.09.2026 12:00" in card.text  # the institution's clock, not UTC
 
     actions = [r["action"] for r in await running.db.fetchall("SELECT action FROM audit_log ORDER BY id")]
     assert actions.count("participant.card") == 2 and "participants.list" in actions

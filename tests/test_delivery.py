@@ -87,10 +87,10 @@ async def test_a_notice_to_someone_who_never_opened_the_bot_waits_for_their_firs
     await newcomer.send("/start")
     # Her greeting and the notices released by her first message: each chat's notices keep their order,
     # but nothing orders a reply against them.
-    await newcomer.expect_all("Здравствуйте!", "Дорожная карта: срок пункта 1.1", "Ещё одно уведомление")
+    await newcomer.expect_all("Добрый день!", "Дорожная карта: срок пункта 1.1", "Ещё одно уведомление")
     order = [m.text or "" for m in newcomer.replies()]
     first = next(i for i, t in enumerate(order) if "Дорожная карта: срок пункта 1.1" in t)
-    assert "Ещё одно уведомление" in order[first + 1] or "Здравствуйте!" in order[first + 1]
+    assert "Ещё одно уведомление" in order[first + 1] or "Добрый день!" in order[first + 1]
     assert await running.db.fetchval("SELECT COUNT(*) FROM waiting_chats") == 0
     assert outbox.waiting_chats == set()
     statuses = await running.db.fetchall("SELECT status FROM outbox WHERE chat_id=?", (newcomer_id,))

@@ -10,7 +10,7 @@ async def test_start_without_code_explains_and_stores_nothing(tg: FakeTelegram, 
     pupil = tg.user(501, "Маша")
     await pupil.send("/start")
     reply = await pupil.expect("ссылка-приглашение")
-    assert "ничего о вас не хранит" in reply.text
+    assert "бот ничего не хранит" in reply.text
     assert await running.db.fetchval("SELECT COUNT(*) FROM participants") == 0
     assert await running.db.fetchval("SELECT COUNT(*) FROM fsm_state") == 0
 

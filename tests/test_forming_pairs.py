@@ -45,7 +45,7 @@ async def test_the_whole_way_from_group_meeting_to_the_directors_order(
     await curator.click("педагог – обучающийся", await curator.expect("Для какой формы"))
     await curator.expect("Когда она пройдёт")
     await curator.send("вчера")
-    await curator.expect("Не понял")
+    await curator.expect("Не понимаю дату и время")
     await curator.send("01.09.2026 10:00")
     await curator.expect("уже прошло")
     await curator.send("25.09 16:30")
@@ -56,7 +56,7 @@ async def test_the_whole_way_from_group_meeting_to_the_directors_order(
     await curator.expect("Приглашение отправлено: 5")
     for user in people.values():
         notice = await user.expect("Групповая встреча")
-        assert "25 сентября, 16:30" in notice.text and "каб. 12" in notice.text
+        assert "25.09.2026 16:30" in notice.text and "каб. 12" in notice.text
 
     # Attendance: Оля did not come.
     await curator.send("/groupmeeting")
@@ -319,3 +319,74 @@ async def test_forged_form_buttons_are_refused_politely(tg: FakeTelegram, runnin
         lambda: len([a for a in curator.callback_answers() if "не действует" in (a.get("text") or "")]) == 3
     )
     assert not [m for m in curator.replies() if "что-то пошло не так" in (m.text or "")]
+
+
+async def test_a_pupil_chooses_and_hears_about_the_pair_in_ty_an_adult_mentor_in_vy(
+    tg: FakeTelegram, running: RunningBot, clock: FakeClock
+) -> None:
+    """The preference survey, its reminder, the pair notice and the entry survey's invitation: «ты» to a
+    12-year-old (her parent consented), «вы» to the adult mentor; a pupil does not read the programme's terms."""
+    await seed_participant(running, 801, Role.MENTEE_PUPIL, TP, pupil_answers("Маша", ["proj_robotics"]), adult=False)
+    await seed_participant(running, 901, Role.MENTOR, TP, mentor_answers("Анна Сергеевна", ["proj_robotics"], 1))
+    masha, anna, curator = tg.user(801), tg.user(901), tg.user(CURATOR_ID)
+    await curator.send("/preferences")
+    await curator.click("педагог – обучающийся", await curator.expect("Для какой формы"))
+    await curator.click("Из всех кандидатов формы", await curator.expect("Из кого выбирать"))
+    await curator.expect("разослана: 2")
+    invite = await masha.expect("После групповой встречи")
+    assert invite.text == (
+        "После групповой встречи выбери, с кем тебе хотелось бы заниматься: до 3 человек по порядку. "
+        "Можно ответить «Без предпочтений»."
+    )
+    assert invite.button_texts() == ["Выбрать"]
+    assert "выберите, с кем вам хотелось бы работать" in (await anna.expect("После групповой встречи")).text
+
+    clock.advance(days=3)
+    await running.service("jobs").tick()
+    reminder = await masha.expect("Напоминание")
+    assert reminder.text == "Напоминание: ждём твоего ответа, с кем ты хочешь заниматься. Это займёт минуту."
+    assert "вы ещё не ответили" in (await anna.expect("Напоминание")).text
+
+    await masha.click("Выбрать", reminder)
+    screen = await masha.expect("Кого из наставников")
+    assert screen.text == "Кого из наставников ты хочешь выбрать? Нажимай по порядку: первый — самый желанный (до 3)."
+    await masha.click("Анна Сергеевна", screen)
+    chosen = await masha.expect("Твой выбор:")
+    assert chosen.text.endswith("Твой выбор:\n1. Анна Сергеевна")
+    await masha.click("Готово", chosen)
+    assert (await masha.expect("выбор записан")).text == "Спасибо! Твой выбор записан. Куратор сообщит о паре."
+    await anna.click("Выбрать")
+    mentor_screen = await anna.expect("Кого из наставляемых")
+    assert mentor_screen.text.startswith("Кого из наставляемых вы хотите взять? Нажимайте")
+
+    await curator.send("/match")
+    await curator.click("педагог – обучающийся", await curator.expect("Для какой формы"))
+    await curator.click("Утвердить", await curator.expect("Черновик подбора"))
+    await curator.expect("Утверждено")
+    survey, notice = await masha.expect_all(tr("growth-entry-title"), "Твой наставник")
+    assert notice.text.startswith("Твой наставник — Анна Сергеевна.\nВстречи будут идти через этого бота")
+    assert "педагог" not in notice.text and "Ваш" not in notice.text
+    assert "Ответь, пожалуйста, до" in survey.text
+    anna_survey, anna_notice = await anna.expect_all(tr("growth-entry-title"), "Вам закреплены")
+    assert "(педагог – обучающийся)" in anna_notice.text and "• Маша" in anna_notice.text
+    assert "Ответьте, пожалуйста, до" in anna_survey.text
+    clock.advance(days=3)
+    await running.service("jobs").tick()
+    nudge = await masha.expect("ждёт твоих ответов", eventually=True)
+    assert nudge.text.startswith(f"Напоминание: опрос «{tr('growth-entry-title')}» ждёт твоих ответов до ")
+    assert nudge.button_texts() == ["Ответить"]
+    assert "ждёт ваших ответов" in (await anna.expect("ждёт ваших ответов", eventually=True)).text
+
+    # The year's thank-you and the answer to «Участвую в следующем году».
+    await curator.expect(tr("pairs-xlsx-caption"), timeout=10)
+    await curator.expect(tr("order-docx-caption"), timeout=10)
+    await curator.send("/pairs")
+    await curator.click("Завершить программу года", await curator.expect("Пары и группы (1)"))
+    await curator.click("Да, завершить", await curator.expect("Вы уверены"))
+    thanks = await masha.expect("Программа наставничества этого года завершена")
+    assert "Если хочешь участвовать и в следующем году, нажми кнопку ниже или скажи куратору." in thanks.text
+    assert "Если хотите участвовать" in (await anna.expect("Программа наставничества этого года завершена")).text
+    await masha.click("Участвую в следующем году", thanks)
+    assert (await masha.expect("Записано")).text == (
+        "Записано: ты участвуешь в программе следующего года. Куратор подберёт тебе пару."
+    )

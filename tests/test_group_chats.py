@@ -217,7 +217,7 @@ async def test_forget_in_a_group_does_not_withdraw(tg: FakeTelegram, running: Ru
     await nothing_stored_for_groups(tg, running)
 
     await masha.send("/menu")
-    assert "анкета заполнена" in (await masha.expect("Моё меню")).text
+    assert "Анкета заполнена" in (await masha.expect("Моё меню")).text
 
 
 async def test_outbox_refuses_group_chats(

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.errors import AppError
-from bot.i18n import tr
+from bot.i18n import Audience, tr
 from bot.meetings import (
     CheckinAnswer,
     InvalidInput,
@@ -235,12 +235,12 @@ def test_parse_clock_time(text: str, expected: time) -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("", "Не понял время. Напишите, например, 16:30"),
-        ("завтра", "Не понял время. Напишите, например, 16:30"),
-        ("9:5", "Не понял время. Напишите, например, 16:30"),
-        ("16:30:00", "Не понял время. Напишите, например, 16:30"),
-        ("12345", "Не понял время. Напишите, например, 16:30"),
-        ("4 pm", "Не понял время. Напишите, например, 16:30"),
+        ("", "Не понимаю время. Напишите, например, 16:30"),
+        ("завтра", "Не понимаю время. Напишите, например, 16:30"),
+        ("9:5", "Не понимаю время. Напишите, например, 16:30"),
+        ("16:30:00", "Не понимаю время. Напишите, например, 16:30"),
+        ("12345", "Не понимаю время. Напишите, например, 16:30"),
+        ("4 pm", "Не понимаю время. Напишите, например, 16:30"),
         ("24:00", "Такого времени не бывает"),
         ("16:60", "Такого времени не бывает"),
         ("2500", "Такого времени не бывает"),
@@ -285,10 +285,10 @@ def test_parse_local_date(text: str, today: date, expected: date) -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("", "Не понял дату. Напишите, например, 25.09"),
-        ("в пятницу", "Не понял дату"),
-        ("25 ма", "Не понял дату"),
-        ("25", "Не понял дату"),
+        ("", "Не понимаю дату. Напишите, например, 25.09"),
+        ("в пятницу", "Не понимаю дату"),
+        ("25 ма", "Не понимаю дату"),
+        ("25", "Не понимаю дату"),
         ("31.09", "Такой даты нет в календаре: 31.09"),
         ("30 февраля", "Такой даты нет в календаре: 30 февраля"),
         ("29.02.2027", "Такой даты нет в календаре: 29.02.2027"),
@@ -324,12 +324,37 @@ def test_validate_meeting_time_bounds() -> None:
         validate_meeting_time(NOW, NOW, MSK)
     with pytest.raises(InvalidInput, match=r"Слишком скоро.*через 15 минут"):
         validate_meeting_time(NOW + 14 * M, NOW, MSK)
-    with pytest.raises(InvalidInput, match=r"Слишком далеко.*120 дней вперёд \(до 5 января 2027\)"):
+    with pytest.raises(InvalidInput, match=r"Слишком далеко.*120 дней вперёд \(до 05.01.2027\)"):
         validate_meeting_time(NOW + 120 * D + M, NOW, MSK)
-    with pytest.raises(InvalidInput, match=r"Слишком далеко.*на 7 дней вперёд \(до 14 сентября\)"):
+    with pytest.raises(InvalidInput, match=r"Слишком далеко.*на 7 дней вперёд \(до 14.09.2026\)"):
         validate_meeting_time(NOW + 8 * D, NOW, MSK, latest=7 * D)
     with pytest.raises(ValueError, match="naive"):
         validate_meeting_time(datetime(2026, 9, 8, 12), NOW, MSK)
+
+
+def test_too_soon_names_the_earliest_time_on_the_institutions_clock() -> None:
+    """«Слишком скоро…» says when the meeting may be: the first whole minute far enough ahead."""
+    with pytest.raises(InvalidInput) as info:
+        validate_meeting_time(utc(2026, 9, 7, 13, 35), utc(2026, 9, 7, 13, 30, 20), MSK)  # 16:30:20 in Moscow
+    assert info.value.user_text == (
+        "Слишком скоро: встречу можно назначить не раньше 16:46 (через 15 минут или позже), чтобы все успели узнать"
+    )
+    # Just before midnight the earliest time is on the next day: the date is named too.
+    with pytest.raises(InvalidInput) as info:
+        validate_meeting_time(utc(2026, 9, 7, 20, 55), utc(2026, 9, 7, 20, 50), MSK)
+    assert "не раньше 08.09.2026 00:05" in info.value.user_text
+    assert "UTC" not in info.value.user_text
+
+
+def test_input_errors_speak_to_a_pupil_as_ty_and_to_an_adult_as_vy() -> None:
+    with pytest.raises(InvalidInput) as info:
+        parse_clock_time("4 pm")
+    assert info.value.msg_id == "time-help"
+    assert info.value.text(Audience.PUPIL) == "Не понимаю время. Напиши, например, 16:30"
+    assert info.value.text(Audience.ADULT) == "Не понимаю время. Напишите, например, 16:30"
+    with pytest.raises(InvalidInput) as info:
+        validate_meeting_time(NOW - H, NOW, MSK)
+    assert info.value.text(Audience.PUPIL) == "Это время уже прошло. Выбери день и время позже, чем сейчас"
 
 
 # --- reminders ------------------------------------------------------------------------------------------
@@ -463,10 +488,11 @@ def test_checkin_time() -> None:
 
 
 def test_format_local() -> None:
-    assert format_local(local(MSK, 2026, 9, 28, 16, 30), MSK) == "пн, 28 сентября, 16:30"
-    assert format_local(utc(2026, 9, 25, 13, 30), MSK) == "пт, 25 сентября, 16:30"
-    assert format_local(utc(2027, 1, 3, 21, 5), MSK, with_year=True) == "пн, 4 января 2027, 00:05"
-    assert format_local(utc(2026, 3, 29, 1, 30), BERLIN) == "вс, 29 марта, 03:30"
+    """One format for every time a participant sees: ДД.ММ.ГГГГ ЧЧ:ММ on the institution's clock."""
+    assert format_local(local(MSK, 2026, 9, 28, 16, 30), MSK) == "28.09.2026 16:30"
+    assert format_local(utc(2026, 9, 25, 13, 30), MSK) == "25.09.2026 16:30"
+    assert format_local(utc(2027, 1, 3, 21, 5), MSK) == "04.01.2027 00:05"
+    assert format_local(utc(2026, 3, 29, 1, 30), BERLIN) == "29.03.2026 03:30"
 
 
 @pytest.mark.parametrize(

@@ -123,7 +123,7 @@ async def test_a_withdrawal_after_a_correction_leaves_neither_the_old_name_nor_t
     await seed_participant(running, 901, Role.MENTOR, TP, mentor_answers(old, ["proj_robotics"], 1))
     masha, mentor, curator = tg.user(801), tg.user(901), tg.user(CURATOR_ID)
     await confirm(curator, TP)
-    await masha.expect_all(f"Ваш наставник — {old}", "Самооценка в начале работы пары")  # names him: the old name
+    await masha.expect_all(f"Твой наставник — {old}", "Самооценка в начале работы пары")  # names him: the old name
     await mentor.expect_all("Вам закреплены наставляемые", "Самооценка в начале работы пары")
 
     await curator.click("Исправить имя", await open_card(curator, "Список: наставник", old))

@@ -171,7 +171,7 @@ async def test_a_campaign_opens_nudges_closes_and_is_answered_in_chat(
     await masha.click("Всё верно", summary)
     await masha.expect("Ответы сохранены")
     await masha.click("Ответить", invite)
-    await tg.wait_for(lambda: "уже ответили" in (masha.callback_answers()[-1].get("text") or ""))
+    await tg.wait_for(lambda: "Ответы на этот опрос уже получены" in (masha.callback_answers()[-1].get("text") or ""))
     stored = await running.db.fetchval(
         "SELECT COUNT(*) FROM answers WHERE participant_id=? AND questionnaire_id LIKE 'c%'", (ids["Маша"],)
     )

@@ -155,10 +155,12 @@ async def test_summary_change_an_answer_and_menu_profile(tg: FakeTelegram, runni
 
     await pupil.send("/menu")
     menu = await pupil.expect("Моё меню")
-    assert "анкета заполнена" in menu.text
+    assert "Анкета заполнена" in menu.text
     await pupil.click("Мой профиль и ответы")
     profile = await pupil.expect("Мой профиль")
     assert "Маша Иванова" in profile.text and "дано вами" in profile.text
+    await pupil.click("← Назад", profile)  # the profile replaced the menu; «Назад» brings it back
+    menu = await pupil.expect("Моё меню")
     await pupil.click("Изменить ответ", menu)
     await pupil.expect("проверь ответы")
     assert (await _answers(running))["age"] == 13

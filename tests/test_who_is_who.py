@@ -55,7 +55,7 @@ async def test_a_blocked_bot_notice_names_the_person_the_role_and_the_pair(
     await tg.user(OTHER_CURATOR_ID).expect(f"Маша Иванова (наставляемый-обучающийся, пара №{pair_id})")
     assert await _about(running, CURATOR_ID, "заблокировал") == {masha}
     await tg.user(801).unblock_bot()
-    back = await curator.expect("снова доступен")
+    back = await curator.expect("Снова на связи в боте")
     assert f"Маша Иванова (наставляемый-обучающийся, пара №{pair_id})" in back.text
 
     await tg.user(802).block_bot()
@@ -75,7 +75,7 @@ async def test_the_disagreement_and_fit_alerts_say_who_answered_what(
     pair_id, masha, anna = await _pair(running, 801, "Маша", 901, "Анна")
     mentor, mentee, curator = tg.user(901), tg.user(801), tg.user(CURATOR_ID)
     await _schedule(mentor, 10, "16:30", topic=None)
-    await mentee.expect("Приглашение на встречу")
+    await mentee.expect("Приглашение: ")
     clock.set(msk(10, 18, 30))
     await tick(running)
     mentor.pass_over("Как вам пара")
@@ -83,10 +83,10 @@ async def test_the_disagreement_and_fit_alerts_say_who_answered_what(
     await mentor.click("Да", await mentor.expect("состоялась?"))
     await mentor.click("5", await mentor.expect("Насколько полезной"))
     await mentor.click("Пропустить", await mentor.expect("Что сделали"))
-    await mentor.expect("Спасибо, отметил")
+    await mentor.expect("Спасибо, записано")
     await mentee.click("Не состоялась", await mentee.expect("состоялась?"))
     await mentee.click("Забыли", await mentee.expect("Почему"))
-    await mentee.expect("Спасибо, отметил")
+    await mentee.expect("Спасибо, записано")
 
     flagged = await curator.expect("расходятся")
     assert f"пара №{pair_id}" in flagged.text

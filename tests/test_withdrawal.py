@@ -10,7 +10,7 @@ import struct
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.i18n import tr
+from bot.i18n import Audience, tr
 from bot.programme import Form, Role
 from storage.database import Database
 from tests.conftest import CURATOR_ID, OTHER_CURATOR_ID, RunningBot
@@ -165,12 +165,12 @@ async def test_a_mentors_withdrawal_leaves_no_byte_of_him_and_his_mentee_is_told
 
     # The pair is confirmed: Маша is told her mentor's full name; he schedules the first meeting.
     await _confirm_match(curator)
-    await masha.expect(f"Ваш наставник — {NAME}")
+    await masha.expect(f"Твой наставник — {NAME}")
     await masha.expect("Самооценка в начале работы пары")
     await mentor.expect("Вам закреплены наставляемые")
     await mentor.expect("Самооценка в начале работы пары")
     await _schedule(mentor, 10, "16:30", f"Знакомство с {NAME}")
-    invitation = await masha.expect("Приглашение на встречу")
+    invitation = await masha.expect("Приглашение: встреча-знакомство")
     assert NAME in invitation.text
     # He writes to the curator and signs with his name; the curator starts a broadcast that names him.
     await mentor.send("/ask")
@@ -183,9 +183,9 @@ async def test_a_mentors_withdrawal_leaves_no_byte_of_him_and_his_mentee_is_told
     clock.set(msk(7, 22))
     await _schedule(mentor, 11, "17:00", "Проект")
     await masha.click("Нужно другое время", invitation)
-    await masha.expect("Когда вам удобно")
+    await masha.expect("Когда тебе удобно")
     await masha.send("Лучше в пятницу")
-    await masha.expect("Передал наставнику")
+    await masha.expect("сообщение у наставника")
     pending = await running.db.fetchall("SELECT chat_id, text FROM outbox WHERE status='pending'")
     assert any(r["chat_id"] == 801 and NAME in r["text"] for r in pending)
     assert any(r["chat_id"] == TG_ID for r in pending)
@@ -218,7 +218,7 @@ async def test_a_mentors_withdrawal_leaves_no_byte_of_him_and_his_mentee_is_told
     assert json.loads(redacted) == {"reason": "… уезжает"}
     # Маша is told at 8:00, in words for a child; the curator gets the pair and a way to re-match it.
     told = await running.db.fetchall("SELECT text, status FROM outbox WHERE chat_id=801 AND status='pending'")
-    assert [r["text"] for r in told] == [tr("mentor-left-child")]
+    assert [r["text"] for r in told] == [tr("mentor-left", audience=Audience.PUPIL)]
     clock.set(msk(8, 8, 5))
     running.service("outbox").wake()
     await masha.expect("Твой наставник больше не участвует в программе. Куратор подберёт тебе нового")
@@ -264,7 +264,7 @@ async def test_a_parents_withdrawal_for_a_child_who_asked_the_curator_leaves_not
     await child.expect("Анкета сохранена")
     question = "А когда будет первая встреча с наставником?"
     await child.send("/ask")
-    await child.expect("Напишите вопрос")
+    await child.expect("Напиши вопрос")
     await child.send(question)
     await child.expect("Вопрос отправлен куратору")
     asked = await curator.expect("Вопрос от участника")
@@ -352,8 +352,8 @@ async def test_a_group_that_lost_its_mentor_is_matched_again_in_one_tap(tg: Fake
     assert "У вас 2 наставляемых: куратор подберёт им нового наставника" in confirm.text
     await anna.click("Да, удалить мои данные", confirm)
     await anna.expect("данные удалены")
-    for mentee in (tg.user(811), tg.user(812)):
-        await mentee.expect("Ваш наставник — Анна Петровна")
+    for mentee, voice in ((tg.user(811), "Твой"), (tg.user(812), "Ваш")):  # a child and an adult mentee
+        await mentee.expect(f"{voice} наставник — Анна Петровна")
         await mentee.expect("Самооценка в начале работы пары")
     await tg.user(811).expect("Твой наставник больше не участвует в программе. Куратор подберёт тебе нового")
     await tg.user(812).expect("Ваш наставник больше не участвует в программе. Куратор подберёт вам нового")
@@ -369,7 +369,7 @@ async def test_a_group_that_lost_its_mentor_is_matched_again_in_one_tap(tg: Fake
     assert "Наставляемых подобрано: 2 из 2" in draft.text and "Борис" in draft.text
     await curator.click(tr("btn-confirm-match"), draft)
     await curator.expect("Утверждено")
-    await tg.user(811).expect("Ваш наставник — Борис")
+    await tg.user(811).expect("Твой наставник — Борис")
     await tg.user(811).expect("Самооценка в начале работы пары")
     old, new = await running.db.fetchall("SELECT * FROM pairs ORDER BY id")
     assert old["dissolved_at"] and old["dissolve_reason"] == tr("pair-rematched-reason")
@@ -448,13 +448,14 @@ def test_the_consent_document_says_what_other_participants_see() -> None:
 
 
 def test_the_preference_screen_shows_the_other_side_by_name_only() -> None:
+    from bot.i18n import Audience
     from bot.pairs import Candidate
     from handlers.preferences import _screen
 
     secret = "боюсь выступать перед классом"
     me = Candidate(id=1, telegram_id=1, is_mentor=True, name="Анна", answers={"capacity": 2})
     options = [Candidate(id=2, telegram_id=2, is_mentor=False, name="Маша", answers={"expectations": secret})]
-    screen = _screen(me, options, [2])
+    screen = _screen(me, options, [2], Audience.ADULT)
     assert "Маша" in screen and secret not in screen
 
 

@@ -227,7 +227,7 @@ async def test_match_does_not_recreate_last_years_groups(
 
     ivan = tg.user(902)
     await ivan.click(tr("btn-renew"))
-    await ivan.expect(tr("renewed"))
+    await ivan.expect(tr("renewed", audience="adult"))
     await ivan.click(tr("btn-renew"))
     await ivan.expect(tr("renewed-already"))
 

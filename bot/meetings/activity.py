@@ -8,6 +8,7 @@ from enum import StrEnum
 from typing import Literal
 from zoneinfo import ZoneInfo
 
+from bot.i18n import tr
 from bot.meetings.timeparse import combine_local, require_aware
 
 QuietLevel = Literal["ok", "nudge_mentor", "alert_curator"]
@@ -22,14 +23,7 @@ class CheckinAnswer(StrEnum):
     @property
     def label(self) -> str:
         """The Russian text of the answer button."""
-        return _CHECKIN_LABELS[self]
-
-
-_CHECKIN_LABELS: dict[CheckinAnswer, str] = {
-    CheckinAnswer.HELD: "Встреча состоялась",
-    CheckinAnswer.MOVED: "Перенесли",
-    CheckinAnswer.NOT_HELD: "Не состоялась",
-}
+        return tr(f"checkin-answer-{self.value}")
 
 
 def checkins_disagree(answers: Mapping[Hashable, CheckinAnswer | None]) -> bool:

@@ -22,13 +22,8 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from bot.meetings.timeparse import (
-    MONTHS_GENITIVE,
-    WEEKDAYS_SHORT,
-    QuietHours,
-    duration_words,
-    require_aware,
-)
+from bot.i18n import tr
+from bot.meetings.timeparse import QuietHours, duration_words, format_moment, require_aware
 
 Due = Literal["wait", "send", "missed"]
 
@@ -107,12 +102,12 @@ def checkin_time(start_utc: datetime, after: timedelta, quiet: QuietHours | None
     return shift_out_of_quiet(start_utc + after, quiet, tz)
 
 
-def format_local(dt_utc: datetime, tz: ZoneInfo | tzinfo, *, with_year: bool = False) -> str:
-    """«пн, 25 сентября, 16:30» on the institution's wall clock (`with_year`: «пн, 25 сентября 2026, 16:30»)."""
-    require_aware(dt_utc)
-    local = dt_utc.astimezone(tz)
-    day = f"{local.day} {MONTHS_GENITIVE[local.month - 1]}" + (f" {local.year}" if with_year else "")
-    return f"{WEEKDAYS_SHORT[local.weekday()]}, {day}, {local:%H:%M}"
+def format_local(dt_utc: datetime, tz: ZoneInfo | tzinfo) -> str:
+    """A meeting's time as every participant's text shows it, on the institution's wall clock: «25.09.2026 16:30».
+
+    One format for every time a person sees (the invitation, reminders, check-ins, the menu, the list).
+    """
+    return format_moment(dt_utc, tz)
 
 
 def format_relative(offset: timedelta) -> str:
@@ -120,5 +115,5 @@ def format_relative(offset: timedelta) -> str:
     if offset < timedelta(0):
         raise ValueError(f"negative offset: {offset}")
     if offset < timedelta(seconds=1):
-        return "сейчас"
-    return f"через {duration_words(offset)}"
+        return tr("relative-now")
+    return tr("relative-in", duration=duration_words(offset))

@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from bot.i18n import tr
+
 
 class Stage(StrEnum):
     INTRO = "intro"
@@ -25,7 +27,7 @@ class Stage(StrEnum):
     @property
     def label(self) -> str:
         """The Russian name of the stage, lower case: «совместная работа»."""
-        return _LABELS[self]
+        return tr(f"stage-{self.value}")
 
     @property
     def rank(self) -> int:
@@ -33,13 +35,6 @@ class Stage(StrEnum):
         return _ORDER.index(self)
 
 
-_LABELS: dict[Stage, str] = {
-    Stage.INTRO: "встреча-знакомство",
-    Stage.TRIAL: "пробная встреча",
-    Stage.PLANNING: "встреча-планирование",
-    Stage.WORK: "совместная работа",
-    Stage.FINAL: "итоговая встреча",
-}
 _ORDER: tuple[Stage, ...] = (Stage.INTRO, Stage.TRIAL, Stage.PLANNING, Stage.WORK, Stage.FINAL)
 MAX_WORK_MEETINGS = 100
 
@@ -79,21 +74,18 @@ class StagePosition:
     def describe(self) -> str:
         """«совместная работа (3 из 6)», or just «встреча-знакомство» for a one-meeting stage."""
         if self.of > 1 or self.stage is Stage.WORK:
-            return f"{self.stage.label} ({self.number} из {self.of})"
+            return tr("stage-position", stage=self.stage.label, number=self.number, of=self.of)
         return self.stage.label
 
 
 DEFAULT_PLAN = StagePlan()
 
-STAGE_LINE = "Этап: {stage}"
-ALL_STAGES_DONE = "Этап: все встречи пройдены, итоговая встреча состоялась"
-
 
 def stage_line(position: StagePosition | None) -> str:
     """«Этап: совместная работа (3 из 6)»; for None (programme finished) a line saying so."""
     if position is None:
-        return ALL_STAGES_DONE
-    return STAGE_LINE.format(stage=position.describe())
+        return tr("stage-all-done")
+    return tr("stage-line", stage=position.describe())
 
 
 def _furthest(held: Sequence[Stage]) -> Stage | None:

@@ -1,7 +1,7 @@
 """Parsing and checking times: settings values (durations, offsets, quiet hours) and what people type.
 
 Settings parsers raise `ValueError` with an English message (they end up in a settings error line).
-Parsers of chat input raise `InvalidInput` carrying a friendly Russian text for the user.
+Parsers of chat input raise `InvalidInput` naming a catalogue message, rendered for whoever typed it.
 
 Conventions of the whole `bot.meetings` package:
 - moments are timezone-aware `datetime`s in UTC; the institution's zone is passed as a `ZoneInfo`;
@@ -20,22 +20,26 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
 from bot.errors import AppError
-from bot.i18n import tr
+from bot.i18n import Audience, tr
 
-# --- errors and user-facing texts ---------------------------------------------------------------------
+# --- errors ------------------------------------------------------------------------------------------
 
 
 class InvalidInput(AppError, ValueError):
-    """Something a person typed that we cannot use; `user_text` is the Russian answer to show them."""
+    """Something a person typed that we cannot use: a catalogue message id and its values.
 
+    The handler renders it for the person it answers (`text(audience)`: «Напиши…» to a pupil, «Напишите…» to
+    an adult); `user_text` is the adults' wording, for the generic error handler.
+    """
 
-TIME_HELP = "Не понял время. Напишите, например, 16:30"
-TIME_OUT_OF_RANGE = "Такого времени не бывает: часы от 0 до 23, минуты от 00 до 59. Напишите, например, 16:30"
-DATE_HELP = "Не понял дату. Напишите, например, 25.09, «25 сентября» или «завтра»"
-DATE_DOES_NOT_EXIST = "Такой даты нет в календаре: {day}. Проверьте число и месяц"
-MEETING_IN_PAST = "Это время уже прошло. Выберите день и время позже, чем сейчас"
-MEETING_TOO_SOON = "Слишком скоро: встречу можно назначить не раньше чем через {earliest}, чтобы все успели узнать"
-MEETING_TOO_FAR = "Слишком далеко: встречу можно назначить не дальше чем на {latest} вперёд (до {until})"
+    def __init__(self, msg_id: str, **values: object) -> None:
+        self.msg_id = msg_id
+        self.values = values
+        super().__init__(self.text(Audience.ADULT))
+
+    def text(self, audience: Audience) -> str:
+        return tr(self.msg_id, audience=audience, **self.values)
+
 
 # --- Russian words ------------------------------------------------------------------------------------
 
@@ -47,7 +51,6 @@ MONTHS_NOMINATIVE: tuple[str, ...] = (
     "январь", "февраль", "март", "апрель", "май", "июнь",
     "июль", "август", "сентябрь", "октябрь", "ноябрь", "декабрь",
 )  # fmt: skip
-WEEKDAYS_SHORT: tuple[str, ...] = ("пн", "вт", "ср", "чт", "пт", "сб", "вс")
 
 
 def _count(n: int, unit: str) -> str:
@@ -83,10 +86,15 @@ def duration_words(delta: timedelta) -> str:
     return " ".join(parts)
 
 
-def format_day(day: date, *, with_year: bool = False) -> str:
-    """«25 сентября» or «25 сентября 2026»."""
-    text = f"{day.day} {MONTHS_GENITIVE[day.month - 1]}"
-    return f"{text} {day.year}" if with_year else text
+def format_date(day: date) -> str:
+    """A date as every chat text shows it: «25.09.2026»."""
+    return day.strftime("%d.%m.%Y")
+
+
+def format_moment(moment: datetime, tz: ZoneInfo | tzinfo) -> str:
+    """A moment as every chat text shows it, on the institution's wall clock: «25.09.2026 16:30»."""
+    require_aware(moment)
+    return moment.astimezone(tz).strftime("%d.%m.%Y %H:%M")
 
 
 # --- settings: durations, offsets, quiet hours --------------------------------------------------------
@@ -301,9 +309,9 @@ def parse_clock_time(text: str) -> time:
         if match:
             hour, minute = int(match.group(1)), int(match.group(2) or 0)
             if hour > 23 or minute > 59:
-                raise InvalidInput(TIME_OUT_OF_RANGE)
+                raise InvalidInput("time-out-of-range")
             return time(hour, minute)
-    raise InvalidInput(TIME_HELP)
+    raise InvalidInput("time-help")
 
 
 def _month_from_word(word: str) -> int | None:
@@ -331,7 +339,7 @@ def _resolve_date(day: int, month: int, year: int | None, today: date, shown: st
         try:
             return date(year, month, day)
         except ValueError:
-            raise InvalidInput(DATE_DOES_NOT_EXIST.format(day=shown)) from None
+            raise InvalidInput("date-does-not-exist", day=shown) from None
     # no year: the next such date on or after today (29.02 waits for a leap year)
     for candidate_year in range(today.year, today.year + 9):
         try:
@@ -340,7 +348,7 @@ def _resolve_date(day: int, month: int, year: int | None, today: date, shown: st
             continue
         if candidate >= today:
             return candidate
-    raise InvalidInput(DATE_DOES_NOT_EXIST.format(day=shown))
+    raise InvalidInput("date-does-not-exist", day=shown)
 
 
 def parse_local_date(text: str, today: date) -> date:
@@ -361,7 +369,7 @@ def parse_local_date(text: str, today: date) -> date:
         year_text = match.group(3)
         year = None if year_text is None else int(year_text) + (2000 if len(year_text) == 2 else 0)
         if not 1 <= month <= 12 or not 1 <= day <= 31:
-            raise InvalidInput(DATE_DOES_NOT_EXIST.format(day=f"{day:02d}.{month:02d}"))
+            raise InvalidInput("date-does-not-exist", day=f"{day:02d}.{month:02d}")
         return _resolve_date(day, month, year, today, f"{day:02d}.{month:02d}" + (f".{year}" if year else ""))
     if match := _WORD_DATE_RE.fullmatch(normalized):
         month_number = _month_from_word(match.group(2))
@@ -370,9 +378,9 @@ def parse_local_date(text: str, today: date) -> date:
             year = int(match.group(3)) if match.group(3) else None
             shown = f"{day} {MONTHS_GENITIVE[month_number - 1]}" + (f" {year}" if year else "")
             if not 1 <= day <= 31:
-                raise InvalidInput(DATE_DOES_NOT_EXIST.format(day=shown))
+                raise InvalidInput("date-does-not-exist", day=shown)
             return _resolve_date(day, month_number, year, today, shown)
-    raise InvalidInput(DATE_HELP)
+    raise InvalidInput("date-help")
 
 
 def combine_local(day: date, at: time, tz: ZoneInfo | tzinfo) -> datetime:
@@ -406,14 +414,18 @@ def validate_meeting_time(
     require_aware(start_utc, now_utc)
     ahead = start_utc - now_utc
     if ahead <= timedelta(0):
-        raise InvalidInput(MEETING_IN_PAST)
+        raise InvalidInput("meeting-in-past")
     if ahead < earliest:
-        raise InvalidInput(MEETING_TOO_SOON.format(earliest=duration_words(earliest)))
+        # The first whole minute that is far enough ahead, on the institution's clock.
+        first = now_utc + earliest
+        if first.second or first.microsecond:
+            first = first.replace(second=0, microsecond=0) + timedelta(minutes=1)
+        same_day = first.astimezone(tz).date() == now_utc.astimezone(tz).date()
+        raise InvalidInput(
+            "meeting-too-soon",
+            earliest=duration_words(earliest),
+            at=f"{first.astimezone(tz):%H:%M}" if same_day else format_moment(first, tz),
+        )
     if ahead > latest:
         limit = (now_utc + latest).astimezone(tz).date()
-        today = now_utc.astimezone(tz).date()
-        raise InvalidInput(
-            MEETING_TOO_FAR.format(
-                latest=duration_words(latest), until=format_day(limit, with_year=limit.year != today.year)
-            )
-        )
+        raise InvalidInput("meeting-too-far", latest=duration_words(latest), until=format_date(limit))

@@ -13,8 +13,6 @@ from bot.meetings.timeparse import (
     validate_meeting_time,
 )
 
-WHEN_HELP = "Не понял дату и время. Напишите, например: 25.09 16:30 или «завтра в 17:00»."
-
 # The time is the last token: «16:30», «16.30», «в 16:30», «1630».
 _SPLIT = re.compile(r"^(?P<date>.+?)[\s,]+(?:в\s+|к\s+)?(?P<time>\d{1,2}(?:[:.\-]\d{2})?|\d{3,4})$", re.IGNORECASE)
 
@@ -23,7 +21,7 @@ def parse_when(text: str, now: datetime, tz: tzinfo) -> datetime:
     """The UTC moment of a local date and time typed together; refuses the past and the far future."""
     match = _SPLIT.match(" ".join(text.split()))
     if match is None:
-        raise InvalidInput(WHEN_HELP)
+        raise InvalidInput("when-help")
     today = now.astimezone(tz).date()
     day = parse_local_date(match.group("date"), today)
     at = parse_clock_time(match.group("time"))

@@ -24,7 +24,7 @@ CHECKIN_USEFUL = "Насколько полезной была встреча? (
 CHECKIN_WHAT = "Что сделали на встрече?"
 CHECKIN_WHY = tr("checkin-why")
 FIT_TITLE = "Подходит ли пара №{pair}"
-FIT_QUESTION = tr("fit-ask")
+FIT_QUESTION = tr("fit-ask", audience="adult")
 FIT_LABELS = {"yes": tr("btn-fit-yes"), "unsure": tr("btn-fit-unsure"), "no": tr("btn-fit-no")}
 
 

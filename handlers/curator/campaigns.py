@@ -11,7 +11,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.clock import Clock
-from bot.i18n import esc, tr
+from bot.i18n import Audience, esc, tr
 from bot.meetings.timeparse import duration_words
 from bot.monitoring import SURVEY_LABELS, SURVEY_SETS, questionnaire_for
 from bot.pairs import Pair
@@ -318,7 +318,9 @@ async def on_surveys(
         await show(query, text, _back_keyboard(remind))
     elif callback_data.a == "remind":
         day = now.astimezone(tz).date().isoformat()
-        text = tr("campaign-nudge", title=title, until=until)
+        def text(audience: Audience) -> str:
+            return tr("campaign-nudge", audience=audience, title=title, until=until)
+
         count = await campaigns.remind(campaign.id, outbox, text, answer_markup(campaign.id), day)
         if count:
             await audit.record(query.from_user.id, "campaign.remind", str(campaign.id), {"count": count})

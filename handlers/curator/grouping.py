@@ -32,6 +32,7 @@ from handlers.kb.matching import (
 from handlers.notify import notify
 from handlers.states import GroupMeetingSetup
 from handlers.ui import show
+from scheduler.notices import audience_of
 from storage.audit import AuditLog
 from storage.matching import MatchingRepo
 from storage.outbox import Outbox
@@ -222,6 +223,7 @@ async def on_round(
     query: CallbackQuery,
     callback_data: RoundCb,
     matching: MatchingRepo,
+    participants: ParticipantRepo,
     outbox: Outbox,
     audit: AuditLog,
     callback_answer: CallbackAnswer,
@@ -242,7 +244,8 @@ async def on_round(
         pool = await matching.round_pool(current)
         for person in pool:
             picks = person.picks_allowed
-            await notify(outbox, person.telegram_id, tr("pref-invite", n=picks), pref_start_keyboard(current.id))
+            invite = tr("pref-invite", audience=await audience_of(participants, person.id), n=picks)
+            await notify(outbox, person.telegram_id, invite, pref_start_keyboard(current.id))
         await audit.record(query.from_user.id, "preferences.open", str(current.id), {"form": form.value})
         await show(query, tr("pref-opened", count=len(pool)))
         return
@@ -255,7 +258,8 @@ async def on_round(
         answered = await matching.submitted(current.id)
         missing = [c for c in pool if c.id not in answered]
         for person in missing:
-            await notify(outbox, person.telegram_id, tr("pref-reminder"), pref_start_keyboard(current.id))
+            reminder = tr("pref-reminder", audience=await audience_of(participants, person.id))
+            await notify(outbox, person.telegram_id, reminder, pref_start_keyboard(current.id))
         callback_answer.text = tr("pref-reminded", count=len(missing))
         await show_round(query, matching, form)
     elif action == "close":

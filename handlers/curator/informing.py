@@ -11,7 +11,7 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.clock import Clock
-from bot.i18n import esc, tr
+from bot.i18n import Audience, esc, tr
 from bot.programme import Form
 from bot.questionnaires import CLUBS, load_vocabulary
 from bot.settings import Settings
@@ -62,6 +62,7 @@ async def on_reply(
     await state.set_state(AnswerQuestion.text)
     await state.set_data({"question": question.id})
     who = esc(person.shown_name()) if person else ""
+    who = tr("ask-who-parent", child=who) if question.asked_by and person else who
     await show(query, tr("answer-prompt", who=who), edit=False)
 
 
@@ -89,12 +90,10 @@ async def on_answer_text(
         return
     await audit.record(message.from_user.id, "question.answer", person.pseudonym)  # type: ignore[union-attr]
     shown_question = question.text if len(question.text) <= 200 else question.text[:199] + "…"
-    await notify(
-        outbox,
-        person.telegram_id,
-        tr("answer-to-participant", question=esc(shown_question), answer=esc(text)),
-        about=[person.id],
-    )
+    # A parent's question about their child is answered to the parent.
+    to, audience = (question.asked_by, Audience.PARENT) if question.asked_by else (person.telegram_id, person.audience)
+    answer = tr("answer-to-participant", question=esc(shown_question), answer=esc(text), audience=audience)
+    await notify(outbox, to, answer, about=[person.id])
     await message.answer(tr("answer-sent"))
 
 

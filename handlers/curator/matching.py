@@ -31,6 +31,7 @@ from handlers.curator.documents import is_adult, order_filename, order_info, pai
 from handlers.kb.matching import FormCb, MatchCb, draft_keyboard, forms_keyboard, match_forms_keyboard, paged
 from handlers.notify import notify
 from handlers.ui import show
+from scheduler.notices import audience_of
 from scheduler.notices.campaigns import launch
 from storage.audit import AuditLog
 from storage.campaigns import CampaignRepo
@@ -528,14 +529,24 @@ async def fix_pairs(query: CallbackQuery, draft: Draft, deps: Confirming) -> lis
             await notify(
                 deps.outbox,
                 draft.people[pair.mentee_id].telegram_id,
-                tr("pair-notice-mentee", mentor=esc(mentor.name), form=form_label),
+                tr(
+                    "pair-notice-mentee",
+                    audience=await audience_of(deps.participants, pair.mentee_id),
+                    mentor=esc(mentor.name),
+                    form=form_label,
+                ),
                 about=[mentor_id],
             )
         names = "\n".join(f"• {esc(draft.name(p.mentee_id))}" for p in members)
         await notify(
             deps.outbox,
             mentor.telegram_id,
-            tr("pair-notice-mentor", mentees=names, form=form_label),
+            tr(
+                "pair-notice-mentor",
+                audience=await audience_of(deps.participants, mentor_id),
+                mentees=names,
+                form=form_label,
+            ),
             about=[p.mentee_id for p in members],
         )
     now = deps.clock.now()

@@ -28,6 +28,7 @@ from handlers.kb.years import ArchiveCb, archive_buttons, archive_card_keyboard,
 from handlers.notify import notify
 from handlers.states import DissolvePair
 from handlers.ui import show
+from scheduler.notices import audience_of
 from storage.audit import AuditLog
 from storage.campaigns import CampaignRepo
 from storage.matching import MatchingRepo
@@ -133,7 +134,13 @@ def _year_label(pairs: list[Pair], clock: Clock, settings: Settings) -> str:
 
 
 async def _finish(
-    query: CallbackQuery, clock: Clock, settings: Settings, matching: MatchingRepo, outbox: Outbox, audit: AuditLog
+    query: CallbackQuery,
+    clock: Clock,
+    settings: Settings,
+    matching: MatchingRepo,
+    participants: ParticipantRepo,
+    outbox: Outbox,
+    audit: AuditLog,
 ) -> None:
     label = _year_label(await matching.pairs(), clock, settings)
     done = await matching.finish_year(label, query.from_user.id, tr("finish-reason"))
@@ -144,7 +151,8 @@ async def _finish(
     pairs = await matching.pairs(active=False, ids=closed) if closed else []
     for pair in pairs:
         for person in pair.people:
-            await notify(outbox, person.telegram_id, tr("finished-notice"), renew_keyboard(year.id))
+            notice = tr("finished-notice", audience=await audience_of(participants, person.id))
+            await notify(outbox, person.telegram_id, notice, renew_keyboard(year.id))
     renewed = await matching.renewed(year.id)
     await audit.record(query.from_user.id, "pairs.finish_year", year.label, {"pairs": len(closed)})
     await show(query, tr("finished", year=year.label, count=len(closed), renewed=renewed))
@@ -196,6 +204,7 @@ async def on_pair(
     clock: Clock,
     settings: Settings,
     matching: MatchingRepo,
+    participants: ParticipantRepo,
     outbox: Outbox,
     audit: AuditLog,
     callback_answer: CallbackAnswer,
@@ -215,7 +224,7 @@ async def on_pair(
         if callback_data.id != len(await matching.years()):
             callback_answer.text = tr("stale-button")
             return
-        await _finish(query, clock, settings, matching, outbox, audit)
+        await _finish(query, clock, settings, matching, participants, outbox, audit)
         return
     pair = await matching.pair(callback_data.id)
     if pair is None:
@@ -240,7 +249,12 @@ async def on_pair(
 
 
 async def on_dissolve_reason(
-    message: Message, state: FSMContext, matching: MatchingRepo, outbox: Outbox, audit: AuditLog
+    message: Message,
+    state: FSMContext,
+    matching: MatchingRepo,
+    participants: ParticipantRepo,
+    outbox: Outbox,
+    audit: AuditLog,
 ) -> None:
     reason = " ".join((message.text or "").split())
     if not 3 <= len(reason) <= 300:
@@ -256,7 +270,8 @@ async def on_dissolve_reason(
     # The curator's reason may name one of them: a withdrawal of any of them takes these notices too.
     people = [p.id for p in pair.people]
     for person in pair.people:
-        notice = tr("dissolved-notice", reason=esc(reason))
+        audience = await audience_of(participants, person.id)
+        notice = tr("dissolved-notice", audience=audience, reason=esc(reason))
         await notify(outbox, person.telegram_id, notice, about=people)
     await message.answer(tr("dissolved", id=pair.id))
 

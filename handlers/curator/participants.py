@@ -28,7 +28,7 @@ from bot.settings import Settings
 from handlers.filters import PlainText
 from handlers.kb.curator import PeopleCb, card_keyboard, dialog_confirm_keyboard, page_keyboard, summary_keyboard
 from handlers.kb.joining import start_survey_keyboard
-from handlers.menu import answers_block, consent_line
+from handlers.menu import answers_block, consent_line, local_moment
 from handlers.notify import notify
 from handlers.states import NameCorrection, PaperConsent
 from handlers.ui import show
@@ -134,7 +134,7 @@ async def cmd_consent_paper(
 def _consent_text(record: ConsentRecord | None, settings: Settings) -> str:
     if record is not None and record.kind is ConsentKind.PAPER and record.paper_date and record.parent_name:
         day = f"{date.fromisoformat(record.paper_date):%d.%m.%Y}"
-        at = record.given_at[:16].replace("T", " ") + " UTC"
+        at = local_moment(record.given_at, settings.institution.tz)
         return tr("consent-paper-details", date=day, parent=esc(record.parent_name), at=at)
     consent = consent_line(record, settings)
     if record is not None and record.parent_name and record.parent_relation:

@@ -12,18 +12,14 @@ from bot.i18n import tr
 from handlers.kb.builder import InlineKeyboardBuilder
 from scheduler.notices.keyboards import CheckinCb
 
-MONTHS = (
-    "Январь", "Февраль", "Март", "Апрель", "Май", "Июнь",
-    "Июль", "Август", "Сентябрь", "Октябрь", "Ноябрь", "Декабрь",
-)  # fmt: skip
-WEEKDAYS = ("Пн", "Вт", "Ср", "Чт", "Пт", "Сб", "Вс")
 TIME_SLOTS = ("15:00", "16:00", "16:30", "17:00", "18:00", "19:00")
 
 CHECKIN_REASONS: tuple[str, ...] = ("ill", "busy", "forgot", "other")
 
 
 class SetupCb(CallbackData, prefix="ms"):
-    """The mentor's scheduling dialog: a = cal (month page), day, time, place, skip, send, abort, noop."""
+    """The mentor's scheduling dialog: a = cal (month page), day, time, place, skip, send, abort, noop, and
+    back (one step back: time -> date, place -> time, topic -> place, preview -> topic, or -> time when moving)."""
 
     a: str
     y: int = 0
@@ -54,8 +50,8 @@ class FitCb(CallbackData, prefix="fit"):
 def calendar_keyboard(year: int, month: int, today: date) -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
     noop = SetupCb(a="noop")
-    kb.button(text=f"{MONTHS[month - 1]} {year}", callback_data=noop)
-    for name in WEEKDAYS:
+    kb.button(text=tr("cal-month", month=month, year=year), callback_data=noop)
+    for name in tr("cal-weekdays").split():
         kb.button(text=name, callback_data=noop)
     weeks = calendar.Calendar().monthdayscalendar(year, month)
     for week in weeks:
@@ -78,12 +74,18 @@ def calendar_keyboard(year: int, month: int, today: date) -> InlineKeyboardMarku
     return kb.as_markup()
 
 
+def _back_and_cancel(kb: InlineKeyboardBuilder) -> None:
+    """«Назад» (one step of the dialog back) and «Отмена» (the whole dialog), side by side."""
+    kb.button(text=tr("btn-meet-back"), callback_data=SetupCb(a="back"))
+    kb.button(text=tr("btn-meet-cancel"), callback_data=SetupCb(a="abort"))
+
+
 def time_keyboard() -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
     for slot in TIME_SLOTS:
         kb.button(text=slot, callback_data=SetupCb(a="time", v=slot.replace(":", "")))
-    kb.button(text=tr("btn-meet-cancel"), callback_data=SetupCb(a="abort"))
-    kb.adjust(3, 3, 1)
+    _back_and_cancel(kb)
+    kb.adjust(3, 3, 2)
     return kb.as_markup()
 
 
@@ -91,22 +93,24 @@ def place_keyboard() -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
     kb.button(text=tr("btn-online"), callback_data=SetupCb(a="place", v="online"))
     kb.button(text=tr("btn-at-school"), callback_data=SetupCb(a="place", v="school"))
-    kb.button(text=tr("btn-meet-cancel"), callback_data=SetupCb(a="abort"))
-    kb.adjust(2, 1)
+    _back_and_cancel(kb)
+    kb.adjust(2, 2)
     return kb.as_markup()
 
 
 def topic_keyboard() -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
     kb.button(text=tr("btn-skip"), callback_data=SetupCb(a="skip"))
+    _back_and_cancel(kb)
+    kb.adjust(1, 2)
     return kb.as_markup()
 
 
 def preview_keyboard() -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
     kb.button(text=tr("btn-send-invite"), callback_data=SetupCb(a="send"))
-    kb.button(text=tr("btn-meet-cancel"), callback_data=SetupCb(a="abort"))
-    kb.adjust(1)
+    _back_and_cancel(kb)
+    kb.adjust(1, 2)
     return kb.as_markup()
 
 

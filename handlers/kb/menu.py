@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, tzinfo
+
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardMarkup
 
@@ -26,8 +28,14 @@ class ForgetCb(CallbackData, prefix="fg"):
 
 
 def menu_keyboard(
-    participant: Participant, survey_started: bool, *, has_pair: bool = False, is_mentor: bool = False
+    participant: Participant,
+    survey_started: bool,
+    *,
+    has_pair: bool = False,
+    is_mentor: bool = False,
+    is_parent: bool = False,
 ) -> InlineKeyboardMarkup:
+    """Before any consent there is nothing to withdraw: the menu leads to the consent (or the parent's link)."""
     kb = InlineKeyboardBuilder()
     if is_mentor:
         kb.button(text=tr("btn-schedule"), callback_data=SetupCb(a="new"))
@@ -48,17 +56,48 @@ def menu_keyboard(
     if participant.has_consent:
         kb.button(text=tr("btn-ask"), callback_data=AskCb(a="ask"))
         kb.button(text=tr("btn-materials"), callback_data=MaterialCb(a="list"))
-    kb.button(text=tr("btn-forget"), callback_data=MenuCb(action="forget"))
+        kb.button(text=tr("btn-forget"), callback_data=MenuCb(action="forget"))
+    if is_parent:
+        kb.button(text=tr("btn-parent-menu"), callback_data=MenuCb(action="p_menu"))
     kb.button(text=tr("btn-help"), callback_data=MenuCb(action="help"))
     kb.adjust(1)
     return kb.as_markup()
 
 
-def forget_keyboard(children: list[Participant] | None = None) -> InlineKeyboardMarkup:
+def back_keyboard() -> InlineKeyboardMarkup:
+    """«Назад» from a screen of the menu (the profile) to the menu, in place."""
+    kb = InlineKeyboardBuilder()
+    kb.button(text=tr("btn-menu-back"), callback_data=MenuCb(action="back"))
+    return kb.as_markup()
+
+
+def parent_menu_keyboard(children: list[Participant], tz: tzinfo) -> InlineKeyboardMarkup:
+    """A question to the curator about each child (one button for one child), withdrawal, help."""
+    kb = InlineKeyboardBuilder()
+    if len(children) == 1:
+        kb.button(text=tr("btn-parent-ask"), callback_data=AskCb(a="ask", id=children[0].id))
+    else:
+        for child in children:
+            label = tr("btn-parent-ask-about", name=child_button_name(child, tz))
+            kb.button(text=label, callback_data=AskCb(a="ask", id=child.id))
+    kb.button(text=tr("btn-parent-forget"), callback_data=MenuCb(action="p_forget"))
+    kb.button(text=tr("btn-help"), callback_data=MenuCb(action="p_help"))
+    kb.adjust(1)
+    return kb.as_markup()
+
+
+def child_button_name(child: Participant, tz: tzinfo) -> str:
+    """A child on a button: the name, or before the questionnaire the date they joined."""
+    if child.name:
+        return child.name[:40]
+    return tr("btn-child-unnamed", joined=f"{child.joined_at.astimezone(tz):%d.%m.%Y}")
+
+
+def forget_keyboard(children: list[Participant] | None = None, tz: tzinfo = UTC) -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
     if children:
         for child in children:
-            label = tr("btn-forget-child", name=child.shown_name()[:40])
+            label = tr("btn-forget-child", name=child_button_name(child, tz))
             kb.button(text=label, callback_data=ForgetCb(confirm=True, pid=child.id))
     else:
         kb.button(text=tr("btn-forget-yes"), callback_data=ForgetCb(confirm=True))

@@ -11,7 +11,16 @@ from typing import Any
 
 from aiogram.types import InlineKeyboardMarkup
 
+from bot.i18n import Audience
+from storage.participants import ParticipantRepo
+
 
 def markup_json(markup: InlineKeyboardMarkup | None) -> dict[str, Any] | None:
     """The markup as the outbox stores it (and the Bot API receives it)."""
     return markup.model_dump(mode="json", exclude_none=True) if markup else None
+
+
+async def audience_of(participants: ParticipantRepo, participant_id: int) -> Audience:
+    """How a notice speaks to its receiver: «ты» to a pupil, «вы» to an adult (and to someone already gone)."""
+    person = await participants.get(participant_id)
+    return person.audience if person is not None else Audience.ADULT

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
 from bot.clock import iso
-from bot.i18n import esc, tr
+from bot.i18n import Audience, esc, tr
 from bot.monitoring import questionnaire_for
 from bot.programme import Role
 from bot.questionnaires import Questionnaire
@@ -25,6 +25,14 @@ def answer_markup(campaign_id: int) -> dict[str, Any] | None:
 
 def until_text(closes_at: datetime, tz: tzinfo) -> str:
     return closes_at.astimezone(tz).strftime("%d.%m.%Y")
+
+
+def _invitations(title: str, until: str, asked: list[tuple[Recipient, str]]) -> dict[int, str]:
+    """Participant id -> the campaign's invitation worded for them («Ответь…» to a pupil, «Ответьте…»)."""
+    texts = {
+        audience: tr("campaign-invite", audience=audience, title=esc(title), until=until) for audience in Audience
+    }
+    return {p.participant_id: texts[p.audience] for p, _ in asked}
 
 
 @dataclass(frozen=True)
@@ -151,10 +159,11 @@ async def launch(
         calendar_key=calendar_key,
         invitation=Invitation(
             outbox=outbox,
-            text=tr("campaign-invite", title=esc(title), until=until),
+            text=tr("campaign-invite", audience=Audience.ADULT, title=esc(title), until=until),
             markup=answer_markup,
             chats={p.participant_id: p.telegram_id for p, _ in asked},
             reports=reports,
+            texts=_invitations(title, until, asked),
         ),
     )
     if campaign_id is None:
@@ -209,17 +218,17 @@ async def invite_latecomers(
             names=_names([p for p, _ in asked]),
         )
         about = tuple(sorted(p.participant_id for p, _ in asked))
+        until = until_text(campaign.closes_at, tz)
         added = await campaigns.add_recipients(
             campaign.id,
             [(p.participant_id, questionnaire_id) for p, questionnaire_id in asked],
             Invitation(
                 outbox=outbox,
-                text=tr("campaign-invite",
-                    title=esc(campaign.title), until=until_text(campaign.closes_at, tz)
-                ),
+                text=tr("campaign-invite", audience=Audience.ADULT, title=esc(campaign.title), until=until),
                 markup=answer_markup,
                 chats={p.participant_id: p.telegram_id for p, _ in asked},
                 reports=[Report(chat, f"clate:{campaign.id}:{first}:{chat}", text, about) for chat in report_to],
+                texts=_invitations(campaign.title, until, asked),
             ),
         )
         if added:

@@ -1,12 +1,27 @@
-campaign-invite =
-    <b>{ $title }</b>
-    Ответьте, пожалуйста, до { $until }. Это займёт несколько минут.
-campaign-nudge = Напоминание: опрос «{ $title }» ждёт ваших ответов до { $until }.
+## A monitoring survey as its participants see it.
+
+## audience: pupil adult
+campaign-invite = { $audience ->
+    [pupil]
+        <b>{ $title }</b>
+        Ответь, пожалуйста, до { $until }. Это займёт несколько минут.
+   *[other]
+        <b>{ $title }</b>
+        Ответьте, пожалуйста, до { $until }. Это займёт несколько минут.
+}
+campaign-nudge = { $audience ->
+    [pupil] Напоминание: опрос «{ $title }» ждёт твоих ответов до { $until }.
+   *[other] Напоминание: опрос «{ $title }» ждёт ваших ответов до { $until }.
+}
 btn-campaign-answer = Ответить
 campaign-closed = Этот опрос уже закрыт. Спасибо!
-campaign-not-for-you = Этот опрос не для вас.
-campaign-already = Вы уже ответили на этот опрос. Спасибо!
+campaign-not-for-you = { $audience ->
+    [pupil] Этот опрос не для тебя.
+   *[other] Этот опрос не для вас.
+}
+campaign-already = Ответы на этот опрос уже получены. Спасибо!
 campaign-done = Спасибо! Ответы сохранены.
+## audience: curator
 campaign-pick-survey = Какой опрос запустить?
 campaign-pick-segment = Кому?
 campaign-segments-active = Участникам пар и групп

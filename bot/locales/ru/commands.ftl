@@ -1,8 +1,14 @@
+## Command descriptions in Telegram's command menu: every private chat sees the first five; the curator's
+## chat sees all of them.
+
+## audience: pupil adult parent curator
 cmd-menu = Моё меню
 cmd-help = Помощь
 cmd-cancel = Отменить текущее действие
-cmd-forget = Отозвать согласие и удалить мои данные
+cmd-forget = Отозвать согласие и удалить данные
 cmd-ask = Вопрос куратору
+
+## audience: curator
 cmd-invite = Создать ссылку-приглашение
 cmd-invites = Действующие ссылки
 cmd-participants = Участники программы
