@@ -85,10 +85,6 @@ who-in-pair = <b>{ $name }</b> ({ $role })
 consent-none = нет
 reason-withdrawal = отзыв согласия
 reason-parent-withdrawal = отзыв согласия родителем
-question-current =
-    { "" }
-
-    Сейчас: { $value }
 invite-list-of = { "" } из { $n }
 invite-list-until = , до { $date }
 list-all = все
