@@ -259,7 +259,7 @@ async def on_menu(
     elif action == "edit" and participant.has_consent:
         questionnaire = questionnaires[INTAKE_BY_ROLE[participant.role]]
         answers = await participants.answers(participant.id, questionnaire.id)
-        data = {"pid": participant.id, "qn": questionnaire.id, "q": None, "sel": [], "ans": answers, "review": False}
+        data = survey.dialog_data(participant, questionnaire, answers)
         await survey.to_review(query, state, questionnaire, data, edit=False)
     elif action == "forget":
         await ask_forget(query, state, participant, matching)

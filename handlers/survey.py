@@ -2,7 +2,12 @@
 
 FSM data: pid (participant), qn (questionnaire id), q (current question id), sel (multi-choice selection in
 progress), ans (a copy of the answers given, so moving on needs no database read), review (editing from
-the summary). The database is the truth; a restart or a week's pause resumes at the same question.
+the summary), aud (the person's audience: «ты» to a pupil), side (mentor or mentee), det (the question whose
+«which one?» follow-up text is awaited). The database is the truth; a restart or a week's pause resumes at
+the same question, and a selection in progress survives a detour through /menu.
+
+A button of an older copy of a question (or of the summary) is not refused: the pressed message becomes the
+current screen, with a short note why.
 """
 
 from __future__ import annotations
@@ -13,12 +18,12 @@ from aiogram import Router
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
-from bot.i18n import esc, tr
+from bot.i18n import Audience, esc, tr
 from bot.participants import Participant
-from bot.programme import INTAKE_BY_ROLE
+from bot.programme import INTAKE_BY_ROLE, Role
 from bot.questionnaires import (
     InvalidAnswer,
     Question,
@@ -30,6 +35,7 @@ from bot.questionnaires import (
     toggle,
     validate_value,
 )
+from bot.questionnaires.answers import check_free_text
 from handlers.filters import HasText, NoText, PlainText
 from handlers.kb.survey import SurveyCb, change_keyboard, question_keyboard, review_keyboard
 from handlers.states import Survey
@@ -39,6 +45,8 @@ from storage.fsm import SQLiteStorage
 from storage.participants import ParticipantRepo
 
 SUMMARY_VALUE_LIMIT = 180
+DETAILS_MAX_LENGTH = 100  # «Другое» → which one: a name, not an essay
+REVIEW_ACTIONS = ("ok", "ch", "e", "sum")
 
 
 async def save_dialog(state: FSMContext, new_state: State, data: dict[str, Any]) -> None:
@@ -58,23 +66,50 @@ def response_key(questionnaire_id: str, campaign: int | None) -> str:
 SUMMARY_LIMIT = 3800
 
 
-def question_text(questionnaire: Questionnaire, question: Question, current: Any = None, shown: bool = False) -> str:
-    text = tr("question-header",
+def audience_of(data: dict[str, Any]) -> Audience:
+    """The audience kept in the dialog's data; a dialog begun before it was kept speaks to an adult."""
+    try:
+        return Audience(data.get("aud") or Audience.ADULT)
+    except ValueError:
+        return Audience.ADULT
+
+
+def type_hint(question: Question, audience: Audience) -> str:
+    """How to answer: the same few words under every question of a type, in the person's voice."""
+    kind = question.type.value
+    if question.type is QuestionType.NUMBER and question.has_buttons:
+        kind = "number-buttons"
+    return tr(f"question-type-hints-{kind}", audience=audience)
+
+
+def question_text(
+    questionnaire: Questionnaire,
+    question: Question,
+    audience: Audience,
+    answers: dict[str, Any],
+    *,
+    details: bool = False,
+) -> str:
+    """The question, its own hint, how to answer (or the «which one?» follow-up) and the current answer."""
+    text = tr(
+        "question-header",
         n=questionnaire.index(question.id) + 1,
         total=len(questionnaire.questions),
         text=esc(question.text),
     )
-    hint = question.hint or tr(f"question-type-hints-{question.type.value}")
+    how = tr("question-details", audience=audience) if details else type_hint(question, audience)
+    hint = f"{question.hint} {how}" if question.hint and not details else how
     text += f"\n<i>{esc(hint)}</i>"
-    if shown:
-        text += tr("question-current", value=esc(format_value(question, current)))
+    if question.id in answers:
+        value = format_value(question, answers[question.id], answers.get(question.details_key))
+        text += tr("question-current", value=esc(value))
     return text
 
 
-def summary_text(questionnaire: Questionnaire, answers: dict[str, Any]) -> str:
+def summary_text(questionnaire: Questionnaire, answers: dict[str, Any], audience: Audience) -> str:
     lines = []
     for n, question in enumerate(questionnaire.questions, start=1):
-        value = format_value(question, answers.get(question.id))
+        value = format_value(question, answers.get(question.id), answers.get(question.details_key))
         if len(value) > SUMMARY_VALUE_LIMIT:
             value = value[: SUMMARY_VALUE_LIMIT - 1] + "…"
         line = tr("survey-summary-line", n=n, question=esc(question.caption), answer=esc(value))
@@ -83,7 +118,31 @@ def summary_text(questionnaire: Questionnaire, answers: dict[str, Any]) -> str:
             break
         lines.append(line)
     body = "\n".join(lines)
-    return tr("survey-summary", title=esc(questionnaire.title), lines=body)
+    return tr("survey-summary", title=esc(questionnaire.title), lines=body, audience=audience)
+
+
+def voice(questionnaire: Questionnaire, participant: Participant) -> Audience:
+    """Whom the dialog's own texts (hints, refusals, the summary) speak to: the questionnaire's voice when it
+    declares one, so one screen never mixes «ты» and «вы» (an 18-year-old in the pupils' questionnaire reads
+    «ты» throughout); the person's audience for a questionnaire worded for anyone."""
+    if questionnaire.audience in (Audience.PUPIL.value, Audience.ADULT.value):
+        return Audience(questionnaire.audience)
+    return participant.audience
+
+
+def dialog_data(participant: Participant, questionnaire: Questionnaire, answers: dict[str, Any]) -> dict[str, Any]:
+    """The dialog's data at its start (no question on screen yet)."""
+    return {
+        "pid": participant.id,
+        "qn": questionnaire.id,
+        "q": None,
+        "sel": [],
+        "ans": answers,
+        "review": False,
+        "aud": voice(questionnaire, participant).value,
+        "side": "mentor" if participant.role is Role.MENTOR else "mentee",
+        "det": None,
+    }
 
 
 async def begin(
@@ -104,7 +163,7 @@ async def begin(
     `preface` (the consent's thanks) goes in one message with the questionnaire's intro, or alone before the
     question when there is no intro to show: one message fewer to the chat in one burst."""
     if not participant.has_consent:
-        await show(target, tr("survey-needs-consent"), edit=edit)
+        await show(target, tr("survey-needs-consent", audience=participant.audience), edit=edit)
         return
     questionnaire = questionnaire or questionnaires[INTAKE_BY_ROLE[participant.role]]
     key = response_key(questionnaire.id, campaign)
@@ -116,19 +175,14 @@ async def begin(
     )
     answers = await participants.answers(participant.id, key)
     current = data.get("q") if same else None
+    # Back at the question left for /menu: the ticks of a multi-choice in progress stay as they were.
+    selection: list[str] | None = list(data.get("sel") or []) if current is not None else None
+    awaiting_details = same and current is not None and data.get("det") == current
     if current is None or not questionnaire.has_question(current):
         question = next_unanswered(questionnaire, answers)
         current = question.id if question else None
-    data = {
-        "pid": participant.id,
-        "qn": questionnaire.id,
-        "key": key,
-        "cmp": campaign,
-        "q": current,
-        "sel": [],
-        "ans": answers,
-        "review": False,
-    }
+        selection, awaiting_details = None, False
+    data = {**dialog_data(participant, questionnaire, answers), "key": key, "cmp": campaign, "q": current}
     intro = f"<b>{esc(questionnaire.title)}</b>\n\n{esc(questionnaire.intro)}"
     if current is not None and not answers and not edit:
         await show(target, f"{preface}\n\n{intro}" if preface else intro, edit=False)
@@ -137,7 +191,16 @@ async def begin(
     if current is None:
         await to_review(target, state, questionnaire, data, edit=edit)
         return
-    await ask(target, state, questionnaire, questionnaire.question(current), data, edit=edit)
+    await ask(
+        target,
+        state,
+        questionnaire,
+        questionnaire.question(current),
+        data,
+        edit=edit,
+        selection=selection,
+        details=awaiting_details,
+    )
 
 
 async def ask(
@@ -148,13 +211,41 @@ async def ask(
     data: dict[str, Any],
     *,
     edit: bool,
+    selection: list[str] | None = None,
+    details: bool = False,
 ) -> None:
+    """Show a question; `selection` is a multi-choice in progress (else the saved answer's ticks), `details`
+    asks the follow-up text of the option just chosen."""
     answers: dict[str, Any] = data.get("ans", {})
-    selected = answers.get(question.id) if question.type is QuestionType.MULTI else None
-    data = {**data, "q": question.id, "sel": list(selected or [])}
-    await save_dialog(state, Survey.answering, data)
-    text = question_text(questionnaire, question, answers.get(question.id), question.id in answers)
-    await show(target, text, question_keyboard(questionnaire, question, data["sel"]), edit=edit)
+    if selection is None:
+        saved = answers.get(question.id) if question.type is QuestionType.MULTI else None
+        selection = list(saved or [])
+    data = {**data, "q": question.id, "sel": list(selection), "det": question.id if details else None}
+    text = question_text(questionnaire, question, audience_of(data), answers, details=details)
+    await _show_and_save(
+        target, state, Survey.answering, data, text, question_keyboard(questionnaire, question, data["sel"]), edit=edit
+    )
+
+
+async def _show_and_save(
+    target: Message | CallbackQuery,
+    state: FSMContext,
+    new_state: State,
+    data: dict[str, Any],
+    text: str,
+    markup: InlineKeyboardMarkup,
+    *,
+    edit: bool,
+) -> None:
+    """Save the dialog, then show its screen and remember the message showing it ("mid"): a button of any
+    other copy leads back to it (see on_button). Saved first, so that a crash after the screen reached the
+    person loses nothing; a screen sent as a new message is saved once more with its id."""
+    pressed = target.message.message_id if isinstance(target, CallbackQuery) and target.message else None
+    mid = pressed if edit else None
+    await save_dialog(state, new_state, {**data, "mid": mid})
+    shown = await show(target, text, markup, edit=edit)
+    if shown != mid:
+        await save_dialog(state, new_state, {**data, "mid": shown})
 
 
 async def to_review(
@@ -165,8 +256,9 @@ async def to_review(
     *,
     edit: bool,
 ) -> None:
-    await save_dialog(state, Survey.review, {**data, "q": None, "sel": [], "review": False})
-    await show(target, summary_text(questionnaire, data.get("ans", {})), review_keyboard(), edit=edit)
+    data = {**data, "q": None, "sel": [], "review": False, "det": None}
+    text = summary_text(questionnaire, data.get("ans", {}), audience_of(data))
+    await _show_and_save(target, state, Survey.review, data, text, review_keyboard(), edit=edit)
 
 
 async def _accept(
@@ -178,10 +270,27 @@ async def _accept(
     value: Any,
     participants: ParticipantRepo,
 ) -> None:
-    """Save an answer, then show the next unanswered question (or the summary)."""
+    """Save an answer, then show the next unanswered question (or the summary); an option that asks «which
+    one?» keeps the question on screen for the follow-up text."""
     await participants.save_answer(data["pid"], data.get("key", questionnaire.id), question.id, value)
     answers = {**data.get("ans", {}), question.id: value}
     data = {**data, "ans": answers}
+    edit = isinstance(target, CallbackQuery)
+    chosen = question.option(value) if question.type is QuestionType.SINGLE and isinstance(value, str) else None
+    if chosen is not None and chosen.details:
+        await ask(target, state, questionnaire, question, data, edit=edit, details=True)
+        return
+    await _move_on(target, state, questionnaire, question, data)
+
+
+async def _move_on(
+    target: Message | CallbackQuery,
+    state: FSMContext,
+    questionnaire: Questionnaire,
+    question: Question,
+    data: dict[str, Any],
+) -> None:
+    answers = data.get("ans", {})
     following = None if data.get("review") else next_unanswered(questionnaire, answers, after=question.id)
     edit = isinstance(target, CallbackQuery)
     if following is None:
@@ -202,27 +311,44 @@ async def on_button(
     data = await state.get_data()
     questionnaire = questionnaires.get(data.get("qn", ""))
     current_state = await state.get_state()
-    if questionnaire is None or "pid" not in data:
-        callback_answer.text = tr("stale-button")
+    if questionnaire is None or "pid" not in data or current_state not in (Survey.answering.state, Survey.review.state):
+        callback_answer.text = tr("survey-stale-closed")
         return
     action = callback_data.a
-    if current_state == Survey.review.state and action in ("ok", "ch", "e"):
-        await _review_action(query, state, questionnaire, data, callback_data, participants, campaigns)
+    if current_state == Survey.review.state:
+        if action in REVIEW_ACTIONS:
+            await _review_action(query, state, questionnaire, data, callback_data, participants, campaigns)
+        else:  # a question's button after the last answer: the summary takes its place
+            callback_answer.text = tr("survey-stale-summary")
+            await to_review(query, state, questionnaire, data, edit=True)
         return
-    if current_state != Survey.answering.state or callback_data.q != data.get("q"):
-        callback_answer.text = tr("stale-button")
+    current = data.get("q")
+    if current is None or not questionnaire.has_question(current):
+        callback_answer.text = tr("survey-stale-closed")
         return
-    question = questionnaire.question(callback_data.q)
+    question = questionnaire.question(current)
+    if action in REVIEW_ACTIONS or callback_data.q != current or _older_copy(query, data):
+        # An older copy of a question (or of the summary): it becomes the current question, ticks as they are.
+        callback_answer.text = tr("survey-stale-question")
+        await ask(
+            query,
+            state,
+            questionnaire,
+            question,
+            data,
+            edit=True,
+            selection=data.get("sel", []),
+            details=data.get("det") == current,
+        )
+        return
+    audience = audience_of(data)
     try:
         if action == "a":
-            raw: Any = int(callback_data.v) if question.type is QuestionType.SCALE else callback_data.v
+            raw: Any = int(callback_data.v) if question.type is not QuestionType.SINGLE else callback_data.v
             await _accept(query, state, questionnaire, question, data, validate_value(question, raw), participants)
         elif action == "t":
             selected = toggle(question, data.get("sel", []), callback_data.v)
-            await state.update_data(sel=selected)
-            answers = data.get("ans", {})
-            text = question_text(questionnaire, question, answers.get(question.id), question.id in answers)
-            await show(query, text, question_keyboard(questionnaire, question, selected))
+            await ask(query, state, questionnaire, question, data, edit=True, selection=selected)
         elif action == "d":
             value = validate_value(question, data.get("sel", []))
             await _accept(query, state, questionnaire, question, data, value, participants)
@@ -233,10 +359,16 @@ async def on_button(
             if index > 0:
                 await ask(query, state, questionnaire, questionnaire.questions[index - 1], data, edit=True)
         else:
-            callback_answer.text = tr("stale-button")
-    except InvalidAnswer as exc:
-        callback_answer.text = exc.message
-        callback_answer.show_alert = True
+            callback_answer.text = tr("survey-stale-question")
+    except (InvalidAnswer, ValueError) as exc:
+        callback_answer.text = exc.text(audience) if isinstance(exc, InvalidAnswer) else tr("survey-stale-question")
+        callback_answer.show_alert = isinstance(exc, InvalidAnswer)
+
+
+def _older_copy(query: CallbackQuery, data: dict[str, Any]) -> bool:
+    """Whether the pressed message is not the one that shows the current screen (an older copy of it)."""
+    shown = data.get("mid")
+    return shown is not None and query.message is not None and query.message.message_id != shown
 
 
 async def _review_action(
@@ -255,9 +387,11 @@ async def _review_action(
             await show(query, tr("campaign-done"))
         else:
             await participants.mark_survey_done(data["pid"])
-            await show(query, tr("survey-done"))
+            await show(query, tr("survey-done", audience=audience_of(data), side=data.get("side") or "mentee"))
     elif callback_data.a == "ch":
         await show(query, tr("survey-pick-to-change"), change_keyboard(questionnaire))
+    elif callback_data.a == "sum":
+        await to_review(query, state, questionnaire, data, edit=True)
     elif questionnaire.has_question(callback_data.q):
         await ask(
             query, state, questionnaire, questionnaire.question(callback_data.q), {**data, "review": True}, edit=True
@@ -272,36 +406,68 @@ async def on_text(
 ) -> None:
     data = await state.get_data()
     questionnaire = questionnaires.get(data.get("qn", ""))
-    if questionnaire is None or not data.get("q"):
+    if questionnaire is None or not data.get("q") or not questionnaire.has_question(data["q"]):
         await state.clear()
         await message.answer(tr("unknown-input"))
         return
     question = questionnaire.question(data["q"])
+    audience = audience_of(data)
     text = message.text or ""
     if text.startswith("/"):
-        await message.answer(tr("survey-command-hint"))
+        await message.answer(tr("survey-command-hint", audience=audience))
         return
+    details = data.get("det") == question.id
     try:
-        if question.type is QuestionType.MULTI:
-            raise InvalidAnswer(tr("question-type-hints-multi"))
-        value = parse_text(question, text)
+        if details:
+            value: Any = check_free_text(text, DETAILS_MAX_LENGTH)
+        elif question.type is QuestionType.MULTI:
+            raise InvalidAnswer("answer-choose-many")
+        else:
+            value = parse_text(question, text)
     except InvalidAnswer as exc:
-        await message.answer(esc(exc.message))
-        await ask(message, state, questionnaire, question, data, edit=False)
+        await message.answer(esc(exc.text(audience)))
+        await ask(message, state, questionnaire, question, data, edit=False, selection=data.get("sel"), details=details)
         return
-    await _accept(message, state, questionnaire, question, data, value, participants)
+    if details:
+        await _accept_details(message, state, questionnaire, question, data, value, participants)
+    else:
+        await _accept(message, state, questionnaire, question, data, value, participants)
 
 
-async def on_review_text(message: Message) -> None:
-    await message.answer(tr("press-a-button"))
+async def _accept_details(
+    message: Message,
+    state: FSMContext,
+    questionnaire: Questionnaire,
+    question: Question,
+    data: dict[str, Any],
+    text: str,
+    participants: ParticipantRepo,
+) -> None:
+    """The «which one?» text after an option such as «Другое», kept next to the answer."""
+    await participants.save_answer(data["pid"], data.get("key", questionnaire.id), question.details_key, text)
+    data = {**data, "ans": {**data.get("ans", {}), question.details_key: text}, "det": None}
+    await _move_on(message, state, questionnaire, question, data)
+
+
+async def on_review_text(message: Message, state: FSMContext) -> None:
+    await message.answer(tr("survey-press-a-button", audience=audience_of(await state.get_data())))
 
 
 async def on_other_content(message: Message, state: FSMContext, questionnaires: dict[str, Questionnaire]) -> None:
     await message.answer(tr("survey-non-text"))
     data = await state.get_data()
     questionnaire = questionnaires.get(data.get("qn", ""))
-    if questionnaire is not None and data.get("q"):
-        await ask(message, state, questionnaire, questionnaire.question(data["q"]), data, edit=False)
+    if questionnaire is not None and data.get("q") and questionnaire.has_question(data["q"]):
+        await ask(
+            message,
+            state,
+            questionnaire,
+            questionnaire.question(data["q"]),
+            data,
+            edit=False,
+            selection=data.get("sel"),
+            details=data.get("det") == data["q"],
+        )
 
 
 def build_button_router() -> Router:

@@ -37,8 +37,9 @@ async def show(
     markup: InlineKeyboardMarkup | None = None,
     *,
     edit: bool = True,
-) -> None:
-    """Edit the callback's message in place (or send when `edit` is false or the message is gone).
+) -> int | None:
+    """Edit the callback's message in place (or send when `edit` is false or the message is gone); returns
+    the id of the message that shows the screen.
 
     "message is not modified" is not an error for a user who pressed the same button twice.
     """
@@ -56,18 +57,19 @@ async def show(
                         reply_markup=markup,
                     )
                 )
-                return
+                return message.message_id
             except TelegramBadRequest as exc:
                 description = exc.message.lower()
                 if "message is not modified" in description:
-                    return
+                    return message.message_id
                 if not any(reason in description for reason in _GONE):
                     raise
                 log.info("message %s is gone, sending a new one", message.message_id)
         chat_id = target.message.chat.id if target.message is not None else target.from_user.id
     else:
         chat_id = target.chat.id
-    await bot(_SendScreen(chat_id=chat_id, text=text, reply_markup=markup))
+    sent = await bot(_SendScreen(chat_id=chat_id, text=text, reply_markup=markup))
+    return sent.get("message_id") if isinstance(sent, dict) else None
 
 
 async def drop_keyboard(query: CallbackQuery) -> None:

@@ -63,7 +63,7 @@ async def answer_pupil_survey(user: FakeUser) -> None:
     await user.click("Готово")
     await user.expect("Вопрос 9 из 9")
     await user.click("Пропустить")
-    await user.expect("проверьте ответы")
+    await user.expect("Всё верно?")  # «проверьте ответы» to an adult, «проверь ответы» to a child
 
 
 async def seed_participant(
@@ -118,7 +118,7 @@ async def answer_anything(user: FakeUser, number: str = "8", limit: int = 40) ->
     for _ in range(limit):
         screen = await user.next_reply()
         text = screen.text or ""
-        if "проверьте ответы" in text:
+        if "Всё верно?" in text:  # the summary
             return screen
         if "Вопрос" not in text:
             # Only the questionnaire's title and intro come before its first question; nothing comes between

@@ -172,7 +172,7 @@ async def test_the_answers_sheet_shows_the_questions_not_their_ids(
         mentor.question("coped").text: "7 из 10",
     }
     assert anna_rows[mentor.question("coped").text] == "7 из 10"
-    assert "Насколько хорошо, по вашей оценке, вы справились с ролью наставника?" in anna_rows
+    assert "Насколько хорошо получилось справиться с ролью наставника?" in anna_rows
     masha_rows = {row["Вопрос"]: row["Ответ"] for row in answers if row["ФИО"] == "Маша"}
     assert masha_rows[questionnaires["quality_mentee"].question("satisfaction").text] == "8 из 10"
     assert masha_rows[questionnaires["growth"].question("motivation").text] == "5 из 10"

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.errors import AppError
-from bot.i18n import Audience
+from bot.i18n import Audience, tr
 from bot.meetings import (
     CheckinAnswer,
     InvalidInput,
@@ -42,7 +42,6 @@ from bot.meetings import (
     stage_of_next_meeting,
     validate_meeting_time,
 )
-from bot.questionnaires.answers import plural
 
 MSK = ZoneInfo("Europe/Moscow")
 BERLIN = ZoneInfo("Europe/Berlin")  # 2026: CET->CEST on Sun 29 March 01:00 UTC, back on Sun 25 October 01:00 UTC
@@ -525,12 +524,12 @@ def test_format_relative_mixed_and_edges() -> None:
     assert format_relative(timedelta(0)) == "сейчас"
     with pytest.raises(ValueError):
         format_relative(-M)
-    assert [plural(n, "день", "дня", "дней") for n in (0, 101, 111, 112, 1004)] == [
-        "дней",
-        "день",
-        "дней",
-        "дней",
-        "дня",
+    assert [tr("duration-part", n=n, unit="day") for n in (0, 101, 111, 112, 1004)] == [
+        "0 дней",
+        "101 день",
+        "111 дней",
+        "112 дней",
+        "1004 дня",
     ]
 
 

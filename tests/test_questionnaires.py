@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 import textwrap
 from pathlib import Path
 
 import pytest
 
+from bot.i18n import Audience, tr
 from bot.questionnaires import (
     MENTOR_COMPETENCIES,
     REQUEST_TOPICS,
@@ -30,7 +32,6 @@ from bot.questionnaires import (
     uncovered_requests,
     validate_value,
 )
-from bot.questionnaires.answers import plural
 from bot.questionnaires.loader import DATA_DIR
 
 SHIPPED = ("intake_mentee_pupil", "intake_mentee_teacher", "intake_mentor")
@@ -46,9 +47,12 @@ def shipped() -> dict[str, Questionnaire]:
 
 def test_shipped_questionnaires_load(shipped: dict[str, Questionnaire]) -> None:
     assert set(SHIPPED) <= set(shipped)
-    assert shipped["intake_mentee_pupil"].audience == ("mentee_pupil",)
-    assert shipped["intake_mentee_teacher"].audience == ("mentee_teacher",)
-    assert shipped["intake_mentor"].audience == ("mentor",)
+    assert shipped["intake_mentee_pupil"].roles == ("mentee_pupil",)
+    assert shipped["intake_mentee_teacher"].roles == ("mentee_teacher",)
+    assert shipped["intake_mentor"].roles == ("mentor",)
+    assert shipped["intake_mentee_pupil"].audience == "pupil"
+    assert shipped["intake_mentee_teacher"].audience == "adult"
+    assert shipped["intake_mentor"].audience == "any"  # a mentor may be a senior pupil
     for qn in shipped.values():
         assert qn.version >= 1
         assert qn.intro
@@ -78,9 +82,11 @@ def test_pupil_questionnaire_shape(shipped: dict[str, Questionnaire]) -> None:
     assert 8 <= len(qn.questions) <= 10
 
 
-def test_mentor_capacity_is_scale_1_to_5(shipped: dict[str, Questionnaire]) -> None:
+def test_mentor_capacity_is_a_number_1_to_5_with_buttons(shipped: dict[str, Questionnaire]) -> None:
     cap = shipped["intake_mentor"].question("capacity")
-    assert (cap.type, cap.min_value, cap.max_value) == (QuestionType.SCALE, 1, 5)
+    assert (cap.type, cap.min_value, cap.max_value) == (QuestionType.NUMBER, 1, 5)
+    assert cap.has_buttons
+    assert format_value(cap, 2) == "2"  # a count, not a rating: no «из 5»
 
 
 def test_every_mentee_request_can_meet_a_mentor_competency(shipped: dict[str, Questionnaire]) -> None:
@@ -117,7 +123,7 @@ def test_content_hash_is_stable_and_sensitive(shipped: dict[str, Questionnaire])
     again = load_directory()["intake_mentor"]
     assert qn.content_hash == again.content_hash
     assert len(qn.content_hash) == 64
-    edited = Questionnaire(qn.id, qn.title + "!", qn.audience, qn.version, qn.intro, qn.questions)
+    edited = Questionnaire(qn.id, qn.title + "!", qn.roles, qn.version, qn.intro, qn.questions)
     assert edited.content_hash != qn.content_hash
 
 
@@ -143,10 +149,15 @@ def test_domain_imports_no_messenger_or_sql() -> None:
 GOOD_HEAD = """
 id = "demo"
 title = "Демо"
-audience = ["mentor"]
+roles = ["mentor"]
+audience = "adult"
 version = 1
 intro = "Привет"
 """
+
+
+ROLES = 'roles = ["mentor"]\n'
+VOICE = 'audience = "adult"\n'
 
 
 def write(tmp_path: Path, body: str, name: str = "demo.toml", head: str = GOOD_HEAD) -> Path:
@@ -429,6 +440,30 @@ def test_spec_example_message(tmp_path: Path) -> None:
             """,
             'demo.toml: question "mood": scale min_value 0 .. max_value 100 has 101 values',
         ),
+        # a button's short label must be short; «which one?» follows one choice only
+        (
+            """
+            [[questions]]
+            id = "club"
+            type = "single"
+            text = "A"
+            options = [
+                { id = "a", label = "Альфа", short = "Очень длинная подпись для кнопки" },
+                { id = "b", label = "Бета" },
+            ]
+            """,
+            'demo.toml: question "club": option "a": "short" is 32 chars, at most 24 allowed',
+        ),
+        (
+            """
+            [[questions]]
+            id = "clubs"
+            type = "multi"
+            text = "A"
+            options = [{ id = "a", label = "Альфа" }, { id = "other", label = "Другое", details = true }]
+            """,
+            'demo.toml: question "clubs": details = true is for single questions only',
+        ),
     ],
 )
 def test_validation_errors_name_file_question_and_field(tmp_path: Path, body: str, expected: str) -> None:
@@ -438,12 +473,18 @@ def test_validation_errors_name_file_question_and_field(tmp_path: Path, body: st
 @pytest.mark.parametrize(
     ("head", "expected"),
     [
-        ('title = "T"\naudience = ["mentor"]\nversion = 1\n', 'demo.toml: missing required key "id"'),
-        ('id = "demo"\naudience = ["mentor"]\nversion = 1\n', 'demo.toml: missing required key "title"'),
-        ('id = "demo"\ntitle = "T"\nversion = 1\n', 'demo.toml: missing required key "audience"'),
-        ('id = "demo"\ntitle = "T"\naudience = ["mentor"]\n', 'demo.toml: missing required key "version"'),
+        (f'title = "T"\n{ROLES}{VOICE}version = 1\n', 'demo.toml: missing required key "id"'),
+        (f'id = "demo"\n{ROLES}{VOICE}version = 1\n', 'demo.toml: missing required key "title"'),
+        (f'id = "demo"\ntitle = "T"\n{ROLES}version = 1\n', 'demo.toml: missing required key "audience"'),
+        (f'id = "demo"\ntitle = "T"\n{VOICE}version = 1\n', 'demo.toml: missing required key "roles"'),
+        (f'id = "demo"\ntitle = "T"\n{ROLES}{VOICE}', 'demo.toml: missing required key "version"'),
         (GOOD_HEAD + 'titel = "x"\n', 'demo.toml: unknown key "titel" (did you mean "title"?)'),
-        (GOOD_HEAD.replace('["mentor"]', '["teacher"]'), 'demo.toml: audience "teacher" is unknown'),
+        (GOOD_HEAD.replace('["mentor"]', '["teacher"]'), 'demo.toml: role "teacher" is unknown'),
+        (GOOD_HEAD.replace('"adult"', '"child"'), 'audience "child" is unknown (expected one of: pupil, adult, any)'),
+        (
+            GOOD_HEAD.replace('roles = ["mentor"]\naudience = "adult"', 'audience = ["mentor"]'),
+            'demo.toml: "audience" now says whom the texts speak to',
+        ),
         (GOOD_HEAD.replace("version = 1", "version = 0"), 'demo.toml: "version" must be at least 1, got 0'),
         (GOOD_HEAD.replace('"demo"', '"Demo Form"'), 'demo.toml: id "Demo Form" must match'),
     ],
@@ -575,6 +616,7 @@ NAME = Question("name", QuestionType.TEXT, "Как тебя зовут?", min_le
 ABOUT = Question("about", QuestionType.TEXT, "О себе", required=False)
 AGE = Question("age", QuestionType.NUMBER, "Сколько лет?", min_value=7, max_value=25)
 CAPACITY = Question("capacity", QuestionType.SCALE, "Сколько?", min_value=1, max_value=5)
+COUNT = Question("count", QuestionType.NUMBER, "Сколько?", min_value=1, max_value=5)
 MOOD = Question("mood", QuestionType.SCALE, "Настроение?")
 CLUB = Question(
     "club",
@@ -591,11 +633,11 @@ TOPICS = Question(
 )
 
 
-def refusal(question: Question, text: str) -> str:
+def refusal(question: Question, text: str, audience: Audience = Audience.ADULT) -> str:
     with pytest.raises(InvalidAnswer) as info:
         parse_text(question, text)
-    assert info.value.user_text == info.value.message
-    return info.value.message
+    assert info.value.user_text == info.value.message == info.value.text(Audience.ADULT)
+    return info.value.text(audience)
 
 
 def test_text_answers_are_stripped_and_kept() -> None:
@@ -638,6 +680,16 @@ def test_number_answers() -> None:
     assert refusal(unbounded, "x") == "Нужно число, цифрами. Например: 3"
 
 
+def test_a_number_with_its_unit_is_the_number() -> None:
+    assert parse_text(AGE, "15 лет") == 15
+    assert parse_text(AGE, "12лет") == 12
+    assert parse_text(AGE, "11 years") == 11
+    assert parse_text(CAPACITY, "2 чел.") == 2
+    assert refusal(AGE, "15 или 16 лет") == "Нужно число от 7 до 25. Например: 16"
+    assert refusal(AGE, "30 лет") == "Нужно число от 7 до 25. Например: 16"
+    assert refusal(AGE, "12,5 лет") == "Нужно целое число от 7 до 25. Например: 16"
+
+
 def test_scale_accepts_typed_digit() -> None:
     assert parse_text(CAPACITY, "3") == 3
     assert refusal(CAPACITY, "6") == "Нужно число от 1 до 5. Например: 3"
@@ -652,7 +704,7 @@ def test_single_accepts_label_or_number() -> None:
     assert parse_text(CLUB, "3.") == "radio"
     assert refusal(CLUB, "4") == "Здесь нужно выбрать вариант кнопкой ниже."
     assert refusal(CLUB, "шахматы") == "Здесь нужно выбрать вариант кнопкой ниже."
-    assert refusal(TOPICS, "Альфа") == "Здесь нужно отметить варианты кнопками ниже."
+    assert refusal(TOPICS, "Альфа") == "Здесь нужно отметить варианты кнопками ниже, потом нажать «Готово»."
 
 
 def test_validate_value() -> None:
@@ -697,7 +749,13 @@ def test_format_value() -> None:
     assert format_value(TOPICS, ["a", "c"]) == "Альфа, Гамма"
     assert format_value(TOPICS, []) == "— ничего не выбрано"
     assert format_value(MOOD, 7) == "7 из 10"
-    assert format_value(CAPACITY, 2) == "2 из 5"
+    assert format_value(CAPACITY, 2) == "2 из 5"  # a scale is a rating: its top says what 2 means
+    assert format_value(COUNT, 2) == "2"  # a number is a count
+    other = Option("other", "Другое", details=True)
+    club = Question("club", QuestionType.SINGLE, "Кружок?", options=(*CLUB.options, other))
+    assert format_value(club, "other", "Оригами") == "Другое: Оригами"
+    assert format_value(club, "other") == "Другое"
+    assert format_value(club, "radio", "Оригами") == "Радио"  # a text left from an earlier «Другое»
     assert format_value(AGE, 12) == "12"
     assert format_value(NAME, "Ваня") == "Ваня"
     assert format_value(ABOUT, None) == "— пропущено"
@@ -709,20 +767,39 @@ def test_answers_are_json_serialisable() -> None:
     assert json.loads(json.dumps(values, ensure_ascii=False)) == ["Ваня", 12, ["a"], "robotics"]
 
 
-def test_plural() -> None:
-    forms = ("символ", "символа", "символов")
-    assert [plural(n, *forms) for n in (1, 2, 5, 11, 12, 21, 22, 25, 111, 5000)] == [
-        "символ",
-        "символа",
-        "символов",
-        "символов",
-        "символов",
-        "символ",
-        "символа",
-        "символов",
-        "символов",
-        "символов",
-    ]
+def test_refusals_speak_to_a_pupil_as_to_a_pupil() -> None:
+    """The same refusal in a pupil's words and an adult's; plural forms come from the catalogue."""
+    with pytest.raises(InvalidAnswer) as info:
+        validate_value(TOPICS, [])
+    assert info.value.text(Audience.PUPIL) == "Отметь хотя бы 1 вариант."
+    assert info.value.text(Audience.ADULT) == "Отметьте хотя бы 1 вариант."
+    assert refusal(NAME, "😀", Audience.PUPIL) == "Напиши, пожалуйста, словами — одни смайлики и знаки не подойдут."
+    assert refusal(ABOUT, "👍", Audience.PUPIL).endswith("Если не хочешь отвечать, этот вопрос можно пропустить.")
+    with pytest.raises(InvalidAnswer) as info:
+        toggle(TOPICS, ["a", "b", "c"], "d")
+    assert info.value.text(Audience.PUPIL) == "Можно отметить не больше 3 вариантов. Сначала сними отметку с другого."
+
+
+@pytest.mark.parametrize(
+    ("n", "length", "at_least", "at_most"),
+    [
+        (1, "1 символ", "1 вариант", "1 варианта"),
+        (2, "2 символа", "2 варианта", "2 вариантов"),
+        (5, "5 символов", "5 вариантов", "5 вариантов"),
+        (11, "11 символов", "11 вариантов", "11 вариантов"),
+        (12, "12 символов", "12 вариантов", "12 вариантов"),
+        (21, "21 символ", "21 вариант", "21 варианта"),
+        (22, "22 символа", "22 варианта", "22 вариантов"),
+        (111, "111 символов", "111 вариантов", "111 вариантов"),
+        (5000, "5000 символов", "5000 вариантов", "5000 вариантов"),
+    ],
+)
+def test_the_catalogue_renders_russian_plurals(n: int, length: str, at_least: str, at_most: str) -> None:
+    """Nominative after a count (1 символ, 2 символа, 5 символов), genitive after «не больше» (до 21 варианта)."""
+    audience = Audience.ADULT
+    assert tr("answer-too-short", n=n, audience=audience) == f"Слишком коротко: нужно хотя бы {length}."
+    assert tr("answer-too-few", n=n, audience=audience) == f"Отметьте хотя бы {at_least}."
+    assert tr("answer-too-many", n=n, toggling="no", audience=audience) == f"Можно отметить не больше {at_most}."
 
 
 # ------------------------------------------------------------------------------------------ flow helpers
@@ -765,3 +842,90 @@ def test_summary_rows_hide_personal_answers() -> None:
     ]
     shown = dict(summary_rows(FLOW, answers, include_personal=True))
     assert shown["Как тебя зовут?"] == "Ваня"
+
+
+# ------------------------------------------------------------------------------------------------- voice
+
+# «Вы»-forms: the pronoun and the plural imperative («Напишите», «Выберите», «Отметьте»).
+YOU_PLURAL = re.compile(r"(?<!\w)(вы|вас|вам|вами|ваш\w*)(?!\w)|(?<!\w)\w{2,}(ите|йте|ьте)(?!\w)", re.IGNORECASE)
+# «Ты»-forms: the pronoun, «твой», the singular present («занимаешься») and the common imperatives.
+YOU_SINGULAR = re.compile(
+    r"(?<!\w)(ты|тебя|тебе|тобой|твой|твоя|твоё|твое|твои|твоего|твоей|твоих|твоим|твоими|твою)(?!\w)"
+    r"|(?<!\w)\w+(ешь|ёшь|ишь)(ся)?(?!\w)"
+    r"|(?<!\w)(напиши|выбери|отметь|ответь|сократи|нажми|открой|расскажи|укажи|сними)(?!\w)",
+    re.IGNORECASE,
+)
+
+
+def texts_of(qn: Questionnaire) -> list[str]:
+    """Every text of a questionnaire a person reads: title, intro, questions, hints, option labels."""
+    found = [qn.title, qn.intro]
+    for q in qn.questions:
+        found += [q.text, q.hint or "", q.short or ""]
+        found += [text for opt in q.options for text in (opt.label, opt.short or "")]
+    return [text for text in found if text]
+
+
+def voice_problems(qn: Questionnaire) -> list[str]:
+    problems = []
+    for text in texts_of(qn):
+        if qn.audience in ("pupil", "any") and (m := YOU_PLURAL.search(text)):
+            problems.append(f"{qn.id} ({qn.audience}): «{m.group(0)}» in {text!r}")
+        if qn.audience in ("adult", "any") and (m := YOU_SINGULAR.search(text)):
+            problems.append(f"{qn.id} ({qn.audience}): «{m.group(0)}» in {text!r}")
+    return problems
+
+
+def test_a_questionnaire_speaks_in_the_voice_it_declares(shipped: dict[str, Questionnaire]) -> None:
+    """A pupil's questionnaire says «ты», an adult's «вы», one that both answer neither."""
+    assert {qn.audience for qn in shipped.values()} == {"pupil", "adult", "any"}
+    problems = [p for qn in shipped.values() for p in voice_problems(qn)]
+    assert not problems, "\n".join(problems)
+
+
+def test_an_option_may_have_a_short_button_and_ask_which_one(tmp_path: Path) -> None:
+    body = """
+    [[questions]]
+    id = "club"
+    type = "single"
+    text = "A"
+    options = [
+        { id = "a", label = "Проект, конкурс: робототехника", short = "Проект: роботы" },
+        { id = "other", label = "Другое", details = true },
+    ]
+    """
+    question = load_questionnaire(write(tmp_path, body)).question("club")
+    assert [(o.label, o.button, o.details) for o in question.options] == [
+        ("Проект, конкурс: робототехника", "Проект: роботы", False),
+        ("Другое", "Другое", True),
+    ]
+    assert question.details_key == "club.details"
+    assert parse_text(question, "проект: роботы") == "a"  # a typed short label counts too
+
+
+def test_the_voice_check_can_fail() -> None:
+    def one(audience: str, text: str) -> Questionnaire:
+        question = Question("q", QuestionType.TEXT, text)
+        return Questionnaire("demo", "Демо", ("all",), 1, "", (question,), audience=audience)
+
+    assert voice_problems(one("pupil", "Как тебя зовут?")) == []
+    assert voice_problems(one("pupil", "Напишите имя."))
+    assert voice_problems(one("pupil", "Отметьте всё, что нравится."))
+    assert voice_problems(one("adult", "Ваши фамилия и имя.")) == []
+    assert voice_problems(one("adult", "В каком кружке ты занимаешься?"))
+    assert voice_problems(one("any", "Что вам интересно?"))
+    assert voice_problems(one("any", "Напиши название."))
+    assert voice_problems(one("any", "Насколько полезной оказалась программа?")) == []
+
+
+def test_a_question_leaves_how_to_answer_to_the_hint_under_it(shipped: dict[str, Questionnaire]) -> None:
+    """«Напишите числом.» in a question and «Напишите число сообщением.» under it said the same twice."""
+    said_twice = re.compile(r"числом|сообщением|кнопк", re.IGNORECASE)
+    repeated = [
+        f"{qn.id}.{q.id}: {text!r}"
+        for qn in shipped.values()
+        for q in qn.questions
+        for text in (q.text, q.hint or "")
+        if said_twice.search(text)
+    ]
+    assert not repeated, "\n".join(repeated)

@@ -11,8 +11,11 @@ text     ``str`` (stripped, NFC-normalised)
 skipped  ``None`` (only for optional questions)
 ======== ==========================================================
 
-Refusals raise ``InvalidAnswer`` whose text is Russian and says what is expected, so a handler can send it
-to the person unchanged.
+An option with ``details`` («Другое») asks which one: that text (``str``) is kept under the key
+``<question id>.details`` (``Question.details_key``) next to the answer, and ``format_value`` shows both.
+
+Refusals raise ``InvalidAnswer``: it names a message of the catalogue (``bot/locales/ru/answers.ftl``) and its
+arguments, and ``text(audience)`` renders it for the person who gave the answer («ты» to a pupil).
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 
 from bot.errors import AppError
+from bot.i18n import Audience, tr
 from bot.questionnaires.model import Question, Questionnaire, QuestionType
 
 AnswerValue = str | int | list[str] | None
@@ -29,51 +33,37 @@ Answers = Mapping[str, AnswerValue]
 
 NUMBER_DIGITS_LIMIT = 9
 
-MSG_CHOOSE_ONE = "Здесь нужно выбрать вариант кнопкой ниже."
-MSG_CHOOSE_MANY = "Здесь нужно отметить варианты кнопками ниже."
-MSG_NO_SUCH_OPTION = "Такого варианта нет. Выберите, пожалуйста, кнопкой ниже."
-MSG_REQUIRED = "Без ответа на этот вопрос дальше не получится — ответьте, пожалуйста."
-MSG_EMPTY = "Ответ пустой — напишите, пожалуйста, хотя бы пару слов."
-MSG_CONTROL = "В ответе есть служебные символы. Напишите, пожалуйста, обычным текстом."
-MSG_NO_WORDS = "Напишите, пожалуйста, словами — одни смайлики и знаки не подойдут."
-MSG_MAY_SKIP = "Если не хотите отвечать, этот вопрос можно пропустить."
-MSG_SKIPPED = "— пропущено"
-MSG_NOTHING_CHOSEN = "— ничего не выбрано"
-MSG_HIDDEN = "скрыто"
-
 # Bidirectional embeddings/overrides/isolates: invisible, and able to make a name display reversed.
 _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 _INT_RE = re.compile(r"^[+-]?[0-9]+$")
-_FRACTION_RE = re.compile(r"^[+-]?[0-9]+[.,][0-9]+$")
+# A number with a unit word after it: «15 лет», «3 года», «2 ч.».
+_INT_WITH_UNIT_RE = re.compile(r"^([+-]?[0-9]+)\s*[^\W\d_]+\.?$")
+_FRACTION_RE = re.compile(r"^[+-]?[0-9]+[.,][0-9]+")
 _OPTION_NUMBER_RE = re.compile(r"^([0-9]{1,3})[.)]?$")
 _SPACES_RE = re.compile(r"\s+")
 
 
-def plural(n: int, one: str, few: str, many: str) -> str:
-    """The Russian form of a noun for the count `n`: 1 час, 2 часа, 5 часов, 11 часов, 21 час, 22 часа."""
-    n = abs(n)
-    if n % 10 == 1 and n % 100 != 11:
-        return one
-    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
-        return few
-    return many
-
-
 class InvalidAnswer(AppError, ValueError):
-    """An answer that cannot be accepted; ``message`` (same as ``user_text``) is Russian, for the person."""
+    """An answer that cannot be accepted: the catalogue message `msg_id` with `args` says what is expected.
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    `text(audience)` is the sentence for the person; `user_text` and `message` are the adult wording (the
+    curator correcting a name sees it).
+    """
+
+    def __init__(self, msg_id: str, **args: object) -> None:
+        self.msg_id = msg_id
+        self.args_ = args
+        super().__init__(self.text(Audience.ADULT))
+
+    def text(self, audience: Audience | str) -> str:
+        return tr(self.msg_id, audience=audience, **self.args_)
+
+    @property
+    def message(self) -> str:
+        return self.user_text
 
 
 # ------------------------------------------------------------------------------------------------ helpers
-
-
-def _genitive(n: int, singular: str, plural_form: str) -> str:
-    """Genitive after «до», «не больше»: до 1 варианта, до 3 вариантов, до 21 варианта."""
-    n = abs(n)
-    return singular if n % 10 == 1 and n % 100 != 11 else plural_form
 
 
 def _normalise(text: str) -> str:
@@ -101,72 +91,71 @@ def _fold(text: str) -> str:
     return text.strip("«»\"'").rstrip(".!").strip()
 
 
-def _expect_number(question: Question, *, whole: bool = False) -> str:
-    noun = "целое число" if whole else "число"
+def _expect_number(question: Question, *, whole: bool = False) -> InvalidAnswer:
+    kind = "whole" if whole else "any"
     lo, hi = question.min_value, question.max_value
     if lo is not None and hi is not None:
-        return f"Нужно {noun} от {lo} до {hi}. Например: {(lo + hi) // 2}"
+        return InvalidAnswer("answer-number-range", kind=kind, lo=lo, hi=hi, example=(lo + hi) // 2)
     if lo is not None:
-        return f"Нужно {noun} не меньше {lo}. Например: {lo + 1}"
+        return InvalidAnswer("answer-number-min", kind=kind, lo=lo, example=lo + 1)
     if hi is not None:
-        return f"Нужно {noun} не больше {hi}. Например: {min(hi, 1)}"
-    return f"Нужно {noun}, цифрами. Например: 3"
+        return InvalidAnswer("answer-number-max", kind=kind, hi=hi, example=min(hi, 1))
+    return InvalidAnswer("answer-number-any", kind=kind)
 
 
 def _check_int(question: Question, value: int) -> int:
     lo, hi = question.min_value, question.max_value
     if (lo is not None and value < lo) or (hi is not None and value > hi):
-        raise InvalidAnswer(_expect_number(question))
+        raise _expect_number(question)
     return value
 
 
 def _parse_int(question: Question, text: str) -> int:
-    text = _normalise(text).replace("\u2212", "-").replace(" ", "")  # U+2212 is the typographic minus
-    if _INT_RE.match(text) and len(text.lstrip("+-")) <= NUMBER_DIGITS_LIMIT:
-        return _check_int(question, int(text))
-    raise InvalidAnswer(_expect_number(question, whole=bool(_FRACTION_RE.match(text))))
+    text = _normalise(text).replace("\u2212", "-")  # U+2212 is the typographic minus
+    with_unit = _INT_WITH_UNIT_RE.match(text)
+    digits = with_unit.group(1) if with_unit else text.replace(" ", "")
+    if _INT_RE.match(digits) and len(digits.lstrip("+-")) <= NUMBER_DIGITS_LIMIT:
+        return _check_int(question, int(digits))
+    raise _expect_number(question, whole=bool(_FRACTION_RE.match(text.replace(" ", ""))))
 
 
 def _parse_free_text(question: Question, text: str) -> str:
+    return check_free_text(text, question.max_length, question.min_length, skippable=not question.required)
+
+
+def check_free_text(text: str, max_length: int, min_length: int = 1, *, skippable: bool = False) -> str:
+    """A typed text, normalised, or InvalidAnswer: not empty, no control characters, some words, in length."""
     text = _normalise(text)
     if not text:
-        raise InvalidAnswer(MSG_EMPTY)
+        raise InvalidAnswer("answer-empty")
     if _has_control(text):
-        raise InvalidAnswer(MSG_CONTROL)
-    if len(text) > question.max_length:
+        raise InvalidAnswer("answer-control")
+    if len(text) > max_length:
         # Refuse rather than truncate: a silently cut answer is worse than asking to shorten it.
-        raise InvalidAnswer(
-            f"Слишком длинно: {len(text)} {plural(len(text), 'символ', 'символа', 'символов')}, "
-            f"можно до {question.max_length}. Сократите, пожалуйста."
-        )
+        raise InvalidAnswer("answer-too-long", length=len(text), limit=max_length)
     if not _has_words(text):
-        raise InvalidAnswer(MSG_NO_WORDS if question.required else f"{MSG_NO_WORDS} {MSG_MAY_SKIP}")
-    if len(text) < question.min_length:
-        n = question.min_length
-        raise InvalidAnswer(f"Слишком коротко: нужно хотя бы {n} {plural(n, 'символ', 'символа', 'символов')}.")
+        raise InvalidAnswer("answer-no-words", skippable="yes" if skippable else "no")
+    if len(text) < min_length:
+        raise InvalidAnswer("answer-too-short", n=min_length)
     return text
 
 
 def _parse_single(question: Question, text: str) -> str:
     key = _fold(_normalise(text))
     if not key:
-        raise InvalidAnswer(MSG_CHOOSE_ONE)
+        raise InvalidAnswer("answer-choose-one")
     for opt in question.options:  # a label wins over a number, in case a label is itself a number
-        if _fold(opt.label) == key:
+        if _fold(opt.label) == key or (opt.short is not None and _fold(opt.short) == key):
             return opt.id
     m = _OPTION_NUMBER_RE.match(key)
     if m and 1 <= int(m.group(1)) <= len(question.options):
         return question.options[int(m.group(1)) - 1].id
-    raise InvalidAnswer(MSG_CHOOSE_ONE)
+    raise InvalidAnswer("answer-choose-one")
 
 
 def _ordered(question: Question, ids: Iterable[str]) -> list[str]:
     chosen = set(ids)
     return [oid for oid in question.option_ids if oid in chosen]
-
-
-def _too_many(n: int) -> str:
-    return f"Можно отметить не больше {n} {_genitive(n, 'варианта', 'вариантов')}."
 
 
 # --------------------------------------------------------------------------------------------- public API
@@ -187,7 +176,7 @@ def parse_text(question: Question, text: str) -> AnswerValue:
         case QuestionType.SINGLE:
             return _parse_single(question, text)
         case QuestionType.MULTI:
-            raise InvalidAnswer(MSG_CHOOSE_MANY)
+            raise InvalidAnswer("answer-choose-many")
     raise AssertionError(f"unknown question type {question.type!r}")  # pragma: no cover
 
 
@@ -200,37 +189,36 @@ def validate_value(question: Question, value: object) -> AnswerValue:
     """
     if value is None:
         if question.required:
-            raise InvalidAnswer(MSG_REQUIRED)
+            raise InvalidAnswer("answer-required")
         return None
     match question.type:
         case QuestionType.SINGLE:
             if isinstance(value, str) and question.option(value) is not None:
                 return value
-            raise InvalidAnswer(MSG_NO_SUCH_OPTION)
+            raise InvalidAnswer("answer-no-such-option")
         case QuestionType.MULTI:
             if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
-                raise InvalidAnswer(MSG_NO_SUCH_OPTION)
+                raise InvalidAnswer("answer-no-such-option")
             if any(question.option(v) is None for v in value):
-                raise InvalidAnswer(MSG_NO_SUCH_OPTION)
+                raise InvalidAnswer("answer-no-such-option")
             chosen = _ordered(question, value)
             if len(chosen) < question.min_choices:
-                n = question.min_choices
-                raise InvalidAnswer(f"Отметьте хотя бы {n} {plural(n, 'вариант', 'варианта', 'вариантов')}.")
+                raise InvalidAnswer("answer-too-few", n=question.min_choices)
             if question.max_choices is not None and len(chosen) > question.max_choices:
-                raise InvalidAnswer(_too_many(question.max_choices))
+                raise InvalidAnswer("answer-too-many", n=question.max_choices, toggling="no")
             return chosen
         case QuestionType.SCALE | QuestionType.NUMBER:
             if isinstance(value, bool):
-                raise InvalidAnswer(_expect_number(question))
+                raise _expect_number(question)
             if isinstance(value, int):
                 return _check_int(question, value)
             if isinstance(value, str):
                 return _parse_int(question, value)
-            raise InvalidAnswer(_expect_number(question))
+            raise _expect_number(question)
         case QuestionType.TEXT:
             if isinstance(value, str):
                 return _parse_free_text(question, value)
-            raise InvalidAnswer(MSG_EMPTY)
+            raise InvalidAnswer("answer-empty")
     raise AssertionError(f"unknown question type {question.type!r}")  # pragma: no cover
 
 
@@ -243,39 +231,45 @@ def toggle(question: Question, current: list[str] | None, option_id: str) -> lis
     if question.type is not QuestionType.MULTI:
         raise ValueError(f"toggle() needs a multi question, {question.id!r} is {question.type.value}")
     if question.option(option_id) is None:
-        raise InvalidAnswer(MSG_NO_SUCH_OPTION)
+        raise InvalidAnswer("answer-no-such-option")
     chosen = _ordered(question, current or ())
     if option_id in chosen:
         chosen.remove(option_id)
         return chosen
     if question.max_choices is not None and len(chosen) >= question.max_choices:
-        raise InvalidAnswer(f"{_too_many(question.max_choices)} Сначала снимите отметку с другого.")
+        raise InvalidAnswer("answer-too-many", n=question.max_choices, toggling="yes")
     return _ordered(question, [*chosen, option_id])
 
 
-def format_value(question: Question, value: AnswerValue) -> str:
+def format_value(question: Question, value: AnswerValue, details: object = None) -> str:
     """Human Russian rendering of an answer for summaries: labels, «7 из 10», «— пропущено».
 
-    Never raises: an id the question no longer has is shown as is.
+    Scales read «7 из 10» (a rating means little without its top); numbers read as typed («2»). `details` is
+    the follow-up text of an option that asks «which one?» («Другое: Оригами»). Never raises: an id the
+    question no longer has is shown as is.
     """
     if value is None:
-        return MSG_SKIPPED
+        return tr("answer-skipped")
     match question.type:
         case QuestionType.SINGLE:
             opt = question.option(str(value))
-            return opt.label if opt is not None else str(value)
+            if opt is None:
+                return str(value)
+            if opt.details and isinstance(details, str) and details:
+                return tr("answer-with-details", label=opt.label, details=details)
+            return opt.label
         case QuestionType.MULTI:
             if not isinstance(value, list | tuple):
                 return str(value)
             if not value:
-                return MSG_NOTHING_CHOSEN
+                return tr("answer-nothing-chosen")
             labels = []
             for oid in value:
                 opt = question.option(str(oid))
                 labels.append(opt.label if opt is not None else str(oid))
             return ", ".join(labels)
         case QuestionType.SCALE:
-            return f"{value} из {question.max_value}"
+            return tr("answer-scale", value=value, max=question.max_value)
     return str(value)
 
 
@@ -290,7 +284,10 @@ def summary_rows(questionnaire: Questionnaire, answers: Answers, *, include_pers
         if q.id not in answers:
             continue
         value = answers[q.id]
-        shown = format_value(q, value) if include_personal or not q.personal or value is None else MSG_HIDDEN
+        if include_personal or not q.personal or value is None:
+            shown = format_value(q, value, answers.get(q.details_key) if include_personal else None)
+        else:
+            shown = tr("answer-hidden")
         rows.append((q.caption, shown))
     return rows
 

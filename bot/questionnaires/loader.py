@@ -8,7 +8,8 @@ Questionnaire file layout::
 
     id = "intake_mentor"
     title = "Анкета наставника"
-    audience = ["mentor"]
+    roles = ["mentor"]                 # who answers it: mentee_pupil, mentee_teacher, mentor, all
+    audience = "adult"                 # whom the texts speak to: pupil («ты»), adult («вы»), any (neither)
     version = 1
     intro = "..."                      # optional
 
@@ -22,7 +23,9 @@ Vocabulary file layout (``vocabulary.toml``)::
 
     [vocabulary.request_topics]
     title = "..."
-    options = [{ id = "profession", label = "Выбор профессии" }, ...]
+    options = [{ id = "profession", label = "Выбор профессии", short = "Профессия" }, ...]
+    # short: the button text when the full label is long (summaries and exports keep the label);
+    # details = true: choosing the option asks which one («Другое» → a follow-up text kept with the answer)
 
     [vocabulary.mentor_competencies]
     include = ["request_topics", "teacher_difficulties"]   # union, in this order, then own options
@@ -44,6 +47,7 @@ from bot.questionnaires.model import (
     QUESTION_ID_RE,
     QUESTIONNAIRE_ID_RE,
     TEXT_MAX_LENGTH_LIMIT,
+    VOICES,
     Option,
     Question,
     Questionnaire,
@@ -64,7 +68,7 @@ SHORT_LIMIT = 40
 SCALE_MAX_STEPS = 11  # one button per value; 0..10 is the widest scale that still fits a phone screen
 NUMBER_LIMIT = 999_999_999  # typed numbers are at most 9 digits (see answers.parse_text)
 
-_TOP_REQUIRED = ("id", "title", "audience", "version", "questions")
+_TOP_REQUIRED = ("id", "title", "roles", "audience", "version", "questions")
 _TOP_OPTIONAL = ("intro",)
 _COMMON_KEYS = ("id", "type", "text", "required", "hint", "personal", "short")
 _TYPE_KEYS: dict[QuestionType, tuple[str, ...]] = {
@@ -75,7 +79,8 @@ _TYPE_KEYS: dict[QuestionType, tuple[str, ...]] = {
     QuestionType.TEXT: ("min_length", "max_length"),
 }
 _ALL_QUESTION_KEYS = tuple(dict.fromkeys(_COMMON_KEYS + sum(_TYPE_KEYS.values(), ())))
-_OPTION_KEYS = ("id", "label")
+_OPTION_KEYS = ("id", "label", "short", "details")
+SHORT_LABEL_LIMIT = 24  # a button two or three to a row
 _VOCAB_KEYS = ("title", "options", "include")
 
 _MISSING: Any = object()
@@ -195,10 +200,12 @@ def _parse_options(raw: Any, report: _Report, where: str) -> tuple[Option, ...] 
             at = f'{where}: option "{oid}"'
         _unknown_keys(item, _OPTION_KEYS, report, at)
         label = _text_field(item, "label", report, at, BUTTON_LABEL_LIMIT)
+        short = _text_field(item, "short", report, at, SHORT_LABEL_LIMIT, required=False)
+        details = _get(item, "details", bool, report, at, False)
         if len(report.errors) > before or oid is None or label is None:
             failed = True
             continue
-        result.append(Option(oid, label))
+        result.append(Option(oid, label, short, bool(details)))
     if failed:
         return None
     return tuple(result) if _check_option_set(result, report, where) else None
@@ -432,6 +439,8 @@ def _check_type_fields(
                 report.add(where, f"options: a {qtype.value} question needs at least 2 options, got {len(options)}")
             out["options"] = options
 
+        if qtype is QuestionType.MULTI and options is not None and any(o.details for o in options):
+            report.add(where, "details = true is for single questions only (a follow-up text after one choice)")
         if qtype is QuestionType.MULTI:
             lo = _get(raw, "min_choices", int, report, where, 1)
             hi = _get(raw, "max_choices", int, report, where, None)
@@ -508,15 +517,27 @@ def _parse_questionnaire(
     if version is not None and version < 1:
         report.add(None, f'"version" must be at least 1, got {version}')
 
-    audience = _get(data, "audience", list, report, None)
-    if audience is not None:
-        if not audience:
-            report.add(None, '"audience" is empty')
-        for role in audience:
+    roles = _get(data, "roles", list, report, None)
+    if roles is not None:
+        if not roles:
+            report.add(None, '"roles" is empty')
+        for role in roles:
             if role not in AUDIENCES:
-                report.add(None, f'audience "{role}" is unknown (expected some of: {", ".join(AUDIENCES)})')
-        if len(set(map(str, audience))) != len(audience):
-            report.add(None, '"audience" lists a role twice')
+                report.add(None, f'role "{role}" is unknown (expected some of: {", ".join(AUDIENCES)})')
+        if len(set(map(str, roles))) != len(roles):
+            report.add(None, '"roles" lists a role twice')
+
+    audience = data.get("audience")
+    if isinstance(audience, list):
+        report.add(
+            None,
+            '"audience" now says whom the texts speak to ("pupil", "adult" or "any"); '
+            'the list of roles goes to "roles"',
+        )
+    else:
+        audience = _get(data, "audience", str, report, None)
+        if audience is not None and audience not in VOICES:
+            report.add(None, f'audience "{audience}" is unknown (expected one of: {", ".join(VOICES)})')
 
     raw_questions = _get(data, "questions", list, report, None)
     questions: list[Question] = []
@@ -540,10 +561,11 @@ def _parse_questionnaire(
     return Questionnaire(
         id=qn_id,
         title=title,
-        audience=tuple(audience),
+        roles=tuple(roles),
         version=version,
         intro=intro,
         questions=tuple(questions),
+        audience=audience,
     )
 
 

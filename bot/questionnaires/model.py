@@ -15,6 +15,9 @@ from functools import cached_property
 
 # Role ids a questionnaire can be addressed to; "all" means every participant.
 AUDIENCES: tuple[str, ...] = ("mentee_pupil", "mentee_teacher", "mentor", "all")
+# Whom a questionnaire's texts speak to: "pupil" says «ты», "adult" says «вы», "any" is worded so that it
+# needs neither (a questionnaire that pupils and adults both answer).
+VOICES: tuple[str, ...] = ("pupil", "adult", "any")
 
 # Ids go into Telegram callback data (at most 64 bytes), hence short ASCII.
 QUESTIONNAIRE_ID_RE = re.compile(r"^[a-z0-9_]{1,32}$")
@@ -24,6 +27,7 @@ OPTION_ID_RE = re.compile(r"^[a-z0-9_]{1,16}$")
 DEFAULT_SCALE: tuple[int, int] = (1, 10)
 TEXT_MAX_LENGTH_LIMIT = 1000
 BUTTON_LABEL_LIMIT = 64  # Telegram's limit for an inline button text
+NUMBER_BUTTONS_LIMIT = 6  # a number question with at most this many values is answered with buttons too
 
 
 class QuestionnaireError(ValueError):
@@ -50,7 +54,13 @@ class QuestionType(StrEnum):
 @dataclass(frozen=True)
 class Option:
     id: str
-    label: str
+    label: str  # the full wording: summaries, exports, reports
+    short: str | None = None  # a shorter button text, for long lists shown several buttons to a row
+    details: bool = False  # choosing it asks a follow-up text («Другое» → which one?)
+
+    @property
+    def button(self) -> str:
+        return self.short or self.label
 
 
 @dataclass(frozen=True)
@@ -106,18 +116,37 @@ class Question:
     def has_options(self) -> bool:
         return self.type in (QuestionType.SINGLE, QuestionType.MULTI)
 
+    @property
+    def details_key(self) -> str:
+        """Where the follow-up text of an option with ``details`` is kept, next to the answer itself."""
+        return details_key(self.id)
+
+    @property
+    def has_buttons(self) -> bool:
+        """Answered with buttons: choices, scales and numbers whose range fits a row of buttons."""
+        if self.type is QuestionType.NUMBER:
+            lo, hi = self.min_value, self.max_value
+            return lo is not None and hi is not None and hi - lo < NUMBER_BUTTONS_LIMIT
+        return self.type is not QuestionType.TEXT
+
+
+def details_key(question_id: str) -> str:
+    """The answer key of a follow-up text; a dot never occurs in a question id, so it never clashes."""
+    return f"{question_id}.details"
+
 
 @dataclass(frozen=True)
 class Questionnaire:
     id: str
     title: str
-    audience: tuple[str, ...]
+    roles: tuple[str, ...]  # who answers it (role ids, see AUDIENCES)
     version: int
     intro: str
     questions: tuple[Question, ...] = field(default=())
+    audience: str = "any"  # whom its texts speak to (see VOICES)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "audience", tuple(self.audience))
+        object.__setattr__(self, "roles", tuple(self.roles))
         object.__setattr__(self, "questions", tuple(self.questions))
 
     @cached_property
@@ -141,7 +170,7 @@ class Questionnaire:
 
     def is_for(self, role: str) -> bool:
         """Whether a participant with this role id should answer the questionnaire."""
-        return role in self.audience or "all" in self.audience
+        return role in self.roles or "all" in self.roles
 
     def questions_from(self, vocabulary: str) -> tuple[Question, ...]:
         """Questions whose options come from the named vocabulary list (e.g. ``request_topics``)."""

@@ -77,6 +77,7 @@ def _question(
 ) -> Question | None:
     """The question as the person was asked it; else the same id in any questionnaire (an answer kept from an
     earlier version of a campaign's set), so the «Ответы» sheet shows a question, not its id."""
+    question_id = question_id.partition(".")[0]  # «club.details»: the «which one?» text after «club»
     if questionnaire is not None and questionnaire.has_question(question_id):
         return questionnaire.question(question_id)
     for other in questionnaires.values():

@@ -11,7 +11,8 @@ from handlers.kb.builder import InlineKeyboardBuilder
 
 
 class SurveyCb(CallbackData, prefix="sv"):
-    """`a`: a=answer, t=toggle, d=done (multi), s=skip, b=back, ok=confirm, ch=change list, e=edit question."""
+    """`a`: a=answer, t=toggle, d=done (multi), s=skip, b=back, ok=confirm, ch=change list, e=edit question,
+    sum=back from the change list to the summary."""
 
     a: str
     q: str = ""
@@ -19,6 +20,10 @@ class SurveyCb(CallbackData, prefix="sv"):
 
 
 KEYBOARD_CACHE_SIZE = 512  # about 18 KB each (pydantic buttons): at most ~9 MB
+TICK = "✅ "
+# A choice with more options than this shows them two to a row, with their short labels: a phone screen
+# holds about a dozen rows.
+ONE_PER_ROW_LIMIT = 12
 
 _keyboards: dict[tuple[str, str, frozenset[str]], InlineKeyboardMarkup] = {}
 
@@ -47,18 +52,22 @@ def _question_keyboard(
 ) -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
     widths: list[int] = []
-    if question.type is QuestionType.SINGLE:
+    if question.has_options:
+        per_row = 1 if len(question.options) <= ONE_PER_ROW_LIMIT else 2
         for option in question.options:
-            kb.button(text=option.label, callback_data=SurveyCb(a="a", q=question.id, v=option.id))
-        widths += [1] * len(question.options)
-    elif question.type is QuestionType.MULTI:
-        for option in question.options:
-            mark = "✅ " if option.id in chosen else ""
-            kb.button(text=f"{mark}{option.label}", callback_data=SurveyCb(a="t", q=question.id, v=option.id))
-        kb.button(text=tr("btn-done"), callback_data=SurveyCb(a="d", q=question.id))
-        widths += [1] * (len(question.options) + 1)
-    elif question.type is QuestionType.SCALE:
-        low, high = question.min_value or 1, question.max_value or 10
+            label = option.label if per_row == 1 else option.button
+            if question.type is QuestionType.MULTI:
+                mark = TICK if option.id in chosen else ""
+                kb.button(text=f"{mark}{label}", callback_data=SurveyCb(a="t", q=question.id, v=option.id))
+            else:
+                kb.button(text=label, callback_data=SurveyCb(a="a", q=question.id, v=option.id))
+        count = len(question.options)
+        widths += [per_row] * (count // per_row) + ([count % per_row] if count % per_row else [])
+        if question.type is QuestionType.MULTI:
+            kb.button(text=tr("btn-done"), callback_data=SurveyCb(a="d", q=question.id))
+            widths.append(1)
+    elif question.has_buttons:  # a scale, or a number with a few values
+        low, high = question.min_value or 0, question.max_value or 0
         values = list(range(low, high + 1))
         for value in values:
             kb.button(text=str(value), callback_data=SurveyCb(a="a", q=question.id, v=str(value)))
@@ -90,5 +99,6 @@ def change_keyboard(questionnaire: Questionnaire) -> InlineKeyboardMarkup:
         caption = question.caption
         label = f"{n}. {caption}" if len(caption) <= 40 else f"{n}. {caption[:38]}…"
         kb.button(text=label, callback_data=SurveyCb(a="e", q=question.id))
+    kb.button(text=tr("btn-back"), callback_data=SurveyCb(a="sum"))
     kb.adjust(1)
     return kb.as_markup()

@@ -98,14 +98,6 @@ consent-none = нет
 ## audience: curator
 reason-withdrawal = отзыв согласия
 reason-parent-withdrawal = отзыв согласия родителем
-
-## audience: pupil adult parent curator
-question-current =
-    { "" }
-
-    Сейчас: { $value }
-
-## audience: curator
 invite-list-of = { "" } из { $n }
 invite-list-until = , до { $date }
 list-all = все
