@@ -50,7 +50,7 @@ async def test_sticker_photo_long_text_and_forged_button(tg: FakeTelegram, runni
     await user.send_photo()
     await user.expect("понимаю только текст")
     await user.send("а" * 5000)
-    await user.expect("не понял")
+    await user.expect("Не понимаю это сообщение")
     await user.send("/start")
     message = await user.next_reply()
     await user.click_data("forged:data", message.message_id)

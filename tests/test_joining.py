@@ -284,7 +284,7 @@ async def test_a_parent_withdraws_the_consent_they_gave(tg: FakeTelegram, runnin
     assert await running.db.fetchval("SELECT requested_by FROM destruction_log") == "parent"
     await child.expect("Твой родитель отозвал согласие")  # the child is told, in «ты»
     await child.send("Коля")  # the child's dialog is gone with the data
-    await child.expect("не понял")
+    await child.expect("Не понимаю это сообщение")
 
 
 async def test_a_forged_relation_button_is_refused_and_the_parent_can_go_on(

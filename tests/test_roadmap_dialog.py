@@ -291,7 +291,7 @@ async def test_the_curator_adds_edits_and_deletes_items(tg: FakeTelegram, runnin
     await curator.click("Отмена", await curator.expect("Сейчас:"))
     card = await curator.expect("Пункт 4.5 ·")
     await curator.send("Этот текст никуда не запишется")
-    await curator.expect("Я не понял")
+    await curator.expect("Не понимаю это сообщение")
     assert (await running.service("roadmap").roadmap()).item("4.5").content.startswith("Встречи пар по этапам")
 
     # Delete: asked first; «Нет» keeps it, «Да» removes it with its marks.

@@ -124,7 +124,7 @@ async def test_commands_mid_survey_keep_the_place(tg: FakeTelegram, running: Run
     await pupil.send("/cancel")
     await pupil.expect("Отменено")
     await pupil.send("Робототехника")  # no dialog now: not taken as an answer
-    await pupil.expect("не понял")
+    await pupil.expect("Не понимаю это сообщение")
     await pupil.send("/menu")
     await pupil.expect("Моё меню")
     await pupil.click("Продолжить анкету")

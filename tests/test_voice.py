@@ -19,8 +19,8 @@ from tests.catalogue_tools import Message, catalogue
 MESSAGES = catalogue()
 PARTICIPANTS = (Audience.PUPIL, Audience.ADULT, Audience.PARENT)
 
-#: «вы» and its forms, and plural imperatives («Напишите», «Выберите», «Откройте»).
-YOU_POLITE = re.compile(r"\b(вы|вас|вам|вами|ваш\w*)\b|\b[а-яё]{3,}(ите|йте)(сь)?\b", re.IGNORECASE)
+#: «вы» and its forms, and plural imperatives («Напишите», «Выберите», «Откройте», «Отметьте»).
+YOU_POLITE = re.compile(r"\b(вы|вас|вам|вами|ваш\w*)\b|\b[а-яё]{3,}(ите|йте|ьте)(сь)?\b", re.IGNORECASE)
 #: Nouns and other words that end like an imperative and are not one.
 NOT_IMPERATIVE = {"защите", "сайте", "орбите", "элите", "граните", "тексте", "бюджете"}
 #: «ты» and its forms, and the singular imperatives the bot uses.
@@ -101,11 +101,11 @@ def test_each_message_speaks_to_its_reader(msg_id: str, audience: Audience) -> N
 def test_the_rules_catch_what_people_saw() -> None:
     """The defects quoted in the issue, as messages, each caught by a rule."""
     samples = {
-        Audience.PUPIL: "Как тебя зовут? Напиши имя и фамилию.\nНапишите ответ сообщением.",
+        Audience.PUPIL: "Как тебя зовут? Напиши имя и фамилию.\nНапишите ответ сообщением. Отметьте хотя бы 1.",
         Audience.PARENT: "Согласие: дано родителем 2026-12-01 23:27 UTC",
         Audience.ADULT: "Какие данные. идентификатор Telegram; роль в программе.",
     }
-    assert _polite(samples[Audience.PUPIL]) == ["Напишите"]
+    assert _polite(samples[Audience.PUPIL]) == ["Напишите", "Отметьте"]
     assert RAW_ID.search(samples[Audience.PARENT])
     assert _lower_after_stop(samples[Audience.ADULT])
     assert not _lower_after_stop("Данные хранятся в т. ч. на сервере, каб. 12. Отозвать можно в любой момент.")

@@ -19,7 +19,7 @@ cancelled = Отменено.
 nothing-to-cancel = Сейчас нечего отменять. Меню — /menu.
 unexpected-error = Ой, что-то пошло не так — мы уже разбираемся. Можно попробовать ещё раз чуть позже или открыть /menu.
 stale-button = Эта кнопка уже не действует. Меню — /menu.
-unknown-input = Я не понял это сообщение. Меню — /menu, помощь — /help.
+unknown-input = Не понимаю это сообщение. Меню — /menu, помощь — /help.
 unsupported-content = { $audience ->
     [pupil] Я понимаю только текст и кнопки. Открой /menu или напиши /help.
    *[other] Я понимаю только текст и кнопки. Откройте /menu или напишите /help.
