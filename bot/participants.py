@@ -2,22 +2,34 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
 from bot.consent import needs_parent
-from bot.i18n import Audience
+from bot.i18n import Audience, tr
 from bot.programme import Form, Role, Status
 
 #: Categories of personal data a participant's withdrawal destroys (named in the destruction record).
-CATEGORY_LABELS: dict[str, str] = {
-    "profile": "учётная запись участника (идентификатор Telegram, роль, форма)",
-    "consents": "записи о согласии (в т.ч. имя родителя)",
-    "answers": "ответы на анкеты",
-    "questions": "вопросы куратору",
-    "dialog": "состояние диалога с ботом",
-    "messages": "сообщения бота участнику и сообщения, где он назван (отправленные и в очереди)",
-}
+DATA_CATEGORIES = ("profile", "consents", "answers", "questions", "dialog", "messages")
+
+
+class _CategoryLabels(Mapping[str, str]):
+    """A category's name for the curator and the destruction act, from the catalogue (`data-category-…`)."""
+
+    def __getitem__(self, key: str) -> str:
+        if key not in DATA_CATEGORIES:
+            raise KeyError(key)
+        return tr(f"data-category-{key}")
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(DATA_CATEGORIES)
+
+    def __len__(self) -> int:
+        return len(DATA_CATEGORIES)
+
+
+CATEGORY_LABELS: Mapping[str, str] = _CategoryLabels()
 
 
 def audience_for(role: Role, is_adult: bool | None) -> Audience:

@@ -3,9 +3,40 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Generic, Protocol, TypeVar
+
+from bot.i18n import tr
+
+
+class _Labelled(Protocol):
+    @property
+    def label(self) -> str: ...
+
+
+_K = TypeVar("_K", bound=_Labelled)
+
+
+class Labels(Mapping[_K, str], Generic[_K]):
+    """An enum's labels as a mapping, read from the catalogue (`programme.ftl`) when asked: `ROLE_LABELS[role]`
+    is `role.label`."""
+
+    def __init__(self, members: tuple[_K, ...]) -> None:
+        self._members = members
+
+    def __getitem__(self, key: _K) -> str:
+        if key not in self._members:
+            raise KeyError(key)
+        return key.label
+
+    def __iter__(self) -> Iterator[_K]:
+        return iter(self._members)
+
+    def __len__(self) -> int:
+        return len(self._members)
 
 
 class Role(StrEnum):
@@ -15,7 +46,8 @@ class Role(StrEnum):
 
     @property
     def label(self) -> str:
-        return ROLE_LABELS[self]
+        """The programme's term («наставляемый-обучающийся»): the curator's screens and papers."""
+        return tr(f"role-{self.value}")
 
     @property
     def is_mentee(self) -> bool:
@@ -27,11 +59,7 @@ class Role(StrEnum):
         return self is not Role.MENTEE_TEACHER
 
 
-ROLE_LABELS: dict[Role, str] = {
-    Role.MENTEE_PUPIL: "наставляемый-обучающийся",
-    Role.MENTEE_TEACHER: "наставляемый-педагог (молодой специалист)",
-    Role.MENTOR: "наставник",
-}
+ROLE_LABELS: Labels[Role] = Labels(tuple(Role))
 
 
 class Form(StrEnum):
@@ -44,7 +72,7 @@ class Form(StrEnum):
 
     @property
     def label(self) -> str:
-        return FORM_LABELS[self]
+        return tr(f"form-{self.value}")
 
     @classmethod
     def parse(cls, value: str) -> Form | None:
@@ -55,14 +83,7 @@ class Form(StrEnum):
             return None
 
 
-FORM_LABELS: dict[Form, str] = {
-    Form.PUPIL_PUPIL: "ученик – ученик",
-    Form.TEACHER_TEACHER: "учитель – учитель",
-    Form.STUDENT_PUPIL: "студент – ученик",
-    Form.EMPLOYER_PUPIL: "работодатель – ученик",
-    Form.EMPLOYER_STUDENT: "работодатель – студент",
-    Form.TEACHER_PUPIL: "педагог – обучающийся",
-}
+FORM_LABELS: Labels[Form] = Labels(tuple(Form))
 
 #: Forms that make sense for each role (a young teacher is mentored in «учитель – учитель» only).
 FORMS_BY_ROLE: dict[Role, tuple[Form, ...]] = {
@@ -95,15 +116,10 @@ class Status(StrEnum):
 
     @property
     def label(self) -> str:
-        return STATUS_LABELS[self]
+        return tr(f"status-{self.value}")
 
 
-STATUS_LABELS: dict[Status, str] = {
-    Status.INVITED: "приглашён, нет согласия",
-    Status.AWAITING_PARENT: "ждёт согласия родителя",
-    Status.CONSENTED: "согласие есть, анкета не заполнена",
-    Status.SURVEY_DONE: "анкета заполнена",
-}
+STATUS_LABELS: Labels[Status] = Labels(tuple(Status))
 
 
 # --- the programme year --------------------------------------------------------------------------------------

@@ -50,7 +50,7 @@ async def test_counts_list_card_and_audit(tg: FakeTelegram, running: RunningBot)
     await curator.click("1. Маша Иванова", await curator.expect("анкета заполнена — 1 из 1"))
     card = await curator.expect("Маша Иванова")
     assert "Объединение" in card.text and "Робототехника" in card.text
-    assert "дано участником 07.09.2026 12:00" in card.text  # the institution's clock, not UTC
+    assert "Согласие: дано участником 07.09.2026 12:00" in card.text  # the institution's clock, not UTC
 
     actions = [r["action"] for r in await running.db.fetchall("SELECT action FROM audit_log ORDER BY id")]
     assert actions.count("participant.card") == 2 and "participants.list" in actions
@@ -83,7 +83,7 @@ async def test_paper_consent_lets_a_minor_start(tg: FakeTelegram, running: Runni
     await curator.send("07.09.2026")
     await curator.click("Подтвердить", await curator.expect("Отметить бумажное согласие?"))
     await curator.expect("Бумажное согласие отмечено")
-    card = await curator.expect("Согласие: бумажное от 07.09.2026, подписал(а) Петрова Анна Сергеевна")
+    card = await curator.expect("Согласие: бумажное от 07.09.2026 (подпись: Петрова Анна Сергеевна)")
     assert "Отметить бумажное согласие" not in card.button_texts()
     await minor.expect("бумажное согласие")
     await minor.click("Заполнить анкету")

@@ -189,7 +189,7 @@ async def test_the_answers_sheet_shows_the_questions_not_their_ids(
     ]
     fit = [row for row in answers if row["Анкета"] == f"Подходит ли пара №{pair.id}"]
     assert [(row["ФИО"], row["Вопрос"], row["Ответ"]) for row in fit] == [
-        ("Анна", "Первая встреча позади. Как вам пара — подходит?", "Пока не понятно")
+        ("Анна", "Подходит ли пара после первой встречи?", "Пока не понятно")
     ]
 
 

@@ -63,7 +63,7 @@ async def test_a_curator_link_makes_a_curator_once(tg: FakeTelegram, running: Ru
     await running.restart()
     await new.send("/curators")
     listing = await new.expect("Кураторы программы")
-    assert "Ирина Смирнова (вы) — добавлен(а) 07.09.2026" in listing.text
+    assert "Ирина Смирнова (вы) — в списке с 07.09.2026" in listing.text
     assert listing.button_texts() == ["Добавить куратора", "Убрать: Ирина Смирнова"]
 
 
@@ -93,14 +93,14 @@ async def test_removing_a_curator_takes_effect_at_once(tg: FakeTelegram, running
     await owner.send("/curators")
     listing = await owner.expect("Кураторы программы")
     await owner.click("Убрать: Ирина Смирнова", listing)
-    confirm = await owner.expect("Убрать куратора Ирина Смирнова?")
+    confirm = await owner.expect("Убрать из кураторов: Ирина Смирнова?")
     assert confirm.button_texts() == ["Да, убрать", "Отмена"]
     await owner.click("Отмена", confirm)
     await owner.expect("Кураторы программы")
     assert await running.db.fetchval("SELECT COUNT(*) FROM curators") == 1
 
     await owner.click("Убрать: Ирина Смирнова")
-    confirm = await owner.expect("Убрать куратора Ирина Смирнова?")
+    confirm = await owner.expect("Убрать из кураторов: Ирина Смирнова?")
     yes = confirm.buttons[0][0].callback_data or ""
     await owner.click("Да, убрать", confirm)
     after = await owner.expect("Кураторы программы")
@@ -115,7 +115,7 @@ async def test_removing_a_curator_takes_effect_at_once(tg: FakeTelegram, running
     assert state is None or (state["state"] is None and "Маши" not in state["data"])
 
     # The old confirmation pressed again does nothing: no second removal, no error.
-    await tg.wait_for(lambda: any("убран(а)" in a.get("text", "") for a in owner.callback_answers()))
+    await tg.wait_for(lambda: any("больше не куратор" in a.get("text", "") for a in owner.callback_answers()))
     before = len(owner.callback_answers())
     await owner.click_data(yes, confirm.message_id)
     await tg.wait_for(lambda: len(owner.callback_answers()) > before)

@@ -123,7 +123,10 @@ async def test_the_act_after_real_withdrawals_holds_every_field_the_order_requir
     assert "АКТ" in paragraphs and "об уничтожении персональных данных" in paragraphs
     assert "от 10.09.2026 № ____" in paragraphs and "за период с 01.09.2026 по 30.09.2026" in paragraphs
     # The information system and the material carrier.
-    assert "Информационная система персональных данных: Nastavnik — Telegram-бот программы наставничества" in body
+    assert (
+        "Информационная система персональных данных: Nastavnik — Telegram-бот программы наставничества"
+        " «МБУ ДО „Станция юных техников“»"
+    ) in body
     assert "Материальный носитель: файл базы данных SQLite «nastavnik.sqlite3»" in body
     # The method and the reason.
     assert f"Способ уничтожения: {METHOD}" in paragraphs

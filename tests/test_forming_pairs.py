@@ -53,7 +53,7 @@ async def test_the_whole_way_from_group_meeting_to_the_directors_order(
     await curator.send("СЮТ, каб. 12")
     preview = await curator.expect("Получат приглашение: 5")
     await curator.click("Разослать", preview)
-    await curator.expect("Приглашение отправлено: 5")
+    await curator.expect("Приглашение отправлено 5 участникам")
     for user in people.values():
         notice = await user.expect("Групповая встреча")
         assert "25.09.2026 16:30" in notice.text and "каб. 12" in notice.text
@@ -71,7 +71,7 @@ async def test_the_whole_way_from_group_meeting_to_the_directors_order(
     await curator.send("/preferences")
     await curator.click("педагог – обучающийся", await curator.expect("Для какой формы"))
     await curator.click("Только из бывших на встрече", await curator.expect("Из кого выбирать"))
-    await curator.expect("разослана: 4")
+    await curator.expect("разослана 4 участникам")
     masha, petya, anna, ivan = people[801], people[802], people[901], people[902]
     await masha.click("Выбрать", await masha.expect("выберите, с кем"))
     screen = await masha.expect("Кого из наставников")
@@ -287,7 +287,7 @@ async def test_those_who_have_not_chosen_are_reminded_automatically(
     await curator.send("/preferences")
     await curator.click("педагог – обучающийся", await curator.expect("Для какой формы"))
     await curator.click("Из всех кандидатов формы", await curator.expect("Из кого выбирать"))
-    await curator.expect("разослана: 5")
+    await curator.expect("разослана 5 участникам")
     masha = people[801]
     await masha.click("Выбрать", await masha.expect("выберите, с кем"))
     await masha.click("Без предпочтений", await masha.expect("Кого из наставников"))
@@ -332,7 +332,7 @@ async def test_a_pupil_chooses_and_hears_about_the_pair_in_ty_an_adult_mentor_in
     await curator.send("/preferences")
     await curator.click("педагог – обучающийся", await curator.expect("Для какой формы"))
     await curator.click("Из всех кандидатов формы", await curator.expect("Из кого выбирать"))
-    await curator.expect("разослана: 2")
+    await curator.expect("разослана 2 участникам")
     invite = await masha.expect("После групповой встречи")
     assert invite.text == (
         "После групповой встречи выбери, с кем тебе хотелось бы заниматься: до 3 человек по порядку. "

@@ -31,7 +31,7 @@ async def test_a_question_reaches_the_curator_and_the_answer_comes_back(tg: Fake
     assert "Маша" in question.text and "Когда будет первая встреча?" in question.text
     await tg.user(OTHER_CURATOR_ID).expect("Когда будет первая встреча?")
     await curator.click("Ответить", question)
-    await curator.expect("Ваш ответ на вопрос Маша")
+    await curator.expect("Кто спрашивает: Маша")
     await curator.send("В четверг в 16:30, каб. 12")
     await curator.expect("Ответ отправлен")
     answer = await masha.expect("Ответ куратора")
@@ -179,14 +179,14 @@ async def test_a_broadcast_queued_in_quiet_hours_says_when_it_will_go_out(
     # 22:30 in Moscow (quiet hours 21:00–08:00): it goes out tomorrow morning, and the curator is told so.
     clock.set(datetime(2026, 9, 7, 22, 30, tzinfo=MOSCOW))
     late = await broadcast("Завтра выставка")
-    assert "Сейчас тихие часы: сообщение уйдёт завтра в 08:00." in late
+    assert "Сейчас тихие часы: сообщение уйдёт 08.09.2026 08:00." in late
     row = await running.db.fetchone("SELECT not_before FROM outbox WHERE text='Завтра выставка'")
     assert row["not_before"] == iso(datetime(2026, 9, 8, 8, 0, tzinfo=MOSCOW))
     assert await queued(running, 801, "Завтра выставка") == ["Завтра выставка"]
     # 06:15: later the same morning.
     clock.set(datetime(2026, 9, 8, 6, 15, tzinfo=MOSCOW))
     early = await broadcast("Выставка сегодня")
-    assert "Сейчас тихие часы: сообщение уйдёт в 08:00." in early
+    assert "Сейчас тихие часы: сообщение уйдёт 08.09.2026 08:00." in early
     # In the daytime nothing is said about quiet hours, and the message goes out at once.
     clock.set(datetime(2026, 9, 8, 12, 0, tzinfo=MOSCOW))
     day = await broadcast("Выставка открыта")

@@ -514,10 +514,10 @@ def test_pinned_pair_stays_even_when_worse_and_uses_capacity():
 @pytest.mark.parametrize(
     ("constraints", "fragment"),
     [
-        (Constraints(pinned=frozenset({(1, 12)})), "форма"),
-        (Constraints(pinned=frozenset({(1, 10), (2, 10)})), "закреплено 2 наставляемых, а мест у него 1"),
+        (Constraints(pinned=frozenset({(1, 12)})), "формы разные"),
+        (Constraints(pinned=frozenset({(1, 10), (2, 10)})), "id 10\\): 2, а мест: 1"),
         (Constraints(pinned=frozenset({(1, 10)}), excluded=frozenset({(1, 10)})), "исключена куратором"),
-        (Constraints(pinned=frozenset({(1, 10), (1, 11)})), "сразу за двумя наставниками"),
+        (Constraints(pinned=frozenset({(1, 10), (1, 11)})), "две закреплённые пары"),
         (Constraints(pinned=frozenset({(1, 99)})), "нет наставника с id 99"),
         (Constraints(pinned=frozenset({(99, 10)})), "нет наставляемого с id 99"),
         (Constraints(pinned=frozenset({(11, 11)})), "сам себе"),
@@ -533,7 +533,7 @@ def test_broken_pinned_pairs_raise(algorithm, constraints, fragment):
 
 
 def test_duplicate_ids_and_bad_input_raise():
-    with pytest.raises(MatchingError, match="id наставляемого 1"):
+    with pytest.raises(MatchingError, match="В списке наставляемых id 1 встречается 2 раза"):
         match([mentee(1), mentee(1)], [mentor(10)])
     with pytest.raises(ValueError):
         mentor(10, capacity=0)

@@ -246,15 +246,15 @@ async def test_blocking_the_bot_is_noticed_and_told_to_the_curator_once(
     await _pair(running)
     mentee, curator = tg.user(801), tg.user(CURATOR_ID)
     await mentee.block_bot()
-    await curator.expect("заблокировал бота")
+    await curator.expect("Бот заблокирован участником")
     tg.expect_error(403, "bot was blocked by the user")
     await running.service("outbox").enqueue(801, "Напоминание")
     await tg.wait_for(lambda: any(e[1] == 403 for e in tg.errors))
     await mentee.unblock_bot()
     back = await curator.expect("Снова на связи в боте")
     assert back.text.startswith("Снова на связи в боте: Маша (")  # the name after a colon: no case to decline
-    assert len(await queued(running, CURATOR_ID, "заблокировал")) == 1
-    assert len([m for m in curator.replies() if "заблокировал" in (m.text or "")]) == 1
+    assert len(await queued(running, CURATOR_ID, "Бот заблокирован")) == 1
+    assert len([m for m in curator.replies() if "Бот заблокирован" in (m.text or "")]) == 1
 
 
 async def _pupil_pair(running: RunningBot) -> int:

@@ -85,8 +85,8 @@ async def test_a_calendar_launch_tells_the_curator_and_asks_a_pair_once_it_has_w
     report = await curator.expect("По календарю программы запущен опрос «Оценка качества программы»")
     assert report.text == (
         "📋 По календарю программы запущен опрос «Оценка качества программы», ответы до 15.12.2026.\n"
-        "Приглашение получили 2:\n• Наставник 901 — наставник\n• У801 — наставляемый-обучающийся\n\n"
-        "Ещё не приглашены — их пара работает меньше 4 нед. (3):\n"
+        "Приглашение получили (2):\n• Наставник 901 — наставник\n• У801 — наставляемый-обучающийся\n\n"
+        "Ещё не приглашены — их пара работает меньше 4 недель (3):\n"
         "• Наставник 902 — наставник: получит приглашение 08.12.2026\n"
         "• У802 — наставляемый-обучающийся: получит приглашение 08.12.2026\n"
         "• У803 — наставляемый-обучающийся: получит приглашение 08.12.2026"
@@ -96,7 +96,7 @@ async def test_a_calendar_launch_tells_the_curator_and_asks_a_pair_once_it_has_w
     await curator.send("/surveys")
     listing = await curator.expect("Открытые опросы (1)")
     assert listing.text.endswith(
-        "Ответили 0 из 2\nЕщё не приглашены (пара работает меньше 4 нед.): 3, из них получат до закрытия: 3"
+        "Ответили 0 из 2\nЕщё не приглашены (пара работает меньше 4 недель): 3, из них получат до закрытия: 3"
     )
 
     clock.set(datetime(2026, 12, 8, 11, 0, tzinfo=UTC))  # not four weeks yet
@@ -108,17 +108,18 @@ async def test_a_calendar_launch_tells_the_curator_and_asks_a_pair_once_it_has_w
     assert await _invited(running) == [801, 802, 803, 901, 902]  # each once
     invite = await tg.user(802).expect("Оценка качества программы")
     assert "до 15.12.2026" in invite.text and invite.button_texts() == ["Ответить"]
-    told = await curator.expect("приглашение получили ещё 3")
+    told = await curator.expect("приглашение отправлено ещё 3 участникам")
     assert told.text == (
-        "📋 Опрос «Оценка качества программы» (ответы до 15.12.2026): приглашение получили ещё 3 — из новых пар"
-        " и групп:\n• Наставник 902 — наставник\n• У802 — наставляемый-обучающийся\n• У803 — наставляемый-обучающийся"
+        "📋 Опрос «Оценка качества программы» (ответы до 15.12.2026): приглашение отправлено ещё 3 участникам"
+        " из новых пар и групп:\n• Наставник 902 — наставник\n• У802 — наставляемый-обучающийся"
+        "\n• У803 — наставляемый-обучающийся"
     )
     recipients = await running.db.fetchall(
         "SELECT r.participant_id FROM campaign_recipients r JOIN campaigns c ON c.id=r.campaign_id"
         " WHERE c.calendar_key='quality:2026-12-01' ORDER BY r.participant_id"
     )
     assert {r["participant_id"] for r in recipients} >= set(late)
-    assert len(await queued(running, CURATOR_ID, "приглашение получили ещё")) == 1
+    assert len(await queued(running, CURATOR_ID, "приглашение отправлено ещё")) == 1
 
 
 @pytest.mark.allow_errors(log="tick job campaign_calendar failed")
@@ -145,7 +146,7 @@ async def test_a_group_confirmed_just_after_the_launch_is_asked_on_the_next_tick
     await jobs.tick()
     assert await _invited(running) == [801, 901]
     assert await running.db.fetchval("SELECT COUNT(*) FROM campaign_recipients") == 2
-    assert not await queued(running, CURATOR_ID, "приглашение получили ещё")
+    assert not await queued(running, CURATOR_ID, "приглашение отправлено ещё")
     await running.db.execute("DROP TRIGGER crash_mid_invite")
 
     clock.advance(seconds=30)
@@ -154,7 +155,7 @@ async def test_a_group_confirmed_just_after_the_launch_is_asked_on_the_next_tick
     assert await _invited(running) == [801, 802, 803, 901, 902]
     assert await running.db.fetchval("SELECT COUNT(*) FROM campaign_recipients") == 5
     await tg.user(803).expect("Оценка качества программы")
-    told = await queued(running, CURATOR_ID, "приглашение получили ещё 3")
+    told = await queued(running, CURATOR_ID, "приглашение отправлено ещё 3 участникам")
     assert len(told) == 1 and "У802" in told[0]
 
     # After the window closes a new group is not asked.

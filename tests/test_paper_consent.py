@@ -51,19 +51,19 @@ async def test_a_child_waiting_for_a_parent_is_told_apart_by_the_link_and_the_ti
 
     curator = tg.user(CURATOR_ID)
     page = await waiting_list(curator)
-    assert f"1. P-00001 · вход 08.09 12:00 · ссылка от 07.09 (…{robotics[-4:]})" in page.text
-    assert f"2. P-00002 · вход 08.09 12:25 · ссылка от 08.09 (…{chess[-4:]})" in page.text
+    assert f"1. P-00001 · вход 08.09.2026 12:00 · ссылка от 07.09.2026 (…{robotics[-4:]})" in page.text
+    assert f"2. P-00002 · вход 08.09.2026 12:25 · ссылка от 08.09.2026 (…{chess[-4:]})" in page.text
     await curator.click("2. P-00002", page)
     card = await curator.expect("Роль: наставляемый-обучающийся")
     assert "P-00002 (P-00002)" not in card.text
     assert card.text.startswith("P-00002 (имя ещё не указано)")
-    assert "Присоединился: 08.09.2026 12:25" in card.text
+    assert "Дата входа: 08.09.2026 12:25" in card.text
     assert f"Ссылка-приглашение: от 08.09.2026 (…{chess[-4:]})" in card.text
 
     # /consent_paper lists exactly those waiting, the same way.
     await curator.send("/consent_paper")
     listed = await curator.expect("Кто ждёт согласия родителя")
-    assert f"P-00001 · вход 08.09 12:00 · ссылка от 07.09 (…{robotics[-4:]})" in listed.text
+    assert f"P-00001 · вход 08.09.2026 12:00 · ссылка от 07.09.2026 (…{robotics[-4:]})" in listed.text
     assert "Отметить бумажное согласие" in listed.text
     assert listed.button_texts()[:2] == ["1. P-00001", "2. P-00002"]
 
@@ -95,7 +95,7 @@ async def test_the_paper_consent_asks_the_parent_and_the_date_and_records_both_o
     await curator.send("5.9.26")
     confirm = await curator.expect("Отметить бумажное согласие?")
     assert f"Родитель (законный представитель): {PARENT}" in confirm.text
-    assert "Дата согласия: 05.09.2026" in confirm.text and "Участник: P-00001 · вход 07.09 12:00" in confirm.text
+    assert "Дата согласия: 05.09.2026" in confirm.text and "Участник: P-00001 · вход 07.09.2026 12:00" in confirm.text
     assert confirm.button_texts() == ["Подтвердить", "Отмена"]
     # Nothing is recorded before the confirmation.
     assert await running.db.fetchval("SELECT COUNT(*) FROM consents") == 0
@@ -104,7 +104,7 @@ async def test_the_paper_consent_asks_the_parent_and_the_date_and_records_both_o
     await curator.click("Подтвердить", confirm)
     await curator.expect("Бумажное согласие отмечено для P-00001")
     card = await curator.expect("Роль: наставляемый-обучающийся")
-    assert f"Согласие: бумажное от 05.09.2026, подписал(а) {PARENT}; отмечено куратором 10.09.2026" in card.text
+    assert f"Согласие: бумажное от 05.09.2026 (подпись: {PARENT}); отмечено куратором 10.09.2026" in card.text
     assert "Отметить бумажное согласие" not in card.button_texts()
     row = await running.db.fetchone("SELECT kind, given_by, parent_name, paper_date FROM consents")
     assert dict(row) == {"kind": "paper", "given_by": CURATOR_ID, "parent_name": PARENT, "paper_date": "2026-09-05"}
@@ -120,7 +120,7 @@ async def test_the_paper_consent_asks_the_parent_and_the_date_and_records_both_o
     await curator.send("/participants")
     await curator.click("Список: все", await curator.expect("Участники программы"))
     page = await curator.expect("Все участники")
-    assert f"P-00001 · вход 07.09 12:00 · ссылка от 07.09 (…{code[-4:]}) · родитель: {PARENT}" in page.text
+    assert f"P-00001 · вход 07.09.2026 12:00 · ссылка от 07.09.2026 (…{code[-4:]}) · родитель: {PARENT}" in page.text
 
 
 async def test_cancel_in_the_middle_of_a_paper_consent_records_nothing(tg: FakeTelegram, running: RunningBot) -> None:
@@ -219,7 +219,7 @@ async def test_a_paper_consent_completes_a_teenagers_own_consent(tg: FakeTelegra
     await curator.click("Подтвердить", await curator.expect("Отметить бумажное согласие?"))
     await curator.expect("Бумажное согласие отмечено для P-00001")
     card = await curator.expect("Роль: наставляемый-обучающийся")
-    assert f"Согласие: бумажное от 07.09.2026, подписал(а) {PARENT}" in card.text
+    assert f"Согласие: бумажное от 07.09.2026 (подпись: {PARENT})" in card.text
     rows = await running.db.fetchall("SELECT kind, given_by FROM consents ORDER BY id")
     assert [(r["kind"], r["given_by"]) for r in rows] == [("minor", 741), ("paper", CURATOR_ID)]
     await teen.expect(tr("child-paper-consented"))

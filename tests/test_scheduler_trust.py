@@ -149,8 +149,8 @@ async def test_the_calendar_asks_pairs_that_worked_long_enough_and_the_curator_a
     curator = tg.user(CURATOR_ID)
     curator.pass_over("без встреч уже")  # the quiet-pair alert for the seasoned pair comes on its own schedule
     report = await curator.expect("По календарю программы запущен опрос «Оценка качества программы»")
-    assert "Приглашение получили 2:\n• М901 — наставник\n• У801 — наставляемый-обучающийся" in report.text
-    assert "Ещё не приглашены — их пара работает меньше 4 нед. (2)" in report.text
+    assert "Приглашение получили (2):\n• М901 — наставник\n• У801 — наставляемый-обучающийся" in report.text
+    assert "Ещё не приглашены — их пара работает меньше 4 недель (2)" in report.text
     assert "• М902 — наставник: не получит, срок наступит 29.12.2026, после закрытия опроса" in report.text
     # The curator's /campaign still asks every active pair, the new one included.
     await curator.send("/campaign")

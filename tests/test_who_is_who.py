@@ -49,23 +49,23 @@ async def test_a_blocked_bot_notice_names_the_person_the_role_and_the_pair(
     curator = tg.user(CURATOR_ID)
 
     await tg.user(801).block_bot()
-    notice = await curator.expect("заблокировал бота")
+    notice = await curator.expect("Бот заблокирован участником")
     assert f"Маша Иванова (наставляемый-обучающийся, пара №{pair_id})" in notice.text
     assert "P-0" not in notice.text
     await tg.user(OTHER_CURATOR_ID).expect(f"Маша Иванова (наставляемый-обучающийся, пара №{pair_id})")
-    assert await _about(running, CURATOR_ID, "заблокировал") == {masha}
+    assert await _about(running, CURATOR_ID, "Бот заблокирован") == {masha}
     await tg.user(801).unblock_bot()
     back = await curator.expect("Снова на связи в боте")
     assert f"Маша Иванова (наставляемый-обучающийся, пара №{pair_id})" in back.text
 
     await tg.user(802).block_bot()
     alone = await curator.expect("Петя Смирнов")
-    assert "Петя Смирнов (наставляемый-обучающийся, без пары) заблокировал бота" in alone.text
+    assert "Бот заблокирован участником: Петя Смирнов (наставляемый-обучающийся, без пары)." in alone.text
 
     # The sender finds the block on its own (a 403 on a send): the same words.
     await tell_curators_blocked(901, running.settings, running.app.services)  # type: ignore[union-attr]
     found = await curator.expect("Анна Сергеевна")
-    assert f"Анна Сергеевна (наставник, пара №{pair_id}) заблокировал бота" in found.text
+    assert f"Бот заблокирован участником: Анна Сергеевна (наставник, пара №{pair_id})." in found.text
     assert await _about(running, CURATOR_ID, "Петя Смирнов") == {petya}
 
 

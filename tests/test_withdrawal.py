@@ -272,7 +272,7 @@ async def test_a_parents_withdrawal_for_a_child_who_asked_the_curator_leaves_not
     await tg.user(OTHER_CURATOR_ID).expect("Вопрос от участника")
     # One curator starts answering: their dialog holds the question.
     await curator.click("Ответить", asked)
-    await curator.expect("Ваш ответ на вопрос")
+    await curator.expect("Кто спрашивает")
 
     needles = {
         **name_encodings(NAME),

@@ -237,7 +237,7 @@ async def test_match_does_not_recreate_last_years_groups(
     await curator.click("№2 Иван Петрович", await curator.expect("Архив 2026-27: пары и группы (2)"))
     card = await curator.expect("Группа №")
     assert "архив 2026-27" in (card.text or "")
-    assert "Участие в следующем году\nИван Петрович: да (ответил(а) в боте)\nПетя: не подтверждено" in (card.text or "")
+    assert "Участие в следующем году\nИван Петрович: да (ответ в боте)\nПетя: не подтверждено" in (card.text or "")
     assert card.button_texts() == ["↩ Петя участвует в новом году", "↩ Оля участвует в новом году", "← К списку"]
     await curator.click("↩ Петя участвует в новом году", card)
     card = await curator.expect("Петя: да (отметил куратор)")

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.clock import parse_iso
 from bot.documents.model import clean_line
+from bot.i18n import tr
 from bot.participants import CATEGORY_LABELS
 from bot.programme import ROLE_LABELS, Role
 
@@ -33,40 +34,22 @@ if TYPE_CHECKING:
     from docx.text.paragraph import Paragraph
 
 FONT = "Times New Roman"
-TITLE = "АКТ"
-SUBTITLE = "об уничтожении персональных данных"
+TITLE = tr("act-title")
+SUBTITLE = tr("act-subtitle")
 NUMBER_BLANK = "____"
 LINE_BLANK = "______________________________"
 SIGNATURE_BLANK = "______________"
-METHOD = (
-    "удаление записей из базы данных информационной системы средствами СУБД SQLite в режиме secure_delete "
-    "(освобождённое место в файле базы данных перезаписывается нулями) с последующей контрольной точкой "
-    "журнала упреждающей записи (WAL) в режиме TRUNCATE, после которой в файле базы данных и в журнале не "
-    "остаётся копий уничтоженных данных; восстановление уничтоженных персональных данных невозможно"
+METHOD = tr("act-method")
+SUBJECTS = tr("act-subjects")
+TABLE_HEADERS = tuple(
+    tr(f"act-column-{key}") for key in ("number", "subject", "categories", "when", "requested", "reason")
 )
-SUBJECTS = (
-    "участники программы наставничества (наставляемые — обучающиеся и молодые педагоги, наставники) "
-    "и родители (законные представители) несовершеннолетних участников; в акте субъекты указаны "
-    "псевдонимами, присвоенными информационной системой, так как их имена уничтожены"
-)
-TABLE_HEADERS = (
-    "№",
-    "Субъект (псевдоним), роль",
-    "Уничтоженные категории персональных данных (число записей)",
-    "Дата и время уничтожения",
-    "По чьему запросу",
-    "Причина уничтожения",
-)
-SIGNERS = (
-    "Куратор программы наставничества",
-    "Ответственный за организацию обработки персональных данных",
-    "",
-)
-SIGNERS_HEADERS = ("Должность", "Фамилия, имя, отчество", "Подпись", "Дата")
+SIGNERS = (tr("act-signer-curator"), tr("act-signer-responsible"), "")
+SIGNERS_HEADERS = tuple(tr(f"act-signers-column-{key}") for key in ("position", "name", "signature", "date"))
 #: `destruction_log.requested_by` in the act's words.
 REQUESTED_BY = {
-    "participant": "субъект персональных данных (участник)",
-    "parent": "родитель (законный представитель)",
+    "participant": tr("act-requested-participant"),
+    "parent": tr("act-requested-parent"),
 }
 
 
@@ -132,7 +115,7 @@ def destruction_act_docx(info: ActInfo, records: Sequence[DestroyedRecord]) -> b
 
     organization = clean_line(info.organization)
     address = clean_line(info.address or "") or LINE_BLANK
-    period = f"с {info.period_start:%d.%m.%Y} по {info.period_end:%d.%m.%Y}"
+    period = tr("act-period", start=f"{info.period_start:%d.%m.%Y}", end=f"{info.period_end:%d.%m.%Y}")
 
     def para(
         text: str, *, center: bool = False, bold: bool = False, before: int = 0, indent: bool = False
@@ -156,11 +139,11 @@ def destruction_act_docx(info: ActInfo, records: Sequence[DestroyedRecord]) -> b
         p.paragraph_format.space_before = Pt(6)
 
     para(organization, center=True, bold=True)
-    para(f"Адрес: {address}", center=True)
+    para(tr("act-address", address=address), center=True)
     para(TITLE, center=True, bold=True, before=18)
     para(SUBTITLE, center=True, bold=True)
-    para(f"от {info.act_date:%d.%m.%Y} № {NUMBER_BLANK}", center=True, before=6)
-    para(f"за период {period}", center=True)
+    para(tr("act-date-line", date=f"{info.act_date:%d.%m.%Y}", number=NUMBER_BLANK), center=True, before=6)
+    para(tr("act-for-period", period=period), center=True)
 
     categories: dict[str, int] = {}
     for record in records:
@@ -168,28 +151,23 @@ def destruction_act_docx(info: ActInfo, records: Sequence[DestroyedRecord]) -> b
             categories[label] = categories.get(label, 0) + count
     reasons = list(dict.fromkeys(clean_line(r.reason) for r in records))
 
-    labelled("Оператор персональных данных", f"{organization}, адрес: {address}")
-    labelled("Информационная система персональных данных", clean_line(info.system))
-    labelled("Материальный носитель", clean_line(info.carrier))
-    labelled("Субъекты персональных данных", f"{SUBJECTS}; всего субъектов: {len(records)}")
+    labelled(tr("act-label-operator"), tr("act-operator", org=organization, address=address))
+    labelled(tr("act-label-system"), clean_line(info.system))
+    labelled(tr("act-label-carrier"), clean_line(info.carrier))
+    labelled(tr("act-label-subjects"), tr("act-subjects-count", subjects=SUBJECTS, n=len(records)))
     labelled(
-        "Перечень категорий уничтоженных персональных данных",
+        tr("act-label-categories"),
         "; ".join(f"{label} — {count}" for label, count in categories.items()) or "—",
     )
-    labelled("Способ уничтожения", METHOD)
-    labelled("Причина уничтожения", "; ".join(reasons) or "—")
+    labelled(tr("act-label-method"), METHOD)
+    labelled(tr("act-label-reason"), "; ".join(reasons) or "—")
     dates = sorted({r.destroyed_at.date() for r in records})
     labelled(
-        "Дата уничтожения",
+        tr("act-label-date"),
         ", ".join(f"{d:%d.%m.%Y}" for d in dates) or "—",
     )
 
-    para(
-        "Выгрузка из журнала регистрации событий информационной системы (журнала уничтожения персональных "
-        f"данных) за период {period}:",
-        before=12,
-        indent=True,
-    )
+    para(tr("act-log-heading", period=period), before=12, indent=True)
     table = _table(doc, 1 + max(len(records), 1), (0.9, 3.2, 4.4, 2.6, 2.4, 3.0))
     rows = list(table.rows)
     for cell, caption in zip(rows[0].cells, TABLE_HEADERS, strict=True):
@@ -211,7 +189,7 @@ def destruction_act_docx(info: ActInfo, records: Sequence[DestroyedRecord]) -> b
             cell.text = "—"
     _small(table, Pt(11))
 
-    para("Персональные данные уничтожили:", bold=True, before=18)
+    para(tr("act-destroyed-by"), bold=True, before=18)
     signers = _table(doc, 1 + len(SIGNERS), (5.0, 5.0, 3.0, 3.5))
     signer_rows = list(signers.rows)
     for cell, caption in zip(signer_rows[0].cells, SIGNERS_HEADERS, strict=True):
@@ -224,16 +202,16 @@ def destruction_act_docx(info: ActInfo, records: Sequence[DestroyedRecord]) -> b
             cell.text = value
     _small(signers, Pt(12))
 
-    head = para(f"Руководитель организации\t{SIGNATURE_BLANK}\t{LINE_BLANK}", before=24)
+    head = para(tr("act-head", blank=SIGNATURE_BLANK, line=LINE_BLANK), before=24)
     head.paragraph_format.tab_stops.add_tab_stop(Cm(7.5))
     head.paragraph_format.tab_stops.add_tab_stop(Cm(16.5), WD_TAB_ALIGNMENT.RIGHT)
-    para("М. П.", before=6)
+    para(tr("act-seal"), before=6)
 
     props = doc.core_properties
     props.title = f"{TITLE} {SUBTITLE}"
     props.subject = organization
     props.author = "Nastavnik"
-    props.comments = f"Акт об уничтожении персональных данных за период {period}, подготовлен ботом Nastavnik"
+    props.comments = tr("act-property-comments", period=period)
     props.language = "ru-RU"
     props.created = props.modified = datetime.combine(info.act_date, time())
 

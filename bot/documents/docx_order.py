@@ -33,6 +33,7 @@ from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
 from bot.documents.model import OrderInfo, PairRow, clean_line
+from bot.i18n import tr
 
 FONT = "Times New Roman"
 BODY_SIZE = Pt(14)
@@ -42,22 +43,17 @@ INDENT = Cm(1.25)
 TABLE_STYLE = "Order Table Text"
 TABLE_STYLE_ID = "OrderTableText"
 
-ORDER_TITLE = "О закреплении наставнических пар (групп)"
-APPENDIX_TITLE = "Приложение к приказу"
-TABLE_HEADERS = ("№", "Форма наставничества", "Наставник", "Наставляемые")
+ORDER_TITLE = tr("order-title")
+APPENDIX_TITLE = tr("order-appendix")
+TABLE_HEADERS = tuple(tr(f"order-column-{key}") for key in ("number", "form", "mentor", "mentees"))
 TABLE_WIDTHS = (Cm(1.2), Cm(4.0), Cm(5.3), Cm(6.0))
-STAGES = ("встреча-знакомство", "пробная встреча", "встреча-планирование", "совместная работа", "итоговая встреча")
+STAGES = tuple(tr("order-stages").split(", "))
 NUMBER_BLANK = "____"
 NAME_BLANK = "____________________"
 CITY_BLANK = "____________________"
 DATE_BLANK = "«___» ____________ 20___ г."
 SIGNATURE_BLANK = "______________"
-R145 = (
-    "распоряжением Минпросвещения России от 25.12.2019 № Р-145 «Об утверждении методологии (целевой модели) "
-    "наставничества обучающихся для организаций, осуществляющих образовательную деятельность "
-    "по общеобразовательным, дополнительным общеобразовательным и программам среднего профессионального "
-    "образования, в том числе с применением лучших практик обмена опытом между обучающимися»"
-)
+R145 = tr("order-r145")
 
 
 def order_docx(info: OrderInfo, pairs: Sequence[PairRow]) -> bytes:
@@ -69,33 +65,32 @@ def order_docx(info: OrderInfo, pairs: Sequence[PairRow]) -> bytes:
     year = clean_line(info.programme_year)
 
     _para(doc, organization, align=WD_ALIGN_PARAGRAPH.CENTER, bold=True)
-    _para(doc, "ПРИКАЗ", align=WD_ALIGN_PARAGRAPH.CENTER, bold=True, before=18, after=12)
+    _para(doc, tr("order-heading"), align=WD_ALIGN_PARAGRAPH.CENTER, bold=True, before=18, after=12)
     _para(doc, date_line, align=WD_ALIGN_PARAGRAPH.CENTER)
     _para(doc, clean_line(info.city or "") or CITY_BLANK, align=WD_ALIGN_PARAGRAPH.CENTER)
     _para(doc, ORDER_TITLE, align=WD_ALIGN_PARAGRAPH.CENTER, bold=True, before=18, after=12)
 
     _body(
         doc,
-        f"В соответствии с {R145}, {regulation_clause(info)} и дорожной картой внедрения целевой модели "
-        f"наставничества на {year} учебный год,",
+        tr("order-preamble", r145=R145, regulation=regulation_clause(info), year=year),
     )
-    _para(doc, "ПРИКАЗЫВАЮ:", before=6, after=6)
+    _para(doc, tr("order-commands"), before=6, after=6)
     curator = clean_line(info.curator or "") or SIGNATURE_BLANK
     for point in (
-        "1. Закрепить наставнические пары (группы) согласно приложению к настоящему приказу.",
-        f"2. Наставникам организовать работу пар (групп) по этапам: {', '.join(STAGES)}.",
-        f"3. Куратору ({curator}) обеспечить мониторинг работы наставнических пар (групп) и информирование "
-        "участников о закреплённых парах (группах).",
-        "4. Контроль исполнения приказа оставляю за собой.",
+        tr("order-point-pairs"),
+        tr("order-point-stages", stages=", ".join(STAGES)),
+        tr("order-point-curator", curator=curator),
+        tr("order-point-control"),
     ):
         _body(doc, point)
 
     director = clean_line(info.director or "") or NAME_BLANK
-    signature = _para(doc, f"Директор\t{SIGNATURE_BLANK}\t{director}", before=36, keep_with_next=True)
+    signed = tr("order-director", blank=SIGNATURE_BLANK, director=director)
+    signature = _para(doc, signed, before=36, keep_with_next=True)
     signature.paragraph_format.tab_stops.add_tab_stop(Cm(6.5))
     signature.paragraph_format.tab_stops.add_tab_stop(TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT)
 
-    _para(doc, "С приказом ознакомлены:", before=24, after=6, keep_with_next=True)
+    _para(doc, tr("order-acquainted"), before=24, after=6, keep_with_next=True)
     _acquaintance_table(doc, info, pairs)
 
     appendix = _para(doc, APPENDIX_TITLE, page_break=True)
@@ -103,7 +98,7 @@ def order_docx(info: OrderInfo, pairs: Sequence[PairRow]) -> bytes:
         p.paragraph_format.left_indent = Cm(9.5)
     _para(
         doc,
-        f"Наставнические пары (группы) на {year} учебный год",
+        tr("order-appendix-heading", year=year),
         align=WD_ALIGN_PARAGRAPH.CENTER,
         bold=True,
         before=18,
@@ -121,13 +116,13 @@ def regulation_clause(info: OrderInfo) -> str:
     """«Положением о наставничестве, утверждённым приказом от 01.09.2026 № 12-од», blanks for what is unknown."""
     when = f"{info.regulation_date:%d.%m.%Y}" if info.regulation_date else DATE_BLANK
     number = clean_line(info.regulation_number or "") or NUMBER_BLANK
-    return f"Положением о наставничестве, утверждённым приказом от {when} № {number},"
+    return tr("order-regulation", date=when, number=number)
 
 
 def order_date_line(info: OrderInfo) -> str:
     """«от 15.09.2026 № 123-од», or with «№ ____» to fill in by hand."""
     number = clean_line(info.order_number or "") or NUMBER_BLANK
-    return f"от {info.order_date:%d.%m.%Y} № {number}"
+    return tr("order-date-line", date=f"{info.order_date:%d.%m.%Y}", number=number)
 
 
 # --- the two tables ------------------------------------------------------------------------------------------
@@ -143,7 +138,7 @@ def _acquaintance_table(doc: DocumentObject, info: OrderInfo, pairs: Sequence[Pa
     rows = list(names)
     while len(rows) < 3:  # room for whoever the director adds
         rows.append(NAME_BLANK)
-    date_blank = f"«___» __________ {info.order_date.year} г."
+    date_blank = tr("order-date-blank", year=str(info.order_date.year))
     table = _table(doc, len(rows), (Cm(7.0), Cm(3.5), Cm(6.0)), style=None)
     for row, name in zip(table.rows, rows, strict=True):
         for cell, text in zip(row.cells, (name, SIGNATURE_BLANK, date_blank), strict=True):
@@ -326,13 +321,13 @@ def _set_up(doc: DocumentObject, info: OrderInfo) -> None:
     table_text.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
 
     props = doc.core_properties
-    props.title = f"Приказ «{ORDER_TITLE}»"
+    props.title = tr("order-property-title", title=ORDER_TITLE)
     props.subject = clean_line(info.organization)
     props.author = clean_line(info.curator or "") or "Nastavnik"
     props.last_modified_by = props.author
-    props.comments = "Проект приказа, подготовлен ботом Nastavnik"
-    props.keywords = "наставничество; целевая модель наставничества"
-    props.category = "Приказ"
+    props.comments = tr("order-property-comments")
+    props.keywords = tr("order-property-keywords")
+    props.category = tr("order-property-category")
     props.language = "ru-RU"
     props.revision = 1
     props.created = props.modified = datetime.combine(info.order_date, time())

@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
+from bot.i18n import tr
+
 
 @dataclass(frozen=True)
 class PersonRow:
@@ -50,7 +52,7 @@ class PairRow:
     def kind(self) -> str:
         """«пара» or «группа (N)»."""
         n = len(self.mentees)
-        return f"группа ({n})" if n > 1 else "пара"
+        return tr("paper-kind-group", n=n) if n > 1 else tr("paper-kind-pair")
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from bot.documents.model import PairRow, PersonRow, clean_line, clean_text
+from bot.i18n import tr
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -31,33 +32,15 @@ if TYPE_CHECKING:
     from openpyxl.styles import Alignment, Border, Font, PatternFill
     from openpyxl.worksheet.worksheet import Worksheet
 
-PAIRS_TITLE = "Наставнические пары и группы"
-ALL_SHEET = "Все"
+PAIRS_TITLE = tr("paper-pairs-title")
+ALL_SHEET = tr("paper-pairs-all-sheet")
 DATE_FORMAT = "DD.MM.YYYY"
 SCORE_FORMAT = "0.0"
 
-PAIR_COLUMNS: tuple[str, ...] = (
-    "№",
-    "Форма",
-    "Наставник",
-    "Должность",
-    "Наставляемые",
-    "Вид",
-    "Оценка подбора",
-    "Основания",
-    "Дата закрепления",
-)
-PEOPLE_COLUMNS: tuple[str, ...] = (
-    "№",
-    "Псевдоним",
-    "ФИО",
-    "Роль",
-    "Форма",
-    "Объединение",
-    "Возраст",
-    "Статус",
-    "Дата включения",
-)
+_PAIR_KEYS = ("number", "form", "mentor", "position", "mentees", "kind", "score", "reasons", "confirmed")
+PAIR_COLUMNS: tuple[str, ...] = tuple(tr(f"paper-column-{key}") for key in _PAIR_KEYS)
+_PEOPLE_KEYS = ("number", "pseudonym", "name", "role", "form", "club", "age", "status", "joined")
+PEOPLE_COLUMNS: tuple[str, ...] = tuple(tr(f"paper-column-{key}") for key in _PEOPLE_KEYS)
 
 SHEET_TITLE_MAX = 31  # Excel's limit, in UTF-16 code units
 _SHEET_TITLE_FORBIDDEN = str.maketrans({ch: "-" for ch in "[]:*?/\\"})
@@ -133,17 +116,9 @@ def pairs_workbook(pairs: Sequence[PairRow], *, organization: str, generated: da
     """
     wb = _new_workbook()
     _set_properties(wb, PAIRS_TITLE, organization, generated)
-    columns = (
-        _Column("№", "int", 5, 8),
-        _Column("Форма", "text", 14, 28),
-        _Column("Наставник", "text", 16, 32),
-        _Column("Должность", "text", 12, 28),
-        _Column("Наставляемые", "text", 18, 34),
-        _Column("Вид", "center", 8, 12),
-        _Column("Оценка подбора", "score", 10, 10),
-        _Column("Основания", "text", 16, 60),
-        _Column("Дата закрепления", "date", 12, 12),
-    )
+    layout = (("int", 5, 8), ("text", 14, 28), ("text", 16, 32), ("text", 12, 28), ("text", 18, 34),
+              ("center", 8, 12), ("score", 10, 10), ("text", 16, 60), ("date", 12, 12))  # fmt: skip
+    columns = tuple(_Column(caption, *shape) for caption, shape in zip(PAIR_COLUMNS, layout, strict=True))
     by_form: dict[str, list[PairRow]] = {}
     for pair in pairs:
         by_form.setdefault(clean_line(pair.form), []).append(pair)
@@ -159,13 +134,13 @@ def pairs_workbook(pairs: Sequence[PairRow], *, organization: str, generated: da
         rows=[_pair_values(p) for p in pairs],
     )
     for form, form_pairs in by_form.items():
-        ws = wb.create_sheet(unique_sheet_title(form or "Форма не указана", taken))
+        ws = wb.create_sheet(unique_sheet_title(form or tr("paper-no-form"), taken))
         _write_table(
             ws,
             title=PAIRS_TITLE,
             lines=(
                 clean_line(organization),
-                f"Форма наставничества: {form or '—'}",
+                tr("paper-form-line", form=form or "—"),
                 _generated_line(generated, _pairs_summary(form_pairs)),
             ),
             columns=columns,
@@ -180,23 +155,17 @@ def people_workbook(title: str, people: Sequence[PersonRow], *, organization: st
     After the fixed columns (`PEOPLE_COLUMNS`) comes one column per key of `details`, the union over all people
     in first-seen order; a person without that key has an empty cell. № is the row's running number.
     """
-    title = clean_line(title) or "База участников"
+    title = clean_line(title) or tr("paper-base-title")
     wb = _new_workbook()
     _set_properties(wb, title, organization, generated)
     detail_keys: dict[str, None] = {}
     for person in people:
         for key in person.details:
             detail_keys.setdefault(key, None)
+    layout = (("int", 5, 8), ("text", 10, 14), ("text", 16, 32), ("text", 12, 28), ("text", 14, 28),
+              ("text", 12, 28), ("int", 8, 9), ("text", 10, 24), ("date", 12, 12))  # fmt: skip
     columns = (
-        _Column("№", "int", 5, 8),
-        _Column("Псевдоним", "text", 10, 14),
-        _Column("ФИО", "text", 16, 32),
-        _Column("Роль", "text", 12, 28),
-        _Column("Форма", "text", 14, 28),
-        _Column("Объединение", "text", 12, 28),
-        _Column("Возраст", "int", 8, 9),
-        _Column("Статус", "text", 10, 24),
-        _Column("Дата включения", "date", 12, 12),
+        *(_Column(caption, *shape) for caption, shape in zip(PEOPLE_COLUMNS, layout, strict=True)),
         *(_Column(clean_line(key), "text", 12, 45) for key in detail_keys),
     )
     rows: list[list[Value]] = []
@@ -220,7 +189,7 @@ def people_workbook(title: str, people: Sequence[PersonRow], *, organization: st
     _write_table(
         ws,
         title=title,
-        lines=(clean_line(organization), _generated_line(generated, f"всего: {len(people)}")),
+        lines=(clean_line(organization), _generated_line(generated, tr("paper-people-total", n=len(people)))),
         columns=columns,
         rows=rows,
         frozen_columns=3,  # №, Псевдоним and ФИО stay in sight while scrolling through the answers
@@ -235,7 +204,7 @@ def unique_sheet_title(label: str, taken: set[str]) -> str:
     go, the title is cut to 31 UTF-16 code units; a clash gets « (2)», « (3)», … within the same limit.
     """
     base = clean_line(clean_line(label).translate(_SHEET_TITLE_FORBIDDEN)).strip(" '")
-    base = _cut_utf16(base, SHEET_TITLE_MAX).rstrip(" '") or "Лист"
+    base = _cut_utf16(base, SHEET_TITLE_MAX).rstrip(" '") or tr("paper-sheet")
     candidate = base
     n = 1
     while candidate.casefold() in taken or candidate.casefold() in _RESERVED_SHEET_TITLES:
@@ -276,11 +245,11 @@ def _pair_values(p: PairRow) -> list[Value]:
 def _pairs_summary(pairs: Sequence[PairRow]) -> str:
     groups = sum(1 for p in pairs if len(p.mentees) > 1)
     mentees = sum(len(p.mentees) for p in pairs)
-    return f"пар: {len(pairs) - groups}, групп: {groups}, наставляемых: {mentees}"
+    return tr("paper-pairs-summary", pairs=len(pairs) - groups, groups=groups, mentees=mentees)
 
 
 def _generated_line(generated: datetime, summary: str) -> str:
-    return f"Сформировано: {generated:%d.%m.%Y %H:%M}; {summary}"
+    return tr("paper-generated", at=f"{generated:%d.%m.%Y %H:%M}", summary=summary)
 
 
 def _write_table(
@@ -361,7 +330,7 @@ def _write_table(
     ws.page_margins.top = ws.page_margins.bottom = 0.6
     ws.oddFooter.left.text = _footer_text(title)
     ws.oddFooter.left.size = 8
-    ws.oddFooter.right.text = "Стр. &P из &N"
+    ws.oddFooter.right.text = tr("paper-page-of")
     ws.oddFooter.right.size = 8
 
 
@@ -492,7 +461,7 @@ def _properties(title: str, organization: str, generated: datetime) -> dict[str,
         "title": clean_line(title),
         "subject": clean_line(organization),
         "creator": "Nastavnik",
-        "description": f"{clean_line(organization)}; сформировано {generated:%d.%m.%Y %H:%M}",
+        "description": tr("paper-description", org=clean_line(organization), at=f"{generated:%d.%m.%Y %H:%M}"),
         "language": "ru-RU",
         "created": created.replace(microsecond=0),
     }

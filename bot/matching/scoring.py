@@ -24,6 +24,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 
+from bot.i18n import tr
 from bot.matching.model import MenteeProfile, MentorProfile, Reason, Weights
 
 AGE_RANGES: dict[str, tuple[int, int]] = {
@@ -32,12 +33,7 @@ AGE_RANGES: dict[str, tuple[int, int]] = {
     "16_17": (16, 17),
     "adult": (18, 200),
 }
-AGE_LABELS: dict[str, str] = {
-    "10_12": "10–12 лет",
-    "13_15": "13–15 лет",
-    "16_17": "16–17 лет",
-    "adult": "взрослые",
-}
+AGE_LABELS: dict[str, str] = {key: tr(f"match-ages-{key}") for key in AGE_RANGES}
 # Known day ids in calendar order, so reasons list days as a person would; unknown ids go last.
 _DAY_ORDER: dict[str, int] = {
     day: i % 7
@@ -104,42 +100,42 @@ def score_pair(
     pref = preference_points(mentee_rank, mentor_rank, w)
     if mentee_rank is not None and mentor_rank is not None:
         if mentee_rank == mentor_rank:
-            text = f"взаимный выбор №{mentee_rank}"
+            text = tr("match-reason-mutual-same", rank=mentee_rank)
         else:
-            text = f"взаимный выбор (№{mentee_rank} у наставляемого, №{mentor_rank} у наставника)"
+            text = tr("match-reason-mutual", mentee_rank=mentee_rank, mentor_rank=mentor_rank)
         reasons.append(Reason(text, pref))
     elif mentee_rank is not None:
         # Neutral wording: the questionnaires do not ask for gender, so «она выбрала его» cannot be said.
-        reasons.append(Reason(f"выбор наставляемого: №{mentee_rank}", pref))
+        reasons.append(Reason(tr("match-reason-mentee-choice", rank=mentee_rank), pref))
     elif mentor_rank is not None:
-        reasons.append(Reason(f"выбор наставника: №{mentor_rank}", pref))
+        reasons.append(Reason(tr("match-reason-mentor-choice", rank=mentor_rank), pref))
 
     topics = sorted(mentee.requests & mentor.competencies)
     for topic in topics:
-        reasons.append(Reason(f"совпадает запрос: {_label(lab, topic)}", w.request_competency))
+        reasons.append(Reason(tr("match-reason-request", topic=_label(lab, topic)), w.request_competency))
 
     shared = sorted(mentee.interests & mentor.interests)
     if shared:
         names = ", ".join(_label(lab, i) for i in shared)
-        reasons.append(Reason(f"общие интересы: {names}", w.interests * len(shared)))
+        reasons.append(Reason(tr("match-reason-interests", names=names), w.interests * len(shared)))
 
     same_club = mentee.club is not None and mentee.club == mentor.club
     if same_club:
-        reasons.append(Reason(f"один кружок: {_label(lab, mentee.club)}", w.club))
+        reasons.append(Reason(tr("match-reason-club", club=_label(lab, mentee.club)), w.club))
 
     fits = age_fits(mentee.age, mentor.age_preference)
     if fits:
         if mentor.age_preference == "any":
-            text = "наставник готов работать с любым возрастом"
+            text = tr("match-reason-any-age")
         else:
-            text = f"возраст подходит наставнику ({AGE_LABELS[mentor.age_preference]})"
+            text = tr("match-reason-age", ages=AGE_LABELS[mentor.age_preference])
         reasons.append(Reason(text, w.age))
 
     days = _days_sorted(mentee.free_days & mentor.free_days)
     days_points = w.free_days * min(len(days), 2) / 2
     if days:
         names = ", ".join(_label(lab, d) for d in days)
-        reasons.append(Reason(f"общие свободные дни: {names}", days_points))
+        reasons.append(Reason(tr("match-reason-days", names=names), days_points))
 
     # The same order of additions as in score_matrix (see the module docstring).
     total = w.request_competency * len(topics)

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
+from bot.i18n import esc, quoted, tr
 from bot.matching.model import (
     Constraints,
     MatchingError,
@@ -37,20 +38,16 @@ from bot.matching.model import (
 )
 from bot.matching.scoring import score_matrix, score_pair
 
-MSG_NO_MENTORS = "нет наставников этой формы"
-MSG_MENTORS_FULL = "все наставники заняты (места закончились)"
-MSG_ALL_EXCLUDED = "все возможные пары исключены куратором"
-MSG_ONLY_SELF_MENTOR = "единственный наставник этой формы — сам участник"
-MSG_NO_MENTEES = "нет наставляемых этой формы"
-MSG_ONLY_SELF_MENTEE = "единственный наставляемый этой формы — сам участник"
+MSG_NO_MENTORS = tr("match-unmatched-no-mentors")
+MSG_MENTORS_FULL = tr("match-unmatched-mentors-full")
+MSG_ALL_EXCLUDED = tr("match-unmatched-all-excluded")
+MSG_ONLY_SELF_MENTOR = tr("match-unmatched-only-self-mentor")
+MSG_NO_MENTEES = tr("match-unmatched-no-mentees")
+MSG_ONLY_SELF_MENTEE = tr("match-unmatched-only-self-mentee")
 
 
 def msg_free_places(free: int) -> str:
-    return f"остались свободные места: {free}"
-
-
-def _who(person: MenteeProfile | MentorProfile) -> str:
-    return f"«{person.name}» (id {person.id})"
+    return tr("match-unmatched-free-places", free=free)
 
 
 @dataclass
@@ -122,41 +119,61 @@ def prepare(
     """Sort by id, check ids and pinned pairs; raise `MatchingError` (Russian) when the input is broken."""
     mentee_list = sorted(mentees, key=lambda e: e.id)
     mentor_list = sorted(mentors, key=lambda o: o.id)
-    for people, role in ((mentee_list, "наставляемого"), (mentor_list, "наставника")):
+    for people, msg_id in (
+        (mentee_list, "match-error-duplicate-mentee"),
+        (mentor_list, "match-error-duplicate-mentor"),
+    ):
         for person_id, count in Counter(p.id for p in people).items():
             if count > 1:
-                raise MatchingError(f"id {role} {person_id} встречается в списке {count} раза")
+                raise MatchingError(tr(msg_id, id=person_id, count=count))
     mentee_by_id = {e.id: e for e in mentee_list}
     mentor_by_id = {o.id: o for o in mentor_list}
     remaining = {o.id: o.capacity for o in mentor_list}
     pinned: list[tuple[MenteeProfile, MentorProfile]] = []
     pinned_mentor_of: dict[int, int] = {}
     for mentee_id, mentor_id in sorted(constraints.pinned):
-        pair = f"Закреплённая пара {mentee_id}–{mentor_id}"
+        ids = {"mentee": mentee_id, "mentor": mentor_id}
         mentee = mentee_by_id.get(mentee_id)
         mentor = mentor_by_id.get(mentor_id)
         if mentee is None:
-            raise MatchingError(f"{pair}: нет наставляемого с id {mentee_id}.")
+            raise MatchingError(tr("match-error-pin-no-mentee", **ids))
         if mentor is None:
-            raise MatchingError(f"{pair}: нет наставника с id {mentor_id}.")
+            raise MatchingError(tr("match-error-pin-no-mentor", **ids))
         if mentee_id == mentor_id:
-            raise MatchingError(f"{pair}: участник не может быть наставником сам себе.")
+            raise MatchingError(tr("match-error-pin-self", **ids))
         if mentee.form != mentor.form:
             raise MatchingError(
-                f"{pair}: у наставляемого {_who(mentee)} форма «{mentee.form}», "
-                f"а у наставника {_who(mentor)} — «{mentor.form}»."
+                tr(
+                    "match-error-pin-forms",
+                    **ids,
+                    mentee_name=esc(mentee.name),
+                    mentee_form=esc(quoted(mentee.form)),
+                    mentor_name=esc(mentor.name),
+                    mentor_form=esc(quoted(mentor.form)),
+                )
             )
         if (mentee_id, mentor_id) in constraints.excluded:
-            raise MatchingError(f"{pair} одновременно исключена куратором.")
+            raise MatchingError(tr("match-error-pin-excluded", **ids))
         if mentee_id in pinned_mentor_of:
             raise MatchingError(
-                f"Наставляемый {_who(mentee)} закреплён сразу за двумя наставниками: "
-                f"id {pinned_mentor_of[mentee_id]} и id {mentor_id}."
+                tr(
+                    "match-error-pin-twice",
+                    name=esc(mentee.name),
+                    mentee=mentee_id,
+                    first=pinned_mentor_of[mentee_id],
+                    second=mentor_id,
+                )
             )
         if remaining[mentor_id] == 0:
             count = sum(1 for _, o in constraints.pinned if o == mentor_id)
             raise MatchingError(
-                f"За наставником {_who(mentor)} закреплено {count} наставляемых, а мест у него {mentor.capacity}."
+                tr(
+                    "match-error-pin-capacity",
+                    name=esc(mentor.name),
+                    mentor=mentor_id,
+                    count=count,
+                    capacity=mentor.capacity,
+                )
             )
         remaining[mentor_id] -= 1
         pinned_mentor_of[mentee_id] = mentor_id

@@ -31,11 +31,13 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
+from bot.i18n import tr
+
 MIN_GROUP = 3  # the smallest number of answers an aggregate may be shown for
-HIDDEN_TEXT = "мало ответов"
-EMPTY_TEXT = "нет данных"
-ENTRY_LEGEND = "В начале"
-END_LEGEND = "В конце"
+HIDDEN_TEXT = tr("chart-hidden")
+EMPTY_TEXT = tr("chart-empty")
+ENTRY_LEGEND = tr("chart-legend-entry")
+END_LEGEND = tr("chart-legend-end")
 
 FONT_FAMILY = "DejaVu Sans"
 DPI = 100

@@ -45,11 +45,12 @@ from typing import IO, Literal
 from bot.documents import xlsx as documents
 from bot.documents.model import clean_line
 from bot.documents.xlsx import DATE_FORMAT, LINE_HEIGHT, MAX_ROW_HEIGHT, unique_sheet_title
+from bot.i18n import tr
 
 ColumnKind = Literal["text", "int", "float", "date", "datetime"]
 
-EXPORT_TITLE = "Выгрузка данных программы наставничества"
-EMPTY_SHEET_TITLE = "Нет данных"
+EXPORT_TITLE = tr("export-title")
+EMPTY_SHEET_TITLE = tr("export-empty-sheet")
 DATETIME_FORMAT = "DD.MM.YYYY HH:MM"
 FLOAT_FORMAT = "0.00"
 MAX_COLUMN_WIDTH = 255.0  # Excel's limit, in characters
@@ -148,7 +149,7 @@ def _convert(kind: str, value: object) -> str | int | float | date | datetime | 
     if value is None or isinstance(value, str):
         return value
     if isinstance(value, bool):
-        return "да" if value else "нет"
+        return tr("export-yes") if value else tr("export-no")
     if kind in ("int", "float") and isinstance(value, Real | Decimal):
         number = float(value)
         if not math.isfinite(number):
@@ -339,7 +340,7 @@ def _write_sheet(
     how many first columns print on every page across."""
     columns = tuple(sheet.columns)
     title = clean_line(sheet.title) or EMPTY_SHEET_TITLE
-    lines = [clean_line(organization), documents._generated_line(generated, f"строк: {len(sheet.rows)}")]
+    lines = [clean_line(organization), documents._generated_line(generated, tr("export-rows", n=len(sheet.rows)))]
     if sheet.note is not None and clean_line(sheet.note):
         lines.append(clean_line(sheet.note))
 
@@ -446,7 +447,7 @@ def _filter_range(header_row: int, columns: int, rows: int, *, absolute: bool = 
 def _footer(title: str) -> str:
     """The documents' footer: the title on the left, «Стр. N из M» on the right, both 8 pt (as openpyxl writes
     them; the space after the size keeps a title starting with a digit out of it)."""
-    return f"&L&8 {documents._footer_text(title)}&R&8 Стр. &P из &N"
+    return f"&L&8 {documents._footer_text(title)}&R&8 {tr('paper-page-of')}"
 
 
 def _column_letter(n: int) -> str:

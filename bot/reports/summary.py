@@ -16,16 +16,18 @@ from bot.programme import FORM_LABELS, ROLE_LABELS, Form, Role
 from bot.questionnaires import Question, Questionnaire, format_value
 from bot.reports.export_xlsx import Column, SheetData
 
-MEETING_STATUS = {"planned": "назначена", "held": "состоялась", "not_held": "не состоялась", "cancelled": "отменена"}
-# The check-in's questions as the bot asks them after a meeting (`bot.texts` CHECKIN_*, FIT_*), for «Ответы».
-CHECKIN_TITLE = "Отметка о встрече: {stage}, {when:%d.%m.%Y %H:%M}, пара №{pair}"
-CHECKIN_HELD = "Встреча состоялась?"
-CHECKIN_USEFUL = "Насколько полезной была встреча? (1–5)"
-CHECKIN_WHAT = "Что сделали на встрече?"
-CHECKIN_WHY = tr("checkin-why")
-FIT_TITLE = "Подходит ли пара №{pair}"
-FIT_QUESTION = tr("fit-ask", audience="adult")
-FIT_LABELS = {"yes": tr("btn-fit-yes"), "unsure": tr("btn-fit-unsure"), "no": tr("btn-fit-no")}
+#: Meeting statuses as the «Встречи» sheet names them (`export-meeting-status-<status>`).
+MEETING_STATUSES = ("planned", "held", "not_held", "cancelled")
+#: A pair's answer about its fit, as the «Ответы» sheet names it (`export-fit-<answer>`).
+FIT_ANSWERS = ("yes", "unsure", "no")
+
+
+def _meeting_status(status: str) -> str:
+    return tr(f"export-meeting-status-{status}") if status in MEETING_STATUSES else status
+
+
+def _fit_answer(answer: str) -> str:
+    return tr(f"export-fit-{answer}") if answer in FIT_ANSWERS else answer
 
 
 def item_labels(questionnaires: Mapping[str, Questionnaire], ids: Sequence[str]) -> dict[str, str]:
@@ -55,9 +57,10 @@ def period_label(start: date) -> str:
 
 def stage_counts(furthest: Sequence[str | None]) -> dict[str, int]:
     """Pairs by the stage they are at (the furthest held; «ещё не встречались» before the first)."""
-    counts = {"ещё не встречались": 0, **{stage.label: 0 for stage in Stage}}
+    not_yet = tr("export-stage-none")
+    counts = {not_yet: 0, **{stage.label: 0 for stage in Stage}}
     for stage in furthest:
-        counts[Stage(stage).label if stage else "ещё не встречались"] += 1
+        counts[Stage(stage).label if stage else not_yet] += 1
     return counts
 
 
@@ -97,17 +100,19 @@ def _checkin_rows(checkins: Sequence[Mapping[str, Any]], names: Mapping[int, str
         pid = c["participant_id"]
         when = _local(c["at"], tz)
         if c["kind"] == "fit":
-            title = FIT_TITLE.format(pair=c["pair_id"])
-            questions = [(FIT_QUESTION, FIT_LABELS.get(c["answer"], c["answer"]))]
+            title = tr("export-fit-title", pair=c["pair_id"])
+            questions = [(tr("export-fit-question"), _fit_answer(c["answer"]))]
         else:
             starts = _local(c["starts_at"], tz)
-            title = CHECKIN_TITLE.format(stage=Stage(c["stage"]).label, when=starts, pair=c["pair_id"])
+            when_text = f"{starts:%d.%m.%Y %H:%M}" if starts else ""
+            title = tr("export-checkin-title", stage=Stage(c["stage"]).label, when=when_text, pair=c["pair_id"])
             answer = CheckinAnswer(c["answer"])
-            questions = [(CHECKIN_HELD, answer.label)]
+            questions = [(tr("export-checkin-held"), answer.label)]
             if c["usefulness"] is not None:
-                questions.append((CHECKIN_USEFUL, f"{c['usefulness']} из 5"))
+                questions.append((tr("export-checkin-useful"), tr("export-checkin-useful-value", n=c["usefulness"])))
             if c["note"]:
-                questions.append((CHECKIN_WHY if answer is CheckinAnswer.NOT_HELD else CHECKIN_WHAT, c["note"]))
+                why = answer is CheckinAnswer.NOT_HELD
+                questions.append((tr("export-checkin-why" if why else "export-checkin-what"), c["note"]))
         rows += [[f"P-{pid:05d}", names.get(pid, ""), title, q, a, when] for q, a in questions]
     return rows
 
@@ -130,18 +135,18 @@ def export_sheets(
     `checkins` are the answers about meetings and pairs' fit (`ReportRepo.all_checkins`)."""
 
     def person(pid: int | None) -> str:
-        return names.get(pid, f"P-{pid:05d}") if pid else "участник удалил данные"
+        return names.get(pid, f"P-{pid:05d}") if pid else tr("pair-withdrawn")
 
     mentees = [p for p in people if p["role"] != Role.MENTOR.value]
     mentors = [p for p in people if p["role"] == Role.MENTOR.value]
     base = [
-        Column("Псевдоним"),
-        Column("ФИО"),
-        Column("Роль"),
-        Column("Форма"),
-        Column("Включён", "date"),
-        Column("Согласие", "datetime"),
-        Column("Анкета заполнена", "datetime"),
+        Column(tr("export-column-pseudonym")),
+        Column(tr("export-column-name")),
+        Column(tr("export-column-role")),
+        Column(tr("export-column-form")),
+        Column(tr("export-column-joined"), "date"),
+        Column(tr("export-column-consent"), "datetime"),
+        Column(tr("export-column-survey-done"), "datetime"),
     ]
 
     def base_row(p: Mapping[str, Any]) -> list[object]:
@@ -157,9 +162,9 @@ def export_sheets(
 
     accounting_columns = [
         *base,
-        Column("Пара/группа №", "int"),
-        Column("Встреч состоялось", "int"),
-        Column("Анкет заполнено", "int"),
+        Column(tr("export-column-pair-number"), "int"),
+        Column(tr("export-column-meetings-held"), "int"),
+        Column(tr("export-column-surveys-done"), "int"),
     ]
     accounting = [[*base_row(p), p["pair_id"], p["held"], p["surveys"]] for p in people]
     pair_rows = [
@@ -169,7 +174,7 @@ def export_sheets(
     ]  # fmt: skip
     meeting_rows = [
         [m["pair_id"], Stage(m["stage"]).label, _local(m["starts_at"], tz), m["place"], m["topic"] or "",
-         MEETING_STATUS.get(m["status"], m["status"]), m["checkins"], m["usefulness"]]
+         _meeting_status(m["status"]), m["checkins"], m["usefulness"]]
         for m in meetings
     ]  # fmt: skip
     answer_rows = []
@@ -190,62 +195,71 @@ def export_sheets(
     answer_rows += _checkin_rows(checkins, names, tz)
     answer_rows.sort(key=lambda row: row[0])  # stable: each person's answers together, in their order
     return [
-        SheetData("Наставляемые", base, [base_row(p) for p in mentees], print_columns=2),
-        SheetData("Наставники", base, [base_row(p) for p in mentors], print_columns=2),
+        SheetData(tr("export-sheet-mentees"), base, [base_row(p) for p in mentees], print_columns=2),
+        SheetData(tr("export-sheet-mentors"), base, [base_row(p) for p in mentors], print_columns=2),
         SheetData(
-            "Пары и группы",
+            tr("export-sheet-pairs"),
             [
-                Column("№", "int"),
-                Column("Форма"),
-                Column("Наставник"),
-                Column("Наставляемые"),
-                Column("Закреплена", "datetime"),
-                Column("Наставляемых", "int"),
+                Column(tr("export-column-number"), "int"),
+                Column(tr("export-column-form")),
+                Column(tr("export-column-mentor")),
+                Column(tr("export-column-mentees")),
+                Column(tr("export-column-confirmed"), "datetime"),
+                Column(tr("export-column-mentee-count"), "int"),
             ],
             pair_rows,
             print_columns=1,
         ),
         SheetData(
-            "Встречи",
+            tr("export-sheet-meetings"),
             [
-                Column("Пара №", "int"),
-                Column("Этап"),
-                Column("Когда", "datetime"),
-                Column("Место"),
-                Column("Тема"),
-                Column("Статус"),
-                Column("Отметок", "int"),
-                Column("Польза (1–5)", "float"),
+                Column(tr("export-column-pair"), "int"),
+                Column(tr("export-column-stage")),
+                Column(tr("export-column-when"), "datetime"),
+                Column(tr("export-column-place")),
+                Column(tr("export-column-topic")),
+                Column(tr("export-column-status")),
+                Column(tr("export-column-checkins"), "int"),
+                Column(tr("export-column-usefulness"), "float"),
             ],
             meeting_rows,
             print_columns=1,
         ),
         SheetData(
-            "Ответы",
+            tr("export-sheet-answers"),
             [
-                Column("Псевдоним"),
-                Column("ФИО"),
-                Column("Анкета"),
-                Column("Вопрос"),
-                Column("Ответ"),
-                Column("Когда", "datetime"),
+                Column(tr("export-column-pseudonym")),
+                Column(tr("export-column-name")),
+                Column(tr("export-column-questionnaire")),
+                Column(tr("export-column-question")),
+                Column(tr("export-column-answer")),
+                Column(tr("export-column-when"), "datetime"),
             ],
             answer_rows,
-            note="Свободные ответы участников — только для куратора.",
+            note=tr("export-note-answers"),
             print_columns=2,
         ),
         SheetData(
-            "Мониторинг",
-            [Column("Показатель"), Column("Пункт"), Column("Среднее", "float"), Column("Ответов", "int")],
+            tr("export-sheet-monitoring"),
+            [
+                Column(tr("export-column-indicator")),
+                Column(tr("export-column-item")),
+                Column(tr("export-column-mean"), "float"),
+                Column(tr("export-column-answers"), "int"),
+            ],
             [[kind, label, mean if visible(n) else None, n] for kind, label, mean, n in monitoring],
-            note=f"Средние по группам меньше {MIN_GROUP} человек не показываются.",
+            note=tr("export-note-monitoring", n=MIN_GROUP),
             print_columns=2,
         ),
         SheetData(
-            "Персонифицированный учёт", accounting_columns, accounting, note="Пункт 5.1 дорожной карты", print_columns=2
+            tr("export-sheet-accounting"),
+            accounting_columns,
+            accounting,
+            note=tr("export-note-accounting"),
+            print_columns=2,
         ),
         SheetData(
-            "Для муниципального центра",
+            tr("export-sheet-municipal"),
             [
                 Column(tr("municipal-columns-0")),
                 Column(tr("municipal-columns-1"), "int"),
@@ -253,7 +267,7 @@ def export_sheets(
                 Column(tr("municipal-columns-3"), "int"),
             ],
             [list(row) for row in municipal],
-            note="Обобщённые сведения о реализации ЦМН (пункт 1.2 дорожной карты).",
+            note=tr("export-note-municipal"),
             print_columns=1,
         ),
     ]

@@ -35,11 +35,12 @@ Done marks are per programme year: pass the mark of the same year.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
+from bot.i18n import tr
 from bot.roadmap.model import (
     MONTH_WORDS,
     MONTHS_NOMINATIVE,
@@ -64,12 +65,24 @@ from bot.roadmap.model import (
 
 Status = Literal["done", "in_progress", "overdue", "planned"]
 STATUSES: tuple[Status, ...] = ("done", "in_progress", "overdue", "planned")
-STATUS_LABELS: dict[Status, str] = {
-    "done": "выполнено",
-    "in_progress": "выполняется",
-    "overdue": "просрочено",
-    "planned": "запланировано",
-}
+
+
+class _StatusLabels(Mapping[Status, str]):
+    """A status as the curator reads it («выполнено»), from the catalogue (`roadmap-status-…`)."""
+
+    def __getitem__(self, key: Status) -> str:
+        if key not in STATUSES:
+            raise KeyError(key)
+        return tr(f"roadmap-status-{key}")
+
+    def __iter__(self) -> Iterator[Status]:
+        return iter(STATUSES)
+
+    def __len__(self) -> int:
+        return len(STATUSES)
+
+
+STATUS_LABELS: Mapping[Status, str] = _StatusLabels()
 ReminderKind = Literal["soon", "overdue"]
 
 
@@ -264,7 +277,7 @@ def _month_year(day: date) -> str:
 
 
 def _join_ru(parts: Sequence[str]) -> str:
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " и " + parts[-1]
+    return parts[0] if len(parts) == 1 else tr("roadmap-deadline-and", first=", ".join(parts[:-1]), last=parts[-1])
 
 
 def describe_deadline(item: RoadmapItem | DeadlineSpec, programme_year: int) -> str:
@@ -275,9 +288,9 @@ def describe_deadline(item: RoadmapItem | DeadlineSpec, programme_year: int) -> 
     ps = periods(spec, programme_year)
     match spec:
         case ByDate():
-            return f"до {_d(ps[0].due)}"
+            return tr("roadmap-deadline-by", day=_d(ps[0].due))
         case InMonth():
-            return f"{_month_year(ps[0].due)} (до {_d(ps[0].due)})"
+            return tr("roadmap-deadline-month", month=_month_year(ps[0].due), day=_d(ps[0].due))
         case DateRange():
             first, last = ps[0].opens, ps[0].due
             if first == last:
@@ -286,13 +299,13 @@ def describe_deadline(item: RoadmapItem | DeadlineSpec, programme_year: int) -> 
                 return f"{first:%d.%m}–{_d(last)}"
             return f"{_d(first)}–{_d(last)}"
         case Within(kind="period"):
-            return f"в течение всего периода реализации (до {_d(ps[0].due)})"
+            return tr("roadmap-deadline-period", day=_d(ps[0].due))
         case Within():
-            return f"в течение года (до {_d(ps[0].due)})"
+            return tr("roadmap-deadline-year", day=_d(ps[0].due))
         case InMonths():
             return _join_ru([_month_year(p.due) for p in ps])
         case Quarterly():
-            return "ежеквартально: " + ", ".join(_d(p.due) for p in ps)
+            return tr("roadmap-deadline-quarterly", days=", ".join(_d(p.due) for p in ps))
     raise TypeError(f"not a deadline spec: {spec!r}")
 
 
@@ -301,48 +314,27 @@ def spec_text(spec: DeadlineSpec) -> str:
     «в течение года», «декабрь и май», «ежеквартально»; «(до начала учебного года)» marks before_start."""
     match spec:
         case ByDate(day=day):
-            text = f"до {day.ru}"
+            text = tr("roadmap-spec-by", day=day.ru)
         case InMonth(month=month):
             text = MONTHS_NOMINATIVE[month - 1]
         case DateRange(start=first, end=last):
             text = f"{first.ru}–{last.ru}"
         case Within(kind="period"):
-            text = "в течение всего периода реализации"
+            text = tr("roadmap-spec-period")
         case Within():
-            text = "в течение года"
+            text = tr("roadmap-spec-year")
         case InMonths(months=months):
             text = _join_ru([MONTHS_NOMINATIVE[m - 1] for m in months])
         case Quarterly():
-            text = "ежеквартально"
+            text = tr("roadmap-spec-quarterly")
         case _:
             raise TypeError(f"not a deadline spec: {spec!r}")
     if getattr(spec, "before_start", False):
-        text += " (до начала учебного года)"
+        text = tr("roadmap-spec-before-start", deadline=text)
     return text
 
 
 # --- the curator's text --------------------------------------------------------------------------------------
-
-DEADLINE_HELP = (
-    "Не понял срок. Напишите, например: «до 15.10», «октябрь», «01.09–15.09», «декабрь и май», "
-    "«ежеквартально» или «в течение года»."
-)
-DATE_DOES_NOT_EXIST = "Такой даты нет в календаре: {day}. Проверьте число и месяц."
-YEAR_NOT_EXPECTED = (
-    "Сроки дорожной карты пишутся без года — они повторяются каждый учебный год. "
-    "Напишите, например, «до 15.10» или «октябрь»."
-)
-YEAR_OUT_OF_PROGRAMME = "{what} не входит в {label} учебный год (он длится с 01.09.{y} по 31.08.{y1})."
-RANGE_TOO_LONG = (
-    "Срок не укладывается в один учебный год: {what}. Подготовка до начала года и работа в самом году — "
-    "это разные пункты: разбейте срок на два."
-)
-RANGE_BACKWARDS = (
-    "Начало срока позже конца: {what}. В учебном году сентябрь–декабрь идут раньше января–августа; "
-    "напишите, например, «01.09–15.09» или «с 01.09 по 31.05»."
-)
-BEFORE_START_ONLY_SUMMER = "«До начала учебного года» подходит только к срокам с января по август."
-BEFORE_START_CONFLICT = "{what} — это уже после начала учебного года, а не «до начала учебного года» ({y})."
 
 _MONTH_ALT = "|".join(sorted(MONTH_WORDS, key=len, reverse=True))
 _YEAR = r"(?:\s*(\d{4})(?:\s*(?:г|года?))?\.?)?"
@@ -398,12 +390,12 @@ def _parse_day(text: str) -> _Day | None:
     try:
         md = MonthDay(month, day)
     except RoadmapError:
-        raise RoadmapError(DATE_DOES_NOT_EXIST.format(day=shown)) from None
+        raise RoadmapError(tr("roadmap-error-no-such-date", day=shown)) from None
     if year is not None:
         try:
             date(year, month, day)
         except ValueError:
-            raise RoadmapError(DATE_DOES_NOT_EXIST.format(day=shown)) from None
+            raise RoadmapError(tr("roadmap-error-no-such-date", day=shown)) from None
     return _Day(md, year, shown)
 
 
@@ -426,7 +418,7 @@ def _before_start_from_years(
     if not typed:
         return before_start
     if programme_year is None:
-        raise RoadmapError(YEAR_NOT_EXPECTED)
+        raise RoadmapError(tr("roadmap-error-year-not-expected"))
     label = programme_label(programme_year)
     flags: set[bool] = set()
     for month, year, shown in typed:
@@ -440,14 +432,16 @@ def _before_start_from_years(
         else:
             raise RoadmapError(_out_of_programme(shown, programme_year, label))
     if len(flags) > 1:
-        raise RoadmapError(RANGE_TOO_LONG.format(what=" – ".join(shown for _, _, shown in found)))
+        raise RoadmapError(tr("roadmap-error-too-long", what=" – ".join(shown for _, _, shown in found)))
     if before_start and flags == {False}:
-        raise RoadmapError(BEFORE_START_CONFLICT.format(what=typed[0][2], y=programme_year))
+        raise RoadmapError(tr("roadmap-error-before-start-conflict", what=typed[0][2], year=str(programme_year)))
     return before_start or flags == {True}
 
 
 def _out_of_programme(shown: str, programme_year: int, label: str) -> str:
-    return YEAR_OUT_OF_PROGRAMME.format(what=shown, label=label, y=programme_year, y1=programme_year + 1)
+    return tr(
+        "roadmap-error-out-of-year", what=shown, label=label, first=str(programme_year), last=str(programme_year + 1)
+    )
 
 
 def _month_shown(m: _Month) -> str:
@@ -472,7 +466,7 @@ def parse_deadline_text(text: str, programme_year: int | None = None) -> Deadlin
         before_start = True
         source = source[: m.start()].strip(" ,;")
     if not source:
-        raise RoadmapError(DEADLINE_HELP)
+        raise RoadmapError(tr("roadmap-error-help"))
 
     if _QUARTERLY_RE.match(source):
         return _no_flag(Quarterly(), before_start)
@@ -517,16 +511,16 @@ def parse_deadline_text(text: str, programme_year: int | None = None) -> Deadlin
         months = [x for x in parsed if x is not None]
         if len(months) == len(parts):
             if len({x.month for x in months}) != len(months):
-                raise RoadmapError("Месяц повторяется. Напишите, например, «декабрь и май».")
+                raise RoadmapError(tr("roadmap-error-month-repeats"))
             found = [(x.month, x.year, _month_shown(x)) for x in months]
             flag = _before_start_from_years(found, programme_year, before_start)
             return _make(lambda: InMonths(tuple(x.month for x in months), flag))
-    raise RoadmapError(DEADLINE_HELP)
+    raise RoadmapError(tr("roadmap-error-help"))
 
 
 def _no_flag(spec: DeadlineSpec, before_start: bool) -> DeadlineSpec:
     if before_start:
-        raise RoadmapError(BEFORE_START_ONLY_SUMMER)
+        raise RoadmapError(tr("roadmap-error-before-start-summer"))
     return spec
 
 
@@ -537,7 +531,7 @@ def _make(build: Callable[[], DeadlineSpec], what: str = "") -> DeadlineSpec:
     except RoadmapError as exc:
         message = str(exc)
         if message.startswith("начало"):
-            raise RoadmapError(RANGE_BACKWARDS.format(what=what)) from None
+            raise RoadmapError(tr("roadmap-error-backwards", what=what)) from None
         if message.startswith("before_start"):
-            raise RoadmapError(BEFORE_START_ONLY_SUMMER) from None
+            raise RoadmapError(tr("roadmap-error-before-start-summer")) from None
         raise RoadmapError(message[:1].upper() + message[1:] + ".") from None

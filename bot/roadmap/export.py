@@ -30,6 +30,7 @@ from bot.documents.xlsx import (
     _write_table,
     unique_sheet_title,
 )
+from bot.i18n import tr
 from bot.roadmap.deadlines import (
     STATUS_LABELS,
     STATUSES,
@@ -44,22 +45,15 @@ from bot.roadmap.model import ItemState, Roadmap
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
 
-ROADMAP_SHEET = "Дорожная карта"
-SUMMARY_SHEET = "Сводка"
-ROADMAP_COLUMNS: tuple[str, ...] = (
-    "№",
-    "Содержание",
-    "Сроки",
-    "Ожидаемый результат",
-    "Ответственные",
-    "Статус",
-    "Отметка о выполнении",
-    "Примечание",
-    "Документы",
+ROADMAP_SHEET = tr("roadmap-xlsx-sheet")
+SUMMARY_SHEET = tr("roadmap-xlsx-summary-sheet")
+_ROADMAP_KEYS = ("number", "content", "deadline", "result", "responsible", "status", "done", "note", "documents")
+ROADMAP_COLUMNS: tuple[str, ...] = tuple(tr(f"roadmap-xlsx-column-{key}") for key in _ROADMAP_KEYS)
+SUMMARY_COLUMNS: tuple[str, ...] = (
+    tr("roadmap-xlsx-column-section"),
+    tr("roadmap-xlsx-column-total"),
+    *(STATUS_LABELS[s].capitalize() for s in STATUSES),
 )
-SUMMARY_COLUMNS: tuple[str, ...] = ("Раздел", "Всего", *(STATUS_LABELS[s].capitalize() for s in STATUSES))
-
-REOPENED_NOTE = "Отметка о выполнении от {day} снята, пункт возвращён в работу."
 
 # Excel's own «Хороший» / «Нейтральный» / «Плохой» cell styles.
 _STATUS_STYLE: dict[Status, tuple[str, str]] = {
@@ -89,23 +83,15 @@ def roadmap_workbook(
     from openpyxl.styles import Font, PatternFill
 
     label = programme_label(programme_year)
-    title = f"{clean_line(roadmap.title)} на {label} учебный год"
+    title = tr("roadmap-xlsx-title", title=clean_line(roadmap.title), label=label)
     wb = _new_workbook()
     _set_properties(wb, title, organization, generated)
 
     # Widths that print the roadmap one A4 page wide at a readable scale (`MIN_PRINT_SCALE`) even with long
     # notes and documents' names (they wrap); were it wider, pages across would repeat the item's number.
-    columns = (
-        _Column("№", "center", 6, 8),
-        _Column("Содержание", "text", 30, 44),
-        _Column("Сроки", "text", 14, 22),
-        _Column("Ожидаемый результат", "text", 20, 30),
-        _Column("Ответственные", "text", 14, 20),
-        _Column("Статус", "center", 12, 14),
-        _Column("Отметка о выполнении", "date", 12, 12),
-        _Column("Примечание", "text", 14, 22),
-        _Column("Документы", "text", 14, 22),
-    )
+    layout = (("center", 6, 8), ("text", 30, 44), ("text", 14, 22), ("text", 20, 30), ("text", 14, 20),
+              ("center", 12, 14), ("date", 12, 12), ("text", 14, 22), ("text", 14, 22))  # fmt: skip
+    columns = tuple(_Column(caption, *shape) for caption, shape in zip(ROADMAP_COLUMNS, layout, strict=True))
     rows: list[list[Value]] = []
     separators: list[int] = []  # indexes into rows
     item_status: dict[int, Status] = {}
@@ -133,11 +119,11 @@ def roadmap_workbook(
             )
 
     total = sum(counts.values())
-    summary = ", ".join(f"{STATUS_LABELS[s]}: {counts[s]}" for s in STATUSES)
+    summary = ", ".join(tr("roadmap-xlsx-count", status=STATUS_LABELS[s], n=counts[s]) for s in STATUSES)
     lines = (
         clean_line(organization),
-        f"Учебный год {label}; состояние на {today:%d.%m.%Y}",
-        _generated_line(generated, f"пунктов: {total}; {summary}"),
+        tr("roadmap-xlsx-state", label=label, today=f"{today:%d.%m.%Y}"),
+        _generated_line(generated, tr("roadmap-xlsx-items", total=total, summary=summary)),
     )
     taken: set[str] = set()
     ws = wb.active
@@ -146,7 +132,7 @@ def roadmap_workbook(
     _write_table(ws, title=title, lines=lines, columns=columns, rows=rows, print_columns=1)
     header_row = _header_row(ws, ROADMAP_COLUMNS[0])
     _style_separators(ws, [header_row + 1 + i for i in separators], len(columns))
-    status_col = ROADMAP_COLUMNS.index("Статус") + 1
+    status_col = _ROADMAP_KEYS.index("status") + 1
     for i, st in item_status.items():
         if st in _STATUS_STYLE:
             fill, color = _STATUS_STYLE[st]
@@ -175,8 +161,8 @@ def _summary_sheet(
         number: state.done_at for number, state in statuses.items() if state.done_at is not None and not state.reopened
     }
     columns = (
-        _Column("Раздел", "text", 30, 60),
-        _Column("Всего", "int", 8, 8),
+        _Column(SUMMARY_COLUMNS[0], "text", 30, 60),
+        _Column(SUMMARY_COLUMNS[1], "int", 8, 8),
         *(_Column(caption, "int", 10, 14) for caption in SUMMARY_COLUMNS[2:]),
     )
     rows: list[list[Value]] = []
@@ -187,8 +173,8 @@ def _summary_sheet(
         )
         for s in STATUSES:
             totals[s] += counts[s]
-    rows.append(["Итого", sum(totals.values()), *(totals[s] for s in STATUSES)])
-    _write_table(ws, title=f"Сводка: {title}", lines=lines, columns=columns, rows=rows)
+    rows.append([tr("roadmap-xlsx-total"), sum(totals.values()), *(totals[s] for s in STATUSES)])
+    _write_table(ws, title=tr("roadmap-xlsx-summary-title", title=title), lines=lines, columns=columns, rows=rows)
     last = _header_row(ws, SUMMARY_COLUMNS[0]) + len(rows)
     total_font = Font(name=FONT_NAME, size=FONT_SIZE, bold=True)
     for c in range(1, len(columns) + 1):
@@ -199,7 +185,7 @@ def _note(state: ItemState) -> str | None:
     """The curator's note, after the done mark they took back (so the paper keeps the record, not the mark)."""
     parts: list[str] = []
     if state.reopened and state.done_at is not None:
-        parts.append(REOPENED_NOTE.format(day=f"{state.done_at:%d.%m.%Y}"))
+        parts.append(tr("roadmap-xlsx-reopened", day=f"{state.done_at:%d.%m.%Y}"))
     if state.note and clean_text(state.note).strip():
         parts.append(clean_text(state.note).strip())
     return "\n".join(parts) or None

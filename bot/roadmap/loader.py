@@ -44,6 +44,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from bot.i18n import tr
 from bot.roadmap.deadlines import parse_deadline_text
 from bot.roadmap.model import (
     CONTENT_LIMIT,
@@ -382,10 +383,7 @@ def normalize_number(text: str) -> str:
     if all(p.isdigit() for p in parts):
         cleaned = ".".join(str(int(p)) for p in parts)
     if not NUMBER_RE.match(cleaned):
-        raise RoadmapError(
-            f"Номер пункта «{text.strip()}» не подходит: нужен номер раздела и пункта через точку, "
-            "например «4.7» или «6.1.2» (числа от 1 до 99)."
-        )
+        raise RoadmapError(tr("roadmap-error-number", number=text.strip()))
     return cleaned
 
 
@@ -393,37 +391,37 @@ def normalize_responsible(raw: str | Iterable[str] | None) -> tuple[str, ...]:
     """Responsible roles from a list or from text «Администрация, куратор»: trimmed, the usual roles spelled
     canonically («куратор внедрения ЦМН» -> «Куратор»), repeats removed."""
     if raw is None:
-        raise RoadmapError("Укажите ответственных, например «Куратор» или «Администрация, куратор».")
+        raise RoadmapError(tr("roadmap-error-no-responsible"))
     parts = re.split(r"[,;\n]", raw) if isinstance(raw, str) else list(raw)
     result: list[str] = []
     for part in parts:
         if not isinstance(part, str):
-            raise RoadmapError("Ответственные — это строки, например «Куратор».")
+            raise RoadmapError(tr("roadmap-error-responsible-text"))
         name = " ".join(part.split()).strip(" .")
         if not name:
             continue
         name = _ROLE_SYNONYMS.get(name.lower().replace("ё", "е"), name)
         if len(name) > RESPONSIBLE_LIMIT:
-            raise RoadmapError(f"Слишком длинное имя ответственного: не больше {RESPONSIBLE_LIMIT} символов.")
+            raise RoadmapError(tr("roadmap-error-responsible-long", limit=RESPONSIBLE_LIMIT))
         if name.lower() not in (r.lower() for r in result):
             result.append(name)
     if not result:
-        raise RoadmapError("Укажите ответственных, например «Куратор» или «Администрация, куратор».")
+        raise RoadmapError(tr("roadmap-error-no-responsible"))
     if len(result) > RESPONSIBLE_MAX:
-        raise RoadmapError(f"Слишком много ответственных: не больше {RESPONSIBLE_MAX}.")
+        raise RoadmapError(tr("roadmap-error-responsible-many", limit=RESPONSIBLE_MAX))
     return tuple(result)
 
 
 def _text(raw: object, caption: str, limit: int) -> str:
     if raw is None:
-        raise RoadmapError(f"{caption}: не заполнено.")
+        raise RoadmapError(tr("roadmap-error-empty", field=caption))
     if not isinstance(raw, str):
-        raise RoadmapError(f"{caption}: нужен текст.")
+        raise RoadmapError(tr("roadmap-error-not-text", field=caption))
     text = " ".join(raw.split())
     if not text:
-        raise RoadmapError(f"{caption}: не заполнено.")
+        raise RoadmapError(tr("roadmap-error-empty", field=caption))
     if len(text) > limit:
-        raise RoadmapError(f"{caption}: слишком длинно ({len(text)} символов, можно до {limit}).")
+        raise RoadmapError(tr("roadmap-error-too-long-text", field=caption, n=len(text), limit=limit))
     return text
 
 
@@ -447,18 +445,18 @@ def make_item(
     number = normalize_number(number)
     first = int(number.split(".")[0])
     if section is not None and section != first:
-        raise RoadmapError(f"Пункт {number} не из раздела {section}: номер пункта начинается с номера раздела.")
-    content = _text(content, "Содержание", CONTENT_LIMIT)
+        raise RoadmapError(tr("roadmap-error-wrong-section", number=number, section=section))
+    content = _text(content, tr("roadmap-field-buttons-content"), CONTENT_LIMIT)
     try:
         spec = deadline_from_value(deadline, programme_year)
     except RoadmapError as exc:
         text = str(exc)
-        raise RoadmapError(text if text[:1].isupper() else f"Срок: {text}.") from None
+        raise RoadmapError(text if text[:1].isupper() else tr("roadmap-error-deadline", error=text)) from None
     return RoadmapItem(
         number=number,
         section=first,
         content=content,
         deadline=spec,
-        result=_text(result, "Ожидаемый результат", RESULT_LIMIT),
+        result=_text(result, tr("roadmap-field-buttons-result"), RESULT_LIMIT),
         responsible=normalize_responsible(responsible),
     )

@@ -11,7 +11,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.clock import Clock
-from bot.i18n import Audience, esc, tr
+from bot.i18n import Audience, esc, quoted, tr
 from bot.meetings.timeparse import duration_words
 from bot.monitoring import SURVEY_LABELS, SURVEY_SETS, questionnaire_for
 from bot.pairs import Pair
@@ -160,7 +160,7 @@ async def on_step(
             return
         already = "".join(
             tr("campaign-already-open",
-                title=esc(running.title), until=until_text(running.closes_at, tz), done=done, total=total
+                title=esc(quoted(running.title)), until=until_text(running.closes_at, tz), done=done, total=total
             )
             for running, total, done in await campaigns.open_of_survey(survey, now)
         )
@@ -300,6 +300,7 @@ async def on_surveys(
         await _surveys_screen(query, campaigns, questionnaires, clock, settings)
         return
     title, until = esc(campaign.title), until_text(campaign.closes_at, tz)
+    inner = esc(quoted(campaign.title))  # the title inside «…»: its own quotes become „…“
     total, done = await campaigns.rate(campaign.id)
     if callback_data.a == "who":
         people = await campaigns.unanswered(campaign.id)
@@ -319,7 +320,7 @@ async def on_surveys(
     elif callback_data.a == "remind":
         day = now.astimezone(tz).date().isoformat()
         def text(audience: Audience) -> str:
-            return tr("campaign-nudge", audience=audience, title=title, until=until)
+            return tr("campaign-nudge", audience=audience, title=inner, until=until)
 
         count = await campaigns.remind(campaign.id, outbox, text, answer_markup(campaign.id), day)
         if count:
@@ -330,7 +331,7 @@ async def on_surveys(
         confirm = (tr("btn-survey-close-yes"), SurveysCb(a="closeyes", c=campaign.id))
         await show(
             query,
-            tr("survey-close-confirm", title=title, done=done, total=total),
+            tr("survey-close-confirm", title=inner, done=done, total=total),
             _back_keyboard(confirm, back=tr("btn-cancel")),
         )
     elif callback_data.a == "closeyes":
@@ -338,7 +339,7 @@ async def on_surveys(
             callback_answer.text = tr("survey-already-closed")
             return
         await audit.record(query.from_user.id, "campaign.close", str(campaign.id))
-        await show(query, tr("campaign-closed-report", title=title, done=done, total=total), _back_keyboard())
+        await show(query, tr("campaign-closed-report", title=inner, done=done, total=total), _back_keyboard())
     else:
         callback_answer.text = tr("stale-button")
 

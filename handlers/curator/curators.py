@@ -20,7 +20,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.commands import CURATOR_COMMANDS, PARTICIPANT_COMMANDS, described
 from bot.curators import CURATOR_INVITE_TTL, AddedCurator, CuratorInviteProblem
-from bot.i18n import esc, tr
+from bot.i18n import esc, quoted, tr
 from bot.invites import code_kind, deep_link
 from bot.settings import Settings
 from handlers import states
@@ -191,7 +191,7 @@ async def start_curator_link(
         return
     await audit.record(user.id, "curator.add", str(user.id), {"invited_by": accepted.created_by})
     await set_curator_commands(bot, user.id)
-    await message.answer(tr("curator-joined", org=esc(settings.institution.organization_name)))
+    await message.answer(tr("curator-joined", org=esc(quoted(settings.institution.organization_name))))
     for curator_id in settings.curator_ids():
         if curator_id != user.id:
             await notify(outbox, curator_id, tr("curator-joined-notice", name=esc(name)))

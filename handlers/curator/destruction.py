@@ -13,7 +13,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.clock import Clock, parse_iso
 from bot.documents.destruction_act import ActInfo, destroyed_record, destruction_act_docx
-from bot.i18n import tr
+from bot.i18n import quoted, tr
 from bot.settings import Settings
 from handlers.kb.destruction import PERIODS, DestructionActCb, period_keyboard
 from handlers.ui import show
@@ -75,7 +75,7 @@ async def on_period(
     info = ActInfo(
         organization=organization,
         address=settings.institution.organization_address or None,
-        system=tr("destruction-system", org=organization),
+        system=tr("destruction-system", org=quoted(organization)),
         carrier=tr("destruction-carrier", file=settings.storage.database_path.name),
         period_start=start,
         period_end=end,

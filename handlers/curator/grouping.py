@@ -9,9 +9,8 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.clock import Clock, parse_iso
-from bot.i18n import esc, tr
-from bot.meetings.reminders import format_local
-from bot.meetings.timeparse import InvalidInput
+from bot.i18n import Audience, esc, tr
+from bot.meetings.timeparse import InvalidInput, format_moment
 from bot.meetings.when import parse_when
 from bot.pairs import Candidate
 from bot.programme import Form
@@ -40,7 +39,7 @@ from storage.participants import ParticipantRepo
 
 
 def _when(moment_iso: str, settings: Settings) -> str:
-    return format_local(parse_iso(moment_iso), settings.institution.tz)
+    return format_moment(parse_iso(moment_iso), settings.institution.tz)
 
 
 async def cmd_groupmeeting(message: Message, matching: MatchingRepo) -> None:
@@ -155,9 +154,11 @@ async def on_meeting(
         await state.clear()
         meeting = await matching.create_meeting(form, parse_iso(data["when"]), data["place"], query.from_user.id)
         chats = await participants.consented_chats(form)
-        announcement = tr("gm-announce", when=_when(data["when"], settings), place=esc(data["place"]))
+        when, place = _when(data["when"], settings), esc(data["place"])
         for chat_id in chats:
-            await notify(outbox, chat_id, announcement)
+            person = await participants.by_telegram(chat_id)
+            audience = person.audience if person else Audience.ADULT
+            await notify(outbox, chat_id, tr("gm-announce", when=when, place=place, audience=audience))
         await audit.record(query.from_user.id, "group_meeting.announce", str(meeting.id), {"form": form.value})
         await show(query, tr("gm-sent", count=len(chats)))
     elif action in ("att", "tog", "done", "back"):

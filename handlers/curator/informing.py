@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime, tzinfo
-
 from aiogram import Bot, F, Router
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
@@ -11,7 +9,8 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.clock import Clock
-from bot.i18n import Audience, esc, tr
+from bot.i18n import Audience, esc, quoted, tr
+from bot.meetings.timeparse import format_moment
 from bot.programme import Form
 from bot.questionnaires import CLUBS, load_vocabulary
 from bot.settings import Settings
@@ -92,7 +91,7 @@ async def on_answer_text(
     shown_question = question.text if len(question.text) <= 200 else question.text[:199] + "…"
     # A parent's question about their child is answered to the parent.
     to, audience = (question.asked_by, Audience.PARENT) if question.asked_by else (person.telegram_id, person.audience)
-    answer = tr("answer-to-participant", question=esc(shown_question), answer=esc(text), audience=audience)
+    answer = tr("answer-to-participant", question=esc(quoted(shown_question)), answer=esc(text), audience=audience)
     await notify(outbox, to, answer, about=[person.id])
     await message.answer(tr("answer-sent"))
 
@@ -129,7 +128,7 @@ async def on_material_admin(
             callback_answer.text = tr("stale-button")
             return
         audience = tr(f"material-audiences-{material.audience}")
-        text = tr("material-delete-confirm", title=esc(material.title), audience=audience)
+        text = tr("material-delete-confirm", title=esc(quoted(material.title)), audience=audience)
         await show(query, text, material_delete_keyboard(material.id))
     elif callback_data.a == "delok":
         if not await informing.delete_material(callback_data.id):
@@ -151,7 +150,7 @@ async def on_material_admin(
         )
         await audit.record(query.from_user.id, "material.add", data["title"])
         audience = tr(f"material-audiences-{callback_data.v}")
-        await show(query, tr("material-added", title=esc(data["title"]), audience=audience))
+        await show(query, tr("material-added", title=esc(quoted(data["title"])), audience=audience))
     else:
         callback_answer.text = tr("stale-button")
 
@@ -273,17 +272,10 @@ async def on_broadcast(
         await audit.record(query.from_user.id, "broadcast.send", str(broadcast_id), {"audience": data["audience"]})
         text = tr("broadcast-queued", count=len(chats))
         if goes_at > now:
-            text += tr("broadcast-quiet", when=_when(now, goes_at, settings.institution.tz))
+            text += tr("broadcast-quiet", when=format_moment(goes_at, settings.institution.tz))
         await show(query, text)
     else:
         callback_answer.text = tr("stale-button")
-
-
-def _when(now: datetime, at: datetime, tz: tzinfo) -> str:
-    """«в 08:00» the same local day, «завтра в 08:00» the next one (a quiet-hours shift is under a day)."""
-    local = at.astimezone(tz)
-    msg_id = "quiet-today" if local.date() == now.astimezone(tz).date() else "quiet-tomorrow"
-    return tr(msg_id, time=f"{local:%H:%M}")
 
 
 async def _send_preview(bot: Bot, chat_id: int, data: dict) -> None:

@@ -28,7 +28,7 @@ from bot.settings import Settings
 from handlers.filters import PlainText
 from handlers.kb.curator import PeopleCb, card_keyboard, dialog_confirm_keyboard, page_keyboard, summary_keyboard
 from handlers.kb.joining import start_survey_keyboard
-from handlers.menu import answers_block, consent_line, local_moment
+from handlers.menu import answers_block, consent_line, local_day, local_moment
 from handlers.notify import notify
 from handlers.states import NameCorrection, PaperConsent
 from handlers.ui import show
@@ -79,12 +79,12 @@ def identity(person: Participant, tz: ZoneInfo) -> str:
         return person.name
     if person.invite_created_at is not None and person.invite_tail:
         invite = tr("participant-invite",
-            date=f"{person.invite_created_at.astimezone(tz):%d.%m}", tail=person.invite_tail
+            date=local_day(person.invite_created_at, tz), tail=person.invite_tail
         )
     else:
         invite = tr("participant-invite-gone")
     text = tr("participant-unnamed",
-        pseudonym=person.pseudonym, joined=f"{person.joined_at.astimezone(tz):%d.%m %H:%M}", invite=invite
+        pseudonym=person.pseudonym, joined=local_moment(person.joined_at, tz), invite=invite
     )
     if person.parent_name:
         text += tr("participant-unnamed-parent", parent=person.parent_name)
@@ -132,6 +132,7 @@ async def cmd_consent_paper(
 
 
 def _consent_text(record: ConsentRecord | None, settings: Settings) -> str:
+    """The consent as the curator's card shows it: who gave it and when, on the institution's clock."""
     if record is not None and record.kind is ConsentKind.PAPER and record.paper_date and record.parent_name:
         day = f"{date.fromisoformat(record.paper_date):%d.%m.%Y}"
         at = local_moment(record.given_at, settings.institution.tz)
@@ -164,7 +165,7 @@ async def _card(
         title = tr("participant-card-title-unnamed", pseudonym=person.pseudonym)
     if person.invite_created_at is not None and person.invite_tail:
         invite = tr("participant-invite",
-            date=f"{person.invite_created_at.astimezone(tz):%d.%m.%Y}", tail=person.invite_tail
+            date=local_day(person.invite_created_at, tz), tail=person.invite_tail
         )
     else:
         invite = tr("participant-invite-gone")
@@ -172,7 +173,7 @@ async def _card(
         title=title,
         role=person.role.label,
         form=person.form.label,
-        joined=person.joined_at.astimezone(tz).strftime("%d.%m.%Y %H:%M"),
+        joined=local_moment(person.joined_at, tz),
         invite=invite,
         status=person.status.label,
         consent=_consent_text(await participants.consent(person.id), settings),

@@ -12,7 +12,7 @@ from aiogram.filters import Command, CommandObject
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
 
 from bot.clock import Clock
-from bot.i18n import esc, tr
+from bot.i18n import esc, quoted, tr
 from bot.meetings import Stage
 from bot.monitoring import MIN_GROUP, monitoring_period
 from bot.programme import FORM_LABELS, ROLE_LABELS, YEAR_LABEL_RE, ArchivedYear, Form, Role
@@ -260,7 +260,7 @@ async def summary_text(
         if (year.holds(rate[0].opens_at) if year else not last or rate[0].opens_at > last[0].finished_at)
     ][:5]
     campaign_lines = "\n".join(
-        tr("summary-campaign-line", title=esc(c.title), done=done, total=n) for c, n, done in rates
+        tr("summary-campaign-line", title=esc(quoted(c.title)), done=done, total=n) for c, n, done in rates
     )
     text += tr("summary-campaigns", lines=campaign_lines or tr("summary-none"))
     period_blocks = []
@@ -312,9 +312,12 @@ async def collect_export(
     labels = item_labels(questionnaires, MONITORING_QUESTIONNAIRES)
     quality = await _quality(reports, labels, settings)
     growth = await _growth(reports, labels)
-    monitoring = [(f"Качество, {p.label}", label, mean, n) for p in quality for label, mean, n in p.items]
-    monitoring += [("Рост: начало", label, entry, n) for label, entry, _, n in growth]
-    monitoring += [("Рост: конец", label, end, n) for label, _, end, n in growth]
+    monitoring = [
+        (tr("export-monitoring-quality", period=p.label), label, mean, n) for p in quality for label, mean, n in p.items
+    ]
+    entry_kind, end_kind = tr("export-monitoring-growth-entry"), tr("export-monitoring-growth-end")
+    monitoring += [(entry_kind, label, entry, n) for label, entry, _, n in growth]
+    monitoring += [(end_kind, label, end, n) for label, _, end, n in growth]
     consented = {c.role: c.consented for c in await reports.people_by_role()}
     forms = await reports.pairs_by_form()
     teachers, pupils = await reports.involved_teachers_and_pupils()

@@ -19,7 +19,7 @@ from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.clock import Clock
-from bot.i18n import esc, tr
+from bot.i18n import esc, quoted, tr
 from bot.roadmap import (
     STATUS_LABELS,
     ItemState,
@@ -446,7 +446,7 @@ async def on_file(
     user_id = message.from_user.id  # type: ignore[union-attr]
     await roadmap.attach(number, year, file_id, name, user_id, kind)
     await audit.record(user_id, "roadmap.attach", number, {"year": year, "file_name": name})
-    notice = tr("roadmap-file-attached", name=esc(name), number=number)
+    notice = tr("roadmap-file-attached", name=esc(quoted(name)), number=number)
     await _card(message, roadmap, year, number, today, settings, notice)
 
 
@@ -605,7 +605,7 @@ async def on_delete(
     if item is None:
         return
     await _leave_own_state(state)
-    text = tr("roadmap-delete-confirm", number=item.number, content=esc(_cut(item.content, 300)))
+    text = tr("roadmap-delete-confirm", number=item.number, content=esc(quoted(_cut(item.content, 300))))
     await show(query, text, delete_keyboard(callback_data.y, item.number))
 
 
@@ -664,7 +664,7 @@ async def on_add(
     await state.set_state(RoadmapAdd.number)
     await state.set_data({"s": section.number, "y": callback_data.y})
     text = tr("roadmap-add-ask-number",
-        section=esc(f"{section.number}. {section.title}"), example=_suggest_number(plan, section.number)
+        section=esc(quoted(f"{section.number}. {section.title}")), example=_suggest_number(plan, section.number)
     )
     await show(query, text, cancel_keyboard(callback_data.y, section=section.number))
 

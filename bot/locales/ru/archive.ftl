@@ -1,3 +1,4 @@
+## audience: curator
 btn-archive = Архив { $year }
 archive-pairs-list =
     <b>Архив { $year }: пары и группы</b> ({ $count }), работали до { $date }
@@ -13,7 +14,7 @@ archive-pair-card =
     { $renewals }
 archive-renewal-line = { $name }: { $state }
 archive-renewal-states-final = да (итоговая анкета)
-archive-renewal-states-button = да (ответил(а) в боте)
+archive-renewal-states-button = да (ответ в боте)
 archive-renewal-states-curator = да (отметил куратор)
 archive-renewal-states-none = не подтверждено — в подборе не участвует
 btn-archive-renew = ↩ { $name } участвует в новом году

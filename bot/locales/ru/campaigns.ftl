@@ -41,23 +41,34 @@ campaign-already-open =
 campaign-nobody = В этой группе некому отвечать на этот опрос.
 btn-campaign-start = Запустить
 campaign-cancelled = Опрос не запущен: никому ничего не отправлено.
-campaign-started = Опрос запущен: { $count } получателей. Напоминания — каждые { $every }.
+campaign-started = Опрос запущен: { $count } { $count ->
+        [one] получатель
+        [few] получателя
+       *[many] получателей
+    }. Напоминания — каждые { $every }.
 campaign-closed-report = Опрос «{ $title }» закрыт: ответили { $done } из { $total }.
 campaign-launch-report =
     📋 По календарю программы запущен опрос «{ $title }», ответы до { $until }.
-    Приглашение получили { $count }:
+    Приглашение получили ({ $count }):
     { $names }{ $waiting }
 campaign-report-name = • { $name } — { $role }
 campaign-report-more = • и ещё { $count }
 campaign-waiting =
     { "" }
 
-    Ещё не приглашены — их пара работает меньше { $weeks } нед. ({ $count }):
+    Ещё не приглашены — их пара работает меньше { $weeks } { $weeks ->
+        [one] недели
+        [few] недель
+       *[many] недель
+    } ({ $count }):
     { $lines }
 campaign-waiting-line = • { $name } — { $role }: получит приглашение { $date }
 campaign-waiting-too-late = • { $name } — { $role }: не получит, срок наступит { $date }, после закрытия опроса
 campaign-late-report =
-    📋 Опрос «{ $title }» (ответы до { $until }): приглашение получили ещё { $count } — из новых пар и групп:
+    📋 Опрос «{ $title }» (ответы до { $until }): приглашение отправлено ещё { $count } { $count ->
+        [one] участнику
+       *[other] участникам
+    } из новых пар и групп:
     { $names }
 growth-entry-title = Самооценка в начале работы пары
 surveys-none = Открытых опросов нет. Запустить опрос — /campaign.
@@ -71,7 +82,11 @@ surveys-line =
 survey-audience-pair = пара или группа №{ $pair }
 surveys-waiting =
     { "" }
-    Ещё не приглашены (пара работает меньше { $weeks } нед.): { $count }, из них получат до закрытия: { $soon }
+    Ещё не приглашены (пара работает меньше { $weeks } { $weeks ->
+        [one] недели
+        [few] недель
+       *[many] недель
+    }): { $count }, из них получат до закрытия: { $soon }
 btn-survey-pending = Кто не ответил
 btn-survey-close = Закрыть опрос
 btn-survey-numbered = { $n }. { $label }
@@ -82,7 +97,11 @@ survey-pending =
 survey-all-answered = <b>{ $title }</b>: ответили все ({ $total }).
 btn-survey-remind = Напомнить
 btn-surveys-back = ← К опросам
-survey-reminded = Напоминание поставлено в очередь: { $count }.
+survey-reminded = Напоминание поставлено в очередь: { $count } { $count ->
+        [one] получатель
+        [few] получателя
+       *[many] получателей
+    }.
 survey-reminded-already = Сегодня им уже напоминали.
 survey-close-confirm =
     Закрыть опрос «{ $title }»? Ответили { $done } из { $total }.

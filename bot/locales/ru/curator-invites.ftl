@@ -1,3 +1,4 @@
+## audience: curator
 invite-pick-role = Кого приглашаем?
 invite-pick-form = Роль: <b>{ $role }</b>. Форма наставничества?
 invite-pick-expiry = Роль: <b>{ $role }</b>, форма: <b>{ $form }</b>. Сколько действует ссылка?
@@ -13,7 +14,11 @@ invite-created =
 
     Отправьте её участникам. Список ссылок — /invites.
 invite-no-expiry = без срока
-invite-expiry-days = { $days } дн. (до { $until })
+invite-expiry-days = { $days } { $days ->
+        [one] день
+        [few] дня
+       *[many] дней
+    } (до { $until })
 invite-no-limit = без ограничения
 invite-list-empty = Действующих ссылок нет. Создать — /invite.
 invite-list =

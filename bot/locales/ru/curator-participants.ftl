@@ -1,3 +1,4 @@
+## audience: curator
 participants-empty = Участников пока нет. Пригласите их: /invite.
 participants-summary =
     <b>Участники программы: { $total }</b>
@@ -20,7 +21,7 @@ participant-card =
     { $title }
     Роль: { $role }
     Форма: { $form }
-    Присоединился: { $joined }
+    Дата входа: { $joined }
     Ссылка-приглашение: { $invite }
     Статус: { $status }
     Согласие: { $consent }
@@ -28,11 +29,15 @@ participant-card =
     { $answers }
 participant-card-title = <b>{ $name }</b> ({ $pseudonym })
 participant-card-title-unnamed = <b>{ $pseudonym }</b> (имя ещё не указано)
-consent-paper-details = бумажное от { $date }, подписал(а) { $parent }; отмечено куратором { $at }
+consent-paper-details = бумажное от { $date } (подпись: { $parent }); отмечено куратором { $at }
 consent-parent-details = { "" } ({ $parent }, { $relation })
 btn-show-list = Список
+
+## audience: pupil adult curator
 btn-prev = ‹ Назад
 btn-next = Далее ›
+
+## audience: curator
 btn-to-summary = К сводке
 btn-paper-consent = Отметить бумажное согласие
 paper-consent-done = Бумажное согласие отмечено для { $pseudonym }. Участник получит уведомление.
@@ -74,15 +79,23 @@ rename-confirm =
     Новое имя будет в списках, парах, выгрузках и документах, которые бот сделает после этого.
 btn-rename-confirm = Исправить
 rename-done = Имя исправлено: { $old } → { $new }.
-child-paper-consented = Куратор отметил бумажное согласие. Можно заполнить анкету!
+
+## audience: pupil
+child-paper-consented = Куратор отметил бумажное согласие твоего родителя. Можно заполнить анкету!
+
+## audience: curator
 participant-gone = Этого участника больше нет (данные удалены).
-curator-user-blocked = Участник { $who } заблокировал бота: сообщения ему не доходят. Свяжитесь с ним другим способом.
+curator-user-blocked = Бот заблокирован участником: { $who }. Сообщения не доходят — свяжитесь другим способом.
 who = <b>{ $name }</b> ({ $role }, { $pair })
 who-pair = пара №{ $id }
 who-group = группа №{ $id }
 who-no-pair = без пары
 who-in-pair = <b>{ $name }</b> ({ $role })
+
+## audience: pupil adult parent curator
 consent-none = нет
+
+## audience: curator
 reason-withdrawal = отзыв согласия
 reason-parent-withdrawal = отзыв согласия родителем
 invite-list-of = { "" } из { $n }

@@ -1,9 +1,10 @@
+## audience: curator
 ask-to-curator =
-    <b>Вопрос от участника</b> { $who }:
+    <b>Вопрос от участника:</b> { $who }
 
     { $text }
 btn-reply = Ответить
-answer-prompt = Ваш ответ на вопрос { $who }? Напишите одним сообщением.
+answer-prompt = Кто спрашивает: { $who }. Напишите ответ одним сообщением.
 answer-sent = Ответ отправлен.
 answer-already = На этот вопрос уже ответили.
 materials-curator =
@@ -40,12 +41,14 @@ btn-audience-club = Объединению…
 broadcast-preview = Получателей: <b>{ $count }</b> ({ $audience }). Так будет выглядеть сообщение — ниже. Отправить?
 broadcast-nobody = В этой группе никого нет — выберите другую.
 btn-broadcast-send = Отправить
-broadcast-queued = Рассылка поставлена в очередь: { $count }. Отчёт о доставке придёт, когда она закончится.
+broadcast-queued = Рассылка поставлена в очередь: { $count } { $count ->
+        [one] получатель
+        [few] получателя
+       *[many] получателей
+    }. Отчёт о доставке придёт, когда она закончится.
 broadcast-quiet =
     { "" }
     Сейчас тихие часы: сообщение уйдёт { $when }.
-quiet-today = в { $time }
-quiet-tomorrow = завтра в { $time }
 broadcast-report =
     <b>Отчёт о рассылке №{ $id }</b>
     Доставлено: { $sent }

@@ -1,3 +1,4 @@
+## audience: curator
 pairs-empty = Утверждённых пар и групп пока нет. Подбор — /match.
 pairs-list =
     <b>Пары и группы</b> ({ $count })
@@ -37,6 +38,8 @@ btn-base-mentors = База наставников
 base-empty = В этой базе пока никого нет.
 base-in-pair = в паре №{ $id }
 base-in-group = в группе №{ $id }
+
+## audience: pupil adult
 menu-my-mentor =
     { "" }
     Мой наставник: { $name }

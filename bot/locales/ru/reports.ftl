@@ -1,3 +1,4 @@
+## audience: curator
 summary-header = <b>Сводка программы</b> на { $date }
 summary-people =
     { "" }
@@ -42,7 +43,11 @@ summary-hidden = мало ответов
 summary-quiet =
     { "" }
 
-    Пары без встреч { $days }+ дн.: { $quiet }
+    Пары без встреч { $days } { $days ->
+        [one] день
+        [few] дня
+       *[many] дней
+    } и больше: { $quiet }
 summary-top =
     { "" }
 
@@ -85,3 +90,80 @@ summary-period-month = { $month ->
      [11] ноябрь
     *[12] декабрь
     } { $year }
+
+## audience: curator
+# The /export workbook (bot/reports/summary.py): sheets, columns, notes and the check-ins as questions.
+export-sheet-mentees = Наставляемые
+export-sheet-mentors = Наставники
+export-sheet-pairs = Пары и группы
+export-sheet-meetings = Встречи
+export-sheet-answers = Ответы
+export-sheet-monitoring = Мониторинг
+export-sheet-accounting = Персонифицированный учёт
+export-sheet-municipal = Для муниципального центра
+export-column-pseudonym = Псевдоним
+export-column-name = ФИО
+export-column-role = Роль
+export-column-form = Форма
+export-column-joined = Включён
+export-column-consent = Согласие
+export-column-survey-done = Анкета заполнена
+export-column-pair-number = Пара/группа №
+export-column-meetings-held = Встреч состоялось
+export-column-surveys-done = Анкет заполнено
+export-column-number = №
+export-column-mentor = Наставник
+export-column-mentees = Наставляемые
+export-column-confirmed = Закреплена
+export-column-mentee-count = Наставляемых
+export-column-pair = Пара №
+export-column-stage = Этап
+export-column-when = Когда
+export-column-place = Место
+export-column-topic = Тема
+export-column-status = Статус
+export-column-checkins = Отметок
+export-column-usefulness = Польза (1–5)
+export-column-questionnaire = Анкета
+export-column-question = Вопрос
+export-column-answer = Ответ
+export-column-indicator = Показатель
+export-column-item = Пункт
+export-column-mean = Среднее
+export-column-answers = Ответов
+export-note-answers = Свободные ответы участников — только для куратора.
+export-note-monitoring = Средние по группам меньше { $n } { $n ->
+        [one] человека
+        [few] человек
+       *[many] человек
+    } не показываются.
+export-note-accounting = Пункт 5.1 дорожной карты
+export-note-municipal = Обобщённые сведения о реализации ЦМН (пункт 1.2 дорожной карты).
+export-meeting-status-planned = назначена
+export-meeting-status-held = состоялась
+export-meeting-status-not_held = не состоялась
+export-meeting-status-cancelled = отменена
+export-stage-none = ещё не встречались
+export-checkin-title = Отметка о встрече: { $stage }, { $when }, пара №{ $pair }
+export-checkin-held = Встреча состоялась?
+export-checkin-useful = Насколько полезной была встреча? (1–5)
+export-checkin-useful-value = { $n } из 5
+export-checkin-what = Что сделали на встрече?
+export-checkin-why = Почему встреча не состоялась?
+export-fit-title = Подходит ли пара №{ $pair }
+export-fit-question = Подходит ли пара после первой встречи?
+export-fit-yes = Да, подходит
+export-fit-unsure = Пока не понятно
+export-fit-no = Не подходит
+export-monitoring-quality = Качество, { $period }
+export-monitoring-growth-entry = Рост: начало
+export-monitoring-growth-end = Рост: конец
+export-title = Выгрузка данных программы наставничества
+export-empty-sheet = Нет данных
+export-yes = да
+export-no = нет
+export-rows = строк: { $n }
+chart-hidden = мало ответов
+chart-empty = нет данных
+chart-legend-entry = В начале
+chart-legend-end = В конце

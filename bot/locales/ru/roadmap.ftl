@@ -1,3 +1,4 @@
+## audience: curator
 roadmap-home =
     <b>Дорожная карта внедрения ЦМН</b>
     Учебный год { $label }, состояние на { $today }
@@ -45,8 +46,16 @@ roadmap-more-documents =
 roadmap-item-gone = Этого пункта больше нет в дорожной карте. Откройте /roadmap.
 roadmap-ask-note =
     Пункт { $number }: отмечаю выполненным.
-    Напишите примечание (до { $limit } символов) — например, «Приказ № 45 от 28.08» — или нажмите «Пропустить».
-roadmap-note-bad = Примечание — текст до { $limit } символов. Напишите его или нажмите «Пропустить».
+    Напишите примечание (до { $limit } { $limit ->
+        [one] символа
+        [few] символов
+       *[many] символов
+    }) — например, «Приказ № 45 от 28.08» — или нажмите «Пропустить».
+roadmap-note-bad = Примечание — текст до { $limit } { $limit ->
+        [one] символа
+        [few] символов
+       *[many] символов
+    }. Напишите его или нажмите «Пропустить».
 roadmap-marked-done =
     ✅ Пункт { $number } отмечен выполненным ({ $day }).
     Прикрепите файл — подписанный приказ, протокол — или нажмите «Готово».
@@ -147,3 +156,64 @@ curator-menu =
 btn-report-summary = Сводка программы
 btn-report-charts = Графики
 btn-report-export = Выгрузка XLSX
+roadmap-status-done = выполнено
+roadmap-status-in_progress = выполняется
+roadmap-status-overdue = просрочено
+roadmap-status-planned = запланировано
+roadmap-deadline-and = { $first } и { $last }
+roadmap-deadline-by = до { $day }
+roadmap-deadline-month = { $month } (до { $day })
+roadmap-deadline-period = в течение всего периода реализации (до { $day })
+roadmap-deadline-year = в течение года (до { $day })
+roadmap-deadline-quarterly = ежеквартально: { $days }
+roadmap-spec-by = до { $day }
+roadmap-spec-period = в течение всего периода реализации
+roadmap-spec-year = в течение года
+roadmap-spec-quarterly = ежеквартально
+roadmap-spec-before-start = { $deadline } (до начала учебного года)
+roadmap-error-help = Не понял срок. Напишите, например: «до 15.10», «октябрь», «01.09–15.09», «декабрь и май», «ежеквартально» или «в течение года».
+roadmap-error-no-such-date = Такой даты нет в календаре: { $day }. Проверьте число и месяц.
+roadmap-error-year-not-expected = Сроки дорожной карты пишутся без года — они повторяются каждый учебный год. Напишите, например, «до 15.10» или «октябрь».
+roadmap-error-out-of-year = { $what } не входит в { $label } учебный год (он длится с 01.09.{ $first } по 31.08.{ $last }).
+roadmap-error-too-long = Срок не укладывается в один учебный год: { $what }. Подготовка до начала года и работа в самом году — это разные пункты: разбейте срок на два.
+roadmap-error-backwards = Начало срока позже конца: { $what }. В учебном году сентябрь–декабрь идут раньше января–августа; напишите, например, «01.09–15.09» или «с 01.09 по 31.05».
+roadmap-error-before-start-summer = «До начала учебного года» подходит только к срокам с января по август.
+roadmap-error-before-start-conflict = { $what } — это уже после начала учебного года, а не «до начала учебного года» ({ $year }).
+roadmap-error-month-repeats = Месяц повторяется. Напишите, например, «декабрь и май».
+roadmap-xlsx-sheet = Дорожная карта
+roadmap-xlsx-summary-sheet = Сводка
+roadmap-xlsx-column-number = №
+roadmap-xlsx-column-content = Содержание
+roadmap-xlsx-column-deadline = Сроки
+roadmap-xlsx-column-result = Ожидаемый результат
+roadmap-xlsx-column-responsible = Ответственные
+roadmap-xlsx-column-status = Статус
+roadmap-xlsx-column-done = Отметка о выполнении
+roadmap-xlsx-column-note = Примечание
+roadmap-xlsx-column-documents = Документы
+roadmap-xlsx-column-section = Раздел
+roadmap-xlsx-column-total = Всего
+roadmap-xlsx-title = { $title } на { $label } учебный год
+roadmap-xlsx-summary-title = Сводка: { $title }
+roadmap-xlsx-state = Учебный год { $label }; состояние на { $today }
+roadmap-xlsx-items = пунктов: { $total }; { $summary }
+roadmap-xlsx-count = { $status }: { $n }
+roadmap-xlsx-total = Итого
+roadmap-xlsx-reopened = Отметка о выполнении от { $day } снята, пункт возвращён в работу.
+roadmap-error-number = Номер пункта «{ $number }» не подходит: нужен номер раздела и пункта через точку, например «4.7» или «6.1.2» (числа от 1 до 99).
+roadmap-error-no-responsible = Укажите ответственных, например «Куратор» или «Администрация, куратор».
+roadmap-error-responsible-text = Ответственные — это строки, например «Куратор».
+roadmap-error-responsible-long = Слишком длинное имя ответственного: не больше { $limit } { $limit ->
+        [one] символа
+       *[other] символов
+    }.
+roadmap-error-responsible-many = Слишком много ответственных: не больше { $limit }.
+roadmap-error-empty = { $field }: не заполнено.
+roadmap-error-not-text = { $field }: нужен текст.
+roadmap-error-too-long-text = { $field }: слишком длинно ({ $n } { $n ->
+        [one] символ
+        [few] символа
+       *[many] символов
+    }, можно до { $limit }).
+roadmap-error-wrong-section = Пункт { $number } не из раздела { $section }: номер пункта начинается с номера раздела.
+roadmap-error-deadline = Срок: { $error }.
