@@ -158,7 +158,7 @@ async def test_the_calendar_asks_pairs_that_worked_long_enough_and_the_curator_a
     await curator.click("Участникам пар и групп", await curator.expect("Кому?"))
     await curator.click("14 дн.", await curator.expect("Сколько дней"))
     await curator.click("Запустить", await curator.expect("Получателей: 4"))
-    await curator.expect("Опрос запущен: 4")
+    await curator.expect("Опрос запущен: 4 получателя. Напоминания не ответившим — раз в 3 дня.")
     await tg.user(802).expect("Оценка качества программы")
 
 

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
 from bot.clock import iso
-from bot.i18n import Audience, esc, tr
+from bot.i18n import Audience, esc, quoted, tr
 from bot.monitoring import questionnaire_for
 from bot.programme import Role
 from bot.questionnaires import Questionnaire
@@ -138,7 +138,7 @@ async def launch(
     if report_to:
         weeks = int(min_pair_age / timedelta(weeks=1)) if min_pair_age else 0
         text = tr("campaign-launch-report",
-            title=esc(title),
+            title=esc(quoted(title)),
             until=until,
             count=len(asked),
             names=_names([p for p, _ in asked]),
@@ -212,7 +212,7 @@ async def invite_latecomers(
             continue
         first = min(p.participant_id for p, _ in asked)
         text = tr("campaign-late-report",
-            title=esc(campaign.title),
+            title=esc(quoted(campaign.title)),
             until=until_text(campaign.closes_at, tz),
             count=len(asked),
             names=_names([p for p, _ in asked]),

@@ -45,7 +45,7 @@ campaign-started = Опрос запущен: { $count } { $count ->
         [one] получатель
         [few] получателя
        *[many] получателей
-    }. Напоминания — каждые { $every }.
+    }. Напоминания не ответившим — раз в { $every }.
 campaign-closed-report = Опрос «{ $title }» закрыт: ответили { $done } из { $total }.
 campaign-launch-report =
     📋 По календарю программы запущен опрос «{ $title }», ответы до { $until }.
