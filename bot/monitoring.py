@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from bot.i18n import tr
 from bot.questionnaires import Questionnaire
 
 #: A campaign's survey is a set: each role answers the questionnaire of the set meant for it.
@@ -16,11 +17,12 @@ SURVEY_SETS: dict[str, tuple[str, ...]] = {
     "final": ("final_mentee", "final_mentor"),
     "growth": ("growth",),
 }
-SURVEY_LABELS: dict[str, str] = {
-    "quality": "Оценка качества программы",
-    "final": "Итоговая анкета и рефлексия",
-    "growth": "Самооценка (рост участников)",
-}
+
+
+def survey_label(survey: str) -> str:
+    """The name of a survey set, as the curator picks it and as its invitation is titled."""
+    return tr(f"survey-label-{survey}")
+
 #: Growth is compared between the entry self-assessment (when a pair starts) and the end one.
 GROWTH_ENTRY = "growth_entry"
 GROWTH_END = "growth_end"

@@ -18,7 +18,7 @@ from bot.clock import Clock, iso
 from bot.i18n import Audience, esc, quoted, tr
 from bot.meetings import StagePlan, quiet_level, stage_of_next_meeting
 from bot.meetings.reminders import checkin_time, due, format_local, format_relative, reminder_times
-from bot.monitoring import GROWTH_END, SURVEY_LABELS, calendar_due, programme_year_of
+from bot.monitoring import GROWTH_END, calendar_due, programme_year_of, survey_label
 from bot.pairs import Pair, pair_label
 from bot.questionnaires import Questionnaire
 from bot.settings import Settings
@@ -225,7 +225,7 @@ class Jobs:
                 survey=entry.survey,
                 kind=GROWTH_END if entry.survey == "growth" else entry.survey,
                 segment="active",
-                title=SURVEY_LABELS[entry.survey],
+                title=survey_label(entry.survey),
                 opens_at=now,
                 closes_at=closes_at,
                 created_by=None,

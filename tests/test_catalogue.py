@@ -81,3 +81,55 @@ def test_plural_forms_follow_russian_rules() -> None:
 def test_a_name_inside_quotes_gets_inner_quotes() -> None:
     assert quoted("МБУ ДО «Станция юных техников»") == "МБУ ДО „Станция юных техников“"
     assert quoted("СЮТ") == "СЮТ"
+
+
+#: Modules whose Russian string literals are not texts for a person: the vocabulary parsers read (month names,
+#: weekday words, regular expressions of typed dates), defaults of settings, blanks printed on paper to fill by
+#: hand, and the roadmap file's validation, read by whoever edits `roadmap.toml` when the bot starts.
+NOT_MESSAGES: dict[str, str] = {
+    "bot/meetings/timeparse.py": "month and weekday words and patterns of typed dates and times",
+    "bot/meetings/when.py": "the pattern of a typed date and time",
+    "bot/roadmap/deadlines.py": "patterns of typed deadlines",
+    "bot/roadmap/model.py": "roadmap.toml validation at start-up; chat errors are re-raised from the catalogue",
+    "bot/roadmap/loader.py": "roadmap.toml validation at start-up",
+    "bot/matching/scoring.py": "weekday words matched in availability answers",
+    "bot/questionnaires/answers.py": "«ё» folded into «е» when typed answers are compared",
+    "bot/documents/xlsx.py": "wide letters for column widths",
+    "bot/documents/docx_order.py": "the blank date line signed by hand",
+    "bot/consent.py": "placeholders of an operator that has not configured its name and address",
+    "bot/settings.py": "the default ORGANIZATION_NAME",
+    "handlers/curator/reports.py": "the «графики» keyword of /summary",
+    "handlers/curator/roadmap.py": "the default responsible of a new roadmap item",
+}
+
+
+def test_no_text_for_a_person_lives_outside_the_catalogue() -> None:
+    import ast
+    import re
+
+    from tests.catalogue_tools import CODE_DIRS, ROOT
+
+    cyrillic = re.compile(r"[А-Яа-яЁё]")
+    stray = []
+    for folder in CODE_DIRS:
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            rel = str(path.relative_to(ROOT))
+            if rel in NOT_MESSAGES:
+                continue
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            docstrings = {
+                id(node.body[0].value)
+                for node in ast.walk(tree)
+                if isinstance(node, ast.Module | ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
+                and node.body
+                and isinstance(node.body[0], ast.Expr)
+            }
+            stray += [
+                f"{rel}:{node.lineno}: {node.value[:60]!r}"
+                for node in ast.walk(tree)
+                if isinstance(node, ast.Constant)
+                and isinstance(node.value, str)
+                and id(node) not in docstrings
+                and cyrillic.search(node.value)
+            ]
+    assert not stray, "Russian texts in code (put them into bot/locales/ru/):\n" + "\n".join(stray)

@@ -13,7 +13,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from bot.clock import Clock
 from bot.i18n import Audience, esc, quoted, tr
 from bot.meetings.timeparse import duration_words
-from bot.monitoring import SURVEY_LABELS, SURVEY_SETS, questionnaire_for
+from bot.monitoring import SURVEY_SETS, questionnaire_for, survey_label
 from bot.pairs import Pair
 from bot.programme import Form, Role
 from bot.questionnaires import Questionnaire
@@ -47,7 +47,7 @@ class NewCampaignCb(CallbackData, prefix="nc"):
 def _survey_keyboard() -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
     for survey in SURVEY_SETS:
-        kb.button(text=SURVEY_LABELS[survey], callback_data=NewCampaignCb(s=survey))
+        kb.button(text=survey_label(survey), callback_data=NewCampaignCb(s=survey))
     kb.adjust(1)
     return kb.as_markup()
 
@@ -149,7 +149,7 @@ async def on_step(
         return
     now = clock.now()
     closes = now + timedelta(days=days)
-    title = SURVEY_LABELS[survey]
+    title = survey_label(survey)
     tz = settings.institution.tz
     if not callback_data.go:
         people = await campaigns.segment(segment)

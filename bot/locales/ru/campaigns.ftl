@@ -108,3 +108,8 @@ survey-close-confirm =
     Новые ответы приниматься не будут, данные ответы сохранятся.
 btn-survey-close-yes = Да, закрыть
 survey-already-closed = Этот опрос уже закрыт.
+
+## audience: curator pupil adult
+survey-label-quality = Оценка качества программы
+survey-label-final = Итоговая анкета и рефлексия
+survey-label-growth = Самооценка (рост участников)
