@@ -1,0 +1,40 @@
+"""What a flow asks the adapter to do in answer to an event."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.flows.events import Person
+from bot.flows.screens import FileOut, Screen
+
+
+@dataclass(frozen=True)
+class Show:
+    """Show a screen to the person who acted: edit the message the pressed button was on when `edit`."""
+
+    screen: Screen
+    edit: bool = True
+
+
+@dataclass(frozen=True)
+class Toast:
+    """The answer to a button press: a short notification (an alert when `alert`)."""
+
+    text: str
+    alert: bool = False
+
+
+@dataclass(frozen=True)
+class SendFile:
+    file: FileOut
+
+
+@dataclass(frozen=True)
+class Notify:
+    """A notice to someone else; it goes through the outbox, written in the action's transaction."""
+
+    to: Person
+    screen: Screen
+
+
+Effect = Show | Toast | SendFile | Notify
