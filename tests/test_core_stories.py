@@ -15,6 +15,10 @@ from pathlib import Path
 import pytest
 
 from bot.consent import ConsentKind, Relation, render
+from bot.flows import menu
+from bot.flows.effects import StartDialog, Toast
+from bot.flows.events import Messenger, Person
+from bot.i18n import tr
 from bot.invites import PARENT_PREFIX, new_code
 from bot.meetings import Stage
 from bot.programme import INTAKE_BY_ROLE, Form, Role
@@ -180,3 +184,22 @@ def test_the_core_front_end_runs_with_no_messenger_loaded() -> None:
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+async def test_on_the_core_a_dialog_still_in_the_adapter_is_named_and_a_stale_press_answered(
+    core_front: CoreFrontEnd,
+) -> None:
+    """The core's own answers where Telegram shows another dialog's screen: `StartDialog` and toasts."""
+    child_id = await seed_pupil_awaiting_parent(core_front, 721)
+    await parent_consents(core_front, child_id)
+    child = core_front.person(721)
+    await child.press("Заполнить анкету", await child.open_menu())
+    await child.press("Отозвать согласие")
+    assert child.dialogs == ["survey", "forget"]
+
+    repos, stranger = core_front.repos(), Person(Messenger.TELEGRAM, 555)
+    assert await menu.press(child.person, "m:no_such_action", repos) == [Toast(tr("stale-button"))]
+    assert await menu.press(child.person, "zz:profile", repos) == [Toast(tr("stale-button"))]
+    assert await menu.press(stranger, "m:profile", repos) == [Toast(tr("not-a-participant"), alert=True)]
+    assert await menu.press(Person(Messenger.TELEGRAM, PARENT), "m:p_forget", repos) == [StartDialog("forget-parent")]
+    assert await menu.open_menu(Person(Messenger.MAX, 721), repos) != await menu.open_menu(child.person, repos)
