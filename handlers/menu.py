@@ -28,7 +28,6 @@ from bot.questionnaires import Questionnaire
 from bot.settings import Settings
 from handlers import survey
 from handlers.kb.menu import ForgetCb, MenuCb, forget_keyboard, rematch_keyboard
-from handlers.kb.reports import curator_menu_keyboard
 from handlers.notify import farewell, notify, notify_curators
 from handlers.states import Forget
 from handlers.ui import render, show, show_screen
@@ -109,12 +108,8 @@ async def cmd_menu(
     settings: Settings,
     questionnaires: dict[str, Questionnaire],
 ) -> None:
-    user_id = message.from_user.id  # type: ignore[union-attr]
-    if settings.is_curator(user_id):
-        await message.answer(tr("curator-menu"), reply_markup=curator_menu_keyboard())
-        return
     repos = repos_of(participants, matching, meetings, settings, questionnaires)
-    await render(message, await menu_flow.open_menu(person_of(user_id), repos))
+    await render(message, await menu_flow.open_menu(person_of(message.from_user.id), repos))  # type: ignore[union-attr]
 
 
 async def on_menu(

@@ -164,6 +164,13 @@ async def test_a_parent_opens_their_menu(front: FrontEnd) -> None:
     assert "/menu — меню родителя" in helped.text and helped.message_id != menu.message_id
 
 
+async def test_the_curator_opens_the_menu_of_reports(front: FrontEnd) -> None:
+    menu = await front.person(CURATOR_ID).open_menu()
+    assert menu.text.startswith("Меню куратора") and "/participants" in menu.text
+    assert menu.buttons == [tr("btn-report-summary"), tr("btn-report-charts"), tr("btn-report-export"),
+                            tr("btn-base-mentees"), tr("btn-base-mentors")]  # fmt: skip
+
+
 async def test_someone_not_in_the_programme_is_told_how_to_join(front: FrontEnd) -> None:
     stranger = await front.person(555).open_menu()
     assert "пока не участник программы" in stranger.text and stranger.buttons == []

@@ -9,19 +9,25 @@ from enum import StrEnum
 import pytest
 from aiogram.filters.callback_data import CallbackData
 
+from bot.flows.menu import curator_menu
 from bot.flows.payloads import (
     AskPayload,
+    BasesPayload,
     MaterialPayload,
     MeetingManagePayload,
     MeetingSetupPayload,
     MenuPayload,
     Payload,
     PayloadError,
+    ReportPayload,
 )
 from bot.flows.screens import Keyboard
 from handlers.kb.informing import AskCb, MaterialCb
+from handlers.kb.matching import BasesCb
 from handlers.kb.meetings import ManageCb, SetupCb
 from handlers.kb.menu import MenuCb
+from handlers.kb.reports import ReportCb, curator_menu_keyboard
+from handlers.ui import markup_of
 
 # Each neutral kind, its aiogram twin, and values of its fields as the menus use them (and some others).
 TWINS: list[tuple[type[Payload], type[CallbackData], list[dict[str, object]]]] = [
@@ -30,6 +36,8 @@ TWINS: list[tuple[type[Payload], type[CallbackData], list[dict[str, object]]]] =
     (MaterialPayload, MaterialCb, [{"a": "list"}, {"a": "get", "id": 3}, {"a": "aud", "v": "pupils"}]),
     (MeetingSetupPayload, SetupCb, [{"a": "new"}, {"a": "day", "y": 2026, "m": 9, "d": 10}, {"a": "pl", "v": "x"}]),
     (MeetingManagePayload, ManageCb, [{"a": "list"}, {"a": "move", "id": 42}]),
+    (ReportPayload, ReportCb, [{"kind": k} for k in ("summary", "charts", "export")]),
+    (BasesPayload, BasesCb, [{"kind": k} for k in ("mentees", "mentors")]),
 ]
 
 
@@ -96,3 +104,8 @@ def test_a_payload_over_64_bytes_or_with_a_separator_is_refused_like_aiogram() -
 def test_a_keyboard_takes_a_payload() -> None:
     rows = Keyboard().add("Профиль", MenuPayload("profile")).add("Ссылка", url="https://example.org").rows()
     assert [b.payload for row in rows for b in row] == ["m:profile", None]
+
+
+def test_the_curators_menu_of_the_flow_is_the_keyboard_the_reports_come_back_to() -> None:
+    """The curator's /menu (bot.flows.menu) and the keyboard under a report (handlers.kb.reports) are one menu."""
+    assert markup_of(curator_menu()) == curator_menu_keyboard()

@@ -1,5 +1,6 @@
-"""The menu: a participant's (profile and answers, the questionnaire, the pair and its next meeting, help) and a
-parent's (each child they consented for, the child's mentor or mentees and next meeting, help).
+"""The menu: a participant's (profile and answers, the questionnaire, the pair and its next meeting, help), a
+parent's (each child they consented for, the child's mentor or mentees and next meeting, help) and the
+curator's (the reports and the bases; the rest of the curator's work is in commands).
 
 Two events reach it: `open_menu` (the /menu command, or anything that leads back to the menu) and `press` (a
 button whose payload is a `MenuPayload`). Both return effects. The presses that start a dialog the core does
@@ -15,11 +16,13 @@ from bot.flows.effects import Effect, Show, StartDialog, Toast
 from bot.flows.events import Messenger, Person
 from bot.flows.payloads import (
     AskPayload,
+    BasesPayload,
     MaterialPayload,
     MeetingManagePayload,
     MeetingSetupPayload,
     MenuPayload,
     PayloadError,
+    ReportPayload,
 )
 from bot.flows.ports import Participants, Repos
 from bot.flows.screens import Button, Keyboard, Screen
@@ -50,7 +53,10 @@ async def children_of(person: Person, participants: Participants) -> list[Partic
 
 # --- the events ---------------------------------------------------------------------------------------------
 async def open_menu(person: Person, repos: Repos) -> list[Effect]:
-    """/menu: the participant's menu, else the parent's, else the word that they are not in the programme."""
+    """/menu: the curator's menu, the participant's, else the parent's, else the word that they are not in the
+    programme."""
+    if person.messenger is Messenger.TELEGRAM and repos.settings.is_curator(person.account_id):
+        return [Show(curator_menu(), edit=False)]
     participant = await participant_of(person, repos.participants)
     if participant is not None:
         return [Show(await participant_menu(participant, repos), edit=False)]
@@ -95,6 +101,17 @@ async def _press_parent(person: Person, action: str, repos: Repos) -> list[Effec
     if action in ("p_help", "help"):
         return [Show(Screen(tr("help-parent")), edit=False)]
     return [Toast(tr("stale-button"))]
+
+
+# --- the curator's screen ------------------------------------------------------------------------------------
+def curator_menu() -> Screen:
+    kb = Keyboard()
+    kb.add(tr("btn-report-summary"), ReportPayload("summary"))
+    kb.add(tr("btn-report-charts"), ReportPayload("charts"))
+    kb.add(tr("btn-report-export"), ReportPayload("export"))
+    kb.add(tr("btn-base-mentees"), BasesPayload("mentees"))
+    kb.add(tr("btn-base-mentors"), BasesPayload("mentors"))
+    return Screen(tr("curator-menu"), kb.rows())
 
 
 # --- the participant's screens --------------------------------------------------------------------------------

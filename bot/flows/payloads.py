@@ -164,3 +164,17 @@ class MeetingManagePayload(Payload, prefix="mm"):
 
     a: str
     id: int = 0
+
+
+@dataclass(frozen=True)
+class ReportPayload(Payload, prefix="rp"):
+    """The curator's menu of reports: kind = summary, charts or export (handlers.kb.reports.ReportCb)."""
+
+    kind: str
+
+
+@dataclass(frozen=True)
+class BasesPayload(Payload, prefix="bs"):
+    """The curator's bases of mentees and mentors: kind = mentees or mentors (handlers.kb.matching.BasesCb)."""
+
+    kind: str

@@ -10,8 +10,9 @@ from tests.fakes.telegram import FakeTelegram, FakeUser, SentMessage
 from tests.frontends import Seen
 from tests.frontends.core import plain
 
-#: How the answers to /menu begin: a participant's menu, a parent's, the word to a stranger.
-_MENU_OPENINGS = tuple(plain(tr(k)).split("\n")[0] for k in ("menu-title", "parent-menu-title", "not-a-participant"))
+#: How the answers to /menu begin: a participant's menu, a parent's, the curator's, the word to a stranger.
+_MENUS = ("menu-title", "parent-menu-title", "curator-menu", "not-a-participant")
+_MENU_OPENINGS = tuple(plain(tr(key)).split("\n")[0] for key in _MENUS)
 
 
 def seen(message: SentMessage) -> Seen:
