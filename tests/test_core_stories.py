@@ -15,9 +15,10 @@ from pathlib import Path
 import pytest
 
 from bot.consent import ConsentKind, Relation, render
-from bot.flows import menu
-from bot.flows.effects import StartDialog, Toast
-from bot.flows.events import Messenger, Person
+from bot.flows import menu, routes
+from bot.flows.effects import Show, StartDialog, Toast
+from bot.flows.events import CommandIn, Messenger, Person, PressIn, TextIn
+from bot.flows.screens import Screen
 from bot.i18n import tr
 from bot.invites import PARENT_PREFIX, new_code
 from bot.meetings import Stage
@@ -210,3 +211,10 @@ async def test_on_the_core_a_dialog_still_in_the_adapter_is_named_and_a_stale_pr
     assert await menu.press(stranger, "m:profile", repos) == [Toast(tr("not-a-participant"), alert=True)]
     assert await menu.press(Person(Messenger.TELEGRAM, PARENT), "m:p_forget", repos) == [StartDialog("forget-parent")]
     assert await menu.open_menu(Person(Messenger.MAX, 721), repos) != await menu.open_menu(child.person, repos)
+    # What the core does not take yet comes back as None: the adapter's own handlers take it.
+    assert await routes.handle(TextIn(child.person, "привет"), repos) is None
+    assert await routes.handle(PressIn(child.person, "ask:ask:0"), repos) is None
+    assert await routes.handle(CommandIn(child.person, "forget"), repos) is None
+    assert await routes.handle(CommandIn(stranger, "menu"), repos) == [
+        Show(Screen(tr("not-a-participant")), edit=False)
+    ]

@@ -21,6 +21,7 @@ Event → flow → effects, with the menu (`menu.py`) as the example:
    `StartDialog(name)` for the adapter to run. `Notify` (a notice to someone else) and `SendFile` are for the
    flows that follow.
 
-The same flow runs with no messenger at all: tests/frontends/core.py calls it directly on a real database and
-keeps each person's screens, and tests/test_core_stories.py runs the same stories on it and on Telegram.
+The same flow runs with no messenger at all: tests/frontends/core.py passes events to `routes.handle` (the
+table of which flow takes which command or payload) on a real database and keeps each person's screens, and
+tests/test_core_stories.py runs the same stories on it and on Telegram.
 """

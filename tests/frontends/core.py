@@ -3,17 +3,16 @@ database with the repositories the app uses; each person's screens are kept as t
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 from bot.clock import Clock
-from bot.flows import menu
+from bot.flows import routes
 from bot.flows.effects import Effect, Show, StartDialog, Toast
-from bot.flows.events import Messenger, Person
-from bot.flows.payloads import SEPARATOR, MenuPayload
+from bot.flows.events import CommandIn, Event, Messenger, Person, PressIn
 from bot.flows.ports import Repos
 from bot.flows.screens import Screen
 from bot.questionnaires import load_directory
@@ -21,11 +20,6 @@ from bot.settings import Settings
 from storage.database import Database
 from storage.repositories import build_repositories
 from tests.frontends import Seen
-
-Press = Callable[[Person, str, Repos], Awaitable[list[Effect]]]
-
-#: The flows a pressed button reaches, by its payload's prefix (what the core holds so far).
-PRESSES: dict[str, Press] = {MenuPayload.prefix: menu.press}
 
 
 def plain(html: str) -> str:
@@ -57,7 +51,7 @@ class CorePerson:
         self.dialogs: list[str] = []
 
     async def open_menu(self) -> Seen:
-        self._apply(await menu.open_menu(self.person, self._front.repos()), pressed=None)
+        await self._act(CommandIn(self.person, "menu"), pressed=None)
         return self.last()
 
     async def press(self, label: str, on: Seen | None = None) -> Seen:
@@ -69,16 +63,19 @@ class CorePerson:
         )
         if button is None or button.payload is None:
             raise AssertionError(f"no button {label!r} on #{message_id}: {[b.label for b in buttons]}")
-        prefix = button.payload.split(SEPARATOR, 1)[0]
-        if prefix not in PRESSES:
-            raise NotImplementedError(f"no flow in the core for {button.payload!r} yet")
-        self._apply(await PRESSES[prefix](self.person, button.payload, self._front.repos()), pressed=message_id)
+        await self._act(PressIn(self.person, button.payload, str(message_id)), pressed=message_id)
         return self.last()
 
     def last(self) -> Seen:
         if not self.events:
             raise AssertionError(f"nothing was shown to {self.person}")
         return self.events[-1]
+
+    async def _act(self, event: Event, pressed: int | None) -> None:
+        effects = await routes.handle(event, self._front.repos())
+        if effects is None:
+            raise NotImplementedError(f"no flow in the core takes {event!r} yet")
+        self._apply(effects, pressed)
 
     def _apply(self, effects: list[Effect], pressed: int | None) -> None:
         for effect in effects:
