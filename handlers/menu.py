@@ -1,6 +1,6 @@
-"""The participant's /menu and the parent's on Telegram: the adapter of `bot.flows.menu` (an update becomes the
-flow's call, its effects go out through `handlers.ui.render`), the dialogs the menu starts that are not in the
-core yet (the questionnaire, changing an answer), and the withdrawal (/forget).
+"""The participant's /menu, the parent's and the curator's on Telegram: the adapter of `bot.flows.menu` (an
+update becomes the flow's call, its effects go out through `handlers.ui.render`), the dialogs the menu starts
+that are not in the core yet (the questionnaire, changing an answer), and the withdrawal (/forget).
 
 Every time a person sees here is on the institution's wall clock, «ДД.ММ.ГГГГ ЧЧ:ММ» (a date alone
 «ДД.ММ.ГГГГ»); every text speaks to its reader (`Audience`)."""
@@ -17,9 +17,15 @@ from bot.clock import Clock
 from bot.flows import menu as menu_flow
 from bot.flows.effects import StartDialog
 from bot.flows.events import Messenger, Person
-from bot.flows.menu import about_line
+
+# The screens' words moved to the application layer; the curator's card (handlers.curator.participants) still
+# takes them from here: re-exported.
+from bot.flows.menu import about_line as about_line
 from bot.flows.ports import Repos
-from bot.flows.texts import answers_block, consent_line, local_day, local_moment
+from bot.flows.texts import answers_block as answers_block
+from bot.flows.texts import consent_line as consent_line
+from bot.flows.texts import local_day as local_day
+from bot.flows.texts import local_moment as local_moment
 from bot.i18n import Audience, esc, tr
 from bot.pairs import Pair
 from bot.participants import CATEGORY_LABELS, Participant
@@ -36,9 +42,6 @@ from storage.matching import MatchingRepo
 from storage.meetings import MeetingRepo
 from storage.outbox import Outbox
 from storage.participants import ParticipantRepo
-
-# The screens' words moved to the application layer (bot.flows); the curator's card still takes them from here.
-__all__ = ["about_line", "answers_block", "build_router", "consent_line", "local_day", "local_moment"]
 
 
 def person_of(user_id: int) -> Person:
