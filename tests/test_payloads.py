@@ -8,6 +8,7 @@ from enum import StrEnum
 
 import pytest
 from aiogram.filters.callback_data import CallbackData
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.flows.menu import curator_menu
 from bot.flows.payloads import (
@@ -21,7 +22,7 @@ from bot.flows.payloads import (
     PayloadError,
     ReportPayload,
 )
-from bot.flows.screens import Keyboard
+from bot.flows.screens import Keyboard, Screen
 from handlers.kb.informing import AskCb, MaterialCb
 from handlers.kb.matching import BasesCb
 from handlers.kb.meetings import ManageCb, SetupCb
@@ -109,3 +110,12 @@ def test_a_keyboard_takes_a_payload() -> None:
 def test_the_curators_menu_of_the_flow_is_the_keyboard_the_reports_come_back_to() -> None:
     """The curator's /menu (bot.flows.menu) and the keyboard under a report (handlers.kb.reports) are one menu."""
     assert markup_of(curator_menu()) == curator_menu_keyboard()
+
+
+def test_a_screen_becomes_telegrams_keyboard_row_by_row() -> None:
+    assert markup_of(Screen("Без кнопок")) is None
+    rows = Keyboard().add("А", MenuPayload("help")).add("Б", url="https://example.org").add("В", "m:back").adjust(2)
+    assert markup_of(Screen("x", rows.rows())) == InlineKeyboardMarkup(inline_keyboard=[
+        [InlineKeyboardButton(text="А", callback_data="m:help"), InlineKeyboardButton(text="Б", url="https://example.org")],
+        [InlineKeyboardButton(text="В", callback_data="m:back")],
+    ])  # fmt: skip
