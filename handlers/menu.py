@@ -1,12 +1,11 @@
-"""The participant's /menu (profile and answers, change an answer, withdraw consent, help) and the parent's
-(the children they consented for, each child's mentor and next meeting, a question to the curator, withdrawal).
+"""The participant's /menu, the parent's and the curator's on Telegram: the adapter of `bot.flows.menu` (an
+update becomes the flow's call, its effects go out through `handlers.ui.render`), the dialogs the menu starts
+that are not in the core yet (the questionnaire, changing an answer), and the withdrawal (/forget).
 
 Every time a person sees here is on the institution's wall clock, «ДД.ММ.ГГГГ ЧЧ:ММ» (a date alone
 «ДД.ММ.ГГГГ»); every text speaks to its reader (`Audience`)."""
 
 from __future__ import annotations
-
-from datetime import datetime, tzinfo
 
 from aiogram import Bot, Router
 from aiogram.filters import Command
@@ -14,76 +13,49 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
-from bot.clock import Clock, parse_iso
-from bot.consent import ConsentKind
+from bot.clock import Clock
+from bot.flows import menu as menu_flow
+from bot.flows.effects import StartDialog
+from bot.flows.events import Messenger, Person
+
+# The screens' words moved to the application layer; the curator's card (handlers.curator.participants) still
+# takes them from here: re-exported.
+from bot.flows.menu import about_line as about_line
+from bot.flows.ports import Repos
+from bot.flows.texts import answers_block as answers_block
+from bot.flows.texts import consent_line as consent_line
+from bot.flows.texts import local_day as local_day
+from bot.flows.texts import local_moment as local_moment
 from bot.i18n import Audience, esc, tr
-from bot.meetings import StagePlan, stage_line, stage_of_next_meeting
 from bot.pairs import Pair
 from bot.participants import CATEGORY_LABELS, Participant
-from bot.programme import INTAKE_BY_ROLE, Role, Status
-from bot.questionnaires import Questionnaire, summary_rows
+from bot.programme import INTAKE_BY_ROLE, Role
+from bot.questionnaires import Questionnaire
 from bot.settings import Settings
 from handlers import survey
-from handlers.kb.menu import (
-    ForgetCb,
-    MenuCb,
-    back_keyboard,
-    forget_keyboard,
-    menu_keyboard,
-    parent_menu_keyboard,
-    rematch_keyboard,
-)
-from handlers.kb.reports import curator_menu_keyboard
+from handlers.kb.menu import ForgetCb, MenuCb, forget_keyboard, rematch_keyboard
 from handlers.notify import farewell, notify, notify_curators
 from handlers.states import Forget
-from handlers.ui import show
+from handlers.ui import render, show, show_screen
 from storage.fsm import SQLiteStorage
 from storage.matching import MatchingRepo
 from storage.meetings import MeetingRepo
 from storage.outbox import Outbox
-from storage.participants import ConsentRecord, ParticipantRepo
+from storage.participants import ParticipantRepo
 
 
-def local_moment(moment: datetime | str, tz: tzinfo) -> str:
-    """A moment as a person reads it: «01.12.2026 23:27» on the institution's wall clock."""
-    value = parse_iso(moment) if isinstance(moment, str) else moment
-    return f"{value.astimezone(tz):%d.%m.%Y %H:%M}"
+def person_of(user_id: int) -> Person:
+    return Person(Messenger.TELEGRAM, user_id)
 
 
-def local_day(moment: datetime | str, tz: tzinfo) -> str:
-    """A date alone: «02.12.2026» on the institution's wall clock."""
-    value = parse_iso(moment) if isinstance(moment, str) else moment
-    return f"{value.astimezone(tz):%d.%m.%Y}"
-
-
-def consent_line(record: ConsentRecord | None, settings: Settings, audience: Audience = Audience.CURATOR) -> str:
-    """«дано родителем 01.12.2026 23:27»: for the curator's card (the default) or the participant's profile."""
-    if record is None:
-        return tr("consent-none")
-    at = local_moment(record.given_at, settings.institution.tz)
-    if record.kind is ConsentKind.SELF:
-        return tr("consent-given-self", at=at, audience=audience)
-    return tr("consent-given-parent", at=at) if record.kind is ConsentKind.PARENT else tr("consent-given-paper", at=at)
-
-
-def about_line(participant: Participant, audience: Audience) -> str:
-    """What the programme means for the reader, in plain words (a pupil's, and a parent's about the child):
-    the terms «наставляемый-обучающийся», «форма наставничества» stay in the curator's screens; an adult
-    mentor reads the form they mentor in."""
-    if participant.role is Role.MENTOR:
-        return tr("menu-about-mentor", audience=audience, form=participant.form.label)
-    return tr(f"menu-about-{participant.form.value}", audience=audience)
-
-
-def answers_block(questionnaire: Questionnaire, answers: dict) -> str:
-    if not answers:
-        return tr("profile-no-answers")
-    rows = summary_rows(questionnaire, answers, include_personal=True)
-    lines = []
-    for caption, value in rows:
-        shown = value if len(value) <= 180 else value[:179] + "…"
-        lines.append(f"<b>{esc(caption)}</b>: {esc(shown)}")
-    return "\n".join(lines)[:3500]
+def repos_of(
+    participants: ParticipantRepo,
+    matching: MatchingRepo,
+    meetings: MeetingRepo,
+    settings: Settings,
+    questionnaires: dict[str, Questionnaire],
+) -> Repos:
+    return Repos(participants, matching, meetings, settings, questionnaires)
 
 
 async def show_menu(
@@ -98,42 +70,8 @@ async def show_menu(
     *,
     edit: bool = False,
 ) -> None:
-    started = False
-    if participant.has_consent and participant.survey_done_at is None:
-        questionnaire = questionnaires[INTAKE_BY_ROLE[participant.role]]
-        started = bool(await participants.answers(participant.id, questionnaire.id))
-    audience = participant.audience
-    status = participant.status
-    text = tr("menu-title") + "\n" + about_line(participant, audience) + "\n"
-    text += tr(f"menu-status-{status.value}", audience=audience)
-    pair = await matching.pair_of(participant.id) if participant.has_consent else None
-    # The role decides the side: a pair whose mentor withdrew has no mentor, and its mentee is not one.
-    is_mentor = pair is not None and participant.role is Role.MENTOR
-    working = pair is not None and pair.mentor is not None and any(m is not None for m in pair.mentees)
-    if pair is not None and not is_mentor:
-        if pair.mentor is not None:
-            text += tr("menu-my-mentor", name=esc(pair.mentor.name))
-        else:
-            text += tr("menu-mentor-pending")
-    elif pair is not None:
-        names = ", ".join(m.name for m in pair.mentees if m is not None)
-        text += tr("menu-my-mentees", names=esc(names)) if names else tr("menu-mentees-pending")
-    if pair is not None and working:
-        position = stage_of_next_meeting(
-            await meetings.held_stages(pair.id), StagePlan(settings.schedule.work_meetings)
-        )
-        text += tr("menu-stage", stage=stage_line(position))
-        upcoming = await meetings.next_planned(pair.id)
-        if upcoming is not None:
-            when = local_moment(upcoming.starts_at, settings.institution.tz)
-            text += tr("menu-next-meeting", when=when, place=esc(upcoming.place))
-        else:
-            text += tr("menu-no-meeting")
-    is_parent = bool(await participants.children_of(participant.telegram_id))
-    markup = menu_keyboard(
-        participant, started, has_pair=pair is not None, is_mentor=is_mentor and working, is_parent=is_parent
-    )
-    await show(target, text, markup, edit=edit)
+    repos = repos_of(participants, matching, meetings, settings, questionnaires)
+    await show_screen(target, await menu_flow.participant_menu(participant, repos), edit=edit)
 
 
 async def reader_audience(user_id: int, settings: Settings, participants: ParticipantRepo) -> Audience:
@@ -160,51 +98,8 @@ async def show_parent_menu(
     edit: bool = False,
 ) -> None:
     """The parent's menu: each child they consented for, the child's mentor (or mentees) and next meeting."""
-    text = (preface + "\n\n" if preface else "") + tr("parent-menu-title")
-    for child in children:
-        text += await _child_block(child, participants, matching, meetings, settings)
-    text += tr("parent-menu-footer")
-    await show(target, text, parent_menu_keyboard(children, settings.institution.tz), edit=edit)
-
-
-def child_label(child: Participant, settings: Settings) -> str:
-    """The child's name, or before the questionnaire what tells the parent which child it is."""
-    if child.name:
-        return esc(child.name)
-    return tr("parent-child-unnamed", joined=local_day(child.joined_at, settings.institution.tz))
-
-
-async def _child_block(
-    child: Participant,
-    participants: ParticipantRepo,
-    matching: MatchingRepo,
-    meetings: MeetingRepo,
-    settings: Settings,
-) -> str:
-    tz = settings.institution.tz
-    record = await participants.consent(child.id)
-    given = record.given_at if record is not None else child.consent_at
-    text = tr("parent-menu-child",
-        child=child_label(child, settings),
-        about=about_line(child, Audience.PARENT),
-        at=local_moment(given, tz) if given else "—",
-    )
-    pair = await matching.pair_of(child.id) if child.has_consent else None
-    if pair is None:
-        if child.status is Status.SURVEY_DONE:
-            return text + tr("parent-child-survey-done")
-        return text + tr("parent-child-survey-pending")
-    if child.role is Role.MENTOR:
-        names = ", ".join(m.name for m in pair.mentees if m is not None)
-        text += tr("parent-child-mentees", names=esc(names)) if names else tr("parent-child-survey-done")
-    elif pair.mentor is not None:
-        text += tr("parent-child-mentor", name=esc(pair.mentor.name))
-    else:
-        return text + tr("parent-child-mentor-pending")
-    upcoming = await meetings.next_planned(pair.id)
-    if upcoming is None:
-        return text + tr("parent-child-no-meeting")
-    return text + tr("parent-child-next-meeting", when=local_moment(upcoming.starts_at, tz), place=esc(upcoming.place))
+    repos = repos_of(participants, matching, meetings, settings, {})
+    await show_screen(target, await menu_flow.parent_menu(children, repos, preface=preface), edit=edit)
 
 
 async def cmd_menu(
@@ -216,19 +111,8 @@ async def cmd_menu(
     settings: Settings,
     questionnaires: dict[str, Questionnaire],
 ) -> None:
-    user_id = message.from_user.id  # type: ignore[union-attr]
-    if settings.is_curator(user_id):
-        await message.answer(tr("curator-menu"), reply_markup=curator_menu_keyboard())
-        return
-    participant = await participants.by_telegram(user_id)
-    if participant is not None:
-        await show_menu(message, state, participant, participants, matching, meetings, settings, questionnaires)
-        return
-    children = await participants.children_of(user_id)
-    if children:
-        await show_parent_menu(message, children, participants, matching, meetings, settings)
-        return
-    await message.answer(tr("not-a-participant"))
+    repos = repos_of(participants, matching, meetings, settings, questionnaires)
+    await render(message, await menu_flow.open_menu(person_of(message.from_user.id), repos))  # type: ignore[union-attr]
 
 
 async def on_menu(
@@ -243,74 +127,39 @@ async def on_menu(
     questionnaires: dict[str, Questionnaire],
     callback_answer: CallbackAnswer,
 ) -> None:
-    action = callback_data.action
-    participant = await participants.by_telegram(query.from_user.id)
-    if participant is None or action.startswith("p_"):
-        await _on_parent_menu(query, action, state, settings, participants, matching, meetings, callback_answer)
+    repos = repos_of(participants, matching, meetings, settings, questionnaires)
+    effects = await menu_flow.press(person_of(query.from_user.id), callback_data.pack(), repos)
+    for effect in await render(query, effects, callback_answer):
+        if isinstance(effect, StartDialog):
+            await _start_dialog(query, state, effect.name, settings, participants, matching, questionnaires)
+
+
+async def _start_dialog(
+    query: CallbackQuery,
+    state: FSMContext,
+    name: str,
+    settings: Settings,
+    participants: ParticipantRepo,
+    matching: MatchingRepo,
+    questionnaires: dict[str, Questionnaire],
+) -> None:
+    """The menu's dialogs that still live here: the questionnaire, changing an answer, the withdrawal."""
+    if name == "forget-parent":
+        children = await participants.children_of(query.from_user.id)
+        await ask_forget_parent(query, state, children, settings)
         return
-    if action == "survey":
+    participant = await participants.by_telegram(query.from_user.id)
+    if participant is None:
+        return
+    if name == "survey":
         await survey.begin(query, state, participant, questionnaires, participants, edit=False)
-    elif action == "profile":
-        await show(query, await _profile(participant, participants, settings, questionnaires), back_keyboard())
-    elif action == "back":
-        await show_menu(
-            query, state, participant, participants, matching, meetings, settings, questionnaires, edit=True
-        )
-    elif action == "edit" and participant.has_consent:
+    elif name == "review":
         questionnaire = questionnaires[INTAKE_BY_ROLE[participant.role]]
         answers = await participants.answers(participant.id, questionnaire.id)
         data = survey.dialog_data(participant, questionnaire, answers)
         await survey.to_review(query, state, questionnaire, data, edit=False)
-    elif action == "forget":
+    elif name == "forget":
         await ask_forget(query, state, participant, matching)
-    elif action == "help":
-        await show(query, tr("help-participant", audience=participant.audience), edit=False)
-    else:
-        callback_answer.text = tr("stale-button")
-
-
-async def _profile(
-    participant: Participant,
-    participants: ParticipantRepo,
-    settings: Settings,
-    questionnaires: dict[str, Questionnaire],
-) -> str:
-    questionnaire = questionnaires[INTAKE_BY_ROLE[participant.role]]
-    answers = await participants.answers(participant.id, questionnaire.id)
-    record = await participants.consent(participant.id)
-    audience = participant.audience
-    return tr("profile",
-        about=about_line(participant, audience),
-        joined=local_day(participant.joined_at, settings.institution.tz),
-        consent=consent_line(record, settings, audience),
-        answers=answers_block(questionnaire, answers),
-    )
-
-
-async def _on_parent_menu(
-    query: CallbackQuery,
-    action: str,
-    state: FSMContext,
-    settings: Settings,
-    participants: ParticipantRepo,
-    matching: MatchingRepo,
-    meetings: MeetingRepo,
-    callback_answer: CallbackAnswer,
-) -> None:
-    """The parent's buttons (and a participant's «Меню родителя»); anyone else's press is a stale button."""
-    children = await participants.children_of(query.from_user.id)
-    if not children:
-        callback_answer.text = tr("not-a-participant")
-        callback_answer.show_alert = True
-        return
-    if action in ("p_menu", "back"):
-        await show_parent_menu(query, children, participants, matching, meetings, settings, edit=action == "back")
-    elif action in ("p_forget", "forget"):
-        await ask_forget_parent(query, state, children, settings)
-    elif action in ("p_help", "help"):
-        await show(query, tr("help-parent"), edit=False)
-    else:
-        callback_answer.text = tr("stale-button")
 
 
 async def ask_forget(

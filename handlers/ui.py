@@ -1,4 +1,5 @@
-"""The one edit-or-send helper: show a screen by editing the pressed message, else by sending a new one."""
+"""The one edit-or-send helper: show a screen by editing the pressed message, else by sending a new one; and
+the rendering of a flow's effects (bot.flows) through it."""
 
 from __future__ import annotations
 
@@ -8,7 +9,11 @@ from typing import Any
 from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.methods import EditMessageText, SendMessage
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.utils.callback_answer import CallbackAnswer
+
+from bot.flows.effects import Effect, Show, Toast
+from bot.flows.screens import Button, Screen
 
 log = logging.getLogger(__name__)
 
@@ -83,3 +88,42 @@ async def drop_keyboard(query: CallbackQuery) -> None:
         description = exc.message.lower()
         if "message is not modified" not in description and not any(r in description for r in _GONE):
             raise
+
+
+def markup_of(screen: Screen) -> InlineKeyboardMarkup | None:
+    """A screen's buttons as Telegram's inline keyboard (none for a screen without buttons)."""
+    if not screen.rows:
+        return None
+    return InlineKeyboardMarkup(inline_keyboard=[[_button(b) for b in row] for row in screen.rows])
+
+
+def _button(button: Button) -> InlineKeyboardButton:
+    if button.url is not None:
+        return InlineKeyboardButton(text=button.label, url=button.url)
+    return InlineKeyboardButton(text=button.label, callback_data=button.payload)
+
+
+async def show_screen(target: Message | CallbackQuery, screen: Screen, *, edit: bool = True) -> int | None:
+    """`show` for a flow's screen."""
+    return await show(target, screen.text, markup_of(screen), edit=edit)
+
+
+async def render(
+    target: Message | CallbackQuery, effects: list[Effect], callback_answer: CallbackAnswer | None = None
+) -> list[Effect]:
+    """Carry out a flow's effects to the person who acted: screens shown (edited in place when the effect says
+    so and there is a pressed message), toasts as the callback's answer (a message when there is no callback).
+    Returns the effects left to the caller (dialogs to start, notices, files), in their order."""
+    left: list[Effect] = []
+    for effect in effects:
+        if isinstance(effect, Show):
+            await show_screen(target, effect.screen, edit=effect.edit)
+        elif isinstance(effect, Toast):
+            if isinstance(target, CallbackQuery) and callback_answer is not None:
+                callback_answer.text = effect.text
+                callback_answer.show_alert = effect.alert
+            else:
+                await show(target, effect.text, edit=False)
+        else:
+            left.append(effect)
+    return left

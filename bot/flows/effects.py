@@ -37,4 +37,13 @@ class Notify:
     screen: Screen
 
 
-Effect = Show | Toast | SendFile | Notify
+@dataclass(frozen=True)
+class StartDialog:
+    """A dialog the core does not hold yet (its steps still live in the adapter): the adapter starts it by name.
+
+    A step of the way to the core: as each dialog moves into a flow, its name leaves this list."""
+
+    name: str
+
+
+Effect = Show | Toast | SendFile | Notify | StartDialog

@@ -8,9 +8,13 @@ of the two) or a link.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 PAYLOAD_LIMIT = 64
+
+
+class Packable(Protocol):
+    def pack(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -70,8 +74,10 @@ class Keyboard:
     _buttons: list[Button] = field(default_factory=list)
     _widths: tuple[int, ...] = (1,)
 
-    def add(self, label: str, payload: str | None = None, *, url: str | None = None) -> Keyboard:
-        self._buttons.append(Button(label, payload=payload, url=url))
+    def add(self, label: str, payload: str | Packable | None = None, *, url: str | None = None) -> Keyboard:
+        """A button; its payload a string or anything with `pack()` (a `bot.flows.payloads.Payload`)."""
+        packed = payload if payload is None or isinstance(payload, str) else payload.pack()
+        self._buttons.append(Button(label, payload=packed, url=url))
         return self
 
     def adjust(self, *widths: int) -> Keyboard:

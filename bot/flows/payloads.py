@@ -1,0 +1,180 @@
+"""Button payloads: a prefix and the fields joined by ':', packed and unpacked exactly as aiogram's CallbackData
+does, so a button a flow draws is handled by today's Telegram filters and buttons sent before keep working.
+
+    @dataclass(frozen=True)
+    class MenuPayload(Payload, prefix="m"):
+        action: str
+
+    MenuPayload("profile").pack() == "m:profile";  MenuPayload.unpack("m:profile").action == "profile"
+
+A value is written as aiogram writes it: None as "", a bool as 1/0, an enum as its value, a number as str().
+A field typed `X | None` reads "" back as its default (None when it has none), unless its default is "".
+The payloads of the menu's buttons are here; each has its aiogram twin in `handlers/kb/` (tests/test_payloads.py
+checks that the two agree).
+"""
+
+from __future__ import annotations
+
+import functools
+import types
+import typing
+from dataclasses import MISSING, Field, dataclass, fields
+from enum import Enum
+from typing import Any, ClassVar, Self
+
+from bot.flows.screens import PAYLOAD_LIMIT
+
+SEPARATOR = ":"
+
+
+class PayloadError(ValueError):
+    """A payload that is not of this kind: another prefix, another number of fields, a value of a wrong type."""
+
+
+class Payload:
+    """The base of a payload kind: subclass it as a frozen dataclass with a `prefix` (see the module's note)."""
+
+    prefix: ClassVar[str]
+
+    def __init_subclass__(cls, prefix: str | None = None, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if prefix is None:
+            raise ValueError(f"{cls.__name__}: a payload kind needs a prefix")
+        if SEPARATOR in prefix:
+            raise ValueError(f"{cls.__name__}: {SEPARATOR!r} in the prefix {prefix!r}")
+        cls.prefix = prefix
+
+    def pack(self) -> str:
+        parts = [self.prefix]
+        for field in fields(self):  # type: ignore[arg-type]
+            encoded = _encode(getattr(self, field.name))
+            if SEPARATOR in encoded:
+                raise ValueError(f"{SEPARATOR!r} in the value {field.name}={encoded!r}")
+            parts.append(encoded)
+        packed = SEPARATOR.join(parts)
+        if len(packed.encode()) > PAYLOAD_LIMIT:
+            raise ValueError(f"payload over {PAYLOAD_LIMIT} bytes: {packed!r}")
+        return packed
+
+    @classmethod
+    def matches(cls, payload: str) -> bool:
+        return payload.split(SEPARATOR, 1)[0] == cls.prefix
+
+    @classmethod
+    def unpack(cls, payload: str) -> Self:
+        prefix, *parts = payload.split(SEPARATOR)
+        if prefix != cls.prefix:
+            raise PayloadError(f"not a {cls.__name__}: prefix {prefix!r} != {cls.prefix!r}")
+        kind_fields = fields(cls)  # type: ignore[arg-type]
+        if len(parts) != len(kind_fields):
+            raise PayloadError(f"{cls.__name__} takes {len(kind_fields)} fields, {len(parts)} given: {payload!r}")
+        hints = _hints(cls)
+        pairs = zip(kind_fields, parts, strict=True)
+        values = {field.name: _decode(field, hints[field.name], part) for field, part in pairs}
+        return cls(**values)
+
+
+@functools.cache
+def _hints(kind: type) -> dict[str, Any]:
+    return typing.get_type_hints(kind)
+
+
+def _encode(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Enum):
+        return str(value.value)
+    if isinstance(value, bool):
+        return str(int(value))
+    if isinstance(value, int | str | float):
+        return str(value)
+    raise ValueError(f"a value of type {type(value).__name__} cannot go into a payload: {value!r}")
+
+
+_TRUE = frozenset({"1", "true", "t", "yes", "y", "on"})
+_FALSE = frozenset({"0", "false", "f", "no", "n", "off"})
+
+
+def _decode(field: Field[Any], hint: Any, text: str) -> Any:
+    args = typing.get_args(hint)
+    nullable = typing.get_origin(hint) in (typing.Union, types.UnionType) and type(None) in args
+    if nullable:
+        if text == "" and field.default != "":
+            return None if field.default is MISSING else field.default
+        hint = next(arg for arg in args if arg is not type(None))
+    try:
+        if hint is str:
+            return text
+        if hint is bool:
+            if text.lower() in _TRUE:
+                return True
+            if text.lower() in _FALSE:
+                return False
+            raise ValueError(text)
+        if isinstance(hint, type) and issubclass(hint, Enum):
+            return hint(int(text)) if issubclass(hint, int) else hint(text)
+        if hint is int:
+            return int(text)
+        if hint is float:
+            return float(text)
+    except ValueError as exc:
+        raise PayloadError(f"{field.name}={text!r} is not a {hint}") from exc
+    raise PayloadError(f"{field.name}: a payload cannot carry {hint}")
+
+
+# --- the payloads of the menus' buttons ---------------------------------------------------------------------
+@dataclass(frozen=True)
+class MenuPayload(Payload, prefix="m"):
+    """The participant's and the parent's menu (handlers.kb.menu.MenuCb)."""
+
+    action: str
+
+
+@dataclass(frozen=True)
+class AskPayload(Payload, prefix="ask"):
+    """«Вопрос куратору» (a=ask; id: the child a parent asks about) and the curator's «Ответить» (AskCb)."""
+
+    a: str
+    id: int = 0
+
+
+@dataclass(frozen=True)
+class MaterialPayload(Payload, prefix="mat"):
+    """The materials (handlers.kb.informing.MaterialCb)."""
+
+    a: str
+    id: int = 0
+    v: str = ""
+
+
+@dataclass(frozen=True)
+class MeetingSetupPayload(Payload, prefix="ms"):
+    """The mentor's scheduling dialog (handlers.kb.meetings.SetupCb)."""
+
+    a: str
+    y: int = 0
+    m: int = 0
+    d: int = 0
+    v: str = ""
+
+
+@dataclass(frozen=True)
+class MeetingManagePayload(Payload, prefix="mm"):
+    """The mentor's buttons on a planned meeting and the pair's list (handlers.kb.meetings.ManageCb)."""
+
+    a: str
+    id: int = 0
+
+
+@dataclass(frozen=True)
+class ReportPayload(Payload, prefix="rp"):
+    """The curator's menu of reports: kind = summary, charts or export (handlers.kb.reports.ReportCb)."""
+
+    kind: str
+
+
+@dataclass(frozen=True)
+class BasesPayload(Payload, prefix="bs"):
+    """The curator's bases of mentees and mentors: kind = mentees or mentors (handlers.kb.matching.BasesCb)."""
+
+    kind: str

@@ -1,0 +1,49 @@
+"""Lines several screens share: moments on the institution's wall clock, a consent, a questionnaire's answers.
+
+Every time a person sees is on the institution's wall clock, «ДД.ММ.ГГГГ ЧЧ:ММ» (a date alone «ДД.ММ.ГГГГ»).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, tzinfo
+from typing import Any
+
+from bot.clock import parse_iso
+from bot.consent import ConsentKind
+from bot.flows.ports import ConsentView
+from bot.i18n import Audience, esc, tr
+from bot.questionnaires import Questionnaire, summary_rows
+from bot.settings import Settings
+
+
+def local_moment(moment: datetime | str, tz: tzinfo) -> str:
+    """A moment as a person reads it: «01.12.2026 23:27» on the institution's wall clock."""
+    value = parse_iso(moment) if isinstance(moment, str) else moment
+    return f"{value.astimezone(tz):%d.%m.%Y %H:%M}"
+
+
+def local_day(moment: datetime | str, tz: tzinfo) -> str:
+    """A date alone: «02.12.2026» on the institution's wall clock."""
+    value = parse_iso(moment) if isinstance(moment, str) else moment
+    return f"{value.astimezone(tz):%d.%m.%Y}"
+
+
+def consent_line(record: ConsentView | None, settings: Settings, audience: Audience = Audience.CURATOR) -> str:
+    """«дано родителем 01.12.2026 23:27»: for the curator's card (the default) or the participant's profile."""
+    if record is None:
+        return tr("consent-none")
+    at = local_moment(record.given_at, settings.institution.tz)
+    if record.kind is ConsentKind.SELF:
+        return tr("consent-given-self", at=at, audience=audience)
+    return tr("consent-given-parent", at=at) if record.kind is ConsentKind.PARENT else tr("consent-given-paper", at=at)
+
+
+def answers_block(questionnaire: Questionnaire, answers: dict[str, Any]) -> str:
+    if not answers:
+        return tr("profile-no-answers")
+    rows = summary_rows(questionnaire, answers, include_personal=True)
+    lines = []
+    for caption, value in rows:
+        shown = value if len(value) <= 180 else value[:179] + "…"
+        lines.append(f"<b>{esc(caption)}</b>: {esc(shown)}")
+    return "\n".join(lines)[:3500]

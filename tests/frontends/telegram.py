@@ -1,0 +1,62 @@
+"""The stories' front end over Telegram: the real app polling the fake Bot API (tests/fakes/telegram.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.i18n import tr
+from tests.conftest import RunningBot
+from tests.fakes.telegram import FakeTelegram, FakeUser, SentMessage
+from tests.frontends import Seen
+from tests.frontends.core import plain
+
+#: How the answers to /menu begin: a participant's menu, a parent's, the curator's, the word to a stranger.
+_MENUS = ("menu-title", "parent-menu-title", "curator-menu", "not-a-participant")
+_MENU_OPENINGS = tuple(plain(tr(key)).split("\n")[0] for key in _MENUS)
+
+
+def seen(message: SentMessage) -> Seen:
+    rows = tuple(tuple(b.text for b in row) for row in message.buttons)
+    return Seen(message.text or "", rows, message.message_id)
+
+
+class TelegramPerson:
+    def __init__(self, user: FakeUser) -> None:
+        self.user = user
+        self._messages: dict[int, SentMessage] = {}
+
+    async def open_menu(self) -> Seen:
+        """/menu; notices the outbox or the scheduler sends meanwhile are passed over."""
+        await self.user.send("/menu")
+        for _ in range(10):
+            message = await self.user.next_reply()
+            if not message.edited and (message.text or "").startswith(_MENU_OPENINGS):
+                return self._seen(message)
+        raise AssertionError(f"no menu came to {self.user.id}")
+
+    async def press(self, label: str, on: Seen | None = None) -> Seen:
+        message = self._messages[on.message_id] if on is not None else self.user.last()
+        await self.user.click(label, message)
+        return self._seen(await self.user.next_reply())
+
+    def _seen(self, message: SentMessage) -> Seen:
+        self._messages[message.message_id] = message
+        return seen(message)
+
+
+class TelegramFrontEnd:
+    name = "telegram"
+
+    def __init__(self, tg: FakeTelegram, running: RunningBot) -> None:
+        self.tg = tg
+        self.running = running
+        self._people: dict[int, TelegramPerson] = {}
+
+    def service(self, name: str) -> Any:
+        return self.running.service(name)
+
+    def person(self, account_id: int, name: str = "") -> TelegramPerson:
+        if account_id not in self._people:
+            user = self.tg.user(account_id, name) if name else self.tg.user(account_id)
+            self._people[account_id] = TelegramPerson(user)
+        return self._people[account_id]
