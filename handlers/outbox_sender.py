@@ -1,4 +1,7 @@
-"""The one outbox sender: drains `outbox` within Telegram's limits and records every outcome.
+"""The one outbox sender, Telegram's: drains `outbox` within Telegram's limits and records every outcome.
+
+The outbox holds notices as neutral screens (`OutgoingMessage.screen`, queued by the scheduler and the
+handlers); this adapter renders their buttons as an inline keyboard and sends them through the Bot API.
 
 Each round takes the first due message of every chat (`Outbox.due`) and sends those whose chat is not in its
 pause, at `rate` overall; a chat's next message comes in a later round. The per-chat pause is the app's
@@ -28,6 +31,7 @@ from aiogram.types import InlineKeyboardMarkup
 
 from bot.clock import Clock
 from bot.pacing import ChatPacer
+from handlers.kb.notices import inline_markup
 from storage.outbox import Outbox, OutgoingMessage
 
 log = logging.getLogger(__name__)
@@ -174,7 +178,7 @@ class OutboxSender:
             log.warning("outbox message %s refused: chat %s is not a private chat", message.id, message.chat_id)
             await self._outbox.fail(message.id, "failed", "not a private chat")
             return
-        markup = InlineKeyboardMarkup.model_validate(message.reply_markup) if message.reply_markup else None
+        markup = inline_markup(message.screen.rows)
         try:
             try:
                 async with self._pacer.slot(message.chat_id):
