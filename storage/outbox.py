@@ -34,7 +34,7 @@ class OutgoingMessage:
     id: int
     chat_id: int
     text: str
-    reply_markup: dict[str, Any] | None
+    reply_markup: dict[str, Any] | None  # the buttons, {"rows": …}: messenger-neutral (see the module's note)
     kind: str
     attempts: int
     media_kind: str | None = None  # photo or document (a broadcast), sent with `text` as the caption
@@ -44,6 +44,15 @@ class OutgoingMessage:
     def screen(self) -> Screen:
         """The message as a screen: its text and its buttons (the adapter renders it)."""
         return Screen.from_json({"text": self.text, **(self.reply_markup or {})})
+
+
+def _buttons_text(reply_markup: dict[str, Any] | None) -> str | None:
+    """The buttons as stored; only the neutral form is written (`bot.flows.notices.stored_buttons`)."""
+    if not reply_markup:
+        return None
+    if set(reply_markup) != {"rows"}:
+        raise ValueError(f"outbox buttons are stored as {{'rows': …}}, not {sorted(reply_markup)}")
+    return json.dumps(reply_markup, ensure_ascii=False)
 
 
 def _stored_buttons(raw: str | None) -> dict[str, Any] | None:
@@ -116,7 +125,7 @@ class Outbox:
         params = (
             chat_id,
             text,
-            json.dumps(reply_markup, ensure_ascii=False) if reply_markup else None,
+            _buttons_text(reply_markup),
             kind,
             dedup_key,
             iso(now),
@@ -268,7 +277,7 @@ class Outbox:
             chats = [(chat_id, key) for chat_id, key in chats if chat_id > 0]
         now = self._clock.now()
         start = iso(self.earliest(not_before or now))
-        markup = json.dumps(reply_markup, ensure_ascii=False) if reply_markup else None
+        markup = _buttons_text(reply_markup)
         rows = [
             (chat_id, text, markup, kind, dedup_key, iso(now), start, media_kind, file_id, broadcast_id)
             for chat_id, dedup_key in chats

@@ -159,6 +159,9 @@ async def test_a_notice_is_stored_as_neutral_rows_and_telegram_gets_the_same_key
         },
         {"rows": [[{"label": "Ответить", "payload": "cp:5"}]]},
     ]
+    with pytest.raises(ValueError):  # Telegram's own markup is no longer written
+        telegram_markup = {"inline_keyboard": [[{"text": "Да", "callback_data": "x"}]]}
+        await outbox.enqueue(4545, "Старый вид", reply_markup=telegram_markup)
     sender = OutboxSender(bot, outbox, clock, rate=1000, chat_rate=1000)
     while await sender.drain_once():
         pass
