@@ -178,7 +178,12 @@ class OutboxSender:
             log.warning("outbox message %s refused: chat %s is not a private chat", message.id, message.chat_id)
             await self._outbox.fail(message.id, "failed", "not a private chat")
             return
-        markup = inline_markup(message.screen.rows)
+        try:
+            markup = inline_markup(message.screen.rows)
+        except ValueError as exc:  # a stored button no messenger could send: the message, not the queue, fails
+            log.error("outbox message %s refused: its buttons are unreadable: %s", message.id, exc)
+            await self._outbox.fail(message.id, "failed", f"unreadable buttons: {exc}")
+            return
         try:
             try:
                 async with self._pacer.slot(message.chat_id):

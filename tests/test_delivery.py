@@ -209,6 +209,27 @@ async def test_a_queue_made_before_the_upgrade_still_sends(
     assert await outbox.counts() == {"sent": 1}
 
 
+@pytest.mark.allow_errors(log="its buttons are unreadable")
+async def test_a_message_whose_buttons_cannot_be_read_fails_alone(
+    tg: FakeTelegram, clock: FakeClock, direct: tuple[Database, Outbox, Bot], caplog: pytest.LogCaptureFixture
+) -> None:
+    db, outbox, bot = direct
+    user = tg.user(4747)
+    broken = {"rows": [[{"label": "Без действия"}]]}
+    await db.execute(
+        "INSERT INTO outbox(chat_id, text, reply_markup, kind, created_at, not_before) VALUES (?,?,?,?,?,?)",
+        (4747, "Сломанная", json.dumps(broken, ensure_ascii=False), "notice", iso(clock.now()), iso(clock.now())),
+    )
+    await outbox.enqueue(4747, "Следующая")
+    sender = OutboxSender(bot, outbox, clock, rate=1000, chat_rate=1000)
+    with caplog.at_level(logging.ERROR):
+        while await sender.drain_once():
+            pass
+    await user.expect("Следующая")
+    assert await outbox.counts() == {"failed": 1, "sent": 1}
+    assert any("unreadable" in r.getMessage() for r in caplog.records)
+
+
 # --- fairness ---------------------------------------------------------------------------------------------------
 
 
