@@ -1,23 +1,14 @@
-"""The one outbox sender, Telegram's: drains `outbox` within Telegram's limits and records every outcome.
+"""The outbox sender, Telegram's: renders each queued screen as a Bot API message and names the outcome.
 
-The outbox holds notices as neutral screens (`OutgoingMessage.screen`, queued by the scheduler and the
-handlers); this adapter renders their buttons as an inline keyboard and sends them through the Bot API.
-
-Each round takes the first due message of every chat (`Outbox.due`) and sends those whose chat is not in its
-pause, at `rate` overall; a chat's next message comes in a later round. The per-chat pause is the app's
-`ChatPacer`, shared with the replies of the handlers. Quiet hours are checked when a message is picked: in
-them, everything due waits for their end.
+The drain loop (rounds, fairness, the pace within Telegram's limits, quiet hours, recording every outcome) is the
+messenger-neutral `scheduler.delivery.OutboxDrain`; this adds the Bot API call and maps Telegram's answers:
+429 → retry after its pause; 400 «chat not found» and 403 «can't initiate conversation» → the person never
+opened the bot; other 403 → blocked; other 400 → refused; 5xx and network errors → unavailable (backoff).
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import logging
-import time
-from collections import deque
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
 
 from aiogram import Bot
 from aiogram.exceptions import (
@@ -32,20 +23,24 @@ from aiogram.types import InlineKeyboardMarkup
 from bot.clock import Clock
 from bot.pacing import ChatPacer
 from handlers.kb.notices import inline_markup
+from scheduler.delivery import (
+    Blocked,
+    NotStarted,
+    OutboxDrain,
+    Outcome,
+    Refused,
+    RetryAfter,
+    Sent,
+    Unavailable,
+)
 from storage.outbox import Outbox, OutgoingMessage
 
-log = logging.getLogger(__name__)
-
-MAX_ATTEMPTS = 8
-MAX_BACKOFF = 600.0
-# Chats whose first due message one round takes (4 s at 25/s: a new notice waits at most that long).
-ROUND = 100
 # Telegram's answers for someone who has never opened the bot: 400 when it has never seen the id, 403 when it
 # knows the user but they have not pressed «Start».
 _NOT_STARTED = ("chat not found", "can't initiate conversation")
 
 
-class OutboxSender:
+class OutboxSender(OutboxDrain):
     def __init__(
         self,
         bot: Bot,
@@ -60,109 +55,29 @@ class OutboxSender:
     ) -> None:
         """`pacer` is the app's per-chat pace (also applied by the bot's session to every reply); without
         one the sender keeps its own at `chat_rate` per chat, one message at a time."""
+        super().__init__(
+            outbox, clock, rate=rate, chat_rate=chat_rate, pacer=pacer, on_blocked=on_blocked, idle_poll=idle_poll
+        )
         self._bot = bot
-        self._outbox = outbox
-        self._clock = clock
-        self._interval = 1.0 / rate
-        self._pacer = pacer or ChatPacer(chat_rate, burst=1)
-        # Telegram counts messages in a sliding window ("N per second"): never more than `rate` (at least one)
-        # of our requests may reach it within one second, or within 1/rate seconds when rate < 1.
-        self._window_span = max(1.0, self._interval)
-        self._recent: deque[float] = deque(maxlen=max(1, int(rate)))
-        self._next_slot = 0.0
-        self._on_blocked = on_blocked
-        self._idle_poll = idle_poll
-        self._wake = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
-        self._stopping = False
-        self.sent = 0
-        outbox.on_enqueue(self._wake.set)
 
-    def start(self) -> None:
-        if self._task is None:
-            self._task = asyncio.create_task(self._run(), name="outbox-sender")
-
-    async def stop(self, grace: float = 5.0) -> None:
-        """Finish the message in flight (so a sent message is recorded as sent), then stop."""
-        if self._task is None:
-            return
-        self._stopping = True
-        self._wake.set()
+    async def deliver(self, message: OutgoingMessage) -> Outcome:
         try:
-            await asyncio.wait_for(asyncio.shield(self._task), grace)
-        except TimeoutError:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-        self._task = None
-
-    def wake(self) -> None:
-        self._wake.set()
-
-    async def _run(self) -> None:
-        while not self._stopping:
-            try:
-                progressed = await self.drain_once()
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                log.exception("outbox sender failed; retrying shortly")
-                progressed = False
-            if not progressed and not self._stopping:
-                self._wake.clear()
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), timeout=self._idle_poll)
-
-    async def drain_once(self) -> bool:
-        """Send what is due now, one message per chat; True when the caller should loop at once."""
-        if await self._quiet():
-            return False
-        skipped: list[float] = []
-        attempted = False
-        for message in await self._outbox.due(limit=ROUND):
-            if self._stopping:
-                return False
-            delay = self._pacer.delay(message.chat_id)
-            if delay > 0:
-                skipped.append(delay)
-                continue
-            await self._pace_global()
-            if await self._quiet():  # quiet hours may begin in the middle of a long round
-                return False
-            await self._send(message)
-            attempted = True
-        if skipped and not attempted:
-            await asyncio.sleep(min(skipped))
-            return True
-        return attempted
-
-    async def _quiet(self) -> bool:
-        """In quiet hours, everything due waits for their end (no attempt is counted); True then."""
-        now = self._clock.now()
-        resume = self._outbox.earliest(now)
-        if resume <= now:
-            return False
-        if moved := await self._outbox.postpone_due(resume):
-            log.info("quiet hours: %d outbox messages wait until %s", moved, resume.isoformat())
-        return True
-
-    async def _pace_global(self) -> None:
-        """Wait for the next send slot: one every 1/rate s, and never more than `rate` within one second.
-
-        Slots are a fixed grid (each is one interval after the previous *planned* slot, so the sleep's overshoot
-        and the work between sends do not add up), but a slot missed by more than an interval is not made up
-        for with a burst. The window rule counts from when each earlier request *finished*: a request reaches
-        Telegram before its answer comes back, so `rate` requests can never arrive within one second, whatever
-        the network's delays, and the cost is one request's latency per second, not per message.
-        """
-        slot = self._next_slot
-        if len(self._recent) == self._recent.maxlen:
-            slot = max(slot, self._recent[0] + self._window_span)
-        now = time.monotonic()
-        if slot > now:
-            await asyncio.sleep(slot - now)
-            now = time.monotonic()
-        self._next_slot = (slot if now - slot < self._interval else now) + self._interval
+            markup = inline_markup(message.screen.rows)
+        except ValueError as exc:  # a stored button no messenger could send: the message, not the queue, fails
+            return Refused(f"its buttons are unreadable: {exc}")
+        try:
+            await self._deliver(message, markup)
+        except TelegramRetryAfter as exc:
+            return RetryAfter(exc.retry_after)
+        except (TelegramForbiddenError, TelegramBadRequest) as exc:
+            if any(reason in exc.message.lower() for reason in _NOT_STARTED):
+                return NotStarted(exc.message)
+            if isinstance(exc, TelegramForbiddenError):
+                return Blocked(exc.message)
+            return Refused(exc.message)
+        except (TelegramServerError, TelegramNetworkError) as exc:
+            return Unavailable(str(exc))
+        return Sent()
 
     async def _deliver(self, message: OutgoingMessage, markup: InlineKeyboardMarkup | None) -> None:
         caption = message.text or None
@@ -172,47 +87,3 @@ class OutboxSender:
             await self._bot.send_document(message.chat_id, message.file_id, caption=caption, reply_markup=markup)
         else:
             await self._bot.send_message(message.chat_id, message.text, reply_markup=markup)
-
-    async def _send(self, message: OutgoingMessage) -> None:
-        if message.chat_id <= 0:  # a group, supergroup or channel: everyone in it would read the message
-            log.warning("outbox message %s refused: chat %s is not a private chat", message.id, message.chat_id)
-            await self._outbox.fail(message.id, "failed", "not a private chat")
-            return
-        try:
-            markup = inline_markup(message.screen.rows)
-        except ValueError as exc:  # a stored button no messenger could send: the message, not the queue, fails
-            log.error("outbox message %s refused: its buttons are unreadable: %s", message.id, exc)
-            await self._outbox.fail(message.id, "failed", f"unreadable buttons: {exc}")
-            return
-        try:
-            try:
-                async with self._pacer.slot(message.chat_id):
-                    await self._deliver(message, markup)
-            finally:
-                # Whatever the outcome, the request may have counted: the limits count from its answer.
-                self._recent.append(time.monotonic())
-        except TelegramRetryAfter as exc:
-            until = self._clock.now() + timedelta(seconds=exc.retry_after)
-            await self._outbox.postpone(message.id, until, f"429 retry after {exc.retry_after}", count_attempt=False)
-        except (TelegramForbiddenError, TelegramBadRequest) as exc:
-            if any(reason in exc.message.lower() for reason in _NOT_STARTED):
-                # Someone who has never opened the bot (a curator, often): the message waits for their /start.
-                log.info("outbox message %s waits: chat %s has not started the bot", message.id, message.chat_id)
-                await self._outbox.wait_for_chat(message.chat_id, message.id, exc.message)
-            elif isinstance(exc, TelegramForbiddenError):
-                await self._outbox.fail(message.id, "blocked", exc.message)
-                if await self._outbox.mark_unreachable(message.chat_id, exc.message) and self._on_blocked:
-                    await self._on_blocked(message.chat_id)
-            else:
-                log.error("outbox message %s refused: %s", message.id, exc.message)
-                await self._outbox.fail(message.id, "failed", exc.message)
-        except (TelegramServerError, TelegramNetworkError) as exc:
-            if message.attempts + 1 >= MAX_ATTEMPTS:
-                await self._outbox.fail(message.id, "failed", str(exc))
-                return
-            backoff = min(MAX_BACKOFF, 2.0 ** (message.attempts + 1))
-            until = self._clock.now() + timedelta(seconds=backoff)
-            await self._outbox.postpone(message.id, until, str(exc), count_attempt=True)
-        else:
-            await self._outbox.mark_sent(message.id)
-            self.sent += 1

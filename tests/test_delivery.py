@@ -28,6 +28,7 @@ from bot.settings import Settings
 from handlers.middlewares import RetryAfterMiddleware
 from handlers.notify import notify
 from handlers.outbox_sender import OutboxSender
+from scheduler.delivery import Blocked, NotStarted, OutboxDrain, Outcome, RetryAfter, Sent, Unavailable
 from scheduler.notices import queue
 from storage.database import Database
 from storage.outbox import Outbox, OutgoingMessage
@@ -228,6 +229,39 @@ async def test_a_message_whose_buttons_cannot_be_read_fails_alone(
     await user.expect("Следующая")
     assert await outbox.counts() == {"failed": 1, "sent": 1}
     assert any("unreadable" in r.getMessage() for r in caplog.records)
+
+
+async def test_the_drain_loop_needs_no_messenger(clock: FakeClock, tmp_path: Path) -> None:
+    """The loop and the outcomes are the scheduler's; an adapter only delivers (here a script, no messenger)."""
+    db = await Database.open(tmp_path / "outbox.sqlite3")
+    outbox = Outbox(db, clock)
+    outcomes: dict[int, Outcome] = {
+        1: Sent(),
+        2: Blocked("gone"),
+        3: NotStarted("never opened the bot"),
+        4: RetryAfter(30),
+        5: Unavailable("server down"),
+    }
+    seen: list[Screen] = []
+
+    class Scripted(OutboxDrain):
+        async def deliver(self, message: OutgoingMessage) -> Outcome:
+            seen.append(message.screen)
+            return outcomes[message.chat_id]
+
+    try:
+        notice = Screen("Опрос", campaign_answer_buttons(5))
+        for chat in outcomes:
+            await queue(outbox, chat, notice)
+        drain = Scripted(outbox, clock, rate=1000, chat_rate=1000)
+        while await drain.drain_once():
+            pass
+        assert seen == [notice] * 5
+        rows = {r["chat_id"]: (r["status"], r["attempts"]) for r in await db.fetchall("SELECT * FROM outbox")}
+        assert rows == {1: ("sent", 1), 2: ("blocked", 1), 3: ("pending", 0), 4: ("pending", 0), 5: ("pending", 1)}
+        assert outbox.waiting_chats == {3} and await outbox.is_unreachable(2) and drain.sent == 1
+    finally:
+        await db.close()
 
 
 # --- fairness ---------------------------------------------------------------------------------------------------

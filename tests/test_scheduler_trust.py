@@ -167,6 +167,7 @@ async def test_the_calendar_asks_pairs_that_worked_long_enough_and_the_curator_a
 def test_the_scheduler_imports_no_handlers_and_no_messenger_library() -> None:
     code = (
         "import sys, scheduler, scheduler.jobs, scheduler.roadmap_jobs, scheduler.notices.campaigns\n"
+        "import scheduler.delivery\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('handlers', 'aiogram', 'aiohttp')))"
     )
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
