@@ -2,7 +2,7 @@
 
 ``--backlog`` notices (default 1,000) are queued to one chat, then one notice to each of ``--others`` chats
 (default 100), all due at once, in one transaction on a fresh SQLite file. The app's outbox sender
-(``scheduler.sender.OutboxSender`` with the app's ``ChatPacer`` shared by the bot's session, as ``bot.app`` wires
+(``handlers.outbox_sender.OutboxSender`` with the app's ``ChatPacer`` shared by the bot's session, as ``bot.app`` wires
 them) sends them at the real pace, ``--rate`` overall (25/s) and ``--chat-rate`` per chat (1/s, bursts of 3), to
 the fake Bot API (``tests.fakes.telegram.FakeTelegram``, real HTTP on 127.0.0.1, in this process) which enforces
 the same limits (per chat: a token bucket of 3 refilled at 1/s; overall: 25 within any sliding second; 429
@@ -43,7 +43,7 @@ from bot.app import build_bot
 from bot.clock import SystemClock, iso
 from bot.pacing import DEFAULT_BURST, ChatPacer
 from bot.settings import load_settings
-from scheduler.sender import OutboxSender
+from handlers.outbox_sender import OutboxSender
 from storage.database import Database
 from storage.outbox import Outbox, OutgoingMessage
 from tests.fakes.telegram import FakeTelegram

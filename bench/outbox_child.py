@@ -2,7 +2,7 @@
 
 It is its own process so that the benchmark can kill it with SIGKILL mid-send and start it again. It builds the
 bot as the app does (``bot.app.build_bot``: aiohttp session, ``RetryAfterMiddleware``, HTML parse mode), opens
-the database with ``Database.open`` (WAL, migrations), runs ``scheduler.sender.OutboxSender`` with the given
+the database with ``Database.open`` (WAL, migrations), runs ``handlers.outbox_sender.OutboxSender`` with the given
 pace and ``gc.freeze()`` after start-up (as ``on_startup`` does), and exits when no row is ``pending``.
 
 Protocol on stdout, one JSON object per line: ``{"event": "ready", ...}`` when the sender starts,
@@ -30,7 +30,7 @@ from bot.app import build_bot
 from bot.clock import SystemClock
 from bot.pacing import DEFAULT_BURST, ChatPacer
 from bot.settings import load_settings
-from scheduler.sender import OutboxSender
+from handlers.outbox_sender import OutboxSender
 from storage.database import Database
 from storage.outbox import Outbox
 

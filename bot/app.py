@@ -35,11 +35,11 @@ from handlers.middlewares import (
     install_request_middlewares,
 )
 from handlers.notify import notify_curators, who_is
+from handlers.outbox_sender import OutboxSender
 from handlers.private_only import PrivateOnly
 from handlers.transport import BotSession
 from scheduler import build_scheduler
 from scheduler.jobs import Jobs
-from scheduler.sender import OutboxSender
 from storage.curators import CuratorRepo
 from storage.database import Database
 from storage.fsm import SQLiteStorage

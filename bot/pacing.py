@@ -10,7 +10,7 @@ arrival, which is somewhere in between, so a request can never reach it earlier 
 the network's delays. Requests to one chat go one at a time (a lock per chat), which also keeps their order.
 
 Pure asyncio: the Bot API session's request middleware (`handlers.middlewares.ChatPaceMiddleware`) and the
-outbox sender (`scheduler.sender`) share one instance that the app owns.
+outbox sender (`handlers.outbox_sender`) share one instance that the app owns.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ from bot.clock import Clock
 from bot.i18n import tr
 from bot.questionnaires import Questionnaire
 from handlers import survey
-from scheduler.notices.keyboards import CampaignCb
+from handlers.kb.notices import CampaignCb
 from storage.campaigns import CampaignRepo
 from storage.participants import ParticipantRepo
 

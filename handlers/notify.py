@@ -5,20 +5,27 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from typing import Any
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError
 from aiogram.types import InlineKeyboardMarkup
 
 from bot.clock import Clock
+from bot.flows.notices import stored_buttons
 from bot.pairs import who
 from bot.participants import Participant
 from bot.settings import Settings
-from scheduler.notices import markup_json
+from handlers.kb.notices import neutral_rows
 from storage.matching import MatchingRepo
 from storage.outbox import Outbox
 
 log = logging.getLogger(__name__)
+
+
+def markup_json(markup: InlineKeyboardMarkup | None) -> dict[str, Any] | None:
+    """A handler's inline keyboard as the outbox stores it: messenger-neutral rows (`bot.flows.notices`)."""
+    return stored_buttons(neutral_rows(markup))
 
 
 async def notify(

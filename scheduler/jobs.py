@@ -15,6 +15,8 @@ from datetime import UTC, datetime, time, timedelta, tzinfo
 from typing import TypeVar
 
 from bot.clock import Clock, iso
+from bot.flows.notices import campaign_answer_buttons, checkin_buttons, pref_start_buttons
+from bot.flows.screens import Screen
 from bot.i18n import Audience, esc, quoted, tr
 from bot.meetings import StagePlan, quiet_level, stage_of_next_meeting
 from bot.meetings.reminders import checkin_time, due, format_local, format_relative, reminder_times
@@ -22,9 +24,8 @@ from bot.monitoring import GROWTH_END, calendar_due, programme_year_of, survey_l
 from bot.pairs import Pair, pair_label
 from bot.questionnaires import Questionnaire
 from bot.settings import Settings
-from scheduler.notices import markup_json
-from scheduler.notices.campaigns import answer_markup, invite_latecomers, launch, until_text
-from scheduler.notices.keyboards import checkin_keyboard, pref_start_keyboard
+from scheduler.notices import queue
+from scheduler.notices.campaigns import invite_latecomers, launch, until_text
 from scheduler.roadmap_jobs import roadmap_reminders
 from storage.campaigns import CampaignRepo
 from storage.informing import InformingRepo
@@ -147,16 +148,16 @@ class Jobs:
                     continue
                 # A reminder sent late (the bot was down) tells the time really left.
                 reference = send_at if now - send_at <= LATE else now
-                text = tr(
+                notice = Screen(tr(
                     "reminder",
                     relative=format_relative(meeting.starts_at - reference.replace(second=0, microsecond=0)),
                     stage=meeting.stage.label,
                     when=format_local(meeting.starts_at, self.tz),
                     place=esc(meeting.place),
-                )
+                ))
                 for person in pair.people:
                     key = f"rem:{meeting.id}:{iso(meeting.starts_at)}:{int(offset.total_seconds())}:{person.id}"
-                    await self.outbox.enqueue(person.telegram_id, text, kind="reminder", dedup_key=key)
+                    await queue(self.outbox, person.telegram_id, notice, kind="reminder", dedup_key=key)
 
     async def checkins(self, now: datetime, pairs: dict[int, Pair]) -> None:
         schedule = self.settings.schedule
@@ -165,13 +166,15 @@ class Jobs:
             pair = pairs.get(meeting.pair_id)
             if ask_at > now or pair is None:
                 continue
-            text = tr("checkin-ask", stage=meeting.stage.label, when=format_local(meeting.starts_at, self.tz))
-            markup = markup_json(checkin_keyboard(meeting.id))
+            notice = Screen(
+                tr("checkin-ask", stage=meeting.stage.label, when=format_local(meeting.starts_at, self.tz)),
+                checkin_buttons(meeting.id),
+            )
             for person in pair.people:
                 if person.id in done:
                     continue
                 key = f"chk:{meeting.id}:{iso(meeting.starts_at)}:{person.id}"
-                await self.outbox.enqueue(person.telegram_id, text, reply_markup=markup, kind="checkin", dedup_key=key)
+                await queue(self.outbox, person.telegram_id, notice, kind="checkin", dedup_key=key)
 
     async def quiet_pairs(self, now: datetime, pairs: dict[int, Pair]) -> None:
         days = self.settings.schedule.inactivity_days
@@ -191,21 +194,21 @@ class Jobs:
                 key = f"nudge:{pair.id}:{iso(since)}"
                 mentor = await self.participants.get(pair.mentor.id)
                 audience = mentor.audience if mentor is not None else Audience.ADULT
-                text = tr("nudge-mentor", audience=audience, days=silent)
-                await self.outbox.enqueue(pair.mentor.telegram_id, text, kind="nudge", dedup_key=key)
+                notice = Screen(tr("nudge-mentor", audience=audience, days=silent))
+                await queue(self.outbox, pair.mentor.telegram_id, notice, kind="nudge", dedup_key=key)
             if level == "alert_curator":
                 mentees = ", ".join(m.name if m else tr("pair-withdrawn") for m in pair.mentees) or "—"
-                text = tr("alert-quiet",
+                alert = Screen(tr("alert-quiet",
                     kind=pair.kind,
                     pair=pair.id,
                     mentor=esc(pair.mentor.name),
                     mentees=esc(mentees),
                     days=silent,
-                )
+                ))
                 for curator_id in self.settings.curator_ids():
                     key = f"quiet:{pair.id}:{iso(since)}:{curator_id}"
-                    await self.outbox.enqueue(
-                        curator_id, text, kind="alert", dedup_key=key, about=[p.id for p in pair.people]
+                    await queue(
+                        self.outbox, curator_id, alert, kind="alert", dedup_key=key, about=[p.id for p in pair.people]
                     )
 
     async def campaign_calendar(self, now: datetime) -> None:
@@ -252,15 +255,15 @@ class Jobs:
             if periods < 1:
                 continue
             answered = await self.matching.submitted(current.id)
-            markup = markup_json(pref_start_keyboard(current.id))
+            buttons = pref_start_buttons(current.id)
             audiences = await self._audiences()
             for person in await self.matching.round_pool(current):
                 if person.id in answered:
                     continue
-                await self.outbox.enqueue(
+                await queue(
+                    self.outbox,
                     person.telegram_id,
-                    tr("pref-reminder", audience=audiences.get(person.id, Audience.ADULT)),
-                    reply_markup=markup,
+                    Screen(tr("pref-reminder", audience=audiences.get(person.id, Audience.ADULT)), buttons),
                     kind="preferences",
                     dedup_key=f"prefnudge:{current.id}:{person.id}:{periods}",
                 )
@@ -275,10 +278,10 @@ class Jobs:
                 title=esc(quoted(pending.campaign.title)),
                 until=until_text(pending.campaign.closes_at, self.tz),
             )
-            await self.outbox.enqueue(
+            await queue(
+                self.outbox,
                 pending.telegram_id,
-                text,
-                reply_markup=answer_markup(pending.campaign.id),
+                Screen(text, campaign_answer_buttons(pending.campaign.id)),
                 kind="campaign",
                 dedup_key=f"cnudge:{pending.campaign.id}:{pending.participant_id}:{now.date().isoformat()}",
             )
@@ -293,22 +296,21 @@ class Jobs:
             if not await self.campaigns.close(campaign.id):
                 continue
             total, done = rates.get(campaign.id, (0, 0))
-            text = tr("campaign-closed-report", title=esc(campaign.title), done=done, total=total)
+            report = Screen(tr("campaign-closed-report", title=esc(campaign.title), done=done, total=total))
             for curator_id in self.settings.curator_ids():
-                await self.outbox.enqueue(
-                    curator_id, text, kind="report", dedup_key=f"cclosed:{campaign.id}:{curator_id}"
-                )
+                key = f"cclosed:{campaign.id}:{curator_id}"
+                await queue(self.outbox, curator_id, report, kind="report", dedup_key=key)
 
     async def broadcast_reports(self) -> None:
         for report in await self.informing.finished_unreported():
-            text = tr("broadcast-report",
+            notice = Screen(tr("broadcast-report",
                 id=report.id,
                 sent=report.counts.get("sent", 0),
                 blocked=report.counts.get("blocked", 0),
                 failed=report.counts.get("failed", 0),
-            )
-            await self.outbox.enqueue(
-                report.created_by, text, kind="report", dedup_key=f"broadcast-report:{report.id}", not_before=None
+            ))
+            await queue(
+                self.outbox, report.created_by, notice, kind="report", dedup_key=f"broadcast-report:{report.id}"
             )
             await self.informing.mark_reported(report.id)
 
@@ -335,7 +337,7 @@ class Jobs:
         days = self.settings.schedule.inactivity_days
         quiet = sum(1 for p in pairs.values() if quiet_level(last_held.get(p.id), p.confirmed_at, now, days) != "ok")
         pending = await self.participants.pending_consents()
-        text = tr("digest",
+        digest = Screen(tr("digest",
             date=local.strftime("%d.%m.%Y"),
             today=len(today),
             lines=lines,
@@ -343,7 +345,7 @@ class Jobs:
             days=days,
             quiet=quiet,
             pending=pending,
-        )
+        ))
         for curator_id in self.settings.curator_ids():
             key = f"digest:{local.date().isoformat()}:{curator_id}"
-            await self.outbox.enqueue(curator_id, text, kind="digest", dedup_key=key)
+            await queue(self.outbox, curator_id, digest, kind="digest", dedup_key=key)

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from bot.flows.notices import open_card_buttons
+from bot.flows.screens import Screen
 from bot.i18n import esc, tr
 from bot.roadmap import ReminderKind, RoadmapItem, reminder_years, reminders_due
 from bot.settings import Settings
-from scheduler.notices import markup_json
-from scheduler.notices.keyboards import open_card_keyboard
+from scheduler.notices import queue
 from storage.outbox import Outbox
 from storage.roadmap import RoadmapRepo
 
@@ -61,10 +62,9 @@ async def roadmap_reminders(repo: RoadmapRepo, outbox: Outbox, settings: Setting
                     continue
                 due_now.setdefault((item.number, due, kind), item)
         for (number, due, kind), item in sorted(due_now.items(), key=lambda e: (e[0][1], e[1].sort_key, e[0][2])):
-            text = reminder_text(item, due, kind, today)
-            markup = markup_json(open_card_keyboard(year, number))
+            notice = Screen(reminder_text(item, due, kind, today), open_card_buttons(year, number))
             for curator_id in curators:
                 key = f"roadmap:{number}:{due.isoformat()}:{kind}:{curator_id}"
-                if await outbox.enqueue(curator_id, text, reply_markup=markup, kind="roadmap", dedup_key=key):
+                if await queue(outbox, curator_id, notice, kind="roadmap", dedup_key=key):
                     queued += 1
     return queued

@@ -8,6 +8,9 @@ A chat Telegram does not know yet (the person never opened the bot) is a *waitin
 pending and `due` skips them until that person's first update releases the chat (`release_chat`). The
 waiting chats are in `waiting_chats`; `self.waiting_chats` mirrors the table so that the check on every
 update costs a set lookup, not a query.
+
+A message's buttons are stored messenger-neutral: `{"rows": …}`, the rows of `bot.flows.screens.Screen.to_json()`.
+Rows queued before that hold Telegram's `{"inline_keyboard": …}`; `due` reads them as the same rows.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.clock import Clock, iso
+from bot.flows.screens import Screen
 from storage.database import Database, Transaction
 
 log = logging.getLogger(__name__)
@@ -30,11 +34,45 @@ class OutgoingMessage:
     id: int
     chat_id: int
     text: str
-    reply_markup: dict[str, Any] | None
+    reply_markup: dict[str, Any] | None  # the buttons, {"rows": …}: messenger-neutral (see the module's note)
     kind: str
     attempts: int
     media_kind: str | None = None  # photo or document (a broadcast), sent with `text` as the caption
     file_id: str | None = None
+
+    @property
+    def screen(self) -> Screen:
+        """The message as a screen: its text and its buttons (the adapter renders it)."""
+        return Screen.from_json({"text": self.text, **(self.reply_markup or {})})
+
+
+def _buttons_text(reply_markup: dict[str, Any] | None) -> str | None:
+    """The buttons as stored; only the neutral form is written (`bot.flows.notices.stored_buttons`)."""
+    if not reply_markup:
+        return None
+    if set(reply_markup) != {"rows"}:
+        raise ValueError(f"outbox buttons are stored as {{'rows': …}}, not {sorted(reply_markup)}")
+    return json.dumps(reply_markup, ensure_ascii=False)
+
+
+def _stored_buttons(raw: str | None) -> dict[str, Any] | None:
+    """The stored buttons as neutral rows; Telegram's inline keyboard of a row queued before the upgrade too."""
+    if not raw:
+        return None
+    data = json.loads(raw)
+    if "inline_keyboard" in data:
+        rows = ([b for button in row if (b := _neutral_button(button))] for row in data["inline_keyboard"])
+        data = {"rows": [row for row in rows if row]}
+    return data
+
+
+def _neutral_button(button: dict[str, Any]) -> dict[str, Any] | None:
+    if "callback_data" in button:
+        return {"label": button["text"], "payload": button["callback_data"]}
+    if "url" in button:
+        return {"label": button["text"], "url": button["url"]}
+    log.warning("outbox: a stored button is neither a payload nor a link, left out: %r", button)
+    return None
 
 
 class Outbox:
@@ -87,7 +125,7 @@ class Outbox:
         params = (
             chat_id,
             text,
-            json.dumps(reply_markup, ensure_ascii=False) if reply_markup else None,
+            _buttons_text(reply_markup),
             kind,
             dedup_key,
             iso(now),
@@ -140,7 +178,7 @@ class Outbox:
                 id=r["id"],
                 chat_id=r["chat_id"],
                 text=r["text"],
-                reply_markup=json.loads(r["reply_markup"]) if r["reply_markup"] else None,
+                reply_markup=_stored_buttons(r["reply_markup"]),
                 kind=r["kind"],
                 attempts=r["attempts"],
                 media_kind=r["media_kind"],
@@ -239,7 +277,7 @@ class Outbox:
             chats = [(chat_id, key) for chat_id, key in chats if chat_id > 0]
         now = self._clock.now()
         start = iso(self.earliest(not_before or now))
-        markup = json.dumps(reply_markup, ensure_ascii=False) if reply_markup else None
+        markup = _buttons_text(reply_markup)
         rows = [
             (chat_id, text, markup, kind, dedup_key, iso(now), start, media_kind, file_id, broadcast_id)
             for chat_id, dedup_key in chats

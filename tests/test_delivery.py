@@ -3,6 +3,7 @@ and the per-chat pace that the replies and the outbox share."""
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import replace
@@ -13,15 +14,22 @@ import pytest
 from aiogram import Bot
 from aiogram.exceptions import TelegramForbiddenError
 from aiogram.methods import SendMessage
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.app import build_bot
+from bot.clock import iso
+from bot.flows.notices import campaign_answer_buttons
+from bot.flows.screens import Button, Screen
 from bot.i18n import tr
 from bot.meetings.reminders import shift_out_of_quiet
 from bot.pacing import ChatPacer
 from bot.programme import INTAKE_BY_ROLE, Form, Role
 from bot.settings import Settings
 from handlers.middlewares import RetryAfterMiddleware
-from scheduler.sender import OutboxSender
+from handlers.notify import notify
+from handlers.outbox_sender import OutboxSender
+from scheduler.delivery import Blocked, NotStarted, OutboxDrain, Outcome, RetryAfter, Sent, Unavailable
+from scheduler.notices import queue
 from storage.database import Database
 from storage.outbox import Outbox, OutgoingMessage
 from tests.conftest import CURATOR_ID, OTHER_CURATOR_ID, RunningBot
@@ -120,6 +128,140 @@ async def test_a_user_telegram_knows_but_who_never_pressed_start_is_waited_for_t
     assert outbox.waiting_chats == {4343} and blocked == []
     assert await outbox.counts() == {"pending": 1}
     assert await db.fetchval("SELECT COUNT(*) FROM unreachable_chats") == 0
+
+
+# --- notices as data ------------------------------------------------------------------------------------------
+
+
+async def test_a_notice_is_stored_as_neutral_rows_and_telegram_gets_the_same_keyboard(
+    tg: FakeTelegram, clock: FakeClock, direct: tuple[Database, Outbox, Bot]
+) -> None:
+    """A handler's inline keyboard and a scheduler's screen both go into the outbox with no Telegram in them."""
+    db, outbox, bot = direct
+    user = tg.user(4545)
+    markup = InlineKeyboardMarkup(
+        inline_keyboard=[
+            [InlineKeyboardButton(text="Да", callback_data="ci:held:12:")],
+            [
+                InlineKeyboardButton(text="Сайт", url="https://example.org/"),
+                InlineKeyboardButton(text="Нет", callback_data="x"),
+            ],
+        ]
+    )
+    await notify(outbox, 4545, "Встреча состоялась?", markup)
+    await queue(outbox, 4545, Screen("Опрос", campaign_answer_buttons(5)))
+    stored = [json.loads(r["reply_markup"]) for r in await db.fetchall("SELECT reply_markup FROM outbox ORDER BY id")]
+    assert stored == [
+        {
+            "rows": [
+                [{"label": "Да", "payload": "ci:held:12:"}],
+                [{"label": "Сайт", "url": "https://example.org/"}, {"label": "Нет", "payload": "x"}],
+            ]
+        },
+        {"rows": [[{"label": "Ответить", "payload": "cp:5"}]]},
+    ]
+    with pytest.raises(ValueError):  # Telegram's own markup is no longer written
+        telegram_markup = {"inline_keyboard": [[{"text": "Да", "callback_data": "x"}]]}
+        await outbox.enqueue(4545, "Старый вид", reply_markup=telegram_markup)
+    sender = OutboxSender(bot, outbox, clock, rate=1000, chat_rate=1000)
+    while await sender.drain_once():
+        pass
+    first, second = await user.expect("Встреча состоялась?"), await user.expect("Опрос")
+    assert [[(b.text, b.callback_data, b.url) for b in row] for row in first.buttons] == [
+        [("Да", "ci:held:12:", None)],
+        [("Сайт", None, "https://example.org/"), ("Нет", "x", None)],
+    ]
+    assert [[(b.text, b.callback_data) for b in row] for row in second.buttons] == [[("Ответить", "cp:5")]]
+
+
+async def test_a_queue_made_before_the_upgrade_still_sends(
+    tg: FakeTelegram, clock: FakeClock, direct: tuple[Database, Outbox, Bot]
+) -> None:
+    """Rows queued by the previous version hold Telegram's own markup: they are read as the same buttons."""
+    db, outbox, bot = direct
+    user = tg.user(4646)
+    old = {
+        "inline_keyboard": [
+            [{"text": "Открыть пункт", "callback_data": "rm:card:2026:0:6.1.1::0"}],
+            [{"text": "Положение", "url": "https://example.org/p.pdf"}],
+        ]
+    }
+    await db.execute(
+        "INSERT INTO outbox(chat_id, text, reply_markup, kind, created_at, not_before) VALUES (?,?,?,?,?,?)",
+        (4646, "Срок пункта 6.1.1 — завтра", json.dumps(old, ensure_ascii=False), "roadmap", iso(clock.now()),
+         iso(clock.now())),
+    )
+    (message,) = await outbox.due()
+    assert message.screen == Screen(
+        "Срок пункта 6.1.1 — завтра",
+        (
+            (Button("Открыть пункт", payload="rm:card:2026:0:6.1.1::0"),),
+            (Button("Положение", url="https://example.org/p.pdf"),),
+        ),
+    )
+    sender = OutboxSender(bot, outbox, clock, rate=1000, chat_rate=1000)
+    while await sender.drain_once():
+        pass
+    sent = await user.expect("Срок пункта 6.1.1")
+    assert [[(b.text, b.callback_data, b.url) for b in row] for row in sent.buttons] == [
+        [("Открыть пункт", "rm:card:2026:0:6.1.1::0", None)],
+        [("Положение", None, "https://example.org/p.pdf")],
+    ]
+    assert await outbox.counts() == {"sent": 1}
+
+
+@pytest.mark.allow_errors(log="its buttons are unreadable")
+async def test_a_message_whose_buttons_cannot_be_read_fails_alone(
+    tg: FakeTelegram, clock: FakeClock, direct: tuple[Database, Outbox, Bot], caplog: pytest.LogCaptureFixture
+) -> None:
+    db, outbox, bot = direct
+    user = tg.user(4747)
+    broken = {"rows": [[{"label": "Без действия"}]]}
+    await db.execute(
+        "INSERT INTO outbox(chat_id, text, reply_markup, kind, created_at, not_before) VALUES (?,?,?,?,?,?)",
+        (4747, "Сломанная", json.dumps(broken, ensure_ascii=False), "notice", iso(clock.now()), iso(clock.now())),
+    )
+    await outbox.enqueue(4747, "Следующая")
+    sender = OutboxSender(bot, outbox, clock, rate=1000, chat_rate=1000)
+    with caplog.at_level(logging.ERROR):
+        while await sender.drain_once():
+            pass
+    await user.expect("Следующая")
+    assert await outbox.counts() == {"failed": 1, "sent": 1}
+    assert any("unreadable" in r.getMessage() for r in caplog.records)
+
+
+async def test_the_drain_loop_needs_no_messenger(clock: FakeClock, tmp_path: Path) -> None:
+    """The loop and the outcomes are the scheduler's; an adapter only delivers (here a script, no messenger)."""
+    db = await Database.open(tmp_path / "outbox.sqlite3")
+    outbox = Outbox(db, clock)
+    outcomes: dict[int, Outcome] = {
+        1: Sent(),
+        2: Blocked("gone"),
+        3: NotStarted("never opened the bot"),
+        4: RetryAfter(30),
+        5: Unavailable("server down"),
+    }
+    seen: list[Screen] = []
+
+    class Scripted(OutboxDrain):
+        async def deliver(self, message: OutgoingMessage) -> Outcome:
+            seen.append(message.screen)
+            return outcomes[message.chat_id]
+
+    try:
+        notice = Screen("Опрос", campaign_answer_buttons(5))
+        for chat in outcomes:
+            await queue(outbox, chat, notice)
+        drain = Scripted(outbox, clock, rate=1000, chat_rate=1000)
+        while await drain.drain_once():
+            pass
+        assert seen == [notice] * 5
+        rows = {r["chat_id"]: (r["status"], r["attempts"]) for r in await db.fetchall("SELECT * FROM outbox")}
+        assert rows == {1: ("sent", 1), 2: ("blocked", 1), 3: ("pending", 0), 4: ("pending", 0), 5: ("pending", 1)}
+        assert outbox.waiting_chats == {3} and await outbox.is_unreachable(2) and drain.sent == 1
+    finally:
+        await db.close()
 
 
 # --- fairness ---------------------------------------------------------------------------------------------------

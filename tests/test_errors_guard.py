@@ -33,7 +33,7 @@ async def bot(fake: FakeTelegram) -> AsyncIterator[Bot]:
 
 
 def _record(message: str, level: int = logging.ERROR) -> logging.LogRecord:
-    return logging.LogRecord("scheduler.sender", level, __file__, 1, message, (), None)
+    return logging.LogRecord("handlers.outbox_sender", level, __file__, 1, message, (), None)
 
 
 async def test_undeclared_errors_apologies_and_log_lines_are_reported(fake: FakeTelegram, bot: Bot) -> None:

@@ -13,7 +13,7 @@ from bot.app import build_bot
 from bot.i18n import tr
 from bot.settings import Settings
 from handlers.middlewares import RetryAfterMiddleware
-from scheduler.sender import OutboxSender
+from handlers.outbox_sender import OutboxSender
 from storage.database import Database
 from storage.outbox import Outbox
 from storage.participants import ParticipantRepo

@@ -1,5 +1,5 @@
 """The scheduler's tick keeps going when one job fails, a campaign opens all or nothing, the programme calendar
-asks only pairs that have worked long enough, and the scheduler imports no handlers."""
+asks only pairs that have worked long enough, and the scheduler imports no handlers and no messenger library."""
 
 from __future__ import annotations
 
@@ -13,14 +13,16 @@ from pathlib import Path
 import pytest
 
 from bot.clock import iso
-from bot.programme import Form, Role
-from scheduler.notices import markup_json
-from scheduler.notices.keyboards import (
-    campaign_answer_keyboard,
-    checkin_keyboard,
-    open_card_keyboard,
-    pref_start_keyboard,
+from bot.flows.notices import (
+    Rows,
+    campaign_answer_buttons,
+    checkin_buttons,
+    open_card_buttons,
+    pref_start_buttons,
+    stored_buttons,
 )
+from bot.programme import Form, Role
+from handlers.kb.notices import inline_markup
 from storage.matching import ProposedGroup
 from tests.conftest import CURATOR_ID, OTHER_CURATOR_ID, RunningBot
 from tests.fakes.clock import FakeClock
@@ -162,23 +164,32 @@ async def test_the_calendar_asks_pairs_that_worked_long_enough_and_the_curator_a
     await tg.user(802).expect("Оценка качества программы")
 
 
-def test_the_scheduler_imports_no_handlers() -> None:
+def test_the_scheduler_imports_no_handlers_and_no_messenger_library() -> None:
     code = (
-        "import sys, scheduler, scheduler.jobs, scheduler.roadmap_jobs, scheduler.sender\n"
-        "print(sorted(m for m in sys.modules if m == 'handlers' or m.startswith('handlers.')))"
+        "import sys, scheduler, scheduler.jobs, scheduler.roadmap_jobs, scheduler.notices.campaigns\n"
+        "import scheduler.delivery\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('handlers', 'aiogram', 'aiohttp')))"
     )
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
 
 
+def _telegram(rows: Rows) -> dict[str, object]:
+    markup = inline_markup(rows)
+    assert markup is not None
+    return markup.model_dump(mode="json", exclude_none=True)
+
+
 def test_notice_buttons_keep_the_callback_data_already_sent() -> None:
-    assert markup_json(campaign_answer_keyboard(5)) == {
+    """The scheduler's notices are stored as neutral rows; Telegram gets the same keyboard as before them."""
+    assert stored_buttons(campaign_answer_buttons(5)) == {"rows": [[{"label": "Ответить", "payload": "cp:5"}]]}
+    assert _telegram(campaign_answer_buttons(5)) == {
         "inline_keyboard": [[{"text": "Ответить", "callback_data": "cp:5"}]]
     }
-    assert markup_json(pref_start_keyboard(3)) == {
+    assert _telegram(pref_start_buttons(3)) == {
         "inline_keyboard": [[{"text": "Выбрать", "callback_data": "pf:start:3:0"}]]
     }
-    assert markup_json(checkin_keyboard(12)) == {
+    assert _telegram(checkin_buttons(12)) == {
         "inline_keyboard": [
             [
                 {"text": "Да", "callback_data": "ci:held:12:"},
@@ -187,6 +198,6 @@ def test_notice_buttons_keep_the_callback_data_already_sent() -> None:
             ]
         ]
     }
-    assert markup_json(open_card_keyboard(2026, "6.1.1")) == {
+    assert _telegram(open_card_buttons(2026, "6.1.1")) == {
         "inline_keyboard": [[{"text": "Открыть пункт", "callback_data": "rm:card:2026:0:6.1.1::0"}]]
     }

@@ -1,48 +1,57 @@
 """Button payloads: a prefix and the fields joined by ':', packed and unpacked exactly as aiogram's CallbackData
 does, so a button a flow draws is handled by today's Telegram filters and buttons sent before keep working.
 
-    @dataclass(frozen=True)
     class MenuPayload(Payload, prefix="m"):
         action: str
 
     MenuPayload("profile").pack() == "m:profile";  MenuPayload.unpack("m:profile").action == "profile"
 
-A value is written as aiogram writes it: None as "", a bool as 1/0, an enum as its value, a number as str().
-A field typed `X | None` reads "" back as its default (None when it has none), unless its default is "".
-The payloads of the menu's buttons are here; each has its aiogram twin in `handlers/kb/` (tests/test_payloads.py
-checks that the two agree).
+A subclass is made a frozen dataclass when it is declared (no decorator), and its fields are checked then: str,
+int, bool, an Enum, or one of these or None. A value is written as aiogram writes it: None as "", a bool as 1/0,
+an enum as its value, a number as str(). A field typed `X | None` reads "" back as its default (None when it has
+none), unless its default is "". The payloads of the menu's buttons are here, the notices' in `bot/flows/notices.py`;
+each has its aiogram twin in `handlers/kb/` (tests/test_payloads.py checks that the two agree).
 """
 
 from __future__ import annotations
 
-import functools
+import dataclasses
+import re
 import types
 import typing
-from dataclasses import MISSING, Field, dataclass, fields
+from dataclasses import MISSING, Field, fields
 from enum import Enum
-from typing import Any, ClassVar, Self
+from typing import Any, ClassVar, Self, dataclass_transform
 
 from bot.flows.screens import PAYLOAD_LIMIT
 
 SEPARATOR = ":"
+_INT = re.compile(r"[+-]?\d+\Z", re.ASCII)
 
 
 class PayloadError(ValueError):
     """A payload that is not of this kind: another prefix, another number of fields, a value of a wrong type."""
 
 
+@dataclass_transform(frozen_default=True)
 class Payload:
-    """The base of a payload kind: subclass it as a frozen dataclass with a `prefix` (see the module's note)."""
+    """The base of a payload kind: subclass it with a `prefix` and its fields (see the module's note)."""
 
     prefix: ClassVar[str]
+    #: The type of each field, in the order they are packed.
+    _types: ClassVar[dict[str, Any]]
 
     def __init_subclass__(cls, prefix: str | None = None, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        if prefix is None:
-            raise ValueError(f"{cls.__name__}: a payload kind needs a prefix")
-        if SEPARATOR in prefix:
-            raise ValueError(f"{cls.__name__}: {SEPARATOR!r} in the prefix {prefix!r}")
+        if not prefix or SEPARATOR in prefix:
+            raise ValueError(f"{cls.__name__}: a payload's prefix is not empty and has no {SEPARATOR!r}: {prefix!r}")
         cls.prefix = prefix
+        dataclasses.dataclass(frozen=True)(cls)
+        hints = typing.get_type_hints(cls)
+        cls._types = {f.name: hints[f.name] for f in fields(cls)}  # type: ignore[arg-type]
+        for name, hint in cls._types.items():
+            if not _allowed(hint):
+                raise TypeError(f"{cls.__name__}.{name}: a payload field is str, int, bool or an Enum, not {hint}")
 
     def pack(self) -> str:
         parts = [self.prefix]
@@ -58,7 +67,12 @@ class Payload:
 
     @classmethod
     def matches(cls, payload: str) -> bool:
-        return payload.split(SEPARATOR, 1)[0] == cls.prefix
+        """Whether `payload` is one of this kind's (what an adapter's filter asks)."""
+        try:
+            cls.unpack(payload)
+        except PayloadError:
+            return False
+        return True
 
     @classmethod
     def unpack(cls, payload: str) -> Self:
@@ -68,15 +82,16 @@ class Payload:
         kind_fields = fields(cls)  # type: ignore[arg-type]
         if len(parts) != len(kind_fields):
             raise PayloadError(f"{cls.__name__} takes {len(kind_fields)} fields, {len(parts)} given: {payload!r}")
-        hints = _hints(cls)
         pairs = zip(kind_fields, parts, strict=True)
-        values = {field.name: _decode(field, hints[field.name], part) for field, part in pairs}
+        values = {field.name: _decode(field, cls._types[field.name], part) for field, part in pairs}
         return cls(**values)
 
 
-@functools.cache
-def _hints(kind: type) -> dict[str, Any]:
-    return typing.get_type_hints(kind)
+def _allowed(hint: Any) -> bool:
+    if typing.get_origin(hint) in (typing.Union, types.UnionType):
+        args = [arg for arg in typing.get_args(hint) if arg is not type(None)]
+        return len(args) == 1 and _allowed(args[0])
+    return hint in (str, int, bool) or (isinstance(hint, type) and issubclass(hint, Enum))
 
 
 def _encode(value: Any) -> str:
@@ -86,7 +101,7 @@ def _encode(value: Any) -> str:
         return str(value.value)
     if isinstance(value, bool):
         return str(int(value))
-    if isinstance(value, int | str | float):
+    if isinstance(value, int | str):
         return str(value)
     raise ValueError(f"a value of type {type(value).__name__} cannot go into a payload: {value!r}")
 
@@ -114,23 +129,21 @@ def _decode(field: Field[Any], hint: Any, text: str) -> Any:
         if isinstance(hint, type) and issubclass(hint, Enum):
             return hint(int(text)) if issubclass(hint, int) else hint(text)
         if hint is int:
+            if not _INT.match(text):
+                raise ValueError(text)
             return int(text)
-        if hint is float:
-            return float(text)
     except ValueError as exc:
         raise PayloadError(f"{field.name}={text!r} is not a {hint}") from exc
     raise PayloadError(f"{field.name}: a payload cannot carry {hint}")
 
 
 # --- the payloads of the menus' buttons ---------------------------------------------------------------------
-@dataclass(frozen=True)
 class MenuPayload(Payload, prefix="m"):
     """The participant's and the parent's menu (handlers.kb.menu.MenuCb)."""
 
     action: str
 
 
-@dataclass(frozen=True)
 class AskPayload(Payload, prefix="ask"):
     """«Вопрос куратору» (a=ask; id: the child a parent asks about) and the curator's «Ответить» (AskCb)."""
 
@@ -138,7 +151,6 @@ class AskPayload(Payload, prefix="ask"):
     id: int = 0
 
 
-@dataclass(frozen=True)
 class MaterialPayload(Payload, prefix="mat"):
     """The materials (handlers.kb.informing.MaterialCb)."""
 
@@ -147,7 +159,6 @@ class MaterialPayload(Payload, prefix="mat"):
     v: str = ""
 
 
-@dataclass(frozen=True)
 class MeetingSetupPayload(Payload, prefix="ms"):
     """The mentor's scheduling dialog (handlers.kb.meetings.SetupCb)."""
 
@@ -158,7 +169,6 @@ class MeetingSetupPayload(Payload, prefix="ms"):
     v: str = ""
 
 
-@dataclass(frozen=True)
 class MeetingManagePayload(Payload, prefix="mm"):
     """The mentor's buttons on a planned meeting and the pair's list (handlers.kb.meetings.ManageCb)."""
 
@@ -166,14 +176,12 @@ class MeetingManagePayload(Payload, prefix="mm"):
     id: int = 0
 
 
-@dataclass(frozen=True)
 class ReportPayload(Payload, prefix="rp"):
     """The curator's menu of reports: kind = summary, charts or export (handlers.kb.reports.ReportCb)."""
 
     kind: str
 
 
-@dataclass(frozen=True)
 class BasesPayload(Payload, prefix="bs"):
     """The curator's bases of mentees and mentors: kind = mentees or mentors (handlers.kb.matching.BasesCb)."""
 

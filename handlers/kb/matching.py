@@ -10,8 +10,8 @@ from aiogram.types import InlineKeyboardMarkup
 from bot.i18n import tr
 from bot.programme import Form
 from handlers.kb.builder import InlineKeyboardBuilder
-from scheduler.notices.keyboards import PrefCb
-from scheduler.notices.keyboards import pref_start_keyboard as pref_start_keyboard  # re-exported for the handlers
+from handlers.kb.notices import PrefCb
+from handlers.kb.notices import pref_start_keyboard as pref_start_keyboard  # re-exported for the handlers
 
 PAGE = 8
 

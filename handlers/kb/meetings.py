@@ -10,7 +10,7 @@ from aiogram.types import InlineKeyboardMarkup
 
 from bot.i18n import tr
 from handlers.kb.builder import InlineKeyboardBuilder
-from scheduler.notices.keyboards import CheckinCb
+from handlers.kb.notices import CheckinCb
 
 TIME_SLOTS = ("15:00", "16:00", "16:30", "17:00", "18:00", "19:00")
 

@@ -13,7 +13,7 @@ from aiogram.types import InlineKeyboardMarkup
 from bot.i18n import tr
 from bot.roadmap import Roadmap, RoadmapItem, Status
 from handlers.kb.builder import InlineKeyboardBuilder
-from scheduler.notices.keyboards import ROADMAP_CARD, RoadmapCb
+from handlers.kb.notices import ROADMAP_CARD, RoadmapCb
 from storage.roadmap import RoadmapDocument
 
 #: What a tracker button does (`a`).

@@ -1,23 +1,24 @@
 """What the bot sends on its own initiative, shared by the handlers and the scheduler.
 
-The outbox stores a message's reply markup as JSON, so a notice's buttons are built here, outside
-`handlers/`: the scheduler imports no handlers. This package may use aiogram's types and callback data (the
-buttons must parse in the handlers exactly as before), but never a router or a handler.
+A notice is a `bot.flows.screens.Screen` (text and buttons with payloads, `bot.flows.notices`), queued in the
+outbox in the messenger-neutral form; each messenger's adapter renders it when it sends. This package imports no
+messenger library (a layer contract in pyproject.toml) and no handler.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from aiogram.types import InlineKeyboardMarkup
-
+from bot.flows.notices import stored_buttons
+from bot.flows.screens import Screen
 from bot.i18n import Audience
+from storage.outbox import Outbox
 from storage.participants import ParticipantRepo
 
 
-def markup_json(markup: InlineKeyboardMarkup | None) -> dict[str, Any] | None:
-    """The markup as the outbox stores it (and the Bot API receives it)."""
-    return markup.model_dump(mode="json", exclude_none=True) if markup else None
+async def queue(outbox: Outbox, chat_id: int, notice: Screen, **options: Any) -> bool:
+    """Queue `notice` to `chat_id` (the options of `Outbox.enqueue`); False when its dedup key was queued."""
+    return await outbox.enqueue(chat_id, notice.text, reply_markup=stored_buttons(notice), **options)
 
 
 async def audience_of(participants: ParticipantRepo, participant_id: int) -> Audience:

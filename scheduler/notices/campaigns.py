@@ -9,18 +9,18 @@ from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
 from bot.clock import iso
+from bot.flows.notices import campaign_answer_buttons, stored_buttons
 from bot.i18n import Audience, esc, quoted, tr
 from bot.monitoring import questionnaire_for
 from bot.programme import Role
 from bot.questionnaires import Questionnaire
-from scheduler.notices import markup_json
-from scheduler.notices.keyboards import campaign_answer_keyboard
 from storage.campaigns import Campaign, CampaignRepo, Invitation, Recipient, Report
 from storage.outbox import Outbox
 
 
 def answer_markup(campaign_id: int) -> dict[str, Any] | None:
-    return markup_json(campaign_answer_keyboard(campaign_id))
+    """The «Ответить» button of a campaign's invitation or reminder, as the outbox stores it."""
+    return stored_buttons(campaign_answer_buttons(campaign_id))
 
 
 def until_text(closes_at: datetime, tz: tzinfo) -> str:

@@ -1,9 +1,14 @@
-"""The one outbox sender: drains `outbox` within Telegram's limits and records every outcome.
+"""The outbox's drain loop, the same for every messenger: rounds, fairness, pace, quiet hours, outcomes.
 
 Each round takes the first due message of every chat (`Outbox.due`) and sends those whose chat is not in its
 pause, at `rate` overall; a chat's next message comes in a later round. The per-chat pause is the app's
 `ChatPacer`, shared with the replies of the handlers. Quiet hours are checked when a message is picked: in
 them, everything due waits for their end.
+
+Sending is the adapter's (`handlers/outbox_sender.py` for Telegram): it renders the stored screen, calls its
+messenger and answers with an `Outcome`, which this records: sent; retry after the messenger's pause (no attempt
+counted); wait for the person's first message (they never opened the bot); blocked; refused; or unavailable
+(server or network: backoff, at most MAX_ATTEMPTS).
 """
 
 from __future__ import annotations
@@ -14,17 +19,8 @@ import logging
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import timedelta
-
-from aiogram import Bot
-from aiogram.exceptions import (
-    TelegramBadRequest,
-    TelegramForbiddenError,
-    TelegramNetworkError,
-    TelegramRetryAfter,
-    TelegramServerError,
-)
-from aiogram.types import InlineKeyboardMarkup
 
 from bot.clock import Clock
 from bot.pacing import ChatPacer
@@ -36,15 +32,55 @@ MAX_ATTEMPTS = 8
 MAX_BACKOFF = 600.0
 # Chats whose first due message one round takes (4 s at 25/s: a new notice waits at most that long).
 ROUND = 100
-# Telegram's answers for someone who has never opened the bot: 400 when it has never seen the id, 403 when it
-# knows the user but they have not pressed «Start».
-_NOT_STARTED = ("chat not found", "can't initiate conversation")
 
 
-class OutboxSender:
+@dataclass(frozen=True)
+class Sent:
+    pass
+
+
+@dataclass(frozen=True)
+class RetryAfter:
+    """The messenger's flood control: try again after `seconds`, no attempt counted."""
+
+    seconds: float
+
+
+@dataclass(frozen=True)
+class NotStarted:
+    """The person never opened the bot: their messages wait for their first update."""
+
+    reason: str
+
+
+@dataclass(frozen=True)
+class Blocked:
+    reason: str
+
+
+@dataclass(frozen=True)
+class Refused:
+    """The messenger will never take this message (it is failed, logged as an error)."""
+
+    reason: str
+
+
+@dataclass(frozen=True)
+class Unavailable:
+    """A server or network error: tried again with backoff."""
+
+    reason: str
+
+
+Outcome = Sent | RetryAfter | NotStarted | Blocked | Refused | Unavailable
+
+
+class OutboxDrain:
+    """Drains the outbox through one messenger: `deliver` (the adapter's) sends a message and names the outcome;
+    this records it. `on_blocked` is told of a chat that blocked the bot (once)."""
+
     def __init__(
         self,
-        bot: Bot,
         outbox: Outbox,
         clock: Clock,
         *,
@@ -56,13 +92,12 @@ class OutboxSender:
     ) -> None:
         """`pacer` is the app's per-chat pace (also applied by the bot's session to every reply); without
         one the sender keeps its own at `chat_rate` per chat, one message at a time."""
-        self._bot = bot
         self._outbox = outbox
         self._clock = clock
         self._interval = 1.0 / rate
         self._pacer = pacer or ChatPacer(chat_rate, burst=1)
-        # Telegram counts messages in a sliding window ("N per second"): never more than `rate` (at least one)
-        # of our requests may reach it within one second, or within 1/rate seconds when rate < 1.
+        # Messengers count messages in a sliding window ("N per second"): never more than `rate` (at least one)
+        # of our requests may reach the messenger within one second, or within 1/rate seconds when rate < 1.
         self._window_span = max(1.0, self._interval)
         self._recent: deque[float] = deque(maxlen=max(1, int(rate)))
         self._next_slot = 0.0
@@ -148,7 +183,7 @@ class OutboxSender:
         Slots are a fixed grid (each is one interval after the previous *planned* slot, so the sleep's overshoot
         and the work between sends do not add up), but a slot missed by more than an interval is not made up
         for with a burst. The window rule counts from when each earlier request *finished*: a request reaches
-        Telegram before its answer comes back, so `rate` requests can never arrive within one second, whatever
+        the messenger before its answer comes back, so `rate` requests can never arrive within one second, whatever
         the network's delays, and the cost is one request's latency per second, not per message.
         """
         slot = self._next_slot
@@ -160,50 +195,46 @@ class OutboxSender:
             now = time.monotonic()
         self._next_slot = (slot if now - slot < self._interval else now) + self._interval
 
-    async def _deliver(self, message: OutgoingMessage, markup: InlineKeyboardMarkup | None) -> None:
-        caption = message.text or None
-        if message.media_kind == "photo" and message.file_id:
-            await self._bot.send_photo(message.chat_id, message.file_id, caption=caption, reply_markup=markup)
-        elif message.media_kind == "document" and message.file_id:
-            await self._bot.send_document(message.chat_id, message.file_id, caption=caption, reply_markup=markup)
-        else:
-            await self._bot.send_message(message.chat_id, message.text, reply_markup=markup)
+    async def deliver(self, message: OutgoingMessage) -> Outcome:
+        """Send `message` through the messenger (the adapter's part)."""
+        raise NotImplementedError
 
     async def _send(self, message: OutgoingMessage) -> None:
         if message.chat_id <= 0:  # a group, supergroup or channel: everyone in it would read the message
             log.warning("outbox message %s refused: chat %s is not a private chat", message.id, message.chat_id)
             await self._outbox.fail(message.id, "failed", "not a private chat")
             return
-        markup = InlineKeyboardMarkup.model_validate(message.reply_markup) if message.reply_markup else None
         try:
-            try:
-                async with self._pacer.slot(message.chat_id):
-                    await self._deliver(message, markup)
-            finally:
-                # Whatever the outcome, the request may have counted: the limits count from its answer.
-                self._recent.append(time.monotonic())
-        except TelegramRetryAfter as exc:
-            until = self._clock.now() + timedelta(seconds=exc.retry_after)
-            await self._outbox.postpone(message.id, until, f"429 retry after {exc.retry_after}", count_attempt=False)
-        except (TelegramForbiddenError, TelegramBadRequest) as exc:
-            if any(reason in exc.message.lower() for reason in _NOT_STARTED):
+            async with self._pacer.slot(message.chat_id):
+                outcome = await self.deliver(message)
+        finally:
+            # Whatever the outcome, the request may have counted: the limits count from its answer.
+            self._recent.append(time.monotonic())
+        await self._record(message, outcome)
+
+    async def _record(self, message: OutgoingMessage, outcome: Outcome) -> None:
+        match outcome:
+            case Sent():
+                await self._outbox.mark_sent(message.id)
+                self.sent += 1
+            case RetryAfter(seconds):
+                until = self._clock.now() + timedelta(seconds=seconds)
+                await self._outbox.postpone(message.id, until, f"429 retry after {seconds}", count_attempt=False)
+            case NotStarted(reason):
                 # Someone who has never opened the bot (a curator, often): the message waits for their /start.
                 log.info("outbox message %s waits: chat %s has not started the bot", message.id, message.chat_id)
-                await self._outbox.wait_for_chat(message.chat_id, message.id, exc.message)
-            elif isinstance(exc, TelegramForbiddenError):
-                await self._outbox.fail(message.id, "blocked", exc.message)
-                if await self._outbox.mark_unreachable(message.chat_id, exc.message) and self._on_blocked:
+                await self._outbox.wait_for_chat(message.chat_id, message.id, reason)
+            case Blocked(reason):
+                await self._outbox.fail(message.id, "blocked", reason)
+                if await self._outbox.mark_unreachable(message.chat_id, reason) and self._on_blocked:
                     await self._on_blocked(message.chat_id)
-            else:
-                log.error("outbox message %s refused: %s", message.id, exc.message)
-                await self._outbox.fail(message.id, "failed", exc.message)
-        except (TelegramServerError, TelegramNetworkError) as exc:
-            if message.attempts + 1 >= MAX_ATTEMPTS:
-                await self._outbox.fail(message.id, "failed", str(exc))
-                return
-            backoff = min(MAX_BACKOFF, 2.0 ** (message.attempts + 1))
-            until = self._clock.now() + timedelta(seconds=backoff)
-            await self._outbox.postpone(message.id, until, str(exc), count_attempt=True)
-        else:
-            await self._outbox.mark_sent(message.id)
-            self.sent += 1
+            case Refused(reason):
+                log.error("outbox message %s refused: %s", message.id, reason)
+                await self._outbox.fail(message.id, "failed", reason)
+            case Unavailable(reason):
+                if message.attempts + 1 >= MAX_ATTEMPTS:
+                    await self._outbox.fail(message.id, "failed", reason)
+                    return
+                backoff = min(MAX_BACKOFF, 2.0 ** (message.attempts + 1))
+                until = self._clock.now() + timedelta(seconds=backoff)
+                await self._outbox.postpone(message.id, until, reason, count_attempt=True)
