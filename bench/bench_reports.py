@@ -352,7 +352,7 @@ class Generator:
         conn.execute("PRAGMA synchronous=OFF")
         with conn:
             conn.executemany(
-                "INSERT INTO participants(id, telegram_id, role, form, invite_code, joined_at, is_adult, parent_code,"
+                "INSERT INTO participants(id, account_id, role, form, invite_code, joined_at, is_adult, parent_code,"
                 " consent_at, survey_done_at) VALUES (?,?,?,?,NULL,?,?,?,?,?)",
                 [(p["id"], p["telegram_id"], str(p["role"]), str(p["form"]), iso(p["joined_at"]), p["is_adult"],
                   p["parent_code"], iso(p["consent_at"]) if p["consent_at"] else None,

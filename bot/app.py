@@ -18,6 +18,7 @@ from aiogram.fsm.storage.base import BaseEventIsolation
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.types import BotCommand, BotCommandScopeAllPrivateChats
 
+from bot.flows.events import Messenger
 from bot.clock import Clock, SystemClock
 from bot.commands import PARTICIPANT_COMMANDS, described
 from bot.i18n import tr
@@ -99,7 +100,7 @@ def build_dispatcher(
     }
     services["curators"] = CuratorRepo(db, clock, settings.roster)
     dp = Dispatcher(
-        storage=SQLiteStorage(db),
+        storage=SQLiteStorage(db, messenger=Messenger.TELEGRAM),
         events_isolation=events_isolation or SimpleEventIsolation(),
         **services,
     )

@@ -33,16 +33,21 @@ async def test_an_older_database_is_upgraded_and_keeps_its_rows(tmp_path: Path) 
     db_file = tmp_path / "school.sqlite3"
     db = await Database.open(db_file, migrations_dir=old)
     assert await db.schema_version() == 2
-    clock = FakeClock()
-    invite = await InviteRepo(db, clock).create(Role.MENTOR, Form.TEACHER_PUPIL, 1, days=None, max_uses=None)
-    await ParticipantRepo(db, clock).join(42, invite)
+    await db.execute(
+        "INSERT INTO invites(code, role, form, created_by, created_at) VALUES ('i', 'mentor', 'tp', 1, '2026-09-01T10:00:00Z')"
+    )
+    await db.execute(
+        "INSERT INTO participants(telegram_id, role, form, invite_code, joined_at)"
+        " VALUES (42, 'mentor', 'tp', 'i', '2026-09-01T10:00:00Z')"
+    )
     await db.close()
 
     db = await Database.open(db_file)
     try:
         latest = len(discover_migrations())
         assert await db.schema_version() == latest
-        assert await db.fetchval("SELECT telegram_id FROM participants") == 42
+        assert await db.fetchval("SELECT account_id FROM participants") == 42
+        assert (await ParticipantRepo(db, FakeClock()).by_telegram(42)) is not None
         assert await db.fetchval("SELECT COUNT(*) FROM outbox") == 0  # a table from a later migration
         versions = [r["version"] for r in await db.fetchall("SELECT version FROM schema_migrations")]
         assert versions == list(range(1, latest + 1))
