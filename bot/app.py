@@ -18,9 +18,9 @@ from aiogram.fsm.storage.base import BaseEventIsolation
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.types import BotCommand, BotCommandScopeAllPrivateChats
 
-from bot.flows.events import Messenger
 from bot.clock import Clock, SystemClock
 from bot.commands import PARTICIPANT_COMMANDS, described
+from bot.flows.events import Messenger
 from bot.i18n import tr
 from bot.meetings.reminders import shift_out_of_quiet
 from bot.pacing import ChatPacer

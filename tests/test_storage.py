@@ -34,7 +34,8 @@ async def test_an_older_database_is_upgraded_and_keeps_its_rows(tmp_path: Path) 
     db = await Database.open(db_file, migrations_dir=old)
     assert await db.schema_version() == 2
     await db.execute(
-        "INSERT INTO invites(code, role, form, created_by, created_at) VALUES ('i', 'mentor', 'tp', 1, '2026-09-01T10:00:00Z')"
+        "INSERT INTO invites(code, role, form, created_by, created_at)"
+        " VALUES ('i', 'mentor', 'tp', 1, '2026-09-01T10:00:00Z')"
     )
     await db.execute(
         "INSERT INTO participants(telegram_id, role, form, invite_code, joined_at)"
