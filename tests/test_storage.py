@@ -291,3 +291,33 @@ async def test_people_and_curators_are_keyed_by_messenger(tmp_path: Path) -> Non
     await AuditLog(db, clock).record(2, "test", actor_messenger=Messenger.MAX)
     assert (await AuditLog(db, clock).recent(1))[0]["actor_messenger"] == "max"
     await db.close()
+
+
+async def test_a_migration_runs_with_foreign_keys_off_and_may_not_leave_a_dangling_reference(tmp_path: Path) -> None:
+    """A table rebuilt the SQLite way (create, copy, drop, rename) keeps its children's rows: the drop does not
+    cascade. A migration that leaves a reference to nothing is rolled back."""
+    migrations = tmp_path / "m"
+    migrations.mkdir()
+    (migrations / "0001_tables.sql").write_text(
+        "CREATE TABLE parent(id INTEGER PRIMARY KEY, x);"
+        " CREATE TABLE child(parent_id INTEGER REFERENCES parent(id) ON DELETE CASCADE);"
+        " INSERT INTO parent VALUES (1, 'a'); INSERT INTO child VALUES (1);"
+    )
+    (migrations / "0002_rebuild.sql").write_text(
+        "CREATE TABLE parent_new(id INTEGER PRIMARY KEY, x, y DEFAULT 'b'); INSERT INTO parent_new(id, x)"
+        " SELECT id, x FROM parent; DROP TABLE parent; ALTER TABLE parent_new RENAME TO parent;"
+    )
+    db = await Database.open(tmp_path / "db.sqlite3", migrations_dir=migrations, target=1)
+    assert await db.schema_version() == 1
+    await db.close()
+    db = await Database.open(tmp_path / "db.sqlite3", migrations_dir=migrations)
+    assert await db.fetchval("SELECT COUNT(*) FROM child") == 1
+    assert await db.fetchval("PRAGMA foreign_keys") == 1
+    await db.close()
+
+    (migrations / "0003_dangling.sql").write_text("INSERT INTO child VALUES (99);")
+    with pytest.raises(RuntimeError, match="broke foreign keys"):
+        await Database.open(tmp_path / "db.sqlite3", migrations_dir=migrations)
+    db = await Database.open(tmp_path / "db.sqlite3", migrations_dir=migrations, target=2)
+    assert await db.schema_version() == 2 and await db.fetchval("SELECT COUNT(*) FROM child") == 1
+    await db.close()
