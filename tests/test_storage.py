@@ -20,6 +20,7 @@ from storage.audit import AuditLog
 from storage.curators import CuratorRepo
 from storage.database import MIGRATIONS_DIR, Database, discover_migrations
 from storage.fsm import SQLiteStorage
+from storage.informing import InformingRepo
 from storage.invites import InviteRepo
 from storage.outbox import Outbox
 from storage.participants import JoinRefused, ParticipantRepo
@@ -320,4 +321,17 @@ async def test_a_migration_runs_with_foreign_keys_off_and_may_not_leave_a_dangli
         await Database.open(tmp_path / "db.sqlite3", migrations_dir=migrations)
     db = await Database.open(tmp_path / "db.sqlite3", migrations_dir=migrations, target=2)
     assert await db.schema_version() == 2 and await db.fetchval("SELECT COUNT(*) FROM child") == 1
+    await db.close()
+
+
+async def test_a_parents_question_says_on_which_messenger_to_answer(tmp_path: Path) -> None:
+    db = await Database.open(tmp_path / "db.sqlite3")
+    clock = FakeClock()
+    invite = await InviteRepo(db, clock).create(Role.MENTEE_PUPIL, Form.TEACHER_PUPIL, 1, days=None, max_uses=None)
+    child = await ParticipantRepo(db, clock).join(100, invite)
+    informing = InformingRepo(db, clock)
+    own = await informing.ask(child.id, "Когда встреча?")
+    parents = await informing.ask(child.id, "А мне?", asked_by=200, asked_by_messenger=Messenger.MAX)
+    asked = [await informing.question(q) for q in (own, parents)]
+    assert [(q.asked_by, q.asked_by_messenger) for q in asked if q] == [(None, None), (200, Messenger.MAX)]
     await db.close()
