@@ -637,10 +637,10 @@ def verify_database(path: Path, plans: list[UserPlan]) -> dict[str, Any]:
     """Read the SQLite file back (a new connection) and compare every stored answer with what was given."""
     conn = sqlite3.connect(path)
     try:
-        done = dict(conn.execute("SELECT telegram_id, survey_done_at IS NOT NULL FROM participants"))
+        done = dict(conn.execute("SELECT account_id, survey_done_at IS NOT NULL FROM participants"))
         stored: dict[int, dict[str, Any]] = {}
         rows = conn.execute(
-            "SELECT p.telegram_id, a.question_id, a.value FROM answers a JOIN participants p ON p.id=a.participant_id"
+            "SELECT p.account_id, a.question_id, a.value FROM answers a JOIN participants p ON p.id=a.participant_id"
             " WHERE a.questionnaire_id=?",
             (QUESTIONNAIRE_ID,),
         )

@@ -75,7 +75,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.clock import SystemClock, iso
 from bot.meetings import StagePlan
-from bot.monitoring import GROWTH_END, GROWTH_ENTRY, SURVEY_LABELS, questionnaire_for
+from bot.monitoring import GROWTH_END, GROWTH_ENTRY, questionnaire_for, survey_label
 from bot.programme import FORMS_BY_ROLE, INTAKE_BY_ROLE, Form, Role
 from bot.questionnaires import Question, Questionnaire, QuestionType, load_directory
 from storage.database import Database
@@ -343,7 +343,7 @@ class Generator:
         rate = min(0.98, max(0.02, (self.target_answers - len(self.answers)) / max(expected, 1)))
         self.calendar_rate = rate
         for survey, kind, opens, people in planned:
-            cid = self._campaign(survey, kind, "active", SURVEY_LABELS[survey], opens, f"{survey}:{opens:%Y-%m-%d}")
+            cid = self._campaign(survey, kind, "active", survey_label(survey), opens, f"{survey}:{opens:%Y-%m-%d}")
             self._recipients(cid, survey, people, opens, rate)
 
     # writing -------------------------------------------------------------------------------------------------
@@ -352,7 +352,7 @@ class Generator:
         conn.execute("PRAGMA synchronous=OFF")
         with conn:
             conn.executemany(
-                "INSERT INTO participants(id, telegram_id, role, form, invite_code, joined_at, is_adult, parent_code,"
+                "INSERT INTO participants(id, account_id, role, form, invite_code, joined_at, is_adult, parent_code,"
                 " consent_at, survey_done_at) VALUES (?,?,?,?,NULL,?,?,?,?,?)",
                 [(p["id"], p["telegram_id"], str(p["role"]), str(p["form"]), iso(p["joined_at"]), p["is_adult"],
                   p["parent_code"], iso(p["consent_at"]) if p["consent_at"] else None,

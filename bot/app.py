@@ -20,6 +20,7 @@ from aiogram.types import BotCommand, BotCommandScopeAllPrivateChats
 
 from bot.clock import Clock, SystemClock
 from bot.commands import PARTICIPANT_COMMANDS, described
+from bot.flows.events import Messenger
 from bot.i18n import tr
 from bot.meetings.reminders import shift_out_of_quiet
 from bot.pacing import ChatPacer
@@ -99,7 +100,7 @@ def build_dispatcher(
     }
     services["curators"] = CuratorRepo(db, clock, settings.roster)
     dp = Dispatcher(
-        storage=SQLiteStorage(db),
+        storage=SQLiteStorage(db, messenger=Messenger.TELEGRAM),
         events_isolation=events_isolation or SimpleEventIsolation(),
         **services,
     )

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from bot.flows.events import Messenger
 from bot.programme import Form, Role
 
 INVITE_PREFIX = "i"
@@ -51,6 +52,7 @@ class Invite:
     max_uses: int | None
     uses: int
     revoked_at: datetime | None
+    created_by_messenger: Messenger = Messenger.TELEGRAM
 
     def problem(self, now: datetime) -> InviteProblem | None:
         if self.revoked_at is not None:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.consent import needs_parent
+from bot.flows.events import Messenger, Person
 from bot.i18n import Audience, tr
 from bot.programme import Form, Role, Status
 
@@ -44,6 +45,8 @@ def audience_for(role: Role, is_adult: bool | None) -> Audience:
 @dataclass(frozen=True)
 class Participant:
     id: int
+    #: Their account id on `messenger` (the id of their private chat there); the name stays from the days of
+    #: Telegram only: read it as «account id».
     telegram_id: int
     role: Role
     form: Form
@@ -58,6 +61,16 @@ class Participant:
     invite_code: str | None = None
     invite_created_at: datetime | None = None
     parent_name: str | None = None
+    messenger: Messenger = Messenger.TELEGRAM
+
+    @property
+    def account_id(self) -> int:
+        return self.telegram_id
+
+    @property
+    def person(self) -> Person:
+        """Who they are on their messenger."""
+        return Person(self.messenger, self.telegram_id)
 
     @property
     def pseudonym(self) -> str:

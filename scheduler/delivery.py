@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from bot.clock import Clock
+from bot.flows.events import Messenger
 from bot.pacing import ChatPacer
 from storage.outbox import Outbox, OutgoingMessage
 
@@ -89,10 +90,13 @@ class OutboxDrain:
         pacer: ChatPacer | None = None,
         on_blocked: Callable[[int], Awaitable[None]] | None = None,
         idle_poll: float = 5.0,
+        messenger: Messenger = Messenger.TELEGRAM,
     ) -> None:
-        """`pacer` is the app's per-chat pace (also applied by the bot's session to every reply); without
+        """`messenger`: whose rows this drain sends (each messenger's outbox goes at its own pace). `pacer` is
+        the app's per-chat pace (also applied by the bot's session to every reply); without
         one the sender keeps its own at `chat_rate` per chat, one message at a time."""
         self._outbox = outbox
+        self._messenger = messenger
         self._clock = clock
         self._interval = 1.0 / rate
         self._pacer = pacer or ChatPacer(chat_rate, burst=1)
@@ -150,7 +154,7 @@ class OutboxDrain:
             return False
         skipped: list[float] = []
         attempted = False
-        for message in await self._outbox.due(limit=ROUND):
+        for message in await self._outbox.due(limit=ROUND, messenger=self._messenger):
             if self._stopping:
                 return False
             delay = self._pacer.delay(message.chat_id)

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from bot.clock import Clock, iso
+from bot.flows.events import Messenger
 from storage.database import Database, Transaction
 
 
@@ -22,15 +23,18 @@ class AuditLog:
         details: dict[str, Any] | None = None,
         *,
         tx: Transaction | None = None,
+        actor_messenger: Messenger = Messenger.TELEGRAM,
     ) -> None:
+        """One entry; `actor_id` is the actor's account id on `actor_messenger`."""
         params = (
             iso(self._clock.now()),
             actor_id,
+            actor_messenger,
             action,
             subject,
             json.dumps(details, ensure_ascii=False) if details else None,
         )
-        sql = "INSERT INTO audit_log(at, actor_id, action, subject, details) VALUES (?,?,?,?,?)"
+        sql = "INSERT INTO audit_log(at, actor_id, actor_messenger, action, subject, details) VALUES (?,?,?,?,?,?)"
         if tx is not None:
             await tx.execute(sql, params)
         else:
@@ -38,6 +42,7 @@ class AuditLog:
 
     async def recent(self, limit: int = 50) -> list[dict[str, Any]]:
         rows = await self._db.fetchall(
-            "SELECT at, actor_id, action, subject, details FROM audit_log ORDER BY id DESC LIMIT ?", (limit,)
+            "SELECT at, actor_id, actor_messenger, action, subject, details FROM audit_log ORDER BY id DESC LIMIT ?",
+            (limit,),
         )
         return [dict(row) for row in rows]

@@ -131,7 +131,7 @@ class CampaignRepo:
         fmentees.<f> / fmentors.<f> (one side of a form), pair.<id>."""
         kind, _, value = segment.partition(".")
         base = (
-            f"SELECT p.id, p.telegram_id, p.role, p.is_adult, {_NAME} AS name FROM participants p"
+            f"SELECT p.id, p.account_id AS telegram_id, p.role, p.is_adult, {_NAME} AS name FROM participants p"
             " WHERE p.consent_at IS NOT NULL"
         )
         where = {
@@ -276,7 +276,7 @@ class CampaignRepo:
 
     async def to_nudge(self, now: datetime, every: timedelta) -> list[Pending]:
         rows = await self._db.fetchall(
-            "SELECT c.*, r.participant_id, p.telegram_id FROM campaign_recipients r"
+            "SELECT c.*, r.participant_id, p.account_id AS telegram_id FROM campaign_recipients r"
             " JOIN campaigns c ON c.id=r.campaign_id JOIN participants p ON p.id=r.participant_id"
             " WHERE r.completed_at IS NULL AND c.closed_at IS NULL AND c.closes_at>? AND c.opens_at<=?"
             " AND COALESCE(r.nudged_at, r.invited_at)<=?",
@@ -331,7 +331,7 @@ class CampaignRepo:
     async def unanswered(self, campaign_id: int) -> list[Recipient]:
         """The recipients who have not answered yet, by name."""
         rows = await self._db.fetchall(
-            f"SELECT p.id, p.telegram_id, p.role, p.is_adult, {_NAME} AS name FROM campaign_recipients r"
+            f"SELECT p.id, p.account_id AS telegram_id, p.role, p.is_adult, {_NAME} AS name FROM campaign_recipients r"
             " JOIN participants p ON p.id=r.participant_id WHERE r.campaign_id=? AND r.completed_at IS NULL",
             (campaign_id,),
         )
@@ -353,7 +353,7 @@ class CampaignRepo:
         queued = 0
         async with self._db.transaction() as tx:
             rows = await tx.fetchall(
-                "SELECT r.participant_id, p.telegram_id, p.role, p.is_adult FROM campaign_recipients r"
+                "SELECT r.participant_id, p.account_id AS telegram_id, p.role, p.is_adult FROM campaign_recipients r"
                 " JOIN campaigns c ON c.id=r.campaign_id JOIN participants p ON p.id=r.participant_id"
                 " WHERE r.campaign_id=? AND r.completed_at IS NULL"
                 " AND c.closed_at IS NULL AND c.closes_at>? ORDER BY r.participant_id",

@@ -54,7 +54,11 @@ class Database:
         self._lock = asyncio.Lock()
 
     @classmethod
-    async def open(cls, path: str | Path, *, migrations_dir: Path = MIGRATIONS_DIR) -> Database:
+    async def open(
+        cls, path: str | Path, *, migrations_dir: Path = MIGRATIONS_DIR, target: int | None = None
+    ) -> Database:
+        """Open (creating) the database and migrate it to the latest version, or to `target` (tests of a
+        migration build a database of an earlier schema)."""
         path = Path(path)
         if str(path) != ":memory:":
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -70,7 +74,7 @@ class Database:
             await conn.execute("PRAGMA busy_timeout=5000")
             # Deleted rows are overwritten with zeros, not left in the page's free space (withdrawal, 152-ФЗ).
             await conn.execute("PRAGMA secure_delete=ON")
-            await db.migrate(discover_migrations(migrations_dir))
+            await db.migrate(discover_migrations(migrations_dir), target=target)
         except BaseException:
             await conn.close()
             raise
@@ -89,8 +93,14 @@ class Database:
         row = await self.fetchone("SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations")
         return int(row["v"]) if row else 0
 
-    async def migrate(self, migrations: Iterable[Migration]) -> list[int]:
-        """Apply the migrations newer than the database, each atomically with its version row."""
+    async def migrate(self, migrations: Iterable[Migration], *, target: int | None = None) -> list[int]:
+        """Apply the migrations newer than the database (up to `target`, if given), each atomically with its
+        version row.
+
+        Foreign keys are off while a migration runs, as SQLite's way of rebuilding a table asks: dropping the old
+        copy of a parent table (`participants`) would otherwise cascade into its children. `foreign_key_check`
+        runs before the commit, so a migration that leaves a dangling reference is rolled back.
+        """
         await self._conn.execute(
             "CREATE TABLE IF NOT EXISTS schema_migrations ("
             " version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
@@ -100,23 +110,39 @@ class Database:
         applied: list[int] = []
         async with self._lock:
             for migration in migrations:
-                if migration.version <= current:
+                if migration.version <= current or (target is not None and migration.version > target):
                     continue
                 log.info("applying migration %04d_%s", migration.version, migration.name)
-                name = migration.name.replace("'", "")
-                script = (
-                    f"BEGIN;\n{migration.sql}\n;"
-                    f"INSERT INTO schema_migrations(version, name) VALUES ({migration.version}, '{name}');\n"
-                    "COMMIT;"
-                )
-                try:
-                    await self._conn.executescript(script)
-                except Exception:
-                    if self._conn.in_transaction:
-                        await self._conn.execute("ROLLBACK")
-                    raise
+                await self._apply(migration)
                 applied.append(migration.version)
+            if applied and str(self.path) != ":memory:":
+                # The pages of rebuilt tables were zeroed when freed (secure_delete); the checkpoint writes the
+                # zeroed pages into the file and empties the WAL, which held the old ones.
+                await self._conn.execute_fetchall("PRAGMA wal_checkpoint(TRUNCATE)")
         return applied
+
+    async def _apply(self, migration: Migration) -> None:
+        name = migration.name.replace("'", "")
+        script = (
+            f"BEGIN;\n{migration.sql}\n;"
+            f"INSERT INTO schema_migrations(version, name) VALUES ({migration.version}, '{name}');\n"
+        )
+        foreign_keys = (await self._conn.execute_fetchall("PRAGMA foreign_keys"))[0][0]
+        await self._conn.execute("PRAGMA foreign_keys=OFF")
+        try:
+            await self._conn.executescript(script)
+            broken = list(await self._conn.execute_fetchall("PRAGMA foreign_key_check"))
+            if broken:
+                raise RuntimeError(
+                    f"migration {migration.version:04d} broke foreign keys: {[tuple(r) for r in broken[:5]]}"
+                )
+            await self._conn.execute("COMMIT")
+        except Exception:
+            if self._conn.in_transaction:
+                await self._conn.execute("ROLLBACK")
+            raise
+        finally:
+            await self._conn.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
 
     async def scrub(self) -> None:
         """Leave no byte of deleted rows in the database file or its WAL (after a withdrawal or a refusal).

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.clock import Clock, iso, parse_iso
+from bot.flows.events import Messenger
 from storage.database import Database
 from storage.outbox import Outbox
 
@@ -17,8 +18,10 @@ class Question:
     text: str
     asked_at: datetime
     answer: str | None
-    #: The parent's Telegram id when a parent asked about their child; None when the participant asked.
+    #: The parent's account id (on `asked_by_messenger`) when a parent asked about their child; None when the
+    #: participant asked.
     asked_by: int | None = None
+    asked_by_messenger: Messenger | None = None
 
 
 @dataclass(frozen=True)
@@ -44,11 +47,18 @@ class InformingRepo:
         self._clock = clock
 
     # --- questions ---------------------------------------------------------------------------------------
-    async def ask(self, participant_id: int, text: str, *, asked_by: int | None = None) -> int:
+    async def ask(
+        self,
+        participant_id: int,
+        text: str,
+        *,
+        asked_by: int | None = None,
+        asked_by_messenger: Messenger = Messenger.TELEGRAM,
+    ) -> int:
         """`asked_by`: a parent asking about their child, the participant `participant_id`."""
         return await self._db.insert(
-            "INSERT INTO questions(participant_id, text, asked_at, asked_by) VALUES (?,?,?,?)",
-            (participant_id, text, iso(self._clock.now()), asked_by),
+            "INSERT INTO questions(participant_id, text, asked_at, asked_by, asked_by_messenger) VALUES (?,?,?,?,?)",
+            (participant_id, text, iso(self._clock.now()), asked_by, asked_by_messenger if asked_by else None),
         )
 
     async def question(self, question_id: int) -> Question | None:
@@ -56,7 +66,13 @@ class InformingRepo:
         if row is None:
             return None
         return Question(
-            row["id"], row["participant_id"], row["text"], parse_iso(row["asked_at"]), row["answer"], row["asked_by"]
+            row["id"],
+            row["participant_id"],
+            row["text"],
+            parse_iso(row["asked_at"]),
+            row["answer"],
+            row["asked_by"],
+            Messenger(row["asked_by_messenger"]) if row["asked_by_messenger"] else None,
         )
 
     async def answer(self, question_id: int, text: str, curator_id: int) -> bool:

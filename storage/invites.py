@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 import aiosqlite
 
 from bot.clock import Clock, iso, parse_iso
+from bot.flows.events import Messenger
 from bot.invites import INVITE_PREFIX, Invite, new_code
 from bot.programme import Form, Role
 from storage.database import Database
@@ -23,6 +24,7 @@ def invite_from_row(row: aiosqlite.Row) -> Invite:
         max_uses=row["max_uses"],
         uses=row["uses"],
         revoked_at=parse_iso(row["revoked_at"]) if row["revoked_at"] else None,
+        created_by_messenger=Messenger(row["created_by_messenger"]),
     )
 
 
@@ -32,15 +34,32 @@ class InviteRepo:
         self._clock = clock
 
     async def create(
-        self, role: Role, form: Form, created_by: int, *, days: int | None, max_uses: int | None
+        self,
+        role: Role,
+        form: Form,
+        created_by: int,
+        *,
+        days: int | None,
+        max_uses: int | None,
+        created_by_messenger: Messenger = Messenger.TELEGRAM,
     ) -> Invite:
+        """`created_by`: the curator's account id on `created_by_messenger`."""
         now = self._clock.now()
         expires = now + timedelta(days=days) if days else None
         code = new_code(INVITE_PREFIX)
         await self._db.execute(
-            "INSERT INTO invites(code, role, form, created_by, created_at, expires_at, max_uses)"
-            " VALUES (?,?,?,?,?,?,?)",
-            (code, role.value, form.value, created_by, iso(now), iso(expires) if expires else None, max_uses),
+            "INSERT INTO invites(code, role, form, created_by, created_by_messenger, created_at, expires_at, max_uses)"
+            " VALUES (?,?,?,?,?,?,?,?)",
+            (
+                code,
+                role.value,
+                form.value,
+                created_by,
+                created_by_messenger,
+                iso(now),
+                iso(expires) if expires else None,
+                max_uses,
+            ),
         )
         invite = await self.get(code)
         assert invite is not None

@@ -66,7 +66,7 @@ class MatchingRepo:
         """Consented participants of the form with the intake done; mentees already paired are left out (but
         not those whose mentor withdrew), mentors carry how many mentees they already have."""
         rows = await self._db.fetchall(
-            "SELECT p.id, p.telegram_id, p.role,"
+            "SELECT p.id, p.account_id AS telegram_id, p.role,"
             " (SELECT COUNT(*) FROM pair_members m JOIN pairs x ON x.id=m.pair_id"
             "   WHERE x.dissolved_at IS NULL AND x.mentor_id IS NOT NULL AND m.mentee_id=p.id) AS as_mentee,"
             " (SELECT COUNT(*) FROM pair_members m JOIN pairs x ON x.id=m.pair_id"
@@ -335,8 +335,8 @@ class MatchingRepo:
             where.append("x.id IN (" + ",".join("?" * len(ids)) + ")")
             params.extend(ids)
         rows = await self._db.fetchall(
-            "SELECT x.*, mp.telegram_id AS mentor_tg, " + _NAME.format(col="x.mentor_id") + " AS mentor_name,"
-            " m.rowid AS member_row, m.mentee_id, m.score, m.reasons, me.telegram_id AS mentee_tg, "
+            "SELECT x.*, mp.account_id AS mentor_tg, " + _NAME.format(col="x.mentor_id") + " AS mentor_name,"
+            " m.rowid AS member_row, m.mentee_id, m.score, m.reasons, me.account_id AS mentee_tg, "
             + _NAME.format(col="m.mentee_id")
             + " AS mentee_name"
             " FROM pairs x LEFT JOIN participants mp ON mp.id=x.mentor_id"

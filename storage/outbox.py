@@ -4,10 +4,13 @@ A row is `pending` until the sender gets Telegram's confirmation and marks it `s
 two repeats at most that one message. `dedup_key` makes an enqueue idempotent (a job that runs twice after
 a restart does not queue a reminder twice).
 
+Every row goes to a chat on one messenger (`messenger`, Telegram for every row from before MAX); a chat is
+(messenger, chat id) everywhere below, and every method takes the messenger, Telegram when not given.
+
 A chat Telegram does not know yet (the person never opened the bot) is a *waiting* chat: its rows stay
 pending and `due` skips them until that person's first update releases the chat (`release_chat`). The
-waiting chats are in `waiting_chats`; `self.waiting_chats` mirrors the table so that the check on every
-update costs a set lookup, not a query.
+waiting chats are in `waiting_chats`; `self.waiting` mirrors the table, per messenger, so that the check on
+every update costs a set lookup, not a query (`self.waiting_chats` is Telegram's set).
 
 A message's buttons are stored messenger-neutral: `{"rows": …}`, the rows of `bot.flows.screens.Screen.to_json()`.
 Rows queued before that hold Telegram's `{"inline_keyboard": …}`; `due` reads them as the same rows.
@@ -23,6 +26,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.clock import Clock, iso
+from bot.flows.events import Messenger
 from bot.flows.screens import Screen
 from storage.database import Database, Transaction
 
@@ -39,6 +43,7 @@ class OutgoingMessage:
     attempts: int
     media_kind: str | None = None  # photo or document (a broadcast), sent with `text` as the caption
     file_id: str | None = None
+    messenger: Messenger = Messenger.TELEGRAM
 
     @property
     def screen(self) -> Screen:
@@ -81,7 +86,12 @@ class Outbox:
         self._clock = clock
         self._listeners: list[Any] = []
         self.quiet_shift: Callable[[datetime], datetime] | None = None
-        self.waiting_chats: set[int] = set()
+        self.waiting: dict[Messenger, set[int]] = {m: set() for m in Messenger}
+
+    @property
+    def waiting_chats(self) -> set[int]:
+        """Telegram's waiting chats (the set itself: the update middleware checks it on every update)."""
+        return self.waiting[Messenger.TELEGRAM]
 
     def on_enqueue(self, callback: Any) -> None:
         """The sender registers a wake-up so that a new message goes out without waiting for a poll."""
@@ -110,6 +120,7 @@ class Outbox:
         not_before: datetime | None = None,
         tx: Transaction | None = None,
         about: Iterable[int] = (),
+        messenger: Messenger = Messenger.TELEGRAM,
     ) -> bool:
         """Queue a message; False when `dedup_key` was queued before.
 
@@ -123,6 +134,7 @@ class Outbox:
         now = self._clock.now()
         not_before = self.earliest(not_before or now)
         params = (
+            messenger,
             chat_id,
             text,
             _buttons_text(reply_markup),
@@ -132,8 +144,8 @@ class Outbox:
             iso(not_before),
         )
         sql = (
-            "INSERT INTO outbox(chat_id, text, reply_markup, kind, dedup_key, created_at, not_before)"
-            " VALUES (?,?,?,?,?,?,?) ON CONFLICT(dedup_key) DO NOTHING"
+            "INSERT INTO outbox(messenger, chat_id, text, reply_markup, kind, dedup_key, created_at, not_before)"
+            " VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(dedup_key) DO NOTHING"
         )
         people = sorted(set(about))
         if people:
@@ -158,20 +170,22 @@ class Outbox:
             )
         return len(rows)
 
-    async def due(self, limit: int = 200) -> list[OutgoingMessage]:
-        """The first due message of each chat (none of a waiting chat), chats in the order of those messages.
+    async def due(self, limit: int = 200, *, messenger: Messenger | None = None) -> list[OutgoingMessage]:
+        """The first due message of each chat (none of a waiting chat), chats in the order of those messages;
+        of one messenger's chats only, when `messenger` is given (each adapter's sender takes its own).
 
         One per chat, so that a chat with a thousand notices waiting at its 1/s pace does not hold up every
         other chat's one notice: the sender takes each chat's next message in the following rounds.
         """
+        only, params = ("", ()) if messenger is None else (" AND o.messenger=?", (messenger,))
         rows = await self._db.fetchall(
-            "SELECT id, chat_id, text, reply_markup, kind, attempts, media_kind, file_id FROM outbox o"
-            " WHERE status='pending' AND not_before<=?"
-            " AND chat_id NOT IN (SELECT chat_id FROM waiting_chats)"
-            " AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.chat_id=o.chat_id AND p.status='pending'"
-            "  AND (p.not_before<o.not_before OR (p.not_before=o.not_before AND p.id<o.id)))"
+            "SELECT id, messenger, chat_id, text, reply_markup, kind, attempts, media_kind, file_id FROM outbox o"
+            f" WHERE status='pending' AND not_before<=?{only}"
+            " AND NOT EXISTS (SELECT 1 FROM waiting_chats w WHERE w.messenger=o.messenger AND w.chat_id=o.chat_id)"
+            " AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.messenger=o.messenger AND p.chat_id=o.chat_id"
+            "  AND p.status='pending' AND (p.not_before<o.not_before OR (p.not_before=o.not_before AND p.id<o.id)))"
             " ORDER BY not_before, id LIMIT ?",
-            (iso(self._clock.now()), limit),
+            (iso(self._clock.now()), *params, limit),
         )
         return [
             OutgoingMessage(
@@ -183,6 +197,7 @@ class Outbox:
                 attempts=r["attempts"],
                 media_kind=r["media_kind"],
                 file_id=r["file_id"],
+                messenger=Messenger(r["messenger"]),
             )
             for r in rows
         ]
@@ -214,40 +229,53 @@ class Outbox:
             "UPDATE outbox SET status=?, error=?, attempts=attempts+1 WHERE id=?", (status, error[:500], message_id)
         )
 
-    async def mark_unreachable(self, chat_id: int, reason: str) -> bool:
+    async def mark_unreachable(self, chat_id: int, reason: str, messenger: Messenger = Messenger.TELEGRAM) -> bool:
         """Remember a chat that blocked the bot; True the first time (so the curator is told once)."""
         changed = await self._db.execute(
-            "INSERT INTO unreachable_chats(chat_id, since, reason) VALUES (?,?,?) ON CONFLICT DO NOTHING",
-            (chat_id, iso(self._clock.now()), reason),
+            "INSERT INTO unreachable_chats(messenger, chat_id, since, reason) VALUES (?,?,?,?)"
+            " ON CONFLICT DO NOTHING",
+            (messenger, chat_id, iso(self._clock.now()), reason),
         )
         return changed > 0
 
-    async def mark_reachable(self, chat_id: int) -> None:
-        await self._db.execute("DELETE FROM unreachable_chats WHERE chat_id=?", (chat_id,))
+    async def mark_reachable(self, chat_id: int, messenger: Messenger = Messenger.TELEGRAM) -> None:
+        await self._db.execute(
+            "DELETE FROM unreachable_chats WHERE messenger=? AND chat_id=?", (messenger, chat_id)
+        )
 
     async def load_waiting(self) -> None:
         """Read the waiting chats into memory (at start-up, before updates are handled)."""
-        rows = await self._db.fetchall("SELECT chat_id FROM waiting_chats")
-        self.waiting_chats = {r["chat_id"] for r in rows}
+        rows = await self._db.fetchall("SELECT messenger, chat_id FROM waiting_chats")
+        for chats in self.waiting.values():
+            chats.clear()
+        for r in rows:
+            self.waiting.setdefault(Messenger(r["messenger"]), set()).add(r["chat_id"])
 
-    async def wait_for_chat(self, chat_id: int, message_id: int, reason: str) -> None:
-        """Telegram does not know `chat_id` yet: its messages (this one included) wait for its first update."""
+    async def wait_for_chat(
+        self, chat_id: int, message_id: int, reason: str, messenger: Messenger = Messenger.TELEGRAM
+    ) -> None:
+        """The messenger does not know `chat_id` yet: its messages (this one included) wait for its first
+        update."""
         async with self._db.transaction() as tx:
             await tx.execute(
-                "INSERT INTO waiting_chats(chat_id, since, reason) VALUES (?,?,?) ON CONFLICT DO NOTHING",
-                (chat_id, iso(self._clock.now()), reason[:500]),
+                "INSERT INTO waiting_chats(messenger, chat_id, since, reason) VALUES (?,?,?,?)"
+                " ON CONFLICT DO NOTHING",
+                (messenger, chat_id, iso(self._clock.now()), reason[:500]),
             )
             await tx.execute("UPDATE outbox SET error=? WHERE id=?", (reason[:500], message_id))
-        self.waiting_chats.add(chat_id)
+        self.waiting[messenger].add(chat_id)
 
-    async def release_chat(self, chat_id: int) -> None:
+    async def release_chat(self, chat_id: int, messenger: Messenger = Messenger.TELEGRAM) -> None:
         """The person wrote to the bot: their waiting messages may go now."""
-        await self._db.execute("DELETE FROM waiting_chats WHERE chat_id=?", (chat_id,))
-        self.waiting_chats.discard(chat_id)
+        await self._db.execute("DELETE FROM waiting_chats WHERE messenger=? AND chat_id=?", (messenger, chat_id))
+        self.waiting[messenger].discard(chat_id)
         self._wake()
 
-    async def is_unreachable(self, chat_id: int) -> bool:
-        return await self._db.fetchval("SELECT 1 FROM unreachable_chats WHERE chat_id=?", (chat_id,)) is not None
+    async def is_unreachable(self, chat_id: int, messenger: Messenger = Messenger.TELEGRAM) -> bool:
+        found = await self._db.fetchval(
+            "SELECT 1 FROM unreachable_chats WHERE messenger=? AND chat_id=?", (messenger, chat_id)
+        )
+        return found is not None
 
     async def counts(self) -> dict[str, int]:
         rows = await self._db.fetchall("SELECT status, COUNT(*) AS n FROM outbox GROUP BY status")
@@ -265,6 +293,7 @@ class Outbox:
         file_id: str | None = None,
         broadcast_id: int | None = None,
         tx: Transaction | None = None,
+        messenger: Messenger = Messenger.TELEGRAM,
     ) -> None:
         """Queue one message to many chats, each (chat id, dedup key or None); a queued dedup key is skipped.
 
@@ -279,12 +308,12 @@ class Outbox:
         start = iso(self.earliest(not_before or now))
         markup = _buttons_text(reply_markup)
         rows = [
-            (chat_id, text, markup, kind, dedup_key, iso(now), start, media_kind, file_id, broadcast_id)
+            (messenger, chat_id, text, markup, kind, dedup_key, iso(now), start, media_kind, file_id, broadcast_id)
             for chat_id, dedup_key in chats
         ]
         sql = (
-            "INSERT INTO outbox(chat_id, text, reply_markup, kind, dedup_key, created_at, not_before, media_kind,"
-            " file_id, broadcast_id) VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT(dedup_key) DO NOTHING"
+            "INSERT INTO outbox(messenger, chat_id, text, reply_markup, kind, dedup_key, created_at, not_before,"
+            " media_kind, file_id, broadcast_id) VALUES (?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(dedup_key) DO NOTHING"
         )
         if tx is not None:
             await tx.executemany(sql, rows)

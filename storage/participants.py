@@ -12,6 +12,7 @@ import aiosqlite
 
 from bot.clock import Clock, iso, parse_iso
 from bot.consent import ConsentDocument, ConsentKind, Relation
+from bot.flows.events import Messenger
 from bot.invites import Invite, InviteProblem
 from bot.participants import Participant
 from bot.programme import Form, Role, Status
@@ -43,7 +44,7 @@ _STATUS_SQL = (
 def _participant(row: aiosqlite.Row) -> Participant:
     return Participant(
         id=row["id"],
-        telegram_id=row["telegram_id"],
+        telegram_id=row["account_id"],
         role=Role(row["role"]),
         form=Form(row["form"]),
         joined_at=parse_iso(row["joined_at"]),
@@ -55,6 +56,7 @@ def _participant(row: aiosqlite.Row) -> Participant:
         invite_code=row["invite_code"],
         invite_created_at=parse_iso(row["invite_created_at"]) if row["invite_created_at"] else None,
         parent_name=row["parent_name"],
+        messenger=Messenger(row["messenger"]),
     )
 
 
@@ -75,6 +77,7 @@ class ConsentRecord:
     parent_relation: Relation | None
     #: The date written on a paper consent (ISO), as the curator typed it.
     paper_date: str | None = None
+    given_by_messenger: Messenger = Messenger.TELEGRAM
 
 
 @dataclass(frozen=True)
@@ -91,9 +94,12 @@ class ParticipantRepo:
         self._clock = clock
 
     # --- reading --------------------------------------------------------------------------------------
-    async def by_telegram(self, telegram_id: int) -> Participant | None:
-        row = await self._db.fetchone(f"{_SELECT} WHERE p.telegram_id=?", (telegram_id,))
+    async def by_account(self, messenger: Messenger, account_id: int) -> Participant | None:
+        row = await self._db.fetchone(f"{_SELECT} WHERE p.messenger=? AND p.account_id=?", (messenger, account_id))
         return _participant(row) if row else None
+
+    async def by_telegram(self, telegram_id: int) -> Participant | None:
+        return await self.by_account(Messenger.TELEGRAM, telegram_id)
 
     async def get(self, participant_id: int) -> Participant | None:
         row = await self._db.fetchone(f"{_SELECT} WHERE p.id=?", (participant_id,))
@@ -110,18 +116,20 @@ class ParticipantRepo:
         )
         return {r["question_id"]: json.loads(r["value"]) if r["value"] is not None else None for r in rows}
 
-    async def children_of(self, parent_telegram_id: int) -> list[Participant]:
+    async def children_of(
+        self, parent_account_id: int, messenger: Messenger = Messenger.TELEGRAM
+    ) -> list[Participant]:
         """Participants whose consent this person gave as a parent (they may withdraw it)."""
         rows = await self._db.fetchall(
-            f"{_SELECT} WHERE p.id IN (SELECT participant_id FROM consents WHERE kind='parent' AND given_by=?)"
-            " ORDER BY p.id",
-            (parent_telegram_id,),
+            f"{_SELECT} WHERE p.id IN (SELECT participant_id FROM consents WHERE kind='parent' AND given_by=?"
+            " AND given_by_messenger=?) ORDER BY p.id",
+            (parent_account_id, messenger),
         )
         return [_participant(r) for r in rows]
 
-    async def audience_chats(self, audience: str) -> list[int]:
-        """Telegram ids of a broadcast's audience: all, mentors, mentees, form.<f>, club.<id>, unfinished,
-        awaiting_parent. Everyone but those waiting for a parent has consented."""
+    async def audience_chats(self, audience: str, messenger: Messenger = Messenger.TELEGRAM) -> list[int]:
+        """Account ids on `messenger` of a broadcast's audience: all, mentors, mentees, form.<f>, club.<id>,
+        unfinished, awaiting_parent. Everyone but those waiting for a parent has consented."""
         consented = "p.consent_at IS NOT NULL"
         kind, _, value = audience.partition(".")
         where, params = {
@@ -137,8 +145,11 @@ class ParticipantRepo:
                 (value,),
             ),
         }.get(kind, ("0", ()))
-        rows = await self._db.fetchall(f"SELECT p.telegram_id FROM participants p WHERE {where} ORDER BY p.id", params)
-        return [r["telegram_id"] for r in rows]
+        rows = await self._db.fetchall(
+            f"SELECT p.account_id FROM participants p WHERE p.messenger=? AND ({where}) ORDER BY p.id",
+            (messenger, *params),
+        )
+        return [r["account_id"] for r in rows]
 
     async def pending_consents(self) -> int:
         return int(await self._db.fetchval("SELECT COUNT(*) FROM participants WHERE consent_at IS NULL"))
@@ -147,11 +158,12 @@ class ParticipantRepo:
         rows = await self._db.fetchall(f"{_SELECT} WHERE p.consent_at IS NOT NULL ORDER BY p.id")
         return [_participant(r) for r in rows]
 
-    async def consented_chats(self, form: Form) -> list[int]:
+    async def consented_chats(self, form: Form, messenger: Messenger = Messenger.TELEGRAM) -> list[int]:
         rows = await self._db.fetchall(
-            "SELECT telegram_id FROM participants WHERE form=? AND consent_at IS NOT NULL ORDER BY id", (form.value,)
+            "SELECT account_id FROM participants WHERE messenger=? AND form=? AND consent_at IS NOT NULL ORDER BY id",
+            (messenger, form.value),
         )
-        return [r["telegram_id"] for r in rows]
+        return [r["account_id"] for r in rows]
 
     async def consent(self, participant_id: int, kind: ConsentKind | None = None) -> ConsentRecord | None:
         """The consent that lets the processing go on (the latest; a pupil's own one at 14–17 only by `kind`)."""
@@ -171,6 +183,7 @@ class ParticipantRepo:
             parent_name=row["parent_name"],
             parent_relation=Relation(row["parent_relation"]) if row["parent_relation"] else None,
             paper_date=row["paper_date"],
+            given_by_messenger=Messenger(row["given_by_messenger"]),
         )
 
     async def counts(self) -> list[tuple[Role, Form, Status, int]]:
@@ -203,7 +216,9 @@ class ParticipantRepo:
         return [_participant(r) for r in rows], int(total)
 
     # --- joining and consent --------------------------------------------------------------------------
-    async def join(self, telegram_id: int, invite: Invite) -> Participant:
+    async def join(
+        self, account_id: int, invite: Invite, messenger: Messenger = Messenger.TELEGRAM
+    ) -> Participant:
         """Enrol with the invite's role and form; the invite is re-checked and counted in one transaction."""
         now = self._clock.now()
         async with self._db.transaction() as tx:
@@ -215,10 +230,11 @@ class ParticipantRepo:
                 raise JoinRefused(problem)
             await tx.execute("UPDATE invites SET uses=uses+1 WHERE code=?", (invite.code,))
             await tx.execute(
-                "INSERT INTO participants(telegram_id, role, form, invite_code, joined_at) VALUES (?,?,?,?,?)",
-                (telegram_id, invite.role.value, invite.form.value, invite.code, iso(now)),
+                "INSERT INTO participants(messenger, account_id, role, form, invite_code, joined_at)"
+                " VALUES (?,?,?,?,?,?)",
+                (messenger, account_id, invite.role.value, invite.form.value, invite.code, iso(now)),
             )
-        joined = await self.by_telegram(telegram_id)
+        joined = await self.by_account(messenger, account_id)
         assert joined is not None
         return joined
 
@@ -238,6 +254,7 @@ class ParticipantRepo:
         parent_name: str | None = None,
         parent_relation: Relation | None = None,
         paper_date: date | None = None,
+        given_by_messenger: Messenger = Messenger.TELEGRAM,
     ) -> bool:
         """Store the consent; False when the participant already has one or is gone (double press, withdrawal).
         A pupil's own consent at 14–17 (MINOR) is kept beside the parent's and does not start the processing."""
@@ -257,7 +274,7 @@ class ParticipantRepo:
                 return False
             await tx.execute(
                 "INSERT INTO consents(participant_id, kind, document_version, text_sha256, given_at, given_by,"
-                " parent_name, parent_relation, paper_date) VALUES (?,?,?,?,?,?,?,?,?)",
+                " parent_name, parent_relation, paper_date, given_by_messenger) VALUES (?,?,?,?,?,?,?,?,?,?)",
                 (
                     participant_id,
                     kind.value,
@@ -268,24 +285,25 @@ class ParticipantRepo:
                     parent_name,
                     parent_relation.value if parent_relation else None,
                     paper_date.isoformat() if paper_date else None,
+                    given_by_messenger,
                 ),
             )
         return True
 
     async def decline(self, participant_id: int) -> None:
-        """«Не согласен»: nothing stays, not even the Telegram id (the invite use is given back), neither in
+        """«Не согласен»: nothing stays, not even the account id (the invite use is given back), neither in
         the tables nor in the file's free space or its WAL. The caller clears the dialog state first."""
         async with self._db.transaction() as tx:
             row = await tx.fetchone(
-                "SELECT telegram_id, invite_code FROM participants WHERE id=? AND consent_at IS NULL",
+                "SELECT messenger, account_id, invite_code FROM participants WHERE id=? AND consent_at IS NULL",
                 (participant_id,),
             )
             if row is None:
                 return
-            await tx.execute("DELETE FROM fsm_state WHERE user_id=?", (row["telegram_id"],))
-            await tx.execute("DELETE FROM outbox WHERE chat_id=?", (row["telegram_id"],))
-            await tx.execute("DELETE FROM unreachable_chats WHERE chat_id=?", (row["telegram_id"],))
-            await tx.execute("DELETE FROM waiting_chats WHERE chat_id=?", (row["telegram_id"],))
+            account = (row["messenger"], row["account_id"])
+            await tx.execute("DELETE FROM fsm_state WHERE messenger=? AND user_id=?", account)
+            for table in ("outbox", "unreachable_chats", "waiting_chats"):
+                await tx.execute(f"DELETE FROM {table} WHERE messenger=? AND chat_id=?", account)
             await tx.execute("DELETE FROM participants WHERE id=?", (participant_id,))
             if row["invite_code"]:
                 await tx.execute("UPDATE invites SET uses=MAX(uses-1, 0) WHERE code=?", (row["invite_code"],))
@@ -309,7 +327,9 @@ class ParticipantRepo:
             ),
         )
 
-    async def rename(self, participant_id: int, name: str, *, curator_id: int) -> str | None:
+    async def rename(
+        self, participant_id: int, name: str, *, curator_id: int, curator_messenger: Messenger = Messenger.TELEGRAM
+    ) -> str | None:
         """The curator corrects a participant's name (their answer to the name question), with its audit entry
         in the same transaction; returns the old name, or None when there is no name to correct (gone)."""
         async with self._db.transaction() as tx:
@@ -326,10 +346,11 @@ class ParticipantRepo:
                 (json.dumps(name, ensure_ascii=False), participant_id, NAME_QUESTION),
             )
             await tx.execute(
-                "INSERT INTO audit_log(at, actor_id, action, subject, details) VALUES (?,?,?,?,?)",
+                "INSERT INTO audit_log(at, actor_id, actor_messenger, action, subject, details) VALUES (?,?,?,?,?,?)",
                 (
                     iso(self._clock.now()),
                     curator_id,
+                    curator_messenger,
                     RENAME_ACTION,
                     f"P-{participant_id:05d}",
                     json.dumps({"old": old, "new": name}, ensure_ascii=False),
@@ -356,10 +377,12 @@ class ParticipantRepo:
         """
         now = iso(self._clock.now())
         async with self._db.transaction() as tx:
-            row = await tx.fetchone("SELECT id, telegram_id, role FROM participants WHERE id=?", (participant_id,))
+            row = await tx.fetchone(
+                "SELECT id, messenger, account_id, role FROM participants WHERE id=?", (participant_id,)
+            )
             if row is None:
                 return None
-            telegram_id = int(row["telegram_id"])
+            messenger, account_id = str(row["messenger"]), int(row["account_id"])
             pseudonym = f"P-{row['id']:05d}"
             names = [
                 str(r[0])
@@ -385,11 +408,12 @@ class ParticipantRepo:
             ):
                 found = await tx.fetchone(sql, (participant_id,))
                 counts[category] = int(found[0]) if found else 0
-            counts["dialog"] = await tx.execute("DELETE FROM fsm_state WHERE user_id=?", (telegram_id,))
-            dropped = await _forget_dialogs_about(tx, participant_id, telegram_id, names)
-            counts["messages"] = await _delete_messages(tx, participant_id, telegram_id, names)
-            await tx.execute("DELETE FROM unreachable_chats WHERE chat_id=?", (telegram_id,))
-            await tx.execute("DELETE FROM waiting_chats WHERE chat_id=?", (telegram_id,))
+            account = (messenger, account_id)
+            counts["dialog"] = await tx.execute("DELETE FROM fsm_state WHERE messenger=? AND user_id=?", account)
+            dropped = await _forget_dialogs_about(tx, participant_id, account_id, names)
+            counts["messages"] = await _delete_messages(tx, participant_id, account, names)
+            for table in ("unreachable_chats", "waiting_chats"):
+                await tx.execute(f"DELETE FROM {table} WHERE messenger=? AND chat_id=?", account)
             await _redact_mentions(tx, participant_id, pseudonym, names)
             await _drop_from_preferences(tx, participant_id)
             await leave_pairs(tx, participant_id, now, reason)
@@ -434,23 +458,26 @@ def _words(names: list[str]) -> list[str]:
     return sorted((w for w in found if len(w) >= _MIN_WORD), key=len, reverse=True)
 
 
-async def _delete_messages(tx: Transaction, participant_id: int, telegram_id: int, names: list[str]) -> int:
+async def _delete_messages(
+    tx: Transaction, participant_id: int, account: tuple[str, int], names: list[str]
+) -> int:
     """Messages to them, and messages naming or quoting them, whatever their status."""
-    where = ["chat_id=?", "id IN (SELECT outbox_id FROM outbox_about WHERE participant_id=?)"]
-    params: list[Any] = [telegram_id, participant_id]
+    account_id = account[1]
+    where = ["messenger=? AND chat_id=?", "id IN (SELECT outbox_id FROM outbox_about WHERE participant_id=?)"]
+    params: list[Any] = [*account, participant_id]
     for needle in _needles(names):
         where.append("instr(text, ?) > 0")
         params.append(needle)
-    if len(str(telegram_id)) >= _MIN_ID_DIGITS:
+    if len(str(account_id)) >= _MIN_ID_DIGITS:
         where.append("instr(text, ?) > 0 OR instr(COALESCE(reply_markup, ''), ?) > 0")
-        params.extend([str(telegram_id), str(telegram_id)])
+        params.extend([str(account_id), str(account_id)])
     deleted = await tx.execute(f"DELETE FROM outbox WHERE {' OR '.join(f'({w})' for w in where)}", params)
     await tx.execute("DELETE FROM outbox_about WHERE participant_id=?", (participant_id,))
     return deleted
 
 
 async def _forget_dialogs_about(
-    tx: Transaction, participant_id: int, telegram_id: int, names: list[str]
+    tx: Transaction, participant_id: int, account_id: int, names: list[str]
 ) -> list[int]:
     """Delete other users' dialogs that hold the person (their name or Telegram id in the data, or a parent
     consenting for them); returns those users' ids, whose cached dialogs the FSM storage must drop."""
@@ -460,9 +487,9 @@ async def _forget_dialogs_about(
     for needle in _needles(names):
         where.append("instr(data, ?) > 0")
         params.append(needle)
-    if len(str(telegram_id)) >= _MIN_ID_DIGITS:
+    if len(str(account_id)) >= _MIN_ID_DIGITS:
         where.append("instr(data, ?) > 0")
-        params.append(str(telegram_id))
+        params.append(str(account_id))
     condition = " OR ".join(where)
     users = [r[0] for r in await tx.fetchall(f"SELECT DISTINCT user_id FROM fsm_state WHERE {condition}", params)]
     if users:

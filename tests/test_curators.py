@@ -46,7 +46,7 @@ async def test_a_curator_link_makes_a_curator_once(tg: FakeTelegram, running: Ru
     await new.expect("Участников пока нет")
     await tg.wait_for(lambda: f"chat:{NEW_ID}" in tg.commands)
     assert "curators" in {c["command"] for c in tg.commands[f"chat:{NEW_ID}"]}
-    row = await running.db.fetchone("SELECT name, added_by FROM curators WHERE telegram_id=?", (NEW_ID,))
+    row = await running.db.fetchone("SELECT name, added_by FROM curators WHERE account_id=?", (NEW_ID,))
     assert (row["name"], row["added_by"]) == ("Ирина Смирнова", CURATOR_ID)
     audit = await running.db.fetchall("SELECT actor_id, action, details FROM audit_log WHERE action LIKE 'curator.%'")
     assert [(r["actor_id"], r["action"]) for r in audit] == [(CURATOR_ID, "curator.invite"), (NEW_ID, "curator.add")]

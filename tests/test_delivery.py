@@ -18,6 +18,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.app import build_bot
 from bot.clock import iso
+from bot.flows.events import Messenger
 from bot.flows.notices import campaign_answer_buttons
 from bot.flows.screens import Button, Screen
 from bot.i18n import tr
@@ -260,6 +261,34 @@ async def test_the_drain_loop_needs_no_messenger(clock: FakeClock, tmp_path: Pat
         rows = {r["chat_id"]: (r["status"], r["attempts"]) for r in await db.fetchall("SELECT * FROM outbox")}
         assert rows == {1: ("sent", 1), 2: ("blocked", 1), 3: ("pending", 0), 4: ("pending", 0), 5: ("pending", 1)}
         assert outbox.waiting_chats == {3} and await outbox.is_unreachable(2) and drain.sent == 1
+    finally:
+        await db.close()
+
+
+async def test_each_messengers_drain_sends_only_its_own_chats(clock: FakeClock, tmp_path: Path) -> None:
+    """The same chat id on two messengers is two chats; Telegram's drain leaves the MAX row for MAX's."""
+    db = await Database.open(tmp_path / "outbox.sqlite3")
+    outbox = Outbox(db, clock)
+    delivered: dict[Messenger, list[tuple[Messenger, int]]] = {Messenger.TELEGRAM: [], Messenger.MAX: []}
+
+    class Scripted(OutboxDrain):
+        async def deliver(self, message: OutgoingMessage) -> Outcome:
+            delivered[self._messenger].append((message.messenger, message.chat_id))
+            return Sent()
+
+    try:
+        await outbox.enqueue(7, "Телеграм")
+        await outbox.enqueue(7, "MAX", messenger=Messenger.MAX)
+        telegram = Scripted(outbox, clock, rate=1000, chat_rate=1000)
+        while await telegram.drain_once():
+            pass
+        assert delivered[Messenger.TELEGRAM] == [(Messenger.TELEGRAM, 7)]
+        rows = {(r["messenger"], r["status"]) for r in await db.fetchall("SELECT * FROM outbox")}
+        assert rows == {("telegram", "sent"), ("max", "pending")}
+        max_drain = Scripted(outbox, clock, rate=1000, chat_rate=1000, messenger=Messenger.MAX)
+        while await max_drain.drain_once():
+            pass
+        assert delivered[Messenger.MAX] == [(Messenger.MAX, 7)]
     finally:
         await db.close()
 

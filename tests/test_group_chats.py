@@ -148,7 +148,7 @@ async def test_bot_added_to_a_group_says_it_once_a_day_and_leaves(
     await tg.wait_for(lambda: len(tg.calls("leaveChat")) == 3, timeout=5)
     assert [m.text for m in group.replies()] == [tr("private-only"), tr("private-only")]
     await nothing_stored_for_groups(tg, running)
-    assert await running.db.fetchval("SELECT COUNT(*) FROM participants WHERE telegram_id=704") == 0
+    assert await running.db.fetchval("SELECT COUNT(*) FROM participants WHERE account_id=704") == 0
 
 
 @pytest.mark.parametrize("supergroup", [False, True], ids=["group", "supergroup"])
@@ -170,7 +170,7 @@ async def test_participant_flow_in_a_group_joins_nothing(
     await tg.wait_for(lambda: len(member.callback_answers()) == 1, timeout=5)
     assert member.callback_answers()[0]["text"] == tr("private-only-alert")
     await tg.wait_for(lambda: not group.bot_is_member, timeout=5)
-    assert await running.db.fetchval("SELECT COUNT(*) FROM participants WHERE telegram_id=710") == 0
+    assert await running.db.fetchval("SELECT COUNT(*) FROM participants WHERE account_id=710") == 0
     assert await running.db.fetchval("SELECT uses FROM invites WHERE code=?", (code,)) == 0
     assert await running.db.fetchval("SELECT COUNT(*) FROM questions") == 0
     await nothing_stored_for_groups(tg, running)

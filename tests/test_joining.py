@@ -61,7 +61,7 @@ async def test_curator_invites_a_pupil_whose_parent_consents_and_she_finishes_th
     assert "перешли её маме, папе или опекуну" in waiting.text and code_in(waiting.text) == parent_code
     # Nothing personal is stored yet, and the child cannot answer.
     assert await running.db.fetchval("SELECT COUNT(*) FROM answers") == 0
-    assert await running.db.fetchval("SELECT consent_at FROM participants WHERE telegram_id=501") is None
+    assert await running.db.fetchval("SELECT consent_at FROM participants WHERE account_id=501") is None
 
     parent = tg.user(601, "Мария")
     await parent.send(f"/start {parent_code}")
@@ -301,7 +301,7 @@ async def test_a_forged_relation_button_is_refused_and_the_parent_can_go_on(
     await parent.expect("Вас просят дать согласие")
     await parent.click("Даю согласие", await parent.expect("Согласие на обработку"))
     relation = await parent.expect("Кем вы приходитесь")
-    pid = await running.db.fetchval("SELECT id FROM participants WHERE telegram_id=512")
+    pid = await running.db.fetchval("SELECT id FROM participants WHERE account_id=512")
     await parent.click_data(f"par:{pid}:1:uncle", relation.message_id)
     await tg.wait_for(lambda: any("не действует" in (a.get("text") or "") for a in parent.callback_answers()))
     assert not [m for m in parent.replies() if "что-то пошло не так" in (m.text or "")]
@@ -328,7 +328,7 @@ async def test_a_pupil_of_14_to_17_gives_their_own_consent_and_the_parent_gives_
     assert "вместе с согласием моего родителя (законного представителя)" in document.text
     assert document.button_texts() == ["Даю согласие", "Не даю"]
     # Nothing is kept before the answer: leaving now asks the age again.
-    assert await running.db.fetchval("SELECT is_adult FROM participants WHERE telegram_id=521") is None
+    assert await running.db.fetchval("SELECT is_adult FROM participants WHERE account_id=521") is None
     clock.advance(minutes=3)
     await teen.click("Даю согласие", document)
     thanks = await teen.expect("твоё согласие записано")
@@ -339,7 +339,7 @@ async def test_a_pupil_of_14_to_17_gives_their_own_consent_and_the_parent_gives_
     own = await running.db.fetchone("SELECT * FROM consents")
     assert own["kind"] == "minor" and own["given_by"] == 521 and own["document_version"]
     # The teenager's consent alone does not start anything: the questionnaire waits for the parent.
-    assert await running.db.fetchval("SELECT consent_at FROM participants WHERE telegram_id=521") is None
+    assert await running.db.fetchval("SELECT consent_at FROM participants WHERE account_id=521") is None
     await teen.send("/menu")
     menu = await teen.expect("Моё меню")
     assert "Ссылка для родителя" in menu.button_texts() and "Заполнить анкету" not in menu.button_texts()
@@ -363,7 +363,7 @@ async def test_a_pupil_of_14_to_17_gives_their_own_consent_and_the_parent_gives_
     rows = await running.db.fetchall("SELECT kind, given_by FROM consents ORDER BY id")
     assert [(r["kind"], r["given_by"]) for r in rows] == [("minor", 521), ("parent", 621)]
     # What the bot calls the consent is the parent's.
-    pid = await running.db.fetchval("SELECT id FROM participants WHERE telegram_id=521")
+    pid = await running.db.fetchval("SELECT id FROM participants WHERE account_id=521")
     record = await running.service("participants").consent(pid)
     assert record.kind.value == "parent" and record.parent_name == "Петров Олег"
 
@@ -554,4 +554,4 @@ async def test_an_age_button_of_the_old_kind_or_a_forged_one_is_stale(tg: FakeTe
     await tg.wait_for(lambda: any("не действует" in (a.get("text") or "") for a in pupil.callback_answers()))
     await pupil.click("Меньше 14", age)  # the real buttons still work
     await pupil.expect("даёт родитель")
-    assert await running.db.fetchval("SELECT is_adult FROM participants WHERE telegram_id=551") == 0
+    assert await running.db.fetchval("SELECT is_adult FROM participants WHERE account_id=551") == 0

@@ -123,7 +123,7 @@ async def _build_programme(tg: FakeTelegram, running: RunningBot, clock: FakeClo
     await answer_pupil_survey(masha)
     await masha.click("Всё верно")
     await masha.expect("Анкета сохранена")
-    masha_id = int(await running.db.fetchval("SELECT id FROM participants WHERE telegram_id=811"))
+    masha_id = int(await running.db.fetchval("SELECT id FROM participants WHERE account_id=811"))
     # Another child waits for a parent; an adult opened a mentor's invite and has not consented yet.
     kolya = tg.user(812, "Коля")
     await kolya.send(f"/start {code}")

@@ -433,7 +433,7 @@ async def test_a_mentee_who_leaves_is_not_named_to_the_mentor(tg: FakeTelegram, 
 
 
 async def _pid(running: RunningBot, telegram_id: int) -> int:
-    return int(await running.db.fetchval("SELECT id FROM participants WHERE telegram_id=?", (telegram_id,)))
+    return int(await running.db.fetchval("SELECT id FROM participants WHERE account_id=?", (telegram_id,)))
 
 
 def test_the_consent_document_says_what_other_participants_see() -> None:
@@ -475,7 +475,7 @@ async def test_messages_about_someone_go_with_them_by_their_link_not_only_by_nam
     await tg.wait_for(lambda: len(tg.messages(831)) + len(tg.messages(832)) >= 2)
     assert [r[0] for r in await running.db.fetchall(notices)] == [831, 832]
     yans_mentee = await running.db.fetchval(
-        "SELECT p.telegram_id FROM pair_members m JOIN pairs x ON x.id=m.pair_id"
+        "SELECT p.account_id FROM pair_members m JOIN pairs x ON x.id=m.pair_id"
         " JOIN participants p ON p.id=m.mentee_id WHERE x.mentor_id=?",
         (yan,),
     )
