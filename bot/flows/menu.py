@@ -38,17 +38,13 @@ PARENT_DIALOGS = {"p_forget": "forget-parent", "forget": "forget-parent"}
 
 
 async def participant_of(person: Person, participants: Participants) -> Participant | None:
-    """Who the person is in the programme (for now a participant is known by their Telegram account)."""
-    if person.messenger is not Messenger.TELEGRAM:
-        return None
-    return await participants.by_telegram(person.account_id)
+    """Who the person is in the programme: a participant is known by their account on their messenger."""
+    return await participants.by_account(person.messenger, person.account_id)
 
 
 async def children_of(person: Person, participants: Participants) -> list[Participant]:
     """The children this person gave the consent for as a parent."""
-    if person.messenger is not Messenger.TELEGRAM:
-        return []
-    return await participants.children_of(person.account_id)
+    return await participants.children_of(person.account_id, person.messenger)
 
 
 # --- the events ---------------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from bot.consent import ConsentKind
+from bot.flows.events import Messenger
 from bot.meetings import Stage
 from bot.pairs import Pair
 from bot.participants import Participant
@@ -41,7 +42,9 @@ class MeetingView(Protocol):
 class Participants(Protocol):
     async def by_telegram(self, telegram_id: int) -> Participant | None: ...
 
-    async def children_of(self, parent_telegram_id: int) -> list[Participant]: ...
+    async def by_account(self, messenger: Messenger, account_id: int) -> Participant | None: ...
+
+    async def children_of(self, parent_account_id: int, messenger: Messenger = ...) -> list[Participant]: ...
 
     async def answers(self, participant_id: int, questionnaire_id: str) -> dict[str, Any]: ...
 
