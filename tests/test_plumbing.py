@@ -34,10 +34,10 @@ async def test_a_reply_that_meets_429_waits_and_arrives(tg: FakeTelegram, runnin
 async def test_an_unexpected_error_is_logged_and_the_user_gets_an_apology(
     tg: FakeTelegram, running: RunningBot, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    async def broken(self: ParticipantRepo, telegram_id: int) -> None:
+    async def broken(self: ParticipantRepo, *args: Any) -> None:
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(ParticipantRepo, "by_telegram", broken)
+    monkeypatch.setattr(ParticipantRepo, "by_account", broken)
     user = tg.user(552)
     with caplog.at_level(logging.ERROR):
         await user.send("/menu")
@@ -80,14 +80,14 @@ async def test_a_shutdown_lets_the_update_in_hand_finish(
 ) -> None:
     """Telegram has the update confirmed once it is fetched: closing the app must not cut its handler off."""
     entered, release = asyncio.Event(), asyncio.Event()
-    original = ParticipantRepo.by_telegram
+    original = ParticipantRepo.by_account
 
-    async def slow(self: ParticipantRepo, telegram_id: int) -> Any:
+    async def slow(self: ParticipantRepo, *args: Any) -> Any:
         entered.set()
         await release.wait()
-        return await original(self, telegram_id)
+        return await original(self, *args)
 
-    monkeypatch.setattr(ParticipantRepo, "by_telegram", slow)
+    monkeypatch.setattr(ParticipantRepo, "by_account", slow)
     user = tg.user(554)
     await user.send("/menu")
     await asyncio.wait_for(entered.wait(), 5)
