@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from aiogram import Bot, F, Router
 from aiogram.filters import CommandObject, CommandStart, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
-from bot.clock import Clock, parse_iso
+from bot.clock import Clock
 from bot.consent import ConsentKind, Operator, Relation, clean_parent_name, render
+from bot.flows.texts import local_moment
 from bot.i18n import esc, quoted, tr
 from bot.invites import PARENT_PREFIX, code_kind, deep_link, new_code
 from bot.participants import Participant
@@ -57,11 +56,6 @@ def operator(institution: InstitutionSettings) -> Operator:
     return Operator(
         institution.organization_name, institution.organization_address, institution.organization_inn
     )
-
-
-def local_time(moment: datetime, institution: InstitutionSettings) -> str:
-    """A time as a participant sees it: in the institution's zone, ДД.ММ.ГГГГ ЧЧ:ММ."""
-    return moment.astimezone(institution.tz).strftime("%d.%m.%Y %H:%M")
 
 
 def _org(settings: Settings) -> str:
@@ -225,7 +219,7 @@ async def on_consent(
         return
     document = render(operator(settings.institution), ConsentKind.SELF)
     await participants.record_consent(participant.id, document, kind=ConsentKind.SELF, given_by=query.from_user.id)
-    at = local_time(clock.now(), settings.institution)
+    at = local_moment(clock.now(), settings.institution.tz)
     consented = await participants.get(participant.id)
     assert consented is not None
     thanks = tr("consent-thanks", at=at)
@@ -260,7 +254,7 @@ async def on_minor_consent(
     await participants.set_adult(participant.id, False, code)
     await state.set_state(Joining.waiting_parent)
     link = deep_link(await _bot_username(bot), code)
-    at = local_time(clock.now(), settings.institution)
+    at = local_moment(clock.now(), settings.institution.tz)
     await show(query, tr("minor-consent-thanks", at=at, link=link), edit=False)
 
 
@@ -303,12 +297,12 @@ async def start_parent(
 async def parent_intro(child: Participant, settings: Settings, participants: ParticipantRepo) -> str:
     role = child.role if child.role is Role.MENTOR else Role.MENTEE_PUPIL
     what = tr(f"parent-what-{role.value}", form=child.form.value)
-    joined = local_time(child.joined_at, settings.institution)
+    joined = local_moment(child.joined_at, settings.institution.tz)
     # The child's name comes from the questionnaire, which needs this consent first: it is never known here.
     text = tr("parent-intro", org=_org(settings), what=what, joined=joined)
     own = await participants.consent(child.id, ConsentKind.MINOR)
     if own is not None:
-        at = local_time(parse_iso(own.given_at), settings.institution)
+        at = local_moment(own.given_at, settings.institution.tz)
         text += "\n\n" + tr("parent-minor-consented", at=at)
     return text
 
@@ -383,7 +377,7 @@ async def on_parent_name(
     if not recorded:
         await message.answer(tr("parent-already-done"))
         return
-    await message.answer(tr("parent-done", at=local_time(clock.now(), settings.institution)))
+    await message.answer(tr("parent-done", at=local_moment(clock.now(), settings.institution.tz)))
     await notify(outbox, child.telegram_id, tr("child-parent-consented"), start_survey_keyboard())
 
 

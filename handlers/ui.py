@@ -9,11 +9,12 @@ from typing import Any
 from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.methods import EditMessageText, SendMessage
-from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.flows.effects import Effect, Show, Toast
-from bot.flows.screens import Button, Screen
+from bot.flows.screens import Screen
+from handlers.kb.notices import inline_markup
 
 log = logging.getLogger(__name__)
 
@@ -92,15 +93,7 @@ async def drop_keyboard(query: CallbackQuery) -> None:
 
 def markup_of(screen: Screen) -> InlineKeyboardMarkup | None:
     """A screen's buttons as Telegram's inline keyboard (none for a screen without buttons)."""
-    if not screen.rows:
-        return None
-    return InlineKeyboardMarkup(inline_keyboard=[[_button(b) for b in row] for row in screen.rows])
-
-
-def _button(button: Button) -> InlineKeyboardButton:
-    if button.url is not None:
-        return InlineKeyboardButton(text=button.label, url=button.url)
-    return InlineKeyboardButton(text=button.label, callback_data=button.payload)
+    return inline_markup(screen.rows)
 
 
 async def show_screen(target: Message | CallbackQuery, screen: Screen, *, edit: bool = True) -> int | None:

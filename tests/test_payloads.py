@@ -114,8 +114,12 @@ def test_a_keyboard_takes_a_payload() -> None:
 
 
 def test_the_curators_menu_of_the_flow_is_the_keyboard_the_reports_come_back_to() -> None:
-    """The curator's /menu (bot.flows.menu) and the keyboard under a report (handlers.kb.reports) are one menu."""
-    assert markup_of(curator_menu()) == curator_menu_keyboard()
+    """The curator's /menu (bot.flows.menu) and the keyboard under a report (handlers.kb.reports) are one menu,
+    whose buttons the report handlers' aiogram filters take."""
+    markup = curator_menu_keyboard()
+    assert markup == markup_of(curator_menu())
+    payloads = [b.callback_data for row in markup.inline_keyboard for b in row]
+    assert [ReportCb.unpack(p).kind for p in payloads[:3]] == ["summary", "charts", "export"]
 
 
 def test_a_screen_becomes_telegrams_keyboard_row_by_row() -> None:

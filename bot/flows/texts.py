@@ -12,14 +12,14 @@ from bot.clock import parse_iso
 from bot.consent import ConsentKind
 from bot.flows.ports import ConsentView
 from bot.i18n import Audience, esc, tr
+from bot.meetings.timeparse import format_moment
 from bot.questionnaires import Questionnaire, summary_rows
 from bot.settings import Settings
 
 
 def local_moment(moment: datetime | str, tz: tzinfo) -> str:
     """A moment as a person reads it: «01.12.2026 23:27» on the institution's wall clock."""
-    value = parse_iso(moment) if isinstance(moment, str) else moment
-    return f"{value.astimezone(tz):%d.%m.%Y %H:%M}"
+    return format_moment(parse_iso(moment) if isinstance(moment, str) else moment, tz)
 
 
 def local_day(moment: datetime | str, tz: tzinfo) -> str:

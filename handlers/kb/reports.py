@@ -5,9 +5,8 @@ from __future__ import annotations
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardMarkup
 
-from bot.i18n import tr
-from handlers.kb.builder import InlineKeyboardBuilder
-from handlers.kb.matching import BasesCb
+from bot.flows.menu import curator_menu
+from handlers.ui import markup_of
 
 
 class ReportCb(CallbackData, prefix="rp"):
@@ -17,11 +16,7 @@ class ReportCb(CallbackData, prefix="rp"):
 
 
 def curator_menu_keyboard() -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
-    kb.button(text=tr("btn-report-summary"), callback_data=ReportCb(kind="summary"))
-    kb.button(text=tr("btn-report-charts"), callback_data=ReportCb(kind="charts"))
-    kb.button(text=tr("btn-report-export"), callback_data=ReportCb(kind="export"))
-    kb.button(text=tr("btn-base-mentees"), callback_data=BasesCb(kind="mentees"))
-    kb.button(text=tr("btn-base-mentors"), callback_data=BasesCb(kind="mentors"))
-    kb.adjust(1)
-    return kb.as_markup()
+    """The curator's menu of reports (bot.flows.menu draws it), the keyboard a report comes back to."""
+    markup = markup_of(curator_menu())
+    assert markup is not None
+    return markup
