@@ -21,6 +21,7 @@ from aiogram.types import BotCommand, BotCommandScopeAllPrivateChats
 from bot.clock import Clock, SystemClock
 from bot.commands import PARTICIPANT_COMMANDS, described
 from bot.flows.events import Messenger
+from bot.flows.ports import Repos
 from bot.i18n import tr
 from bot.meetings.reminders import shift_out_of_quiet
 from bot.pacing import ChatPacer
@@ -28,6 +29,7 @@ from bot.questionnaires import QuestionnaireError, load_directory
 from bot.settings import Settings, SettingsError, load_settings
 from handlers import build_routers
 from handlers.curator.curators import set_curator_commands
+from handlers.fsm_storage import SQLiteStorage
 from handlers.middlewares import (
     InFlightUpdates,
     LateTolerantCallbackAnswer,
@@ -43,7 +45,7 @@ from scheduler import build_scheduler
 from scheduler.jobs import Jobs
 from storage.curators import CuratorRepo
 from storage.database import Database
-from storage.fsm import SQLiteStorage
+from storage.dialogs import DialogTable
 from storage.group_chats import GroupChats
 from storage.repositories import build_repositories
 
@@ -99,8 +101,10 @@ def build_dispatcher(
         **build_repositories(db, clock),
     }
     services["curators"] = CuratorRepo(db, clock, settings.roster)
+    services["dialogs"] = DialogTable(db)
+    services["repos"] = Repos.of(services)
     dp = Dispatcher(
-        storage=SQLiteStorage(db, messenger=Messenger.TELEGRAM),
+        storage=SQLiteStorage(db, messenger=Messenger.TELEGRAM, table=services["dialogs"]),
         events_isolation=events_isolation or SimpleEventIsolation(),
         **services,
     )

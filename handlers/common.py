@@ -11,12 +11,11 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
+from bot.flows.ports import Repos
 from bot.i18n import Audience, tr
 from bot.settings import Settings
 from handlers.filters import HasText
 from handlers.menu import reader_audience, show_parent_menu
-from storage.matching import MatchingRepo
-from storage.meetings import MeetingRepo
 from storage.participants import ParticipantRepo
 
 #: What /cancel says per dialog (the StatesGroup's name in the stored state), when it is not «Отменено».
@@ -74,8 +73,7 @@ async def unknown_text(
     message: Message,
     settings: Settings,
     participants: ParticipantRepo,
-    matching: MatchingRepo,
-    meetings: MeetingRepo,
+    repos: Repos,
 ) -> None:
     """A parent's free text leads to their menu (the question to the curator is one button away)."""
     user_id = message.from_user.id  # type: ignore[union-attr]
@@ -83,7 +81,7 @@ async def unknown_text(
         children = await participants.children_of(user_id)
         if children:
             hint = tr("parent-menu-hint")
-            await show_parent_menu(message, children, participants, matching, meetings, settings, preface=hint)
+            await show_parent_menu(message, children, repos, preface=hint)
             return
     await message.answer(tr("unknown-input"))
 

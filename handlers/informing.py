@@ -8,6 +8,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
+from bot.flows.ports import Repos
 from bot.i18n import esc, tr
 from bot.programme import Role
 from bot.settings import Settings
@@ -19,7 +20,6 @@ from handlers.states import AskCurator
 from handlers.ui import show
 from storage.informing import InformingRepo
 from storage.matching import MatchingRepo
-from storage.meetings import MeetingRepo
 from storage.outbox import Outbox
 from storage.participants import ParticipantRepo
 
@@ -31,8 +31,7 @@ async def _start_ask(
     state: FSMContext,
     settings: Settings,
     participants: ParticipantRepo,
-    matching: MatchingRepo,
-    meetings: MeetingRepo,
+    repos: Repos,
     child_id: int = 0,
 ) -> None:
     """A participant asks about themselves; a parent asks about a child they consented for (a parent of two
@@ -51,7 +50,7 @@ async def _start_ask(
             child = children[0]
         if child is None:
             which = tr("parent-ask-which")
-            await show_parent_menu(target, children, participants, matching, meetings, settings, preface=which)
+            await show_parent_menu(target, children, repos, preface=which)
             return
         await state.set_state(AskCurator.text)
         await state.update_data(child=child.id)
@@ -72,10 +71,9 @@ async def cmd_ask(
     state: FSMContext,
     settings: Settings,
     participants: ParticipantRepo,
-    matching: MatchingRepo,
-    meetings: MeetingRepo,
+    repos: Repos,
 ) -> None:
-    await _start_ask(message, state, settings, participants, matching, meetings)
+    await _start_ask(message, state, settings, participants, repos)
 
 
 async def on_ask_button(
@@ -84,10 +82,9 @@ async def on_ask_button(
     state: FSMContext,
     settings: Settings,
     participants: ParticipantRepo,
-    matching: MatchingRepo,
-    meetings: MeetingRepo,
+    repos: Repos,
 ) -> None:
-    await _start_ask(query, state, settings, participants, matching, meetings, callback_data.id)
+    await _start_ask(query, state, settings, participants, repos, callback_data.id)
 
 
 async def on_question(

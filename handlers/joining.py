@@ -10,6 +10,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.clock import Clock
 from bot.consent import ConsentKind, Operator, Relation, clean_parent_name, render
+from bot.flows.ports import Repos
 from bot.flows.texts import local_moment
 from bot.i18n import esc, quoted, tr
 from bot.invites import PARENT_PREFIX, code_kind, deep_link, new_code
@@ -103,6 +104,7 @@ async def cmd_start(
     matching: MatchingRepo,
     meetings: MeetingRepo,
     clock: Clock,
+    repos: Repos,
 ) -> None:
     user_id = message.from_user.id  # type: ignore[union-attr]
     payload = (command.args or "").strip()
@@ -114,12 +116,12 @@ async def cmd_start(
     if participant is not None:
         if kind == "invite":
             await message.answer(tr("already-enrolled", audience=participant.audience))
-        await menu.show_menu(message, state, participant, participants, matching, meetings, settings, questionnaires)
+        await menu.show_menu(message, participant, repos)
         return
     if kind != "invite" and not settings.is_curator(user_id):
         children = await participants.children_of(user_id)  # a parent who consented has a menu of their own
         if children:
-            await menu.show_parent_menu(message, children, participants, matching, meetings, settings)
+            await menu.show_parent_menu(message, children, repos)
             return
     if kind != "invite":
         org = _org(settings)

@@ -16,7 +16,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from bot.clock import Clock
 from bot.flows import menu as menu_flow
 from bot.flows.effects import StartDialog
-from bot.flows.events import Messenger, Person
+from bot.flows.events import CommandIn, PressIn
 
 # The screens' words moved to the application layer; the curator's card (handlers.curator.participants) still
 # takes them from here: re-exported.
@@ -33,44 +33,21 @@ from bot.programme import INTAKE_BY_ROLE, Role
 from bot.questionnaires import Questionnaire
 from bot.settings import Settings
 from handlers import survey
+from handlers.core import perform, person_of
+from handlers.fsm_storage import SQLiteStorage
 from handlers.kb.menu import ForgetCb, MenuCb, forget_keyboard, rematch_keyboard
 from handlers.notify import farewell, notify, notify_curators
 from handlers.states import Forget
-from handlers.ui import render, show, show_screen
-from storage.fsm import SQLiteStorage
+from handlers.ui import show, show_screen
 from storage.matching import MatchingRepo
 from storage.meetings import MeetingRepo
 from storage.outbox import Outbox
 from storage.participants import ParticipantRepo
 
 
-def person_of(user_id: int) -> Person:
-    return Person(Messenger.TELEGRAM, user_id)
-
-
-def repos_of(
-    participants: ParticipantRepo,
-    matching: MatchingRepo,
-    meetings: MeetingRepo,
-    settings: Settings,
-    questionnaires: dict[str, Questionnaire],
-) -> Repos:
-    return Repos(participants, matching, meetings, settings, questionnaires)
-
-
 async def show_menu(
-    target: Message | CallbackQuery,
-    state: FSMContext,
-    participant: Participant,
-    participants: ParticipantRepo,
-    matching: MatchingRepo,
-    meetings: MeetingRepo,
-    settings: Settings,
-    questionnaires: dict[str, Questionnaire],
-    *,
-    edit: bool = False,
+    target: Message | CallbackQuery, participant: Participant, repos: Repos, *, edit: bool = False
 ) -> None:
-    repos = repos_of(participants, matching, meetings, settings, questionnaires)
     await show_screen(target, await menu_flow.participant_menu(participant, repos), edit=edit)
 
 
@@ -87,32 +64,14 @@ async def reader_audience(user_id: int, settings: Settings, participants: Partic
 
 
 async def show_parent_menu(
-    target: Message | CallbackQuery,
-    children: list[Participant],
-    participants: ParticipantRepo,
-    matching: MatchingRepo,
-    meetings: MeetingRepo,
-    settings: Settings,
-    *,
-    preface: str = "",
-    edit: bool = False,
+    target: Message | CallbackQuery, children: list[Participant], repos: Repos, *, preface: str = "", edit: bool = False
 ) -> None:
     """The parent's menu: each child they consented for, the child's mentor (or mentees) and next meeting."""
-    repos = repos_of(participants, matching, meetings, settings, {})
     await show_screen(target, await menu_flow.parent_menu(children, repos, preface=preface), edit=edit)
 
 
-async def cmd_menu(
-    message: Message,
-    state: FSMContext,
-    participants: ParticipantRepo,
-    matching: MatchingRepo,
-    meetings: MeetingRepo,
-    settings: Settings,
-    questionnaires: dict[str, Questionnaire],
-) -> None:
-    repos = repos_of(participants, matching, meetings, settings, questionnaires)
-    await render(message, await menu_flow.open_menu(person_of(message.from_user.id), repos))  # type: ignore[union-attr]
+async def cmd_menu(message: Message, state: FSMContext, repos: Repos) -> None:
+    await perform(message, CommandIn(person_of(message.from_user.id), "menu"), state, repos)  # type: ignore[union-attr]
 
 
 async def on_menu(
@@ -126,10 +85,10 @@ async def on_menu(
     meetings: MeetingRepo,
     questionnaires: dict[str, Questionnaire],
     callback_answer: CallbackAnswer,
+    repos: Repos,
 ) -> None:
-    repos = repos_of(participants, matching, meetings, settings, questionnaires)
-    effects = await menu_flow.press(person_of(query.from_user.id), callback_data.pack(), repos)
-    for effect in await render(query, effects, callback_answer):
+    event = PressIn(person_of(query.from_user.id), callback_data.pack())
+    for effect in await perform(query, event, state, repos, callback_answer) or []:
         if isinstance(effect, StartDialog):
             await _start_dialog(query, state, effect.name, settings, participants, matching, questionnaires)
 

@@ -37,11 +37,11 @@ from bot.questionnaires import (
 )
 from bot.questionnaires.answers import check_free_text
 from handlers.filters import HasText, NoText, PlainText
+from handlers.fsm_storage import SQLiteStorage
 from handlers.kb.survey import SurveyCb, change_keyboard, question_keyboard, review_keyboard
 from handlers.states import Survey
 from handlers.ui import show
 from storage.campaigns import CampaignRepo
-from storage.fsm import SQLiteStorage
 from storage.participants import ParticipantRepo
 
 SUMMARY_VALUE_LIMIT = 180

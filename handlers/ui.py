@@ -9,11 +9,11 @@ from typing import Any
 from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.methods import EditMessageText, SendMessage
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
-from bot.flows.effects import Effect, Show, Toast
-from bot.flows.screens import Screen
+from bot.flows.effects import Effect, SendFile, Show, Toast
+from bot.flows.screens import FileOut, Screen
 from handlers.kb.notices import inline_markup
 
 log = logging.getLogger(__name__)
@@ -105,8 +105,8 @@ async def render(
     target: Message | CallbackQuery, effects: list[Effect], callback_answer: CallbackAnswer | None = None
 ) -> list[Effect]:
     """Carry out a flow's effects to the person who acted: screens shown (edited in place when the effect says
-    so and there is a pressed message), toasts as the callback's answer (a message when there is no callback).
-    Returns the effects left to the caller (dialogs to start, notices, files), in their order."""
+    so and there is a pressed message), toasts as the callback's answer (a message when there is no callback),
+    files sent. Returns the effects left to the caller (dialogs to start), in their order."""
     left: list[Effect] = []
     for effect in effects:
         if isinstance(effect, Show):
@@ -117,6 +117,20 @@ async def render(
                 callback_answer.show_alert = effect.alert
             else:
                 await show(target, effect.text, edit=False)
+        elif isinstance(effect, SendFile):
+            await send_file(target, effect.file)
         else:
             left.append(effect)
     return left
+
+
+async def send_file(target: Message | CallbackQuery, file: FileOut) -> None:
+    """A file to the person who acted: an image as a photo (a chart), anything else as a document."""
+    bot: Bot = target.bot  # type: ignore[assignment]
+    chat_id = target.chat.id if isinstance(target, Message) else target.from_user.id
+    upload = BufferedInputFile(file.content, filename=file.name)
+    caption = file.caption or None
+    if file.mime.startswith("image/"):
+        await bot.send_photo(chat_id, upload, caption=caption)
+    else:
+        await bot.send_document(chat_id, upload, caption=caption)

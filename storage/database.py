@@ -3,11 +3,18 @@
 The connection runs in autocommit mode (`isolation_level=None`): a single statement commits in one hop to
 aiosqlite's thread. Multi-statement work goes through `transaction()`, which holds an asyncio lock so that
 other coroutines' statements cannot slip into the open transaction on the shared connection.
+
+A transaction belongs to the task that opened it: that task's own statements (through any repository, with or
+without the `Transaction` object) run inside it, and a `transaction()` it opens inside is a savepoint. This is
+how one user action of the application layer (`bot.flows.act`) is one transaction: the domain rows, the outbox
+rows, the dialog state and the audit entry, written by several repositories, commit together or not at all.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextvars
+import itertools
 import logging
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
@@ -47,11 +54,40 @@ def discover_migrations(directory: Path = MIGRATIONS_DIR) -> list[Migration]:
     return found
 
 
+@dataclass
+class _Held:
+    """The transaction the current task holds, and what is to run once it commits."""
+
+    db: Database
+    task: asyncio.Task[Any] | None
+    after_commit: list[Callable[[], Awaitable[None]]]
+
+
+#: A task created inside a transaction copies the context but is another task, so its statements wait for the
+#: commit like anyone else's.
+_HELD: contextvars.ContextVar[_Held | None] = contextvars.ContextVar("held_transaction", default=None)
+_SAVEPOINTS = itertools.count(1)
+
+
 class Database:
     def __init__(self, conn: aiosqlite.Connection, path: Path) -> None:
         self._conn = conn
         self.path = path
         self._lock = asyncio.Lock()
+
+    def _holds(self) -> bool:
+        """Whether the current task is inside its own transaction on this database."""
+        held = _HELD.get()
+        return held is not None and held.db is self and held.task is asyncio.current_task()
+
+    async def after_commit(self, work: Callable[[], Awaitable[None]]) -> None:
+        """Run `work` once the current task's transaction commits (never, if it rolls back); at once outside one.
+        For what cannot run inside a transaction (a WAL checkpoint) or must not see uncommitted rows."""
+        held = _HELD.get()
+        if held is not None and self._holds():
+            held.after_commit.append(work)
+        else:
+            await work()
 
     @classmethod
     async def open(
@@ -154,6 +190,9 @@ class Database:
         """
         if str(self.path) == ":memory:":
             return
+        if self._holds():
+            await self.after_commit(self.scrub)
+            return
         async with self._lock:
             rows = await self._conn.execute_fetchall("PRAGMA wal_checkpoint(TRUNCATE)")
         busy = next(iter(rows), (0,))[0]
@@ -172,7 +211,7 @@ class Database:
         back, instead of each waiting for the previous one's round trip under the lock (in the intake
         benchmark the lock was held 54 % of the wall time).
         """
-        if self._lock.locked():
+        if self._lock.locked() and not self._holds():
             async with self._lock:
                 return await call()
         return await call()
@@ -203,17 +242,43 @@ class Database:
         row = await self.fetchone(sql, params)
         return None if row is None else row[0]
 
+    @property
+    def in_transaction(self) -> bool:
+        """Whether the current task holds an open transaction here (its statements are part of it)."""
+        return self._holds()
+
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Transaction]:
-        async with self._lock:
-            await self._conn.execute("BEGIN IMMEDIATE")
+        """One transaction; inside the current task's own transaction, a savepoint of it (rolled back alone
+        when its block raises, committed with the outer one)."""
+        if self._holds():
+            name = f"sp{next(_SAVEPOINTS)}"
+            await self._conn.execute(f"SAVEPOINT {name}")
             try:
                 yield Transaction(self._conn)
             except BaseException:
-                await self._conn.execute("ROLLBACK")
+                await self._conn.execute(f"ROLLBACK TO {name}")
+                await self._conn.execute(f"RELEASE {name}")
                 raise
             else:
-                await self._conn.execute("COMMIT")
+                await self._conn.execute(f"RELEASE {name}")
+            return
+        held = _Held(self, asyncio.current_task(), [])
+        async with self._lock:
+            token = _HELD.set(held)
+            try:
+                await self._conn.execute("BEGIN IMMEDIATE")
+                try:
+                    yield Transaction(self._conn)
+                except BaseException:
+                    await self._conn.execute("ROLLBACK")
+                    raise
+                else:
+                    await self._conn.execute("COMMIT")
+            finally:
+                _HELD.reset(token)
+        for work in held.after_commit:
+            await work()
 
 
 class Transaction:

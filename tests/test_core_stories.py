@@ -212,9 +212,10 @@ async def test_on_the_core_a_dialog_still_in_the_adapter_is_named_and_a_stale_pr
     assert await menu.press(Person(Messenger.TELEGRAM, PARENT), "m:p_forget", repos) == [StartDialog("forget-parent")]
     assert await menu.open_menu(Person(Messenger.MAX, 721), repos) != await menu.open_menu(child.person, repos)
     # What the core does not take yet comes back as None: the adapter's own handlers take it.
-    assert await routes.handle(TextIn(child.person, "привет"), repos) is None
-    assert await routes.handle(PressIn(child.person, "ask:ask:0"), repos) is None
-    assert await routes.handle(CommandIn(child.person, "forget"), repos) is None
-    assert await routes.handle(CommandIn(stranger, "menu"), repos) == [
+    ctx = core_front.ctx(child.person)
+    assert await routes.handle(TextIn(child.person, "привет"), ctx) is None
+    assert await routes.handle(PressIn(child.person, "ask:ask:0"), ctx) is None
+    assert await routes.handle(CommandIn(child.person, "forget"), ctx) is None
+    assert await routes.handle(CommandIn(stranger, "menu"), core_front.ctx(stranger)) == [
         Show(Screen(tr("not-a-participant")), edit=False)
     ]

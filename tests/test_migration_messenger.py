@@ -18,10 +18,10 @@ from aiogram.fsm.storage.base import StorageKey
 from bot.curators import CuratorRoster
 from bot.flows.events import Messenger, Person
 from bot.programme import Form, Role
+from handlers.fsm_storage import SQLiteStorage
 from storage.audit import AuditLog
 from storage.curators import CuratorRepo
 from storage.database import Database
-from storage.fsm import SQLiteStorage
 from storage.invites import InviteRepo
 from storage.outbox import Outbox
 from storage.participants import ParticipantRepo

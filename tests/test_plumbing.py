@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+import handlers.core
 from bot.app import build_bot
 from bot.i18n import tr
 from bot.settings import Settings
@@ -78,16 +79,19 @@ async def test_a_press_that_waited_too_long_for_the_bot_still_does_its_work(
 async def test_a_shutdown_lets_the_update_in_hand_finish(
     tg: FakeTelegram, running: RunningBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Telegram has the update confirmed once it is fetched: closing the app must not cut its handler off."""
-    entered, release = asyncio.Event(), asyncio.Event()
-    original = ParticipantRepo.by_account
+    """Telegram has the update confirmed once it is fetched: closing the app must not cut its handler off.
 
-    async def slow(self: ParticipantRepo, *args: Any) -> Any:
+    The handler is held where a slow one waits: on Telegram, sending its answer after the action's transaction
+    (a handler never waits on the network inside one, so a shutdown's last tick is not held up)."""
+    entered, release = asyncio.Event(), asyncio.Event()
+    original = handlers.core.render
+
+    async def slow(*args: Any, **kwargs: Any) -> Any:
         entered.set()
         await release.wait()
-        return await original(self, *args)
+        return await original(*args, **kwargs)
 
-    monkeypatch.setattr(ParticipantRepo, "by_account", slow)
+    monkeypatch.setattr(handlers.core, "render", slow)
     user = tg.user(554)
     await user.send("/menu")
     await asyncio.wait_for(entered.wait(), 5)

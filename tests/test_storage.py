@@ -16,10 +16,10 @@ from bot.curators import CuratorRoster
 from bot.flows.events import Messenger, Person
 from bot.invites import InviteProblem
 from bot.programme import Form, Role
+from handlers.fsm_storage import SQLiteStorage
 from storage.audit import AuditLog
 from storage.curators import CuratorRepo
 from storage.database import MIGRATIONS_DIR, Database, discover_migrations
-from storage.fsm import SQLiteStorage
 from storage.informing import InformingRepo
 from storage.invites import InviteRepo
 from storage.outbox import Outbox

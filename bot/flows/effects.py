@@ -31,10 +31,24 @@ class SendFile:
 
 @dataclass(frozen=True)
 class Notify:
-    """A notice to someone else; it goes through the outbox, written in the action's transaction."""
+    """A notice to someone else; it goes through the outbox, written in the action's transaction
+    (`bot.flows.act`). `about`: the participants the text names or quotes (a withdrawal of any of them deletes
+    it); `dedup_key`: a notice queued once only."""
 
     to: Person
     screen: Screen
+    kind: str = "notice"
+    about: tuple[int, ...] = ()
+    dedup_key: str | None = None
+
+
+@dataclass(frozen=True)
+class NotifyCurators:
+    """A notice to every curator, each on their messenger, through the outbox (as `Notify`)."""
+
+    screen: Screen
+    kind: str = "curator"
+    about: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -46,4 +60,4 @@ class StartDialog:
     name: str
 
 
-Effect = Show | Toast | SendFile | Notify | StartDialog
+Effect = Show | Toast | SendFile | Notify | NotifyCurators | StartDialog

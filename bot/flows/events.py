@@ -43,10 +43,14 @@ class PressIn:
 
 @dataclass(frozen=True)
 class FileIn:
+    """A file sent: the adapter downloads what a flow reads (`content`; empty when the flow needs only the
+    messenger's own id of the file, `file_ref`, to send it on)."""
+
     person: Person
     name: str
     mime: str
-    file_ref: str  # the messenger's own id of the file
+    file_ref: str
+    content: bytes = b""
 
 
 Event = TextIn | CommandIn | PressIn | FileIn

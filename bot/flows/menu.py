@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from datetime import tzinfo
 
+from bot.flows.context import Ctx
 from bot.flows.effects import Effect, Show, StartDialog, Toast
-from bot.flows.events import Messenger, Person
+from bot.flows.events import Event, Messenger, Person, PressIn
 from bot.flows.payloads import (
     AskPayload,
     BasesPayload,
@@ -25,6 +26,7 @@ from bot.flows.payloads import (
     ReportPayload,
 )
 from bot.flows.ports import Participants, Repos
+from bot.flows.routes import FlowRoutes
 from bot.flows.screens import Button, Keyboard, Screen
 from bot.flows.texts import answers_block, consent_line, local_day, local_moment
 from bot.i18n import Audience, esc, tr
@@ -97,6 +99,18 @@ async def _press_parent(person: Person, action: str, repos: Repos) -> list[Effec
     if action in ("p_help", "help"):
         return [Show(Screen(tr("help-parent")), edit=False)]
     return [Toast(tr("stale-button"))]
+
+
+async def _on_menu(ctx: Ctx, event: Event) -> list[Effect]:
+    return await open_menu(ctx.person, ctx.repos)
+
+
+async def _on_press(ctx: Ctx, event: Event) -> list[Effect]:
+    assert isinstance(event, PressIn)
+    return await press(ctx.person, event.payload, ctx.repos)
+
+
+ROUTES = FlowRoutes(commands={"menu": _on_menu}, presses={MenuPayload.prefix: _on_press})
 
 
 # --- the curator's screen ------------------------------------------------------------------------------------

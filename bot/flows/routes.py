@@ -1,33 +1,87 @@
-"""Which flow an event reaches: the table a messenger adapter with no router of its own (and the test front end)
-calls through `handle`. The Telegram adapter routes with aiogram's filters to the same flows.
+"""Which flow an event reaches: the table every front end with no router of its own (the test front end, MAX)
+goes through (`bot.flows.act`). The Telegram adapter routes with aiogram's filters to the same handlers.
 
-Only what the core holds so far is here; `handle` returns None for the rest (the adapter's own dialogs).
+Each flow module declares its `ROUTES`: the commands it answers, the button payload prefixes it takes, and the
+dialog (state group) whose texts and files it reads. Adding a flow is a line in `FLOWS`.
+
+The order for an event: a command goes to its flow (a command mid-dialog too: /menu and /cancel always work);
+one no flow claims goes to the flow of the person's current dialog, if any. A text or a file goes to the flow of
+the current dialog, else to the fallback (`menu`'s: the word that the bot did not understand, and the menu).
+A press goes by its payload's prefix, whatever the dialog.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
 
-from bot.flows import menu
+from bot.flows.context import Ctx
+from bot.flows.dialog import group_of
 from bot.flows.effects import Effect
-from bot.flows.events import CommandIn, Event, Person, PressIn
-from bot.flows.payloads import SEPARATOR, MenuPayload
-from bot.flows.ports import Repos
+from bot.flows.events import CommandIn, Event, FileIn, PressIn, TextIn
+from bot.flows.payloads import SEPARATOR
 
-Command = Callable[[Person, Repos], Awaitable[list[Effect]]]
-Press = Callable[[Person, str, Repos], Awaitable[list[Effect]]]
-
-#: Commands (without the slash) → their flows.
-COMMANDS: dict[str, Command] = {"menu": menu.open_menu}
-#: A pressed button's payload prefix → the flow that takes the press.
-PRESSES: dict[str, Press] = {MenuPayload.prefix: menu.press}
+Handler = Callable[[Ctx, Event], Awaitable[list[Effect]]]
 
 
-async def handle(event: Event, repos: Repos) -> list[Effect] | None:
+@dataclass(frozen=True)
+class FlowRoutes:
+    commands: Mapping[str, Handler] = field(default_factory=dict)  # without the slash
+    presses: Mapping[str, Handler] = field(default_factory=dict)  # a payload's prefix
+    dialogs: Mapping[str, Handler] = field(default_factory=dict)  # a state group: its texts, files, commands
+    fallback: Handler | None = None  # a text or file outside any dialog (one flow only)
+
+
+@dataclass
+class Table:
+    commands: dict[str, Handler] = field(default_factory=dict)
+    presses: dict[str, Handler] = field(default_factory=dict)
+    dialogs: dict[str, Handler] = field(default_factory=dict)
+    fallback: Handler | None = None
+
+    def add(self, routes: FlowRoutes) -> None:
+        for mine, theirs in (
+            (self.commands, routes.commands),
+            (self.presses, routes.presses),
+            (self.dialogs, routes.dialogs),
+        ):
+            taken = set(mine) & set(theirs)
+            if taken:
+                raise RuntimeError(f"two flows take {sorted(taken)}")
+            mine.update(theirs)
+        if routes.fallback is not None:
+            if self.fallback is not None:
+                raise RuntimeError("two flows take the texts outside any dialog")
+            self.fallback = routes.fallback
+
+
+def _table() -> Table:
+    from bot.flows import menu  # the flows import this module's types: the table is built on first use
+
+    table = Table()
+    for flow in (menu,):
+        table.add(flow.ROUTES)
+    return table
+
+
+_TABLE: Table | None = None
+
+
+def table() -> Table:
+    global _TABLE
+    if _TABLE is None:
+        _TABLE = _table()
+    return _TABLE
+
+
+async def handle(event: Event, ctx: Ctx) -> list[Effect] | None:
     """The effects of the event, or None when no flow of the core takes it yet."""
-    if isinstance(event, CommandIn) and event.command in COMMANDS:
-        return await COMMANDS[event.command](event.person, repos)
+    t = table()
+    handler: Handler | None = None
     if isinstance(event, PressIn):
-        flow = PRESSES.get(event.payload.split(SEPARATOR, 1)[0])
-        return await flow(event.person, event.payload, repos) if flow is not None else None
-    return None
+        handler = t.presses.get(event.payload.split(SEPARATOR, 1)[0])
+    elif isinstance(event, CommandIn):
+        handler = t.commands.get(event.command) or t.dialogs.get(group_of(await ctx.dialog.get_state()))
+    elif isinstance(event, TextIn | FileIn):
+        handler = t.dialogs.get(group_of(await ctx.dialog.get_state())) or t.fallback
+    return await handler(ctx, event) if handler is not None else None

@@ -1,0 +1,25 @@
+"""What a flow's handler is given with an event: who acted, the repositories, and their dialog."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bot.flows.dialog import Dialog
+from bot.flows.events import Messenger, Person
+from bot.flows.ports import Repos
+
+
+@dataclass(frozen=True)
+class Ctx:
+    """`dialog` is the acting person's; `dialogs` gives anyone's (a parent's withdrawal ends the child's dialog)."""
+
+    person: Person
+    repos: Repos
+    dialog: Dialog
+    dialogs: Callable[[Person], Dialog]
+
+    @property
+    def is_curator(self) -> bool:
+        """Whether the person who acted is a curator (the roster's curators are on Telegram for now)."""
+        return self.person.messenger is Messenger.TELEGRAM and self.repos.settings.is_curator(self.person.account_id)

@@ -1,0 +1,102 @@
+"""One transaction per action: a task's statements inside its own transaction are part of it, whichever
+repository writes them; a nested transaction is a savepoint; other tasks wait for the commit."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+
+from storage.database import Database
+
+
+@pytest.fixture
+async def db(tmp_path: Path):
+    database = await Database.open(tmp_path / "t.sqlite3")
+    await database.execute("CREATE TABLE t(v TEXT)")
+    try:
+        yield database
+    finally:
+        await database.close()
+
+
+async def values(db: Database) -> list[str]:
+    return [r[0] for r in await db.fetchall("SELECT v FROM t ORDER BY rowid")]
+
+
+async def test_statements_of_the_task_outside_the_tx_object_roll_back_with_it(db: Database) -> None:
+    with pytest.raises(RuntimeError):
+        async with db.transaction() as tx:
+            await tx.execute("INSERT INTO t VALUES ('a')")
+            await db.execute("INSERT INTO t VALUES ('b')")  # a repository's own statement: no deadlock
+            assert await values(db) == ["a", "b"]  # the task reads its own uncommitted rows
+            raise RuntimeError("the action failed")
+    assert await values(db) == []
+
+
+async def test_a_nested_transaction_is_a_savepoint(db: Database) -> None:
+    async with db.transaction():
+        await db.execute("INSERT INTO t VALUES ('outer')")
+        with pytest.raises(ValueError):
+            async with db.transaction() as inner:
+                await inner.execute("INSERT INTO t VALUES ('inner')")
+                raise ValueError
+        async with db.transaction() as kept:
+            await kept.execute("INSERT INTO t VALUES ('kept')")
+    assert await values(db) == ["outer", "kept"]
+
+
+async def test_other_tasks_wait_for_the_commit_and_never_see_half_an_action(db: Database) -> None:
+    seen: list[list[str]] = []
+    inside = asyncio.Event()
+
+    async def reader() -> None:
+        await inside.wait()
+        seen.append(await values(db))
+
+    task = asyncio.create_task(reader())
+    async with db.transaction():
+        await db.execute("INSERT INTO t VALUES ('1')")
+        inside.set()
+        await asyncio.sleep(0)
+        await db.execute("INSERT INTO t VALUES ('2')")
+    await task
+    assert seen == [["1", "2"]]
+
+
+async def test_a_task_created_inside_does_not_join_the_transaction(db: Database) -> None:
+    async with db.transaction():
+        await db.execute("INSERT INTO t VALUES ('mine')")
+        child = asyncio.create_task(db.execute("INSERT INTO t VALUES ('child')"))
+        await asyncio.sleep(0.01)
+        assert not child.done()  # it waits for the lock, as any other task's statement does
+    await child
+    assert await values(db) == ["mine", "child"]
+
+
+async def test_after_commit_runs_once_committed_and_never_after_a_rollback(db: Database) -> None:
+    ran: list[str] = []
+
+    async def note(word: str) -> None:
+        ran.append(f"{word}:{await values(db)}")
+
+    async with db.transaction():
+        await db.execute("INSERT INTO t VALUES ('x')")
+        await db.after_commit(lambda: note("committed"))
+        assert ran == []
+    with pytest.raises(RuntimeError):
+        async with db.transaction():
+            await db.after_commit(lambda: note("rolled back"))
+            raise RuntimeError
+    await db.after_commit(lambda: note("outside"))
+    assert ran == ["committed:['x']", "outside:['x']"]
+
+
+async def test_a_scrub_inside_an_action_runs_after_its_commit(db: Database) -> None:
+    async with db.transaction():
+        await db.execute("INSERT INTO t VALUES ('gone')")
+        await db.execute("DELETE FROM t")
+        await db.scrub()  # would deadlock on the lock if run here
+    wal = db.path.with_name(db.path.name + "-wal")
+    assert wal.stat().st_size == 0
