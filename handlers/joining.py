@@ -205,6 +205,7 @@ async def on_consent(
     questionnaires: dict[str, Questionnaire],
     clock: Clock,
     callback_answer: CallbackAnswer,
+    repos: Repos,
 ) -> None:
     participant = await participants.by_telegram(query.from_user.id)
     if participant is None or participant.needs_parent or not participant.age_known:
@@ -225,7 +226,7 @@ async def on_consent(
     consented = await participants.get(participant.id)
     assert consented is not None
     thanks = tr("consent-thanks", at=at)
-    await survey.begin(query, state, consented, questionnaires, participants, preface=thanks)
+    await survey.start(query, state, repos, consented, preface=thanks)
 
 
 async def on_minor_consent(

@@ -29,10 +29,9 @@ from bot.flows.texts import local_moment as local_moment
 from bot.i18n import Audience, esc, tr
 from bot.pairs import Pair
 from bot.participants import CATEGORY_LABELS, Participant
-from bot.programme import INTAKE_BY_ROLE, Role
+from bot.programme import Role
 from bot.questionnaires import Questionnaire
 from bot.settings import Settings
-from handlers import survey
 from handlers.core import perform, person_of
 from handlers.fsm_storage import SQLiteStorage
 from handlers.kb.menu import ForgetCb, MenuCb, forget_keyboard, rematch_keyboard
@@ -102,7 +101,7 @@ async def _start_dialog(
     matching: MatchingRepo,
     questionnaires: dict[str, Questionnaire],
 ) -> None:
-    """The menu's dialogs that still live here: the questionnaire, changing an answer, the withdrawal."""
+    """The menu's dialogs that still live here: the withdrawal."""
     if name == "forget-parent":
         children = await participants.children_of(query.from_user.id)
         await ask_forget_parent(query, state, children, settings)
@@ -110,14 +109,7 @@ async def _start_dialog(
     participant = await participants.by_telegram(query.from_user.id)
     if participant is None:
         return
-    if name == "survey":
-        await survey.begin(query, state, participant, questionnaires, participants, edit=False)
-    elif name == "review":
-        questionnaire = questionnaires[INTAKE_BY_ROLE[participant.role]]
-        answers = await participants.answers(participant.id, questionnaire.id)
-        data = survey.dialog_data(participant, questionnaire, answers)
-        await survey.to_review(query, state, questionnaire, data, edit=False)
-    elif name == "forget":
+    if name == "forget":
         await ask_forget(query, state, participant, matching)
 
 
