@@ -27,22 +27,31 @@ class SurveyCb(CallbackData, prefix=flow.SurveyPayload.prefix):
 
 KEYBOARD_CACHE_SIZE = 512  # about 18 KB each (pydantic buttons): at most ~9 MB
 
-_keyboards: dict[tuple[tuple[Button, ...], ...], InlineKeyboardMarkup | None] = {}
+_markups: dict[tuple[tuple[Button, ...], ...], InlineKeyboardMarkup | None] = {}
+_keyboards: dict[tuple[str, str, frozenset[str]], InlineKeyboardMarkup | None] = {}
 
 
 def keyboard(rows: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMarkup | None:
     """The inline keyboard of a screen's rows, built once per rows."""
     try:
-        return _keyboards[rows]
+        return _markups[rows]
     except KeyError:
         pass
-    if len(_keyboards) >= KEYBOARD_CACHE_SIZE:
-        del _keyboards[next(iter(_keyboards))]
-    markup = _keyboards[rows] = inline_markup(rows)
+    if len(_markups) >= KEYBOARD_CACHE_SIZE:
+        del _markups[next(iter(_markups))]
+    markup = _markups[rows] = inline_markup(rows)
     return markup
 
 
 def question_keyboard(
     questionnaire: Questionnaire, question: Question, selected: list[str] | None = None
 ) -> InlineKeyboardMarkup | None:
-    return keyboard(flow.question_rows(questionnaire, question, selected))
+    """A question's keyboard by the questionnaire's content, the question and the selection (the bench's floor
+    takes them so): an edited file has another content hash and never shows stale buttons."""
+    key = (questionnaire.content_hash, question.id, frozenset(selected or ()))
+    markup = _keyboards.get(key)
+    if markup is None:
+        if len(_keyboards) >= KEYBOARD_CACHE_SIZE:
+            del _keyboards[next(iter(_keyboards))]
+        markup = _keyboards[key] = inline_markup(flow.question_rows(questionnaire, question, list(key[2])))
+    return markup
