@@ -74,7 +74,8 @@ async def show_effects(
             shown = message_id if screen.rows else shown
         else:
             await render(target, [effect], callback_answer)
-    if shown is not None:
+    pressed = target.message.message_id if isinstance(target, CallbackQuery) and target.message else None
+    if shown is not None and shown != pressed:  # the pressed message, edited in place, the flow knows already
         await flow.remember(dialog, str(shown))
 
 
@@ -88,7 +89,7 @@ async def start(
 ) -> None:
     """The intake questionnaire from another dialog of the adapter (the consent just given), in a transaction."""
     dialog = dialog_of(state)
-    ctx = ctx_of(participant.telegram_id, dialog, repos)
+    ctx = ctx_of(target.from_user.id, dialog, repos)  # type: ignore[union-attr]
     async with repos.atomic():
         effects = await flow.begin(ctx, participant, preface=preface)
     await show_effects(target, dialog, effects)
