@@ -56,6 +56,7 @@ import sys
 import tempfile
 import threading
 import time
+import traceback
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -239,6 +240,18 @@ class UserPlan:
         )
 
 
+def plain_options(options: Any) -> list[Any]:
+    """The options a simulated user picks: not «Другое», whose follow-up question the plans do not type."""
+    return [o for o in options if not o.details]
+
+
+def shown(question: Any, option: Any) -> str:
+    """An option's label on its button: the full wording one to a row, the short one two to a row."""
+    from handlers.kb.survey import ONE_PER_ROW_LIMIT
+
+    return option.label if len(question.options) <= ONE_PER_ROW_LIMIT else option.button
+
+
 def make_plans(count: int, seed: int) -> list[UserPlan]:
     """A random but valid way through the questionnaire for each user, from the questionnaire file itself."""
     from bot.i18n import tr
@@ -258,7 +271,7 @@ def make_plans(count: int, seed: int) -> list[UserPlan]:
         steps: list[Step] = []
         answers: dict[str, Any] = {}
         for n, q in enumerate(questionnaire.questions, start=1):
-            after = f"Вопрос {n + 1} из {total}" if n < total else "проверьте ответы"
+            after = f"Вопрос {n + 1} из {total}" if n < total else "проверь ответы"
             if q.type is QuestionType.TEXT:
                 if q.required or rng.random() < 0.5:
                     if q.id == "name":
@@ -279,15 +292,16 @@ def make_plans(count: int, seed: int) -> list[UserPlan]:
                 steps.append(Step("click", str(number), SurveyCb(a="a", q=q.id, v=str(number)).pack(), expect=after))
                 answers[q.id] = number
             elif q.type is QuestionType.SINGLE:
-                option = rng.choice(q.options)
-                steps.append(Step("click", option.label, SurveyCb(a="a", q=q.id, v=option.id).pack(), expect=after))
+                option = rng.choice(plain_options(q.options))
+                steps.append(Step("click", shown(q, option), SurveyCb(a="a", q=q.id, v=option.id).pack(), expect=after))
                 answers[q.id] = option.id
             else:  # multi: mark 1–3 options, then «Готово»
-                most = min(3, q.max_choices or 3, len(q.options))
-                chosen = rng.sample(list(q.options), rng.randint(max(1, q.min_choices), most))
+                options = plain_options(q.options)
+                most = min(3, q.max_choices or 3, len(options))
+                chosen = rng.sample(options, rng.randint(max(1, q.min_choices), most))
                 for option in chosen:
                     data = SurveyCb(a="t", q=q.id, v=option.id).pack()
-                    steps.append(Step("click", option.label, data, expect=f"Вопрос {n} из {total}"))
+                    steps.append(Step("click", shown(q, option), data, expect=f"Вопрос {n} из {total}"))
                 steps.append(Step("click", tr("btn-done"), SurveyCb(a="d", q=q.id).pack(), expect=after))
                 answers[q.id] = [o.id for o in q.options if o in chosen]
         steps.append(Step("click", tr("btn-all-right"), SurveyCb(a="ok").pack(), expect="Анкета сохранена"))
@@ -617,7 +631,7 @@ async def start_app(session: FakeSession, db_path: Path, plans: list[UserPlan]) 
 
     # Join, «younger than 18», a parent's consent: straight through the repositories, not measured.
     invite = await services["invites"].create(Role.MENTEE_PUPIL, Form.TEACHER_PUPIL, CURATOR_ID, days=30, max_uses=None)
-    document = render(settings.institution.organization_name, for_parent=True)
+    document = render(settings.institution.organization_name, ConsentKind.PARENT)
     repo = services["participants"]
     for plan in plans:
         participant = await repo.join(plan.user_id, invite)
@@ -985,7 +999,13 @@ def main() -> int:
     args = parser.parse_args()
     if args.worker:
         plans = [UserPlan.from_json(p) for p in json.loads(Path(args.plans).read_text(encoding="utf-8"))]
-        print(json.dumps(asyncio.run(worker(args.worker, args, plans))))
+        try:
+            print(json.dumps(asyncio.run(worker(args.worker, args, plans))))
+        except BaseException:
+            # A worker that failed midway leaves aiosqlite's (non-daemon) thread running: exit without waiting.
+            traceback.print_exc()
+            sys.stderr.flush()
+            os._exit(1)
         return 0
     variants = [v.strip() for v in args.variants.split(",") if v.strip()]
     runs: dict[str, list[dict[str, Any]]] = {v: [] for v in variants}
