@@ -43,6 +43,18 @@ class TelegramPerson:
         self._messages[message.message_id] = message
         return seen(message)
 
+    async def send(self, text: str) -> None:
+        """Type a line (a command when it starts with «/»)."""
+        await self.user.send(text)
+
+    async def expect(self, contains: str, *, eventually: bool = False) -> Seen:
+        """The next unread message, which must contain `contains` (with `eventually`, the first that does)."""
+        return self._seen(await self.user.expect(contains, eventually=eventually))
+
+    def unread(self) -> list[Seen]:
+        """What came and was not read yet (read now)."""
+        return [self._seen(message) for message in self.user.drain()]
+
 
 class TelegramFrontEnd:
     name = "telegram"
@@ -54,6 +66,10 @@ class TelegramFrontEnd:
 
     def service(self, name: str) -> Any:
         return self.running.service(name)
+
+    async def deliver(self) -> None:
+        """Notices queued outside an action (a seed) go out: the app's outbox sender is woken."""
+        self.running.service("outbox").wake()
 
     def person(self, account_id: int, name: str = "") -> TelegramPerson:
         if account_id not in self._people:
