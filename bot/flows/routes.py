@@ -56,10 +56,10 @@ class Table:
 
 
 def _table() -> Table:
-    from bot.flows import menu  # the flows import this module's types: the table is built on first use
+    from bot.flows import joining, menu  # the flows import this module's types: the table is built on first use
 
     table = Table()
-    for flow in (menu,):
+    for flow in (menu, joining):
         table.add(flow.ROUTES)
     return table
 
