@@ -190,7 +190,8 @@ async def on_start(ctx: Ctx, event: Event) -> list[Effect]:
         if children:  # a parent who consented has a menu of their own
             return [Show(await menu.parent_menu(children, repos), edit=False)]
     if kind != "invite":
-        return [_say(tr("start-curator" if ctx.is_curator else "start-no-code", org=_org(repos.settings)))]
+        org = _org(repos.settings)
+        return [_say(tr("start-curator", org=org) if ctx.is_curator else tr("start-no-code", org=org))]
     if ctx.is_curator:
         return [_say(tr("curator-own-link"))]
     invite = await repos.invites.get(payload)

@@ -39,6 +39,15 @@ class TelegramPerson:
         await self.user.click(label, message)
         return self._seen(await self.user.next_reply())
 
+    async def send(self, text: str) -> None:
+        """Type a line (a command when it starts with «/»)."""
+        await self.user.send(text)
+
+    async def expect(self, contains: str, *, eventually: bool = False) -> Seen:
+        """The next new message, which must contain `contains` (edits passed over; with `eventually`, the first
+        that does)."""
+        return self._seen(await self.user.expect(contains, eventually=eventually))
+
     def _seen(self, message: SentMessage) -> Seen:
         self._messages[message.message_id] = message
         return seen(message)
