@@ -2,7 +2,8 @@
 consent or the parent's, refusal). aiogram's filters route the updates; each body makes the event and runs it
 through the core (`handlers.core`), whose effects come back out through the edit-or-send helper.
 
-What stays here: the bot's username for the parent's link (`StartLinks`, learnt from getMe), and the
+What stays here: the pressed message answered (the flow's bare edit) is Telegram's editMessageReplyMarkup; the
+bot's username for the parent's link (`StartLinks`, learnt from getMe), and the
 questionnaire that follows an adult's consent (`StartDialog("survey")`, the survey still lives in
 `handlers/survey.py`): its intro goes in one message with the consent's thanks, as before.
 """
@@ -29,7 +30,7 @@ from handlers.filters import HasText
 from handlers.kb.joining import AgeCb, ConsentCb, MinorConsentCb, ParentCb
 from handlers.kb.menu import MenuCb
 from handlers.states import Joining, ParentConsent
-from handlers.ui import render
+from handlers.ui import drop_keyboard, render
 from storage.participants import ParticipantRepo
 
 
@@ -38,6 +39,12 @@ async def learn_links(bot: Bot, repos: Repos) -> None:
     asked once; aiogram keeps the answer)."""
     me = await bot.me()
     repos.links.learn(Messenger.TELEGRAM, me.username or "bot")
+
+
+def _answered(effect: Effect) -> bool:
+    """The flow's «the pressed message, answered»: its own text again without buttons. Telegram only drops the
+    keyboard (a message too old to edit keeps its text; the document is not sent again)."""
+    return isinstance(effect, Show) and effect.edit and not effect.screen.rows
 
 
 def _with_survey_preface(effects: list[Effect]) -> tuple[list[Effect], str | None]:
@@ -66,7 +73,13 @@ async def run(
     if effects is None:
         return
     effects, preface = _with_survey_preface(effects)
-    for effect in await render(target, effects, callback_answer):
+    left: list[Effect] = []
+    for effect in effects:
+        if isinstance(target, CallbackQuery) and _answered(effect):
+            await drop_keyboard(target)
+        else:
+            left += await render(target, [effect], callback_answer)
+    for effect in left:
         if isinstance(effect, StartDialog) and effect.name == "survey":
             participant = await participants.by_telegram(event.person.account_id)
             if participant is not None:

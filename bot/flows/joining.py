@@ -10,6 +10,9 @@ The actions write no audit entry: the audit log is the curators' (every entry's 
 entry naming a participant or a parent as its actor would keep their account id after a withdrawal. The record
 of a consent is its own row (who gave it, when, which edition of the document).
 
+A pressed button is answered once: the message it was on comes back without its buttons (`Show` of its own
+text, `edit=True`, no rows), then the next step as a message of its own.
+
 The questionnaire that follows an adult's consent is still held by the adapter: the thanks come as a screen,
 then `StartDialog("survey")` (Telegram's adapter puts the thanks and the questionnaire's intro in one message).
 """
