@@ -107,6 +107,10 @@ async def _on_menu(ctx: Ctx, event: Event) -> list[Effect]:
 
 async def _on_press(ctx: Ctx, event: Event) -> list[Effect]:
     assert isinstance(event, PressIn)
+    if MenuPayload.matches(event.payload) and MenuPayload.unpack(event.payload).action in ("consent", "parent_link"):
+        from bot.flows import joining  # joining imports the menu's screens: imported when used
+
+        return await joining.on_menu_press(ctx, event)
     return await press(ctx.person, event.payload, ctx.repos)
 
 

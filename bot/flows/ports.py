@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from contextlib import AbstractAsyncContextManager
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any, Protocol
 
 from bot.clock import Clock
-from bot.consent import ConsentKind
+from bot.consent import ConsentDocument, ConsentKind, Relation
 from bot.flows.events import Messenger
+from bot.invites import Invite, deep_link
 from bot.meetings import Stage
 from bot.pairs import Pair
 from bot.participants import Participant
@@ -52,6 +53,32 @@ class Participants(Protocol):
     async def answers(self, participant_id: int, questionnaire_id: str) -> dict[str, Any]: ...
 
     async def consent(self, participant_id: int, kind: ConsentKind | None = None) -> ConsentView | None: ...
+
+    # joining (bot.flows.joining)
+    async def get(self, participant_id: int) -> Participant | None: ...
+
+    async def by_parent_code(self, code: str) -> Participant | None: ...
+
+    async def join(self, account_id: int, invite: Invite, messenger: Messenger = ...) -> Participant: ...
+
+    async def set_adult(self, participant_id: int, is_adult: bool, parent_code: str | None) -> None: ...
+
+    async def record_consent(
+        self,
+        participant_id: int,
+        document: ConsentDocument | None,
+        *,
+        kind: ConsentKind,
+        given_by: int,
+        parent_name: str | None = None,
+        parent_relation: Relation | None = None,
+        paper_date: date | None = None,
+        given_by_messenger: Messenger = ...,
+    ) -> bool: ...
+
+    async def decline(self, participant_id: int) -> None: ...
+
+    async def scrub(self) -> None: ...
 
 
 class Matching(Protocol):
@@ -116,6 +143,7 @@ class Repos:
     reports: Any
     roadmap: Any
     curators: Any
+    links: StartLinks = field(default_factory=lambda: StartLinks())
 
     @classmethod
     def of(cls, services: Mapping[str, Any]) -> Repos:
@@ -137,3 +165,19 @@ class Repos:
             roadmap=services["roadmap"],
             curators=services.get("curators"),
         )
+
+
+class StartLinks:
+    """The link that opens the bot with a code (a parent's link, an invite) on a messenger. Telegram's is
+    `https://t.me/<bot>?start=<code>`: the adapter tells the bot's username once it knows it (`learn`)."""
+
+    def __init__(self) -> None:
+        self._names: dict[Messenger, str] = {}
+
+    def learn(self, messenger: Messenger, name: str) -> None:
+        self._names[messenger] = name
+
+    def link(self, messenger: Messenger, code: str) -> str:
+        if messenger is Messenger.TELEGRAM:
+            return deep_link(self._names.get(messenger) or "bot", code)
+        raise NotImplementedError(f"no start links on {messenger} yet")
