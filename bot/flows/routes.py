@@ -56,10 +56,11 @@ class Table:
 
 
 def _table() -> Table:
-    from bot.flows import menu  # the flows import this module's types: the table is built on first use
+    # The flows import this module's types: the table is built on first use.
+    from bot.flows import meetings, menu, preferences
 
     table = Table()
-    for flow in (menu,):
+    for flow in (menu, meetings, preferences):
         table.add(flow.ROUTES)
     return table
 
