@@ -9,7 +9,7 @@ from typing import Any
 
 from bot.flows import meetings as meetings_flow
 from bot.flows import routes
-from bot.flows.events import CommandIn, PressIn
+from bot.flows.events import PressIn
 from bot.flows.notices import CheckinCb, PrefCb, pref_start_buttons, stored_buttons
 from bot.flows.payloads import FitPayload
 from bot.i18n import tr
@@ -17,6 +17,7 @@ from bot.meetings import CheckinAnswer
 from bot.programme import Form, Role
 from handlers import states
 from tests import test_core_stories as stories
+from tests.conftest import CURATOR_ID
 from tests.flows import mentor_answers, pupil_answers, seed_participant
 from tests.frontends import Seen
 from tests.frontends.core import CoreFrontEnd
@@ -164,6 +165,46 @@ async def test_the_mentee_asks_for_another_time_and_cancel_ends_the_mentors_dial
     await mentor.expect("Отменено: встреча не назначена", eventually=True)
 
 
+async def test_not_held_and_moved_the_curator_hears_of_the_disagreement_and_the_meeting_moves(
+    front: Any, clock: Any
+) -> None:
+    mentee_id, _, pair_id, meeting_id = await _pair(front)
+    mentor, mentee, curator = front.person(MENTOR, "Иван"), front.person(MENTEE, "Маша"), front.person(CURATOR_ID)
+    clock.set(msk(10, 18, 30))
+    await front.tick()
+    mentee_ask = await mentee.expect("Встреча состоялась?", eventually=True)
+    mentor_ask = await mentor.expect("Встреча состоялась?", eventually=True)
+
+    why = await mentee.press("Не состоялась", mentee_ask)
+    assert why.text == "Почему встреча не состоялась?" and why.message_id == mentee_ask.message_id
+    assert why.buttons == ["Болезнь", "Не смогли прийти", "Забыли", "Другое"]
+    assert (await mentee.press("Болезнь", why)).text == "Спасибо, записано!"
+    meetings = front.service("meetings")
+    stored = (await meetings.checkins(meeting_id))[mentee_id]
+    assert (stored.answer, stored.note) == (CheckinAnswer.NOT_HELD, "Болезнь")
+    assert (await meetings.get(meeting_id)).status == "planned"  # the mentor's answer decides
+
+    moved = await mentor.press("Перенесли", mentor_ask)
+    assert moved.text == "Хорошо. Назначьте новое время встречи:"
+    flagged = await curator.expect("Ответы о встрече расходятся", eventually=True)
+    assert f"пара №{pair_id}" in flagged.text
+    calendar = await mentor.expect("Выберите дату встречи")
+    times = await mentor.press("12", calendar)
+    preview = await mentor.press("18:00", times)
+    assert "Когда: 12.09.2026 18:00" in preview.text and "Где: кабинет 12" in preview.text
+    await mentor.press("Отправить приглашение", preview)
+    await mentor.expect("Встреча перенесена", eventually=True)
+    notice = await mentee.expect("Новое время: 12.09.2026 18:00", eventually=True)
+    assert notice.buttons == ["Подтверждаю", "Нужно другое время"]
+    meeting = await meetings.get(meeting_id)
+    assert (meeting.status, meeting.starts_at) == ("planned", msk(12, 18))
+    assert await meetings.checkins(meeting_id) == {}  # the check-ins start over with the new time
+
+    # The old check-in's button of a meeting moved to a later time is a stale button.
+    answer = await mentee.press_payload(CheckinCb(a="held", id=meeting_id).pack(), mentee_ask)
+    assert answer == tr("stale-button") and await meetings.checkins(meeting_id) == {}
+
+
 async def test_a_mentee_picks_a_mentor_in_the_preference_survey(front: Any) -> None:
     form = Form.TEACHER_PUPIL
     await seed_participant(front, 751, Role.MENTEE_PUPIL, form, pupil_answers("Оля", []))  # type: ignore[arg-type]
@@ -203,10 +244,9 @@ async def test_the_flows_dialog_states_are_aiograms_and_the_route_table_takes_th
         assert prefix in table.presses
     assert FitPayload(pair=3, v="no").pack() == "fit:3:no"
 
-    # A stranger's presses are stale; /cancel outside a meeting dialog is not the meetings'.
+    # A stranger's presses (or a forged payload) are answered with a word, never an error.
     stranger = core_front.person(555)
     ctx = core_front.ctx(stranger.person)
     for payload in ("ms:new:0:0:0:", "mm:list:0", "mr:acc:1", "ci:held:1:", "fit:1:yes", "ms:zz"):
         effects = await routes.handle(PressIn(stranger.person, payload), ctx)
         assert effects and all(getattr(e, "text", "") for e in effects)
-    assert await routes.handle(CommandIn(stranger.person, "cancel"), ctx) is None
