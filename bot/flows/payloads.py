@@ -186,3 +186,17 @@ class BasesPayload(Payload, prefix="bs"):
     """The curator's bases of mentees and mentors: kind = mentees or mentors (handlers.kb.matching.BasesCb)."""
 
     kind: str
+
+
+class MeetingReplyPayload(Payload, prefix="mr"):
+    """A mentee's answer to an invitation: a = acc (accept) or oth (another time) (handlers.kb.meetings.ReplyCb)."""
+
+    a: str
+    id: int
+
+
+class FitPayload(Payload, prefix="fit"):
+    """After the first meeting, whether the pair suits one side: v = yes, unsure, no (handlers.kb.meetings.FitCb)."""
+
+    pair: int
+    v: str

@@ -6,7 +6,7 @@ methods no flow calls yet is typed `Any` until one does (then its Protocol joins
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -16,8 +16,8 @@ from bot.clock import Clock
 from bot.consent import ConsentDocument, ConsentKind, Relation
 from bot.flows.events import Messenger
 from bot.invites import Invite, deep_link
-from bot.meetings import Stage
-from bot.pairs import Pair
+from bot.meetings import CheckinAnswer, Stage
+from bot.pairs import Candidate, Pair
 from bot.participants import Participant
 from bot.questionnaires import Questionnaire
 from bot.settings import Settings
@@ -41,6 +41,45 @@ class MeetingView(Protocol):
 
     @property
     def place(self) -> str: ...
+
+
+class MeetingRecord(MeetingView, Protocol):
+    """A meeting as the meetings flow reads it (storage's Meeting)."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def pair_id(self) -> int: ...
+
+    @property
+    def stage(self) -> Stage: ...
+
+    @property
+    def topic(self) -> str | None: ...
+
+    @property
+    def status(self) -> str: ...
+
+
+class CheckinView(Protocol):
+    """One person's check-in after a meeting (storage's Checkin)."""
+
+    @property
+    def answer(self) -> CheckinAnswer: ...
+
+    @property
+    def usefulness(self) -> int | None: ...
+
+
+class PreferenceRoundView(Protocol):
+    """A round of the preference survey (storage's PreferenceRound)."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def closed_at(self) -> datetime | None: ...
 
 
 class Participants(Protocol):
@@ -86,11 +125,53 @@ class Matching(Protocol):
 
     async def pairs(self) -> list[Pair]: ...
 
+    async def pair(self, pair_id: int) -> Pair | None: ...
+
+    async def round(self, round_id: int) -> PreferenceRoundView | None: ...
+
+    async def round_pool(self, current: Any) -> list[Candidate]: ...
+
+    async def draft_choices(self, round_id: int, participant_id: int) -> tuple[list[int], bool]: ...
+
+    async def save_choices(
+        self, round_id: int, participant_id: int, choices: Sequence[int], *, submit: bool = False
+    ) -> None: ...
+
 
 class Meetings(Protocol):
     async def next_planned(self, pair_id: int) -> MeetingView | None: ...
 
     async def held_stages(self, pair_id: int) -> list[Stage]: ...
+
+    async def get(self, meeting_id: int) -> MeetingRecord | None: ...
+
+    async def create(
+        self, pair_id: int, stage: Stage, starts_at: datetime, place: str, topic: str | None
+    ) -> MeetingRecord: ...
+
+    async def reschedule(self, meeting_id: int, starts_at: datetime) -> bool: ...
+
+    async def set_status(self, meeting_id: int, status: str) -> bool: ...
+
+    async def for_pair(self, pair_id: int) -> list[MeetingRecord]: ...
+
+    async def respond(self, meeting_id: int, participant_id: int, response: str) -> None: ...
+
+    async def save_checkin(
+        self,
+        meeting_id: int,
+        participant_id: int,
+        answer: CheckinAnswer,
+        *,
+        usefulness: int | None = None,
+        note: str | None = None,
+    ) -> None: ...
+
+    async def checkins(self, meeting_id: int) -> Mapping[int, CheckinView]: ...
+
+    async def set_fit(self, pair_id: int, participant_id: int, fits: str) -> None: ...
+
+    async def fits(self, pair_id: int) -> dict[int, str]: ...
 
 
 class Outbox(Protocol):

@@ -58,13 +58,13 @@ class Table:
 
 def _table() -> Table:
     # The flows import this module's types: the table is built on first use.
-    from bot.flows import joining, menu
+    from bot.flows import joining, meetings, menu, preferences
     from bot.flows.curator import campaigns as curator_campaigns
     from bot.flows.curator import informing as curator_informing
     from bot.flows.curator import roadmap as curator_roadmap
 
     table = Table()
-    for flow in (menu, joining, curator_roadmap, curator_campaigns, curator_informing):
+    for flow in (menu, joining, meetings, preferences, curator_roadmap, curator_campaigns, curator_informing):
         table.add(flow.ROUTES)
     return table
 

@@ -160,6 +160,14 @@ class CorePerson:
             else:
                 raise NotImplementedError(f"the core front end does not carry out {effect!r} yet")
 
+    async def press_payload(self, payload: str, on: Seen) -> str | None:
+        """A button's payload pressed on a message (an old button an edit has since taken away, or one sent
+        again): returns the toast the press got, None when it got none."""
+        toasts = len(self.toasts)
+        self._cursor = len(self.events)
+        await self.act(PressIn(self.person, payload, str(on.message_id)), pressed=on.message_id)
+        return self.toasts[-1] if len(self.toasts) > toasts else None
+
 
 class CoreFrontEnd:
     name = "core"
@@ -225,3 +233,22 @@ class CoreFrontEnd:
                 await outbox.mark_sent(message.id)
                 count += 1
         return count
+
+    # --- the scheduler ------------------------------------------------------------------------------------
+    async def tick(self) -> int:
+        """One tick of the app's scheduler jobs (built as `bot.app` builds them, on this front end's repositories
+        and clock), then the outbox delivered; returns how many notices came. The scheduler is imported here:
+        loading this front end loads no scheduler (test_the_core_front_end_runs_with_no_messenger_loaded)."""
+        from scheduler.jobs import Jobs
+
+        jobs = self.services.get("jobs")
+        if jobs is None:
+            s = self.services
+            jobs = Jobs(
+                self.settings, self.clock, s["meetings"], s["matching"], s["participants"], s["outbox"],
+                s["informing"], s["campaigns"], s["questionnaires"], s["roadmap"],
+            )  # fmt: skip
+            self.services["jobs"] = jobs
+        await jobs.tick()
+        return await self.deliver()
+

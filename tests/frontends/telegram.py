@@ -55,6 +55,14 @@ class TelegramPerson:
         """What came and was not read yet (read now)."""
         return [self._seen(message) for message in self.user.drain()]
 
+    async def press_payload(self, payload: str, on: Seen) -> str | None:
+        """A button's payload pressed on a message (an old button an edit has since taken away, or one sent
+        again): returns the text of the callback's answer, None when it had none."""
+        query_id = await self.user.click_data(payload, on.message_id)
+        callbacks = self.user._fake._callbacks
+        await self.user._fake.wait_for(lambda: callbacks[query_id].answer is not None)
+        return callbacks[query_id].answer.get("text")  # type: ignore[union-attr]
+
 
 class TelegramFrontEnd:
     name = "telegram"
@@ -76,3 +84,7 @@ class TelegramFrontEnd:
             user = self.tg.user(account_id, name) if name else self.tg.user(account_id)
             self._people[account_id] = TelegramPerson(user)
         return self._people[account_id]
+
+    async def tick(self) -> None:
+        """One tick of the running app's scheduler jobs; its notices go out through the app's outbox sender."""
+        await self.running.service("jobs").tick()
