@@ -7,6 +7,9 @@ one state (`bot.flows.dialog`).
 
 from __future__ import annotations
 
+from dataclasses import replace
+from functools import partial
+
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.storage.base import StorageKey
 from aiogram.types import CallbackQuery, Message
@@ -18,6 +21,7 @@ from bot.flows.dialog import Dialog
 from bot.flows.effects import Effect
 from bot.flows.events import Event, Messenger, Person
 from bot.flows.ports import Repos
+from bot.invites import deep_link
 from handlers.fsm_storage import SQLiteStorage
 from handlers.ui import render
 from storage.dialogs import PersonDialog
@@ -53,6 +57,23 @@ async def perform(
     """Run the event through the core and show its effects to the person; returns the effects left to the
     caller (dialogs the adapter still holds, files), or None when no flow of the core takes the event."""
     effects = await act(event, ctx_of(event.person.account_id, state, repos))
+    if effects is None:
+        return None
+    return await render(target, effects, callback_answer)
+
+
+async def perform_with_links(
+    target: Message | CallbackQuery,
+    event: Event,
+    state: FSMContext,
+    repos: Repos,
+    callback_answer: CallbackAnswer | None = None,
+) -> list[Effect] | None:
+    """`perform` for the flows that give out links opening the bot (invites, a curator's link): Telegram's t.me
+    link with the bot's username (aiogram keeps getMe's answer after the first call)."""
+    me = await target.bot.me()  # type: ignore[union-attr]
+    ctx = replace(ctx_of(event.person.account_id, state, repos), start_link=partial(deep_link, me.username or "bot"))
+    effects = await act(event, ctx)
     if effects is None:
         return None
     return await render(target, effects, callback_answer)

@@ -57,9 +57,10 @@ class Table:
 
 def _table() -> Table:
     from bot.flows import menu  # the flows import this module's types: the table is built on first use
+    from bot.flows.curator import curators, destruction, invites, participants
 
     table = Table()
-    for flow in (menu,):
+    for flow in (menu, invites, curators, participants, destruction):
         table.add(flow.ROUTES)
     return table
 
