@@ -11,6 +11,7 @@ from bot.documents.destruction_act import ActInfo, destroyed_record, destruction
 from bot.flows.context import Ctx
 from bot.flows.curator.curators import curator_only
 from bot.flows.curator.documents import DOCX
+from bot.flows.curator.participants import people
 from bot.flows.effects import Effect, SendFile, Show, Toast
 from bot.flows.events import Event, PressIn
 from bot.flows.payloads import Payload, PayloadError
@@ -76,7 +77,7 @@ async def on_period(ctx: Ctx, event: Event) -> list[Effect]:
     since, until = bounds(start, end, tz)
     records = [
         destroyed_record(row, tz)
-        for row in await ctx.repos.participants.destruction_log()  # type: ignore[attr-defined]
+        for row in await people(ctx).destruction_log()
         if since <= parse_iso(row["destroyed_at"]) < until
     ]
     shown = {"start": f"{start:%d.%m.%Y}", "end": f"{end:%d.%m.%Y}"}
