@@ -198,6 +198,8 @@ async def test_the_curator_corrects_a_name(front: FrontEnd) -> None:
     card = await curator.press("1. Коля Петрв", page)
     asked = await curator.press(tr("btn-rename"), card)
     assert asked.text.startswith("Имя сейчас: Коля Петрв")
+    await curator.ask("/cancel", tr("cancelled-name"))
+    asked = await curator.press(tr("btn-rename"), card)
     confirm = await curator.ask("Коля Петров", "Исправить имя?")
     done = await curator.press(tr("btn-rename-confirm"), confirm)
     assert done.text == "Имя исправлено: Коля Петрв → Коля Петров."

@@ -16,7 +16,7 @@ from bot.consent import BadPaperDate, ConsentKind, clean_signatory_name, parse_p
 from bot.flows.context import Ctx
 from bot.flows.curator.curators import curator_only
 from bot.flows.effects import Effect, Notify, Show, Toast
-from bot.flows.events import Event, PressIn, TextIn
+from bot.flows.events import CommandIn, Event, PressIn, TextIn
 from bot.flows.payloads import MenuPayload, Payload, PayloadError
 from bot.flows.ports import ConsentView
 from bot.flows.routes import FlowRoutes
@@ -393,8 +393,20 @@ def _typed(event: Event) -> str | None:
     return event.text if isinstance(event, TextIn) and not event.text.startswith("/") else None
 
 
+def _cancel(event: Event) -> bool:
+    return isinstance(event, CommandIn) and event.command == "cancel"
+
+
+async def cancelled(ctx: Ctx, key: str) -> list[Effect]:
+    """/cancel mid-dialog, where no flow of the core takes /cancel yet: as the adapter's /cancel answers it."""
+    await ctx.dialog.set_state(None)
+    return said(tr(key))
+
+
 @curator_only
 async def on_paper_dialog(ctx: Ctx, event: Event) -> list[Effect]:
+    if _cancel(event):
+        return await cancelled(ctx, "cancelled-paper-consent")
     text = _typed(event)
     if text is None:
         return said(tr("unknown-input"))
@@ -438,6 +450,8 @@ async def _paper_date(ctx: Ctx, text: str) -> list[Effect]:
 
 @curator_only
 async def on_rename_dialog(ctx: Ctx, event: Event) -> list[Effect]:
+    if _cancel(event):
+        return await cancelled(ctx, "cancelled-name")
     text = _typed(event)
     if text is None or await ctx.dialog.get_state() != RENAME_NAME:
         return said(tr("unknown-input"))
