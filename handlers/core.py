@@ -73,3 +73,17 @@ def message_event(message: Message, *, html: bool = False) -> Event:
     if message.photo:
         return FileIn(person, "", "image/jpeg", message.photo[-1].file_id, caption=caption)
     return FileIn(person, "", "", "", caption=caption)
+
+
+async def perform_with_links(
+    target: Message | CallbackQuery,
+    event: Event,
+    state: FSMContext,
+    repos: Repos,
+    callback_answer: CallbackAnswer | None = None,
+) -> list[Effect] | None:
+    """`perform` for the flows that give out links opening the bot (invites, a curator's link): the bot's
+    username is learnt first (aiogram keeps getMe's answer after the first call)."""
+    me = await target.bot.me()  # type: ignore[union-attr]
+    repos.links.learn(Messenger.TELEGRAM, me.username or "bot")
+    return await perform(target, event, state, repos, callback_answer)

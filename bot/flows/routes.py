@@ -60,11 +60,16 @@ def _table() -> Table:
     # The flows import this module's types: the table is built on first use.
     from bot.flows import joining, meetings, menu, preferences
     from bot.flows.curator import campaigns as curator_campaigns
+    from bot.flows.curator import curators, destruction, invites, participants
     from bot.flows.curator import informing as curator_informing
     from bot.flows.curator import roadmap as curator_roadmap
 
     table = Table()
-    for flow in (menu, joining, meetings, preferences, curator_roadmap, curator_campaigns, curator_informing):
+    flows = (menu, joining, meetings, preferences)
+    curator_flows = (
+        invites, curators, participants, destruction, curator_roadmap, curator_campaigns, curator_informing,
+    )  # fmt: skip
+    for flow in (*flows, *curator_flows):
         table.add(flow.ROUTES)
     return table
 
