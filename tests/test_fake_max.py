@@ -303,6 +303,11 @@ async def test_without_marker_only_the_last_update_comes(fake: FakeMax, api: Api
     assert [u["message"]["body"]["text"] for u in fake.skipped_updates] == ["раз", "два"]
     assert (await poll(api, marker=got["marker"]))["updates"] == []
 
+    fake.markerless_poll_gets_last_only = False
+    await dave.send("четыре")
+    await dave.send("пять")
+    assert [u["message"]["body"]["text"] for u in (await poll(api))["updates"]] == ["четыре", "пять"]
+
 
 async def test_start_payload_over_128_characters_is_omitted(fake: FakeMax, api: Api) -> None:
     erin = fake.user(6004, "Эрин")
@@ -595,3 +600,46 @@ async def test_maxapi_upload_rides_out_attachment_not_ready(fake: FakeMax, max_b
     assert shown.files[0]["type"] == "file"
     assert [e.code for e in fake.error_log] == ["attachment.not.ready"]  # once, then maxapi's retry got through
     fake.expect_error(400, "attachment.not.ready")
+
+
+async def test_maxapi_dispatcher_runs_a_dialog_by_long_polling(fake: FakeMax) -> None:
+    """maxapi's own polling loop (marker kept between polls) against the fake: start payload, a text, a press."""
+    from maxapi.types.attachments.buttons import CallbackButton
+    from maxapi.utils.inline_keyboard import InlineKeyboardBuilder
+
+    bot = maxapi.Bot(fake.token, auto_requests=False)
+    bot.set_api_url(fake.base_url)
+    dp = maxapi.Dispatcher()
+
+    @dp.bot_started()
+    async def started(event: Any) -> None:
+        await event.bot.send_message(chat_id=event.chat_id, text=f"Код приглашения: {event.payload}")
+
+    @dp.message_created()
+    async def text(event: Any) -> None:
+        builder = InlineKeyboardBuilder()
+        builder.row(CallbackButton(text="Подтвердить", payload="confirm"))
+        await event.message.answer(f"Вы написали: {event.message.body.text}", attachments=[builder.as_markup()])
+
+    @dp.message_callback()
+    async def pressed(event: Any) -> None:
+        await event.answer(notification="Подтверждено", new_text="Подтверждено ✅", attachments=[])
+
+    alice = fake.user(9001, "Алиса Новая")
+    polling = asyncio.create_task(dp.start_polling(bot))
+    try:
+        await fake.wait_for(lambda: bool(fake.calls("GET /updates")))  # the first poll (no marker) is under way
+        await alice.start("invite-42")
+        await alice.expect("Код приглашения: invite-42")
+        await alice.send("Здравствуйте")
+        asked = await alice.expect("Вы написали: Здравствуйте")
+        await alice.click("Подтвердить", asked)
+        await fake.wait_for(lambda: alice.notifications() == ["Подтверждено"])
+        closed = await alice.next_reply()
+        assert closed.edited and closed.text == "Подтверждено ✅" and closed.buttons == []
+        assert fake.skipped_updates == []
+    finally:
+        await dp.stop_polling()
+        await asyncio.wait_for(polling, 5)
+        await bot.close_session()
+    assert fake.unexpected_errors() == []
