@@ -208,6 +208,14 @@ async def test_formats(api: Api, alice: FakeMaxUser) -> None:
     assert status == 200 and not (await alice.next_reply()).notify
 
 
+async def test_reply_link_must_name_a_known_message(api: Api, alice: FakeMaxUser) -> None:
+    mid = await alice.send("Вопрос")
+    assert (await api.send(alice, "Ответ", link={"type": "reply", "mid": mid}))[0] == 200
+    for bad in ({"type": "reply", "mid": "mid.0000000000beef"}, {"type": "quote", "mid": mid}):
+        status, body = await api.send(alice, "Ответ", link=bad)
+        assert status == 400 and body["code"] == "proto.payload", bad
+
+
 @pytest.mark.parametrize(
     ("attachment", "fragment"),
     [

@@ -862,9 +862,10 @@ class FakeMax:
         if text is None:
             return None
         if fmt == "html":
-            # [schema] "HTML support": only <i> <em> <b> <strong> <del> <s> <ins> <u> <a> <pre> <code> <mark>
-            # <blockquote> <h1> are supported, "All others will be stripped" — so unknown or unbalanced tags are
-            # not an error (no 400 for "malformed" HTML, unlike Telegram).
+            # [docs] docs/chatbots/bots-coding/formatting and use-cases/sending-messages/text-formatting, [schema]
+            # "HTML support": only <i> <em> <b> <strong> <del> <s> <ins> <u> <a> <pre> <code> <mark> <blockquote>
+            # <h1> are supported, "Все остальные будут удалены" — so unknown or unbalanced tags are not an error
+            # (no 400 for "malformed" HTML, unlike Telegram). The fake shows the text with every tag removed.
             return html.unescape(_TAG_RE.sub("", text))
         if fmt == "markdown":
             return _MARKDOWN_RE.sub("", _MD_LINK_RE.sub(r"\1", text))
@@ -885,6 +886,15 @@ class FakeMax:
         notify = body.get("notify", True)
         if not isinstance(notify, bool):
             raise ApiError(400, PROTO, "notify: must be a boolean")
+        link = body.get("link")
+        if link is not None:
+            # [schema] NewMessageLink {type: forward|reply (MessageLinkType), mid}, both required.
+            if not isinstance(link, dict) or link.get("type") not in ("forward", "reply"):
+                raise ApiError(400, PROTO, "link.type: must be one of forward, reply")
+            if not isinstance(link.get("mid"), str) or (
+                link["mid"] not in self._messages and link["mid"] not in self._user_mids
+            ):
+                raise ApiError(400, PROTO, f"link.mid: Invalid message_id: {link.get('mid')}")
         attachments = body.get("attachments")
         buttons: list[list[Button]] | None = None
         files: list[dict[str, Any]] | None = None
