@@ -421,8 +421,9 @@ class FakeMax:
 
     ``rate_limit_global`` (requests per sliding second, all methods), ``chat_messages_per_second`` (POST /messages
     into one chat) and ``chat_answers_per_second`` (POST /answers in one chat) default to the documented figures;
-    pass ``None`` to switch one off. ``updates_per_second`` limits GET /updates (off by default: see the report
-    of issue 15's fake, the 2 RPS figure comes from maxapi's docstring only).
+    pass ``None`` to switch one off (tests that type faster than people do switch the per-chat ones off).
+    ``updates_per_second`` limits GET /updates; off by default, as its figure (2 RPS since 11.05.2026) is quoted
+    only by maxapi's docstring and could not be read on the platform's page here.
     """
 
     def __init__(
@@ -1149,9 +1150,9 @@ class FakeMax:
 
     def _delete_message(self, query: dict[str, Any], body: Any, path: str) -> dict[str, Any]:
         # [docs] methods/DELETE/messages; [schema] DELETE /messages?message_id= -> SimpleQueryResult.
+        # A deletion is not an event the user's `next_reply` sees (as in the Telegram fake): `SentMessage.deleted`.
         sent = self._existing_bot_message(query.get("message_id"))
         sent.deleted = True
-        self._emit(sent)
         return {"success": True}
 
     def _get_message(self, query: dict[str, Any], body: Any, path: str) -> dict[str, Any]:
