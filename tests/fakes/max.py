@@ -1121,15 +1121,14 @@ class FakeMax:
                 next_marker = marker if marker is not None else self._next_marker
                 return {"updates": [], "marker": next_marker}
             await self._wait_signal(self._update_signal, remaining)
-        if marker is None and self.markerless_poll_gets_last_only and len(matching) > 1:
+        if marker is None and self.markerless_poll_gets_last_only:
+            # Only the newest comes; what came before it is gone for good, as if committed.
             self.skipped_updates.extend(u for _, u in matching[:-1])
             matching = matching[-1:]
+            while self._updates and self._updates[0][0] < matching[0][0]:
+                self._updates.popleft()
         batch = matching[: min(limit, UPDATES_BATCH_CAP)]
         last = batch[-1][0]
-        if marker is None:
-            # Without a marker nothing is left uncommitted before the update given.
-            while self._updates and self._updates[0][0] < last:
-                self._updates.popleft()
         # Updates of other types in the batch's span are passed over for this poll: the marker moves beyond them.
         return {"updates": [u for _, u in batch], "marker": last + 1}
 
