@@ -547,7 +547,12 @@ async def test_expect_is_strict_about_order(api: Api, alice: FakeMaxUser) -> Non
 # The maxapi client against the fake
 # --------------------------------------------------------------------------------------------------------------
 
-maxapi = pytest.importorskip("maxapi")
+try:  # maxapi is the client issue 15's adapter will use; until it is a dependency, its tests skip without it
+    import maxapi
+except ImportError:  # pragma: no cover
+    maxapi = None
+
+needs_maxapi = pytest.mark.skipif(maxapi is None, reason="maxapi is not installed")
 
 
 @pytest.fixture
@@ -558,6 +563,7 @@ async def max_bot(fake: FakeMax) -> AsyncIterator[Any]:
     await bot.close_session()
 
 
+@needs_maxapi
 async def test_maxapi_sends_edits_and_reads(fake: FakeMax, max_bot: Any, alice: FakeMaxUser) -> None:
     me = await max_bot.get_me()
     assert me.user_id == fake.bot_id
@@ -579,6 +585,7 @@ async def test_maxapi_sends_edits_and_reads(fake: FakeMax, max_bot: Any, alice: 
     fake.expect_error(400, "Invalid message_id")
 
 
+@needs_maxapi
 async def test_maxapi_polls_and_answers_a_callback(fake: FakeMax, max_bot: Any, alice: FakeMaxUser) -> None:
     from maxapi.types.attachments.buttons import CallbackButton
     from maxapi.utils.inline_keyboard import InlineKeyboardBuilder
@@ -601,6 +608,7 @@ async def test_maxapi_polls_and_answers_a_callback(fake: FakeMax, max_bot: Any, 
     assert alice.notifications() == ["Готово"]
 
 
+@needs_maxapi
 async def test_maxapi_upload_rides_out_attachment_not_ready(fake: FakeMax, max_bot: Any, alice: FakeMaxUser) -> None:
     from maxapi.enums.upload_type import UploadType
     from maxapi.types.input_media import InputMediaBuffer
@@ -613,6 +621,7 @@ async def test_maxapi_upload_rides_out_attachment_not_ready(fake: FakeMax, max_b
     fake.expect_error(400, "attachment.not.ready")
 
 
+@needs_maxapi
 async def test_maxapi_dispatcher_runs_a_dialog_by_long_polling(fake: FakeMax) -> None:
     """maxapi's own polling loop (marker kept between polls) against the fake: start payload, a text, a press."""
     from maxapi.types.attachments.buttons import CallbackButton
