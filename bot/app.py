@@ -43,6 +43,7 @@ from handlers.private_only import PrivateOnly
 from handlers.transport import BotSession
 from scheduler import build_scheduler
 from scheduler.jobs import Jobs
+from scheduler.notices.campaigns import launch_campaign
 from storage.curators import CuratorRepo
 from storage.database import Database
 from storage.dialogs import DialogTable
@@ -102,6 +103,7 @@ def build_dispatcher(
     }
     services["curators"] = CuratorRepo(db, clock, settings.roster)
     services["dialogs"] = DialogTable(db)
+    services["launch_campaign"] = launch_campaign(services, settings)
     services["repos"] = Repos.of(services)
     dp = Dispatcher(
         storage=SQLiteStorage(db, messenger=Messenger.TELEGRAM, table=services["dialogs"]),

@@ -91,6 +91,24 @@ class Audit(Protocol):
     ) -> None: ...
 
 
+class LaunchCampaign(Protocol):
+    """Open a campaign and queue its invitations in the caller's transaction: `scheduler.notices.campaigns.launch`
+    bound to the app's campaigns, outbox, questionnaires and time zone (the app and the test front end bind it)."""
+
+    async def __call__(
+        self,
+        *,
+        survey: str,
+        kind: str,
+        segment: str,
+        title: str,
+        opens_at: datetime,
+        closes_at: datetime,
+        created_by: int | None,
+        calendar_key: str | None = None,
+    ) -> Any: ...
+
+
 #: One transaction (the database's): every statement of the action inside it commits together or not at all.
 Atomic = Callable[[], AbstractAsyncContextManager[Any]]
 
@@ -114,6 +132,7 @@ class Repos:
     reports: Any
     roadmap: Any
     curators: Any
+    launch: LaunchCampaign | None = None
 
     @classmethod
     def of(cls, services: Mapping[str, Any]) -> Repos:
@@ -134,4 +153,5 @@ class Repos:
             reports=services["reports"],
             roadmap=services["roadmap"],
             curators=services.get("curators"),
+            launch=services.get("launch_campaign"),
         )

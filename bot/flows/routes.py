@@ -57,9 +57,13 @@ class Table:
 
 def _table() -> Table:
     from bot.flows import menu  # the flows import this module's types: the table is built on first use
+    from bot.flows.curator import grouping as curator_grouping
+    from bot.flows.curator import matching as curator_matching
+    from bot.flows.curator import pairs as curator_pairs
+    from bot.flows.curator import reports as curator_reports
 
     table = Table()
-    for flow in (menu,):
+    for flow in (menu, curator_reports, curator_pairs, curator_matching, curator_grouping):
         table.add(flow.ROUTES)
     return table
 

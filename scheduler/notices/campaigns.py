@@ -3,9 +3,10 @@ confirmation and the programme calendar (the scheduler)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
+from functools import partial
 from typing import Any
 
 from bot.clock import iso
@@ -234,3 +235,10 @@ async def invite_latecomers(
         if added:
             done[campaign.id] = added
     return done
+
+
+def launch_campaign(services: Mapping[str, Any], settings: Any) -> Callable[..., Awaitable[Launched]]:
+    """`launch` bound to the app's campaigns, outbox, questionnaires and zone: the flows' `Repos.launch`."""
+    return partial(
+        launch, services["campaigns"], services["outbox"], services["questionnaires"], settings.institution.tz
+    )

@@ -161,6 +161,18 @@ class CorePerson:
                 raise NotImplementedError(f"the core front end does not carry out {effect!r} yet")
 
 
+def _launcher(services: dict[str, Any], settings: Settings) -> Any:
+    """`Repos.launch`: the campaign launcher still lives in the scheduler package (its move into the core is the
+    campaigns flow's); it is imported when a flow first opens a campaign, not when the front end loads."""
+
+    async def launch(**options: Any) -> Any:
+        from scheduler.notices.campaigns import launch_campaign
+
+        return await launch_campaign(services, settings)(**options)
+
+    return launch
+
+
 class CoreFrontEnd:
     name = "core"
 
@@ -187,6 +199,7 @@ class CoreFrontEnd:
             }
             services["curators"] = CuratorRepo(db, clock, settings.roster)
             services["dialogs"] = DialogTable(db)
+            services["launch_campaign"] = _launcher(services, settings)
             services["repos"] = Repos.of(services)
             await services["curators"].load()
             yield cls(db, settings, clock, services)
