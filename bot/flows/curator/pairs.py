@@ -136,7 +136,7 @@ def pair_card(ctx: Ctx, pair: Pair) -> Screen:
 
 async def archive_list(ctx: Ctx, year: ArchivedYear, page: int) -> Screen:
     """The pairs an archived year ended with (their cards open as any pair's)."""
-    pairs = await ctx.repos.matching.pairs(year=year.id)  # type: ignore[call-arg]
+    pairs = await ctx.repos.matching.pairs(year=year.id)  # type: ignore[attr-defined]
     if not pairs:
         return Screen(tr("archive-pairs-empty", year=year.label))
     text = tr("archive-pairs-list",
