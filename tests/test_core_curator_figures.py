@@ -28,6 +28,7 @@ from bot.programme import ROLE_LABELS, Form, Role
 from handlers.kb.matching import FormCb, MatchCb, MeetingCb, PairCb, RoundCb
 from handlers.kb.years import ArchiveCb
 from handlers.states import DissolvePair, GroupMeetingSetup
+from storage.matching import ProposedGroup
 from tests import test_core_stories as stories
 from tests.conftest import CURATOR_ID
 from tests.flows import mentor_answers, pupil_answers, seed_participant
@@ -120,6 +121,27 @@ async def test_the_bases_come_as_xlsx_from_the_menu(front: FrontEnd) -> None:
     await curator.press(tr("btn-base-mentors"), menu)
     [base] = await curator.received_files(1)
     assert base.name.startswith("baza-nastavnikov") and base.caption == tr("btn-base-mentors")
+
+
+async def test_the_curator_dissolves_a_pair_with_a_reason_and_both_are_told(front: FrontEnd) -> None:
+    ids = await seed(front)
+    masha: Any = front.person(MASHA)
+    ivan: Any = front.person(IVAN)
+    curator: Any = front.person(CURATOR_ID)
+    group = ProposedGroup(ids["ivan"], [(ids["masha"], 8.5, "")])
+    [pair_id] = await front.service("matching").create_pairs(TP, [group], CURATOR_ID)
+
+    await curator.send("/pairs")
+    listed = await curator.expect("Пары и группы (1)")
+    card = await curator.press(f"№{pair_id} Иван Петрович", listed)
+    assert "Наставник: Иван Петрович" in card.text
+    asked = await curator.press(tr("btn-dissolve"), card)
+    assert asked.text.startswith(f"Почему расформировываем пару №{pair_id}?")
+    await curator.send("Не совпало расписание")
+    await curator.expect(f"Пара №{pair_id} расформирована", eventually=True)
+    assert (await front.service("matching").pair(pair_id)).dissolved_at is not None
+    for person in (masha, ivan):
+        assert "Причина: Не совпало расписание" in (await person.expect("расформирована", eventually=True)).text
 
 
 # --- the payloads and the dialog states the adapters share with the flows ---------------------------------------
