@@ -200,3 +200,58 @@ class FitPayload(Payload, prefix="fit"):
 
     pair: int
     v: str
+
+
+# --- the curator's figures and pairs (bot.flows.curator: reports, pairs, matching, grouping) ------------------
+class ArchivePayload(Payload, prefix="ya"):
+    """The curator's archive of year y: a = pairs (the year's list, page p), card (pair p), renew (participant q
+    of pair p takes part next year), summary, charts, export (handlers.kb.years.ArchiveCb)."""
+
+    a: str
+    y: int
+    p: int = 0
+    q: int = 0
+
+
+class PairPayload(Payload, prefix="pr"):
+    """/pairs: a = list (page id), card, dis, finish, finish_ok (id: years archived then) (PairCb)."""
+
+    a: str
+    id: int = 0
+
+
+class FormPayload(Payload, prefix="fm"):
+    """A form picked for a curator's flow: gm (group meeting), pf / pfnew (preferences), mt (match), rm (a rematch
+    from a withdrawal notice) (handlers.kb.matching.FormCb)."""
+
+    flow: str
+    f: str
+
+
+class MatchPayload(Payload, prefix="mt"):
+    """The /match draft: a = show, mv, mvto, pin, ex, rerun, reset, ok, all; m mentee, t mentor, p page, h the
+    digest of the pairs shown, v the digest of the draft's text (handlers.kb.matching.MatchCb)."""
+
+    a: str
+    f: str
+    m: int = 0
+    t: int = 0
+    p: int = 0
+    h: str = ""
+    v: str = ""
+
+
+class GroupMeetingPayload(Payload, prefix="gm"):
+    """The group meeting of candidates: a = new, send, cancel, att, tog, done, back (MeetingCb)."""
+
+    a: str
+    f: str
+    pid: int = 0
+    p: int = 0
+
+
+class RoundPayload(Payload, prefix="rd"):
+    """The preference round: a = att (from attendees), all, remind, close (RoundCb)."""
+
+    a: str
+    f: str

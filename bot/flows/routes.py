@@ -61,13 +61,18 @@ def _table() -> Table:
     from bot.flows import joining, meetings, menu, preferences
     from bot.flows.curator import campaigns as curator_campaigns
     from bot.flows.curator import curators, destruction, invites, participants
+    from bot.flows.curator import grouping as curator_grouping
     from bot.flows.curator import informing as curator_informing
+    from bot.flows.curator import matching as curator_matching
+    from bot.flows.curator import pairs as curator_pairs
+    from bot.flows.curator import reports as curator_reports
     from bot.flows.curator import roadmap as curator_roadmap
 
     table = Table()
     flows = (menu, joining, meetings, preferences)
     curator_flows = (
-        invites, curators, participants, destruction, curator_roadmap, curator_campaigns, curator_informing,
+        invites, curators, participants, destruction, curator_reports, curator_pairs, curator_matching,
+        curator_grouping, curator_roadmap, curator_campaigns, curator_informing,
     )  # fmt: skip
     for flow in (*flows, *curator_flows):
         table.add(flow.ROUTES)

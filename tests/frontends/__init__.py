@@ -26,6 +26,16 @@ class Seen:
         return [label for row in self.rows for label in row]
 
 
+@dataclass(frozen=True)
+class Received:
+    """A file that came to a person: its name (a document's), its bytes, whether it came as a photo, its caption."""
+
+    name: str
+    content: bytes
+    photo: bool
+    caption: str = ""
+
+
 class Actor(Protocol):
     """A person on the front end."""
 

@@ -28,7 +28,7 @@ from storage.curators import CuratorRepo
 from storage.database import Database
 from storage.dialogs import DialogTable, PersonDialog
 from storage.repositories import build_repositories
-from tests.frontends import Seen
+from tests.frontends import Received, Seen
 
 
 def plain(html: str) -> str:
@@ -136,6 +136,16 @@ class CorePerson:
         pending = self.events[self._cursor :]
         self._cursor = len(self.events)
         return pending
+
+    async def received_files(self, count: int) -> list[Received]:
+        """The files sent to this person: name, bytes, a photo (an image) or not."""
+        files = [
+            Received(f.file.name, f.file.content, f.file.mime.startswith("image/"), plain(f.file.caption))
+            for f in self.files
+        ]
+        if len(files) < count:
+            raise AssertionError(f"fewer than {count} files came to {self.person}: {[f.name for f in files]}")
+        return files
 
     # --- what came ----------------------------------------------------------------------------------------
     def show(self, screen: Screen, message_id: int | None = None) -> None:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from bot.i18n import tr
 from tests.conftest import RunningBot
 from tests.fakes.telegram import FakeTelegram, FakeUser, SentMessage
-from tests.frontends import Seen
+from tests.frontends import Received, Seen
 from tests.frontends.core import plain
 
 #: How the answers to /menu begin: a participant's menu, a parent's, the curator's, the word to a stranger.
@@ -62,6 +63,22 @@ class TelegramPerson:
         callbacks = self.user._fake._callbacks
         await self.user._fake.wait_for(lambda: callbacks[query_id].answer is not None)
         return callbacks[query_id].answer.get("text")  # type: ignore[union-attr]
+
+    async def received_files(self, count: int) -> list[Received]:
+        """The files sent to this person (at least `count` of them, waited for): name, bytes, a photo or not."""
+        for _ in range(100):
+            files = [m for m in self.user.replies() if m.document or m.photo]
+            if len(files) >= count:
+                return [_received(m) for m in files]
+            await asyncio.sleep(0.05)
+        raise AssertionError(f"fewer than {count} files came to {self.user.id}")
+
+
+def _received(message: SentMessage) -> Received:
+    if message.photo is not None:
+        return Received("", message.photo["content"], True, message.text or "")
+    document = message.document or {}
+    return Received(document.get("file_name") or "", document["content"], False, message.text or "")
 
 
 class TelegramFrontEnd:
