@@ -224,9 +224,7 @@ async def test_the_destruction_act_arrives_as_a_docx(front: FrontEnd) -> None:
 
 
 async def test_the_order_docx_arrives_as_a_file(front: FrontEnd) -> None:
-    """The matching's confirmation sends the order; on the core it runs once the matching's flow is there."""
-    if isinstance(front, CoreFrontEnd) and "match" not in routes.table().commands:
-        pytest.skip("the matching's confirmation is not in the core yet (bot.flows.curator.documents.order_file)")
+    """The matching's confirmation sends the order."""
     await seed_participant(front, 761, Role.MENTEE_PUPIL, Form.TEACHER_PUPIL,  # type: ignore[arg-type]
                            pupil_answers("Маша Иванова", ["proj_robotics"]), adult=False)  # fmt: skip
     await seed_participant(front, 961, Role.MENTOR, Form.TEACHER_PUPIL,  # type: ignore[arg-type]

@@ -16,30 +16,29 @@ from __future__ import annotations
 import asyncio
 import hashlib
 from collections import Counter
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
 
-from bot.documents import OrderInfo, PairRow, pairs_workbook
 from bot.flows.act import queue
 from bot.flows.campaign_launch import launch
 from bot.flows.context import Ctx
+from bot.flows.curator.documents import is_adult, order_file, pair_rows, pairs_file
 from bot.flows.curator.pairs import paged, reader
-from bot.flows.curator.reports import XLSX, curator_only, press_of
-from bot.flows.effects import Effect, Notify, SendFile, Show, Toast
+from bot.flows.curator.reports import curator_only, press_of
+from bot.flows.effects import Effect, Notify, Show, Toast
 from bot.flows.events import Event
 from bot.flows.payloads import FormPayload, MatchPayload, Payload, PayloadError
 from bot.flows.routes import FlowRoutes
-from bot.flows.screens import FileOut, Keyboard, Screen
+from bot.flows.screens import Keyboard, Screen
 from bot.i18n import esc, tr
 from bot.matching import MatchResult, Weights
 from bot.matching.draft import build_pool, changes, decimal, fingerprint, make_draft, pairs_of, reasons_text
 from bot.matching.profiles import option_labels
 from bot.monitoring import GROWTH_ENTRY
-from bot.pairs import Candidate, Member, Pair
-from bot.participants import Participant
+from bot.pairs import Candidate
 from bot.programme import INTAKE_BY_ROLE, Form, Role
 from bot.questionnaires import format_value, load_vocabulary
 from bot.settings import Settings
@@ -545,101 +544,7 @@ async def papers(ctx: Ctx, pair_ids: Sequence[int], forms: Sequence[Form]) -> li
     adults = {pid for pid, person in people.items() if person is not None and is_adult(person)}
     names = {pid: person.name for pid, person in people.items() if person is not None and person.name}
     new_rows = pair_rows(new_pairs, settings, positions, adults, names)
-    organization = settings.institution.organization_name
-    # The files are written in worker threads, where openpyxl and python-docx are imported on first use.
-    workbook = await asyncio.to_thread(pairs_workbook, all_rows, organization=organization, generated=generated)
-    order = await asyncio.to_thread(_order_docx, order_info(settings, generated.date()), new_rows)
-    return [
-        SendFile(FileOut(f"pary-i-gruppy-{generated:%Y-%m-%d}.xlsx", workbook, XLSX, tr("pairs-xlsx-caption"))),
-        SendFile(FileOut(order_filename(forms, generated), order, DOCX, tr("order-docx-caption"))),
-    ]
-
-
-def _order_docx(info: OrderInfo, rows: list[PairRow]) -> bytes:
-    from bot.documents import order_docx
-
-    return order_docx(info, rows)
-
-
-# The rows of the papers, as handlers.curator.documents writes them for the curator's other files.
-FORM_SLUGS: dict[Form, str] = {
-    Form.PUPIL_PUPIL: "uchenik-uchenik",
-    Form.TEACHER_TEACHER: "uchitel-uchitel",
-    Form.STUDENT_PUPIL: "student-uchenik",
-    Form.EMPLOYER_PUPIL: "rabotodatel-uchenik",
-    Form.EMPLOYER_STUDENT: "rabotodatel-student",
-    Form.TEACHER_PUPIL: "pedagog-obuchayushchiysya",
-}
-
-
-def _order_year(day: date) -> str:
-    """«2026/2027» for a day from September to August."""
-    start = day.year if day.month >= 9 else day.year - 1
-    return f"{start}/{start + 1}"
-
-
-def pair_rows(
-    pairs: Sequence[Pair],
-    settings: Settings,
-    positions: Mapping[int, str] | None = None,
-    adults: Collection[int] | None = None,
-    names: Mapping[int, str] | None = None,
-) -> list[PairRow]:
-    """`adults`: ids of the people who are adults, for the order's signature lines (None: the mentor only);
-    `names`: the names to print by id where they differ from what the pairs carry (the participants table)."""
-    rows = []
-    tz = settings.institution.tz
-    named = names or {}
-
-    def name(member: Member) -> str:
-        return named.get(member.id) or member.name
-
-    for pair in pairs:
-        mentees = tuple(name(m) if m else tr("pair-withdrawn") for m in pair.mentees)
-        scores = [m.score for m in pair.mentees if m is not None and m.score is not None]
-        reasons = "; ".join(f"{name(m)}: {m.reasons}" for m in pair.mentees if m is not None and m.reasons)
-        rows.append(
-            PairRow(
-                number=pair.id,  # the pair's number on every screen and sheet (the order numbers its own rows)
-                form=pair.form.label,
-                mentor=name(pair.mentor) if pair.mentor else tr("pair-withdrawn"),
-                mentor_position=(positions or {}).get(pair.mentor.id) if pair.mentor else None,
-                mentees=mentees,
-                score=round(sum(scores), 1) if scores else None,
-                reasons=reasons or None,
-                confirmed=pair.confirmed_at.astimezone(tz).date(),
-                signers=None if adults is None else tuple(name(m) for m in pair.people if m.id in adults),
-            )
-        )
-    return rows
-
-
-def order_info(settings: Settings, day: date) -> OrderInfo:
-    """The director's order of `day`: what the institution's settings say; the rest is left blank."""
-    institution = settings.institution
-    return OrderInfo(
-        organization=institution.organization_name,
-        city=institution.city,
-        order_date=day,
-        order_number=institution.order_number,
-        curator=None,
-        director=institution.director_name,
-        programme_year=_order_year(day),
-        regulation_date=institution.mentorship_regulation_date,
-        regulation_number=institution.mentorship_regulation_number,
-    )
-
-
-def order_filename(forms: Sequence[Form], at: datetime) -> str:
-    """Unique per confirmation and readable: the local day, the form (when the order has one) and the time of
-    the confirmation (a mentor's group of the form gets later mentees in it, so the pairs' numbers may repeat)."""
-    form = f"-{FORM_SLUGS[forms[0]]}" if len(forms) == 1 else ""
-    return f"prikaz-o-zakreplenii-{at:%Y-%m-%d}{form}-{at:%H%M%S}.docx"
-
-
-def is_adult(participant: Participant) -> bool:
-    """Known to be an adult: a young teacher always; anyone else only when they said they are 18 or more."""
-    return participant.is_adult is True or not participant.role.may_be_minor
+    return [await pairs_file(settings, all_rows, generated), await order_file(settings, new_rows, forms, generated)]
 
 
 ROUTES = FlowRoutes(commands={"match": on_match_command}, presses={MatchPayload.prefix: on_match})

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import date
 from typing import Any
@@ -20,6 +20,7 @@ from typing import Any
 from bot.clock import Clock
 from bot.documents import PersonRow, people_workbook
 from bot.flows.context import Ctx
+from bot.flows.curator.documents import person_row
 from bot.flows.effects import Effect, SendFile, Show, Toast
 from bot.flows.events import CommandIn, Event, PressIn
 from bot.flows.menu import curator_menu
@@ -30,9 +31,8 @@ from bot.i18n import esc, quoted, tr
 from bot.meetings import Stage
 from bot.monitoring import MIN_GROUP, monitoring_period
 from bot.pairs import Pair
-from bot.participants import Participant
 from bot.programme import FORM_LABELS, INTAKE_BY_ROLE, ROLE_LABELS, YEAR_LABEL_RE, ArchivedYear, Form, Role
-from bot.questionnaires import Questionnaire, format_value
+from bot.questionnaires import Questionnaire
 from bot.reports.summary import QualityPeriod, export_sheets, item_labels, period_label, stage_counts, visible
 from bot.settings import Settings
 
@@ -439,32 +439,6 @@ def _in_pair(row: PersonRow, pair: Pair | None) -> PersonRow:
     if pair is None:
         return row
     return replace(row, status=tr("base-in-group" if pair.is_group else "base-in-pair", id=pair.id))
-
-
-def person_row(
-    participant: Participant, questionnaire: Questionnaire, answers: Mapping[str, Any], settings: Settings
-) -> PersonRow:
-    """A person's row of a base (as handlers.curator.documents writes it for the curator's other files)."""
-    details = {}
-    for question in questionnaire.questions:
-        if question.id in ("name", "age", "club"):
-            continue
-        if question.id in answers:
-            details[question.caption] = format_value(question, answers[question.id])
-    club_question = questionnaire.question("club") if questionnaire.has_question("club") else None
-    club = answers.get("club")
-    age = answers.get("age")
-    return PersonRow(
-        pseudonym=participant.pseudonym,
-        name=str(answers.get("name") or ""),
-        role=participant.role.label,
-        form=participant.form.label,
-        club=format_value(club_question, club) if club_question and club else None,
-        age=age if isinstance(age, int) else None,
-        status=participant.status.label,
-        joined=participant.joined_at.astimezone(settings.institution.tz).date(),
-        details=details,
-    )
 
 
 ROUTES = FlowRoutes(
