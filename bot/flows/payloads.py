@@ -186,3 +186,24 @@ class BasesPayload(Payload, prefix="bs"):
     """The curator's bases of mentees and mentors: kind = mentees or mentors (handlers.kb.matching.BasesCb)."""
 
     kind: str
+
+
+class ForgetPayload(Payload, prefix="fg"):
+    """The withdrawal's confirmation (handlers.kb.menu.ForgetCb): `pid` is the child a parent withdraws for."""
+
+    confirm: bool
+    pid: int = 0
+
+
+class RenewPayload(Payload, prefix="yn"):
+    """«Участвую в следующем году» under the thank-you notice of archived year y (handlers.kb.years.RenewCb)."""
+
+    y: int
+
+
+class FormPayload(Payload, prefix="fm"):
+    """A form picked for a curator's flow (handlers.kb.matching.FormCb): the rematch button of a withdrawal
+    notice is flow=rm."""
+
+    flow: str
+    f: str

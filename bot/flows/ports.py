@@ -42,6 +42,19 @@ class MeetingView(Protocol):
     def place(self) -> str: ...
 
 
+class DestructionView(Protocol):
+    """What a withdrawal destroyed (storage's Destruction)."""
+
+    @property
+    def pseudonym(self) -> str: ...
+
+    @property
+    def categories(self) -> dict[str, int]: ...
+
+    @property
+    def dialogs_dropped(self) -> tuple[int, ...]: ...
+
+
 class Participants(Protocol):
     async def by_telegram(self, telegram_id: int) -> Participant | None: ...
 
@@ -53,9 +66,17 @@ class Participants(Protocol):
 
     async def consent(self, participant_id: int, kind: ConsentKind | None = None) -> ConsentView | None: ...
 
+    async def get(self, participant_id: int) -> Participant | None: ...
+
+    async def destroy(self, participant_id: int, *, requested_by: str, reason: str) -> DestructionView | None: ...
+
 
 class Matching(Protocol):
     async def pair_of(self, participant_id: int) -> Pair | None: ...
+
+    async def pair(self, pair_id: int) -> Pair | None: ...
+
+    async def renew(self, participant_id: int, year_id: int, source: str = ...) -> bool: ...
 
 
 class Meetings(Protocol):
@@ -77,6 +98,8 @@ class Outbox(Protocol):
         about: Iterable[int] = (),
         messenger: Messenger = Messenger.TELEGRAM,
     ) -> bool: ...
+
+    def earliest(self, moment: datetime) -> datetime: ...
 
 
 class Audit(Protocol):

@@ -56,10 +56,11 @@ class Table:
 
 
 def _table() -> Table:
-    from bot.flows import menu  # the flows import this module's types: the table is built on first use
+    # the flows import this module's types: the table is built on first use
+    from bot.flows import common, forget, informing, menu, renewal
 
     table = Table()
-    for flow in (menu,):
+    for flow in (menu, common, forget, informing, renewal):
         table.add(flow.ROUTES)
     return table
 

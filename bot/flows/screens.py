@@ -65,6 +65,8 @@ class FileOut:
     content: bytes
     mime: str
     caption: str = ""
+    #: The messenger's own id of a file it keeps (a material the curator uploaded): sent by it, `content` empty.
+    ref: str = ""
 
 
 @dataclass
