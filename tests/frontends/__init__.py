@@ -36,6 +36,15 @@ class Actor(Protocol):
         returns the screen that comes of it."""
         ...
 
+    async def send(self, text: str) -> None:
+        """Type a line (a command when it starts with «/»)."""
+
+    async def send_document(self, name: str, mime: str = ..., ref: str = ...) -> None: ...
+
+    async def expect(self, contains: str, *, eventually: bool = False) -> Seen:
+        """The next unread screen, which must contain `contains` (with `eventually`, the first that does)."""
+        ...
+
 
 class FrontEnd(Protocol):
     name: str

@@ -43,6 +43,18 @@ class TelegramPerson:
         self._messages[message.message_id] = message
         return seen(message)
 
+    async def send(self, text: str) -> None:
+        """Type a line (a command when it starts with «/»)."""
+        await self.user.send(text)
+
+    async def send_document(self, name: str, mime: str = "application/octet-stream", ref: str = "file-1") -> None:
+        await self.user.send_document(name)
+
+    async def expect(self, contains: str, *, eventually: bool = False) -> Seen:
+        """The next screen in this chat, which must contain `contains` (with `eventually`, the first that does);
+        a notice from the outbox comes when the sender sends it."""
+        return self._seen(await self.user.expect(contains, eventually=eventually))
+
 
 class TelegramFrontEnd:
     name = "telegram"
