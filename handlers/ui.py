@@ -131,11 +131,8 @@ async def send_file(target: Message | CallbackQuery, file: FileOut) -> None:
     """A file to the person who acted: an image as a photo (a chart), anything else as a document."""
     bot: Bot = target.bot  # type: ignore[assignment]
     chat_id = target.chat.id if isinstance(target, Message) else target.from_user.id
+    upload: BufferedInputFile | str = file.ref or BufferedInputFile(file.content, filename=file.name)
     caption = file.caption or None
-    if file.ref and not file.content:
-        await bot.send_document(chat_id, file.ref, caption=caption)
-        return
-    upload = BufferedInputFile(file.content, filename=file.name)
     if file.mime.startswith("image/"):
         await bot.send_photo(chat_id, upload, caption=caption)
     else:

@@ -59,13 +59,13 @@ class Screen:
 
 @dataclass(frozen=True)
 class FileOut:
-    """A file to send: its name, its MIME type, its bytes and a caption."""
+    """A file to send: its name, its MIME type, its bytes and a caption. `ref`: a file the messenger keeps
+    already (its own id of a file a person sent, as `FileIn.file_ref`), sent on by that id; then `content` is empty."""
 
     name: str
     content: bytes
     mime: str
     caption: str = ""
-    #: The messenger's own id of a file it keeps (a material the curator uploaded): sent by it, `content` empty.
     ref: str = ""
 
 

@@ -47,13 +47,17 @@ class TelegramPerson:
         """Type a line (a command when it starts with «/»)."""
         await self.user.send(text)
 
-    async def send_document(self, name: str, mime: str = "application/octet-stream", ref: str = "file-1") -> None:
-        await self.user.send_document(name)
-
     async def expect(self, contains: str, *, eventually: bool = False) -> Seen:
-        """The next screen in this chat, which must contain `contains` (with `eventually`, the first that does);
-        a notice from the outbox comes when the sender sends it."""
+        """The next unread message, which must contain `contains` (with `eventually`, the first that does)."""
         return self._seen(await self.user.expect(contains, eventually=eventually))
+
+    def unread(self) -> list[Seen]:
+        """What came and was not read yet (read now)."""
+        return [self._seen(message) for message in self.user.drain()]
+
+    async def send_document(self, name: str, mime: str = "application/octet-stream", ref: str = "file-1") -> None:
+        """Send a file (the fake server keeps it; its type is guessed from the name)."""
+        await self.user.send_document(name)
 
 
 class TelegramFrontEnd:
