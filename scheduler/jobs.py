@@ -157,7 +157,7 @@ class Jobs:
                 ))
                 for person in pair.people:
                     key = f"rem:{meeting.id}:{iso(meeting.starts_at)}:{int(offset.total_seconds())}:{person.id}"
-                    await queue(self.outbox, person.telegram_id, notice, kind="reminder", dedup_key=key)
+                    await queue(self.outbox, person.person, notice, kind="reminder", dedup_key=key)
 
     async def checkins(self, now: datetime, pairs: dict[int, Pair]) -> None:
         schedule = self.settings.schedule
@@ -174,7 +174,7 @@ class Jobs:
                 if person.id in done:
                     continue
                 key = f"chk:{meeting.id}:{iso(meeting.starts_at)}:{person.id}"
-                await queue(self.outbox, person.telegram_id, notice, kind="checkin", dedup_key=key)
+                await queue(self.outbox, person.person, notice, kind="checkin", dedup_key=key)
 
     async def quiet_pairs(self, now: datetime, pairs: dict[int, Pair]) -> None:
         days = self.settings.schedule.inactivity_days
@@ -195,7 +195,7 @@ class Jobs:
                 mentor = await self.participants.get(pair.mentor.id)
                 audience = mentor.audience if mentor is not None else Audience.ADULT
                 notice = Screen(tr("nudge-mentor", audience=audience, days=silent))
-                await queue(self.outbox, pair.mentor.telegram_id, notice, kind="nudge", dedup_key=key)
+                await queue(self.outbox, pair.mentor.person, notice, kind="nudge", dedup_key=key)
             if level == "alert_curator":
                 mentees = ", ".join(m.name if m else tr("pair-withdrawn") for m in pair.mentees) or "—"
                 alert = Screen(tr("alert-quiet",
