@@ -20,7 +20,7 @@ from bot.flows.ports import Repos
 from bot.flows.routes import FlowRoutes
 from bot.flows.screens import Keyboard, Screen
 from bot.i18n import Audience, esc, tr
-from bot.pairs import Pair
+from bot.pairs import Member, Pair
 from bot.participants import CATEGORY_LABELS, Participant
 from bot.programme import Role
 
@@ -165,11 +165,11 @@ def rematch_rows(pair: Pair) -> Rows:
     return Keyboard().add(tr("btn-rematch"), FormPayload(flow="rm", f=pair.form.value)).rows()
 
 
-async def _person_of(participant_id: int, telegram_id: int, repos: Repos) -> tuple[Person, Audience]:
-    found = await repos.participants.get(participant_id)
-    if found is None:
-        return Person(Messenger.TELEGRAM, telegram_id), Audience.ADULT
-    return found.person, found.audience
+async def _told(member: Member, message: str, repos: Repos) -> Notify:
+    """A notice to a member of the pair, on their messenger and in their voice."""
+    found = await repos.participants.get(member.id)
+    audience = found.audience if found is not None else Audience.ADULT
+    return Notify(member.person, Screen(tr(message, audience=audience)))
 
 
 async def tell_partners(
@@ -186,21 +186,18 @@ async def tell_partners(
     names = ", ".join(m.name for m in mentees) or "—"
     notices: list[Effect] = []
     if pair.mentor is not None and pair.mentor.id == leaver.id:
-        for mentee in mentees:
-            to, audience = await _person_of(mentee.id, mentee.telegram_id, repos)
-            notices.append(Notify(to, Screen(tr("mentor-left", audience=audience))))
+        notices += [await _told(mentee, "mentor-left", repos) for mentee in mentees]
         kind = tr("kind-group") if pair.is_group else tr("kind-pair")
         note = tr("curator-pair-no-mentor", kind=kind, pair=pair.id, form=pair.form.label, mentees=esc(names))
         return notices, note, [m.id for m in mentees]
     if after.mentor is None:
         return [], "", [m.id for m in mentees]
     mentor = esc(after.mentor.name)
-    to, audience = await _person_of(after.mentor.id, after.mentor.telegram_id, repos)
     if mentees:
-        notices.append(Notify(to, Screen(tr("mentee-left-group", audience=audience))))
+        notices.append(await _told(after.mentor, "mentee-left-group", repos))
         note = tr("curator-group-mentee-left", pair=pair.id, form=pair.form.label, mentor=mentor)
     else:
-        notices.append(Notify(to, Screen(tr("mentee-left-pair", audience=audience))))
+        notices.append(await _told(after.mentor, "mentee-left-pair", repos))
         note = tr("curator-pair-no-mentee", pair=pair.id, form=pair.form.label, mentor=mentor)
     return notices, note, [after.mentor.id]
 
