@@ -6,6 +6,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from bot.flows import forget
 from bot.i18n import Audience, tr
 from bot.programme import Form, Role
 from storage.matching import ProposedGroup
@@ -141,3 +144,28 @@ async def test_on_the_core_a_confirmation_no_longer_open_is_stale(core_front: Co
     await mentor.press(tr("btn-forget-yes"), confirm)
     assert mentor.toasts == [tr("stale-button")]
     assert await core_front.service("participants").by_account(mentor.person.messenger, 904) is not None
+
+
+async def test_the_withdrawal_is_one_transaction(core_front: CoreFrontEnd, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A withdrawal that fails after the deletion (here: telling the pair) leaves nothing of itself: the person,
+    their confirmation and no destruction record; then it succeeds whole."""
+    mentor_id, _ = await mentor_with_a_mentee(core_front)
+    mentor = core_front.person(ACCOUNT)
+    await mentor.send("/forget")
+    confirm = await mentor.expect("Отозвать согласие?")
+
+    async def broken(*args: object) -> None:
+        raise RuntimeError("the pair could not be told")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(forget, "tell_partners", broken)
+        with pytest.raises(RuntimeError):
+            await mentor.press(tr("btn-forget-yes"), confirm)
+    assert await core_front.service("participants").get(mentor_id) is not None
+    assert await core_front.service("db").fetchval("SELECT COUNT(*) FROM destruction_log") == 0
+    assert await core_front.dialog(mentor.person).get_state() == forget.CONFIRM
+    assert await core_front.service("db").fetchval("SELECT COUNT(*) FROM outbox WHERE kind='curator'") == 0
+
+    done = await mentor.press(tr("btn-forget-yes"), confirm)
+    assert done.text == tr("forget-done", audience=Audience.ADULT)
+    assert await core_front.service("participants").get(mentor_id) is None
