@@ -9,14 +9,17 @@ import pytest
 from aiogram.filters.callback_data import CallbackData
 
 from bot.flows import common, forget, informing
+from bot.flows.events import PressIn
 from bot.flows.payloads import ForgetPayload, FormPayload, Payload, RenewPayload
 from bot.i18n import Audience, tr
+from bot.programme import Form, Role
 from handlers.kb.matching import FormCb
 from handlers.kb.menu import ForgetCb
 from handlers.kb.years import RenewCb
 from handlers.states import AskCurator, Forget
+from storage.matching import ProposedGroup
 from tests.conftest import CURATOR_ID, OTHER_CURATOR_ID
-from tests.flows import pupil_answers
+from tests.flows import mentor_answers, pupil_answers, seed_participant
 from tests.frontends import FrontEnd
 from tests.frontends.core import CoreFrontEnd
 from tests.test_core_stories import (
@@ -187,3 +190,24 @@ def test_the_new_payloads_pack_as_their_aiogram_twins(
         packed = neutral(**values).pack()
         assert packed == twin(**values).pack()
         assert twin.unpack(packed).model_dump() == vars(neutral.unpack(packed))
+
+
+async def test_renewal_on_the_core(core_front: CoreFrontEnd) -> None:
+    """«Участвую в следующем году» under the thank-you notice: once recorded, then said to be recorded already;
+    anyone who is not a participant has a stale button."""
+    mentee_id = await consented_pupil(core_front, 738, "Маша Иванова")
+    mentor_id = await seed_participant(core_front, 938, Role.MENTOR, Form.TEACHER_PUPIL, mentor_answers("Иван", [], 1))  # type: ignore[arg-type]
+    matching = core_front.service("matching")
+    await matching.create_pairs(Form.TEACHER_PUPIL, [ProposedGroup(mentor_id, [(mentee_id, 9.0, "")])], CURATOR_ID)
+    finished = await matching.finish_year("2026-27", CURATOR_ID, "конец года")
+    assert finished is not None
+    press = RenewPayload(y=finished[0].id).pack()
+    pupil, stranger = core_front.person(738), core_front.person(558)
+
+    await pupil.act(PressIn(pupil.person, press, "1"), pressed=1)
+    assert pupil.next().text == tr("renewed", audience=Audience.PUPIL)
+    await pupil.act(PressIn(pupil.person, press, "1"), pressed=1)
+    assert pupil.next().text == tr("renewed-already")
+    assert await matching.renewals(finished[0].id) == {mentee_id: "button"}
+    await stranger.act(PressIn(stranger.person, press, "1"), pressed=1)
+    assert stranger.toasts == [tr("stale-button")]
