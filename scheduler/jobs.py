@@ -15,6 +15,7 @@ from datetime import UTC, datetime, time, timedelta, tzinfo
 from typing import TypeVar
 
 from bot.clock import Clock, iso
+from bot.flows.campaign_launch import invite_latecomers, launch, until_text
 from bot.flows.notices import campaign_answer_buttons, checkin_buttons, pref_start_buttons
 from bot.flows.screens import Screen
 from bot.i18n import Audience, esc, quoted, tr
@@ -25,7 +26,6 @@ from bot.pairs import Pair, pair_label
 from bot.questionnaires import Questionnaire
 from bot.settings import Settings
 from scheduler.notices import queue
-from scheduler.notices.campaigns import invite_latecomers, launch, until_text
 from scheduler.roadmap_jobs import roadmap_reminders
 from storage.campaigns import CampaignRepo
 from storage.informing import InformingRepo

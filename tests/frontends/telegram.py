@@ -71,6 +71,10 @@ class TelegramFrontEnd:
     def service(self, name: str) -> Any:
         return self.running.service(name)
 
+    async def deliver(self) -> None:
+        """Notices queued outside an action (a seed) go out: the app's outbox sender is woken."""
+        self.running.service("outbox").wake()
+
     def person(self, account_id: int, name: str = "") -> TelegramPerson:
         if account_id not in self._people:
             user = self.tg.user(account_id, name) if name else self.tg.user(account_id)
