@@ -60,4 +60,15 @@ class StartDialog:
     name: str
 
 
-Effect = Show | Toast | SendFile | Notify | NotifyCurators | StartDialog
+@dataclass(frozen=True)
+class Farewell:
+    """The last message to someone whose data was just destroyed (a child whose parent withdrew the consent):
+    sent at once after the commit, never queued (an outbox row would keep their account id, which the
+    withdrawal has just scrubbed); not retried when it cannot be delivered. `silent` in quiet hours."""
+
+    to: Person
+    text: str
+    silent: bool = False
+
+
+Effect = Show | Toast | SendFile | Notify | NotifyCurators | StartDialog | Farewell

@@ -255,3 +255,16 @@ class RoundPayload(Payload, prefix="rd"):
 
     a: str
     f: str
+
+
+class ForgetPayload(Payload, prefix="fg"):
+    """The withdrawal's confirmation (handlers.kb.menu.ForgetCb): `pid` is the child a parent withdraws for."""
+
+    confirm: bool
+    pid: int = 0
+
+
+class RenewPayload(Payload, prefix="yn"):
+    """«Участвую в следующем году» under the thank-you notice of archived year y (handlers.kb.years.RenewCb)."""
+
+    y: int

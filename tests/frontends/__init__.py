@@ -48,10 +48,11 @@ class Actor(Protocol):
 
     async def send(self, text: str) -> None:
         """Type a line (a command when it starts with «/»)."""
-        ...
+
+    async def send_document(self, name: str, mime: str = ..., ref: str = ...) -> None: ...
 
     async def expect(self, contains: str, *, eventually: bool = False) -> Seen:
-        """The next screen that comes, which must contain `contains` (with `eventually`, the first that does)."""
+        """The next unread screen, which must contain `contains` (with `eventually`, the first that does)."""
         ...
 
 

@@ -74,6 +74,10 @@ class TelegramPerson:
         raise AssertionError(f"fewer than {count} files came to {self.user.id}")
 
 
+    async def send_document(self, name: str, mime: str = "application/octet-stream", ref: str = "file-1") -> None:
+        """Send a file (the fake server keeps it; its type is guessed from the name)."""
+        await self.user.send_document(name)
+
 def _received(message: SentMessage) -> Received:
     if message.photo is not None:
         return Received("", message.photo["content"], True, message.text or "")
