@@ -12,8 +12,7 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.flows import common as flow
-from bot.flows.act import queue
-from bot.flows.effects import Notify, NotifyCurators
+from bot.flows.act import run
 from bot.flows.events import CommandIn, FileIn, TextIn
 from bot.flows.ports import Repos
 from bot.i18n import tr
@@ -25,10 +24,8 @@ from handlers.ui import render
 async def _outside(message: Message, state: FSMContext, repos: Repos, event: TextIn | FileIn) -> None:
     """The fallback whatever the dialog's state (aiogram's routers passed the update over), in the action's
     transaction, then its effects shown: the core's route table would give a text in a dialog to that dialog."""
-    async with repos.atomic():
-        effects = await flow.on_outside(ctx_of(event.person.account_id, state, repos), event)
-        await queue(effects, repos)
-    await render(message, [e for e in effects if not isinstance(e, Notify | NotifyCurators)])
+    effects = await run(lambda: flow.on_outside(ctx_of(event.person.account_id, state, repos), event), repos)
+    await render(message, effects or [])
 
 
 async def cmd_help(message: Message, state: FSMContext, repos: Repos) -> None:

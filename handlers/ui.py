@@ -12,7 +12,7 @@ from aiogram.methods import EditMessageText, SendMessage
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
-from bot.flows.effects import Effect, Farewell, SendFile, Show, Toast
+from bot.flows.effects import Effect, Farewell, Later, SendFile, Show, Toast
 from bot.flows.events import Messenger
 from bot.flows.screens import FileOut, Screen
 from handlers.kb.notices import inline_markup
@@ -120,6 +120,8 @@ async def render(
                 await show(target, effect.text, edit=False)
         elif isinstance(effect, SendFile):
             await send_file(target, effect.file)
+        elif isinstance(effect, Later):
+            raise TypeError("work for after the commit is done by bot.flows.act, not rendered")
         elif isinstance(effect, Farewell) and effect.to.messenger is Messenger.TELEGRAM:
             await farewell(target.bot, effect)  # type: ignore[arg-type]
         else:

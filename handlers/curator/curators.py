@@ -20,9 +20,8 @@ from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.commands import CURATOR_COMMANDS, PARTICIPANT_COMMANDS, described
 from bot.flows import routes
-from bot.flows.act import queue
+from bot.flows.act import run
 from bot.flows.curator import curators as flow
-from bot.flows.effects import Notify, NotifyCurators
 from bot.flows.events import CommandIn, PressIn
 from bot.flows.ports import Repos
 from bot.i18n import tr
@@ -97,10 +96,8 @@ async def start_curator_link(
     assert user is not None
     was_curator = settings.is_curator(user.id)
     ctx = ctx_of(user.id, state, repos)
-    async with repos.atomic():
-        effects = await flow.accept_link(ctx, (command.args or "").strip(), user.full_name)
-        await queue(effects, repos)
-    await render(message, [e for e in effects if not isinstance(e, Notify | NotifyCurators)])
+    effects = await run(lambda: flow.accept_link(ctx, (command.args or "").strip(), user.full_name), repos)
+    await render(message, effects or [])
     if not was_curator and settings.is_curator(user.id):
         await set_curator_commands(bot, user.id)
 

@@ -12,7 +12,7 @@ from bot.flows.context import Ctx
 from bot.flows.curator.curators import curator_only
 from bot.flows.curator.documents import DOCX
 from bot.flows.curator.participants import people
-from bot.flows.effects import Effect, SendFile, Show, Toast
+from bot.flows.effects import Effect, Later, SendFile, Show, Toast
 from bot.flows.events import Event, PressIn
 from bot.flows.payloads import Payload, PayloadError
 from bot.flows.routes import FlowRoutes
@@ -93,8 +93,6 @@ async def on_period(ctx: Ctx, event: Event) -> list[Effect]:
         period_end=end,
         act_date=today,
     )
-    # python-docx is imported in the worker thread, on the first act.
-    data = await asyncio.to_thread(destruction_act_docx, info, records)
     me = ctx.person
     await ctx.repos.audit.record(
         me.account_id,
@@ -104,10 +102,13 @@ async def on_period(ctx: Ctx, event: Event) -> list[Effect]:
         actor_messenger=me.messenger,
     )
     name = f"akt-ob-unichtozhenii-pd-{start:%Y-%m-%d}-{end:%Y-%m-%d}.docx"
-    return [
-        Show(Screen(tr("destruction-act-ready", n=len(records), **shown))),
-        SendFile(FileOut(name, data, DOCX, caption=tr("destruction-act-caption", **shown))),
-    ]
+
+    async def write() -> list[Effect]:
+        # python-docx is imported in the worker thread, on the first act; after the commit, the database free.
+        data = await asyncio.to_thread(destruction_act_docx, info, records)
+        return [SendFile(FileOut(name, data, DOCX, caption=tr("destruction-act-caption", **shown)))]
+
+    return [Show(Screen(tr("destruction-act-ready", n=len(records), **shown))), Later(write)]
 
 
 ROUTES = FlowRoutes(

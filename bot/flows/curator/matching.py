@@ -19,7 +19,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import cache
+from functools import cache, partial
 from typing import Any
 
 from bot.flows.act import queue
@@ -28,7 +28,7 @@ from bot.flows.context import Ctx
 from bot.flows.curator.documents import is_adult, order_file, pair_rows, pairs_file
 from bot.flows.curator.pairs import paged, reader
 from bot.flows.curator.reports import curator_only, press_of
-from bot.flows.effects import Effect, Notify, Show, Toast
+from bot.flows.effects import Effect, Later, Notify, Show, Toast
 from bot.flows.events import Event
 from bot.flows.payloads import FormPayload, MatchPayload, Payload, PayloadError
 from bot.flows.routes import FlowRoutes
@@ -447,7 +447,7 @@ async def confirm(ctx: Ctx, draft: Draft, digest: str) -> list[Effect]:
     pair_ids = await fix_pairs(ctx, draft)
     pairs, groups = _counts(draft)
     shown = Show(Screen(tr("match-confirmed", pairs=pairs, groups=groups)))
-    return [shown, *await papers(ctx, pair_ids, [draft.form])]
+    return [shown, Later(partial(papers, ctx, pair_ids, [draft.form]))]
 
 
 async def confirm_all(ctx: Ctx, digest: str) -> list[Effect]:
@@ -465,7 +465,7 @@ async def confirm_all(ctx: Ctx, digest: str) -> list[Effect]:
         pairs, groups = _counts(draft)
         lines += tr("match-confirmed-all-line", form=draft.form.label, pairs=pairs, groups=groups)
     shown = Show(Screen(tr("match-confirmed-all", lines=lines)))
-    return [shown, *await papers(ctx, pair_ids, [d.form for d in confirmed])]
+    return [shown, Later(partial(papers, ctx, pair_ids, [d.form for d in confirmed]))]
 
 
 async def fix_pairs(ctx: Ctx, draft: Draft) -> list[int]:
@@ -532,7 +532,8 @@ async def mentor_positions(ctx: Ctx, mentor_ids: list[int]) -> dict[int, str]:
 
 async def papers(ctx: Ctx, pair_ids: Sequence[int], forms: Sequence[Form]) -> list[Effect]:
     """The list of every active pair (XLSX) and one director's order (DOCX) of the pairs just confirmed, with
-    the names the participants table has now (a corrected name included)."""
+    the names the participants table has now (a corrected name included): written after the confirmation's
+    commit (`Later`), from the committed rows."""
     settings = ctx.repos.settings
     matching: Any = ctx.repos.matching
     generated: datetime = ctx.repos.clock.now().astimezone(settings.institution.tz)

@@ -15,13 +15,14 @@ from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import date
+from functools import partial
 from typing import Any
 
 from bot.clock import Clock
 from bot.documents import PersonRow, people_workbook
 from bot.flows.context import Ctx
 from bot.flows.curator.documents import person_row
-from bot.flows.effects import Effect, SendFile, Show, Toast
+from bot.flows.effects import Effect, Later, SendFile, Show, Toast
 from bot.flows.events import CommandIn, Event, PressIn
 from bot.flows.menu import curator_menu
 from bot.flows.payloads import ArchivePayload, BasesPayload, PayloadError, ReportPayload
@@ -135,30 +136,39 @@ async def deliver(ctx: Ctx, kind: str, year: ArchivedYear | None = None) -> list
     if kind == "charts":
         await repos.audit.record(curator, "summary.charts")
         stages = stage_counts(await reports.furthest_stages())
-        pictures = await asyncio.to_thread(_render_charts, stages, _chart_quality(quality), growth)
-        return [SendFile(FileOut(name, data, "image/png")) for name, data in pictures]
+        return [Later(partial(_charts, stages, _chart_quality(quality), growth))]
     await repos.audit.record(curator, "summary.text", year.label if year else None)
     text = await summary_text(repos.clock, settings, reports, repos.campaigns, quality, growth)
     return [Show(Screen(text, report_rows(await reports.years())), edit=False)]
 
 
-async def _export(ctx: Ctx, reports: Any, year: ArchivedYear | None) -> SendFile:
+async def _charts(*data: Any) -> list[Effect]:
+    """The three charts as photos, drawn after the action's commit (matplotlib in a worker thread)."""
+    pictures = await asyncio.to_thread(_render_charts, *data)
+    return [SendFile(FileOut(name, content, "image/png")) for name, content in pictures]
+
+
+async def _export(ctx: Ctx, reports: Any, year: ArchivedYear | None) -> Later:
     repos = ctx.repos
     settings = repos.settings
     tz = settings.institution.tz
     data = await collect_export(settings, reports, dict(repos.questionnaires))
     generated = repos.clock.now().astimezone(tz)
     organization = settings.institution.organization_name
-    workbook = await asyncio.to_thread(
-        lambda: _workbook(export_sheets(**data), organization=organization, generated=generated)
-    )
     await repos.audit.record(ctx.person.account_id, "export.xlsx", year.label if year else None)
     name = f"nastavnichestvo-{generated:%Y-%m-%d}.xlsx"
     caption = tr("export-caption")
     if year is not None:
         name = f"nastavnichestvo-arhiv-{year.label}-{generated:%Y-%m-%d}.xlsx"
         caption = tr("archive-export-caption", year=year.label)
-    return SendFile(FileOut(name, workbook, XLSX, caption))
+
+    async def write() -> list[Effect]:
+        workbook = await asyncio.to_thread(
+            lambda: _workbook(export_sheets(**data), organization=organization, generated=generated)
+        )
+        return [SendFile(FileOut(name, workbook, XLSX, caption))]
+
+    return Later(write)
 
 
 def _workbook(sheets: Any, **options: Any) -> bytes:
@@ -428,10 +438,14 @@ async def on_bases(ctx: Ctx, event: Event) -> list[Effect]:
     title = tr("btn-base-mentors") if mentors else tr("btn-base-mentees")
     now = repos.clock.now().astimezone(settings.institution.tz)
     organization = settings.institution.organization_name
-    data = await asyncio.to_thread(people_workbook, title, rows, organization=organization, generated=now)
     await repos.audit.record(ctx.person.account_id, "bases.export", kind, {"rows": len(rows)})
     name = "baza-nastavnikov" if mentors else "baza-nastavlyaemyh"
-    return [SendFile(FileOut(f"{name}-{now:%Y-%m-%d}.xlsx", data, XLSX, title))]
+
+    async def write() -> list[Effect]:
+        data = await asyncio.to_thread(people_workbook, title, rows, organization=organization, generated=now)
+        return [SendFile(FileOut(f"{name}-{now:%Y-%m-%d}.xlsx", data, XLSX, title))]
+
+    return [Later(write)]
 
 
 def _in_pair(row: PersonRow, pair: Pair | None) -> PersonRow:
