@@ -56,6 +56,7 @@ import sys
 import tempfile
 import threading
 import time
+import traceback
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -239,6 +240,18 @@ class UserPlan:
         )
 
 
+def plain_options(options: Any) -> list[Any]:
+    """The options a simulated user picks: not «Другое», whose follow-up question the plans do not type."""
+    return [o for o in options if not o.details]
+
+
+def shown(question: Any, option: Any) -> str:
+    """An option's label on its button: the full wording one to a row, the short one two to a row."""
+    from handlers.kb.survey import ONE_PER_ROW_LIMIT
+
+    return option.label if len(question.options) <= ONE_PER_ROW_LIMIT else option.button
+
+
 def make_plans(count: int, seed: int) -> list[UserPlan]:
     """A random but valid way through the questionnaire for each user, from the questionnaire file itself."""
     from bot.i18n import tr
@@ -258,7 +271,7 @@ def make_plans(count: int, seed: int) -> list[UserPlan]:
         steps: list[Step] = []
         answers: dict[str, Any] = {}
         for n, q in enumerate(questionnaire.questions, start=1):
-            after = f"Вопрос {n + 1} из {total}" if n < total else "проверьте ответы"
+            after = f"Вопрос {n + 1} из {total}" if n < total else "проверь ответы"
             if q.type is QuestionType.TEXT:
                 if q.required or rng.random() < 0.5:
                     if q.id == "name":
@@ -279,15 +292,16 @@ def make_plans(count: int, seed: int) -> list[UserPlan]:
                 steps.append(Step("click", str(number), SurveyCb(a="a", q=q.id, v=str(number)).pack(), expect=after))
                 answers[q.id] = number
             elif q.type is QuestionType.SINGLE:
-                option = rng.choice(q.options)
-                steps.append(Step("click", option.label, SurveyCb(a="a", q=q.id, v=option.id).pack(), expect=after))
+                option = rng.choice(plain_options(q.options))
+                steps.append(Step("click", shown(q, option), SurveyCb(a="a", q=q.id, v=option.id).pack(), expect=after))
                 answers[q.id] = option.id
             else:  # multi: mark 1–3 options, then «Готово»
-                most = min(3, q.max_choices or 3, len(q.options))
-                chosen = rng.sample(list(q.options), rng.randint(max(1, q.min_choices), most))
+                options = plain_options(q.options)
+                most = min(3, q.max_choices or 3, len(options))
+                chosen = rng.sample(options, rng.randint(max(1, q.min_choices), most))
                 for option in chosen:
                     data = SurveyCb(a="t", q=q.id, v=option.id).pack()
-                    steps.append(Step("click", option.label, data, expect=f"Вопрос {n} из {total}"))
+                    steps.append(Step("click", shown(q, option), data, expect=f"Вопрос {n} из {total}"))
                 steps.append(Step("click", tr("btn-done"), SurveyCb(a="d", q=q.id).pack(), expect=after))
                 answers[q.id] = [o.id for o in q.options if o in chosen]
         steps.append(Step("click", tr("btn-all-right"), SurveyCb(a="ok").pack(), expect="Анкета сохранена"))
@@ -591,20 +605,10 @@ async def start_app(session: FakeSession, db_path: Path, plans: list[UserPlan]) 
 
     from bot.app import build_dispatcher
     from bot.clock import SystemClock
-    from bot.consent import ConsentKind, Relation, render
-    from bot.invites import PARENT_PREFIX, new_code
-    from bot.programme import Form, Role
-    from bot.settings import load_settings
     from handlers.middlewares import install_request_middlewares
     from storage.database import Database
 
-    settings = load_settings(
-        env_file=None,
-        telegram={"bot_token": TOKEN, "bot_api_base_url": "http://127.0.0.1:9", "curator_ids": str(CURATOR_ID)},
-        storage={"database_path": db_path},
-        institution={"organization_name": "МБУ ДО «Станция юных техников»"},
-        logging={"log_level": "WARNING"},
-    )
+    settings = bench_settings(db_path)
     db = await Database.open(db_path)
     install_request_middlewares(session)  # as bot.app.build_bot
     bot = Bot(
@@ -614,10 +618,19 @@ async def start_app(session: FakeSession, db_path: Path, plans: list[UserPlan]) 
     )
     dp, services = build_dispatcher(settings, db, SystemClock())
     await dp.emit_startup(bot=bot)  # commands, outbox sender, scheduler, gc.freeze()
+    await enrol(services, plans)
+    return dp, bot, db
 
-    # Join, «younger than 18», a parent's consent: straight through the repositories, not measured.
+
+async def enrol(services: dict[str, Any], plans: list[UserPlan]) -> None:
+    """Join, «younger than 18», a parent's consent: straight through the repositories, not measured."""
+    from bot.consent import ConsentKind, Relation, render
+    from bot.invites import PARENT_PREFIX, new_code
+    from bot.programme import Form, Role
+
+    settings = services["settings"]
     invite = await services["invites"].create(Role.MENTEE_PUPIL, Form.TEACHER_PUPIL, CURATOR_ID, days=30, max_uses=None)
-    document = render(settings.institution.organization_name, for_parent=True)
+    document = render(settings.institution.organization_name, ConsentKind.PARENT)
     repo = services["participants"]
     for plan in plans:
         participant = await repo.join(plan.user_id, invite)
@@ -630,7 +643,140 @@ async def start_app(session: FakeSession, db_path: Path, plans: list[UserPlan]) 
             parent_name="Иванова Мария Петровна",
             parent_relation=Relation.MOTHER,
         )
-    return dp, bot, db
+
+
+def bench_settings(db_path: Path) -> Any:
+    from bot.settings import load_settings
+
+    return load_settings(
+        env_file=None,
+        telegram={"bot_token": TOKEN, "bot_api_base_url": "http://127.0.0.1:9", "curator_ids": str(CURATOR_ID)},
+        storage={"database_path": db_path},
+        institution={"organization_name": "МБУ ДО «Станция юных техников»"},
+        logging={"log_level": "WARNING"},
+    )
+
+
+# --------------------------------------------------------------------------------- the core, no messenger
+class CoreDriver:
+    """The same users and steps through the application layer itself (`bot.flows.act`), with no messenger and
+    no dispatcher: a text is `TextIn`, a press is `PressIn` with the payload of the button the flow last showed
+    (found by its label), each action one transaction on SQLite with the dialog state in the table. What this
+    costs per answer is the core's own share of the app's time."""
+
+    def __init__(self, services: dict[str, Any], concurrency: int) -> None:
+        from storage.dialogs import PersonDialog
+
+        self.services = services
+        self.sem = asyncio.Semaphore(concurrency)
+        self.anomalies: list[str] = []
+        self.last: dict[int, Any] = {}  # the last screen shown to each user
+        self.harness = 0.0
+        self._dialog = PersonDialog
+
+    def ctx(self, user_id: int) -> Any:
+        from bot.flows.context import Ctx
+        from bot.flows.events import Messenger, Person
+
+        def dialog_of(person: Person) -> Any:
+            return self._dialog(self.services["dialogs"], person.messenger, person.account_id)
+
+        person = Person(Messenger.TELEGRAM, user_id)
+        return Ctx(person, self.services["repos"], dialog_of(person), dialog_of)
+
+    def build(self, user_id: int, step: Step) -> Any:
+        from bot.flows.events import CommandIn, Messenger, Person, PressIn, TextIn
+
+        person = Person(Messenger.TELEGRAM, user_id)
+        if step.kind == "text":
+            if step.text.startswith("/"):
+                return CommandIn(person, step.text[1:])
+            return TextIn(person, step.text)
+        screen = self.last.get(user_id)
+        buttons = screen.buttons() if screen is not None else []
+        found = [b.payload for b in buttons if b.label.removeprefix(CHECK_MARK) == step.text]
+        if not found:
+            self.anomalies.append(f"user {user_id}: no button {step.text!r} under {getattr(screen, 'text', None)!r}")
+        elif found[0] != step.data:
+            self.anomalies.append(f"user {user_id}: button {step.text!r} carries {found[0]!r}, not {step.data!r}")
+        return PressIn(person, found[0] if found else step.data)
+
+    async def process(self, user_id: int, event: Any, submitted: float, phase: Phase) -> None:
+        from bot.flows.act import act
+        from bot.flows.effects import Show
+
+        started = time.perf_counter()
+        try:
+            effects = await act(event, self.ctx(user_id))
+            shown = [e.screen for e in effects or [] if isinstance(e, Show)]
+            if shown:
+                self.last[user_id] = shown[-1]
+            elif effects is None:
+                self.anomalies.append(f"user {user_id}: no flow of the core took {event!r}")
+        except Exception as exc:
+            self.anomalies.append(f"act raised {exc!r}")
+        finally:
+            self.sem.release()
+            done = time.perf_counter()
+            phase.service.append(done - started)
+            phase.response.append(done - submitted)
+
+    def check(self, user_id: int, step: Step) -> None:
+        screen = self.last.get(user_id)
+        text = getattr(screen, "text", None)
+        if step.expect and (text is None or step.expect not in text):
+            self.anomalies.append(f"user {user_id}: after {step.text!r} expected {step.expect!r}, got {text!r}")
+
+    async def user(self, user_id: int, steps: list[Step], phase: Phase, go: asyncio.Event) -> None:
+        await go.wait()
+        for step in steps:
+            started = time.perf_counter()
+            event = self.build(user_id, step)
+            submitted = time.perf_counter()
+            self.harness += submitted - started
+            await self.sem.acquire()
+            await asyncio.create_task(self.process(user_id, event, submitted, phase))
+            started = time.perf_counter()
+            self.check(user_id, step)
+            self.harness += time.perf_counter() - started
+
+    async def run(self, plans: dict[int, list[Step]], phase: Phase | None = None) -> tuple[Phase, float]:
+        phase = phase or Phase()
+        go = asyncio.Event()
+        tasks = [asyncio.create_task(self.user(uid, steps, phase, go)) for uid, steps in plans.items()]
+        await asyncio.sleep(0)
+        started = time.perf_counter()
+        go.set()
+        await asyncio.gather(*tasks)
+        return phase, time.perf_counter() - started
+
+
+async def start_core(db_path: Path, plans: list[UserPlan]) -> tuple[dict[str, Any], Any]:
+    """The core's services as the app builds them (repositories, dialog table), with no bot and no scheduler."""
+    from bot.clock import SystemClock
+    from bot.flows.ports import Repos
+    from bot.questionnaires import load_directory
+    from storage.curators import CuratorRepo
+    from storage.database import Database
+    from storage.dialogs import DialogTable
+    from storage.repositories import build_repositories
+
+    settings = bench_settings(db_path)
+    db = await Database.open(db_path)
+    clock = SystemClock()
+    services: dict[str, Any] = {
+        "settings": settings,
+        "db": db,
+        "clock": clock,
+        "questionnaires": load_directory(),
+        **build_repositories(db, clock),
+    }
+    services["curators"] = CuratorRepo(db, clock, settings.roster)
+    services["dialogs"] = DialogTable(db)
+    services["repos"] = Repos.of(services)
+    await enrol(services, plans)
+    gc.freeze()  # what the app's on_startup does
+    return services, db
 
 
 def verify_database(path: Path, plans: list[UserPlan]) -> dict[str, Any]:
@@ -709,6 +855,8 @@ async def worker(variant: str, args: argparse.Namespace, plans: list[UserPlan]) 
             dp, bot, db = await start_app(session, db_path, plans)
             if diag is not None:
                 await diag.install(db)
+        elif variant == "core":
+            services, db = await start_core(db_path, plans)
         elif variant == "echo":
             bot = Bot(token=TOKEN, session=session)
             dp = echo_dispatcher()
@@ -717,7 +865,13 @@ async def worker(variant: str, args: argparse.Namespace, plans: list[UserPlan]) 
             bot = floor_bot(session)
             dp = floor_dispatcher()
             gc.freeze()
-        driver = Driver(dp, bot, server, args.concurrency, variant)
+        driver: Any = (
+            CoreDriver(services, args.concurrency)
+            if variant == "core"
+            else Driver(dp, bot, server, args.concurrency, variant)
+        )
+        if variant == "core":
+            server.harness = 0.0
 
         await driver.run({p.user_id: p.entry for p in plans})  # into the questionnaire: not measured
         entry_anomalies = len(driver.anomalies)
@@ -729,7 +883,7 @@ async def worker(variant: str, args: argparse.Namespace, plans: list[UserPlan]) 
             import tracemalloc
 
             tracemalloc.start()
-        harness_before = server.harness
+        harness_before = driver.harness if variant == "core" else server.harness
         rss_start = rss_mib()
         cpu_start = cpu_seconds()
         timer.active = True
@@ -740,7 +894,7 @@ async def worker(variant: str, args: argparse.Namespace, plans: list[UserPlan]) 
             diag.stop()
         timer.active = False
         cpu = cpu_seconds() - cpu_start
-        harness = server.harness - harness_before
+        harness = (driver.harness if variant == "core" else server.harness) - harness_before
         traced_peak = None
         if args.tracemalloc:
             traced_peak = tracemalloc.get_traced_memory()[1] / 2**20
@@ -753,6 +907,9 @@ async def worker(variant: str, args: argparse.Namespace, plans: list[UserPlan]) 
 
         if app:
             await dp.emit_shutdown(bot=bot)
+            await db.close()
+            checks = verify_database(db_path, plans)
+        elif variant == "core":
             await db.close()
             checks = verify_database(db_path, plans)
         else:
@@ -811,7 +968,7 @@ def failures(result: dict[str, Any]) -> list[str]:
     problems = []
     checks = result["checks"]
     everyone = result["users"] + result["solo"]
-    if result["variant"] == "app":
+    if result["variant"] in ("app", "core"):
         if checks["answers_lost"] or checks["answers_wrong"]:
             problems.append(f"{checks['answers_lost']} answers lost, {checks['answers_wrong']} wrong")
         if checks["users_complete"] != everyone:
@@ -927,11 +1084,23 @@ def report(args: argparse.Namespace, runs: dict[str, list[dict[str, Any]]], load
             share = median_of(runs["app"], "ups") / median_of(runs["floor"], "ups")
             print(f"Ratio app / floor (updates/s): {share:.2f}.")
         print()
+    if "core" in runs:
+        alone = median_of(runs["core"], "alone_p50")
+        cpu_core = statistics.median(r["cpu"] / r["updates"] for r in runs["core"])
+        line = (
+            f"The core alone (bot.flows.act on SQLite, no messenger): {median_of(runs['core'], 'ups'):,.0f} updates/s,"
+            f" {ms(alone)} per answer alone, {cpu_core * 1e6:,.0f} µs CPU per answer"
+        )
+        if "app" in runs:
+            cpu_app = statistics.median(r["cpu"] / r["updates"] for r in runs["app"])
+            line += f": {cpu_core / cpu_app:.0%} of the app's CPU per update"
+        print(line + ".")
+        print()
     status = 0
     for variant, results in runs.items():
         for i, r in enumerate(results, start=1):
             c = r["checks"]
-            if variant == "app":
+            if variant in ("app", "core"):
                 fact = (
                     f"{c['answers_stored']:,} of {c['answers_expected']:,} answers stored with the values given"
                     f" ({c['answers_lost']} lost, {c['answers_wrong']} wrong), {c['surveys_done']:,} of"
@@ -976,16 +1145,24 @@ def main() -> int:
     parser.add_argument("--solo", type=int, default=20, help="users answering one at a time afterwards")
     parser.add_argument("--concurrency", type=int, default=64, help="as start_polling(tasks_concurrency_limit=...)")
     parser.add_argument("--rounds", type=int, default=3, help="fresh processes per dispatcher; medians are shown")
-    parser.add_argument("--variants", default="app,echo,floor", help="comma-separated: app, echo, floor")
+    parser.add_argument(
+        "--variants", default="app,echo,floor,core", help="comma-separated: app, echo, floor, core"
+    )
     parser.add_argument("--seed", type=int, default=2024)
     parser.add_argument("--diagnose", action="store_true", help="count aiosqlite hops, SQL, lock time (app only)")
     parser.add_argument("--tracemalloc", action="store_true", help="also trace Python allocations (slower)")
-    parser.add_argument("--worker", choices=["app", "echo", "floor"], help=argparse.SUPPRESS)
+    parser.add_argument("--worker", choices=["app", "echo", "floor", "core"], help=argparse.SUPPRESS)
     parser.add_argument("--plans", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
         plans = [UserPlan.from_json(p) for p in json.loads(Path(args.plans).read_text(encoding="utf-8"))]
-        print(json.dumps(asyncio.run(worker(args.worker, args, plans))))
+        try:
+            print(json.dumps(asyncio.run(worker(args.worker, args, plans))))
+        except BaseException:
+            # A worker that failed midway leaves aiosqlite's (non-daemon) thread running: exit without waiting.
+            traceback.print_exc()
+            sys.stderr.flush()
+            os._exit(1)
         return 0
     variants = [v.strip() for v in args.variants.split(",") if v.strip()]
     runs: dict[str, list[dict[str, Any]]] = {v: [] for v in variants}

@@ -67,3 +67,11 @@ class Invite:
 #: Expiry choices the curator picks from (days; None = no expiry) and use limits (None = unlimited).
 EXPIRY_CHOICES: tuple[int | None, ...] = (7, 30, None)
 LIMIT_CHOICES: tuple[int | None, ...] = (1, 30, None)
+
+
+class JoinRefused(Exception):
+    """The invite cannot be used (any more): raised by the repository that enrols, checked in its transaction."""
+
+    def __init__(self, problem: InviteProblem) -> None:
+        super().__init__(problem.value)
+        self.problem = problem

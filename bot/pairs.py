@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.flows.events import Messenger, Person
 from bot.i18n import esc, tr
 from bot.programme import Form, Role
 
@@ -12,10 +13,16 @@ from bot.programme import Form, Role
 @dataclass(frozen=True)
 class Member:
     id: int
-    telegram_id: int
+    telegram_id: int  # their account id on `messenger` (the name stays from the days of Telegram alone)
     name: str
     score: float | None = None  # a mentee's matching score and reasons, as confirmed
     reasons: str | None = None
+    messenger: Messenger = Messenger.TELEGRAM
+
+    @property
+    def person(self) -> Person:
+        """Who they are on their messenger: where a notice to them goes."""
+        return Person(self.messenger, self.telegram_id)
 
 
 @dataclass(frozen=True)

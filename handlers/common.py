@@ -1,7 +1,7 @@
-"""Commands everyone has from day one (/help, /cancel; /start is in joining, /menu in menu) and the fallbacks.
-
-Each speaks to its reader: the curator gets the curator's help and no participant's phrases, a parent the
-parent's, a pupil «ты»; /cancel says what it cancelled when the dialog's state tells it."""
+"""Commands everyone has from day one (/help, /cancel; /start is in joining, /menu in menu) and the fallbacks, on
+Telegram: the adapter of `bot.flows.common` (an update becomes the flow's event, its effects go out through
+`handlers.ui.render`). The routing stays aiogram's: /help and /cancel come before the dialogs, the fallback router
+last of all, and it answers whatever nobody took (a stale button here: the core has no such press)."""
 
 from __future__ import annotations
 
@@ -11,84 +11,45 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
+from bot.flows import common as flow
+from bot.flows.act import run
+from bot.flows.events import CommandIn, FileIn, TextIn
 from bot.flows.ports import Repos
-from bot.i18n import Audience, tr
-from bot.settings import Settings
+from bot.i18n import tr
+from handlers.core import ctx_of, perform, person_of
 from handlers.filters import HasText
-from handlers.menu import reader_audience, show_parent_menu
-from storage.participants import ParticipantRepo
-
-#: What /cancel says per dialog (the StatesGroup's name in the stored state), when it is not «Отменено».
-CANCELLED_BY_DIALOG: dict[str, str] = {
-    "AskCurator": "cancelled-question",
-    "Forget": "cancelled-forget",
-    "Joining": "cancelled-joining",
-    "ParentConsent": "cancelled-parent-consent",
-    "MeetingSetup": "cancelled-meeting",
-    "MeetingReply": "cancelled-meeting-reply",
-    "AnswerQuestion": "cancelled-answer",
-    "Broadcast": "cancelled-broadcast",
-    "AddMaterial": "cancelled-material",
-    "DissolvePair": "cancelled-dissolve",
-    "GroupMeetingSetup": "cancelled-group-meeting",
-    "PaperConsent": "cancelled-paper-consent",
-    "NameCorrection": "cancelled-name",
-}
+from handlers.ui import render
 
 
-async def cmd_help(message: Message, settings: Settings, participants: ParticipantRepo) -> None:
-    audience = await reader_audience(message.from_user.id, settings, participants)  # type: ignore[union-attr]
-    if audience is Audience.CURATOR:
-        await message.answer(tr("help-curator") + tr("help-curator-extra"))
-    elif audience is Audience.PARENT:
-        await message.answer(tr("help-parent"))
-    else:
-        await message.answer(tr("help-participant", audience=audience))
+async def _outside(message: Message, state: FSMContext, repos: Repos, event: TextIn | FileIn) -> None:
+    """The fallback whatever the dialog's state (aiogram's routers passed the update over), in the action's
+    transaction, then its effects shown: the core's route table would give a text in a dialog to that dialog."""
+    effects = await run(lambda: flow.on_outside(ctx_of(event.person.account_id, state, repos), event), repos)
+    await render(message, effects or [])
 
 
-async def cmd_cancel(
-    message: Message, state: FSMContext, settings: Settings, participants: ParticipantRepo
-) -> None:
-    current = await state.get_state()
-    if current is None:
-        await message.answer(tr("nothing-to-cancel"))
-        return
-    await state.set_state(None)
-    audience = await reader_audience(message.from_user.id, settings, participants)  # type: ignore[union-attr]
-    await message.answer(cancelled_text(current, audience))
+async def cmd_help(message: Message, state: FSMContext, repos: Repos) -> None:
+    await perform(message, CommandIn(person_of(message.from_user.id), "help"), state, repos)  # type: ignore[union-attr]
 
 
-def cancelled_text(state_name: str, audience: Audience) -> str:
-    """«Отменено: вопрос куратору не отправлен» — what was cancelled, told from the dialog's state."""
-    dialog = state_name.partition(":")[0]
-    if dialog == "Survey" and audience in (Audience.PUPIL, Audience.ADULT):
-        return tr("cancelled-survey", audience=audience)
-    msg_id = CANCELLED_BY_DIALOG.get(dialog)
-    if msg_id is not None:
-        return tr(msg_id)
-    return tr("cancelled-curator") if audience is Audience.CURATOR else tr("cancelled-other")
+async def cmd_cancel(message: Message, state: FSMContext, repos: Repos) -> None:
+    await perform(message, CommandIn(person_of(message.from_user.id), "cancel"), state, repos)  # type: ignore[union-attr]
 
 
-async def unknown_text(
-    message: Message,
-    settings: Settings,
-    participants: ParticipantRepo,
-    repos: Repos,
-) -> None:
-    """A parent's free text leads to their menu (the question to the curator is one button away)."""
-    user_id = message.from_user.id  # type: ignore[union-attr]
-    if not settings.is_curator(user_id) and await participants.by_telegram(user_id) is None:
-        children = await participants.children_of(user_id)
-        if children:
-            hint = tr("parent-menu-hint")
-            await show_parent_menu(message, children, repos, preface=hint)
-            return
-    await message.answer(tr("unknown-input"))
+async def unknown_text(message: Message, state: FSMContext, repos: Repos) -> None:
+    """A text no flow took (in a dialog too: the dialog's handlers passed it over)."""
+    event = TextIn(person_of(message.from_user.id), message.text or "")  # type: ignore[union-attr]
+    await _outside(message, state, repos, event)
 
 
-async def unsupported_content(message: Message, settings: Settings, participants: ParticipantRepo) -> None:
-    audience = await reader_audience(message.from_user.id, settings, participants)  # type: ignore[union-attr]
-    await message.answer(tr("unsupported-content", audience=audience))
+async def unsupported_content(message: Message, state: FSMContext, repos: Repos) -> None:
+    """A sticker, a photo, a voice message, a file no flow took: answered kindly."""
+    document = message.document
+    name = document.file_name or "" if document is not None else ""
+    mime = document.mime_type or "" if document is not None else str(message.content_type)
+    ref = document.file_id if document is not None else ""
+    event = FileIn(person_of(message.from_user.id), name, mime, ref)  # type: ignore[union-attr]
+    await _outside(message, state, repos, event)
 
 
 async def stale_callback(query: CallbackQuery, callback_answer: CallbackAnswer) -> None:

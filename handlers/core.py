@@ -16,7 +16,7 @@ from bot.flows.act import act
 from bot.flows.context import Ctx
 from bot.flows.dialog import Dialog
 from bot.flows.effects import Effect
-from bot.flows.events import Event, Messenger, Person
+from bot.flows.events import Event, FileIn, Messenger, Person, TextIn
 from bot.flows.ports import Repos
 from handlers.fsm_storage import SQLiteStorage
 from handlers.ui import render
@@ -56,3 +56,34 @@ async def perform(
     if effects is None:
         return None
     return await render(target, effects, callback_answer)
+
+
+def message_event(message: Message, *, html: bool = False) -> Event:
+    """A private message as an event: a text (`html`: with the sender's bold and italics kept as markup), a
+    document or a photo (`FileIn`, by Telegram's file id; its caption kept), anything else (a sticker) a
+    `FileIn` with no file."""
+    person = person_of(message.from_user.id)  # type: ignore[union-attr]
+    if message.text is not None:
+        return TextIn(person, message.html_text if html else message.text)
+    caption = (message.html_text if html else message.caption or "") if message.caption else ""
+    if message.document is not None:
+        document = message.document
+        mime = document.mime_type or "application/octet-stream"
+        return FileIn(person, document.file_name or "", mime, document.file_id, caption=caption)
+    if message.photo:
+        return FileIn(person, "", "image/jpeg", message.photo[-1].file_id, caption=caption)
+    return FileIn(person, "", "", "", caption=caption)
+
+
+async def perform_with_links(
+    target: Message | CallbackQuery,
+    event: Event,
+    state: FSMContext,
+    repos: Repos,
+    callback_answer: CallbackAnswer | None = None,
+) -> list[Effect] | None:
+    """`perform` for the flows that give out links opening the bot (invites, a curator's link): the bot's
+    username is learnt first (aiogram keeps getMe's answer after the first call)."""
+    me = await target.bot.me()  # type: ignore[union-attr]
+    repos.links.learn(Messenger.TELEGRAM, me.username or "bot")
+    return await perform(target, event, state, repos, callback_answer)

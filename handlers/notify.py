@@ -1,5 +1,6 @@
-"""Messages the bot sends on its own initiative go through the outbox, never straight to the Bot API
-(with one exception, `farewell`)."""
+"""Messages the bot sends on its own initiative go through the outbox, never straight to the Bot API (with one
+exception, the farewell to a child whose parent withdrew: `bot.flows.effects.Farewell`, sent by
+`handlers.ui.render`)."""
 
 from __future__ import annotations
 
@@ -7,11 +8,8 @@ import logging
 from collections.abc import Iterable
 from typing import Any
 
-from aiogram import Bot
-from aiogram.exceptions import TelegramAPIError
 from aiogram.types import InlineKeyboardMarkup
 
-from bot.clock import Clock
 from bot.flows.notices import stored_buttons
 from bot.pairs import who
 from bot.participants import Participant
@@ -58,17 +56,3 @@ async def who_is(participant: Participant, matching: MatchingRepo) -> str:
     A notice that says this must go with `about=[participant.id]`, so a withdrawal takes it too."""
     pair = await matching.pair_of(participant.id) if participant.has_consent else None
     return who(participant.shown_name(), participant.role, pair)
-
-
-async def farewell(bot: Bot, outbox: Outbox, clock: Clock, chat_id: int, text: str) -> None:
-    """The last message to someone whose data was just destroyed (a child whose parent withdrew consent).
-
-    It is sent at once instead of queued: an outbox row would keep their Telegram id in the database, which
-    the withdrawal has just scrubbed. In quiet hours it arrives without a sound; one that cannot be
-    delivered is not retried.
-    """
-    now = clock.now()
-    try:
-        await bot.send_message(chat_id, text, disable_notification=outbox.earliest(now) != now)
-    except TelegramAPIError as exc:
-        log.info("the farewell to a withdrawn participant was not delivered: %s", exc.message)

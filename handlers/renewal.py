@@ -1,34 +1,24 @@
-"""«Участвую в следующем году» under the thank-you notice of a finished programme year: the participant is back
-among /match's candidates (the archived year's participants are not proposed until they say so)."""
+"""«Участвую в следующем году» under the thank-you notice of a finished programme year, on Telegram: the adapter of
+`bot.flows.renewal`."""
 
 from __future__ import annotations
 
 from aiogram import Router
+from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery
 from aiogram.utils.callback_answer import CallbackAnswer
 
-from bot.i18n import tr
+from bot.flows.events import PressIn
+from bot.flows.ports import Repos
+from handlers.core import perform, person_of
 from handlers.kb.years import RenewCb
-from handlers.ui import show
-from storage.matching import MatchingRepo
-from storage.participants import ParticipantRepo
 
 
 async def on_renew(
-    query: CallbackQuery,
-    callback_data: RenewCb,
-    participants: ParticipantRepo,
-    matching: MatchingRepo,
-    callback_answer: CallbackAnswer,
+    query: CallbackQuery, callback_data: RenewCb, state: FSMContext, repos: Repos, callback_answer: CallbackAnswer
 ) -> None:
-    participant = await participants.by_telegram(query.from_user.id)
-    if participant is None or not participant.has_consent:
-        callback_answer.text = tr("stale-button")
-        return
-    renewed = await matching.renew(participant.id, callback_data.y)
-    # A new message: the thank-you notice stays as it was.
-    text = tr("renewed", audience=participant.audience) if renewed else tr("renewed-already")
-    await show(query, text, edit=False)
+    event = PressIn(person_of(query.from_user.id), callback_data.pack())
+    await perform(query, event, state, repos, callback_answer)
 
 
 def build_router() -> Router:

@@ -18,6 +18,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.flows import survey as flow
 from bot.flows.act import act
+from bot.flows.act import run as run_action
 from bot.flows.effects import Effect, Show
 from bot.flows.events import CommandIn, Event, FileIn, PressIn, TextIn
 from bot.flows.ports import Repos
@@ -90,9 +91,8 @@ async def start(
     """The intake questionnaire from another dialog of the adapter (the consent just given), in a transaction."""
     dialog = dialog_of(state)
     ctx = ctx_of(target.from_user.id, dialog, repos)  # type: ignore[union-attr]
-    async with repos.atomic():
-        effects = await flow.begin(ctx, participant, preface=preface)
-    await show_effects(target, dialog, effects)
+    effects = await run_action(lambda: flow.begin(ctx, participant, preface=preface), repos)
+    await show_effects(target, dialog, effects or [])
 
 
 async def on_button(

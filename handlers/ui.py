@@ -7,12 +7,13 @@ import logging
 from typing import Any
 
 from aiogram import Bot
-from aiogram.exceptions import TelegramBadRequest
+from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
 from aiogram.methods import EditMessageText, SendMessage
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
-from bot.flows.effects import Effect, SendFile, Show, Toast
+from bot.flows.effects import Effect, Farewell, Later, SendFile, Show, Toast
+from bot.flows.events import Messenger
 from bot.flows.screens import FileOut, Screen
 from handlers.kb.notices import inline_markup
 
@@ -119,6 +120,10 @@ async def render(
                 await show(target, effect.text, edit=False)
         elif isinstance(effect, SendFile):
             await send_file(target, effect.file)
+        elif isinstance(effect, Later):
+            raise TypeError("work for after the commit is done by bot.flows.act, not rendered")
+        elif isinstance(effect, Farewell) and effect.to.messenger is Messenger.TELEGRAM:
+            await farewell(target.bot, effect)  # type: ignore[arg-type]
         else:
             left.append(effect)
     return left
@@ -128,9 +133,18 @@ async def send_file(target: Message | CallbackQuery, file: FileOut) -> None:
     """A file to the person who acted: an image as a photo (a chart), anything else as a document."""
     bot: Bot = target.bot  # type: ignore[assignment]
     chat_id = target.chat.id if isinstance(target, Message) else target.from_user.id
-    upload = BufferedInputFile(file.content, filename=file.name)
+    upload: BufferedInputFile | str = file.ref or BufferedInputFile(file.content, filename=file.name)
     caption = file.caption or None
     if file.mime.startswith("image/"):
         await bot.send_photo(chat_id, upload, caption=caption)
     else:
         await bot.send_document(chat_id, upload, caption=caption)
+
+
+async def farewell(bot: Bot, effect: Farewell) -> None:
+    """The last message to someone whose data was just destroyed, sent at once (see `Farewell`); one that cannot
+    be delivered is not retried."""
+    try:
+        await bot.send_message(effect.to.account_id, effect.text, disable_notification=effect.silent)
+    except TelegramAPIError as exc:
+        log.info("the farewell to a withdrawn participant was not delivered: %s", exc.message)

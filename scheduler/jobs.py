@@ -15,6 +15,7 @@ from datetime import UTC, datetime, time, timedelta, tzinfo
 from typing import TypeVar
 
 from bot.clock import Clock, iso
+from bot.flows.campaign_launch import invite_latecomers, launch, until_text
 from bot.flows.notices import campaign_answer_buttons, checkin_buttons, pref_start_buttons
 from bot.flows.screens import Screen
 from bot.i18n import Audience, esc, quoted, tr
@@ -25,7 +26,6 @@ from bot.pairs import Pair, pair_label
 from bot.questionnaires import Questionnaire
 from bot.settings import Settings
 from scheduler.notices import queue
-from scheduler.notices.campaigns import invite_latecomers, launch, until_text
 from scheduler.roadmap_jobs import roadmap_reminders
 from storage.campaigns import CampaignRepo
 from storage.informing import InformingRepo
@@ -157,7 +157,7 @@ class Jobs:
                 ))
                 for person in pair.people:
                     key = f"rem:{meeting.id}:{iso(meeting.starts_at)}:{int(offset.total_seconds())}:{person.id}"
-                    await queue(self.outbox, person.telegram_id, notice, kind="reminder", dedup_key=key)
+                    await queue(self.outbox, person.person, notice, kind="reminder", dedup_key=key)
 
     async def checkins(self, now: datetime, pairs: dict[int, Pair]) -> None:
         schedule = self.settings.schedule
@@ -174,7 +174,7 @@ class Jobs:
                 if person.id in done:
                     continue
                 key = f"chk:{meeting.id}:{iso(meeting.starts_at)}:{person.id}"
-                await queue(self.outbox, person.telegram_id, notice, kind="checkin", dedup_key=key)
+                await queue(self.outbox, person.person, notice, kind="checkin", dedup_key=key)
 
     async def quiet_pairs(self, now: datetime, pairs: dict[int, Pair]) -> None:
         days = self.settings.schedule.inactivity_days
@@ -195,7 +195,7 @@ class Jobs:
                 mentor = await self.participants.get(pair.mentor.id)
                 audience = mentor.audience if mentor is not None else Audience.ADULT
                 notice = Screen(tr("nudge-mentor", audience=audience, days=silent))
-                await queue(self.outbox, pair.mentor.telegram_id, notice, kind="nudge", dedup_key=key)
+                await queue(self.outbox, pair.mentor.person, notice, kind="nudge", dedup_key=key)
             if level == "alert_curator":
                 mentees = ", ".join(m.name if m else tr("pair-withdrawn") for m in pair.mentees) or "—"
                 alert = Screen(tr("alert-quiet",

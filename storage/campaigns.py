@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 import aiosqlite
 
 from bot.clock import Clock, iso, parse_iso
+from bot.flows.campaign_launch import Invitation as Invitation  # the domain's: the launch builds them
+from bot.flows.campaign_launch import Report as Report
 from bot.i18n import Audience
 from bot.participants import audience_for
 from bot.programme import Role
@@ -47,36 +49,6 @@ class Pending:
     campaign: Campaign
     participant_id: int
     telegram_id: int
-
-
-@dataclass(frozen=True)
-class Invitation:
-    """The message every recipient gets when a campaign opens, queued in the campaign's own transaction.
-
-    Its buttons name the campaign, whose id is known only inside that transaction: hence `markup(id)`.
-    """
-
-    outbox: Outbox
-    text: str
-    markup: Callable[[int], dict[str, Any] | None]
-    chats: Mapping[int, int]  # participant id -> Telegram chat id
-    reports: Sequence[Report] = ()  # to the curators: who was asked, queued in the same transaction
-    texts: Mapping[int, str] = field(default_factory=dict)  # participant id -> their own wording of `text`
-
-    def groups(self, campaign_id: int, participant_ids: Sequence[int]) -> dict[str, list[tuple[int, str | None]]]:
-        """The invitations to queue, by text: each recipient's chat and dedup key under their wording."""
-        out: dict[str, list[tuple[int, str | None]]] = {}
-        for pid in participant_ids:
-            out.setdefault(self.texts.get(pid, self.text), []).append((self.chats[pid], f"cinv:{campaign_id}:{pid}"))
-        return out
-
-
-@dataclass(frozen=True)
-class Report:
-    chat_id: int
-    dedup_key: str
-    text: str
-    about: tuple[int, ...] = ()  # the participants it names (their withdrawal deletes it)
 
 
 def _audience(row: aiosqlite.Row) -> Audience:

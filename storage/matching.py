@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.clock import Clock, iso, parse_iso
+from bot.flows.events import Messenger
 from bot.pairs import Candidate, Member, Pair
 from bot.programme import ArchivedYear, Form, Role
 from storage.database import Database, Transaction
@@ -335,8 +336,10 @@ class MatchingRepo:
             where.append("x.id IN (" + ",".join("?" * len(ids)) + ")")
             params.extend(ids)
         rows = await self._db.fetchall(
-            "SELECT x.*, mp.account_id AS mentor_tg, " + _NAME.format(col="x.mentor_id") + " AS mentor_name,"
-            " m.rowid AS member_row, m.mentee_id, m.score, m.reasons, me.account_id AS mentee_tg, "
+            "SELECT x.*, mp.account_id AS mentor_tg, mp.messenger AS mentor_messenger, "
+            + _NAME.format(col="x.mentor_id")
+            + " AS mentor_name, m.rowid AS member_row, m.mentee_id, m.score, m.reasons, me.account_id AS mentee_tg,"
+            " me.messenger AS mentee_messenger, "
             + _NAME.format(col="m.mentee_id")
             + " AS mentee_name"
             " FROM pairs x LEFT JOIN participants mp ON mp.id=x.mentor_id"
@@ -349,7 +352,11 @@ class MatchingRepo:
             entry = pairs.setdefault(r["id"], {"row": r, "mentees": []})
             if r["mentee_id"] is not None:
                 name = r["mentee_name"] or f"P-{r['mentee_id']:05d}"
-                entry["mentees"].append(Member(r["mentee_id"], r["mentee_tg"], name, r["score"], r["reasons"]))
+                entry["mentees"].append(
+                    Member(
+                        r["mentee_id"], r["mentee_tg"], name, r["score"], r["reasons"], Messenger(r["mentee_messenger"])
+                    )
+                )
             elif r["member_row"] is not None:
                 entry["mentees"].append(None)
         result = []
@@ -357,7 +364,8 @@ class MatchingRepo:
             r = entry["row"]
             mentor = None
             if r["mentor_id"] is not None:
-                mentor = Member(r["mentor_id"], r["mentor_tg"], r["mentor_name"] or f"P-{r['mentor_id']:05d}")
+                name = r["mentor_name"] or f"P-{r['mentor_id']:05d}"
+                mentor = Member(r["mentor_id"], r["mentor_tg"], name, messenger=Messenger(r["mentor_messenger"]))
             result.append(
                 Pair(
                     id=r["id"],

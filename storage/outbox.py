@@ -80,6 +80,15 @@ def _neutral_button(button: dict[str, Any]) -> dict[str, Any] | None:
     return None
 
 
+def scoped_key(messenger: Messenger, key: str | None) -> str | None:
+    """A dedup key unique across messengers: the same key for a chat on another messenger is another message
+    (keys name chats by their numeric ids, which two messengers may share). Telegram's keys are stored as they
+    were before there was a second messenger, so rows queued before the upgrade still deduplicate."""
+    if key is None or Messenger(messenger) is Messenger.TELEGRAM:
+        return key
+    return f"{messenger}:{key}"
+
+
 class Outbox:
     def __init__(self, db: Database, clock: Clock) -> None:
         self._db = db
@@ -139,7 +148,7 @@ class Outbox:
             text,
             _buttons_text(reply_markup),
             kind,
-            dedup_key,
+            scoped_key(messenger, dedup_key),
             iso(now),
             iso(not_before),
         )
@@ -308,7 +317,10 @@ class Outbox:
         start = iso(self.earliest(not_before or now))
         markup = _buttons_text(reply_markup)
         rows = [
-            (messenger, chat_id, text, markup, kind, dedup_key, iso(now), start, media_kind, file_id, broadcast_id)
+            (
+                messenger, chat_id, text, markup, kind, scoped_key(messenger, dedup_key), iso(now), start,
+                media_kind, file_id, broadcast_id,
+            )
             for chat_id, dedup_key in chats
         ]
         sql = (

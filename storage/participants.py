@@ -13,7 +13,7 @@ import aiosqlite
 from bot.clock import Clock, iso, parse_iso
 from bot.consent import ConsentDocument, ConsentKind, Relation
 from bot.flows.events import Messenger
-from bot.invites import Invite, InviteProblem
+from bot.invites import Invite, InviteProblem, JoinRefused
 from bot.participants import Participant
 from bot.programme import Form, Role, Status
 from storage.database import Database, Transaction
@@ -58,12 +58,6 @@ def _participant(row: aiosqlite.Row) -> Participant:
         parent_name=row["parent_name"],
         messenger=Messenger(row["messenger"]),
     )
-
-
-class JoinRefused(Exception):
-    def __init__(self, problem: InviteProblem) -> None:
-        super().__init__(problem.value)
-        self.problem = problem
 
 
 @dataclass(frozen=True)

@@ -98,8 +98,8 @@ NOT_MESSAGES: dict[str, str] = {
     "bot/documents/docx_order.py": "the blank date line signed by hand",
     "bot/consent.py": "placeholders of an operator that has not configured its name and address",
     "bot/settings.py": "the default ORGANIZATION_NAME",
-    "handlers/curator/reports.py": "the «графики» keyword of /summary",
-    "handlers/curator/roadmap.py": "the default responsible of a new roadmap item",
+    "bot/flows/curator/reports.py": "the «графики» keyword of /summary",
+    "bot/flows/curator/roadmap.py": "the default responsible of a new roadmap item",
 }
 
 

@@ -487,3 +487,27 @@ async def test_the_pacer_lets_a_burst_through_then_one_per_interval_counted_from
     async with pacer.slot(7):
         pass
     assert waits == [0.8, 1.0]
+
+
+async def test_a_dedup_key_is_one_message_per_messenger(clock: FakeClock, tmp_path: Path) -> None:
+    """A job's key names the chat by its numeric id (a curator's digest of the day): the same id on MAX is another
+    curator, whose digest is not a duplicate of the Telegram one; a second run of the job on either queues none."""
+    db = await Database.open(tmp_path / "outbox.sqlite3")
+    outbox = Outbox(db, clock)
+    try:
+        assert await outbox.enqueue(7, "Сводка", dedup_key="digest:7:2026-09-07")
+        assert await outbox.enqueue(7, "Сводка", dedup_key="digest:7:2026-09-07", messenger=Messenger.MAX)
+        assert not await outbox.enqueue(7, "Сводка", dedup_key="digest:7:2026-09-07")
+        assert not await outbox.enqueue(7, "Сводка", dedup_key="digest:7:2026-09-07", messenger=Messenger.MAX)
+        await outbox.enqueue_many([(7, "b:1:7")], "Рассылка", messenger=Messenger.MAX)
+        await outbox.enqueue_many([(7, "b:1:7")], "Рассылка", messenger=Messenger.MAX)
+        await outbox.enqueue_many([(7, "b:1:7")], "Рассылка")
+        rows = await db.fetchall("SELECT messenger, dedup_key FROM outbox ORDER BY id")
+        assert [tuple(r) for r in rows] == [
+            ("telegram", "digest:7:2026-09-07"),  # Telegram's keys as before the second messenger
+            ("max", "max:digest:7:2026-09-07"),
+            ("max", "max:b:1:7"),
+            ("telegram", "b:1:7"),
+        ]
+    finally:
+        await db.close()

@@ -20,8 +20,10 @@ from bot.flows.menu import curator_menu
 from bot.flows.payloads import (
     AskPayload,
     BasesPayload,
+    FitPayload,
     MaterialPayload,
     MeetingManagePayload,
+    MeetingReplyPayload,
     MeetingSetupPayload,
     MenuPayload,
     Payload,
@@ -32,7 +34,7 @@ from bot.flows.screens import Keyboard, Screen
 from handlers.kb import notices as telegram
 from handlers.kb.informing import AskCb, MaterialCb
 from handlers.kb.matching import BasesCb
-from handlers.kb.meetings import ManageCb, SetupCb
+from handlers.kb.meetings import FitCb, ManageCb, ReplyCb, SetupCb
 from handlers.kb.menu import MenuCb
 from handlers.kb.reports import ReportCb, curator_menu_keyboard
 from handlers.ui import markup_of
@@ -46,6 +48,8 @@ TWINS: list[tuple[type[Payload], type[CallbackData], list[dict[str, object]]]] =
     (MeetingManagePayload, ManageCb, [{"a": "list"}, {"a": "move", "id": 42}]),
     (ReportPayload, ReportCb, [{"kind": k} for k in ("summary", "charts", "export")]),
     (BasesPayload, BasesCb, [{"kind": k} for k in ("mentees", "mentors")]),
+    (MeetingReplyPayload, ReplyCb, [{"a": "acc", "id": 7}, {"a": "oth", "id": 12345}]),
+    (FitPayload, FitCb, [{"pair": 3, "v": v} for v in ("yes", "unsure", "no")]),
 ]
 
 

@@ -283,7 +283,7 @@ async def test_every_total_is_the_sum_of_its_parts_and_the_same_on_every_screen_
     assert sent.document is not None
     workbook = openpyxl.load_workbook(io.BytesIO(sent.document["content"]))
     charts: dict[str, Any] = {}
-    import handlers.curator.reports as reports_module
+    import bot.flows.curator.reports as reports_module
 
     render = reports_module._render_charts
 

@@ -8,7 +8,13 @@ from pathlib import Path
 
 import pytest
 
+from bot.flows.act import run
+from bot.flows.effects import Effect, Later, Notify, Show, Toast
+from bot.flows.events import Messenger, Person
+from bot.flows.screens import Screen
 from storage.database import Database
+from tests.frontends.core import CoreFrontEnd
+from tests.test_core_stories import core_front  # noqa: F401  (the fixture)
 
 
 @pytest.fixture
@@ -100,3 +106,41 @@ async def test_a_scrub_inside_an_action_runs_after_its_commit(db: Database) -> N
         await db.scrub()  # would deadlock on the lock if run here
     wal = db.path.with_name(db.path.name + "-wal")
     assert wal.stat().st_size == 0
+
+
+# --- the application layer's action: rendering after the commit ------------------------------------------------
+async def test_later_work_runs_after_the_commit_with_the_database_free(core_front: CoreFrontEnd) -> None:  # noqa: F811
+    """A chart or a workbook is drawn after the action commits: meanwhile other people's statements go through
+    and see the action's rows."""
+    db = core_front.db
+    await db.execute("CREATE TABLE drawn(v TEXT)")
+    started, release = asyncio.Event(), asyncio.Event()
+
+    async def draw() -> list[Effect]:
+        started.set()
+        await release.wait()
+        return [Show(Screen("готово"))]
+
+    async def action() -> list[Effect]:
+        await db.execute("INSERT INTO drawn VALUES ('a')")
+        return [Toast("рисую"), Later(draw)]
+
+    task = asyncio.create_task(run(action, core_front.repos()))
+    await asyncio.wait_for(started.wait(), 5)
+    assert await asyncio.wait_for(db.fetchval("SELECT COUNT(*) FROM drawn"), 1) == 1
+    release.set()
+    assert await task == [Toast("рисую"), Show(Screen("готово"))]
+
+
+async def test_later_work_may_not_send_notices(core_front: CoreFrontEnd) -> None:  # noqa: F811
+    someone = Person(Messenger.TELEGRAM, 5)
+
+    async def late_notice() -> list[Effect]:
+        return [Notify(someone, Screen("поздно"))]
+
+    async def action() -> list[Effect]:
+        return [Later(late_notice)]
+
+    with pytest.raises(TypeError, match="notices belong to the action"):
+        await run(action, core_front.repos())
+    assert await core_front.db.fetchval("SELECT COUNT(*) FROM outbox") == 0

@@ -23,3 +23,7 @@ class Ctx:
     def is_curator(self) -> bool:
         """Whether the person who acted is a curator (the roster's curators are on Telegram for now)."""
         return self.person.messenger is Messenger.TELEGRAM and self.repos.settings.is_curator(self.person.account_id)
+
+    def link(self, code: str) -> str:
+        """The link that opens the bot with a start code (an invite, a curator's link) on the person's messenger."""
+        return self.repos.links.link(self.person.messenger, code)

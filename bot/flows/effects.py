@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from bot.flows.events import Person
@@ -52,6 +53,16 @@ class NotifyCurators:
 
 
 @dataclass(frozen=True)
+class Later:
+    """Work that needs no transaction, run once the action has committed (`bot.flows.act`): rendering a chart, a
+    workbook or a document from the rows the action read. The database is not held while it runs, so other
+    people's actions go on; its effects take its place (screens and files only: a notice belongs to the action).
+    """
+
+    work: Callable[[], Awaitable[list[Effect]]]
+
+
+@dataclass(frozen=True)
 class StartDialog:
     """A dialog the core does not hold yet (its steps still live in the adapter): the adapter starts it by name.
 
@@ -60,4 +71,15 @@ class StartDialog:
     name: str
 
 
-Effect = Show | Toast | SendFile | Notify | NotifyCurators | StartDialog
+@dataclass(frozen=True)
+class Farewell:
+    """The last message to someone whose data was just destroyed (a child whose parent withdrew the consent):
+    sent at once after the commit, never queued (an outbox row would keep their account id, which the
+    withdrawal has just scrubbed); not retried when it cannot be delivered. `silent` in quiet hours."""
+
+    to: Person
+    text: str
+    silent: bool = False
+
+
+Effect = Later | Show | Toast | SendFile | Notify | NotifyCurators | StartDialog | Farewell

@@ -51,6 +51,7 @@ class FileIn:
     mime: str
     file_ref: str
     content: bytes = b""
+    caption: str = ""  # the text sent with the file (in the markup of `bot.flows.screens`)
 
 
 Event = TextIn | CommandIn | PressIn | FileIn

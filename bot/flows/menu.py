@@ -4,7 +4,8 @@ curator's (the reports and the bases; the rest of the curator's work is in comma
 
 Two events reach it: `open_menu` (the /menu command, or anything that leads back to the menu) and `press` (a
 button whose payload is a `MenuPayload`). Both return effects. The presses that start a dialog the core does
-not hold yet (the questionnaire, changing an answer, the withdrawal) come back as `StartDialog` for the adapter.
+not hold yet (the questionnaire, changing an answer) come back as `StartDialog` for the adapter; «Отозвать
+согласие» opens the withdrawal's flow (`bot.flows.forget`).
 Every text speaks to its reader (`Audience`).
 """
 
@@ -36,8 +37,8 @@ from bot.participants import Participant
 from bot.programme import INTAKE_BY_ROLE, Role, Status
 
 #: The presses whose dialog stays in the adapter for now: the action → the name in `StartDialog`.
-DIALOGS = {"forget": "forget"}
-PARENT_DIALOGS = {"p_forget": "forget-parent", "forget": "forget-parent"}
+DIALOGS: dict[str, str] = {}
+PARENT_DIALOGS: dict[str, str] = {}
 
 
 async def participant_of(person: Person, participants: Participants) -> Participant | None:
@@ -108,6 +109,15 @@ async def _on_menu(ctx: Ctx, event: Event) -> list[Effect]:
 
 async def _on_press(ctx: Ctx, event: Event) -> list[Effect]:
     assert isinstance(event, PressIn)
+    from bot.flows import forget  # the withdrawal's flow draws with this module's helpers
+
+    withdrawal = await forget.on_menu_press(ctx, event)
+    if withdrawal is not None:
+        return withdrawal
+    if MenuPayload.matches(event.payload) and MenuPayload.unpack(event.payload).action in ("consent", "parent_link"):
+        from bot.flows import joining  # joining imports the menu's screens: imported when used
+
+        return await joining.on_menu_press(ctx, event)
     participant = await participant_of(ctx.person, ctx.repos.participants)
     return await survey.from_menu(ctx, event, participant) or await press(ctx.person, event.payload, ctx.repos)
 

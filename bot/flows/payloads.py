@@ -186,3 +186,85 @@ class BasesPayload(Payload, prefix="bs"):
     """The curator's bases of mentees and mentors: kind = mentees or mentors (handlers.kb.matching.BasesCb)."""
 
     kind: str
+
+
+class MeetingReplyPayload(Payload, prefix="mr"):
+    """A mentee's answer to an invitation: a = acc (accept) or oth (another time) (handlers.kb.meetings.ReplyCb)."""
+
+    a: str
+    id: int
+
+
+class FitPayload(Payload, prefix="fit"):
+    """After the first meeting, whether the pair suits one side: v = yes, unsure, no (handlers.kb.meetings.FitCb)."""
+
+    pair: int
+    v: str
+
+
+# --- the curator's figures and pairs (bot.flows.curator: reports, pairs, matching, grouping) ------------------
+class ArchivePayload(Payload, prefix="ya"):
+    """The curator's archive of year y: a = pairs (the year's list, page p), card (pair p), renew (participant q
+    of pair p takes part next year), summary, charts, export (handlers.kb.years.ArchiveCb)."""
+
+    a: str
+    y: int
+    p: int = 0
+    q: int = 0
+
+
+class PairPayload(Payload, prefix="pr"):
+    """/pairs: a = list (page id), card, dis, finish, finish_ok (id: years archived then) (PairCb)."""
+
+    a: str
+    id: int = 0
+
+
+class FormPayload(Payload, prefix="fm"):
+    """A form picked for a curator's flow: gm (group meeting), pf / pfnew (preferences), mt (match), rm (a rematch
+    from a withdrawal notice) (handlers.kb.matching.FormCb)."""
+
+    flow: str
+    f: str
+
+
+class MatchPayload(Payload, prefix="mt"):
+    """The /match draft: a = show, mv, mvto, pin, ex, rerun, reset, ok, all; m mentee, t mentor, p page, h the
+    digest of the pairs shown, v the digest of the draft's text (handlers.kb.matching.MatchCb)."""
+
+    a: str
+    f: str
+    m: int = 0
+    t: int = 0
+    p: int = 0
+    h: str = ""
+    v: str = ""
+
+
+class GroupMeetingPayload(Payload, prefix="gm"):
+    """The group meeting of candidates: a = new, send, cancel, att, tog, done, back (MeetingCb)."""
+
+    a: str
+    f: str
+    pid: int = 0
+    p: int = 0
+
+
+class RoundPayload(Payload, prefix="rd"):
+    """The preference round: a = att (from attendees), all, remind, close (RoundCb)."""
+
+    a: str
+    f: str
+
+
+class ForgetPayload(Payload, prefix="fg"):
+    """The withdrawal's confirmation (handlers.kb.menu.ForgetCb): `pid` is the child a parent withdraws for."""
+
+    confirm: bool
+    pid: int = 0
+
+
+class RenewPayload(Payload, prefix="yn"):
+    """«Участвую в следующем году» under the thank-you notice of archived year y (handlers.kb.years.RenewCb)."""
+
+    y: int

@@ -6,17 +6,18 @@ methods no flow calls yet is typed `Any` until one does (then its Protocol joins
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any, Protocol
 
 from bot.clock import Clock
-from bot.consent import ConsentKind
+from bot.consent import ConsentDocument, ConsentKind, Relation
 from bot.flows.events import Messenger
-from bot.meetings import Stage
-from bot.pairs import Pair
+from bot.invites import Invite, deep_link
+from bot.meetings import CheckinAnswer, Stage
+from bot.pairs import Candidate, Pair
 from bot.participants import Participant
 from bot.questionnaires import Questionnaire
 from bot.settings import Settings
@@ -42,6 +43,58 @@ class MeetingView(Protocol):
     def place(self) -> str: ...
 
 
+class MeetingRecord(MeetingView, Protocol):
+    """A meeting as the meetings flow reads it (storage's Meeting)."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def pair_id(self) -> int: ...
+
+    @property
+    def stage(self) -> Stage: ...
+
+    @property
+    def topic(self) -> str | None: ...
+
+    @property
+    def status(self) -> str: ...
+
+
+class CheckinView(Protocol):
+    """One person's check-in after a meeting (storage's Checkin)."""
+
+    @property
+    def answer(self) -> CheckinAnswer: ...
+
+    @property
+    def usefulness(self) -> int | None: ...
+
+
+class PreferenceRoundView(Protocol):
+    """A round of the preference survey (storage's PreferenceRound)."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def closed_at(self) -> datetime | None: ...
+
+
+class DestructionView(Protocol):
+    """What a withdrawal destroyed (storage's Destruction)."""
+
+    @property
+    def pseudonym(self) -> str: ...
+
+    @property
+    def categories(self) -> dict[str, int]: ...
+
+    @property
+    def dialogs_dropped(self) -> tuple[int, ...]: ...
+
+
 class Participants(Protocol):
     async def by_telegram(self, telegram_id: int) -> Participant | None: ...
 
@@ -53,6 +106,35 @@ class Participants(Protocol):
 
     async def consent(self, participant_id: int, kind: ConsentKind | None = None) -> ConsentView | None: ...
 
+    # joining (bot.flows.joining)
+    async def get(self, participant_id: int) -> Participant | None: ...
+
+    async def by_parent_code(self, code: str) -> Participant | None: ...
+
+    async def join(self, account_id: int, invite: Invite, messenger: Messenger = ...) -> Participant: ...
+
+    async def set_adult(self, participant_id: int, is_adult: bool, parent_code: str | None) -> None: ...
+
+    async def record_consent(
+        self,
+        participant_id: int,
+        document: ConsentDocument | None,
+        *,
+        kind: ConsentKind,
+        given_by: int,
+        parent_name: str | None = None,
+        parent_relation: Relation | None = None,
+        paper_date: date | None = None,
+        given_by_messenger: Messenger = ...,
+    ) -> bool: ...
+
+    async def decline(self, participant_id: int) -> None: ...
+
+    async def scrub(self) -> None: ...
+
+
+    async def destroy(self, participant_id: int, *, requested_by: str, reason: str) -> DestructionView | None: ...
+
     async def save_answer(self, participant_id: int, questionnaire_id: str, question_id: str, value: Any) -> None: ...
 
     async def mark_survey_done(self, participant_id: int) -> None: ...
@@ -61,11 +143,57 @@ class Participants(Protocol):
 class Matching(Protocol):
     async def pair_of(self, participant_id: int) -> Pair | None: ...
 
+    async def pair(self, pair_id: int) -> Pair | None: ...
+
+    async def renew(self, participant_id: int, year_id: int, source: str = ...) -> bool: ...
+
+    async def pairs(self) -> list[Pair]: ...
+
+    async def round(self, round_id: int) -> PreferenceRoundView | None: ...
+
+    async def round_pool(self, current: Any) -> list[Candidate]: ...
+
+    async def draft_choices(self, round_id: int, participant_id: int) -> tuple[list[int], bool]: ...
+
+    async def save_choices(
+        self, round_id: int, participant_id: int, choices: Sequence[int], *, submit: bool = False
+    ) -> None: ...
+
 
 class Meetings(Protocol):
     async def next_planned(self, pair_id: int) -> MeetingView | None: ...
 
     async def held_stages(self, pair_id: int) -> list[Stage]: ...
+
+    async def get(self, meeting_id: int) -> MeetingRecord | None: ...
+
+    async def create(
+        self, pair_id: int, stage: Stage, starts_at: datetime, place: str, topic: str | None
+    ) -> MeetingRecord: ...
+
+    async def reschedule(self, meeting_id: int, starts_at: datetime) -> bool: ...
+
+    async def set_status(self, meeting_id: int, status: str) -> bool: ...
+
+    async def for_pair(self, pair_id: int) -> list[MeetingRecord]: ...
+
+    async def respond(self, meeting_id: int, participant_id: int, response: str) -> None: ...
+
+    async def save_checkin(
+        self,
+        meeting_id: int,
+        participant_id: int,
+        answer: CheckinAnswer,
+        *,
+        usefulness: int | None = None,
+        note: str | None = None,
+    ) -> None: ...
+
+    async def checkins(self, meeting_id: int) -> Mapping[int, CheckinView]: ...
+
+    async def set_fit(self, pair_id: int, participant_id: int, fits: str) -> None: ...
+
+    async def fits(self, pair_id: int) -> dict[int, str]: ...
 
 
 class Outbox(Protocol):
@@ -81,6 +209,8 @@ class Outbox(Protocol):
         about: Iterable[int] = (),
         messenger: Messenger = Messenger.TELEGRAM,
     ) -> bool: ...
+
+    def earliest(self, moment: datetime) -> datetime: ...
 
 
 class Audit(Protocol):
@@ -118,6 +248,7 @@ class Repos:
     reports: Any
     roadmap: Any
     curators: Any
+    links: StartLinks = field(default_factory=lambda: StartLinks())
 
     @classmethod
     def of(cls, services: Mapping[str, Any]) -> Repos:
@@ -139,3 +270,19 @@ class Repos:
             roadmap=services["roadmap"],
             curators=services.get("curators"),
         )
+
+
+class StartLinks:
+    """The link that opens the bot with a code (a parent's link, an invite) on a messenger. Telegram's is
+    `https://t.me/<bot>?start=<code>`: the adapter tells the bot's username once it knows it (`learn`)."""
+
+    def __init__(self) -> None:
+        self._names: dict[Messenger, str] = {}
+
+    def learn(self, messenger: Messenger, name: str) -> None:
+        self._names[messenger] = name
+
+    def link(self, messenger: Messenger, code: str) -> str:
+        if messenger is Messenger.TELEGRAM:
+            return deep_link(self._names.get(messenger) or "bot", code)
+        raise NotImplementedError(f"no start links on {messenger} yet")

@@ -7,7 +7,8 @@ dialog (state group) whose texts and files it reads. Adding a flow is a line in 
 The order for an event: a command goes to its flow (a command mid-dialog too: /menu and /cancel always work);
 one no flow claims goes to the flow of the person's current dialog, if any. A text or a file goes to the flow of
 the current dialog, else to the fallback (`menu`'s: the word that the bot did not understand, and the menu).
-A press goes by its payload's prefix, whatever the dialog.
+A press goes by its payload's prefix, whatever the dialog; a flow may take one action of a prefix another flow
+shares (`ask:reply`, the curator's, beside the participant's `ask`): the key «prefix:first field» goes first.
 """
 
 from __future__ import annotations
@@ -56,11 +57,24 @@ class Table:
 
 
 def _table() -> Table:
-    # the flows import this module's types: the table is built on first use
-    from bot.flows import campaigns, menu, survey
+    # The flows import this module's types: the table is built on first use.
+    from bot.flows import campaigns, common, forget, informing, joining, meetings, menu, preferences, renewal, survey
+    from bot.flows.curator import campaigns as curator_campaigns
+    from bot.flows.curator import curators, destruction, invites, participants
+    from bot.flows.curator import grouping as curator_grouping
+    from bot.flows.curator import informing as curator_informing
+    from bot.flows.curator import matching as curator_matching
+    from bot.flows.curator import pairs as curator_pairs
+    from bot.flows.curator import reports as curator_reports
+    from bot.flows.curator import roadmap as curator_roadmap
 
     table = Table()
-    for flow in (menu, survey, campaigns):
+    flows = (menu, joining, meetings, preferences, common, forget, informing, renewal, survey, campaigns)
+    curator_flows = (
+        invites, curators, participants, destruction, curator_reports, curator_pairs, curator_matching,
+        curator_grouping, curator_roadmap, curator_campaigns, curator_informing,
+    )  # fmt: skip
+    for flow in (*flows, *curator_flows):
         table.add(flow.ROUTES)
     return table
 
@@ -80,7 +94,8 @@ async def handle(event: Event, ctx: Ctx) -> list[Effect] | None:
     t = table()
     handler: Handler | None = None
     if isinstance(event, PressIn):
-        handler = t.presses.get(event.payload.split(SEPARATOR, 1)[0])
+        prefix, action = [*event.payload.split(SEPARATOR, 2), ""][:2]  # a flow may take one action of a prefix
+        handler = t.presses.get(f"{prefix}{SEPARATOR}{action}") or t.presses.get(prefix)
     elif isinstance(event, CommandIn):
         handler = t.commands.get(event.command) or t.dialogs.get(group_of(await ctx.dialog.get_state()))
     elif isinstance(event, TextIn | FileIn):

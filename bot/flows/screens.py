@@ -59,12 +59,14 @@ class Screen:
 
 @dataclass(frozen=True)
 class FileOut:
-    """A file to send: its name, its MIME type, its bytes and a caption."""
+    """A file to send: its name, its MIME type, its bytes and a caption. `ref`: a file the messenger keeps
+    already (its own id of a file a person sent, as `FileIn.file_ref`), sent on by that id; then `content` is empty."""
 
     name: str
     content: bytes
     mime: str
     caption: str = ""
+    ref: str = ""
 
 
 @dataclass

@@ -1,99 +1,25 @@
-"""/destruction_act: the act on the destruction of personal data (Приказ РКН № 179) for a period, as DOCX,
-from the records each withdrawal leaves in `destruction_log`."""
+"""/destruction_act on Telegram: the adapter of `bot.flows.curator.destruction` (the act comes as a document)."""
 
 from __future__ import annotations
 
-import asyncio
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
-
-from aiogram import Bot, Router
+from aiogram import Router
 from aiogram.filters import Command
-from aiogram.types import BufferedInputFile, CallbackQuery, Message
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
-from bot.clock import Clock, parse_iso
-from bot.documents.destruction_act import ActInfo, destroyed_record, destruction_act_docx
-from bot.i18n import quoted, tr
-from bot.settings import Settings
-from handlers.kb.destruction import PERIODS, DestructionActCb, period_keyboard
-from handlers.ui import show
-from storage.audit import AuditLog
-from storage.participants import ParticipantRepo
+from bot.flows.events import CommandIn, PressIn
+from bot.flows.ports import Repos
+from handlers.core import perform, person_of
+from handlers.kb.destruction import DestructionActCb
 
 
-def period_of(kind: str, today: date) -> tuple[date, date]:
-    """The first and the last day (inclusive) of this month, last month or this calendar year."""
-    if kind == "year":
-        return date(today.year, 1, 1), date(today.year, 12, 31)
-    first = today.replace(day=1)
-    if kind == "last_month":
-        last = first - timedelta(days=1)
-        return last.replace(day=1), last
-    following = (first + timedelta(days=32)).replace(day=1)
-    return first, following - timedelta(days=1)
+async def cmd_destruction_act(message: Message, state: FSMContext, repos: Repos) -> None:
+    await perform(message, CommandIn(person_of(message.from_user.id), "destruction_act"), state, repos)  # type: ignore[union-attr]
 
 
-def _bounds(start: date, end: date, tz: tzinfo) -> tuple[datetime, datetime]:
-    """The period's local days as a half-open UTC interval."""
-    since = datetime.combine(start, time(), tz).astimezone(UTC)
-    until = datetime.combine(end + timedelta(days=1), time(), tz).astimezone(UTC)
-    return since, until
-
-
-async def cmd_destruction_act(message: Message) -> None:
-    await message.answer(tr("destruction-act-pick"), reply_markup=period_keyboard())
-
-
-async def on_period(
-    query: CallbackQuery,
-    callback_data: DestructionActCb,
-    bot: Bot,
-    clock: Clock,
-    settings: Settings,
-    participants: ParticipantRepo,
-    audit: AuditLog,
-    callback_answer: CallbackAnswer,
-) -> None:
-    if callback_data.period not in PERIODS:
-        callback_answer.text = tr("stale-button")
-        return
-    tz = settings.institution.tz
-    today = clock.now().astimezone(tz).date()
-    start, end = period_of(callback_data.period, today)
-    since, until = _bounds(start, end, tz)
-    records = [
-        destroyed_record(row, tz)
-        for row in await participants.destruction_log()
-        if since <= parse_iso(row["destroyed_at"]) < until
-    ]
-    shown = {"start": f"{start:%d.%m.%Y}", "end": f"{end:%d.%m.%Y}"}
-    if not records:
-        await show(query, tr("destruction-act-none", **shown))
-        return
-    await show(query, tr("destruction-act-ready", n=len(records), **shown))
-    organization = settings.institution.organization_name
-    info = ActInfo(
-        organization=organization,
-        address=settings.institution.organization_address or None,
-        system=tr("destruction-system", org=quoted(organization)),
-        carrier=tr("destruction-carrier", file=settings.storage.database_path.name),
-        period_start=start,
-        period_end=end,
-        act_date=today,
-    )
-    # python-docx is imported in the worker thread, on the first act.
-    data = await asyncio.to_thread(destruction_act_docx, info, records)
-    await audit.record(
-        query.from_user.id,
-        "destruction_act.export",
-        f"{start.isoformat()}..{end.isoformat()}",
-        {"records": len(records)},
-    )
-    await bot.send_document(
-        query.from_user.id,
-        BufferedInputFile(data, filename=f"akt-ob-unichtozhenii-pd-{start:%Y-%m-%d}-{end:%Y-%m-%d}.docx"),
-        caption=tr("destruction-act-caption", **shown),
-    )
+async def on_period(query: CallbackQuery, state: FSMContext, repos: Repos, callback_answer: CallbackAnswer) -> None:
+    await perform(query, PressIn(person_of(query.from_user.id), query.data or ""), state, repos, callback_answer)
 
 
 def build_router() -> Router:

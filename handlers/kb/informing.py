@@ -1,4 +1,5 @@
-"""Callback data and keyboards of informing: questions to the curator, materials, broadcasts."""
+"""Callback data and keyboards of informing: questions to the curator, materials, broadcasts (the curator's
+keyboards are the flow's, `bot.flows.curator.informing`; these are the aiogram twins of its payloads)."""
 
 from __future__ import annotations
 
@@ -7,13 +8,11 @@ from collections.abc import Sequence
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardMarkup
 
+from bot.flows.curator.informing import BROADCAST_AUDIENCES as BROADCAST_AUDIENCES
+from bot.flows.curator.informing import MATERIAL_AUDIENCES as MATERIAL_AUDIENCES
 from bot.i18n import tr
-from bot.programme import Form
 from handlers.kb.builder import InlineKeyboardBuilder
 from storage.informing import Material
-
-MATERIAL_AUDIENCES: tuple[str, ...] = ("all", "mentors", "mentees")
-BROADCAST_AUDIENCES: tuple[str, ...] = ("all", "mentors", "mentees", "unfinished", "awaiting_parent")
 
 
 class AskCb(CallbackData, prefix="ask"):
@@ -53,64 +52,3 @@ def materials_keyboard(items: Sequence[Material]) -> InlineKeyboardMarkup:
     return kb.as_markup()
 
 
-def materials_admin_keyboard(items: Sequence[Material]) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
-    kb.button(text=tr("btn-add-material"), callback_data=MaterialCb(a="add"))
-    for n, item in enumerate(items, start=1):
-        kb.button(text=tr("btn-delete-material", n=n), callback_data=MaterialCb(a="del", id=item.id))
-    kb.adjust(1, 3)
-    return kb.as_markup()
-
-
-def material_delete_keyboard(material_id: int) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
-    kb.button(text=tr("btn-material-delete-yes"), callback_data=MaterialCb(a="delok", id=material_id))
-    kb.button(text=tr("btn-material-delete-no"), callback_data=MaterialCb(a="adm"))
-    kb.adjust(1)
-    return kb.as_markup()
-
-
-def material_audience_keyboard() -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
-    for key in MATERIAL_AUDIENCES:
-        label = tr(f"material-audiences-{key}")
-        kb.button(text=label.capitalize(), callback_data=MaterialCb(a="aud", v=key))
-    kb.adjust(1)
-    return kb.as_markup()
-
-
-def audience_keyboard() -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
-    for key in BROADCAST_AUDIENCES:
-        label = tr(f"broadcast-audiences-{key}")
-        kb.button(text=label, callback_data=BroadcastCb(a="aud", v=key))
-    kb.button(text=tr("btn-audience-form"), callback_data=BroadcastCb(a="forms"))
-    kb.button(text=tr("btn-audience-club"), callback_data=BroadcastCb(a="clubs"))
-    kb.button(text=tr("btn-cancel"), callback_data=BroadcastCb(a="cancel"))
-    kb.adjust(1)
-    return kb.as_markup()
-
-
-def form_audience_keyboard() -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
-    for form in Form:
-        kb.button(text=form.label, callback_data=BroadcastCb(a="aud", v=f"form.{form.value}"))
-    kb.button(text=tr("btn-cancel"), callback_data=BroadcastCb(a="cancel"))
-    kb.adjust(1)
-    return kb.as_markup()
-
-
-def club_audience_keyboard(clubs: Sequence[tuple[str, str]]) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
-    for club_id, label in clubs:
-        kb.button(text=label, callback_data=BroadcastCb(a="aud", v=f"club.{club_id}"))
-    kb.button(text=tr("btn-cancel"), callback_data=BroadcastCb(a="cancel"))
-    kb.adjust(1)
-    return kb.as_markup()
-
-
-def confirm_keyboard() -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
-    kb.button(text=tr("btn-broadcast-send"), callback_data=BroadcastCb(a="send"))
-    kb.button(text=tr("btn-cancel"), callback_data=BroadcastCb(a="cancel"))
-    return kb.as_markup()

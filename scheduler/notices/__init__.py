@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.flows.events import Person
 from bot.flows.notices import stored_buttons
 from bot.flows.screens import Screen
 from bot.i18n import Audience
@@ -16,9 +17,13 @@ from storage.outbox import Outbox
 from storage.participants import ParticipantRepo
 
 
-async def queue(outbox: Outbox, chat_id: int, notice: Screen, **options: Any) -> bool:
-    """Queue `notice` to `chat_id` (the options of `Outbox.enqueue`); False when its dedup key was queued."""
-    return await outbox.enqueue(chat_id, notice.text, reply_markup=stored_buttons(notice), **options)
+async def queue(outbox: Outbox, to: Person | int, notice: Screen, **options: Any) -> bool:
+    """Queue `notice` to a person on their messenger (a bare chat id: a Telegram chat, as the curators' are for
+    now), with the options of `Outbox.enqueue`; False when its dedup key was queued."""
+    if isinstance(to, Person):
+        options["messenger"] = to.messenger
+        to = to.account_id
+    return await outbox.enqueue(to, notice.text, reply_markup=stored_buttons(notice), **options)
 
 
 async def audience_of(participants: ParticipantRepo, participant_id: int) -> Audience:

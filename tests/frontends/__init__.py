@@ -26,6 +26,16 @@ class Seen:
         return [label for row in self.rows for label in row]
 
 
+@dataclass(frozen=True)
+class Received:
+    """A file that came to a person: its name (a document's), its bytes, whether it came as a photo, its caption."""
+
+    name: str
+    content: bytes
+    photo: bool
+    caption: str = ""
+
+
 class Actor(Protocol):
     """A person on the front end."""
 
@@ -34,6 +44,15 @@ class Actor(Protocol):
     async def press(self, label: str, on: Seen | None = None) -> Seen:
         """Press the button whose label is (or starts with) `label` on `on` (the last screen by default);
         returns the screen that comes of it."""
+        ...
+
+    async def send(self, text: str) -> None:
+        """Type a line (a command when it starts with «/»)."""
+
+    async def send_document(self, name: str, mime: str = ..., ref: str = ...) -> None: ...
+
+    async def expect(self, contains: str, *, eventually: bool = False) -> Seen:
+        """The next unread screen, which must contain `contains` (with `eventually`, the first that does)."""
         ...
 
 

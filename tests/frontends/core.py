@@ -18,7 +18,7 @@ from bot.clock import Clock
 from bot.flows.act import act
 from bot.flows.context import Ctx
 from bot.flows.dialog import Dialog
-from bot.flows.effects import Effect, SendFile, Show, StartDialog, Toast
+from bot.flows.effects import Effect, Farewell, SendFile, Show, StartDialog, Toast
 from bot.flows.events import CommandIn, Event, FileIn, Messenger, Person, PressIn, TextIn
 from bot.flows.ports import Repos
 from bot.flows.screens import Screen
@@ -28,7 +28,7 @@ from storage.curators import CuratorRepo
 from storage.database import Database
 from storage.dialogs import DialogTable, PersonDialog
 from storage.repositories import build_repositories
-from tests.frontends import Seen
+from tests.frontends import Received, Seen
 
 
 def plain(html: str) -> str:
@@ -137,6 +137,16 @@ class CorePerson:
         self._cursor = len(self.events)
         return pending
 
+    async def received_files(self, count: int) -> list[Received]:
+        """The files sent to this person: name, bytes, a photo (an image) or not."""
+        files = [
+            Received(f.file.name, f.file.content, f.file.mime.startswith("image/"), plain(f.file.caption))
+            for f in self.files
+        ]
+        if len(files) < count:
+            raise AssertionError(f"fewer than {count} files came to {self.person}: {[f.name for f in files]}")
+        return files
+
     # --- what came ----------------------------------------------------------------------------------------
     def show(self, screen: Screen, message_id: int | None = None) -> None:
         message_id = message_id or self._front.new_message_id()
@@ -157,8 +167,18 @@ class CorePerson:
                 self.files.append(effect)
             elif isinstance(effect, StartDialog):
                 self.dialogs.append(effect.name)
+            elif isinstance(effect, Farewell):  # sent at once, into the chat of someone who is gone
+                self._front.person(effect.to.account_id, messenger=effect.to.messenger).show(Screen(effect.text))
             else:
                 raise NotImplementedError(f"the core front end does not carry out {effect!r} yet")
+
+    async def press_payload(self, payload: str, on: Seen) -> str | None:
+        """A button's payload pressed on a message (an old button an edit has since taken away, or one sent
+        again): returns the toast the press got, None when it got none."""
+        toasts = len(self.toasts)
+        self._cursor = len(self.events)
+        await self.act(PressIn(self.person, payload, str(on.message_id)), pressed=on.message_id)
+        return self.toasts[-1] if len(self.toasts) > toasts else None
 
 
 class CoreFrontEnd:
@@ -225,3 +245,22 @@ class CoreFrontEnd:
                 await outbox.mark_sent(message.id)
                 count += 1
         return count
+
+    # --- the scheduler ------------------------------------------------------------------------------------
+    async def tick(self) -> int:
+        """One tick of the app's scheduler jobs (built as `bot.app` builds them, on this front end's repositories
+        and clock), then the outbox delivered; returns how many notices came. The scheduler is imported here:
+        loading this front end loads no scheduler (test_the_core_front_end_runs_with_no_messenger_loaded)."""
+        from scheduler.jobs import Jobs
+
+        jobs = self.services.get("jobs")
+        if jobs is None:
+            s = self.services
+            jobs = Jobs(
+                self.settings, self.clock, s["meetings"], s["matching"], s["participants"], s["outbox"],
+                s["informing"], s["campaigns"], s["questionnaires"], s["roadmap"],
+            )  # fmt: skip
+            self.services["jobs"] = jobs
+        await jobs.tick()
+        return await self.deliver()
+

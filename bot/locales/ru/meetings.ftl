@@ -272,3 +272,6 @@ cal-month = { $month ->
    *[12] Декабрь
 } { $year }
 cal-weekdays = Пн Вт Ср Чт Пт Сб Вс
+
+## audience: pupil adult
+checkin-already = Ответ о встрече уже записан, спасибо!
