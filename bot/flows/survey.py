@@ -417,7 +417,7 @@ async def on_press(ctx: Ctx, event: Event) -> list[Effect]:
     try:
         pressed = SurveyPayload.unpack(event.payload)
     except PayloadError:
-        return [Toast(tr("stale-button"))]
+        return await _curators_surveys(ctx, event)
     data = await ctx.dialog.get_data()
     questionnaire = ctx.repos.questionnaires.get(data.get("qn", ""))
     state = await ctx.dialog.get_state()
@@ -441,6 +441,16 @@ async def on_press(ctx: Ctx, event: Event) -> list[Effect]:
         return [Toast(exc.text(audience_of(data)), alert=True)]
     except ValueError:
         return [Toast(tr("survey-stale-question"))]
+
+
+async def _curators_surveys(ctx: Ctx, event: PressIn) -> list[Effect]:
+    """The curator's list of open surveys shares the prefix «sv» (two fields, the questionnaire's three: buttons
+    already sent keep their format): its presses go to its flow."""
+    from bot.flows.curator import campaigns  # the curator's flows are loaded when one of them is used
+
+    if campaigns.SurveysPayload.matches(event.payload):
+        return await campaigns.on_surveys_press(ctx, event)
+    return [Toast(tr("stale-button"))]
 
 
 async def _answer_press(
