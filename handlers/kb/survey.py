@@ -12,6 +12,8 @@ from aiogram.types import InlineKeyboardMarkup
 
 from bot.flows import survey as flow
 from bot.flows.screens import Button
+from bot.flows.survey import ONE_PER_ROW_LIMIT as ONE_PER_ROW_LIMIT  # the bench reads the layout here
+from bot.flows.survey import TICK as TICK
 from bot.questionnaires import Question, Questionnaire
 from handlers.kb.notices import inline_markup
 
