@@ -57,12 +57,13 @@ async def run(
     dialog = dialog_of(state)
     effects = await act(event, ctx_of(event.person.account_id, dialog, repos))
     if effects is not None:
-        await show_effects(target, dialog, effects, callback_answer)
+        await show_effects(target, dialog, repos, effects, callback_answer)
 
 
 async def show_effects(
     target: Message | CallbackQuery,
     dialog: SurveyDialog,
+    repos: Repos,
     effects: list[Effect],
     callback_answer: CallbackAnswer | None = None,
 ) -> None:
@@ -77,7 +78,8 @@ async def show_effects(
             await render(target, [effect], callback_answer)
     pressed = target.message.message_id if isinstance(target, CallbackQuery) and target.message else None
     if shown is not None and shown != pressed:  # the pressed message, edited in place, the flow knows already
-        await flow.remember(dialog, str(shown))
+        async with repos.atomic():  # read and written together: a withdrawal meanwhile leaves nothing behind
+            await flow.remember(dialog, str(shown))
 
 
 async def start(
@@ -92,7 +94,7 @@ async def start(
     dialog = dialog_of(state)
     ctx = ctx_of(target.from_user.id, dialog, repos)  # type: ignore[union-attr]
     effects = await run_action(lambda: flow.begin(ctx, participant, preface=preface), repos)
-    await show_effects(target, dialog, effects or [])
+    await show_effects(target, dialog, repos, effects or [])
 
 
 async def on_button(
