@@ -9,10 +9,14 @@ button of any other copy leads to it. The keyboards come from the cache of `hand
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
+from typing import Any
+
 from aiogram import Router
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
-from aiogram.fsm.state import State
+from aiogram.fsm.storage.base import StateType
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
@@ -25,21 +29,59 @@ from bot.flows.ports import Repos
 from bot.participants import Participant
 from handlers.core import ctx_of, person_of
 from handlers.filters import HasText, NoText, PlainText
-from handlers.fsm_storage import SQLiteStorage
+from handlers.fsm_storage import SQLiteStorage, _key
 from handlers.kb.survey import SurveyCb, keyboard
 from handlers.states import Survey
 from handlers.ui import render, show
 
 
 class SurveyDialog(FSMContext):
-    """The update's FSMContext with the one write of state and data the flow saves with (`flow.save`)."""
+    """The update's FSMContext with the one write of state and data the flow saves with (`flow.save`), and
+    one read of both per action: the state and the data are one row, read once inside the action's
+    transaction (each read is a statement under the database's lock: bench/bench_intake.py); any write, and
+    the end of the action (`fresh`), drop the copy."""
 
-    async def set_state_and_data(self, state: State | str | None, data: dict[str, object]) -> None:
+    _copy: tuple[str | None, str] | None = None
+
+    async def _record(self) -> tuple[str | None, str] | None:
+        if self._copy is None and isinstance(self.storage, SQLiteStorage):
+            self._copy = await self.storage.table.load(_key(self.storage.messenger, self.key))
+        return self._copy
+
+    def fresh(self) -> None:
+        self._copy = None
+
+    async def get_state(self) -> str | None:
+        record = await self._record()
+        return record[0] if record is not None else await super().get_state()
+
+    async def get_data(self) -> dict[str, Any]:
+        record = await self._record()
+        return json.loads(record[1]) if record is not None else await super().get_data()
+
+    async def set_state(self, state: StateType = None) -> None:
+        self._copy = None
+        await super().set_state(state)
+
+    async def set_data(self, data: Mapping[str, Any]) -> None:
+        self._copy = None
+        await super().set_data(data)
+
+    async def update_data(self, data: Mapping[str, Any] | None = None, **kwargs: Any) -> dict[str, Any]:
+        self._copy = None
+        return await super().update_data(data, **kwargs)
+
+    async def clear(self) -> None:
+        self._copy = None
+        await super().clear()
+
+    async def set_state_and_data(self, state: StateType, data: Mapping[str, Any]) -> None:
+        self._copy = None
         if isinstance(self.storage, SQLiteStorage):
             await self.storage.set_state_and_data(self.key, state, data)
         else:
-            await self.set_state(state)
-            await self.set_data(data)
+            await super().set_state(state)
+            await super().set_data(data)
 
 
 def dialog_of(state: FSMContext) -> SurveyDialog:
@@ -55,7 +97,10 @@ async def run(
 ) -> None:
     """`handlers.core.perform` for the questionnaire's events: the action, then its effects shown."""
     dialog = dialog_of(state)
-    effects = await act(event, ctx_of(event.person.account_id, dialog, repos))
+    try:
+        effects = await act(event, ctx_of(event.person.account_id, dialog, repos))
+    finally:
+        dialog.fresh()
     if effects is not None:
         await show_effects(target, dialog, repos, effects, callback_answer)
 
@@ -80,6 +125,7 @@ async def show_effects(
     if shown is not None and shown != pressed:  # the pressed message, edited in place, the flow knows already
         async with repos.atomic():  # read and written together: a withdrawal meanwhile leaves nothing behind
             await flow.remember(dialog, str(shown))
+        dialog.fresh()
 
 
 async def start(
@@ -93,7 +139,10 @@ async def start(
     """The intake questionnaire from another dialog of the adapter (the consent just given), in a transaction."""
     dialog = dialog_of(state)
     ctx = ctx_of(target.from_user.id, dialog, repos)  # type: ignore[union-attr]
-    effects = await run_action(lambda: flow.begin(ctx, participant, preface=preface), repos)
+    try:
+        effects = await run_action(lambda: flow.begin(ctx, participant, preface=preface), repos)
+    finally:
+        dialog.fresh()
     await show_effects(target, dialog, repos, effects or [])
 
 
