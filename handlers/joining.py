@@ -83,7 +83,7 @@ async def run(
         if isinstance(effect, StartDialog) and effect.name == "survey":
             participant = await participants.by_telegram(event.person.account_id)
             if participant is not None:
-                await survey.begin(target, state, participant, questionnaires, participants, preface=preface)
+                await survey.start(target, state, repos, participant, preface=preface)
 
 
 async def cmd_start(

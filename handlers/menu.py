@@ -1,6 +1,6 @@
 """The participant's /menu, the parent's and the curator's on Telegram: the adapter of `bot.flows.menu` (an
 update becomes the flow's call, its effects go out through `handlers.ui.render`), the dialogs the menu starts
-that are not in the core yet (the questionnaire, changing an answer), and the withdrawal (/forget, the adapter
+(the questionnaire, changing an answer: `bot.flows.survey`), and the withdrawal (/forget, the adapter
 of `bot.flows.forget`).
 
 Every time a person sees here is on the institution's wall clock, «ДД.ММ.ГГГГ ЧЧ:ММ» (a date alone
@@ -8,14 +8,13 @@ Every time a person sees here is on the institution's wall clock, «ДД.ММ.Г
 
 from __future__ import annotations
 
-from aiogram import Bot, Router
+from aiogram import Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.flows import menu as menu_flow
-from bot.flows.effects import StartDialog
 from bot.flows.events import CommandIn, PressIn
 
 # The screens' words moved to the application layer; the curator's card (handlers.curator.participants) still
@@ -27,16 +26,9 @@ from bot.flows.texts import consent_line as consent_line
 from bot.flows.texts import local_day as local_day
 from bot.flows.texts import local_moment as local_moment
 from bot.participants import Participant
-from bot.programme import INTAKE_BY_ROLE
-from bot.questionnaires import Questionnaire
-from bot.settings import Settings
-from handlers import survey
 from handlers.core import perform, person_of
 from handlers.kb.menu import ForgetCb, MenuCb
 from handlers.ui import show_screen
-from storage.matching import MatchingRepo
-from storage.meetings import MeetingRepo
-from storage.participants import ParticipantRepo
 
 
 async def show_menu(
@@ -57,44 +49,10 @@ async def cmd_menu(message: Message, state: FSMContext, repos: Repos) -> None:
 
 
 async def on_menu(
-    query: CallbackQuery,
-    callback_data: MenuCb,
-    state: FSMContext,
-    bot: Bot,
-    settings: Settings,
-    participants: ParticipantRepo,
-    matching: MatchingRepo,
-    meetings: MeetingRepo,
-    questionnaires: dict[str, Questionnaire],
-    callback_answer: CallbackAnswer,
-    repos: Repos,
+    query: CallbackQuery, callback_data: MenuCb, state: FSMContext, repos: Repos, callback_answer: CallbackAnswer
 ) -> None:
-    event = PressIn(person_of(query.from_user.id), callback_data.pack())
-    for effect in await perform(query, event, state, repos, callback_answer) or []:
-        if isinstance(effect, StartDialog):
-            await _start_dialog(query, state, effect.name, settings, participants, matching, questionnaires)
-
-
-async def _start_dialog(
-    query: CallbackQuery,
-    state: FSMContext,
-    name: str,
-    settings: Settings,
-    participants: ParticipantRepo,
-    matching: MatchingRepo,
-    questionnaires: dict[str, Questionnaire],
-) -> None:
-    """The menu's dialogs that still live here: the questionnaire, changing an answer."""
-    participant = await participants.by_telegram(query.from_user.id)
-    if participant is None:
-        return
-    if name == "survey":
-        await survey.begin(query, state, participant, questionnaires, participants, edit=False)
-    elif name == "review":
-        questionnaire = questionnaires[INTAKE_BY_ROLE[participant.role]]
-        answers = await participants.answers(participant.id, questionnaire.id)
-        data = survey.dialog_data(participant, questionnaire, answers)
-        await survey.to_review(query, state, questionnaire, data, edit=False)
+    """A button of a menu; the questionnaire and its summary are the core's screens too (bot.flows.survey)."""
+    await perform(query, PressIn(person_of(query.from_user.id), callback_data.pack()), state, repos, callback_answer)
 
 
 async def cmd_forget(message: Message, state: FSMContext, repos: Repos) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from datetime import tzinfo
 
+from bot.flows import survey
 from bot.flows.context import Ctx
 from bot.flows.effects import Effect, Show, StartDialog, Toast
 from bot.flows.events import Event, Messenger, Person, PressIn
@@ -36,7 +37,7 @@ from bot.participants import Participant
 from bot.programme import INTAKE_BY_ROLE, Role, Status
 
 #: The presses whose dialog stays in the adapter for now: the action → the name in `StartDialog`.
-DIALOGS = {"survey": "survey", "edit": "review"}
+DIALOGS: dict[str, str] = {}
 PARENT_DIALOGS: dict[str, str] = {}
 
 
@@ -117,7 +118,8 @@ async def _on_press(ctx: Ctx, event: Event) -> list[Effect]:
         from bot.flows import joining  # joining imports the menu's screens: imported when used
 
         return await joining.on_menu_press(ctx, event)
-    return await press(ctx.person, event.payload, ctx.repos)
+    participant = await participant_of(ctx.person, ctx.repos.participants)
+    return await survey.from_menu(ctx, event, participant) or await press(ctx.person, event.payload, ctx.repos)
 
 
 ROUTES = FlowRoutes(commands={"menu": _on_menu}, presses={MenuPayload.prefix: _on_press})

@@ -58,7 +58,7 @@ class Table:
 
 def _table() -> Table:
     # The flows import this module's types: the table is built on first use.
-    from bot.flows import common, forget, informing, joining, meetings, menu, preferences, renewal
+    from bot.flows import campaigns, common, forget, informing, joining, meetings, menu, preferences, renewal, survey
     from bot.flows.curator import campaigns as curator_campaigns
     from bot.flows.curator import curators, destruction, invites, participants
     from bot.flows.curator import grouping as curator_grouping
@@ -69,7 +69,7 @@ def _table() -> Table:
     from bot.flows.curator import roadmap as curator_roadmap
 
     table = Table()
-    flows = (menu, joining, meetings, preferences, common, forget, informing, renewal)
+    flows = (menu, joining, meetings, preferences, common, forget, informing, renewal, survey, campaigns)
     curator_flows = (
         invites, curators, participants, destruction, curator_reports, curator_pairs, curator_matching,
         curator_grouping, curator_roadmap, curator_campaigns, curator_informing,

@@ -331,5 +331,6 @@ _SURVEY_ACTIONS = {"who": _who, "remind": _remind, "close": _close, "closeyes": 
 
 ROUTES = FlowRoutes(
     commands={"campaign": on_campaign, "surveys": on_surveys},
-    presses={NewCampaignPayload.prefix: on_step, SurveysPayload.prefix: on_surveys_press},
+    # «sv» is the questionnaire's prefix too: bot.flows.survey takes it and passes this list's presses here.
+    presses={NewCampaignPayload.prefix: on_step},
 )
