@@ -19,7 +19,7 @@ import logging
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -61,6 +61,8 @@ class _Held:
     db: Database
     task: asyncio.Task[Any] | None
     after_commit: list[Callable[[], Awaitable[None]]]
+    on_commit: list[Callable[[], None]] = field(default_factory=list)
+    pending: dict[Any, Any] = field(default_factory=dict)
 
 
 #: A task created inside a transaction copies the context but is another task, so its statements wait for the
@@ -79,6 +81,20 @@ class Database:
         """Whether the current task is inside its own transaction on this database."""
         held = _HELD.get()
         return held is not None and held.db is self and held.task is asyncio.current_task()
+
+    def pending(self) -> dict[Any, Any] | None:
+        """The current task's transaction's own scratch space (None outside one): a cache keeps there what the
+        transaction wrote and has not committed, readable by that transaction only and gone with a rollback."""
+        held = _HELD.get()
+        return held.pending if held is not None and self._holds() else None
+
+    def on_commit(self, callback: Callable[[], None]) -> None:
+        """Run `callback` right after the current task's transaction commits, before any other statement can
+        run (the lock is still held): for a cache that must take the committed values in commit order."""
+        held = _HELD.get()
+        if held is None or not self._holds():
+            raise RuntimeError("on_commit outside the current task's transaction")
+        held.on_commit.append(callback)
 
     async def after_commit(self, work: Callable[[], Awaitable[None]]) -> None:
         """Run `work` once the current task's transaction commits (never, if it rolls back); at once outside one.
@@ -275,6 +291,8 @@ class Database:
                     raise
                 else:
                     await self._conn.execute("COMMIT")
+                    for callback in held.on_commit:
+                        callback()
             finally:
                 _HELD.reset(token)
         for work in held.after_commit:

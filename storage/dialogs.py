@@ -5,8 +5,10 @@ Rows are keyed by messenger and aiogram's key fields (bot, chat, user, thread, b
 Telegram's aiogram storage (`handlers.fsm_storage`) and every other front end share the table. SQLite is always
 written first, so a restart (or kill -9) resumes every conversation from the database.
 
-Inside a task's transaction (one action of the application layer) the cache is bypassed: a rolled-back action
-must not leave its state in memory.
+Inside a task's transaction (one action of the application layer) a write is kept in the transaction's own
+scratch space (`Database.pending`), which that transaction reads first; the cache takes it when the transaction
+commits, in commit order (`Database.on_commit`), and a rollback drops it with the scratch space: a rolled-back
+action leaves no state in memory, and a committed one costs no second read.
 """
 
 from __future__ import annotations
@@ -44,14 +46,18 @@ class DialogTable:
         self._cache_size = cache_size
 
     async def load(self, key: Key) -> Record:
-        if self._db.in_transaction:
-            return await self._read(key)
+        pending = self._db.pending()
+        if pending is not None:
+            written = pending.get((self, key))
+            if written is not None:
+                return written
         cached = self._cache.get(key)
         if cached is not None:
             self._cache.move_to_end(key)
             return cached
         record = await self._read(key)
-        self._remember(key, record)
+        if pending is None:  # a read inside a transaction may see its own uncommitted deletes: not cached
+            self._remember(key, record)
         return record
 
     async def _read(self, key: Key) -> Record:
@@ -76,21 +82,24 @@ class DialogTable:
                 " updated_at=excluded.updated_at",
                 (*key, state, data),
             )
-        if self._db.in_transaction:
-            self._cache.pop(key, None)
-
-            async def forget() -> None:
-                self._cache.pop(key, None)
-
-            await self._db.after_commit(forget)
-        else:
-            self._remember(key, (state, data))
+        record: Record = (state, data)
+        pending = self._db.pending()
+        if pending is None:
+            self._remember(key, record)
+            return
+        if (self, key) not in pending:
+            self._db.on_commit(lambda: self._remember(key, pending.pop((self, key))))
+        pending[(self, key)] = record
 
     async def forget_user(self, messenger: Messenger, user_id: int) -> None:
         """Drop every dialog of an account on a messenger (consent withdrawal)."""
         await self._db.execute("DELETE FROM fsm_state WHERE messenger=? AND user_id=?", (messenger, user_id))
         for k in [k for k in self._cache if k[0] == messenger and k[3] == user_id]:
             del self._cache[k]
+        pending = self._db.pending()
+        for table, k in [entry for entry in pending or {} if entry[0] is self]:
+            if k[0] == messenger and k[3] == user_id:
+                pending[(table, k)] = (None, EMPTY)  # type: ignore[index]
 
     def clear_cache(self) -> None:
         self._cache.clear()

@@ -144,3 +144,30 @@ async def test_later_work_may_not_send_notices(core_front: CoreFrontEnd) -> None
     with pytest.raises(TypeError, match="notices belong to the action"):
         await run(action, core_front.repos())
     assert await core_front.db.fetchval("SELECT COUNT(*) FROM outbox") == 0
+
+
+# --- the dialog table inside an action ----------------------------------------------------------------------
+async def test_a_dialog_written_in_an_action_is_read_back_and_cached_only_once_committed(db: Database) -> None:
+    from storage.dialogs import DialogTable, PersonDialog
+
+    table = DialogTable(db)
+    dialog = PersonDialog(table, Messenger.TELEGRAM, 7)
+    with pytest.raises(RuntimeError):
+        async with db.transaction():
+            await dialog.set_state("Survey:answering")
+            assert await dialog.get_state() == "Survey:answering"  # the action reads its own write
+            raise RuntimeError("the action failed")
+    assert await dialog.get_state() is None  # nothing of it in memory or in the table
+    async with db.transaction():
+        await dialog.set_data({"q": 1})
+        await dialog.set_state("Survey:answering")
+    statements: list[str] = []
+    await db._conn.set_trace_callback(statements.append)  # type: ignore[attr-defined]
+    assert await dialog.get_state() == "Survey:answering" and await dialog.get_data() == {"q": 1}
+    assert statements == []  # served from the cache the commit filled
+    await db._conn.set_trace_callback(None)  # type: ignore[attr-defined]
+    async with db.transaction():
+        await dialog.set_state("Survey:review")
+        await table.forget_user(Messenger.TELEGRAM, 7)  # a withdrawal in the same action
+    assert await dialog.get_state() is None
+    assert await db.fetchval("SELECT COUNT(*) FROM fsm_state") == 0
