@@ -3,9 +3,8 @@ consent or the parent's, refusal). aiogram's filters route the updates; each bod
 through the core (`handlers.core`), whose effects come back out through the edit-or-send helper.
 
 What stays here: the pressed message answered (the flow's bare edit) is Telegram's editMessageReplyMarkup; the
-bot's username for the parent's link (`StartLinks`, learnt from getMe), and the
-questionnaire that follows an adult's consent (`StartDialog("survey")`, the survey still lives in
-`handlers/survey.py`): its intro goes in one message with the consent's thanks, as before.
+bot's username for the parent's link (`StartLinks`, learnt from getMe), and the questionnaire an adult's consent
+starts is shown by the questionnaire's adapter (`handlers.survey.show_effects`: it learns the message's id).
 """
 
 from __future__ import annotations
@@ -17,7 +16,8 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.flows.act import act
-from bot.flows.effects import Effect, Show, StartDialog
+from bot.flows.dialog import group_of
+from bot.flows.effects import Effect, Show
 from bot.flows.events import CommandIn, Event, FileIn, Messenger, PressIn, TextIn
 
 # The consent's operator moved to the application layer; tests and the curator's screens take it from here.
@@ -47,16 +47,6 @@ def _answered(effect: Effect) -> bool:
     return isinstance(effect, Show) and effect.edit and not effect.screen.rows
 
 
-def _with_survey_preface(effects: list[Effect]) -> tuple[list[Effect], str | None]:
-    """The screen just before `StartDialog("survey")` becomes the questionnaire's preface: one message."""
-    for i, effect in enumerate(effects):
-        if isinstance(effect, StartDialog) and effect.name == "survey" and i and isinstance(effects[i - 1], Show):
-            shown = effects[i - 1]
-            assert isinstance(shown, Show)
-            return [*effects[: i - 1], *effects[i:]], shown.screen.text
-    return effects, None
-
-
 async def run(
     target: Message | CallbackQuery,
     event: Event,
@@ -67,23 +57,23 @@ async def run(
     questionnaires: dict[str, Questionnaire],
     callback_answer: CallbackAnswer | None = None,
 ) -> None:
-    """`handlers.core.perform` with joining's bridge to the questionnaire the adapter still holds."""
+    """`handlers.core.perform` for joining: an answered button drops its keyboard; a questionnaire the consent
+    started is shown by the questionnaire's adapter."""
     await learn_links(bot, repos)
     effects = await act(event, ctx_of(event.person.account_id, state, repos))
     if effects is None:
         return
-    effects, preface = _with_survey_preface(effects)
-    left: list[Effect] = []
+    rest: list[Effect] = []
     for effect in effects:
         if isinstance(target, CallbackQuery) and _answered(effect):
             await drop_keyboard(target)
         else:
-            left += await render(target, [effect], callback_answer)
-    for effect in left:
-        if isinstance(effect, StartDialog) and effect.name == "survey":
-            participant = await participants.by_telegram(event.person.account_id)
-            if participant is not None:
-                await survey.start(target, state, repos, participant, preface=preface)
+            rest.append(effect)
+    if group_of(await state.get_state()) == "Survey":
+        # The consent started the questionnaire: its adapter shows it and tells the flow which message it is.
+        await survey.show_effects(target, survey.dialog_of(state), repos, rest, callback_answer)
+    else:
+        await render(target, rest, callback_answer)
 
 
 async def cmd_start(

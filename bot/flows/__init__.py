@@ -16,10 +16,9 @@ Event → flow → effects, with the menu (`menu.py`) as the example:
    (`MenuPayload("profile").pack() == "m:profile"`), so the buttons sent before keep working.
 3. Effects. The adapter hands the list to `handlers.ui.render`: a `Show` becomes the edit-or-send of Telegram
    (`edit=True` edits the message whose button was pressed), a `Toast` the answer to the button's callback.
-   A press is the same round: `menu.press(person, "m:profile", repos)` → `[Show(profile screen)]`; a press that
-   opens a dialog still held by the adapter (the questionnaire, the withdrawal) comes back as
-   `StartDialog(name)` for the adapter to run. `Notify` (a notice to someone else) and `SendFile` are for the
-   flows that follow.
+   A press is the same round: `menu.press(person, "m:profile", repos)` → `[Show(profile screen)]`; a press
+   that opens another flow's dialog (the questionnaire, the withdrawal) returns that flow's first screen.
+   `Notify` (a notice to someone else) goes into the outbox in the action's transaction (`act.py`).
 
 The same flow runs with no messenger at all: tests/frontends/core.py passes events to `routes.handle` (the
 table of which flow takes which command or payload) on a real database and keeps each person's screens, and

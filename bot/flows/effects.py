@@ -63,15 +63,6 @@ class Later:
 
 
 @dataclass(frozen=True)
-class StartDialog:
-    """A dialog the core does not hold yet (its steps still live in the adapter): the adapter starts it by name.
-
-    A step of the way to the core: as each dialog moves into a flow, its name leaves this list."""
-
-    name: str
-
-
-@dataclass(frozen=True)
 class Farewell:
     """The last message to someone whose data was just destroyed (a child whose parent withdrew the consent):
     sent at once after the commit, never queued (an outbox row would keep their account id, which the
@@ -82,4 +73,4 @@ class Farewell:
     silent: bool = False
 
 
-Effect = Later | Show | Toast | SendFile | Notify | NotifyCurators | StartDialog | Farewell
+Effect = Later | Show | Toast | SendFile | Notify | NotifyCurators | Farewell

@@ -13,15 +13,16 @@ of a consent is its own row (who gave it, when, which edition of the document).
 A pressed button is answered once: the message it was on comes back without its buttons (`Show` of its own
 text, `edit=True`, no rows), then the next step as a message of its own.
 
-The questionnaire that follows an adult's consent is still held by the adapter: the thanks come as a screen,
-then `StartDialog("survey")` (Telegram's adapter puts the thanks and the questionnaire's intro in one message).
+An adult's consent starts the questionnaire in the same action (`bot.flows.survey.begin`): the thanks are its
+preface, one message with the questionnaire's intro.
 """
 
 from __future__ import annotations
 
 from bot.consent import ConsentKind, Operator, Relation, clean_parent_name, render
+from bot.flows import survey
 from bot.flows.context import Ctx
-from bot.flows.effects import Effect, Notify, Show, StartDialog, Toast
+from bot.flows.effects import Effect, Notify, Show, Toast
 from bot.flows.events import CommandIn, Event, PressIn, TextIn
 from bot.flows.payloads import MenuPayload, Payload, PayloadError
 from bot.flows.ports import Repos
@@ -269,7 +270,10 @@ async def on_consent(ctx: Ctx, event: Event) -> list[Effect]:
         given_by_messenger=ctx.person.messenger,
     )  # fmt: skip
     at = local_moment(repos.clock.now(), repos.settings.institution.tz)
-    return [answered, _say(tr("consent-thanks", at=at)), StartDialog("survey")]
+    consented = await repos.participants.get(participant.id)
+    assert consented is not None
+    # The thanks and the questionnaire's intro are one message (the survey's preface).
+    return [answered, *await survey.begin(ctx, consented, preface=tr("consent-thanks", at=at))]
 
 
 async def on_minor_consent(ctx: Ctx, event: Event) -> list[Effect]:

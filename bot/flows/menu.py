@@ -3,9 +3,9 @@ parent's (each child they consented for, the child's mentor or mentees and next 
 curator's (the reports and the bases; the rest of the curator's work is in commands).
 
 Two events reach it: `open_menu` (the /menu command, or anything that leads back to the menu) and `press` (a
-button whose payload is a `MenuPayload`). Both return effects. The presses that start a dialog the core does
-not hold yet (the questionnaire, changing an answer) come back as `StartDialog` for the adapter; «Отозвать
-согласие» opens the withdrawal's flow (`bot.flows.forget`).
+button whose payload is a `MenuPayload`). Both return effects. The presses that open another flow's dialog go
+to that flow: the questionnaire and changing an answer (`bot.flows.survey`), the consent and the parent's link
+(`bot.flows.joining`), «Отозвать согласие» (`bot.flows.forget`).
 Every text speaks to its reader (`Audience`).
 """
 
@@ -15,7 +15,7 @@ from datetime import tzinfo
 
 from bot.flows import survey
 from bot.flows.context import Ctx
-from bot.flows.effects import Effect, Show, StartDialog, Toast
+from bot.flows.effects import Effect, Show, Toast
 from bot.flows.events import Event, Messenger, Person, PressIn
 from bot.flows.payloads import (
     AskPayload,
@@ -35,10 +35,6 @@ from bot.i18n import Audience, esc, tr
 from bot.meetings import StagePlan, stage_line, stage_of_next_meeting
 from bot.participants import Participant
 from bot.programme import INTAKE_BY_ROLE, Role, Status
-
-#: The presses whose dialog stays in the adapter for now: the action → the name in `StartDialog`.
-DIALOGS: dict[str, str] = {}
-PARENT_DIALOGS: dict[str, str] = {}
 
 
 async def participant_of(person: Person, participants: Participants) -> Participant | None:
@@ -78,8 +74,6 @@ async def press(person: Person, payload: str, repos: Repos) -> list[Effect]:
         return await _press_parent(person, action, repos)
     if action == "edit" and not participant.has_consent:
         return [Toast(tr("stale-button"))]
-    if action in DIALOGS:
-        return [StartDialog(DIALOGS[action])]
     if action == "profile":
         return [Show(await profile(participant, repos))]
     if action == "back":
@@ -96,8 +90,6 @@ async def _press_parent(person: Person, action: str, repos: Repos) -> list[Effec
         return [Toast(tr("not-a-participant"), alert=True)]
     if action in ("p_menu", "back"):
         return [Show(await parent_menu(children, repos), edit=action == "back")]
-    if action in PARENT_DIALOGS:
-        return [StartDialog(PARENT_DIALOGS[action])]
     if action in ("p_help", "help"):
         return [Show(Screen(tr("help-parent")), edit=False)]
     return [Toast(tr("stale-button"))]

@@ -18,7 +18,7 @@ from bot.clock import Clock
 from bot.flows.act import act
 from bot.flows.context import Ctx
 from bot.flows.dialog import Dialog
-from bot.flows.effects import Effect, Farewell, SendFile, Show, StartDialog, Toast
+from bot.flows.effects import Effect, Farewell, SendFile, Show, Toast
 from bot.flows.events import CommandIn, Event, FileIn, Messenger, Person, PressIn, TextIn
 from bot.flows.ports import Repos
 from bot.flows.screens import Screen
@@ -165,8 +165,6 @@ class CorePerson:
                     self.toasts.append(effect.text)
             elif isinstance(effect, SendFile):
                 self.files.append(effect)
-            elif isinstance(effect, StartDialog):
-                self.dialogs.append(effect.name)
             elif isinstance(effect, Farewell):  # sent at once, into the chat of someone who is gone
                 self._front.person(effect.to.account_id, messenger=effect.to.messenger).show(Screen(effect.text))
             else:
