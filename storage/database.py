@@ -63,6 +63,7 @@ class _Held:
     after_commit: list[Callable[[], Awaitable[None]]]
     on_commit: list[Callable[[], None]] = field(default_factory=list)
     pending: dict[Any, Any] = field(default_factory=dict)
+    begun: bool = False  # an action's transaction begins at its first write (`Database.action`)
 
 
 #: A task created inside a transaction copies the context but is another task, so its statements wait for the
@@ -218,7 +219,7 @@ class Database:
     # Every call is one hop to aiosqlite's thread: a statement's cursor is not closed (it holds nothing once
     # the statement is done, and closing is a second hop), and reads use execute_fetchall.
 
-    async def _single(self, call: Callable[[], Awaitable[T]]) -> T:
+    async def _single(self, call: Callable[[], Awaitable[T]], *, write: bool = True) -> T:
         """Run one statement, taking the lock only while a transaction holds it.
 
         Otherwise the statement goes straight into aiosqlite's queue: `call()` reaches the queue before this
@@ -227,10 +228,27 @@ class Database:
         back, instead of each waiting for the previous one's round trip under the lock (in the intake
         benchmark the lock was held 54 % of the wall time).
         """
-        if self._lock.locked() and not self._holds():
+        held = _HELD.get()
+        if held is not None and held.db is self and held.task is asyncio.current_task():
+            if write and not held.begun:
+                await self._begin(held)
+            if held.begun:
+                return await call()
+        if self._lock.locked():
             async with self._lock:
                 return await call()
         return await call()
+
+    async def _begin(self, held: _Held) -> None:
+        """The action's first write: the lock is taken and the transaction begins; what it read before stays as
+        read (a repository that must read and write atomically opens its own `transaction()`, which begins it)."""
+        await self._lock.acquire()
+        try:
+            await self._conn.execute("BEGIN IMMEDIATE")
+        except BaseException:
+            self._lock.release()
+            raise
+        held.begun = True
 
     async def execute(self, sql: str, params: Params = ()) -> int:
         """Run one statement; returns the number of rows it changed."""
@@ -252,7 +270,8 @@ class Database:
         return rows[0] if rows else None
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
-        return list(await self._single(lambda: self._conn.execute_fetchall(sql, params)))
+        write = not sql.lstrip()[:6].upper().startswith("SELECT")  # INSERT … RETURNING reads what it writes
+        return list(await self._single(lambda: self._conn.execute_fetchall(sql, params), write=write))
 
     async def fetchval(self, sql: str, params: Params = ()) -> Any:
         row = await self.fetchone(sql, params)
@@ -267,7 +286,10 @@ class Database:
     async def transaction(self) -> AsyncIterator[Transaction]:
         """One transaction; inside the current task's own transaction, a savepoint of it (rolled back alone
         when its block raises, committed with the outer one)."""
-        if self._holds():
+        held = _HELD.get()
+        if held is not None and self._holds():
+            if not held.begun:
+                await self._begin(held)
             name = f"sp{next(_SAVEPOINTS)}"
             await self._conn.execute(f"SAVEPOINT {name}")
             try:
@@ -279,7 +301,7 @@ class Database:
             else:
                 await self._conn.execute(f"RELEASE {name}")
             return
-        held = _Held(self, asyncio.current_task(), [])
+        held = _Held(self, asyncio.current_task(), [], begun=True)
         async with self._lock:
             token = _HELD.set(held)
             try:
@@ -295,6 +317,36 @@ class Database:
                         callback()
             finally:
                 _HELD.reset(token)
+        for work in held.after_commit:
+            await work()
+
+
+    @asynccontextmanager
+    async def action(self) -> AsyncIterator[None]:
+        """One user action (`bot.flows.act`): every statement of the task inside is part of one transaction,
+        which begins at the first write (a read-only action takes no lock and costs no BEGIN or COMMIT) and
+        commits at the end, or rolls back if the block raises. Inside an action, `transaction()` is a savepoint."""
+        if self._holds():
+            async with self.transaction():
+                yield
+            return
+        held = _Held(self, asyncio.current_task(), [])
+        token = _HELD.set(held)
+        try:
+            try:
+                yield
+            except BaseException:
+                if held.begun:
+                    await self._conn.execute("ROLLBACK")
+                raise
+            if held.begun:
+                await self._conn.execute("COMMIT")
+                for callback in held.on_commit:
+                    callback()
+        finally:
+            _HELD.reset(token)
+            if held.begun:
+                self._lock.release()
         for work in held.after_commit:
             await work()
 

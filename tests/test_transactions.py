@@ -171,3 +171,27 @@ async def test_a_dialog_written_in_an_action_is_read_back_and_cached_only_once_c
         await table.forget_user(Messenger.TELEGRAM, 7)  # a withdrawal in the same action
     assert await dialog.get_state() is None
     assert await db.fetchval("SELECT COUNT(*) FROM fsm_state") == 0
+
+
+async def test_an_action_begins_its_transaction_at_the_first_write(db: Database) -> None:
+    """A read-only action (a menu, a profile) takes no lock and costs no BEGIN or COMMIT; one that writes is one
+    transaction from its first write, rolled back whole when it fails."""
+    statements: list[str] = []
+    await db._conn.set_trace_callback(statements.append)  # type: ignore[attr-defined]
+    async with db.action():
+        assert await values(db) == []
+        assert not db._lock.locked()
+    assert not any(s.startswith(("BEGIN", "COMMIT")) for s in statements)
+    with pytest.raises(RuntimeError):
+        async with db.action():
+            await db.execute("INSERT INTO t VALUES ('a')")
+            assert db._lock.locked()
+            async with db.transaction() as tx:  # a repository's own transaction: a savepoint of the action
+                await tx.execute("INSERT INTO t VALUES ('b')")
+            raise RuntimeError("the action failed")
+    await db._conn.set_trace_callback(None)  # type: ignore[attr-defined]
+    assert await values(db) == [] and not db._lock.locked()
+    assert [s.split()[0] for s in statements if s.startswith(("BEGIN", "COMMIT", "ROLLBACK"))] == ["BEGIN", "ROLLBACK"]
+    async with db.action():
+        await db.execute("INSERT INTO t VALUES ('c')")
+    assert await values(db) == ["c"]

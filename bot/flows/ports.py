@@ -261,7 +261,7 @@ class Repos:
             questionnaires=services["questionnaires"],
             outbox=services["outbox"],
             audit=services["audit"],
-            atomic=services["db"].transaction,
+            atomic=services["db"].action,
             clock=services["clock"],
             invites=services["invites"],
             informing=services["informing"],
