@@ -754,26 +754,13 @@ class CoreDriver:
 async def start_core(db_path: Path, plans: list[UserPlan]) -> tuple[dict[str, Any], Any]:
     """The core's services as the app builds them (repositories, dialog table), with no bot and no scheduler."""
     from bot.clock import SystemClock
-    from bot.flows.ports import Repos
-    from bot.questionnaires import load_directory
-    from storage.curators import CuratorRepo
     from storage.database import Database
-    from storage.dialogs import DialogTable
-    from storage.repositories import build_repositories
+    from storage.repositories import build_services
 
     settings = bench_settings(db_path)
     db = await Database.open(db_path)
     clock = SystemClock()
-    services: dict[str, Any] = {
-        "settings": settings,
-        "db": db,
-        "clock": clock,
-        "questionnaires": load_directory(),
-        **build_repositories(db, clock),
-    }
-    services["curators"] = CuratorRepo(db, clock, settings.roster)
-    services["dialogs"] = DialogTable(db)
-    services["repos"] = Repos.of(services)
+    services = build_services(settings, db, clock)
     await enrol(services, plans)
     gc.freeze()  # what the app's on_startup does
     return services, db

@@ -21,11 +21,10 @@ from aiogram.types import BotCommand, BotCommandScopeAllPrivateChats
 from bot.clock import Clock, SystemClock
 from bot.commands import PARTICIPANT_COMMANDS, described
 from bot.flows.events import Messenger
-from bot.flows.ports import Repos
 from bot.i18n import tr
 from bot.meetings.reminders import shift_out_of_quiet
 from bot.pacing import ChatPacer
-from bot.questionnaires import QuestionnaireError, load_directory
+from bot.questionnaires import QuestionnaireError
 from bot.settings import Settings, SettingsError, load_settings
 from handlers import build_routers
 from handlers.curator.curators import set_curator_commands
@@ -43,11 +42,9 @@ from handlers.private_only import PrivateOnly
 from handlers.transport import BotSession
 from scheduler import build_scheduler
 from scheduler.jobs import Jobs
-from storage.curators import CuratorRepo
 from storage.database import Database
-from storage.dialogs import DialogTable
 from storage.group_chats import GroupChats
-from storage.repositories import build_repositories
+from storage.repositories import build_services
 
 log = logging.getLogger("bot")
 
@@ -93,16 +90,7 @@ def build_dispatcher(
     events_isolation: BaseEventIsolation | None = None,
     pacer: ChatPacer | None = None,
 ) -> tuple[Dispatcher, dict[str, Any]]:
-    services: dict[str, Any] = {
-        "settings": settings,
-        "db": db,
-        "clock": clock,
-        "questionnaires": load_directory(),
-        **build_repositories(db, clock),
-    }
-    services["curators"] = CuratorRepo(db, clock, settings.roster)
-    services["dialogs"] = DialogTable(db)
-    services["repos"] = Repos.of(services)
+    services = build_services(settings, db, clock)
     dp = Dispatcher(
         storage=SQLiteStorage(db, messenger=Messenger.TELEGRAM, table=services["dialogs"]),
         events_isolation=events_isolation or SimpleEventIsolation(),

@@ -22,12 +22,10 @@ from bot.flows.effects import Effect, Farewell, SendFile, Show, Toast
 from bot.flows.events import CommandIn, Event, FileIn, Messenger, Person, PressIn, TextIn
 from bot.flows.ports import Repos
 from bot.flows.screens import Screen
-from bot.questionnaires import load_directory
 from bot.settings import Settings
-from storage.curators import CuratorRepo
 from storage.database import Database
-from storage.dialogs import DialogTable, PersonDialog
-from storage.repositories import build_repositories
+from storage.dialogs import PersonDialog
+from storage.repositories import build_services
 from tests.frontends import Received, Seen
 
 
@@ -196,16 +194,7 @@ class CoreFrontEnd:
         """The app's database and repositories, built as `bot.app` builds them, with no bot."""
         db = await Database.open(path)
         try:
-            services: dict[str, Any] = {
-                "settings": settings,
-                "db": db,
-                "clock": clock,
-                "questionnaires": load_directory(),
-                **build_repositories(db, clock),
-            }
-            services["curators"] = CuratorRepo(db, clock, settings.roster)
-            services["dialogs"] = DialogTable(db)
-            services["repos"] = Repos.of(services)
+            services = build_services(settings, db, clock)
             await services["curators"].load()
             yield cls(db, settings, clock, services)
         finally:
