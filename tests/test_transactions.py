@@ -195,3 +195,28 @@ async def test_an_action_begins_its_transaction_at_the_first_write(db: Database)
     async with db.action():
         await db.execute("INSERT INTO t VALUES ('c')")
     assert await values(db) == ["c"]
+
+
+async def test_a_curator_on_max_is_a_curator_and_gets_the_curators_notices_there(
+    core_front: CoreFrontEnd,  # noqa: F811
+) -> None:
+    """The roster holds people on their messenger: a curator added on MAX passes the flows' curator check, and a
+    notice to the curators is an outbox row on MAX for them (and on Telegram for the others)."""
+    from bot.flows.act import queue
+    from bot.flows.effects import NotifyCurators
+    from tests.conftest import CURATOR_ID, OTHER_CURATOR_ID
+
+    roster = core_front.settings.roster
+    on_max = Person(Messenger.MAX, 456)
+    assert not core_front.ctx(on_max).is_curator
+    roster.set_added([on_max])
+    try:
+        assert core_front.ctx(on_max).is_curator
+        assert not core_front.ctx(Person(Messenger.TELEGRAM, 456)).is_curator  # the same number on Telegram
+        await queue([NotifyCurators(Screen("Вопрос от участника"))], core_front.repos())
+        rows = await core_front.db.fetchall("SELECT messenger, chat_id FROM outbox ORDER BY id")
+        assert sorted((r["messenger"], r["chat_id"]) for r in rows) == sorted(
+            [("max", 456), ("telegram", CURATOR_ID), ("telegram", OTHER_CURATOR_ID)]
+        )
+    finally:
+        roster.set_added([])

@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable
 from bot.flows import routes
 from bot.flows.context import Ctx
 from bot.flows.effects import Effect, Later, Notify, NotifyCurators
-from bot.flows.events import Event, Messenger, Person
+from bot.flows.events import Event, Person
 from bot.flows.notices import stored_buttons
 from bot.flows.ports import Repos
 
@@ -61,8 +61,8 @@ async def queue(effects: list[Effect], repos: Repos) -> None:
 
 
 def curators(repos: Repos) -> list[Person]:
-    """Every curator now, each on their messenger (the roster's are Telegram's for now)."""
-    return [Person(Messenger.TELEGRAM, account_id) for account_id in repos.settings.curator_ids()]
+    """Every curator now, each on their own messenger."""
+    return repos.settings.roster.people()
 
 
 async def _enqueue(repos: Repos, to: Person, notice: Notify | NotifyCurators) -> None:

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.flows.dialog import Dialog
-from bot.flows.events import Messenger, Person
+from bot.flows.events import Person
 from bot.flows.ports import Repos
 
 
@@ -21,8 +21,8 @@ class Ctx:
 
     @property
     def is_curator(self) -> bool:
-        """Whether the person who acted is a curator (the roster's curators are on Telegram for now)."""
-        return self.person.messenger is Messenger.TELEGRAM and self.repos.settings.is_curator(self.person.account_id)
+        """Whether the person who acted is a curator: by CURATOR_IDS or added by a curator, on their messenger."""
+        return self.person in self.repos.settings.roster
 
     def link(self, code: str) -> str:
         """The link that opens the bot with a start code (an invite, a curator's link) on the person's messenger."""
