@@ -226,3 +226,21 @@ async def test_on_the_core_the_menu_opens_other_flows_and_a_stale_press_is_answe
     assert await routes.handle(CommandIn(stranger, "menu"), core_front.ctx(stranger)) == [
         Show(Screen(tr("not-a-participant")), edit=False)
     ]
+
+
+async def test_a_forged_payload_of_any_flow_is_a_stale_button(core_front: CoreFrontEnd) -> None:
+    """A payload whose prefix a flow takes but whose fields do not parse gets the one answer, whatever the flow
+    (the route table answers it), and changes nothing."""
+    child_id = await seed_pupil_awaiting_parent(core_front, 722)
+    await parent_consents(core_front, child_id)
+    child = Person(Messenger.TELEGRAM, 722)
+    from bot.flows.notices import PrefCb
+    from bot.flows.payloads import ForgetPayload, PairPayload
+
+    curator = Person(Messenger.TELEGRAM, CURATOR_ID)
+    forged = [(child, f"{ForgetPayload.prefix}:maybe:x"), (child, f"{PrefCb.prefix}:start:x"),
+              (curator, f"{PairPayload.prefix}:card:x")]  # fmt: skip
+    for who, payload in forged:
+        assert await routes.handle(PressIn(who, payload), core_front.ctx(who)) == [Toast(tr("stale-button"))]
+    assert await core_front.db.fetchval("SELECT COUNT(*) FROM participants WHERE id=?", (child_id,)) == 1
+    assert await core_front.db.fetchval("SELECT COUNT(*) FROM outbox") == 0

@@ -105,10 +105,7 @@ async def on_confirm(ctx: Ctx, event: Event) -> list[Effect]:
     assert isinstance(event, PressIn)
     if await ctx.dialog.get_state() != CONFIRM:
         return [Toast(tr("stale-button"))]
-    try:
-        answer = ForgetPayload.unpack(event.payload)
-    except PayloadError:
-        return [Toast(tr("stale-button"))]
+    answer = ForgetPayload.unpack(event.payload)
     if not answer.confirm:
         await ctx.dialog.clear()
         return [Show(Screen(tr("forget-kept")))]

@@ -14,7 +14,7 @@ from bot.flows.context import Ctx
 from bot.flows.effects import Effect, NotifyCurators, SendFile, Show, Toast
 from bot.flows.events import CommandIn, Event, FileIn, PressIn, TextIn
 from bot.flows.menu import children_of, parent_menu, participant_of
-from bot.flows.payloads import AskPayload, MaterialPayload, PayloadError
+from bot.flows.payloads import AskPayload, MaterialPayload
 from bot.flows.ports import Matching
 from bot.flows.routes import FlowRoutes
 from bot.flows.screens import FileOut, Keyboard, Screen
@@ -76,10 +76,7 @@ async def on_ask(ctx: Ctx, event: Event) -> list[Effect]:
 async def on_ask_press(ctx: Ctx, event: Event) -> list[Effect]:
     """«Вопрос куратору» (a=ask; id: the child a parent asks about)."""
     assert isinstance(event, PressIn)
-    try:
-        pressed = AskPayload.unpack(event.payload)
-    except PayloadError:
-        return [Toast(tr("stale-button"))]
+    pressed = AskPayload.unpack(event.payload)
     if pressed.a != "ask":
         return [Toast(tr("stale-button"), alert=True)]
     return await start_ask(ctx, pressed.id)
@@ -125,10 +122,7 @@ async def on_materials(ctx: Ctx, event: Event) -> list[Effect]:
     """The list of materials for the participant's side (mentors' or mentees', and everyone's), and a material
     sent as the file the curator uploaded."""
     assert isinstance(event, PressIn)
-    try:
-        pressed = MaterialPayload.unpack(event.payload)
-    except PayloadError:
-        return [Toast(tr("stale-button"))]
+    pressed = MaterialPayload.unpack(event.payload)
     if pressed.a not in ("list", "get"):
         return [Toast(tr("stale-button"), alert=True)]
     participant = await participant_of(ctx.person, ctx.repos.participants)

@@ -347,10 +347,7 @@ async def on_parent_press(ctx: Ctx, event: Event) -> list[Effect]:
     """«Даю согласие» / «Не даю» under the document, then the relation. A refusal tells the child; the
     parent's dialog goes, and with it their account id (scrubbed from the file after the commit)."""
     assert isinstance(event, PressIn)
-    try:
-        press = ParentPayload.unpack(event.payload)
-    except PayloadError:
-        return [Toast(tr("stale-button"))]
+    press = ParentPayload.unpack(event.payload)
     repos = ctx.repos
     if press.relation and press.relation not in {r.value for r in Relation}:
         return [Toast(tr("stale-button"))]

@@ -13,7 +13,6 @@ from bot.flows.context import Ctx
 from bot.flows.effects import Effect, Show, Toast
 from bot.flows.events import Event, PressIn
 from bot.flows.notices import PrefCb, Rows
-from bot.flows.payloads import PayloadError
 from bot.flows.routes import FlowRoutes
 from bot.flows.screens import Keyboard, Screen
 from bot.i18n import Audience, esc, tr
@@ -46,10 +45,7 @@ def pref_rows(round_id: int, options: Sequence[tuple[int, str]], chosen: Sequenc
 
 async def on_pref(ctx: Ctx, event: Event) -> list[Effect]:
     assert isinstance(event, PressIn)
-    try:
-        payload = PrefCb.unpack(event.payload)
-    except PayloadError:
-        return [Toast(tr("stale-button"))]
+    payload = PrefCb.unpack(event.payload)
     matching = ctx.repos.matching
     current = await matching.round(payload.r)
     participant = await ctx.repos.participants.by_account(ctx.person.messenger, ctx.person.account_id)

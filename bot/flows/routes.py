@@ -9,6 +9,8 @@ one no flow claims goes to the flow of the person's current dialog, if any. A te
 the current dialog, else to the fallback (`menu`'s: the word that the bot did not understand, and the menu).
 A press goes by its payload's prefix, whatever the dialog; a flow may take one action of a prefix another flow
 shares (`ask:reply`, the curator's, beside the participant's `ask`): the key «prefix:first field» goes first.
+A payload its flow cannot unpack (an old button, a forged one) is answered «Эта кнопка уже не действует» here,
+for every flow.
 """
 
 from __future__ import annotations
@@ -18,9 +20,10 @@ from dataclasses import dataclass, field
 
 from bot.flows.context import Ctx
 from bot.flows.dialog import group_of
-from bot.flows.effects import Effect
+from bot.flows.effects import Effect, Toast
 from bot.flows.events import CommandIn, Event, FileIn, PressIn, TextIn
-from bot.flows.payloads import SEPARATOR
+from bot.flows.payloads import SEPARATOR, PayloadError
+from bot.i18n import tr
 
 Handler = Callable[[Ctx, Event], Awaitable[list[Effect]]]
 
@@ -100,4 +103,12 @@ async def handle(event: Event, ctx: Ctx) -> list[Effect] | None:
         handler = t.commands.get(event.command) or t.dialogs.get(group_of(await ctx.dialog.get_state()))
     elif isinstance(event, TextIn | FileIn):
         handler = t.dialogs.get(group_of(await ctx.dialog.get_state())) or t.fallback
-    return await handler(ctx, event) if handler is not None else None
+    if handler is None:
+        return None
+    if not isinstance(event, PressIn):
+        return await handler(ctx, event)
+    try:
+        return await handler(ctx, event)
+    except PayloadError:
+        # An old button whose payload no longer parses, or a forged one: one answer for every flow.
+        return [Toast(tr("stale-button"))]

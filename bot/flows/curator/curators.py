@@ -18,7 +18,7 @@ from bot.curators import CURATOR_INVITE_TTL, AddedCurator, CuratorInviteProblem
 from bot.flows.context import Ctx
 from bot.flows.effects import Effect, Notify, Show, Toast
 from bot.flows.events import CommandIn, Event, Messenger, Person, PressIn
-from bot.flows.payloads import Payload, PayloadError
+from bot.flows.payloads import Payload
 from bot.flows.routes import FlowRoutes, Handler
 from bot.flows.screens import Keyboard, Screen
 from bot.i18n import esc, quoted, tr
@@ -99,10 +99,7 @@ async def on_curators(ctx: Ctx, event: Event) -> list[Effect]:
 @curator_only
 async def on_press(ctx: Ctx, event: Event) -> list[Effect]:
     assert isinstance(event, PressIn)
-    try:
-        payload = CuratorsPayload.unpack(event.payload)
-    except PayloadError:
-        return [Toast(tr("stale-button"))]
+    payload = CuratorsPayload.unpack(event.payload)
     action, uid = payload.a, payload.uid
     repos, me = ctx.repos, ctx.person
     if action == "add":

@@ -18,7 +18,7 @@ from bot.flows.curator.reports import curator_only, press_of
 from bot.flows.effects import Effect, Notify, Show, Toast
 from bot.flows.events import Event, Messenger, Person, TextIn
 from bot.flows.notices import pref_start_buttons
-from bot.flows.payloads import FormPayload, GroupMeetingPayload, Payload, PayloadError, RoundPayload
+from bot.flows.payloads import FormPayload, GroupMeetingPayload, Payload, RoundPayload
 from bot.flows.routes import FlowRoutes
 from bot.flows.screens import Keyboard, Screen
 from bot.i18n import Audience, esc, tr
@@ -55,10 +55,7 @@ async def on_preferences(ctx: Ctx, event: Event) -> list[Effect]:
 @curator_only
 async def on_form(ctx: Ctx, event: Event) -> list[Effect]:
     """A form picked: its group meeting, its preference round, or (mt, rm) its match draft."""
-    try:
-        data = FormPayload.unpack(press_of(event).payload)
-    except PayloadError:
-        return [Toast(tr("stale-button"))]
+    data = FormPayload.unpack(press_of(event).payload)
     if data.flow in ("mt", "rm"):
         return await match_flow.on_form(ctx, data)
     form = Form.parse(data.f)
@@ -134,10 +131,7 @@ async def on_setup(ctx: Ctx, event: Event) -> list[Effect]:
 @curator_only
 async def on_meeting(ctx: Ctx, event: Event) -> list[Effect]:
     """The group meeting's buttons: a new one, send or cancel the announcement, the attendance."""
-    try:
-        data = GroupMeetingPayload.unpack(press_of(event).payload)
-    except PayloadError:
-        return [Toast(tr("stale-button"))]
+    data = GroupMeetingPayload.unpack(press_of(event).payload)
     form = Form.parse(data.f)
     if form is None:
         return [Toast(tr("stale-button"))]
@@ -236,10 +230,7 @@ async def round_screen(ctx: Ctx, form: Form) -> Screen:
 @curator_only
 async def on_round(ctx: Ctx, event: Event) -> list[Effect]:
     """The preference round's buttons: open it (from the meeting's attendees or everyone), remind, close."""
-    try:
-        data = RoundPayload.unpack(press_of(event).payload)
-    except PayloadError:
-        return [Toast(tr("stale-button"))]
+    data = RoundPayload.unpack(press_of(event).payload)
     form = Form.parse(data.f)
     if form is None:
         return [Toast(tr("stale-button"))]

@@ -166,10 +166,7 @@ async def _create(ctx: Ctx, role: Role, form: Form, days: int, limit: int) -> li
 async def on_revoke(ctx: Ctx, event: Event) -> list[Effect]:
     """«Отозвать №n» asks first; «Да, отозвать» pressed again (or on an old screen) changes nothing."""
     assert isinstance(event, PressIn)
-    try:
-        payload = RevokePayload.unpack(event.payload)
-    except PayloadError:
-        return [Toast(tr("stale-button"))]
+    payload = RevokePayload.unpack(event.payload)
     repos, me = ctx.repos, ctx.person
     invite: Invite | None = await repos.invites.get(payload.code)
     if payload.a == "ask":

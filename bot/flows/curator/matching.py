@@ -30,7 +30,7 @@ from bot.flows.curator.pairs import paged, reader
 from bot.flows.curator.reports import curator_only, press_of
 from bot.flows.effects import Effect, Later, Notify, Show, Toast
 from bot.flows.events import Event
-from bot.flows.payloads import FormPayload, MatchPayload, Payload, PayloadError
+from bot.flows.payloads import FormPayload, MatchPayload, Payload
 from bot.flows.routes import FlowRoutes
 from bot.flows.screens import Keyboard, Screen
 from bot.i18n import esc, tr
@@ -354,10 +354,7 @@ async def on_form(ctx: Ctx, data: FormPayload) -> list[Effect]:
 @curator_only
 async def on_match(ctx: Ctx, event: Event) -> list[Effect]:
     """A button of a draft."""
-    try:
-        data = MatchPayload.unpack(press_of(event).payload)
-    except PayloadError:
-        return [Toast(tr("stale-button"))]
+    data = MatchPayload.unpack(press_of(event).payload)
     if data.a == "all":
         return await confirm_all(ctx, data.h)
     form = Form.parse(data.f)

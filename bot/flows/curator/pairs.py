@@ -16,7 +16,7 @@ from bot.flows.context import Ctx
 from bot.flows.curator.reports import archive_buttons, curator_only, on_archive_report, press_of
 from bot.flows.effects import Effect, Notify, Show, Toast
 from bot.flows.events import Event, Messenger, Person, TextIn
-from bot.flows.payloads import ArchivePayload, PairPayload, Payload, PayloadError
+from bot.flows.payloads import ArchivePayload, PairPayload, Payload
 from bot.flows.routes import FlowRoutes
 from bot.flows.screens import Button, Keyboard, Screen
 from bot.i18n import Audience, esc, tr
@@ -195,10 +195,7 @@ def _year_label(ctx: Ctx, pairs: list[Pair]) -> str:
 @curator_only
 async def on_pair(ctx: Ctx, event: Event) -> list[Effect]:
     """A button of /pairs: a page of the list, a card, dissolving, finishing the year."""
-    try:
-        data = PairPayload.unpack(press_of(event).payload)
-    except PayloadError:
-        return [Toast(tr("stale-button"))]
+    data = PairPayload.unpack(press_of(event).payload)
     matching: Any = ctx.repos.matching
     if data.a == "list":
         return [Show(await pairs_list(ctx, data.id))]
@@ -250,10 +247,7 @@ async def _finish(ctx: Ctx) -> list[Effect]:
 async def on_archive(ctx: Ctx, event: Event) -> list[Effect]:
     """An archived year: its pairs (a page of them), a pair's card, a participant who takes part next year (they
     told the curator), its summary, charts or export."""
-    try:
-        data = ArchivePayload.unpack(press_of(event).payload)
-    except PayloadError:
-        return [Toast(tr("stale-button"))]
+    data = ArchivePayload.unpack(press_of(event).payload)
     matching: Any = ctx.repos.matching
     curator = ctx.person.account_id
     year = next((y for y in await matching.years() if y.id == data.y), None)

@@ -17,7 +17,7 @@ from bot.flows.context import Ctx
 from bot.flows.curator.curators import curator_only
 from bot.flows.effects import Effect, Notify, Show, Toast
 from bot.flows.events import CommandIn, Event, PressIn, TextIn
-from bot.flows.payloads import MenuPayload, Payload, PayloadError
+from bot.flows.payloads import MenuPayload, Payload
 from bot.flows.ports import ConsentView
 from bot.flows.routes import FlowRoutes
 from bot.flows.screens import Keyboard, Screen
@@ -285,10 +285,7 @@ async def on_consent_paper(ctx: Ctx, event: Event) -> list[Effect]:
 @curator_only
 async def on_press(ctx: Ctx, event: Event) -> list[Effect]:
     assert isinstance(event, PressIn)
-    try:
-        payload = PeoplePayload.unpack(event.payload)
-    except PayloadError:
-        return [Toast(tr("stale-button"))]
+    payload = PeoplePayload.unpack(event.payload)
     action = payload.a
     if action == "sum":
         return [Show(await summary_screen(ctx))]
