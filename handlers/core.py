@@ -15,7 +15,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from bot.flows.act import act
 from bot.flows.context import Ctx
 from bot.flows.dialog import Dialog
-from bot.flows.effects import Effect
+from bot.flows.effects import Effect, Farewell
 from bot.flows.events import Event, FileIn, Messenger, Person, TextIn
 from bot.flows.ports import Repos
 from handlers.fsm_storage import SQLiteStorage
@@ -55,7 +55,11 @@ async def perform(
     effects = await act(event, ctx_of(event.person.account_id, state, repos))
     if effects is None:
         return None
-    return await render(target, effects, callback_answer)
+    left = await render(target, effects, callback_answer)
+    for effect in left:
+        if isinstance(effect, Farewell):  # to someone on another messenger
+            await repos.farewells.send(effect)
+    return [e for e in left if not isinstance(e, Farewell)]
 
 
 def message_event(message: Message, *, html: bool = False) -> Event:

@@ -6,7 +6,7 @@ methods no flow calls yet is typed `Any` until one does (then its Protocol joins
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -14,6 +14,7 @@ from typing import Any, Protocol
 
 from bot.clock import Clock
 from bot.consent import ConsentDocument, ConsentKind, Relation
+from bot.flows.effects import Farewell
 from bot.flows.events import Messenger
 from bot.invites import Invite, deep_link
 from bot.meetings import CheckinAnswer, Stage
@@ -249,6 +250,7 @@ class Repos:
     roadmap: Any
     curators: Any
     links: StartLinks = field(default_factory=lambda: StartLinks())
+    farewells: Farewells = field(default_factory=lambda: Farewells())
 
     @classmethod
     def of(cls, services: Mapping[str, Any]) -> Repos:
@@ -286,3 +288,22 @@ class StartLinks:
         if messenger is Messenger.TELEGRAM:
             return deep_link(self._names.get(messenger) or "bot", code)
         raise NotImplementedError(f"no start links on {messenger} yet")
+
+
+class Farewells:
+    """Who sends a `Farewell` at once on each messenger: each adapter registers its own sender at start-up, so a
+    parent on one messenger withdrawing the consent of a child on the other still says the child's last word."""
+
+    def __init__(self) -> None:
+        self._senders: dict[Messenger, Callable[[Farewell], Awaitable[None]]] = {}
+
+    def register(self, messenger: Messenger, send: Callable[[Farewell], Awaitable[None]]) -> None:
+        self._senders[messenger] = send
+
+    async def send(self, farewell: Farewell) -> bool:
+        """False when no adapter of the person's messenger runs (the word is not said; their data is gone)."""
+        send = self._senders.get(farewell.to.messenger)
+        if send is None:
+            return False
+        await send(farewell)
+        return True

@@ -473,6 +473,8 @@ class FakeMax:
         self._uploads: dict[str, _Upload] = {}
         self._uploads_by_token: dict[str, _Upload] = {}
         self.skipped_updates: list[dict[str, Any]] = []
+        self.webhooks: dict[str, str] = {}  # url -> secret
+        self.commands: list[dict[str, Any]] = []
 
         self._updates: deque[tuple[int, dict[str, Any]]] = deque()
         self._next_marker = 25_493_970
@@ -648,6 +650,9 @@ class FakeMax:
             ("GET", "/updates"): self._get_updates,
             ("GET", "/chats"): self._get_chats,
             ("GET", "/subscriptions"): self._get_subscriptions,
+            ("POST", "/subscriptions"): self._subscribe,
+            ("DELETE", "/subscriptions"): self._unsubscribe,
+            ("PATCH", "/me/commands"): self._set_commands,
             ("POST", "/messages"): self._send_message,
             ("PUT", "/messages"): self._edit_message,
             ("DELETE", "/messages"): self._delete_message,
@@ -1085,9 +1090,38 @@ class FakeMax:
         return {"chats": chats, "marker": next_marker}
 
     def _get_subscriptions(self, query: dict[str, Any], body: Any, path: str) -> dict[str, Any]:
-        # [schema] GET /subscriptions -> {subscriptions: [...]}: the fake has no webhooks, so long polling works
-        # ("Both methods cannot be used simultaneously").
-        return {"subscriptions": []}
+        # [schema] GET /subscriptions -> {subscriptions: [Subscription {url, time, update_types, version}]}.
+        return {"subscriptions": [{"url": url, "time": self._ms(), "update_types": None} for url in self.webhooks]}
+
+    def _subscribe(self, query: dict[str, Any], body: Any, path: str) -> dict[str, Any]:
+        # [docs] methods/POST/subscriptions: {url (HTTPS), update_types, secret (5..256 of A-Z a-z 0-9 _ -)}. The
+        # fake records the subscription; it does not POST updates to it (a test posts them itself).
+        if not isinstance(body, dict) or not str(body.get("url", "")).startswith("https://"):
+            raise ApiError(400, PROTO, "url: must be an HTTPS URL")
+        secret = body.get("secret")
+        if secret is not None and not re.fullmatch(r"[A-Za-z0-9_-]{5,256}", str(secret)):
+            raise ApiError(400, PROTO, "secret: 5 to 256 characters of A-Z, a-z, 0-9, _ and -")
+        self.webhooks[str(body["url"])] = str(secret or "")
+        return {"success": True}
+
+    def _unsubscribe(self, query: dict[str, Any], body: Any, path: str) -> dict[str, Any]:
+        self.webhooks.pop(str(query.get("url", "")), None)
+        return {"success": True}
+
+    def _set_commands(self, query: dict[str, Any], body: Any, path: str) -> dict[str, Any]:
+        # [maxapi] methods/set_commands.py (dev.max.ru/docs-api/methods/PATCH/me/commands): {commands: [{name,
+        # description}]}; ASSUMPTION: a name of 1..64 latin letters, digits and _, a description of at most 128.
+        commands = body.get("commands") if isinstance(body, dict) else None
+        if not isinstance(commands, list):
+            raise ApiError(400, PROTO, "commands: must be a list")
+        for command in commands:
+            name = command.get("name") if isinstance(command, dict) else None
+            if not isinstance(name, str) or not re.fullmatch(r"[a-z0-9_]{1,64}", name):
+                raise ApiError(400, PROTO, f"commands.name: invalid {name!r}")
+            if len(str(command.get("description") or "")) > 128:
+                raise ApiError(400, PROTO, f"commands.description of /{name}: over 128 characters")
+        self.commands = [dict(c) for c in commands]
+        return self._bot_user_json() | {"commands": self.commands}
 
     async def _get_updates(self, query: dict[str, Any], body: Any, path: str) -> dict[str, Any]:
         # [docs] methods/GET/updates, [schema] GET /updates: `marker` points to the next update; passing it

@@ -77,3 +77,11 @@ cancelled-joining = Отменено. Вернуться к согласию м�
 
 ## audience: parent
 cancelled-parent-consent = Отменено: согласие не дано. Ссылка от ребёнка по-прежнему действует — по ней можно вернуться.
+
+## audience: pupil adult parent curator
+# MAX needs every button press answered with a notification: this one when the press showed a new message.
+max-press-taken = Готово.
+
+## audience: pupil adult parent
+# A broadcast's file sent from Telegram cannot be passed on to MAX by its Telegram id.
+max-file-elsewhere = К этому сообщению куратор приложил файл, он есть у куратора.
