@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import logging
+import signal
 import sys
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,6 +31,8 @@ from bot.settings import Settings, SettingsError, load_settings
 from handlers import build_routers
 from handlers.curator.curators import set_curator_commands
 from handlers.fsm_storage import SQLiteStorage
+from handlers.max.client import MaxError
+from handlers.max.runtime import MaxRuntime, Webhook
 from handlers.middlewares import (
     InFlightUpdates,
     LateTolerantCallbackAnswer,
@@ -40,6 +44,7 @@ from handlers.notify import notify_curators, who_is
 from handlers.outbox_sender import OutboxSender
 from handlers.private_only import PrivateOnly
 from handlers.transport import BotSession
+from handlers.ui import farewell
 from scheduler import build_scheduler
 from scheduler.jobs import Jobs
 from storage.database import Database
@@ -66,43 +71,32 @@ def build_bot(settings: Settings, *, retry: RetryAfterMiddleware | None = None, 
 
 @dataclass
 class App:
-    """Everything one running bot owns; `close` releases it all."""
+    """Everything one running bot owns; `close` releases it all. `bot`/`dp` are Telegram's, `max` MAX's (each
+    None when its token is not set)."""
 
     settings: Settings
     db: Database
-    bot: Bot
-    dp: Dispatcher
     clock: Clock
     services: dict[str, Any] = field(default_factory=dict)
+    bot: Bot | None = None
+    dp: Dispatcher | None = None
+    max: MaxRuntime | None = None
 
     async def close(self) -> None:
         # Updates already confirmed to Telegram are still being handled: let them finish (bounded) first.
-        await self.services["in_flight"].wait_idle(10)
-        await self.bot.session.close()
+        if "in_flight" in self.services:
+            await self.services["in_flight"].wait_idle(10)
+        if self.max is not None:
+            await self.max.close()
+        await stop_core(self.services)
+        if self.bot is not None:
+            await self.bot.session.close()
         await self.db.close()
 
 
-def build_dispatcher(
-    settings: Settings,
-    db: Database,
-    clock: Clock,
-    *,
-    events_isolation: BaseEventIsolation | None = None,
-    pacer: ChatPacer | None = None,
-) -> tuple[Dispatcher, dict[str, Any]]:
+def build_core(settings: Settings, db: Database, clock: Clock) -> dict[str, Any]:
+    """The repositories, the scheduler's jobs and the scheduler: one set per app, whatever its messengers."""
     services = build_services(settings, db, clock)
-    dp = Dispatcher(
-        storage=SQLiteStorage(db, messenger=Messenger.TELEGRAM, table=services["dialogs"]),
-        events_isolation=events_isolation or SimpleEventIsolation(),
-        **services,
-    )
-    services["in_flight"] = InFlightUpdates()
-    dp.update.outer_middleware(services["in_flight"])
-    # Before any router: nothing is handled outside private chats (handlers/private_only.py).
-    dp.update.outer_middleware(PrivateOnly(GroupChats(db, clock)))
-    dp.update.outer_middleware(ReleaseWaitingChats(services["outbox"]))
-    dp.callback_query.middleware(LateTolerantCallbackAnswer(pre=True))
-    dp.include_routers(*build_routers())
     schedule = settings.schedule
     tz = settings.institution.tz
     services["outbox"].quiet_shift = lambda moment: shift_out_of_quiet(moment, schedule.quiet_hours, tz)
@@ -119,15 +113,62 @@ def build_dispatcher(
         services["roadmap"],
     )
     services["jobs"] = jobs
-    dp["jobs"] = jobs
-    scheduler = build_scheduler(jobs, clock)
-    dp["scheduler"] = scheduler
+    services["scheduler"] = build_scheduler(jobs, clock)
+    return services
+
+
+async def start_core(services: dict[str, Any]) -> None:
+    """What every messenger's start needs once: the curators, the waiting chats, the scheduler."""
+    if services.get("core_started"):
+        return
+    services["core_started"] = True
+    await services["curators"].load()
+    await services["outbox"].load_waiting()
+    services["scheduler"].start()
+
+
+async def stop_core(services: dict[str, Any]) -> None:
+    if not services.pop("core_started", False):
+        return
+    scheduler = services["scheduler"]
+    if scheduler.running:
+        # APScheduler's asyncio executor cancels running jobs at shutdown: stop new runs, let the current tick
+        # finish its database work, then shut down.
+        scheduler.pause()
+        await services["jobs"].close()
+        scheduler.shutdown(wait=False)
+
+
+def build_dispatcher(
+    settings: Settings,
+    db: Database,
+    clock: Clock,
+    *,
+    events_isolation: BaseEventIsolation | None = None,
+    pacer: ChatPacer | None = None,
+    services: dict[str, Any] | None = None,
+) -> tuple[Dispatcher, dict[str, Any]]:
+    """Telegram's dispatcher on the app's core (`build_core`, built here when not given)."""
+    services = services if services is not None else build_core(settings, db, clock)
+    dp = Dispatcher(
+        storage=SQLiteStorage(db, messenger=Messenger.TELEGRAM, table=services["dialogs"]),
+        events_isolation=events_isolation or SimpleEventIsolation(),
+        **services,
+    )
+    services["in_flight"] = InFlightUpdates()
+    dp.update.outer_middleware(services["in_flight"])
+    # Before any router: nothing is handled outside private chats (handlers/private_only.py).
+    dp.update.outer_middleware(PrivateOnly(GroupChats(db, clock)))
+    dp.update.outer_middleware(ReleaseWaitingChats(services["outbox"]))
+    dp.callback_query.middleware(LateTolerantCallbackAnswer(pre=True))
+    dp.include_routers(*build_routers())
+    schedule = settings.schedule
     senders: list[OutboxSender] = []
 
     async def on_startup(bot: Bot) -> None:
-        await services["curators"].load()
+        await start_core(services)
         await register_commands(bot, settings)
-        await services["outbox"].load_waiting()
+        services["repos"].farewells.register(Messenger.TELEGRAM, lambda effect: farewell(bot, effect))
         sender = OutboxSender(
             bot,
             services["outbox"],
@@ -139,18 +180,12 @@ def build_dispatcher(
         )
         senders.append(sender)
         sender.start()
-        scheduler.start()
         # Objects alive after start-up are long-lived: keep the collector from rescanning them (DESIGN.md).
         gc.freeze()
         log.info("bot started")
 
     async def on_shutdown() -> None:
-        if scheduler.running:
-            # APScheduler's asyncio executor cancels running jobs at shutdown: stop new runs, let the
-            # current tick finish its database work, then shut down.
-            scheduler.pause()
-            await jobs.close()
-            scheduler.shutdown(wait=False)
+        await stop_core(services)
         for sender in senders:
             await sender.stop()
         senders.clear()
@@ -177,34 +212,107 @@ async def register_commands(bot: Bot, settings: Settings) -> None:
         await set_curator_commands(bot, curator_id)
 
 
+def build_max(settings: Settings, services: dict[str, Any], clock: Clock) -> MaxRuntime | None:
+    """MAX's side of the app when MAX_BOT_TOKEN is set."""
+    conf = settings.max
+    if conf.bot_token is None:
+        return None
+    webhook = None
+    if conf.webhook_url is not None and conf.webhook_secret is not None:
+        host, _, port = conf.webhook_listen.rpartition(":")
+        webhook = Webhook(conf.webhook_url, conf.webhook_secret.get_secret_value(), host, int(port))
+    return MaxRuntime(
+        conf.bot_token.get_secret_value(),
+        conf.api_base_url,
+        services,
+        clock,
+        outbox_rate=conf.outbox_rate,
+        webhook=webhook,
+    )
+
+
 async def create_app(settings: Settings, *, clock: Clock | None = None) -> App:
     clock = clock or SystemClock()
     db = await Database.open(settings.storage.database_path)
     try:
-        pacer = build_pacer(settings)
-        bot = build_bot(settings, pacer=pacer)
-        dp, services = build_dispatcher(settings, db, clock, pacer=pacer)
+        services = build_core(settings, db, clock)
+        app = App(settings=settings, db=db, clock=clock, services=services)
+        if settings.telegram.bot_token is not None:
+            pacer = build_pacer(settings)
+            app.bot = build_bot(settings, pacer=pacer)
+            app.dp, _ = build_dispatcher(settings, db, clock, pacer=pacer, services=services)
+        app.max = build_max(settings, services, clock) if hasattr(settings, "max") else None  # until settings.max lands
     except BaseException:
         await db.close()
         raise
-    return App(settings=settings, db=db, bot=bot, dp=dp, clock=clock, services=services)
+    return app
+
+
+async def run_max(app: App) -> None:
+    assert app.max is not None
+    await start_core(app.services)
+    await app.max.start()
+    gc.freeze()
+    log.info("MAX bot started")
+    await app.max.run()
 
 
 async def run(settings: Settings) -> int:
+    """Every configured messenger in one process, until SIGINT or SIGTERM."""
     app = await create_app(settings)
-    try:
-        await app.dp.start_polling(
-            app.bot,
-            polling_timeout=25,
-            tasks_concurrency_limit=64,
-            close_bot_session=False,
+    tasks: dict[asyncio.Task[None], Messenger] = {}
+    if app.dp is not None and app.bot is not None:
+        polling = app.dp.start_polling(
+            app.bot, polling_timeout=25, tasks_concurrency_limit=64, close_bot_session=False, handle_signals=False
         )
-    except TelegramUnauthorizedError:
+        tasks[asyncio.ensure_future(polling)] = Messenger.TELEGRAM
+    if app.max is not None:
+        tasks[asyncio.create_task(run_max(app))] = Messenger.MAX
+
+    stopping: list[asyncio.Task[None]] = []
+
+    def stop() -> None:
+        if app.dp is not None:
+            stopping.append(asyncio.create_task(_stop_polling(app.dp)))
+        if app.max is not None:
+            app.max.stop()
+
+    loop = asyncio.get_running_loop()
+    for signal_number in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signal_number, stop)
+    code = 0
+    try:
+        pending = set(tasks)
+        while pending:
+            done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_EXCEPTION)
+            failed = [task for task in done if task.exception() is not None]
+            if failed:
+                stop()
+                await asyncio.gather(*pending, return_exceptions=True)
+                code = _failure(failed[0].exception())
+                break
+    finally:
+        for signal_number in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(signal_number)
+        await app.close()
+    return code
+
+
+async def _stop_polling(dp: Dispatcher) -> None:
+    with contextlib.suppress(RuntimeError):  # not polling (yet, or any more)
+        await dp.stop_polling()
+
+
+def _failure(exc: BaseException | None) -> int:
+    """Exit status 2 for a token a messenger refuses (with the line that says which), else re-raise."""
+    if isinstance(exc, TelegramUnauthorizedError):
         log.error("Telegram refused BOT_TOKEN (401 Unauthorized): check the token from @BotFather in .env")
         return 2
-    finally:
-        await app.close()
-    return 0
+    if isinstance(exc, MaxError) and exc.status == 401:
+        log.error("MAX refused MAX_BOT_TOKEN (401): check the token from the bot's page on business.max.ru in .env")
+        return 2
+    assert exc is not None
+    raise exc
 
 
 def main() -> int:
