@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -259,3 +261,34 @@ def test_python_m_bot_without_any_token_exits_2_naming_both(tmp_path: Path) -> N
         "Configuration error: Neither BOT_TOKEN (Telegram) nor MAX_BOT_TOKEN (MAX) is set: put at least one into "
         ".env (see config.example.env)"
     ]
+
+
+async def test_python_m_bot_with_the_max_token_alone_runs_max_for_a_max_owner(tmp_path: Path) -> None:
+    """MAX_BOT_TOKEN alone starts the bot on MAX; an owner named `max:<id>` in CURATOR_IDS is a curator there."""
+    from tests.fakes.max import FakeMax
+
+    env = {k: v for k, v in os.environ.items() if k not in ENV_NAMES}
+    async with FakeMax() as fake:
+        env.update(
+            PYTHONPATH=str(ROOT),
+            MAX_BOT_TOKEN=fake.token,
+            MAX_API_BASE_URL=fake.base_url,
+            CURATOR_IDS="max:5001",
+            DATABASE_PATH=str(tmp_path / "data" / "bot.sqlite3"),
+        )
+        log = tmp_path / "bot.log"
+        with log.open("wb") as out:
+            process = await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "bot", cwd=tmp_path, env=env, stdout=out, stderr=out
+            )
+        try:
+            curator = fake.user(5001, "Куратор")
+            await curator.start()
+            greeting = await curator.expect("Вы куратор программы наставничества", timeout=20)
+            assert "/invite" in greeting.text
+        finally:
+            if process.returncode is None:
+                process.send_signal(signal.SIGTERM)
+            code = await asyncio.wait_for(process.wait(), 15)
+    assert code == 0
+    assert not [line for line in log.read_text().splitlines() if " ERROR " in line or "Traceback" in line]
