@@ -10,7 +10,8 @@ from typing import Any
 
 from bot.clock import parse_iso
 from bot.consent import ConsentKind
-from bot.flows.ports import ConsentView
+from bot.flows.events import Messenger
+from bot.flows.ports import ConsentView, StartLinks
 from bot.i18n import Audience, esc, tr
 from bot.meetings.timeparse import format_moment
 from bot.questionnaires import Questionnaire, summary_rows
@@ -26,6 +27,26 @@ def local_day(moment: datetime | str, tz: tzinfo) -> str:
     """A date alone: «02.12.2026» on the institution's wall clock."""
     value = parse_iso(moment) if isinstance(moment, str) else moment
     return f"{value.astimezone(tz):%d.%m.%Y}"
+
+
+def messenger_name(messenger: Messenger) -> str:
+    """«Telegram», «MAX»: how a screen names a messenger."""
+    return tr(f"messenger-name-{messenger.value}")
+
+
+def start_links(links: StartLinks, code: str, fallback: Messenger = Messenger.TELEGRAM) -> str:
+    """A link someone else opens (an invite, a parent's link, a curator's link): the one link when one messenger
+    runs (the text is as it always was), else one line per messenger, «Telegram: https://t.me/…»."""
+    found = links.links(code, fallback)
+    if len(found) == 1:
+        return found[0][1]
+    return "\n".join(tr("start-link-on", messenger=messenger_name(m), link=link) for m, link in found)
+
+
+def link_where(links: StartLinks, fallback: Messenger = Messenger.TELEGRAM) -> str:
+    """Where a link of `start_links` opens, for a text's selector: «telegram», «max» or «any» (both run)."""
+    found = links.messengers(fallback)
+    return found[0].value if len(found) == 1 else "any"
 
 
 def consent_line(record: ConsentView | None, settings: Settings, audience: Audience = Audience.CURATOR) -> str:

@@ -106,7 +106,7 @@ async def on_press(ctx: Ctx, event: Event) -> list[Effect]:
         invite = await repos.curators.create_invite(me.account_id, me.messenger)
         await repos.audit.record(me.account_id, "curator.invite", invite.code, actor_messenger=me.messenger)
         hours = int(CURATOR_INVITE_TTL.total_seconds() // 3600)
-        return [Show(Screen(tr("curator-invite-created", link=ctx.link(invite.code), hours=hours)), edit=False)]
+        return [Show(Screen(tr("curator-invite-created", link=ctx.links(invite.code), hours=hours)), edit=False)]
     if action in ("rm", "rmok") and repos.settings.is_owner(uid):
         return [Toast(tr("curator-owner-stays"), alert=True)]
     if action == "rm":
