@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.clock import Clock, iso, parse_iso
-from bot.flows.events import Messenger
+from bot.flows.events import Messenger, Person
 from storage.database import Database
 from storage.outbox import Outbox
 
@@ -117,29 +117,34 @@ class InformingRepo:
         text: str | None,
         media_kind: str | None,
         file_id: str | None,
-        chat_ids: list[int],
+        recipients: list[Person],
         not_before: datetime,
         *,
         outbox: Outbox,
     ) -> int:
-        """The broadcast and one outbox row per recipient, in one transaction (all or nothing); the caller
-        wakes the sender."""
+        """The broadcast and one outbox row per recipient on their messenger, in one transaction (all or
+        nothing); the caller wakes the sender."""
         async with self._db.transaction() as tx:
             broadcast_id = await tx.insert(
                 "INSERT INTO broadcasts(created_by, created_at, audience, text, media_kind, file_id, recipients)"
                 " VALUES (?,?,?,?,?,?,?)",
-                (created_by, iso(self._clock.now()), audience, text, media_kind, file_id, len(chat_ids)),
+                (created_by, iso(self._clock.now()), audience, text, media_kind, file_id, len(recipients)),
             )
-            await outbox.enqueue_many(
-                [(chat, None) for chat in chat_ids],
-                text or "",
-                kind="broadcast",
-                not_before=not_before,
-                media_kind=media_kind,
-                file_id=file_id,
-                broadcast_id=broadcast_id,
-                tx=tx,
-            )
+            for messenger in Messenger:
+                chats = [(p.account_id, None) for p in recipients if p.messenger is messenger]
+                if not chats:
+                    continue
+                await outbox.enqueue_many(
+                    chats,
+                    text or "",
+                    kind="broadcast",
+                    not_before=not_before,
+                    media_kind=media_kind,
+                    file_id=file_id,
+                    broadcast_id=broadcast_id,
+                    tx=tx,
+                    messenger=messenger,
+                )
         return broadcast_id
 
     async def finished_unreported(self) -> list[BroadcastReport]:
