@@ -39,6 +39,12 @@ class BroadcastReport:
     created_by: int
     recipients: int
     counts: dict[str, int]
+    created_by_messenger: Messenger = Messenger.TELEGRAM
+
+    @property
+    def curator(self) -> Person:
+        """The curator who sent it, on the messenger they sent it from: the report goes there."""
+        return Person(self.created_by_messenger, self.created_by)
 
 
 class InformingRepo:
@@ -121,14 +127,18 @@ class InformingRepo:
         not_before: datetime,
         *,
         outbox: Outbox,
+        created_by_messenger: Messenger = Messenger.TELEGRAM,
     ) -> int:
         """The broadcast and one outbox row per recipient on their messenger, in one transaction (all or
         nothing); the caller wakes the sender."""
         async with self._db.transaction() as tx:
             broadcast_id = await tx.insert(
-                "INSERT INTO broadcasts(created_by, created_at, audience, text, media_kind, file_id, recipients)"
-                " VALUES (?,?,?,?,?,?,?)",
-                (created_by, iso(self._clock.now()), audience, text, media_kind, file_id, len(recipients)),
+                "INSERT INTO broadcasts(created_by, created_by_messenger, created_at, audience, text, media_kind,"
+                " file_id, recipients) VALUES (?,?,?,?,?,?,?,?)",
+                (
+                    created_by, created_by_messenger, iso(self._clock.now()), audience, text, media_kind, file_id,
+                    len(recipients),
+                ),
             )
             for messenger in Messenger:
                 chats = [(p.account_id, None) for p in recipients if p.messenger is messenger]
@@ -150,12 +160,18 @@ class InformingRepo:
     async def finished_unreported(self) -> list[BroadcastReport]:
         """Broadcasts whose every message reached a final state and whose report was not sent yet."""
         rows = await self._db.fetchall(
-            "SELECT b.id, b.created_by, b.recipients, o.status, COUNT(o.id) AS n FROM broadcasts b"
-            " LEFT JOIN outbox o ON o.broadcast_id=b.id WHERE b.reported_at IS NULL GROUP BY b.id, o.status"
+            "SELECT b.id, b.created_by, b.created_by_messenger, b.recipients, o.status, COUNT(o.id) AS n"
+            " FROM broadcasts b LEFT JOIN outbox o ON o.broadcast_id=b.id WHERE b.reported_at IS NULL"
+            " GROUP BY b.id, o.status"
         )
         reports: dict[int, BroadcastReport] = {}
         for r in rows:
-            report = reports.setdefault(r["id"], BroadcastReport(r["id"], r["created_by"], r["recipients"], {}))
+            report = reports.setdefault(
+                r["id"],
+                BroadcastReport(
+                    r["id"], r["created_by"], r["recipients"], {}, Messenger(r["created_by_messenger"])
+                ),
+            )
             if r["status"] is not None:
                 report.counts[r["status"]] = r["n"]
         return [rep for rep in reports.values() if not rep.counts.get("pending")]

@@ -34,6 +34,14 @@ def messenger_name(messenger: Messenger) -> str:
     return tr(f"messenger-name-{messenger.value}")
 
 
+def messenger_mark(links: StartLinks, messenger: Messenger) -> str:
+    """« · MAX» after a person in a curator's list: which messenger they are on, said whenever the bot runs more
+    than one or the person is on another than the one it runs (nothing when everyone is on the one messenger)."""
+    if links.messengers() == [messenger]:
+        return ""
+    return tr("messenger-mark", messenger=messenger_name(messenger))
+
+
 def start_links(links: StartLinks, code: str, fallback: Messenger = Messenger.TELEGRAM) -> str:
     """A link someone else opens (an invite, a parent's link, a curator's link): the one link when one messenger
     runs (the text is as it always was), else one line per messenger, «Telegram: https://t.me/…»."""

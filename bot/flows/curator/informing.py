@@ -336,9 +336,13 @@ async def _send(ctx: Ctx, data: dict) -> list[Effect]:
         people,
         goes_at,
         outbox=outbox,
+        created_by_messenger=ctx.person.messenger,
     )
     outbox.wake()  # the sender waits for this transaction's commit before it reads the rows
-    await ctx.repos.audit.record(curator, "broadcast.send", str(broadcast_id), {"audience": data["audience"]})
+    details = {"audience": data["audience"]}
+    await ctx.repos.audit.record(
+        curator, "broadcast.send", str(broadcast_id), details, actor_messenger=ctx.person.messenger
+    )
     text = tr("broadcast-queued", count=len(people))
     if goes_at > now:
         text += tr("broadcast-quiet", when=format_moment(goes_at, ctx.repos.settings.institution.tz))

@@ -4,3 +4,4 @@
 messenger-name-telegram = Telegram
 messenger-name-max = MAX
 start-link-on = { $messenger }: { $link }
+messenger-mark = { " " }· { $messenger }
