@@ -144,6 +144,11 @@ class ParticipantRepo:
         )
         return [Person(Messenger(r["messenger"]), r["account_id"]) for r in rows]
 
+    async def by_messenger(self) -> dict[Messenger, int]:
+        """How many participants are on each messenger (those on none are left out)."""
+        rows = await self._db.fetchall("SELECT messenger, COUNT(*) AS n FROM participants GROUP BY messenger")
+        return {Messenger(r["messenger"]): r["n"] for r in rows}
+
     async def pending_consents(self) -> int:
         return int(await self._db.fetchval("SELECT COUNT(*) FROM participants WHERE consent_at IS NULL"))
 

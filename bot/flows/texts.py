@@ -5,6 +5,7 @@ Every time a person sees is on the institution's wall clock, «ДД.ММ.ГГГ�
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, tzinfo
 from typing import Any
 
@@ -40,6 +41,17 @@ def messenger_mark(links: StartLinks, messenger: Messenger) -> str:
     if links.messengers() == [messenger]:
         return ""
     return tr("messenger-mark", messenger=messenger_name(messenger))
+
+
+def messenger_counts(links: StartLinks, counts: Mapping[str, int]) -> str:
+    """«в Telegram: 12, в MAX: 3» (`counts`: messenger → people) when people are on more than one messenger or
+    the bot runs more than one; empty when everyone is on the one messenger the bot runs."""
+    running = links.messengers()
+    shown = [m for m in Messenger if counts.get(m.value) or m in running]
+    if shown == running and len(shown) == 1:
+        return ""
+    parts = [tr("messenger-count", messenger=messenger_name(m), n=counts.get(m.value, 0)) for m in shown]
+    return ", ".join(parts)
 
 
 def start_links(links: StartLinks, code: str, fallback: Messenger = Messenger.TELEGRAM) -> str:

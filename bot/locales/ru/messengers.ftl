@@ -5,3 +5,7 @@ messenger-name-telegram = Telegram
 messenger-name-max = MAX
 start-link-on = { $messenger }: { $link }
 messenger-mark = { " " }· { $messenger }
+
+## audience: curator
+messenger-count = в { $messenger }: { $n }
+participants-by-messenger = { "" } ({ $counts })
