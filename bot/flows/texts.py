@@ -5,7 +5,7 @@ Every time a person sees is on the institution's wall clock, «ДД.ММ.ГГГ�
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime, tzinfo
 from typing import Any
 
@@ -35,10 +35,15 @@ def messenger_name(messenger: Messenger) -> str:
     return tr(f"messenger-name-{messenger.value}")
 
 
-def messenger_mark(links: StartLinks, messenger: Messenger) -> str:
-    """« · MAX» after a person in a curator's list: which messenger they are on, said whenever the bot runs more
-    than one or the person is on another than the one it runs (nothing when everyone is on the one messenger)."""
-    if links.messengers() == [messenger]:
+def messengers_in_use(links: StartLinks, people_on: Iterable[str]) -> set[Messenger]:
+    """The messengers the bot runs and those the listed people are on (`people_on`: their messengers)."""
+    return set(links.messengers()) | {Messenger(m) for m in people_on}
+
+
+def messenger_mark(messenger: Messenger, in_use: set[Messenger]) -> str:
+    """« · MAX» after a person in a curator's list or card: which messenger they are on, said whenever more than
+    one is in use (`messengers_in_use`); nothing when everyone is on the one messenger the bot runs."""
+    if len(in_use | {messenger}) < 2:
         return ""
     return tr("messenger-mark", messenger=messenger_name(messenger))
 
@@ -46,9 +51,8 @@ def messenger_mark(links: StartLinks, messenger: Messenger) -> str:
 def messenger_counts(links: StartLinks, counts: Mapping[str, int]) -> str:
     """«в Telegram: 12, в MAX: 3» (`counts`: messenger → people) when people are on more than one messenger or
     the bot runs more than one; empty when everyone is on the one messenger the bot runs."""
-    running = links.messengers()
-    shown = [m for m in Messenger if counts.get(m.value) or m in running]
-    if shown == running and len(shown) == 1:
+    shown = [m for m in Messenger if m in messengers_in_use(links, (k for k, n in counts.items() if n))]
+    if len(shown) < 2:
         return ""
     parts = [tr("messenger-count", messenger=messenger_name(m), n=counts.get(m.value, 0)) for m in shown]
     return ", ".join(parts)

@@ -21,7 +21,7 @@ from bot.flows.events import CommandIn, Event, Messenger, Person, PressIn
 from bot.flows.payloads import Payload
 from bot.flows.routes import FlowRoutes, Handler
 from bot.flows.screens import Keyboard, Screen
-from bot.flows.texts import messenger_mark
+from bot.flows.texts import messenger_mark, messengers_in_use
 from bot.i18n import esc, quoted, tr
 from bot.settings import Settings
 
@@ -102,16 +102,17 @@ async def list_screen(ctx: Ctx) -> Screen:
     added: list[AddedCurator] = await ctx.repos.curators.added()
     lines: list[str] = []
     owners = sorted(settings.roster.owner_people, key=lambda p: (list(Messenger).index(p.messenger), p.account_id))
+    in_use = messengers_in_use(ctx.repos.links, (p.messenger for p in settings.roster.people()))
     for owner in owners:
         you = tr("curators-you") if owner == viewer else ""
-        mark = messenger_mark(ctx.repos.links, owner.messenger)
+        mark = messenger_mark(owner.messenger, in_use)
         lines.append(tr("curators-owner-line", n=len(lines) + 1, id=owner.account_id, messenger=mark, you=you))
     tz = settings.institution.tz
     for curator in added:
         person = _person(curator)
         you = tr("curators-you") if person == viewer else ""
         date = f"{curator.added_at.astimezone(tz):%d.%m.%Y}"
-        mark = messenger_mark(ctx.repos.links, person.messenger)
+        mark = messenger_mark(person.messenger, in_use)
         line = tr("curators-added-line", n=len(lines) + 1, name=esc(curator.name), messenger=mark, you=you, date=date)
         lines.append(line)
     return Screen(tr("curators-list", lines="\n".join(lines)), curators_rows(added).rows())

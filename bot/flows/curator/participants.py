@@ -16,12 +16,20 @@ from bot.consent import BadPaperDate, ConsentKind, clean_signatory_name, parse_p
 from bot.flows.context import Ctx
 from bot.flows.curator.curators import curator_only
 from bot.flows.effects import Effect, Notify, Show, Toast
-from bot.flows.events import CommandIn, Event, PressIn, TextIn
+from bot.flows.events import CommandIn, Event, Messenger, PressIn, TextIn
 from bot.flows.payloads import MenuPayload, Payload
 from bot.flows.ports import ConsentView
 from bot.flows.routes import FlowRoutes
 from bot.flows.screens import Keyboard, Screen
-from bot.flows.texts import answers_block, consent_line, local_day, local_moment, messenger_counts, messenger_mark
+from bot.flows.texts import (
+    answers_block,
+    consent_line,
+    local_day,
+    local_moment,
+    messenger_counts,
+    messenger_mark,
+    messengers_in_use,
+)
 from bot.i18n import esc, tr
 from bot.participants import Participant
 from bot.programme import INTAKE_BY_ROLE, Form, Role, Status
@@ -183,6 +191,11 @@ async def summary_screen(ctx: Ctx) -> Screen:
     return Screen(text, summary_rows().rows()) if text else Screen(tr("participants-empty"))
 
 
+async def _in_use(ctx: Ctx) -> set[Messenger]:
+    """The messengers the bot runs and those the participants are on: a person's is said when there are two."""
+    return messengers_in_use(ctx.repos.links, await ctx.repos.participants.by_messenger())
+
+
 def invite_line(person: Participant, tz: ZoneInfo) -> str:
     if person.invite_created_at is not None and person.invite_tail:
         return tr("participant-invite", date=local_day(person.invite_created_at, tz), tail=person.invite_tail)
@@ -208,10 +221,10 @@ async def list_screen(
     tz = ctx.repos.settings.institution.tz
     found, total = await people(ctx).page(role=role, status=status, offset=offset, limit=PAGE_SIZE)
     names = [identity(p, tz) for p in found]
-    links = ctx.repos.links
+    in_use = await _in_use(ctx)
     lines = [
         tr("participant-line",
-            n=n, name=esc(name), role=p.role.label, status=p.status.label, messenger=messenger_mark(links, p.messenger)
+            n=n, name=esc(name), role=p.role.label, status=p.status.label, messenger=messenger_mark(p.messenger, in_use)
         )
         for n, (p, name) in enumerate(zip(found, names, strict=True), start=offset + 1)
     ]
@@ -249,7 +262,7 @@ async def card(ctx: Ctx, person: Participant, *, edit: bool = True) -> Show:
         title = tr("participant-card-title", name=esc(person.name), pseudonym=person.pseudonym)
     else:
         title = tr("participant-card-title-unnamed", pseudonym=person.pseudonym)
-    title += messenger_mark(ctx.repos.links, person.messenger)
+    title += messenger_mark(person.messenger, await _in_use(ctx))
     text = tr("participant-card",
         title=title,
         role=person.role.label,
