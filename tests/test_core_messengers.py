@@ -322,3 +322,17 @@ async def test_the_curator_sees_who_is_on_which_messenger_and_the_counts(core: C
     await curator.send("/summary")
     report = await curator.expect("Сводка программы", eventually=True)
     assert "Участники: 2 (в Telegram: 1, в MAX: 1)" in report.text
+
+
+async def test_a_curator_link_opened_on_max_makes_a_curator_there(core: CoreFrontEnd) -> None:
+    both_run(core)
+    owner = core.person(CURATOR_ID)
+    await owner.send("/curators")
+    made = await owner.press("Добавить куратора", await owner.expect("Кураторы программы"))
+    assert made.text.startswith(f"Ссылка для нового куратора:\nTelegram: https://t.me/{TELEGRAM_BOT}?start=c-")
+    [code] = [line.split("?start=")[1] for line in made.text.splitlines() if line.startswith("MAX: ")]
+    newcomer = core.person(4343, messenger=MAX)
+    await newcomer.send(f"/start {code}")
+    await newcomer.expect("Готово: вы куратор программы наставничества")
+    assert Person(MAX, 4343) in core.settings.roster and Person(Messenger.TELEGRAM, 4343) not in core.settings.roster
+    await owner.expect("Новый куратор программы: id 4343", eventually=True)

@@ -189,6 +189,10 @@ async def on_start(ctx: Ctx, event: Event) -> list[Effect]:
     kind = code_kind(payload)
     if kind == "parent":
         return await _start_parent(ctx, payload)
+    if kind == "curator":  # Telegram's adapter routes these itself (it sets the new curator's commands)
+        from bot.flows.curator import curators
+
+        return await curators.accept_link(ctx, payload, "")
     participant = await _me(ctx)
     if participant is not None:
         effects: list[Effect] = []
