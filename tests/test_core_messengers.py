@@ -336,3 +336,12 @@ async def test_a_curator_link_opened_on_max_makes_a_curator_there(core: CoreFron
     await newcomer.expect("Готово: вы куратор программы наставничества")
     assert Person(MAX, 4343) in core.settings.roster and Person(Messenger.TELEGRAM, 4343) not in core.settings.roster
     await owner.expect("Новый куратор программы: id 4343", eventually=True)
+
+
+async def test_the_consent_names_the_account_on_the_participants_messenger(core: CoreFrontEnd) -> None:
+    """The document says whose account id is kept: on MAX for someone on MAX (and a parent's, the child's)."""
+    code = await _child_gets_both_links(core, Person(MAX, 731))
+    chat = core.person(601)  # the parent, on Telegram
+    await chat.send(f"/start {code}")
+    document = await chat.expect("Согласие на обработку персональных данных", eventually=True)
+    assert "• идентификатор в MAX;" in document.text and "идентификатор в Telegram" not in document.text

@@ -23,7 +23,7 @@ from bot.consent import ConsentKind, Operator, Relation, clean_parent_name, rend
 from bot.flows import survey
 from bot.flows.context import Ctx
 from bot.flows.effects import Effect, Notify, Show, Toast
-from bot.flows.events import CommandIn, Event, PressIn, TextIn
+from bot.flows.events import CommandIn, Event, Messenger, PressIn, TextIn
 from bot.flows.payloads import MenuPayload, Payload, PayloadError
 from bot.flows.ports import Repos
 from bot.flows.routes import FlowRoutes
@@ -102,12 +102,18 @@ def age_screen(participant: Participant, *, buttons: bool = True) -> Screen:
     return Screen(tr("ask-age", audience=participant.audience), kb.rows())
 
 
-def document_screen(settings: Settings, kind: ConsentKind, payloads: tuple[Payload, Payload] | None) -> Screen:
-    """The consent document with «Даю согласие» / «Не даю» under it (`payloads`), or bare (None)."""
+def document_screen(
+    settings: Settings,
+    kind: ConsentKind,
+    payloads: tuple[Payload, Payload] | None,
+    messenger: Messenger = Messenger.TELEGRAM,
+) -> Screen:
+    """The consent document with «Даю согласие» / «Не даю» under it (`payloads`), or bare (None). `messenger`:
+    the participant's (the child's, in a parent's document), whose account id there the document names."""
     kb = Keyboard()
     if payloads is not None:
         kb.add(tr("btn-consent-yes"), payloads[0]).add(tr("btn-consent-no"), payloads[1])
-    return Screen(render(operator(settings.institution), kind).text, kb.rows())
+    return Screen(render(operator(settings.institution), kind, messenger).text, kb.rows())
 
 
 def relation_screen(pid: int | None) -> Screen:
@@ -155,7 +161,8 @@ async def _me(ctx: Ctx) -> Participant | None:
 
 async def _consent_screens(ctx: Ctx) -> list[Effect]:
     await ctx.dialog.set_state(CONSENT)
-    document = document_screen(ctx.repos.settings, ConsentKind.SELF, (ConsentPayload(True), ConsentPayload(False)))
+    payloads = (ConsentPayload(True), ConsentPayload(False))
+    document = document_screen(ctx.repos.settings, ConsentKind.SELF, payloads, ctx.person.messenger)
     return [_say(tr("consent-intro")), Show(document, edit=False)]
 
 
@@ -163,7 +170,7 @@ async def _minor_consent_screens(ctx: Ctx) -> list[Effect]:
     """A pupil of 14–17 reads their own consent, in their voice, before the link for the parent."""
     await ctx.dialog.set_state(CONSENT)
     payloads = (MinorConsentPayload(True), MinorConsentPayload(False))
-    document = document_screen(ctx.repos.settings, ConsentKind.MINOR, payloads)
+    document = document_screen(ctx.repos.settings, ConsentKind.MINOR, payloads, ctx.person.messenger)
     return [_say(tr("minor-consent-intro")), Show(document, edit=False)]
 
 
@@ -269,12 +276,12 @@ async def on_consent(ctx: Ctx, event: Event) -> list[Effect]:
     if participant.has_consent:
         return [Toast(tr("consent-already"))]
     repos = ctx.repos
-    answered = Show(document_screen(repos.settings, ConsentKind.SELF, None))
+    answered = Show(document_screen(repos.settings, ConsentKind.SELF, None, ctx.person.messenger))
     if not agree:
         await ctx.dialog.clear()  # before: the refusal deletes the person's rows, and nothing may write after it
         await repos.participants.decline(participant.id)
         return [answered, _say(tr("consent-declined"))]
-    document = render(operator(repos.settings.institution), ConsentKind.SELF)
+    document = render(operator(repos.settings.institution), ConsentKind.SELF, ctx.person.messenger)
     await repos.participants.record_consent(
         participant.id, document, kind=ConsentKind.SELF, given_by=ctx.person.account_id,
         given_by_messenger=ctx.person.messenger,
@@ -301,12 +308,12 @@ async def on_minor_consent(ctx: Ctx, event: Event) -> list[Effect]:
     ):
         return [Toast(tr("stale-button"))]
     repos = ctx.repos
-    answered = Show(document_screen(repos.settings, ConsentKind.MINOR, None))
+    answered = Show(document_screen(repos.settings, ConsentKind.MINOR, None, ctx.person.messenger))
     if not agree:
         await ctx.dialog.clear()
         await repos.participants.decline(participant.id)
         return [answered, _say(tr("minor-consent-declined"))]
-    document = render(operator(repos.settings.institution), ConsentKind.MINOR)
+    document = render(operator(repos.settings.institution), ConsentKind.MINOR, ctx.person.messenger)
     await repos.participants.record_consent(
         participant.id, document, kind=ConsentKind.MINOR, given_by=ctx.person.account_id,
         given_by_messenger=ctx.person.messenger,
@@ -343,7 +350,7 @@ async def _start_parent(ctx: Ctx, code: str) -> list[Effect]:
     await ctx.dialog.set_state(PARENT_DOCUMENT)
     await ctx.dialog.set_data({"child": child.id})
     payloads = (ParentPayload(pid=child.id, agree=True), ParentPayload(pid=child.id, agree=False))
-    document = document_screen(repos.settings, ConsentKind.PARENT, payloads)
+    document = document_screen(repos.settings, ConsentKind.PARENT, payloads, child.messenger)
     return [_say(await parent_intro(child, repos)), Show(document, edit=False)]
 
 
@@ -362,7 +369,8 @@ async def on_parent_press(ctx: Ctx, event: Event) -> list[Effect]:
         return [Toast(tr("stale-button"))]
     data = await ctx.dialog.get_data()
     child = await _child_waiting(repos, press.pid)
-    pressed = relation_screen(None) if press.relation else document_screen(repos.settings, ConsentKind.PARENT, None)
+    on = child.messenger if child is not None else Messenger.TELEGRAM
+    pressed = relation_screen(None) if press.relation else document_screen(repos.settings, ConsentKind.PARENT, None, on)
     answered = Show(pressed)
     if child is None or data.get("child") != press.pid:
         return [Toast(tr("parent-already-done") if child is None else tr("stale-button")), answered]
@@ -395,7 +403,7 @@ async def on_parent_input(ctx: Ctx, event: Event) -> list[Effect]:
         return [_say(tr("parent-already-done"))]
     recorded = await repos.participants.record_consent(
         child.id,
-        render(operator(repos.settings.institution), ConsentKind.PARENT),
+        render(operator(repos.settings.institution), ConsentKind.PARENT, child.messenger),
         kind=ConsentKind.PARENT,
         given_by=ctx.person.account_id,
         parent_name=name,
