@@ -97,7 +97,8 @@ def _person(curator: AddedCurator) -> Person:
 
 
 async def list_screen(ctx: Ctx) -> Screen:
-    """Every curator; which messenger each is on when the bot runs more than one (or they are elsewhere)."""
+    """Every curator, and which messenger each is on when more than one is in use (the bot runs two, or the
+    curators are on two)."""
     settings, viewer = ctx.repos.settings, ctx.person
     added: list[AddedCurator] = await ctx.repos.curators.added()
     lines: list[str] = []
