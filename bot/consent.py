@@ -67,8 +67,9 @@ class ConsentDocument:
 _VOICE = {ConsentKind.SELF: "self", ConsentKind.MINOR: "self", ConsentKind.PARENT: "parent"}
 
 
-def render(operator: Operator | str, kind: ConsentKind) -> ConsentDocument:
-    """The document a person reads before pressing «Даю согласие»: `kind` is SELF, PARENT or MINOR."""
+def render(operator: Operator | str, kind: ConsentKind, messenger: str = "telegram") -> ConsentDocument:
+    """The document a person reads before pressing «Даю согласие»: `kind` is SELF, PARENT or MINOR; `messenger`:
+    where the participant (the child, in a parent's) is, whose account id there the document names."""
     if isinstance(operator, str):
         operator = Operator(operator)
     if kind is ConsentKind.PAPER:
@@ -82,9 +83,9 @@ def render(operator: Operator | str, kind: ConsentKind) -> ConsentDocument:
     sections = [
         tr("consent-title", version=DOCUMENT_VERSION),
         "\n".join([tr("consent-operator-title"), *details]),
-        "\n".join([tr("consent-subject-title"), tr(f"consent-subject-{kind.value}")]),
+        "\n".join([tr("consent-subject-title"), _subject(kind, messenger)]),
         "\n".join([tr("consent-purpose-title"), tr("consent-purpose")]),
-        "\n".join([tr("consent-data-title"), tr("consent-data")]),
+        "\n".join([tr("consent-data-title"), tr("consent-data", messenger=messenger)]),
         "\n".join([tr("consent-actions-title"), tr("consent-actions")]),
         "\n".join([
             tr("consent-who-sees-title"),
@@ -97,6 +98,12 @@ def render(operator: Operator | str, kind: ConsentKind) -> ConsentDocument:
         tr("consent-signature"),
     ]
     return ConsentDocument(kind=kind, version=DOCUMENT_VERSION, text="\n\n".join(sections))
+
+
+def _subject(kind: ConsentKind, messenger: str) -> str:
+    if kind is ConsentKind.MINOR:
+        return tr("consent-subject-minor", messenger=messenger)
+    return tr(f"consent-subject-{kind.value}")
 
 
 def template_fingerprint() -> str:
