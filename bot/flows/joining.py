@@ -199,7 +199,7 @@ async def on_start(ctx: Ctx, event: Event) -> list[Effect]:
     if kind == "curator":  # Telegram's adapter routes these itself (it sets the new curator's commands)
         from bot.flows.curator import curators
 
-        return await curators.accept_link(ctx, payload, "")
+        return await curators.accept_link(ctx, payload, event.name)
     participant = await _me(ctx)
     if participant is not None:
         effects: list[Effect] = []
