@@ -23,6 +23,10 @@ DOCUMENT_VERSION = "2026-3"
 FINGERPRINTS: dict[str, str] = {
     "2026-3": "1f923799d25108eb2d566ddc846dacd104f2e56fd2bf94c606dfd200e611a5ae",
 }
+#: The same editions as read on MAX (the account is «идентификатор в MAX»), pinned the same way.
+MAX_FINGERPRINTS: dict[str, str] = {
+    "2026-3": "3681aacb45262a80bef1de520720d83c643eca705b5dbbfb0799f48a7e4bc40f",
+}
 
 
 class ConsentKind(StrEnum):
@@ -106,10 +110,12 @@ def _subject(kind: ConsentKind, messenger: str) -> str:
     return tr(f"consent-subject-{kind.value}")
 
 
-def template_fingerprint() -> str:
-    """The SHA-256 of every variant rendered for a sample operator: it changes exactly when the words do."""
+def template_fingerprint(messenger: str = "telegram") -> str:
+    """The SHA-256 of every variant rendered for a sample operator, as read on `messenger`: it changes exactly
+    when the words do."""
     sample = Operator("«Оператор»", "г. Город, ул. Улица, 1", "0000000000")
-    texts = [render(sample, kind).text for kind in (ConsentKind.SELF, ConsentKind.PARENT, ConsentKind.MINOR)]
+    kinds = (ConsentKind.SELF, ConsentKind.PARENT, ConsentKind.MINOR)
+    texts = [render(sample, kind, messenger).text for kind in kinds]
     return hashlib.sha256("\n\f".join(texts).encode("utf-8")).hexdigest()
 
 
