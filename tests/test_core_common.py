@@ -23,6 +23,7 @@ from tests.flows import mentor_answers, pupil_answers, seed_participant
 from tests.frontends import FrontEnd
 from tests.frontends.core import CoreFrontEnd
 from tests.test_core_stories import (
+    max_front,
     PARENT,
     core_front,
     front,
@@ -32,7 +33,7 @@ from tests.test_core_stories import (
 )
 
 #: The stories' fixtures, one per front end (tests/test_core_stories.py).
-FIXTURES = (core_front, telegram_front, front)
+FIXTURES = (core_front, telegram_front, front, max_front)
 QUESTION = "Когда будет следующая встреча с наставником?"
 
 

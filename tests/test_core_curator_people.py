@@ -36,6 +36,7 @@ from tests.test_core_stories import TODAY, parent_consents, seed_pupil_awaiting_
 
 # The stories' fixtures: each story runs on the core and on Telegram.
 front, core_front, telegram_front = stories.front, stories.core_front, stories.telegram_front
+max_front = stories.max_front
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 

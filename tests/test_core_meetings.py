@@ -25,6 +25,7 @@ from tests.test_core_stories import parent_consents, seed_pair_with_meeting, see
 
 # The stories' fixtures: each story here runs on each front end.
 core_front, telegram_front, front = stories.core_front, stories.telegram_front, stories.front
+max_front = stories.max_front
 
 MENTEE, MENTOR = 741, 941
 MSK = timedelta(hours=3)
