@@ -28,7 +28,7 @@ from bot.flows.payloads import MenuPayload, Payload, PayloadError
 from bot.flows.ports import Repos
 from bot.flows.routes import FlowRoutes
 from bot.flows.screens import Keyboard, Screen
-from bot.flows.texts import local_moment
+from bot.flows.texts import link_where, local_moment, start_links
 from bot.i18n import esc, quoted, tr
 from bot.invites import PARENT_PREFIX, JoinRefused, code_kind, new_code
 from bot.participants import Participant
@@ -124,8 +124,14 @@ def child_consented_screen() -> Screen:
     return Screen(tr("child-parent-consented"), Keyboard().add(tr("btn-start-survey"), MenuPayload("survey")).rows())
 
 
-def _parent_link(participant: Participant, repos: Repos, code: str | None = None) -> str:
-    return repos.links.link(participant.messenger, code or participant.parent_code or "")
+def _parent_link(participant: Participant, repos: Repos, code: str | None = None) -> dict[str, str]:
+    """The parent's link for a text (`link`, `where`): on every messenger that runs, since a parent on MAX may
+    consent for a child on Telegram and the other way round (the code is the same on both)."""
+    code = code or participant.parent_code or ""
+    return {
+        "link": start_links(repos.links, code, participant.messenger),
+        "where": link_where(repos.links, participant.messenger),
+    }
 
 
 async def parent_intro(child: Participant, repos: Repos) -> str:
@@ -168,7 +174,7 @@ async def continue_joining(ctx: Ctx, participant: Participant) -> list[Effect]:
         return [Show(age_screen(participant), edit=False)]
     if participant.needs_parent:
         await ctx.dialog.set_state(WAITING_PARENT)
-        return [_say(tr("waiting-for-parent", link=_parent_link(participant, ctx.repos)))]
+        return [_say(tr("waiting-for-parent", **_parent_link(participant, ctx.repos)))]
     return await _consent_screens(ctx)
 
 
@@ -238,7 +244,7 @@ async def on_age(ctx: Ctx, event: Event) -> list[Effect]:
     code = participant.parent_code or new_code(PARENT_PREFIX)
     await participants.set_adult(participant.id, False, code)
     await ctx.dialog.set_state(WAITING_PARENT)
-    return [answered, _say(tr("minor-needs-parent", link=_parent_link(participant, ctx.repos, code)))]
+    return [answered, _say(tr("minor-needs-parent", **_parent_link(participant, ctx.repos, code)))]
 
 
 def _agrees(payload_type: type[ConsentPayload] | type[MinorConsentPayload], payload: str) -> bool | None:
@@ -305,8 +311,7 @@ async def on_minor_consent(ctx: Ctx, event: Event) -> list[Effect]:
     await repos.participants.set_adult(participant.id, False, code)
     await ctx.dialog.set_state(WAITING_PARENT)
     at = local_moment(repos.clock.now(), repos.settings.institution.tz)
-    link = _parent_link(participant, repos, code)
-    return [answered, _say(tr("minor-consent-thanks", at=at, link=link))]
+    return [answered, _say(tr("minor-consent-thanks", at=at, **_parent_link(participant, repos, code)))]
 
 
 async def on_joining_input(ctx: Ctx, event: Event) -> list[Effect]:
@@ -314,7 +319,7 @@ async def on_joining_input(ctx: Ctx, event: Event) -> list[Effect]:
     if await ctx.dialog.get_state() == WAITING_PARENT:
         participant = await _me(ctx)
         if participant is not None and participant.parent_code and not participant.has_consent:
-            return [_say(tr("waiting-for-parent", link=_parent_link(participant, ctx.repos)))]
+            return [_say(tr("waiting-for-parent", **_parent_link(participant, ctx.repos)))]
         await ctx.dialog.clear()
         return [_say(tr("unknown-input"))]
     return [_say(tr("press-a-button"))]
