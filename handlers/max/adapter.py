@@ -88,8 +88,8 @@ class MaxAdapter:
         except AppError as exc:
             if isinstance(parsed, Incoming):
                 await self._tell_quietly(parsed, exc.user_text)
-        except Exception:
-            log.exception("a MAX update failed: %s", update.get("update_type"))
+        except Exception as exc:  # the line names the failure, as the Telegram adapter's does
+            log.exception("a MAX update failed: %s: %s", update.get("update_type"), exc)
             if isinstance(parsed, Incoming):
                 await self._tell_quietly(parsed, tr("unexpected-error"))
 

@@ -17,6 +17,7 @@ failure means and when to try again, and the pauses here go through an injectabl
 from __future__ import annotations
 
 import asyncio
+import mimetypes
 import time
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Hashable, Iterable, Sequence
@@ -25,6 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import maxapi
+from aiohttp import FormData
 from maxapi.client.default import DefaultConnectionProperties
 from maxapi.enums.upload_type import UploadType
 from maxapi.exceptions.max import MaxApiError, MaxConnection
@@ -194,11 +196,18 @@ class MaxClient:
             auto_requests=False,
             auto_check_subscriptions=False,
             after_upload_attempts=1,
+            # maxapi swallows `attachment.not.ready` on its last attempt (a bare RuntimeError): with no pause and
+            # no time to wait it gives up at once with MAX's error as the cause, and `_send_one` retries.
+            after_upload_retry_delay=0,
+            after_upload_give_up_timeout=1e-9,
             after_input_media_delay=0.001,
             disable_link_preview=True,
             default_connection=DefaultConnectionProperties(max_retries=0),
         )
         self.bot.set_api_url(base_url)
+        # maxapi names an uploaded file by its own guess of the bytes' type, appended to the name ("x.xlsx" went
+        # as "x.xlsx.docx"): the file goes under its own name and type.
+        self.bot.upload_file_buffer = self._upload_buffer  # type: ignore[method-assign]
         self.window = window or RateWindow()
         self.messages = ChatPacer(CHAT_RATE, burst=1)
         self.answers = ChatPacer(CHAT_RATE, burst=1)
@@ -214,6 +223,10 @@ class MaxClient:
                 return await request()
             except (MaxApiError, MaxConnection) as exc:
                 raise _error(exc) from exc
+            except RuntimeError as exc:  # maxapi giving up on a file not processed yet: MAX's answer is the cause
+                if isinstance(exc.__cause__, MaxApiError):
+                    raise _error(exc.__cause__) from exc
+                raise
 
     async def me(self) -> str:
         """The bot's username (its links are https://max.ru/<username>)."""
@@ -289,6 +302,16 @@ class MaxClient:
             await self._call(
                 lambda: self.bot.send_callback(callback_id=callback_id, message=message, notification=notification)
             )
+
+    async def _upload_buffer(self, filename: str, url: str, buffer: bytes, type: UploadType) -> str:
+        """maxapi's `upload_file_buffer` without its renaming: one multipart request, field `data`."""
+        form = FormData(quote_fields=False)
+        mime = mimetypes.guess_type(filename)[0] or "application/octet-stream"
+        form.add_field(name="data", value=buffer, filename=filename, content_type=mime)
+        session = self.bot.session
+        assert session is not None and not session.closed  # POST /uploads came before, on this session
+        async with session.post(url=url, data=form) as response:
+            return await self.bot._read_upload_response(response)
 
     async def upload(self, file: FileOut) -> AttachmentUpload:
         kind = UploadType.IMAGE if file.mime.startswith("image/") else UploadType.FILE
