@@ -23,10 +23,10 @@ from tests.flows import mentor_answers, pupil_answers, seed_participant
 from tests.frontends import FrontEnd
 from tests.frontends.core import CoreFrontEnd
 from tests.test_core_stories import (
-    max_front,
     PARENT,
     core_front,
     front,
+    max_front,
     parent_consents,
     seed_pupil_awaiting_parent,
     telegram_front,

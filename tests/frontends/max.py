@@ -31,6 +31,7 @@ from bot.pacing import ChatPacer
 from bot.settings import Settings
 from handlers.max.runtime import MaxRuntime
 from storage.database import Database
+from storage.markers import UpdateMarkers
 from tests.conftest import CURATOR_BACKGROUND
 from tests.fakes.max import FakeMax, FakeMaxUser, SentMessage
 from tests.frontends import Received, Seen
@@ -182,15 +183,23 @@ class MaxPerson:
         """The files sent to this person (at least `count` of them, waited for): name, bytes, a photo or not."""
         fake = self.front.fake
         await fake.wait_for(lambda: len(self._files()) >= count, WAIT)
-        received = []
-        for message in self._files():
-            [attachment] = message.files
-            content = fake.upload_content(attachment["payload"]["token"])
-            assert content is not None, attachment
-            photo = attachment["type"] == "image"
-            received.append(Received("" if photo else attachment.get("filename") or "", content, photo,
-                                     message.text or ""))  # fmt: skip
-        return received
+        return [self._received(message) for message in self._files()]
+
+    async def received_file(self, caption: str) -> Received:
+        """The newest file sent to this person whose caption begins with `caption` (waited for)."""
+
+        def with_caption() -> list[SentMessage]:
+            return [m for m in self._files() if (m.text or "").startswith(caption)]
+
+        await self.front.fake.wait_for(lambda: bool(with_caption()), WAIT)
+        return self._received(with_caption()[-1])
+
+    def _received(self, message: SentMessage) -> Received:
+        [attachment] = message.files
+        content = self.front.fake.upload_content(attachment["payload"]["token"])
+        assert content is not None, attachment
+        photo = attachment["type"] == "image"
+        return Received("" if photo else attachment.get("filename") or "", content, photo, message.text or "")
 
     def _files(self) -> list[SentMessage]:
         return [m for m in self.user.replies() if m.files]
@@ -227,6 +236,10 @@ class MaxFrontEnd:
             services = build_core(settings, db, clock)
             await services["curators"].load()
             await services["outbox"].load_waiting()
+        # The bot has polled before: without a marker MAX answers only the newest update of a backlog.
+        markers = UpdateMarkers(services["db"])
+        if await markers.get(Messenger.MAX) is None:
+            await markers.put(Messenger.MAX, fake._next_marker)
         runtime = MaxRuntime(fake.token, fake.base_url, services, clock, outbox_rate=1000, poll_timeout=1)
         fast(runtime)
         front = cls(fake, runtime, services)
@@ -302,4 +315,7 @@ def fast(runtime: MaxRuntime) -> None:
 
 def fake_max() -> FakeMax:
     """A fake MAX whose per-chat limits are at the test speed (the global 30 a second stays)."""
-    return FakeMax(chat_messages_per_second=int(CHAT_RATE), chat_answers_per_second=int(CHAT_RATE))
+    fake = FakeMax(chat_messages_per_second=int(CHAT_RATE), chat_answers_per_second=int(CHAT_RATE))
+    # A file just uploaded is not processed yet: MAX refuses the first message with it, the client sends it again.
+    fake.allow_error(400, "attachment.not.ready", method="POST /messages")
+    return fake
