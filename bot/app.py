@@ -118,13 +118,18 @@ def build_core(settings: Settings, db: Database, clock: Clock) -> dict[str, Any]
 
 
 async def start_core(services: dict[str, Any]) -> None:
-    """What every messenger's start needs once: the curators, the waiting chats, the scheduler."""
+    """What every messenger's start needs once, before it takes updates: the curators, the waiting chats."""
     if services.get("core_started"):
         return
     services["core_started"] = True
     await services["curators"].load()
     await services["outbox"].load_waiting()
-    services["scheduler"].start()
+
+
+def start_scheduler(services: dict[str, Any]) -> None:
+    """Once a messenger is ready to send (its commands set, its outbox sender running)."""
+    if not services["scheduler"].running:
+        services["scheduler"].start()
 
 
 async def stop_core(services: dict[str, Any]) -> None:
@@ -182,6 +187,7 @@ def build_dispatcher(
         )
         senders.append(sender)
         sender.start()
+        start_scheduler(services)
         # Objects alive after start-up are long-lived: keep the collector from rescanning them (DESIGN.md).
         gc.freeze()
         log.info("bot started")
@@ -254,6 +260,7 @@ async def run_max(app: App) -> None:
     assert app.max is not None
     await start_core(app.services)
     await app.max.start()
+    start_scheduler(app.services)
     gc.freeze()
     log.info("MAX bot started")
     await app.max.run()

@@ -13,15 +13,24 @@ from pathlib import Path
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.curators import CuratorRoster
+from bot.flows.events import Messenger, Person
 from bot.meetings.timeparse import QuietHours, parse_duration, parse_offsets, parse_quiet_hours
 from bot.monitoring import CalendarEntry, parse_calendar
 
 TOKEN_RE = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{30,}$")
 DEFAULT_API_BASE = "https://api.telegram.org"
+#: maxapi's `BaseConnection.API_URL`: MAX moved its Bot API here from platform-api.max.ru.
+DEFAULT_MAX_API_BASE = "https://platform-api2.max.ru"
+#: The secret MAX sends back in X-Max-Bot-Api-Secret ([docs] POST /subscriptions: 5..256 of A-Z a-z 0-9 _ -).
+WEBHOOK_SECRET_RE = re.compile(r"[A-Za-z0-9_-]{5,256}")
+#: MAX allows 30 requests a second in all; the outbox may take at most that (the replies need the rest).
+MAX_RPS = 30.0
+#: CURATOR_IDS' prefixes: a bare number is a Telegram id.
+CURATOR_PREFIXES = {"tg": Messenger.TELEGRAM, "telegram": Messenger.TELEGRAM, "max": Messenger.MAX}
 DEFAULT_CALENDAR = "quality@01.12/14d, quality@01.05/14d, growth@01.05/14d, final@15.05/14d"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
@@ -34,44 +43,152 @@ def _config(env_file: str | Path | None) -> SettingsConfigDict:
     return SettingsConfigDict(env_file=env_file, env_file_encoding="utf-8", extra="ignore")
 
 
+def _secret_text(value: Any) -> str:
+    return (value.get_secret_value() if isinstance(value, SecretStr) else str(value or "")).strip()
+
+
+def _http_url(value: Any, default: str) -> str:
+    text = str(value or "").strip().rstrip("/")
+    if not text:
+        return default
+    if not re.match(r"^https?://[^\s/]+", text):
+        raise ValueError(f"must be an http(s) URL such as {default}")
+    return text
+
+
+def _curator(part: str) -> Person:
+    """One entry of CURATOR_IDS: `123` or `tg:123`/`telegram:123` on Telegram, `max:123` on MAX."""
+    prefix, colon, number = part.rpartition(":")
+    messenger = CURATOR_PREFIXES.get(prefix.strip().lower()) if colon else Messenger.TELEGRAM
+    if messenger is None:
+        raise ValueError(
+            f"{part!r}: unknown messenger {prefix.strip()!r} (a plain number is a Telegram id, max:<digits> a MAX id)"
+        )
+    number = number.strip()
+    if not re.fullmatch(r"\d{1,20}", number):
+        raise ValueError(f"{part!r} is not a user id (digits expected, e.g. 123456789 or max:123456789)")
+    return Person(messenger, int(number))
+
+
+def parse_curator_ids(value: Any) -> frozenset[Person]:
+    """CURATOR_IDS: comma-separated owners, e.g. `123456789,max:987654`; a bare int or number is on Telegram."""
+    if isinstance(value, (set, frozenset, list, tuple)):
+        return frozenset(v if isinstance(v, Person) else _curator(str(v)) for v in value)
+    parts = (part.strip() for part in str(value or "").replace(";", ",").split(","))
+    return frozenset(_curator(part) for part in parts if part)
+
+
 class TelegramSettings(BaseSettings):
     model_config = _config(".env")
 
-    bot_token: SecretStr = Field(validation_alias="BOT_TOKEN")
+    #: None when BOT_TOKEN is empty or absent: the bot then runs without Telegram (MAX only).
+    bot_token: SecretStr | None = Field(None, validation_alias="BOT_TOKEN")
     bot_api_base_url: str = Field(DEFAULT_API_BASE, validation_alias="BOT_API_BASE_URL")
-    curator_ids: Annotated[frozenset[int], NoDecode] = Field(frozenset(), validation_alias="CURATOR_IDS")
+    #: The owners in CURATOR_IDS on every messenger (read in this section, where it has always been).
+    curator_ids: Annotated[frozenset[Person], NoDecode] = Field(frozenset(), validation_alias="CURATOR_IDS")
 
-    @field_validator("bot_token")
+    @field_validator("bot_token", mode="before")
     @classmethod
-    def _token_shape(cls, value: SecretStr) -> SecretStr:
-        if not TOKEN_RE.match(value.get_secret_value().strip()):
+    def _token_shape(cls, value: Any) -> SecretStr | None:
+        token = _secret_text(value)
+        if not token:
+            return None
+        if not TOKEN_RE.match(token):
             raise ValueError("does not look like a token from @BotFather (digits, a colon, then 30+ characters)")
-        return SecretStr(value.get_secret_value().strip())
+        return SecretStr(token)
 
     @field_validator("bot_api_base_url", mode="before")
     @classmethod
     def _base_url(cls, value: Any) -> str:
-        text = str(value or "").strip().rstrip("/")
-        if not text:
-            return DEFAULT_API_BASE
-        if not re.match(r"^https?://[^\s/]+", text):
-            raise ValueError("must be an http(s) URL such as https://api.telegram.org")
-        return text
+        return _http_url(value, DEFAULT_API_BASE)
 
     @field_validator("curator_ids", mode="before")
     @classmethod
-    def _curator_ids(cls, value: Any) -> frozenset[int]:
-        if isinstance(value, (set, frozenset, list, tuple)):
-            return frozenset(int(v) for v in value)
-        ids: set[int] = set()
-        for part in str(value or "").replace(";", ",").split(","):
-            part = part.strip()
-            if not part:
-                continue
-            if not re.fullmatch(r"\d{1,20}", part):
-                raise ValueError(f"{part!r} is not a Telegram user id (comma-separated numbers expected)")
-            ids.add(int(part))
-        return frozenset(ids)
+    def _curator_ids(cls, value: Any) -> frozenset[Person]:
+        return parse_curator_ids(value)
+
+
+class MaxSettings(BaseSettings):
+    """The MAX bot: its token, where its API lives, long polling (the default) or a webhook, the outbox's pace."""
+
+    # Not populate_by_name: the environment source would then read BOT_TOKEN (any case) as `bot_token`.
+    # `load_settings(max={"bot_token": ...})` turns field names into the env names instead.
+    model_config = _config(".env")
+
+    #: None when MAX_BOT_TOKEN is empty or absent: the bot then runs without MAX.
+    bot_token: SecretStr | None = Field(None, validation_alias="MAX_BOT_TOKEN")
+    api_base_url: str = Field(DEFAULT_MAX_API_BASE, validation_alias="MAX_API_BASE_URL")
+    #: The public HTTPS address MAX posts updates to; None: long polling.
+    webhook_url: str | None = Field(None, validation_alias="MAX_WEBHOOK_URL")
+    webhook_secret: SecretStr | None = Field(None, validation_alias="MAX_WEBHOOK_SECRET")
+    #: host:port the bot's own HTTP server listens on for the webhook (behind the reverse proxy).
+    webhook_listen: str = Field("127.0.0.1:8443", validation_alias="MAX_WEBHOOK_LISTEN")
+    #: Messages a second the outbox sends on MAX (notices, reminders); the replies take the rest of MAX's 30.
+    outbox_rate: float = Field(20.0, validation_alias="MAX_OUTBOX_RATE")
+
+    @field_validator("bot_token", mode="before")
+    @classmethod
+    def _token(cls, value: Any) -> SecretStr | None:
+        token = _secret_text(value)
+        if not token:
+            return None
+        if re.search(r"\s", token):
+            raise ValueError("has a space or a line break inside: paste the token from business.max.ru as it is")
+        if len(token) < 20:
+            raise ValueError("is too short for a MAX bot token (copy it whole from the bot's settings)")
+        return SecretStr(token)
+
+    @field_validator("api_base_url", mode="before")
+    @classmethod
+    def _base_url(cls, value: Any) -> str:
+        return _http_url(value, DEFAULT_MAX_API_BASE)
+
+    @field_validator("webhook_url", mode="before")
+    @classmethod
+    def _webhook_url(cls, value: Any) -> str | None:
+        text = str(value or "").strip()
+        if not text:
+            return None
+        if not re.match(r"^https://[^\s/]+\S*$", text):
+            raise ValueError("must be a public https:// address (MAX delivers webhooks over HTTPS only)")
+        return text
+
+    @field_validator("webhook_secret", mode="before")
+    @classmethod
+    def _webhook_secret(cls, value: Any) -> SecretStr | None:
+        secret = _secret_text(value)
+        if not secret:
+            return None
+        if not WEBHOOK_SECRET_RE.fullmatch(secret):
+            raise ValueError("must be 5 to 256 characters of Latin letters, digits, _ and -")
+        return SecretStr(secret)
+
+    @field_validator("webhook_listen", mode="before")
+    @classmethod
+    def _listen(cls, value: Any) -> str:
+        text = str(value or "").strip() or "127.0.0.1:8443"
+        host, colon, port = text.rpartition(":")
+        if not colon or not host or not port.isdigit() or not 1 <= int(port) <= 65535:
+            raise ValueError("must be host:port, e.g. 127.0.0.1:8443")
+        if re.search(r"\s", host):
+            raise ValueError("must be host:port without spaces, e.g. 127.0.0.1:8443")
+        return text
+
+    @field_validator("outbox_rate")
+    @classmethod
+    def _rate(cls, value: float) -> float:
+        if not 0 < value <= MAX_RPS:
+            raise ValueError(f"must be above 0 and at most {MAX_RPS:g} (MAX allows {MAX_RPS:g} requests a second)")
+        return value
+
+    @model_validator(mode="after")
+    def _webhook_needs_secret(self) -> MaxSettings:
+        if self.webhook_url is not None and self.webhook_secret is None:
+            raise ValueError(
+                "MAX_WEBHOOK_URL is set but MAX_WEBHOOK_SECRET is not: a webhook needs the secret "
+                "(5 to 256 Latin letters, digits, _ and -) so that the bot can tell MAX's requests from anyone's"
+            )
+        return self
 
 
 class StorageSettings(BaseSettings):
@@ -282,21 +399,29 @@ class Settings:
     schedule: ScheduleSettings
     monitoring: MonitoringSettings
     roadmap: RoadmapSettings
+    #: MAX is not configured unless given (tests and callers from before MAX pass no section).
+    max: MaxSettings = field(default_factory=MaxSettings.model_construct)
     #: Who is a curator now: the owners in CURATOR_IDS and those added from the bot (bot/curators.py).
     roster: CuratorRoster = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "roster", CuratorRoster(self.telegram.curator_ids))
 
-    def is_curator(self, user_id: int) -> bool:
-        return user_id in self.roster
+    def messengers(self) -> list[Messenger]:
+        """The messengers whose token is set, Telegram first."""
+        tokens = ((Messenger.TELEGRAM, self.telegram.bot_token), (Messenger.MAX, self.max.bot_token))
+        return [messenger for messenger, token in tokens if token is not None]
 
-    def is_owner(self, user_id: int) -> bool:
+    def is_curator(self, who: int | Person) -> bool:
+        """A bare int is a Telegram id."""
+        return who in self.roster
+
+    def is_owner(self, who: int | Person) -> bool:
         """A curator by CURATOR_IDS: nobody can remove them from the bot."""
-        return self.roster.is_owner(user_id)
+        return self.roster.is_owner(who)
 
     def curator_ids(self) -> list[int]:
-        """Every curator now, in a stable order: the one source for every notice to the curators."""
+        """Every curator on Telegram now, in a stable order (`roster.people()` has them on every messenger)."""
         return self.roster.ids()
 
 
@@ -309,12 +434,26 @@ _SECTIONS: dict[str, type[BaseSettings]] = {
     "schedule": ScheduleSettings,
     "monitoring": MonitoringSettings,
     "roadmap": RoadmapSettings,
+    "max": MaxSettings,
 }
 
+NO_MESSENGER = (
+    "Neither BOT_TOKEN (Telegram) nor MAX_BOT_TOKEN (MAX) is set: put at least one into .env (see config.example.env)"
+)
 
-def _describe(exc: ValidationError) -> str:
+
+def _env_name(cls: type[BaseSettings], name: str) -> str:
+    """The setting's name in .env, also when the value came by field name (`load_settings` overrides)."""
+    field_info = cls.model_fields.get(name)
+    alias = field_info.validation_alias if field_info is not None else None
+    return alias if isinstance(alias, str) else name
+
+
+def _describe(exc: ValidationError, cls: type[BaseSettings]) -> str:
     error = exc.errors()[0]
-    name = str(error["loc"][0]) if error["loc"] else "?"
+    if not error["loc"]:  # a rule across fields names its settings itself
+        return f"{str(error['msg']).removeprefix('Value error, ')}. Fix it in .env or in the environment."
+    name = _env_name(cls, str(error["loc"][0]))
     if error["type"] == "missing":
         return f"{name} is not set. Put it into .env (copy config.example.env to .env) or into the environment."
     message = str(error["msg"]).removeprefix("Value error, ")
@@ -326,7 +465,11 @@ def load_settings(env_file: str | Path | None = ".env", **overrides: Any) -> Set
     sections: dict[str, BaseSettings] = {}
     for name, cls in _SECTIONS.items():
         try:
-            sections[name] = cls(_env_file=env_file, **overrides.get(name, {}))  # type: ignore[call-arg]
+            given = {_env_name(cls, key): value for key, value in overrides.get(name, {}).items()}
+            sections[name] = cls(_env_file=env_file, **given)  # type: ignore[call-arg]
         except ValidationError as exc:
-            raise SettingsError(_describe(exc)) from None
-    return Settings(**sections)  # type: ignore[arg-type]
+            raise SettingsError(_describe(exc, cls)) from None
+    settings = Settings(**sections)  # type: ignore[arg-type]
+    if not settings.messengers():
+        raise SettingsError(NO_MESSENGER)
+    return settings

@@ -36,6 +36,10 @@ _SETTINGS = {
     "TIMEZONE",
     "ORGANIZATION_NAME",
     "LOG_LEVEL",
+    "MAX_BOT_TOKEN",
+    "MAX_API_BASE_URL",
+    "MAX_WEBHOOK_URL",
+    "MAX_WEBHOOK_SECRET",
 }
 
 
@@ -50,7 +54,7 @@ async def _run_to_exit(env: dict[str, str], cwd: Path) -> tuple[int, str]:
 @pytest.mark.parametrize(
     ("values", "named"),
     [
-        ({}, "BOT_TOKEN is not set"),
+        ({}, "Neither BOT_TOKEN (Telegram) nor MAX_BOT_TOKEN (MAX) is set"),
         ({"BOT_TOKEN": "12345"}, "BOT_TOKEN is invalid"),
         ({"BOT_TOKEN": "123456:" + "a" * 35, "CURATOR_IDS": "12,abc"}, "CURATOR_IDS is invalid"),
         ({"BOT_TOKEN": "123456:" + "a" * 35, "TIMEZONE": "Moscow"}, "TIMEZONE is invalid"),
