@@ -31,7 +31,7 @@ from tests.fakes.telegram import DEFAULT_TOKEN, FakeTelegram
 from tests.flows import mentor_answers, pupil_answers, seed_participant
 from tests.frontends import FrontEnd
 from tests.frontends.core import CoreFrontEnd
-from tests.frontends.max import MaxFrontEnd, fake_max, max_roster
+from tests.frontends.max import MaxFrontEnd, fake_max
 from tests.frontends.telegram import TelegramFrontEnd
 
 PARENT = 601
@@ -68,12 +68,11 @@ async def max_front(tmp_path: Path, clock: FakeClock, errors_guard: ErrorsGuard)
     have opened the bot before."""
     settings = load_settings(
         env_file=None,
-        telegram={"bot_token": DEFAULT_TOKEN, "curator_ids": f"{CURATOR_ID},{OTHER_CURATOR_ID}"},
+        telegram={"bot_token": DEFAULT_TOKEN, "curator_ids": f"max:{CURATOR_ID},max:{OTHER_CURATOR_ID}"},
         storage={"database_path": tmp_path / "max.sqlite3"},
         institution={"organization_name": "МБУ ДО «Станция юных техников»"},
         logging={"log_level": "INFO"},
     )
-    max_roster(settings)
     async with fake_max() as fake:
         errors_guard.watch(fake)  # type: ignore[arg-type]
         async with MaxFrontEnd.open(fake, settings, clock) as front:

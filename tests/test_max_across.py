@@ -5,6 +5,7 @@ MAX that leaves no byte of the person in the database file or its WAL."""
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 import zipfile
@@ -16,7 +17,6 @@ import openpyxl
 import pytest
 
 from bot.consent import ConsentKind, render
-from bot.curators import CuratorRoster
 from bot.flows.events import Messenger, Person
 from bot.i18n import Audience, tr
 from bot.meetings import Stage
@@ -45,11 +45,10 @@ def start_codes(text: str) -> dict[str, str]:
 
 @pytest.fixture
 def settings(make_settings: Callable[..., Settings]) -> Settings:
-    """CURATOR_IDS' curators on Telegram and one on MAX (set on the roster until CURATOR_IDS names `max:<id>`)."""
+    """CURATOR_IDS' curators on Telegram and one on MAX."""
     made = make_settings()
-    owners = [Person(Messenger.TELEGRAM, c) for c in made.telegram.curator_ids]
-    object.__setattr__(made, "roster", CuratorRoster([*owners, Person(Messenger.MAX, MAX_CURATOR)]))
-    return made
+    owners = made.telegram.curator_ids | {Person(Messenger.MAX, MAX_CURATOR)}  # CURATOR_IDS=1000,1001,max:3000
+    return dataclasses.replace(made, telegram=made.telegram.model_copy(update={"curator_ids": owners}))
 
 
 @pytest.fixture

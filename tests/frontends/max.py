@@ -24,7 +24,6 @@ from typing import Any
 
 from bot.app import build_core, stop_core
 from bot.clock import Clock
-from bot.curators import CuratorRoster
 from bot.flows.events import Messenger, Person
 from bot.i18n import tr
 from bot.pacing import ChatPacer
@@ -91,12 +90,6 @@ class OnMax:
 
     def __delattr__(self, name: str) -> None:
         delattr(self._repo, name)
-
-
-def max_roster(settings: Settings) -> None:
-    """The owners in CURATOR_IDS as curators on MAX (until CURATOR_IDS names `max:<id>` itself)."""
-    owners = [Person(Messenger.MAX, account) for account in settings.telegram.curator_ids]
-    object.__setattr__(settings, "roster", CuratorRoster(owners))
 
 
 class MaxPerson:
