@@ -1,5 +1,6 @@
 """The programme's stories written once and run through every front end: the core with no messenger at all,
-and Telegram (the real app on the fake Bot API). What a person reads and presses is the same on both.
+Telegram (the real app on the fake Bot API) and MAX (the real MAX adapter on the fake MAX, tests/frontends/max.py).
+What a person reads and presses is the same on all three.
 
 Data is seeded through the app's real repositories (`front.service(name)`), as tests/flows.py does."""
 
