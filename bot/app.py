@@ -249,7 +249,7 @@ async def create_app(settings: Settings, *, clock: Clock | None = None) -> App:
             pacer = build_pacer(settings)
             app.bot = build_bot(settings, pacer=pacer)
             app.dp, _ = build_dispatcher(settings, db, clock, pacer=pacer, services=services)
-        app.max = build_max(settings, services, clock) if hasattr(settings, "max") else None  # until settings.max lands
+        app.max = build_max(settings, services, clock)
     except BaseException:
         await db.close()
         raise

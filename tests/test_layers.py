@@ -60,9 +60,11 @@ def test_a_broken_rule_fails_the_lint(tmp_path: Path) -> None:
     (tmp_path / "storage" / "leak.py").write_text("from handlers import ui  # noqa\n", encoding="utf-8")
     (tmp_path / "scheduler" / "leak.py").write_text("import handlers.menu  # noqa\n", encoding="utf-8")
     (tmp_path / "scheduler" / "talks.py").write_text("from aiogram import Bot  # noqa\n", encoding="utf-8")
+    (tmp_path / "handlers" / "max" / "mixed.py").write_text("from aiogram import Bot  # noqa\n", encoding="utf-8")
     done = _lint(tmp_path)
     assert done.returncode != 0
     for contract in _contracts():
         assert f"{contract['name']} BROKEN" in done.stdout, done.stdout
     assert "bot.i18n -> sqlite3" in done.stdout
     assert "scheduler.talks -> aiogram" in done.stdout
+    assert "handlers.max.mixed -> aiogram" in done.stdout
