@@ -1,0 +1,352 @@
+"""The MAX adapter (`handlers/max`) against the strict fake MAX Bot API (`tests/fakes/max.py`) over real HTTP:
+what the platform is strict about, seen from the person's dialog and from the database.
+
+Each test runs the app's services (`storage.repositories.build_services`) on a fake clock, a `MaxRuntime`
+polling the fake, and people as `FakeMaxUser`s. The fake keeps MAX's limits on (30 requests a second, 2 messages
+and 2 callback answers a second in one dialog), refuses an empty callback answer, a second answer to one press,
+a text over 4,000 characters and a keyboard row over 7 buttons; `fake.unexpected_errors()` lists every refusal
+the test did not ask for, and the errors guard fails a test on any of them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+
+from bot.consent import ConsentKind, render
+from bot.flows.events import Messenger, Person
+from bot.i18n import tr
+from bot.programme import INTAKE_BY_ROLE, Form, Role
+from bot.settings import Settings, load_settings
+from handlers.max.runtime import MaxRuntime
+from storage.database import Database
+from storage.repositories import build_services
+from tests.conftest import CURATOR_ID, ErrorsGuard
+from tests.fakes.clock import FakeClock
+from tests.fakes.max import FakeMax, FakeMaxUser, SentMessage
+from tests.fakes.telegram import DEFAULT_TOKEN
+from tests.flows import pupil_answers
+
+PUPIL_INTAKE = INTAKE_BY_ROLE[Role.MENTEE_PUPIL]
+STALE = tr("stale-button")
+
+
+# --------------------------------------------------------------------------------------------------------------
+# The bot on MAX, against the fake
+# --------------------------------------------------------------------------------------------------------------
+
+
+class MaxBot:
+    """The app's services on one SQLite file and a `MaxRuntime` polling the fake; `restart()` builds both anew
+    on the same file, as a new process would."""
+
+    def __init__(self, fake: FakeMax, settings: Settings, clock: FakeClock) -> None:
+        self.fake = fake
+        self.settings = settings
+        self.clock = clock
+        self.db: Database | None = None
+        self.services: dict[str, Any] = {}
+        self.runtime: MaxRuntime | None = None
+        self.task: asyncio.Task[None] | None = None
+
+    async def start(self, *, poll: bool = True) -> MaxRuntime:
+        self.db = await Database.open(self.settings.storage.database_path)
+        self.services = build_services(self.settings, self.db, self.clock)
+        await self.services["curators"].load()
+        await self.services["outbox"].load_waiting()
+        self.runtime = MaxRuntime(self.fake.token, self.fake.base_url, self.services, self.clock, poll_timeout=1)
+        await self.runtime.start()
+        if poll:
+            self.task = asyncio.create_task(self.runtime.run())
+        return self.runtime
+
+    async def stop(self) -> None:
+        if self.runtime is not None:
+            self.runtime.stop()
+            if self.task is not None:
+                with contextlib.suppress(asyncio.CancelledError):
+                    await asyncio.wait_for(self.task, 5)
+            await self.runtime.close()
+        if self.db is not None:
+            await self.db.close()
+        self.runtime, self.task, self.db = None, None, None
+
+    async def restart(self) -> MaxRuntime:
+        await self.stop()
+        return await self.start()
+
+    def service(self, name: str) -> Any:
+        return self.services[name]
+
+    async def rows(self, sql: str, *params: Any) -> list[tuple[Any, ...]]:
+        assert self.db is not None
+        return [tuple(r) for r in await self.db.fetchall(sql, params)]
+
+
+@pytest.fixture
+async def fake(errors_guard: ErrorsGuard) -> AsyncIterator[FakeMax]:
+    server = FakeMax()
+    errors_guard.watch(server)  # type: ignore[arg-type]  # FakeMax answers the guard's questions as FakeTelegram
+    await server.start()
+    try:
+        yield server
+    finally:
+        await server.stop()
+
+
+@pytest.fixture
+def max_settings(tmp_path: Path) -> Settings:
+    return load_settings(
+        env_file=None,
+        telegram={"bot_token": DEFAULT_TOKEN, "curator_ids": str(CURATOR_ID)},
+        storage={"database_path": tmp_path / "max.sqlite3"},
+        institution={"organization_name": "МБУ ДО «Станция юных техников»"},
+        logging={"log_level": "INFO"},
+        schedule={"outbox_rate": 1000},
+    )
+
+
+@pytest.fixture
+async def bot(fake: FakeMax, max_settings: Settings, clock: FakeClock) -> AsyncIterator[MaxBot]:
+    running = MaxBot(fake, max_settings, clock)
+    await running.start()
+    try:
+        yield running
+    finally:
+        await running.stop()
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Seeds and reading
+# --------------------------------------------------------------------------------------------------------------
+
+
+async def consented_pupil(bot: MaxBot, account_id: int, answers: dict[str, object] | None = None) -> int:
+    """A pupil on MAX whose parent consented; the intake done when `answers` are given."""
+    invites, repo = bot.service("invites"), bot.service("participants")
+    invite = await invites.create(Role.MENTEE_PUPIL, Form.TEACHER_PUPIL, CURATOR_ID, days=None, max_uses=None)
+    child = await repo.join(account_id, invite, Messenger.MAX)
+    await repo.set_adult(child.id, False, None)
+    await repo.record_consent(
+        child.id, render("СЮТ", ConsentKind.PARENT), kind=ConsentKind.PARENT, given_by=account_id
+    )
+    if answers is not None:
+        for question_id, value in answers.items():
+            await repo.save_answer(child.id, PUPIL_INTAKE, question_id, value)
+        await repo.mark_survey_done(child.id)
+    return child.id
+
+
+async def max_curator(bot: MaxBot, account_id: int, name: str = "Куратор в MAX") -> None:
+    """A curator on MAX, added by the owner's link (as /curators does)."""
+    curators = bot.service("curators")
+    invite = await curators.create_invite(CURATOR_ID)
+    await curators.accept(invite.code, account_id, name, Messenger.MAX)
+
+
+async def answers_of(bot: MaxBot, participant_id: int) -> dict[str, object]:
+    return await bot.service("participants").answers(participant_id, PUPIL_INTAKE)
+
+
+async def answered(user: FakeMaxUser, count: int) -> list[dict[str, Any]]:
+    """Wait until `count` of the user's presses were answered; the answers."""
+    await user._fake.wait_for(lambda: len(user.callback_answers()) >= count)
+    return user.callback_answers()
+
+
+async def press(user: FakeMaxUser, label: str, message: SentMessage | None = None) -> dict[str, Any]:
+    """Press a button and wait for the press's answer (every press is answered: MAX shows a spinner until then)."""
+    before = len(user.callback_answers())
+    await user.click(label, message)
+    return (await answered(user, before + 1))[before]
+
+
+def no_429(fake: FakeMax) -> list[tuple[str, int, str]]:
+    return [e for e in fake.errors if e[1] == 429]
+
+
+async def open_questionnaire(user: FakeMaxUser) -> SentMessage:
+    """From the menu, the questionnaire's first question."""
+    await user.send("/menu")
+    await user.expect("", eventually=True)
+    await press(user, "Заполнить анкету")
+    return await user.expect("Вопрос 1 из 9", eventually=True)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Presses
+# --------------------------------------------------------------------------------------------------------------
+
+
+async def fsm_rows(bot: MaxBot, account_id: int) -> list[tuple[Any, ...]]:
+    return await bot.rows(
+        "SELECT state, data FROM fsm_state WHERE messenger='max' AND user_id=?", account_id
+    )
+
+
+async def outbox_rows(bot: MaxBot) -> list[tuple[Any, ...]]:
+    return await bot.rows("SELECT messenger, chat_id, status, attempts, error FROM outbox ORDER BY id")
+
+
+async def to_question_5(bot: MaxBot, user: FakeMaxUser) -> SentMessage:
+    """A pupil on MAX through the questionnaire's first four questions (typing and pressing), at question 5."""
+    await open_questionnaire(user)
+    await user.send("Маша Иванова")
+    await user.expect("Вопрос 2 из 9")
+    await user.send("12")
+    q3 = await user.expect("Вопрос 3 из 9")
+    await press(user, "Робототехника", q3)
+    await user.expect("Вопрос 4 из 9", eventually=True)
+    await press(user, "Первый год")
+    return await user.expect("Вопрос 5 из 9", eventually=True)
+
+
+async def test_every_press_is_answered_once_an_edit_in_the_answer_and_a_new_screen_with_a_notification(
+    bot: MaxBot, fake: FakeMax
+) -> None:
+    child_id = await consented_pupil(bot, 7001)
+    user = fake.user(7001, "Маша Иванова")
+    await user.start()
+    q5 = await to_question_5(bot, user)
+    messages = len(user.replies())
+
+    answer = await press(user, "Роботы", q5)  # a multiple choice ticks the option on the same message
+
+    assert "notification" not in answer and "✅ Роботы" in json.dumps(answer["message"], ensure_ascii=False)
+    shown = fake._messages[q5.mid]
+    assert shown.edited and "✅ Роботы" in shown.button_texts() and shown.text.startswith("Вопрос 5 из 9")
+    assert len(user.replies()) == messages  # edited in place: no second message
+    await press(user, "Готово", shown)
+    await user.expect("Вопрос 6 из 9", eventually=True)
+
+    # Every press got exactly one answer, each with a notification or a message (the fake refuses an empty one
+    # or a second one with 400, which the errors guard would report).
+    presses = user.callback_answers()
+    assert len(presses) == len(user._callback_ids) == 5
+    assert all(a.get("notification") or a.get("message") for a in presses)
+    assert fake.unexpected_errors() == []
+    saved = await answers_of(bot, child_id)
+    assert saved["name"] == "Маша Иванова" and saved["age"] == 12 and saved["club"] == "robotics"
+    assert saved["interests"] == ["robots"]
+
+
+async def test_a_press_that_only_says_something_is_a_notification(bot: MaxBot, fake: FakeMax) -> None:
+    await consented_pupil(bot, 7002)
+    user = fake.user(7002, "Маша Иванова")
+    await user.start()
+    menu = await user.expect("Моё меню")
+    before = len(user.replies())
+    answer = await press(user, "Заполнить анкету", menu)
+    assert answer == {"notification": tr("max-press-taken")}  # the new screens come as messages of their own
+    await user.expect("Вопрос 1 из 9", eventually=True)
+    assert len(user.replies()) > before
+
+
+def forged_press(fake: FakeMax, user: FakeMaxUser, payload: str, on: SentMessage) -> str:
+    """A press with a payload the bot never put on a button (a modified client, or a button from long ago)."""
+    return fake._queue_callback(user, fake._messages[on.mid], payload)
+
+
+async def test_an_old_button_and_forged_payloads_get_the_stale_notification_and_store_nothing(
+    bot: MaxBot, fake: FakeMax
+) -> None:
+    child_id = await consented_pupil(bot, 7003)
+    user = fake.user(7003, "Маша Иванова")
+    await user.start()
+    await open_questionnaire(user)
+    await user.send("Маша Иванова")
+    await user.expect("Вопрос 2 из 9")
+    await user.send("12")
+    q3 = await user.expect("Вопрос 3 из 9")
+    robotics = next(b.payload for row in q3.buttons for b in row if b.text == "Робототехника")
+    assert robotics is not None
+    await press(user, "Робототехника", q3)
+    q4 = await user.expect("Вопрос 4 из 9", eventually=True)
+    saved = await answers_of(bot, child_id)
+    state = await fsm_rows(bot, 7003)
+    outbox = await outbox_rows(bot)
+    messages = len(user.replies())
+
+    # The old question's button: the questionnaire says so and shows the current question on that message.
+    forged_press(fake, user, robotics, q3)
+    old = (await answered(user, len(user.callback_answers()) + 1))[-1]
+    assert old["notification"] == "Это старая копия вопроса — вот текущий вопрос."
+    assert fake._messages[q3.mid].text.startswith("Вопрос 4 из 9")
+
+    payloads = ["garbage", "", "x" * 1000, "survey:1:2:3:4", '{"a": "list"}', "ppl:list:9999"]
+    for payload in payloads:
+        count = len(user.callback_answers())
+        forged_press(fake, user, payload, q4)
+        answers = await answered(user, count + 1)
+        assert answers[count:] == [{"notification": STALE}], payload
+
+    assert await answers_of(bot, child_id) == saved
+    assert await fsm_rows(bot, 7003) == state
+    assert await outbox_rows(bot) == outbox
+    assert len(user.replies()) == messages  # nothing new in the dialog, no screen edited
+    assert fake._messages[q4.mid].text.startswith("Вопрос 4 из 9")
+
+
+def attachment_message(fake: FakeMax, user: FakeMaxUser, attachments: list[dict[str, Any]], text: str = "") -> None:
+    """A message with attachments from the user (the fake's users type text only): the JSON of
+    dev.max.ru/docs-api/objects/Update (`message_created`), as the fake builds it for a text."""
+    mid = fake._new_mid()
+    fake._user_mids.add(mid)
+    message = {
+        "sender": user.to_json(),
+        "recipient": {"chat_id": user.chat_id, "chat_type": "dialog", "user_id": fake.bot_id},
+        "timestamp": fake._ms(),
+        "body": {"mid": mid, "seq": 1, "text": text, "attachments": attachments},
+    }
+    fake._queue_update({"update_type": "message_created", "timestamp": fake._ms(), "message": message})
+
+
+STICKER = {"type": "sticker", "payload": {"code": "f00d", "url": "https://i.oneme.ru/s/1.webp"}, "width": 128}
+PHOTO = {"type": "image", "payload": {"photo_id": 42, "token": "tok-photo", "url": "https://i.oneme.ru/p/1.jpg"}}
+DOCUMENT = {"type": "file", "payload": {"token": "tok-file", "url": "https://fd.oneme.ru/f/1"}, "filename": "a.pdf"}
+
+
+async def test_what_a_questionnaire_does_not_expect_gets_a_friendly_answer_and_loses_no_answer(
+    bot: MaxBot, fake: FakeMax
+) -> None:
+    child_id = await consented_pupil(bot, 7004)
+    user = fake.user(7004, "Коля Петров")
+    await user.start()
+    await open_questionnaire(user)
+
+    await user.send("я" * 3999)  # MAX itself lets a person type at most 4,000 characters
+    too_long = await user.expect("Слишком длинно")
+    assert "3999" in too_long.text or "3 999" in too_long.text
+    await user.expect("Вопрос 1 из 9")
+    for attachment in (STICKER, PHOTO, DOCUMENT):
+        attachment_message(fake, user, [attachment])
+        await user.expect("стикеры, фото и файлы")
+        await user.expect("Вопрос 1 из 9")
+    await user.send("/unknown")
+    await user.expect("команда сейчас не работает")
+    assert await answers_of(bot, child_id) == {}
+
+    await user.send("Коля Петров")
+    await user.expect("Вопрос 2 из 9")
+    await user.send("11")
+    await user.expect("Вопрос 3 из 9")
+    await user.send("какой-то кружок")  # a text where a button is expected
+    await user.expect("выбрать вариант кнопкой")
+    again = await user.expect("Вопрос 3 из 9")
+    assert "Робототехника" in again.button_texts()
+    assert await answers_of(bot, child_id) == {"name": "Коля Петров", "age": 11}
+    await press(user, "Робототехника", again)
+    await user.expect("Вопрос 4 из 9", eventually=True)
+
+    await user.send("/cancel")
+    cancelled = await user.expect("", eventually=True)
+    assert cancelled.text and "Отменено" in cancelled.text
+    assert await answers_of(bot, child_id) == {"name": "Коля Петров", "age": 11, "club": "robotics"}
+    assert fake.unexpected_errors() == []
