@@ -25,7 +25,12 @@ from bot.flows.events import Messenger, Person
 from bot.i18n import tr
 from bot.programme import INTAKE_BY_ROLE, Form, Role
 from bot.settings import Settings, load_settings
+from bot.flows.effects import Show
+from bot.flows.events import PressIn
+from bot.flows.screens import Button, Screen
+from handlers.max.client import keyboard
 from handlers.max.runtime import MaxRuntime
+from handlers.max.updates import Incoming
 from storage.database import Database
 from storage.repositories import build_services
 from tests.conftest import CURATOR_ID, ErrorsGuard
@@ -111,6 +116,17 @@ def max_settings(tmp_path: Path) -> Settings:
         logging={"log_level": "INFO"},
         schedule={"outbox_rate": 1000},
     )
+
+
+@pytest.fixture
+async def quiet_bot(fake: FakeMax, max_settings: Settings, clock: FakeClock) -> AsyncIterator[MaxBot]:
+    """The bot on MAX with no polling: a test hands the adapter its updates itself."""
+    running = MaxBot(fake, max_settings, clock)
+    await running.start(poll=False)
+    try:
+        yield running
+    finally:
+        await running.stop()
 
 
 @pytest.fixture
@@ -350,3 +366,88 @@ async def test_what_a_questionnaire_does_not_expect_gets_a_friendly_answer_and_l
     assert cancelled.text and "Отменено" in cancelled.text
     assert await answers_of(bot, child_id) == {"name": "Коля Петров", "age": 11, "club": "robotics"}
     assert fake.unexpected_errors() == []
+
+
+# --------------------------------------------------------------------------------------------------------------
+# MAX's sizes: 4,000 characters, 7 buttons a row (3 with a link)
+# --------------------------------------------------------------------------------------------------------------
+
+
+def long_text(lines: int = 230) -> str:
+    """A screen of ~9,000 characters in lines (a long list of participants, say)."""
+    return "\n".join(f"{i:>3}. Иванова Мария Петровна — наставляемая, 7 «Б», робототехника" for i in range(lines))
+
+
+def numbered(count: int, prefix: str = "b") -> tuple[Button, ...]:
+    return tuple(Button(f"{i + 1}", f"{prefix}:{i}") for i in range(count))
+
+
+async def test_a_long_screen_comes_as_several_messages_with_the_buttons_under_the_last(
+    quiet_bot: MaxBot, fake: FakeMax
+) -> None:
+    user = fake.user(7005, "Куратор")
+    await user.start()
+    text = long_text()
+    assert len(text) > 2 * 4000
+    client = quiet_bot.runtime.client  # type: ignore[union-attr]
+
+    await client.send(7005, text, (numbered(2),))
+
+    sent = user.replies()
+    assert len(sent) == -(-len(text) // 3900) and all(len(m.raw_text or "") <= 4000 for m in sent)
+    assert "\n".join(m.text or "" for m in sent) == text  # cut at line ends, nothing lost
+    assert [m.button_texts() for m in sent] == [[]] * (len(sent) - 1) + [["1", "2"]]
+
+
+async def test_a_long_screen_shown_for_a_press_loses_nothing(quiet_bot: MaxBot, fake: FakeMax) -> None:
+    """A press whose new screen is too long for one message: the pressed message shows its beginning, the rest
+    follows, the buttons under the last piece; the press is answered once."""
+    user = fake.user(7006, "Куратор")
+    await user.start()
+    runtime = quiet_bot.runtime
+    assert runtime is not None
+    await runtime.client.send(7006, "Список", (numbered(1),))
+    pressed = user.last()
+    callback_id = fake._queue_callback(user, fake._messages[pressed.mid], "b:0")
+    text = long_text()
+    event = PressIn(Person(Messenger.MAX, 7006), "b:0", pressed.mid)
+
+    await runtime.adapter.render(Incoming(event, callback_id), [Show(Screen(text, (numbered(2),)))])
+
+    assert len(user.callback_answers()) == 1
+    shown = [m for m in user.replies() if m.mid == pressed.mid or m.seq > pressed.seq]
+    assert all(len(m.raw_text or "") <= 4000 for m in shown)
+    assert "\n".join(m.text or "" for m in shown) == text
+    assert [m.button_texts() for m in shown][-1] == ["1", "2"]
+    assert all(not m.buttons for m in shown[:-1])
+
+
+@pytest.mark.parametrize(
+    ("row", "widths"),
+    [
+        (numbered(8), [7, 1]),
+        (numbered(15), [7, 7, 1]),
+        ((Button("Сайт", url="https://example.org"), *numbered(4)), [3, 2]),
+        (numbered(7), [7]),
+    ],
+)
+async def test_a_wide_row_of_buttons_is_laid_out_as_max_allows(
+    quiet_bot: MaxBot, fake: FakeMax, row: tuple[Button, ...], widths: list[int]
+) -> None:
+    user = fake.user(7007, "Куратор")
+    await user.start()
+    client = quiet_bot.runtime.client  # type: ignore[union-attr]
+
+    await client.send(7007, "Выберите", (row,))  # the fake refuses a row over 7 (3 with a link) with 400
+
+    shown = user.last()
+    assert [len(r) for r in shown.buttons] == widths
+    assert [b.text for r in shown.buttons for b in r] == [b.label for b in row]
+    assert fake.unexpected_errors() == []
+
+
+def test_more_rows_than_max_shows_are_refused_before_sending() -> None:
+    with pytest.raises(ValueError, match="30"):
+        keyboard([numbered(7)] * 5)  # 35 buttons in 5 rows fit
+        keyboard([numbered(1, f"r{i}") for i in range(31)])
+    assert len(keyboard([numbered(7)] * 30)[0].payload.buttons) == 30
