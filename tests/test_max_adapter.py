@@ -69,7 +69,10 @@ class MaxBot:
         self.runtime = MaxRuntime(self.fake.token, self.fake.base_url, self.services, self.clock, poll_timeout=1)
         await self.runtime.start()
         if poll:
+            polls = len(self.fake.calls("GET /updates"))
             self.task = asyncio.create_task(self.runtime.run())
+            # Polling with a marker (a first start gets one at once): nothing a person does from here is skipped.
+            await self.fake.wait_for(lambda: len(self.fake.calls("GET /updates")) >= polls + 2)
         return self.runtime
 
     async def stop(self) -> None:
@@ -451,3 +454,73 @@ def test_more_rows_than_max_shows_are_refused_before_sending() -> None:
         keyboard([numbered(7)] * 5)  # 35 buttons in 5 rows fit
         keyboard([numbered(1, f"r{i}") for i in range(31)])
     assert len(keyboard([numbered(7)] * 30)[0].payload.buttons) == 30
+
+
+# --------------------------------------------------------------------------------------------------------------
+# MAX's pace: 2 messages and 2 answers a second in a dialog, 30 requests a second in all
+# --------------------------------------------------------------------------------------------------------------
+
+
+async def test_a_burst_of_replies_notices_and_presses_to_one_person_gets_no_429(bot: MaxBot, fake: FakeMax) -> None:
+    await consented_pupil(bot, 7008)
+    user = fake.user(7008, "Маша Иванова")
+    await user.start()
+    menu = await user.expect("Моё меню")
+    outbox = bot.service("outbox")
+    for i in range(4):
+        await outbox.enqueue(7008, f"Напоминание {i}", messenger=Messenger.MAX)
+    for _ in range(3):
+        await user.send("/help")
+    for _ in range(4):
+        forged_press(fake, user, "garbage", menu)
+
+    await fake.wait_for(lambda: len(user.replies()) >= 1 + 4 + 3, timeout=15)
+    await answered(user, 4)
+
+    texts = [m.text or "" for m in user.replies()]
+    assert sorted(t for t in texts if t.startswith("Напоминание")) == [f"Напоминание {i}" for i in range(4)]
+    assert len([t for t in texts if "/menu" in t and not t.startswith("Напоминание")]) >= 3
+    assert user.notifications() == [STALE] * 4
+    assert no_429(fake) == []
+    assert [r[2] for r in await outbox_rows(bot)] == ["sent"] * 4
+
+
+async def test_many_people_at_once_stay_within_30_requests_a_second(bot: MaxBot, fake: FakeMax) -> None:
+    people = [fake.user(7100 + i, f"Гость {i}") for i in range(45)]
+    outbox = bot.service("outbox")
+    for person in people:
+        await person.start()
+        await outbox.enqueue(person.id, "Объявление для всех", messenger=Messenger.MAX)
+
+    await fake.wait_for(lambda: all(len(p.replies()) >= 2 for p in people), timeout=20)
+
+    assert no_429(fake) == [] and fake.skipped_updates == []
+    assert all(any(m.text == "Объявление для всех" for m in p.replies()) for p in people)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# The marker: nothing lost, nothing skipped
+# --------------------------------------------------------------------------------------------------------------
+
+
+async def test_a_bot_that_never_polled_gets_a_marker_at_once_and_skips_nobody(
+    quiet_bot: MaxBot, fake: FakeMax
+) -> None:
+    """Without a marker MAX gives only the newest update: the first poll does not wait (a long poll would keep
+    going without a marker until the first update, and drop all but one of those that came together)."""
+    runtime = quiet_bot.runtime
+    assert runtime is not None
+    task = asyncio.create_task(runtime.run())
+    try:
+        await fake.wait_for(lambda: len(fake.calls("GET /updates")) >= 2)
+        first, second = (query for query, _ in fake.calls("GET /updates")[:2])
+        assert "marker" not in first and first["timeout"] == "0"
+        assert second["marker"]
+        people = [fake.user(7200 + i, f"Гость {i}") for i in range(3)]
+        for person in people:
+            await person.start()
+        await fake.wait_for(lambda: all(p.replies() for p in people))
+        assert fake.skipped_updates == []
+    finally:
+        runtime.stop()
+        await task
