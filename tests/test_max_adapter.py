@@ -13,22 +13,22 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-import aiohttp
 import pytest
+from aiohttp.test_utils import TestClient, TestServer
 
 from bot.consent import ConsentKind, render
-from bot.flows.events import Messenger, Person
+from bot.flows.effects import Show
+from bot.flows.events import Messenger, Person, PressIn
+from bot.flows.screens import Button, Screen
 from bot.i18n import tr
 from bot.programme import INTAKE_BY_ROLE, Form, Role
 from bot.settings import Settings, load_settings
-from bot.flows.effects import Show
-from bot.flows.events import PressIn
-from bot.flows.screens import Button, Screen
 from handlers.max.client import keyboard
+from handlers.max.polling import SECRET_HEADER, webhook_app
 from handlers.max.runtime import MaxRuntime
 from handlers.max.updates import Incoming
 from storage.database import Database
@@ -37,7 +37,6 @@ from tests.conftest import CURATOR_ID, ErrorsGuard
 from tests.fakes.clock import FakeClock
 from tests.fakes.max import FakeMax, FakeMaxUser, SentMessage
 from tests.fakes.telegram import DEFAULT_TOKEN
-from tests.flows import pupil_answers
 
 PUPIL_INTAKE = INTAKE_BY_ROLE[Role.MENTEE_PUPIL]
 STALE = tr("stale-button")
@@ -153,9 +152,7 @@ async def consented_pupil(bot: MaxBot, account_id: int, answers: dict[str, objec
     invite = await invites.create(Role.MENTEE_PUPIL, Form.TEACHER_PUPIL, CURATOR_ID, days=None, max_uses=None)
     child = await repo.join(account_id, invite, Messenger.MAX)
     await repo.set_adult(child.id, False, None)
-    await repo.record_consent(
-        child.id, render("СЮТ", ConsentKind.PARENT), kind=ConsentKind.PARENT, given_by=account_id
-    )
+    await repo.record_consent(child.id, render("СЮТ", ConsentKind.PARENT), kind=ConsentKind.PARENT, given_by=account_id)
     if answers is not None:
         for question_id, value in answers.items():
             await repo.save_answer(child.id, PUPIL_INTAKE, question_id, value)
@@ -205,9 +202,7 @@ async def open_questionnaire(user: FakeMaxUser) -> SentMessage:
 
 
 async def fsm_rows(bot: MaxBot, account_id: int) -> list[tuple[Any, ...]]:
-    return await bot.rows(
-        "SELECT state, data FROM fsm_state WHERE messenger='max' AND user_id=?", account_id
-    )
+    return await bot.rows("SELECT state, data FROM fsm_state WHERE messenger='max' AND user_id=?", account_id)
 
 
 async def outbox_rows(bot: MaxBot) -> list[tuple[Any, ...]]:
@@ -503,9 +498,7 @@ async def test_many_people_at_once_stay_within_30_requests_a_second(bot: MaxBot,
 # --------------------------------------------------------------------------------------------------------------
 
 
-async def test_a_bot_that_never_polled_gets_a_marker_at_once_and_skips_nobody(
-    quiet_bot: MaxBot, fake: FakeMax
-) -> None:
+async def test_a_bot_that_never_polled_gets_a_marker_at_once_and_skips_nobody(quiet_bot: MaxBot, fake: FakeMax) -> None:
     """Without a marker MAX gives only the newest update: the first poll does not wait (a long poll would keep
     going without a marker until the first update, and drop all but one of those that came together)."""
     runtime = quiet_bot.runtime
@@ -524,3 +517,152 @@ async def test_a_bot_that_never_polled_gets_a_marker_at_once_and_skips_nobody(
     finally:
         runtime.stop()
         await task
+
+
+async def test_a_process_that_dies_mid_batch_resumes_from_the_stored_marker(bot: MaxBot, fake: FakeMax) -> None:
+    child_id = await consented_pupil(bot, 7009)
+    user = fake.user(7009, "Маша Иванова")
+    await user.start()
+    await open_questionnaire(user)
+    runtime = bot.runtime
+    assert runtime is not None and bot.task is not None
+    began = asyncio.Event()
+
+    async def dies(updates: list[dict[str, Any]]) -> None:  # the process is killed while handling the batch
+        began.set()
+        await asyncio.Event().wait()
+
+    runtime.adapter.handle_batch = dies  # type: ignore[method-assign]
+    await user.send("Маша Иванова")
+    await user.send("12")
+    await asyncio.wait_for(began.wait(), 5)
+    bot.task.cancel()
+    await bot.stop()
+    assert await_nothing(user) and await answers_of_file(bot, child_id) == {}
+
+    fake.advance_clock(1.0)  # a new process starts seconds later: MAX's per-second windows have passed
+    await bot.start()  # a new process on the same database
+
+    await user.expect("Вопрос 2 из 9", eventually=True)
+    await user.expect("Вопрос 3 из 9")
+    assert await answers_of(bot, child_id) == {"name": "Маша Иванова", "age": 12}
+    assert fake.skipped_updates == []
+
+
+def await_nothing(user: FakeMaxUser) -> bool:
+    """Nothing new in the dialog."""
+    return user.drain() == []
+
+
+async def answers_of_file(bot: MaxBot, participant_id: int) -> dict[str, object]:
+    """The answers in the database file, read while the bot is down."""
+    db = await Database.open(bot.settings.storage.database_path)
+    try:
+        rows = await db.fetchall("SELECT question_id FROM answers WHERE participant_id=?", (participant_id,))
+        return {r["question_id"]: True for r in rows}
+    finally:
+        await db.close()
+
+
+# --------------------------------------------------------------------------------------------------------------
+# The webhook
+# --------------------------------------------------------------------------------------------------------------
+
+SECRET = "s3cret_webhook-key"
+
+
+def text_update(fake: FakeMax, user: FakeMaxUser, text: str) -> dict[str, Any]:
+    """A `message_created` update as MAX POSTs it to a webhook (dev.max.ru/docs-api/objects/Update)."""
+    mid = fake._new_mid()
+    fake._user_mids.add(mid)
+    return {
+        "update_type": "message_created",
+        "timestamp": fake._ms(),
+        "message": {
+            "sender": user.to_json(),
+            "recipient": {"chat_id": user.chat_id, "chat_type": "dialog", "user_id": fake.bot_id},
+            "timestamp": fake._ms(),
+            "body": {"mid": mid, "seq": 1, "text": text, "attachments": None},
+        },
+        "user_locale": "ru",
+    }
+
+
+async def test_the_webhook_takes_only_updates_with_the_secret_and_answers_once_handled(
+    quiet_bot: MaxBot, fake: FakeMax
+) -> None:
+    runtime = quiet_bot.runtime
+    assert runtime is not None
+    user = fake.user(7010, "Гость")
+    user.started = True
+    server = TestServer(webhook_app(runtime.adapter, SECRET), host="127.0.0.1")
+    async with TestClient(server) as http:
+        update = text_update(fake, user, "/help")
+        for headers in ({}, {SECRET_HEADER: "wrong"}, {SECRET_HEADER: SECRET + "x"}, {SECRET_HEADER: ""}):
+            refused = await http.post("/", json=update, headers=headers)
+            assert refused.status == 401
+        assert user.replies() == []
+
+        not_json = await http.post("/", data=b"{not json", headers={SECRET_HEADER: SECRET})
+        assert not_json.status == 400
+        not_an_update = await http.post("/", json=[1, 2], headers={SECRET_HEADER: SECRET})
+        assert not_an_update.status == 400
+        assert user.replies() == []
+
+        taken = await http.post("/", json=update, headers={SECRET_HEADER: SECRET})
+        assert taken.status == 200 and await taken.json() == {"success": True}
+        assert len(user.replies()) == 1 and "/menu" in (user.last().text or "")  # handled before the 200
+    assert await quiet_bot.rows("SELECT * FROM update_markers") == []  # a webhook has no marker to keep
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Group chats: the bot works in private only
+# --------------------------------------------------------------------------------------------------------------
+
+
+async def test_a_group_chat_gets_one_line_a_day_and_nothing_about_the_person_is_kept(
+    bot: MaxBot, fake: FakeMax, clock: FakeClock
+) -> None:
+    # The fake models dialogs only: the group is a started dialog standing in for a chat the bot is a member of.
+    group = fake.user(7900, "Группа 7 «Б»")
+    group.started = True
+    writer = fake.user(7011, "Петя Сидоров")
+
+    def in_group(text: str) -> None:
+        update = text_update(fake, writer, text)
+        update["message"]["recipient"] = {"chat_id": group.chat_id, "chat_type": "chat"}
+        fake._queue_update(update)
+
+    for text in ("/start", "Привет, бот", "/menu"):
+        in_group(text)
+    await fake.wait_for(lambda: len(group.replies()) >= 1)
+    in_group("Ещё раз")
+    await fake.wait_for(lambda: not fake._updates)
+    await asyncio.sleep(0.3)
+    assert [m.text for m in group.replies()] == [tr("private-only-alert")]
+    assert writer.replies() == []
+
+    clock.advance(days=1)
+    in_group("На следующий день")
+    await fake.wait_for(lambda: len(group.replies()) >= 2)
+    assert [m.text for m in group.replies()] == [tr("private-only-alert")] * 2
+
+    for table in ("participants", "fsm_state", "outbox", "waiting_chats", "unreachable_chats"):
+        assert await bot.rows(f"SELECT * FROM {table}") == [], table
+    assert fake.unexpected_errors() == []
+
+
+async def test_a_press_in_a_group_chat_gets_a_short_notification(bot: MaxBot, fake: FakeMax) -> None:
+    group = fake.user(7901, "Группа")
+    group.started = True
+    writer = fake.user(7012, "Петя Сидоров")
+    await bot.runtime.client.send(7901, "Старое сообщение бота", (numbered(1),))  # type: ignore[union-attr]
+    target = fake._messages[group.last().mid]
+    callback_id = fake._queue_callback(writer, target, "b:0")
+    fake._updates[-1][1]["message"]["recipient"]["chat_type"] = "chat"  # the press came from a group chat
+
+    await fake.wait_for(lambda: bool(fake._callbacks[callback_id].answers))
+
+    assert fake._callbacks[callback_id].answers == [{"notification": tr("private-only-alert")}]
+    assert len(group.replies()) == 1 and writer.replies() == []
+    assert await bot.rows("SELECT * FROM fsm_state") == []
