@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,8 +42,10 @@ class MaxRuntime:
         outbox_rate: float = 20.0,
         webhook: Webhook | None = None,
         poll_timeout: int = 30,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
-        self.client = MaxClient(token, base_url)
+        """`sleep`: the client's pauses (a file MAX has not processed yet), injectable for tests."""
+        self.client = MaxClient(token, base_url, sleep=sleep)
         self.adapter = MaxAdapter(self.client, services)
         self.polling = Polling(self.adapter, UpdateMarkers(services["db"]), timeout=poll_timeout)
         self.sender = MaxOutboxSender(
