@@ -194,6 +194,7 @@ class MaxClient:
             auto_requests=False,
             auto_check_subscriptions=False,
             after_upload_attempts=1,
+            after_upload_retry_delay=0,  # the pauses are ours (NOT_READY_PAUSES, through `sleep`)
             after_input_media_delay=0.001,
             disable_link_preview=True,
             default_connection=DefaultConnectionProperties(max_retries=0),
@@ -271,6 +272,14 @@ class MaxClient:
                         )
                     )
                 return sent.message.body.mid if sent is not None else ""
+            except RuntimeError as exc:
+                # maxapi answers `attachment.not.ready` itself: with its retries off, by giving up so.
+                if not attachments:
+                    raise
+                pause = next(pauses, None)
+                if pause is None:
+                    raise MaxError(400, "attachment.not.ready", str(exc)) from exc
+                await self._sleep(pause)
             except MaxError as exc:
                 pause = next(pauses, None) if exc.code == "attachment.not.ready" else None
                 if pause is None:
