@@ -17,6 +17,7 @@ failure means and when to try again, and the pauses here go through an injectabl
 from __future__ import annotations
 
 import asyncio
+import mimetypes
 import time
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Hashable, Iterable, Sequence
@@ -25,6 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import maxapi
+from aiohttp import FormData
 from maxapi.client.default import DefaultConnectionProperties
 from maxapi.enums.upload_type import UploadType
 from maxapi.exceptions.max import MaxApiError, MaxConnection
@@ -51,6 +53,18 @@ NOT_READY_PAUSES = (0.5, 1.0, 2.0, 4.0, 8.0)
 REF_PREFIX = "max:"
 
 Rows = Sequence[Sequence[Button]]
+
+
+class _Bot(maxapi.Bot):
+    async def upload_file_buffer(self, filename: str, url: str, buffer: bytes, type: UploadType) -> str:
+        """The file under its own name: maxapi's appends the extension its sniffing of the bytes guesses (an XLSX
+        arrived as «….xlsx.docx», a zip read as a Word document)."""
+        form = FormData(quote_fields=False)
+        mime = mimetypes.guess_type(filename)[0] or "application/octet-stream"
+        form.add_field(name="data", value=buffer, filename=filename, content_type=mime)
+        session = await self.ensure_session()
+        async with session.post(url=url, data=form) as response:
+            return await self._read_upload_response(response)
 
 
 class MaxError(Exception):
@@ -189,7 +203,7 @@ class MaxClient:
         window: RateWindow | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
-        self.bot = maxapi.Bot(
+        self.bot = _Bot(
             token,
             auto_requests=False,
             auto_check_subscriptions=False,
