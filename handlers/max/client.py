@@ -17,6 +17,7 @@ failure means and when to try again, and the pauses here go through an injectabl
 from __future__ import annotations
 
 import asyncio
+import logging
 import mimetypes
 import time
 from collections import deque
@@ -51,6 +52,11 @@ CHAT_RATE = 2.0
 NOT_READY_PAUSES = (0.5, 1.0, 2.0, 4.0, 8.0)
 #: Files a person sent are kept by MAX's token: `FileIn.file_ref` is "max:<type>:<token>".
 REF_PREFIX = "max:"
+
+# maxapi's requests go through `backoff`, which logs an ERROR when it gives up after its one try (its retries are
+# off here): a 5xx or a dropped connection is the caller's to judge (the outbox backs off, polling pauses), so the
+# library's line would only report as an error what is handled.
+logging.getLogger("backoff").setLevel(logging.CRITICAL)
 
 Rows = Sequence[Sequence[Button]]
 
