@@ -56,7 +56,9 @@ class MaxRuntime:
         self._stopping = asyncio.Event()
 
     async def _blocked(self, account_id: int) -> None:
-        await self.adapter._stopped(Person(Messenger.MAX, account_id))
+        """The outbox found the chat refused and marked it unreachable (the first time): the curators are told.
+        Not through the adapter's `_stopped`, whose own mark would find the chat marked already and tell nobody."""
+        await self.adapter._tell_curators(Person(Messenger.MAX, account_id), "curator-user-blocked")
 
     async def start(self) -> None:
         """Learn the bot's name (its links), list the participants' commands, start the outbox's MAX rows.
