@@ -59,13 +59,19 @@ class MaxBot:
         self.services: dict[str, Any] = {}
         self.runtime: MaxRuntime | None = None
         self.task: asyncio.Task[None] | None = None
+        self.pauses: list[float] = []  # the client's pauses (a file not processed yet), taken at once
+
+    async def _pause(self, seconds: float) -> None:
+        self.pauses.append(seconds)
 
     async def start(self, *, poll: bool = True) -> MaxRuntime:
         self.db = await Database.open(self.settings.storage.database_path)
         self.services = build_services(self.settings, self.db, self.clock)
         await self.services["curators"].load()
         await self.services["outbox"].load_waiting()
-        self.runtime = MaxRuntime(self.fake.token, self.fake.base_url, self.services, self.clock, poll_timeout=1)
+        self.runtime = MaxRuntime(
+            self.fake.token, self.fake.base_url, self.services, self.clock, poll_timeout=1, sleep=self._pause
+        )
         await self.runtime.start()
         if poll:
             polls = len(self.fake.calls("GET /updates"))
