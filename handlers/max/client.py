@@ -17,6 +17,7 @@ failure means and when to try again, and the pauses here go through an injectabl
 from __future__ import annotations
 
 import asyncio
+import logging
 import mimetypes
 import time
 from collections import deque
@@ -52,7 +53,24 @@ NOT_READY_PAUSES = (0.5, 1.0, 2.0, 4.0, 8.0)
 #: Files a person sent are kept by MAX's token: `FileIn.file_ref` is "max:<type>:<token>".
 REF_PREFIX = "max:"
 
+# maxapi's requests go through `backoff`, which logs an ERROR when it gives up after its one try (its retries are
+# off here): a 5xx or a dropped connection is the caller's to judge (the outbox backs off, polling pauses), so the
+# library's line would only report as an error what is handled.
+logging.getLogger("backoff").setLevel(logging.CRITICAL)
+
 Rows = Sequence[Sequence[Button]]
+
+
+class _Bot(maxapi.Bot):
+    async def upload_file_buffer(self, filename: str, url: str, buffer: bytes, type: UploadType) -> str:
+        """The file under its own name: maxapi's appends the extension its sniffing of the bytes guesses (an XLSX
+        arrived as «….xlsx.docx», a zip read as a Word document)."""
+        form = FormData(quote_fields=False)
+        mime = mimetypes.guess_type(filename)[0] or "application/octet-stream"
+        form.add_field(name="data", value=buffer, filename=filename, content_type=mime)
+        session = await self.ensure_session()
+        async with session.post(url=url, data=form) as response:
+            return await self._read_upload_response(response)
 
 
 class MaxError(Exception):
@@ -191,23 +209,17 @@ class MaxClient:
         window: RateWindow | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
-        self.bot = maxapi.Bot(
+        self.bot = _Bot(
             token,
             auto_requests=False,
             auto_check_subscriptions=False,
             after_upload_attempts=1,
-            # maxapi swallows `attachment.not.ready` on its last attempt (a bare RuntimeError): with no pause and
-            # no time to wait it gives up at once with MAX's error as the cause, and `_send_one` retries.
-            after_upload_retry_delay=0,
-            after_upload_give_up_timeout=1e-9,
+            after_upload_retry_delay=0,  # the pauses are ours (NOT_READY_PAUSES, through `sleep`)
             after_input_media_delay=0.001,
             disable_link_preview=True,
             default_connection=DefaultConnectionProperties(max_retries=0),
         )
         self.bot.set_api_url(base_url)
-        # maxapi names an uploaded file by its own guess of the bytes' type, appended to the name ("x.xlsx" went
-        # as "x.xlsx.docx"): the file goes under its own name and type.
-        self.bot.upload_file_buffer = self._upload_buffer  # type: ignore[method-assign]
         self.window = window or RateWindow()
         self.messages = ChatPacer(CHAT_RATE, burst=1)
         self.answers = ChatPacer(CHAT_RATE, burst=1)
@@ -223,10 +235,6 @@ class MaxClient:
                 return await request()
             except (MaxApiError, MaxConnection) as exc:
                 raise _error(exc) from exc
-            except RuntimeError as exc:  # maxapi giving up on a file not processed yet: MAX's answer is the cause
-                if isinstance(exc.__cause__, MaxApiError):
-                    raise _error(exc.__cause__) from exc
-                raise
 
     async def me(self) -> str:
         """The bot's username (its links are https://max.ru/<username>)."""
@@ -284,6 +292,14 @@ class MaxClient:
                         )
                     )
                 return sent.message.body.mid if sent is not None else ""
+            except RuntimeError as exc:
+                # maxapi answers `attachment.not.ready` itself: with its retries off, by giving up so.
+                if not attachments:
+                    raise
+                pause = next(pauses, None)
+                if pause is None:
+                    raise MaxError(400, "attachment.not.ready", str(exc)) from exc
+                await self._sleep(pause)
             except MaxError as exc:
                 pause = next(pauses, None) if exc.code == "attachment.not.ready" else None
                 if pause is None:
@@ -302,16 +318,6 @@ class MaxClient:
             await self._call(
                 lambda: self.bot.send_callback(callback_id=callback_id, message=message, notification=notification)
             )
-
-    async def _upload_buffer(self, filename: str, url: str, buffer: bytes, type: UploadType) -> str:
-        """maxapi's `upload_file_buffer` without its renaming: one multipart request, field `data`."""
-        form = FormData(quote_fields=False)
-        mime = mimetypes.guess_type(filename)[0] or "application/octet-stream"
-        form.add_field(name="data", value=buffer, filename=filename, content_type=mime)
-        session = self.bot.session
-        assert session is not None and not session.closed  # POST /uploads came before, on this session
-        async with session.post(url=url, data=form) as response:
-            return await self.bot._read_upload_response(response)
 
     async def upload(self, file: FileOut) -> AttachmentUpload:
         kind = UploadType.IMAGE if file.mime.startswith("image/") else UploadType.FILE
