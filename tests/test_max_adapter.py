@@ -672,3 +672,19 @@ async def test_a_press_in_a_group_chat_gets_a_short_notification(bot: MaxBot, fa
     assert fake._callbacks[callback_id].answers == [{"notification": tr("private-only-alert")}]
     assert len(group.replies()) == 1 and writer.replies() == []
     assert await bot.rows("SELECT * FROM fsm_state") == []
+
+
+async def test_a_429_on_a_reply_or_an_answer_is_ridden_out_once(bot: MaxBot, fake: FakeMax) -> None:
+    """MAX may answer 429 though the bot kept its pace (a bot restarted within the second, say): the reply and
+    the press's answer are tried once more after a pause, not lost."""
+    user = fake.user(7013, "Гость")
+    await user.start()
+    menu = await user.expect("", eventually=True)
+    fake.flood(1, chat_id=user.chat_id)
+    await user.send("/help")
+    assert "/menu" in ((await user.expect("/menu")).text or "")
+    fake.flood(1, chat_id=user.chat_id)
+    forged_press(fake, user, "garbage", menu)
+    assert (await answered(user, 1)) == [{"notification": STALE}]
+    assert bot.pauses == [1.0, 1.0]
+    assert [e[1] for e in fake.errors] == [429, 429]  # the injected ones, nothing else

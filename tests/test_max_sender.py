@@ -63,12 +63,13 @@ async def test_a_429_puts_the_notice_off_without_counting_an_attempt(
     user = fake.user(7300, "Маша")
     await user.start()
     await user.expect("", eventually=True)
-    fake.flood(1, chat_id=user.chat_id)
+    fake.flood(2, chat_id=user.chat_id)  # the client tries once more after a pause; the second 429 is the outbox's
 
     await notice(bot, 7300, "Встреча в среду")
     await tried(bot)
 
     assert await outbox_rows(bot) == [("max", 7300, "pending", 0, "429 retry after 1.0")]
+    assert bot.pauses == [1.0]
     assert "Встреча в среду" not in texts(user)
     await due_again(bot, clock, 2)
     await fake.wait_for(lambda: "Встреча в среду" in texts(user))

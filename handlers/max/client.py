@@ -50,6 +50,10 @@ TOTAL_RATE = 30.0
 CHAT_RATE = 2.0
 #: Pauses before sending a message with a just uploaded file again (`attachment.not.ready`).
 NOT_READY_PAUSES = (0.5, 1.0, 2.0, 4.0, 8.0)
+#: A 429 though the bot kept MAX's pace (the platform's own judgement, or a bot restarted within the second): a
+#: message or an answer is tried once more after this pause (MAX sends no Retry-After); a second 429 is the
+#: caller's (the outbox puts the notice off, a reply is lost with the apology).
+PAUSE_AFTER_429 = 1.0
 #: Files a person sent are kept by MAX's token: `FileIn.file_ref` is "max:<type>:<token>".
 REF_PREFIX = "max:"
 
@@ -279,6 +283,7 @@ class MaxClient:
 
     async def _send_one(self, user_id: int, text: str, attachments: list[Any], *, silent: bool) -> str:
         pauses = iter(NOT_READY_PAUSES)
+        flooded = False
         while True:
             try:
                 async with self.messages.slot(user_id):
@@ -301,6 +306,10 @@ class MaxClient:
                     raise MaxError(400, "attachment.not.ready", str(exc)) from exc
                 await self._sleep(pause)
             except MaxError as exc:
+                if exc.status == 429 and not flooded:
+                    flooded = True
+                    await self._sleep(PAUSE_AFTER_429)
+                    continue
                 pause = next(pauses, None) if exc.code == "attachment.not.ready" else None
                 if pause is None:
                     raise
@@ -314,10 +323,19 @@ class MaxClient:
         message = None
         if text is not None:
             message = MessageForCallback(text=split_text(text)[0], attachments=keyboard(rows), format="html")
-        async with self.answers.slot(user_id):
-            await self._call(
-                lambda: self.bot.send_callback(callback_id=callback_id, message=message, notification=notification)
-            )
+        for last in (False, True):
+            try:
+                async with self.answers.slot(user_id):
+                    await self._call(
+                        lambda: self.bot.send_callback(
+                            callback_id=callback_id, message=message, notification=notification
+                        )
+                    )
+                return
+            except MaxError as exc:
+                if exc.status != 429 or last:
+                    raise
+                await self._sleep(PAUSE_AFTER_429)
 
     async def upload(self, file: FileOut) -> AttachmentUpload:
         kind = UploadType.IMAGE if file.mime.startswith("image/") else UploadType.FILE
