@@ -173,6 +173,8 @@ def build_dispatcher(
     async def on_startup(bot: Bot) -> None:
         await start_core(services)
         await register_commands(bot, settings)
+        # The start links on every messenger from the first action on (a MAX child's parent may be on Telegram).
+        services["repos"].links.learn(Messenger.TELEGRAM, (await bot.me()).username or "bot")
         services["repos"].farewells.register(Messenger.TELEGRAM, lambda effect: farewell(bot, effect))
         sender = OutboxSender(
             bot,

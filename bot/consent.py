@@ -23,6 +23,10 @@ DOCUMENT_VERSION = "2026-3"
 FINGERPRINTS: dict[str, str] = {
     "2026-3": "1f923799d25108eb2d566ddc846dacd104f2e56fd2bf94c606dfd200e611a5ae",
 }
+#: The same editions as read on MAX (the account is «идентификатор в MAX»), pinned the same way.
+MAX_FINGERPRINTS: dict[str, str] = {
+    "2026-3": "3681aacb45262a80bef1de520720d83c643eca705b5dbbfb0799f48a7e4bc40f",
+}
 
 
 class ConsentKind(StrEnum):
@@ -67,8 +71,9 @@ class ConsentDocument:
 _VOICE = {ConsentKind.SELF: "self", ConsentKind.MINOR: "self", ConsentKind.PARENT: "parent"}
 
 
-def render(operator: Operator | str, kind: ConsentKind) -> ConsentDocument:
-    """The document a person reads before pressing «Даю согласие»: `kind` is SELF, PARENT or MINOR."""
+def render(operator: Operator | str, kind: ConsentKind, messenger: str = "telegram") -> ConsentDocument:
+    """The document a person reads before pressing «Даю согласие»: `kind` is SELF, PARENT or MINOR; `messenger`:
+    where the participant (the child, in a parent's) is, whose account id there the document names."""
     if isinstance(operator, str):
         operator = Operator(operator)
     if kind is ConsentKind.PAPER:
@@ -82,9 +87,9 @@ def render(operator: Operator | str, kind: ConsentKind) -> ConsentDocument:
     sections = [
         tr("consent-title", version=DOCUMENT_VERSION),
         "\n".join([tr("consent-operator-title"), *details]),
-        "\n".join([tr("consent-subject-title"), tr(f"consent-subject-{kind.value}")]),
+        "\n".join([tr("consent-subject-title"), _subject(kind, messenger)]),
         "\n".join([tr("consent-purpose-title"), tr("consent-purpose")]),
-        "\n".join([tr("consent-data-title"), tr("consent-data")]),
+        "\n".join([tr("consent-data-title"), tr("consent-data", messenger=messenger)]),
         "\n".join([tr("consent-actions-title"), tr("consent-actions")]),
         "\n".join([
             tr("consent-who-sees-title"),
@@ -99,10 +104,18 @@ def render(operator: Operator | str, kind: ConsentKind) -> ConsentDocument:
     return ConsentDocument(kind=kind, version=DOCUMENT_VERSION, text="\n\n".join(sections))
 
 
-def template_fingerprint() -> str:
-    """The SHA-256 of every variant rendered for a sample operator: it changes exactly when the words do."""
+def _subject(kind: ConsentKind, messenger: str) -> str:
+    if kind is ConsentKind.MINOR:
+        return tr("consent-subject-minor", messenger=messenger)
+    return tr(f"consent-subject-{kind.value}")
+
+
+def template_fingerprint(messenger: str = "telegram") -> str:
+    """The SHA-256 of every variant rendered for a sample operator, as read on `messenger`: it changes exactly
+    when the words do."""
     sample = Operator("«Оператор»", "г. Город, ул. Улица, 1", "0000000000")
-    texts = [render(sample, kind).text for kind in (ConsentKind.SELF, ConsentKind.PARENT, ConsentKind.MINOR)]
+    kinds = (ConsentKind.SELF, ConsentKind.PARENT, ConsentKind.MINOR)
+    texts = [render(sample, kind, messenger).text for kind in kinds]
     return hashlib.sha256("\n\f".join(texts).encode("utf-8")).hexdigest()
 
 

@@ -47,8 +47,16 @@ async def notify_curators(
     markup: InlineKeyboardMarkup | None = None,
     about: Iterable[int] = (),
 ) -> None:
-    for curator_id in settings.curator_ids():
-        await outbox.enqueue(curator_id, text, kind=kind, reply_markup=markup_json(markup), about=about)
+    """To every curator, each on their own messenger (a curator added on MAX gets it on MAX)."""
+    for curator in settings.roster.people():
+        await outbox.enqueue(
+            curator.account_id,
+            text,
+            kind=kind,
+            reply_markup=markup_json(markup),
+            about=about,
+            messenger=curator.messenger,
+        )
 
 
 async def who_is(participant: Participant, matching: MatchingRepo) -> str:

@@ -227,10 +227,10 @@ class OutboxDrain:
             case NotStarted(reason):
                 # Someone who has never opened the bot (a curator, often): the message waits for their /start.
                 log.info("outbox message %s waits: chat %s has not started the bot", message.id, message.chat_id)
-                await self._outbox.wait_for_chat(message.chat_id, message.id, reason)
+                await self._outbox.wait_for_chat(message.chat_id, message.id, reason, message.messenger)
             case Blocked(reason):
                 await self._outbox.fail(message.id, "blocked", reason)
-                if await self._outbox.mark_unreachable(message.chat_id, reason) and self._on_blocked:
+                if await self._outbox.mark_unreachable(message.chat_id, reason, message.messenger) and self._on_blocked:
                     await self._on_blocked(message.chat_id)
             case Refused(reason):
                 log.error("outbox message %s refused: %s", message.id, reason)

@@ -16,6 +16,7 @@ from typing import TypeVar
 
 from bot.clock import Clock, iso
 from bot.flows.campaign_launch import invite_latecomers, launch, until_text
+from bot.flows.events import Messenger, Person
 from bot.flows.notices import campaign_answer_buttons, checkin_buttons, pref_start_buttons
 from bot.flows.screens import Screen
 from bot.i18n import Audience, esc, quoted, tr
@@ -123,6 +124,16 @@ class Jobs:
     async def _pairs(self) -> dict[int, Pair]:
         return {p.id: p for p in await self.matching.pairs()}
 
+    def curators(self) -> list[Person]:
+        """Every curator now, each on their own messenger (the curators' notices, reports and digest)."""
+        return self.settings.roster.people()
+
+    async def _person(self, participant_id: int, account_id: int) -> Person:
+        """Where a notice to a participant goes: their account on their messenger (a candidate of a preference
+        round names only the account id; the participant's row says the messenger)."""
+        found = await self.participants.get(participant_id)
+        return found.person if found is not None else Person(Messenger.TELEGRAM, account_id)
+
     async def _audiences(self) -> dict[int, Audience]:
         """Participant id -> how to speak to them: every notice is worded for its receiver."""
         return {p.id: p.audience for p in await self.participants.all_consented()}
@@ -205,10 +216,10 @@ class Jobs:
                     mentees=esc(mentees),
                     days=silent,
                 ))
-                for curator_id in self.settings.curator_ids():
-                    key = f"quiet:{pair.id}:{iso(since)}:{curator_id}"
+                for curator in self.curators():
+                    key = f"quiet:{pair.id}:{iso(since)}:{curator.account_id}"
                     await queue(
-                        self.outbox, curator_id, alert, kind="alert", dedup_key=key, about=[p.id for p in pair.people]
+                        self.outbox, curator, alert, kind="alert", dedup_key=key, about=[p.id for p in pair.people]
                     )
 
     async def campaign_calendar(self, now: datetime) -> None:
@@ -234,7 +245,7 @@ class Jobs:
                 created_by=None,
                 calendar_key=entry.key(programme_year_of(today)),
                 min_pair_age=min_pair_age,
-                report_to=self.settings.curator_ids(),
+                report_to=self.curators(),
             )
         # Pairs formed after a launch, or grown old enough since, are asked while the campaign is open.
         await invite_latecomers(
@@ -244,7 +255,7 @@ class Jobs:
             self.tz,
             now,
             min_pair_age=min_pair_age,
-            report_to=self.settings.curator_ids(),
+            report_to=self.curators(),
         )
 
     async def preference_nudges(self, now: datetime) -> None:
@@ -262,7 +273,7 @@ class Jobs:
                     continue
                 await queue(
                     self.outbox,
-                    person.telegram_id,
+                    await self._person(person.id, person.telegram_id),
                     Screen(tr("pref-reminder", audience=audiences.get(person.id, Audience.ADULT)), buttons),
                     kind="preferences",
                     dedup_key=f"prefnudge:{current.id}:{person.id}:{periods}",
@@ -280,7 +291,7 @@ class Jobs:
             )
             await queue(
                 self.outbox,
-                pending.telegram_id,
+                pending.person,
                 Screen(text, campaign_answer_buttons(pending.campaign.id)),
                 kind="campaign",
                 dedup_key=f"cnudge:{pending.campaign.id}:{pending.participant_id}:{now.date().isoformat()}",
@@ -297,9 +308,9 @@ class Jobs:
                 continue
             total, done = rates.get(campaign.id, (0, 0))
             report = Screen(tr("campaign-closed-report", title=esc(campaign.title), done=done, total=total))
-            for curator_id in self.settings.curator_ids():
-                key = f"cclosed:{campaign.id}:{curator_id}"
-                await queue(self.outbox, curator_id, report, kind="report", dedup_key=key)
+            for curator in self.curators():
+                key = f"cclosed:{campaign.id}:{curator.account_id}"
+                await queue(self.outbox, curator, report, kind="report", dedup_key=key)
 
     async def broadcast_reports(self) -> None:
         for report in await self.informing.finished_unreported():
@@ -310,13 +321,13 @@ class Jobs:
                 failed=report.counts.get("failed", 0),
             ))
             await queue(
-                self.outbox, report.created_by, notice, kind="report", dedup_key=f"broadcast-report:{report.id}"
+                self.outbox, report.curator, notice, kind="report", dedup_key=f"broadcast-report:{report.id}"
             )
             await self.informing.mark_reported(report.id)
 
     async def digest(self, now: datetime, pairs: dict[int, Pair]) -> None:
         local = now.astimezone(self.tz)
-        if local.time() < self.settings.schedule.digest_time or not self.settings.curator_ids():
+        if local.time() < self.settings.schedule.digest_time or not self.curators():
             return
         day_start = datetime.combine(local.date(), datetime.min.time(), tzinfo=self.tz)
         today = await self.meetings.planned_between(day_start, day_start + timedelta(days=1))
@@ -346,6 +357,6 @@ class Jobs:
             quiet=quiet,
             pending=pending,
         ))
-        for curator_id in self.settings.curator_ids():
-            key = f"digest:{local.date().isoformat()}:{curator_id}"
-            await queue(self.outbox, curator_id, digest, kind="digest", dedup_key=key)
+        for curator in self.curators():
+            key = f"digest:{local.date().isoformat()}:{curator.account_id}"
+            await queue(self.outbox, curator, digest, kind="digest", dedup_key=key)

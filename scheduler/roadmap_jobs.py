@@ -44,7 +44,7 @@ async def roadmap_reminders(repo: RoadmapRepo, outbox: Outbox, settings: Setting
     with its own done marks); a «soon» notice whose checkpoint has already passed is skipped (the «overdue» one
     follows), and a late «soon» says the days really left.
     """
-    curators = settings.curator_ids()
+    curators = settings.roster.people()  # each on their own messenger
     if not curators:
         return 0
     today = now.astimezone(settings.institution.tz).date()
@@ -63,8 +63,8 @@ async def roadmap_reminders(repo: RoadmapRepo, outbox: Outbox, settings: Setting
                 due_now.setdefault((item.number, due, kind), item)
         for (number, due, kind), item in sorted(due_now.items(), key=lambda e: (e[0][1], e[1].sort_key, e[0][2])):
             notice = Screen(reminder_text(item, due, kind, today), open_card_buttons(year, number))
-            for curator_id in curators:
-                key = f"roadmap:{number}:{due.isoformat()}:{kind}:{curator_id}"
-                if await queue(outbox, curator_id, notice, kind="roadmap", dedup_key=key):
+            for curator in curators:
+                key = f"roadmap:{number}:{due.isoformat()}:{kind}:{curator.account_id}"
+                if await queue(outbox, curator, notice, kind="roadmap", dedup_key=key):
                     queued += 1
     return queued

@@ -12,6 +12,7 @@ import aiosqlite
 from bot.clock import Clock, iso, parse_iso
 from bot.flows.campaign_launch import Invitation as Invitation  # the domain's: the launch builds them
 from bot.flows.campaign_launch import Report as Report
+from bot.flows.events import Messenger, Person
 from bot.i18n import Audience
 from bot.participants import audience_for
 from bot.programme import Role
@@ -38,17 +39,28 @@ class Campaign:
 @dataclass(frozen=True)
 class Recipient:
     participant_id: int
-    telegram_id: int
+    telegram_id: int  # their account id on `messenger`
     role: str
     name: str = ""
     audience: Audience = Audience.ADULT  # how the invitation speaks to them
+    messenger: Messenger = Messenger.TELEGRAM
+
+    @property
+    def person(self) -> Person:
+        """Where their invitation and reminders go: their account on their messenger."""
+        return Person(self.messenger, self.telegram_id)
 
 
 @dataclass(frozen=True)
 class Pending:
     campaign: Campaign
     participant_id: int
-    telegram_id: int
+    telegram_id: int  # their account id on `messenger`
+    messenger: Messenger = Messenger.TELEGRAM
+
+    @property
+    def person(self) -> Person:
+        return Person(self.messenger, self.telegram_id)
 
 
 def _audience(row: aiosqlite.Row) -> Audience:
@@ -57,7 +69,9 @@ def _audience(row: aiosqlite.Row) -> Audience:
 
 def _recipient(row: aiosqlite.Row) -> Recipient:
     name = row["name"] or f"P-{row['id']:05d}"
-    return Recipient(row["id"], row["telegram_id"], row["role"], name, _audience(row))
+    return Recipient(
+        row["id"], row["telegram_id"], row["role"], name, _audience(row), Messenger(row["messenger"])
+    )
 
 
 def _campaign(row: aiosqlite.Row) -> Campaign:
@@ -89,7 +103,23 @@ _NAME = name_sql("p.id")
 async def _queue_reports(invitation: Invitation, tx: Transaction) -> None:
     for report in invitation.reports:
         await invitation.outbox.enqueue(
-            report.chat_id, report.text, kind="report", dedup_key=report.dedup_key, tx=tx, about=report.about
+            report.to.account_id,
+            report.text,
+            kind="report",
+            dedup_key=report.dedup_key,
+            tx=tx,
+            about=report.about,
+            messenger=report.to.messenger,
+        )
+
+
+async def _queue_invitations(
+    invitation: Invitation, campaign_id: int, participant_ids: list[int], tx: Transaction
+) -> None:
+    """Each recipient's invitation, worded for them, on their messenger."""
+    for (text, messenger), chats in invitation.groups(campaign_id, participant_ids).items():
+        await invitation.outbox.enqueue_many(
+            chats, text, reply_markup=invitation.markup(campaign_id), kind="campaign", tx=tx, messenger=messenger
         )
 
 
@@ -103,7 +133,8 @@ class CampaignRepo:
         fmentees.<f> / fmentors.<f> (one side of a form), pair.<id>."""
         kind, _, value = segment.partition(".")
         base = (
-            f"SELECT p.id, p.account_id AS telegram_id, p.role, p.is_adult, {_NAME} AS name FROM participants p"
+            f"SELECT p.id, p.account_id AS telegram_id, p.messenger, p.role, p.is_adult, {_NAME} AS name"
+            " FROM participants p"
             " WHERE p.consent_at IS NOT NULL"
         )
         where = {
@@ -188,10 +219,7 @@ class CampaignRepo:
                 [(campaign_id, pid, questionnaire_id, now) for pid, questionnaire_id in recipients],
             )
             if invitation is not None:
-                for text, chats in invitation.groups(campaign_id, [pid for pid, _ in recipients]).items():
-                    await invitation.outbox.enqueue_many(
-                        chats, text, reply_markup=invitation.markup(campaign_id), kind="campaign", tx=tx
-                    )
+                await _queue_invitations(invitation, campaign_id, [pid for pid, _ in recipients], tx)
                 await _queue_reports(invitation, tx)
         if invitation is not None:
             invitation.outbox.wake()
@@ -218,10 +246,7 @@ class CampaignRepo:
                 ):
                     added.append(pid)
             if added:
-                for text, chats in invitation.groups(campaign_id, added).items():
-                    await invitation.outbox.enqueue_many(
-                        chats, text, reply_markup=invitation.markup(campaign_id), kind="campaign", tx=tx
-                    )
+                await _queue_invitations(invitation, campaign_id, added, tx)
                 await _queue_reports(invitation, tx)
         if added:
             invitation.outbox.wake()
@@ -248,13 +273,15 @@ class CampaignRepo:
 
     async def to_nudge(self, now: datetime, every: timedelta) -> list[Pending]:
         rows = await self._db.fetchall(
-            "SELECT c.*, r.participant_id, p.account_id AS telegram_id FROM campaign_recipients r"
+            "SELECT c.*, r.participant_id, p.account_id AS telegram_id, p.messenger FROM campaign_recipients r"
             " JOIN campaigns c ON c.id=r.campaign_id JOIN participants p ON p.id=r.participant_id"
             " WHERE r.completed_at IS NULL AND c.closed_at IS NULL AND c.closes_at>? AND c.opens_at<=?"
             " AND COALESCE(r.nudged_at, r.invited_at)<=?",
             (iso(now), iso(now), iso(now - every)),
         )
-        return [Pending(_campaign(r), r["participant_id"], r["telegram_id"]) for r in rows]
+        return [
+            Pending(_campaign(r), r["participant_id"], r["telegram_id"], Messenger(r["messenger"])) for r in rows
+        ]
 
     async def mark_nudged(self, campaign_id: int, participant_id: int) -> None:
         await self._db.execute(
@@ -303,7 +330,8 @@ class CampaignRepo:
     async def unanswered(self, campaign_id: int) -> list[Recipient]:
         """The recipients who have not answered yet, by name."""
         rows = await self._db.fetchall(
-            f"SELECT p.id, p.account_id AS telegram_id, p.role, p.is_adult, {_NAME} AS name FROM campaign_recipients r"
+            f"SELECT p.id, p.account_id AS telegram_id, p.messenger, p.role, p.is_adult, {_NAME} AS name"
+            " FROM campaign_recipients r"
             " JOIN participants p ON p.id=r.participant_id WHERE r.campaign_id=? AND r.completed_at IS NULL",
             (campaign_id,),
         )
@@ -325,7 +353,8 @@ class CampaignRepo:
         queued = 0
         async with self._db.transaction() as tx:
             rows = await tx.fetchall(
-                "SELECT r.participant_id, p.account_id AS telegram_id, p.role, p.is_adult FROM campaign_recipients r"
+                "SELECT r.participant_id, p.account_id AS telegram_id, p.messenger, p.role, p.is_adult"
+                " FROM campaign_recipients r"
                 " JOIN campaigns c ON c.id=r.campaign_id JOIN participants p ON p.id=r.participant_id"
                 " WHERE r.campaign_id=? AND r.completed_at IS NULL"
                 " AND c.closed_at IS NULL AND c.closes_at>? ORDER BY r.participant_id",
@@ -340,6 +369,7 @@ class CampaignRepo:
                     kind="campaign",
                     dedup_key=f"cremind:{campaign_id}:{pid}:{key}",
                     tx=tx,
+                    messenger=Messenger(row["messenger"]),
                 ):
                     queued += 1
                     await tx.execute(

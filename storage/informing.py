@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.clock import Clock, iso, parse_iso
-from bot.flows.events import Messenger
+from bot.flows.events import Messenger, Person
 from storage.database import Database
 from storage.outbox import Outbox
 
@@ -39,6 +39,12 @@ class BroadcastReport:
     created_by: int
     recipients: int
     counts: dict[str, int]
+    created_by_messenger: Messenger = Messenger.TELEGRAM
+
+    @property
+    def curator(self) -> Person:
+        """The curator who sent it, on the messenger they sent it from: the report goes there."""
+        return Person(self.created_by_messenger, self.created_by)
 
 
 class InformingRepo:
@@ -117,40 +123,55 @@ class InformingRepo:
         text: str | None,
         media_kind: str | None,
         file_id: str | None,
-        chat_ids: list[int],
+        recipients: list[Person],
         not_before: datetime,
         *,
         outbox: Outbox,
+        created_by_messenger: Messenger = Messenger.TELEGRAM,
     ) -> int:
-        """The broadcast and one outbox row per recipient, in one transaction (all or nothing); the caller
-        wakes the sender."""
+        """The broadcast and one outbox row per recipient on their messenger, in one transaction (all or
+        nothing); the caller wakes the sender."""
         async with self._db.transaction() as tx:
             broadcast_id = await tx.insert(
-                "INSERT INTO broadcasts(created_by, created_at, audience, text, media_kind, file_id, recipients)"
-                " VALUES (?,?,?,?,?,?,?)",
-                (created_by, iso(self._clock.now()), audience, text, media_kind, file_id, len(chat_ids)),
+                "INSERT INTO broadcasts(created_by, created_by_messenger, created_at, audience, text, media_kind,"
+                " file_id, recipients) VALUES (?,?,?,?,?,?,?,?)",
+                (
+                    created_by, created_by_messenger, iso(self._clock.now()), audience, text, media_kind, file_id,
+                    len(recipients),
+                ),
             )
-            await outbox.enqueue_many(
-                [(chat, None) for chat in chat_ids],
-                text or "",
-                kind="broadcast",
-                not_before=not_before,
-                media_kind=media_kind,
-                file_id=file_id,
-                broadcast_id=broadcast_id,
-                tx=tx,
-            )
+            for messenger in Messenger:
+                chats = [(p.account_id, None) for p in recipients if p.messenger is messenger]
+                if not chats:
+                    continue
+                await outbox.enqueue_many(
+                    chats,
+                    text or "",
+                    kind="broadcast",
+                    not_before=not_before,
+                    media_kind=media_kind,
+                    file_id=file_id,
+                    broadcast_id=broadcast_id,
+                    tx=tx,
+                    messenger=messenger,
+                )
         return broadcast_id
 
     async def finished_unreported(self) -> list[BroadcastReport]:
         """Broadcasts whose every message reached a final state and whose report was not sent yet."""
         rows = await self._db.fetchall(
-            "SELECT b.id, b.created_by, b.recipients, o.status, COUNT(o.id) AS n FROM broadcasts b"
-            " LEFT JOIN outbox o ON o.broadcast_id=b.id WHERE b.reported_at IS NULL GROUP BY b.id, o.status"
+            "SELECT b.id, b.created_by, b.created_by_messenger, b.recipients, o.status, COUNT(o.id) AS n"
+            " FROM broadcasts b LEFT JOIN outbox o ON o.broadcast_id=b.id WHERE b.reported_at IS NULL"
+            " GROUP BY b.id, o.status"
         )
         reports: dict[int, BroadcastReport] = {}
         for r in rows:
-            report = reports.setdefault(r["id"], BroadcastReport(r["id"], r["created_by"], r["recipients"], {}))
+            report = reports.setdefault(
+                r["id"],
+                BroadcastReport(
+                    r["id"], r["created_by"], r["recipients"], {}, Messenger(r["created_by_messenger"])
+                ),
+            )
             if r["status"] is not None:
                 report.counts[r["status"]] = r["n"]
         return [rep for rep in reports.values() if not rep.counts.get("pending")]

@@ -12,7 +12,7 @@ import aiosqlite
 
 from bot.clock import Clock, iso, parse_iso
 from bot.consent import ConsentDocument, ConsentKind, Relation
-from bot.flows.events import Messenger
+from bot.flows.events import Messenger, Person
 from bot.invites import Invite, InviteProblem, JoinRefused
 from bot.participants import Participant
 from bot.programme import Form, Role, Status
@@ -121,8 +121,8 @@ class ParticipantRepo:
         )
         return [_participant(r) for r in rows]
 
-    async def audience_chats(self, audience: str, messenger: Messenger = Messenger.TELEGRAM) -> list[int]:
-        """Account ids on `messenger` of a broadcast's audience: all, mentors, mentees, form.<f>, club.<id>,
+    async def audience(self, audience: str) -> list[Person]:
+        """A broadcast's audience, each on their messenger: all, mentors, mentees, form.<f>, club.<id>,
         unfinished, awaiting_parent. Everyone but those waiting for a parent has consented."""
         consented = "p.consent_at IS NOT NULL"
         kind, _, value = audience.partition(".")
@@ -140,10 +140,14 @@ class ParticipantRepo:
             ),
         }.get(kind, ("0", ()))
         rows = await self._db.fetchall(
-            f"SELECT p.account_id FROM participants p WHERE p.messenger=? AND ({where}) ORDER BY p.id",
-            (messenger, *params),
+            f"SELECT p.messenger, p.account_id FROM participants p WHERE {where} ORDER BY p.id", params
         )
-        return [r["account_id"] for r in rows]
+        return [Person(Messenger(r["messenger"]), r["account_id"]) for r in rows]
+
+    async def by_messenger(self) -> dict[Messenger, int]:
+        """How many participants are on each messenger (those on none are left out)."""
+        rows = await self._db.fetchall("SELECT messenger, COUNT(*) AS n FROM participants GROUP BY messenger")
+        return {Messenger(r["messenger"]): r["n"] for r in rows}
 
     async def pending_consents(self) -> int:
         return int(await self._db.fetchval("SELECT COUNT(*) FROM participants WHERE consent_at IS NULL"))
@@ -152,12 +156,12 @@ class ParticipantRepo:
         rows = await self._db.fetchall(f"{_SELECT} WHERE p.consent_at IS NOT NULL ORDER BY p.id")
         return [_participant(r) for r in rows]
 
-    async def consented_chats(self, form: Form, messenger: Messenger = Messenger.TELEGRAM) -> list[int]:
+    async def consented(self, form: Form) -> list[Participant]:
+        """The consented participants of a form, on every messenger."""
         rows = await self._db.fetchall(
-            "SELECT account_id FROM participants WHERE messenger=? AND form=? AND consent_at IS NOT NULL ORDER BY id",
-            (messenger, form.value),
+            f"{_SELECT} WHERE p.form=? AND p.consent_at IS NOT NULL ORDER BY p.id", (form.value,)
         )
-        return [r["account_id"] for r in rows]
+        return [_participant(r) for r in rows]
 
     async def consent(self, participant_id: int, kind: ConsentKind | None = None) -> ConsentRecord | None:
         """The consent that lets the processing go on (the latest; a pupil's own one at 14–17 only by `kind`)."""

@@ -110,6 +110,13 @@ class ReportRepo:
             key=lambda c: order.get(c.role, len(order)),
         )
 
+    async def people_by_messenger(self) -> dict[str, int]:
+        """The year's participants (as `people_by_role` counts them) on each messenger."""
+        rows = await self._db.fetchall(
+            f"SELECT messenger, COUNT(*) AS n FROM participants p WHERE {self._people()} GROUP BY messenger"
+        )
+        return {r["messenger"]: r["n"] for r in rows}
+
     async def pairs_by_form(self) -> list[tuple[str, int, int, int]]:
         """(form, pairs, groups, mentees in them) of active pairs and groups.
 

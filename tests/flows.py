@@ -8,7 +8,7 @@ from bot.programme import Form, Role
 from tests.conftest import CURATOR_ID, RunningBot
 from tests.fakes.telegram import FakeUser, SentMessage
 
-LINK_RE = re.compile(r"https://t\.me/(\w+)\?start=([A-Za-z0-9_-]+)")
+LINK_RE = re.compile(r"https://(?:t\.me|max\.ru)/(\w+)\?start=([A-Za-z0-9_-]+)")
 
 
 def code_in(text: str | None) -> str:

@@ -26,13 +26,14 @@ from tests.test_core_stories import (
     PARENT,
     core_front,
     front,
+    max_front,
     parent_consents,
     seed_pupil_awaiting_parent,
     telegram_front,
 )
 
 #: The stories' fixtures, one per front end (tests/test_core_stories.py).
-FIXTURES = (core_front, telegram_front, front)
+FIXTURES = (core_front, telegram_front, front, max_front)
 QUESTION = "Когда будет следующая встреча с наставником?"
 
 

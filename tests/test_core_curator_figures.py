@@ -37,6 +37,7 @@ from tests.frontends.core import plain
 
 # The stories' fixtures: each story runs on each front end.
 core_front, telegram_front, front = stories.core_front, stories.telegram_front, stories.front
+max_front = stories.max_front
 
 TP = Form.TEACHER_PUPIL
 MASHA, IVAN = 801, 901

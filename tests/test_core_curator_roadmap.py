@@ -28,6 +28,7 @@ from tests.frontends.core import CoreFrontEnd
 front = test_core_stories.front
 core_front = test_core_stories.core_front
 telegram_front = test_core_stories.telegram_front
+max_front = test_core_stories.max_front
 
 MENTEE, MENTOR, BYSTANDER = 7301, 7302, 7303
 

@@ -20,6 +20,7 @@ from tests.test_core_stories import (
     PARENT,
     core_front,
     front,
+    max_front,
     parent_consents,
     seed_pupil_awaiting_parent,
     telegram_front,
@@ -27,7 +28,7 @@ from tests.test_core_stories import (
 from tests.test_withdrawal import found_in_files, id_encodings, name_encodings
 
 #: The stories' fixtures, one per front end (tests/test_core_stories.py).
-FIXTURES = (core_front, telegram_front, front)
+FIXTURES = (core_front, telegram_front, front, max_front)
 #: Long and distinctive, so that finding their bytes cannot be a coincidence (as in tests/test_withdrawal.py).
 NAME = "Эвелина Зарецкая-Оболенская"
 ACCOUNT = 987654321123

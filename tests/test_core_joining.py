@@ -19,10 +19,10 @@ from handlers.states import Joining, ParentConsent
 from tests.conftest import CURATOR_ID
 from tests.flows import code_in
 from tests.frontends import FrontEnd
-from tests.test_core_stories import PARENT, TODAY, core_front, front, telegram_front
+from tests.test_core_stories import PARENT, TODAY, core_front, front, max_front, telegram_front
 
 #: The stories' front ends (pytest finds the fixtures by these names in this module).
-FIXTURES = (front, core_front, telegram_front)
+FIXTURES = (front, core_front, telegram_front, max_front)
 CHILD, ADULT = 731, 831
 
 

@@ -25,6 +25,7 @@ from tests.test_core_stories import parent_consents, seed_pair_with_meeting, see
 
 # The stories' fixtures: each story here runs on each front end.
 core_front, telegram_front, front = stories.core_front, stories.telegram_front, stories.front
+max_front = stories.max_front
 
 MENTEE, MENTOR = 741, 941
 MSK = timedelta(hours=3)
@@ -102,7 +103,7 @@ async def test_a_reminder_and_a_checkin_the_mentor_answers_and_an_old_button_sto
     assert await meetings.checkins(meeting_id) == checkins
     db = front.service("db")
     rows = await db.fetchval("SELECT COUNT(*) FROM checkins WHERE meeting_id=?", (meeting_id,))
-    fits = await db.fetchval("SELECT COUNT(*) FROM outbox WHERE dedup_key LIKE ?", (f"fit:{pair_id}:%",))
+    fits = await db.fetchval("SELECT COUNT(*) FROM outbox WHERE dedup_key LIKE ?", (f"%fit:{pair_id}:%",))
     assert (rows, fits) == (1, 2)
     # A forged check-in of a meeting that is not theirs is a stale button.
     stale = await mentor.press_payload(CheckinCb(a="held", id=meeting_id + 100).pack(), ask)

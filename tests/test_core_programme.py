@@ -10,9 +10,9 @@ from bot.programme import INTAKE_BY_ROLE, Form, Role
 from tests.conftest import CURATOR_ID
 from tests.flows import code_in
 from tests.frontends import FrontEnd
-from tests.test_core_stories import PARENT, TODAY, core_front, front, telegram_front
+from tests.test_core_stories import PARENT, TODAY, core_front, front, max_front, telegram_front
 
-FIXTURES = (front, core_front, telegram_front)
+FIXTURES = (front, core_front, telegram_front, max_front)
 CHILD = 733
 
 

@@ -1,5 +1,6 @@
 """The programme's stories written once and run through every front end: the core with no messenger at all,
-and Telegram (the real app on the fake Bot API). What a person reads and presses is the same on both.
+Telegram (the real app on the fake Bot API) and MAX (the real MAX adapter on the fake MAX, tests/frontends/max.py).
+What a person reads and presses is the same on all three.
 
 Data is seeded through the app's real repositories (`front.service(name)`), as tests/flows.py does."""
 
@@ -25,12 +26,13 @@ from bot.meetings import Stage
 from bot.programme import INTAKE_BY_ROLE, Form, Role
 from bot.settings import load_settings
 from storage.matching import ProposedGroup
-from tests.conftest import CURATOR_ID, OTHER_CURATOR_ID, RunningBot
+from tests.conftest import CURATOR_ID, OTHER_CURATOR_ID, ErrorsGuard, RunningBot
 from tests.fakes.clock import FakeClock
 from tests.fakes.telegram import DEFAULT_TOKEN, FakeTelegram
 from tests.flows import mentor_answers, pupil_answers, seed_participant
 from tests.frontends import FrontEnd
 from tests.frontends.core import CoreFrontEnd
+from tests.frontends.max import MaxFrontEnd, fake_max
 from tests.frontends.telegram import TelegramFrontEnd
 
 PARENT = 601
@@ -38,7 +40,7 @@ PARENT = 601
 TODAY = "07.09.2026"
 
 
-@pytest.fixture(params=["core", "telegram"])
+@pytest.fixture(params=["core", "telegram", "max"])
 def front(request: pytest.FixtureRequest) -> FrontEnd:
     """Each story runs on each front end."""
     return request.getfixturevalue(f"{request.param}_front")
@@ -59,6 +61,24 @@ async def core_front(tmp_path: Path, clock: FakeClock) -> AsyncIterator[CoreFron
 @pytest.fixture
 def telegram_front(tg: FakeTelegram, running: RunningBot) -> TelegramFrontEnd:
     return TelegramFrontEnd(tg, running)
+
+
+@pytest.fixture
+async def max_front(tmp_path: Path, clock: FakeClock, errors_guard: ErrorsGuard) -> AsyncIterator[MaxFrontEnd]:
+    """The MAX adapter on the app's core, polling the fake MAX; the curators (CURATOR_IDS) are MAX users who
+    have opened the bot before."""
+    settings = load_settings(
+        env_file=None,
+        telegram={"bot_token": DEFAULT_TOKEN, "curator_ids": f"max:{CURATOR_ID},max:{OTHER_CURATOR_ID}"},
+        storage={"database_path": tmp_path / "max.sqlite3"},
+        institution={"organization_name": "МБУ ДО «Станция юных техников»"},
+        logging={"log_level": "INFO"},
+    )
+    async with fake_max() as fake:
+        errors_guard.watch(fake)  # type: ignore[arg-type]
+        async with MaxFrontEnd.open(fake, settings, clock) as front:
+            front.person(CURATOR_ID, "Куратор"), front.person(OTHER_CURATOR_ID, "Второй куратор")
+            yield front
 
 
 # --- seeds, through the repositories ----------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from tests.test_core_stories import parent_consents, seed_pupil_awaiting_parent
 
 # The stories' fixtures: each story runs on each front end.
 core_front, telegram_front, front = stories.core_front, stories.telegram_front, stories.front
+max_front = stories.max_front
 
 PUPIL_INTAKE = INTAKE_BY_ROLE[Role.MENTEE_PUPIL]
 Person = CorePerson | TelegramPerson

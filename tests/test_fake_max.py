@@ -663,3 +663,66 @@ async def test_maxapi_dispatcher_runs_a_dialog_by_long_polling(fake: FakeMax) ->
         await asyncio.wait_for(polling, 5)
         await bot.close_session()
     assert fake.unexpected_errors() == []
+
+
+# --------------------------------------------------------------------------------------------------------------
+# What a person sends besides text, and presses of payloads
+# --------------------------------------------------------------------------------------------------------------
+
+
+async def test_a_persons_file_comes_as_an_attachment_the_bot_can_send_on(
+    fake: FakeMax, api: Api, alice: FakeMaxUser
+) -> None:
+    marker = (await poll(api, marker=0))["marker"]
+    await alice.send_file("отчёт.pdf", b"%PDF-1.4 report", "application/pdf", caption="Вот отчёт")
+    await alice.send_file("фото.png", b"\x89PNG picture", "image/png")
+    [document, photo] = (await poll(api, marker=marker))["updates"]
+    body = document["message"]["body"]
+    assert document["update_type"] == "message_created" and body["text"] == "Вот отчёт"
+    [attachment] = body["attachments"]
+    assert attachment["type"] == "file" and attachment["filename"] == "отчёт.pdf" and attachment["size"] == 15
+    token = attachment["payload"]["token"]
+    assert fake.upload_content(token) == b"%PDF-1.4 report"
+    async with aiohttp.ClientSession() as cdn, cdn.get(attachment["payload"]["url"]) as response:
+        assert response.status == 200 and await response.read() == b"%PDF-1.4 report"
+    [image] = photo["message"]["body"]["attachments"]
+    assert image["type"] == "image" and isinstance(image["payload"]["photo_id"], int)
+
+    # The bot sends the person's file on by its token at once (it is processed already).
+    status, sent = await api.send(alice, "Ваш файл", attachments=[{"type": "file", "payload": {"token": token}}])
+    assert status == 200, sent
+    assert (await alice.expect("Ваш файл")).files[0]["filename"] == "отчёт.pdf"
+
+
+async def test_a_sticker_is_an_attachment_with_no_file(fake: FakeMax, api: Api, alice: FakeMaxUser) -> None:
+    marker = (await poll(api, marker=0))["marker"]
+    await alice.send_sticker("c0ffee")
+    [update] = (await poll(api, marker=marker))["updates"]
+    [sticker] = update["message"]["body"]["attachments"]
+    assert sticker["type"] == "sticker" and sticker["payload"]["code"] == "c0ffee"
+    assert sticker["payload"]["url"].endswith("c0ffee.webp") and "token" not in sticker["payload"]
+    assert {"width", "height"} <= set(sticker)
+    # The bot cannot send a sticker back: the fake does not model sending one (refused as unknown).
+    status, body = await api.send(alice, None, attachments=[sticker])
+    assert status == 400 and "sticker" in body["message"]
+
+
+async def test_a_payload_pressed_on_a_message_whose_buttons_changed(
+    fake: FakeMax, api: Api, alice: FakeMaxUser
+) -> None:
+    marker = (await poll(api, marker=0))["marker"]
+    _, sent = await api.send(alice, "Встреча состоялась?", attachments=[keyboard([callback("Да", "ci:held:1")])])
+    message = await alice.expect("Встреча состоялась?")
+    mid = sent["message"]["body"]["mid"]
+    assert await api("PUT", "/messages", params={"message_id": mid}, json={"text": "Спасибо", "attachments": []}) == (
+        200,
+        {"success": True},
+    )
+    callback_id = await alice.click_payload("ci:held:1", message)  # the old button, as a client may still send it
+    [update] = (await poll(api, marker=marker))["updates"]
+    assert update["callback"]["payload"] == "ci:held:1" and update["message"]["body"]["mid"] == mid
+    assert alice.answers_to(callback_id) == []
+    await api("POST", "/answers", params={"callback_id": callback_id}, json={"notification": "Уже записано"})
+    assert alice.answers_to(callback_id) == [{"notification": "Уже записано"}]
+    with pytest.raises(AssertionError, match="not a bot message"):
+        await fake.user(5002).click_payload("ci:held:1", message)

@@ -8,7 +8,15 @@ from collections.abc import Callable
 
 import pytest
 
-from bot.consent import DOCUMENT_VERSION, FINGERPRINTS, ConsentKind, Operator, render, template_fingerprint
+from bot.consent import (
+    DOCUMENT_VERSION,
+    FINGERPRINTS,
+    MAX_FINGERPRINTS,
+    ConsentKind,
+    Operator,
+    render,
+    template_fingerprint,
+)
 from bot.programme import Form, Role
 from bot.settings import Settings, SettingsError
 from tests.conftest import CURATOR_ID, OTHER_CURATOR_ID, RunningBot
@@ -118,9 +126,7 @@ async def test_curator_invites_a_pupil_whose_parent_consents_and_she_finishes_th
     assert await running.db.fetchval("SELECT survey_done_at FROM participants") is not None
 
 
-async def test_adult_mentor_resumes_after_a_restart_mid_questionnaire(
-    tg: FakeTelegram, running: RunningBot
-) -> None:
+async def test_adult_mentor_resumes_after_a_restart_mid_questionnaire(tg: FakeTelegram, running: RunningBot) -> None:
     code = await make_invite(running, Role.MENTOR, Form.TEACHER_PUPIL)
     mentor = tg.user(701, "Пётр")
     await join_adult(mentor, code)
@@ -408,8 +414,10 @@ async def test_adults_are_told_what_their_role_means_in_plain_words(tg: FakeTele
     teacher = tg.user(712)
     await teacher.send(f"/start {teacher_code}")
     joined = await teacher.expect("в программе наставничества")
-    assert "Вы в программе наставничества «МБУ ДО „Станция юных техников“» как молодой специалист: у вас будет " \
+    assert (
+        "Вы в программе наставничества «МБУ ДО „Станция юных техников“» как молодой специалист: у вас будет "
         "наставник из опытных коллег" in joined.text
+    )
     await teacher.expect("Прежде чем я что-то о вас запомню")
     document = await teacher.expect("Согласие на обработку")
     assert "Я, участник программы наставничества, свободно, своей волей" in document.text
@@ -461,8 +469,10 @@ def test_the_consent_document_reads_as_a_document(kind: ConsentKind) -> None:
     assert not re.search(r"(?<!\bг)\.\s+[а-яё]", re.sub(r"<[^>]+>", "", text))
     assert "участия участника" not in text and " он передумает" not in text
     assert f"Редакция {DOCUMENT_VERSION}" in text and "152-ФЗ" in text
-    assert text.endswith("Нажимая кнопку «Даю согласие» под этим сообщением, я даю согласие на этих условиях. "
-                         "Бот записывает время нажатия и редакцию документа.")
+    assert text.endswith(
+        "Нажимая кнопку «Даю согласие» под этим сообщением, я даю согласие на этих условиях. "
+        "Бот записывает время нажатия и редакцию документа."
+    )
 
 
 def test_the_three_variants_say_who_consents_for_whom() -> None:
@@ -500,6 +510,11 @@ def test_the_document_version_changes_when_the_text_does() -> None:
         f'"{{new version}}": "{template_fingerprint()}" to FINGERPRINTS'
     )
     assert len(set(FINGERPRINTS.values())) == len(FINGERPRINTS)
+    assert MAX_FINGERPRINTS.get(DOCUMENT_VERSION) == template_fingerprint("max"), (
+        "the consent text as read on MAX changed: bump DOCUMENT_VERSION in bot/consent.py and add "
+        f'"{{new version}}": "{template_fingerprint("max")}" to MAX_FINGERPRINTS'
+    )
+    assert template_fingerprint("max") != template_fingerprint()  # the MAX edition names MAX, not Telegram
     document = render("СЮТ", ConsentKind.PARENT)
     assert document.version == DOCUMENT_VERSION and document.sha256 == render("СЮТ", ConsentKind.PARENT).sha256
 

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
 from bot.clock import iso
+from bot.flows.events import Messenger, Person
 from bot.flows.notices import campaign_answer_buttons, stored_buttons
 from bot.i18n import Audience, esc, quoted, tr
 from bot.monitoring import questionnaire_for
@@ -29,7 +30,7 @@ Recipient = Any
 
 @dataclass(frozen=True)
 class Report:
-    chat_id: int
+    to: Person  # a curator, on their messenger
     dedup_key: str
     text: str
     about: tuple[int, ...] = ()  # the participants it names (their withdrawal deletes it)
@@ -45,15 +46,20 @@ class Invitation:
     outbox: Outbox
     text: str
     markup: Callable[[int], dict[str, Any] | None]
-    chats: Mapping[int, int]  # participant id -> Telegram chat id
+    people: Mapping[int, Person]  # participant id -> who they are on their messenger
     reports: Sequence[Report] = ()  # to the curators: who was asked, queued in the same transaction
     texts: Mapping[int, str] = field(default_factory=dict)  # participant id -> their own wording of `text`
 
-    def groups(self, campaign_id: int, participant_ids: Sequence[int]) -> dict[str, list[tuple[int, str | None]]]:
-        """The invitations to queue, by text: each recipient's chat and dedup key under their wording."""
-        out: dict[str, list[tuple[int, str | None]]] = {}
+    def groups(
+        self, campaign_id: int, participant_ids: Sequence[int]
+    ) -> dict[tuple[str, Messenger], list[tuple[int, str | None]]]:
+        """The invitations to queue, by text and messenger: each recipient's chat and dedup key under their
+        wording, on their messenger."""
+        out: dict[tuple[str, Messenger], list[tuple[int, str | None]]] = {}
         for pid in participant_ids:
-            out.setdefault(self.texts.get(pid, self.text), []).append((self.chats[pid], f"cinv:{campaign_id}:{pid}"))
+            to = self.people[pid]
+            group = out.setdefault((self.texts.get(pid, self.text), to.messenger), [])
+            group.append((to.account_id, f"cinv:{campaign_id}:{pid}"))
         return out
 
 
@@ -153,7 +159,7 @@ async def launch(
     created_by: int | None,
     calendar_key: str | None = None,
     min_pair_age: timedelta | None = None,
-    report_to: Sequence[int] = (),
+    report_to: Sequence[Person] = (),
 ) -> Launched:
     """Create the campaign and invite its recipients.
 
@@ -185,7 +191,7 @@ async def launch(
         )
         about = tuple(sorted({p.participant_id for p, _ in asked} | {p.participant_id for p, _ in waiting}))
         key = calendar_key or f"{survey}:{iso(opens_at)}"
-        reports = [Report(chat, f"claunch:{key}:{chat}", text, about) for chat in report_to]
+        reports = [Report(to, f"claunch:{key}:{to.account_id}", text, about) for to in report_to]
     campaign_id = await campaigns.create(
         survey=survey,
         kind=kind,
@@ -200,7 +206,7 @@ async def launch(
             outbox=outbox,
             text=tr("campaign-invite", audience=Audience.ADULT, title=esc(title), until=until),
             markup=answer_markup,
-            chats={p.participant_id: p.telegram_id for p, _ in asked},
+            people={p.participant_id: p.person for p, _ in asked},
             reports=reports,
             texts=_invitations(title, until, asked),
         ),
@@ -234,7 +240,7 @@ async def invite_latecomers(
     now: datetime,
     *,
     min_pair_age: timedelta,
-    report_to: Sequence[int] = (),
+    report_to: Sequence[Person] = (),
 ) -> dict[int, list[int]]:
     """Invite to each open calendar campaign of all pairs those of a pair formed after its launch, or grown old
     enough since (`min_pair_age`); each once, with the curators told who. Campaign id -> participants added."""
@@ -265,8 +271,10 @@ async def invite_latecomers(
                 outbox=outbox,
                 text=tr("campaign-invite", audience=Audience.ADULT, title=esc(campaign.title), until=until),
                 markup=answer_markup,
-                chats={p.participant_id: p.telegram_id for p, _ in asked},
-                reports=[Report(chat, f"clate:{campaign.id}:{first}:{chat}", text, about) for chat in report_to],
+                people={p.participant_id: p.person for p, _ in asked},
+                reports=[
+                    Report(to, f"clate:{campaign.id}:{first}:{to.account_id}", text, about) for to in report_to
+                ],
                 texts=_invitations(campaign.title, until, asked),
             ),
         )

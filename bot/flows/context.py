@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from bot.flows.dialog import Dialog
 from bot.flows.events import Person
 from bot.flows.ports import Repos
+from bot.flows.texts import start_links
 
 
 @dataclass(frozen=True)
@@ -27,3 +28,8 @@ class Ctx:
     def link(self, code: str) -> str:
         """The link that opens the bot with a start code (an invite, a curator's link) on the person's messenger."""
         return self.repos.links.link(self.person.messenger, code)
+
+    def links(self, code: str) -> str:
+        """A link for someone else to open (an invite, a curator's link): one line per messenger that runs, since
+        whoever opens it may be on either (the one link, as ever, when one messenger runs)."""
+        return start_links(self.repos.links, code, self.person.messenger)

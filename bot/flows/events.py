@@ -30,6 +30,7 @@ class CommandIn:
     person: Person
     command: str  # without the slash
     args: str = ""
+    name: str = ""  # the sender's name as their messenger shows it (a curator accepting a link is listed by it)
 
 
 @dataclass(frozen=True)

@@ -132,7 +132,7 @@ async def withdraw(ctx: Ctx, participant: Participant, *, by_parent: bool) -> li
     # The rows are gone with the destruction; the dialogs' cached copies go with them.
     await ctx.dialogs(participant.person).clear()
     for account_id in destruction.dialogs_dropped if destruction else ():
-        for messenger in {participant.messenger, Messenger.TELEGRAM}:
+        for messenger in Messenger:  # a curator on either messenger may have had them in a dialog
             await ctx.dialogs(Person(messenger, account_id)).clear()
     if by_parent:
         effects: list[Effect] = [Show(Screen(tr("forget-done-parent")))]

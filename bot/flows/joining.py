@@ -23,12 +23,12 @@ from bot.consent import ConsentKind, Operator, Relation, clean_parent_name, rend
 from bot.flows import survey
 from bot.flows.context import Ctx
 from bot.flows.effects import Effect, Notify, Show, Toast
-from bot.flows.events import CommandIn, Event, PressIn, TextIn
+from bot.flows.events import CommandIn, Event, Messenger, PressIn, TextIn
 from bot.flows.payloads import MenuPayload, Payload, PayloadError
 from bot.flows.ports import Repos
 from bot.flows.routes import FlowRoutes
 from bot.flows.screens import Keyboard, Screen
-from bot.flows.texts import local_moment
+from bot.flows.texts import link_where, local_moment, start_links
 from bot.i18n import esc, quoted, tr
 from bot.invites import PARENT_PREFIX, JoinRefused, code_kind, new_code
 from bot.participants import Participant
@@ -102,12 +102,18 @@ def age_screen(participant: Participant, *, buttons: bool = True) -> Screen:
     return Screen(tr("ask-age", audience=participant.audience), kb.rows())
 
 
-def document_screen(settings: Settings, kind: ConsentKind, payloads: tuple[Payload, Payload] | None) -> Screen:
-    """The consent document with «Даю согласие» / «Не даю» under it (`payloads`), or bare (None)."""
+def document_screen(
+    settings: Settings,
+    kind: ConsentKind,
+    payloads: tuple[Payload, Payload] | None,
+    messenger: Messenger = Messenger.TELEGRAM,
+) -> Screen:
+    """The consent document with «Даю согласие» / «Не даю» under it (`payloads`), or bare (None). `messenger`:
+    the participant's (the child's, in a parent's document), whose account id there the document names."""
     kb = Keyboard()
     if payloads is not None:
         kb.add(tr("btn-consent-yes"), payloads[0]).add(tr("btn-consent-no"), payloads[1])
-    return Screen(render(operator(settings.institution), kind).text, kb.rows())
+    return Screen(render(operator(settings.institution), kind, messenger).text, kb.rows())
 
 
 def relation_screen(pid: int | None) -> Screen:
@@ -124,8 +130,14 @@ def child_consented_screen() -> Screen:
     return Screen(tr("child-parent-consented"), Keyboard().add(tr("btn-start-survey"), MenuPayload("survey")).rows())
 
 
-def _parent_link(participant: Participant, repos: Repos, code: str | None = None) -> str:
-    return repos.links.link(participant.messenger, code or participant.parent_code or "")
+def _parent_link(participant: Participant, repos: Repos, code: str | None = None) -> dict[str, str]:
+    """The parent's link for a text (`link`, `where`): on every messenger that runs, since a parent on MAX may
+    consent for a child on Telegram and the other way round (the code is the same on both)."""
+    code = code or participant.parent_code or ""
+    return {
+        "link": start_links(repos.links, code, participant.messenger),
+        "where": link_where(repos.links, participant.messenger),
+    }
 
 
 async def parent_intro(child: Participant, repos: Repos) -> str:
@@ -149,7 +161,8 @@ async def _me(ctx: Ctx) -> Participant | None:
 
 async def _consent_screens(ctx: Ctx) -> list[Effect]:
     await ctx.dialog.set_state(CONSENT)
-    document = document_screen(ctx.repos.settings, ConsentKind.SELF, (ConsentPayload(True), ConsentPayload(False)))
+    payloads = (ConsentPayload(True), ConsentPayload(False))
+    document = document_screen(ctx.repos.settings, ConsentKind.SELF, payloads, ctx.person.messenger)
     return [_say(tr("consent-intro")), Show(document, edit=False)]
 
 
@@ -157,7 +170,7 @@ async def _minor_consent_screens(ctx: Ctx) -> list[Effect]:
     """A pupil of 14–17 reads their own consent, in their voice, before the link for the parent."""
     await ctx.dialog.set_state(CONSENT)
     payloads = (MinorConsentPayload(True), MinorConsentPayload(False))
-    document = document_screen(ctx.repos.settings, ConsentKind.MINOR, payloads)
+    document = document_screen(ctx.repos.settings, ConsentKind.MINOR, payloads, ctx.person.messenger)
     return [_say(tr("minor-consent-intro")), Show(document, edit=False)]
 
 
@@ -168,7 +181,7 @@ async def continue_joining(ctx: Ctx, participant: Participant) -> list[Effect]:
         return [Show(age_screen(participant), edit=False)]
     if participant.needs_parent:
         await ctx.dialog.set_state(WAITING_PARENT)
-        return [_say(tr("waiting-for-parent", link=_parent_link(participant, ctx.repos)))]
+        return [_say(tr("waiting-for-parent", **_parent_link(participant, ctx.repos)))]
     return await _consent_screens(ctx)
 
 
@@ -183,6 +196,10 @@ async def on_start(ctx: Ctx, event: Event) -> list[Effect]:
     kind = code_kind(payload)
     if kind == "parent":
         return await _start_parent(ctx, payload)
+    if kind == "curator":  # Telegram's adapter routes these itself (it sets the new curator's commands)
+        from bot.flows.curator import curators
+
+        return await curators.accept_link(ctx, payload, event.name)
     participant = await _me(ctx)
     if participant is not None:
         effects: list[Effect] = []
@@ -238,7 +255,7 @@ async def on_age(ctx: Ctx, event: Event) -> list[Effect]:
     code = participant.parent_code or new_code(PARENT_PREFIX)
     await participants.set_adult(participant.id, False, code)
     await ctx.dialog.set_state(WAITING_PARENT)
-    return [answered, _say(tr("minor-needs-parent", link=_parent_link(participant, ctx.repos, code)))]
+    return [answered, _say(tr("minor-needs-parent", **_parent_link(participant, ctx.repos, code)))]
 
 
 def _agrees(payload_type: type[ConsentPayload] | type[MinorConsentPayload], payload: str) -> bool | None:
@@ -259,12 +276,12 @@ async def on_consent(ctx: Ctx, event: Event) -> list[Effect]:
     if participant.has_consent:
         return [Toast(tr("consent-already"))]
     repos = ctx.repos
-    answered = Show(document_screen(repos.settings, ConsentKind.SELF, None))
+    answered = Show(document_screen(repos.settings, ConsentKind.SELF, None, ctx.person.messenger))
     if not agree:
         await ctx.dialog.clear()  # before: the refusal deletes the person's rows, and nothing may write after it
         await repos.participants.decline(participant.id)
         return [answered, _say(tr("consent-declined"))]
-    document = render(operator(repos.settings.institution), ConsentKind.SELF)
+    document = render(operator(repos.settings.institution), ConsentKind.SELF, ctx.person.messenger)
     await repos.participants.record_consent(
         participant.id, document, kind=ConsentKind.SELF, given_by=ctx.person.account_id,
         given_by_messenger=ctx.person.messenger,
@@ -291,12 +308,12 @@ async def on_minor_consent(ctx: Ctx, event: Event) -> list[Effect]:
     ):
         return [Toast(tr("stale-button"))]
     repos = ctx.repos
-    answered = Show(document_screen(repos.settings, ConsentKind.MINOR, None))
+    answered = Show(document_screen(repos.settings, ConsentKind.MINOR, None, ctx.person.messenger))
     if not agree:
         await ctx.dialog.clear()
         await repos.participants.decline(participant.id)
         return [answered, _say(tr("minor-consent-declined"))]
-    document = render(operator(repos.settings.institution), ConsentKind.MINOR)
+    document = render(operator(repos.settings.institution), ConsentKind.MINOR, ctx.person.messenger)
     await repos.participants.record_consent(
         participant.id, document, kind=ConsentKind.MINOR, given_by=ctx.person.account_id,
         given_by_messenger=ctx.person.messenger,
@@ -305,8 +322,7 @@ async def on_minor_consent(ctx: Ctx, event: Event) -> list[Effect]:
     await repos.participants.set_adult(participant.id, False, code)
     await ctx.dialog.set_state(WAITING_PARENT)
     at = local_moment(repos.clock.now(), repos.settings.institution.tz)
-    link = _parent_link(participant, repos, code)
-    return [answered, _say(tr("minor-consent-thanks", at=at, link=link))]
+    return [answered, _say(tr("minor-consent-thanks", at=at, **_parent_link(participant, repos, code)))]
 
 
 async def on_joining_input(ctx: Ctx, event: Event) -> list[Effect]:
@@ -314,7 +330,7 @@ async def on_joining_input(ctx: Ctx, event: Event) -> list[Effect]:
     if await ctx.dialog.get_state() == WAITING_PARENT:
         participant = await _me(ctx)
         if participant is not None and participant.parent_code and not participant.has_consent:
-            return [_say(tr("waiting-for-parent", link=_parent_link(participant, ctx.repos)))]
+            return [_say(tr("waiting-for-parent", **_parent_link(participant, ctx.repos)))]
         await ctx.dialog.clear()
         return [_say(tr("unknown-input"))]
     return [_say(tr("press-a-button"))]
@@ -334,7 +350,7 @@ async def _start_parent(ctx: Ctx, code: str) -> list[Effect]:
     await ctx.dialog.set_state(PARENT_DOCUMENT)
     await ctx.dialog.set_data({"child": child.id})
     payloads = (ParentPayload(pid=child.id, agree=True), ParentPayload(pid=child.id, agree=False))
-    document = document_screen(repos.settings, ConsentKind.PARENT, payloads)
+    document = document_screen(repos.settings, ConsentKind.PARENT, payloads, child.messenger)
     return [_say(await parent_intro(child, repos)), Show(document, edit=False)]
 
 
@@ -353,7 +369,8 @@ async def on_parent_press(ctx: Ctx, event: Event) -> list[Effect]:
         return [Toast(tr("stale-button"))]
     data = await ctx.dialog.get_data()
     child = await _child_waiting(repos, press.pid)
-    pressed = relation_screen(None) if press.relation else document_screen(repos.settings, ConsentKind.PARENT, None)
+    on = child.messenger if child is not None else Messenger.TELEGRAM
+    pressed = relation_screen(None) if press.relation else document_screen(repos.settings, ConsentKind.PARENT, None, on)
     answered = Show(pressed)
     if child is None or data.get("child") != press.pid:
         return [Toast(tr("parent-already-done") if child is None else tr("stale-button")), answered]
@@ -386,7 +403,7 @@ async def on_parent_input(ctx: Ctx, event: Event) -> list[Effect]:
         return [_say(tr("parent-already-done"))]
     recorded = await repos.participants.record_consent(
         child.id,
-        render(operator(repos.settings.institution), ConsentKind.PARENT),
+        render(operator(repos.settings.institution), ConsentKind.PARENT, child.messenger),
         kind=ConsentKind.PARENT,
         given_by=ctx.person.account_id,
         parent_name=name,

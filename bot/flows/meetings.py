@@ -20,7 +20,7 @@ from bot.clock import iso, parse_iso
 from bot.flows.act import curators
 from bot.flows.context import Ctx
 from bot.flows.effects import Effect, Notify, Show, Toast
-from bot.flows.events import CommandIn, Event, Messenger, Person, PressIn, TextIn
+from bot.flows.events import CommandIn, Event, Person, PressIn, TextIn
 from bot.flows.notices import CheckinCb, Rows
 from bot.flows.payloads import (
     FitPayload,
@@ -207,7 +207,7 @@ class _Reader:
 async def _reader(repos: Repos, member: Member) -> _Reader:
     found = await repos.participants.get(member.id)
     if found is None:
-        return _Reader(Person(Messenger.TELEGRAM, member.telegram_id), Audience.ADULT)
+        return _Reader(member.person, Audience.ADULT)
     return _Reader(found.person, found.audience)
 
 

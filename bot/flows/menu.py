@@ -16,7 +16,7 @@ from datetime import tzinfo
 from bot.flows import survey
 from bot.flows.context import Ctx
 from bot.flows.effects import Effect, Show, Toast
-from bot.flows.events import Event, Messenger, Person, PressIn
+from bot.flows.events import Event, Person, PressIn
 from bot.flows.payloads import (
     AskPayload,
     BasesPayload,
@@ -51,7 +51,7 @@ async def children_of(person: Person, participants: Participants) -> list[Partic
 async def open_menu(person: Person, repos: Repos) -> list[Effect]:
     """/menu: the curator's menu, the participant's, else the parent's, else the word that they are not in the
     programme."""
-    if person.messenger is Messenger.TELEGRAM and repos.settings.is_curator(person.account_id):
+    if person in repos.settings.roster:
         return [Show(curator_menu(), edit=False)]
     participant = await participant_of(person, repos.participants)
     if participant is not None:
@@ -165,7 +165,7 @@ async def participant_menu(participant: Participant, repos: Repos) -> Screen:
             text += tr("menu-next-meeting", when=when, place=esc(upcoming.place))
         else:
             text += tr("menu-no-meeting")
-    is_parent = bool(await repos.participants.children_of(participant.telegram_id))
+    is_parent = bool(await children_of(participant.person, repos.participants))
     rows = menu_rows(
         participant, started, has_pair=pair is not None, is_mentor=is_mentor and working, is_parent=is_parent
     )

@@ -274,9 +274,17 @@ class Repos:
         )
 
 
+#: The longest start payload MAX passes on with `bot_started` (dev.max.ru); Telegram's is 64, and every code fits.
+MAX_START_PAYLOAD = 128
+
+
 class StartLinks:
-    """The link that opens the bot with a code (a parent's link, an invite) on a messenger. Telegram's is
-    `https://t.me/<bot>?start=<code>`: the adapter tells the bot's username once it knows it (`learn`)."""
+    """The links that open the bot with a code (a parent's link, an invite, a curator's link) on each messenger.
+
+    Telegram's is `https://t.me/<bot>?start=<code>`, MAX's `https://max.ru/<bot>?start=<code>`: each adapter
+    tells the bot's name on its messenger once it knows it (`learn`, at start-up). A link someone else opens is
+    given for every messenger that runs (`links`): a parent, a pupil or a new curator may be on either.
+    """
 
     def __init__(self) -> None:
         self._names: dict[Messenger, str] = {}
@@ -285,9 +293,22 @@ class StartLinks:
         self._names[messenger] = name
 
     def link(self, messenger: Messenger, code: str) -> str:
+        name = self._names.get(messenger) or "bot"
         if messenger is Messenger.TELEGRAM:
-            return deep_link(self._names.get(messenger) or "bot", code)
-        raise NotImplementedError(f"no start links on {messenger} yet")
+            return deep_link(name, code)
+        if messenger is Messenger.MAX:
+            if len(code) > MAX_START_PAYLOAD:
+                raise ValueError(f"a start code of {len(code)} characters does not fit MAX's {MAX_START_PAYLOAD}")
+            return f"https://max.ru/{name}?start={code}"
+        raise NotImplementedError(f"no start links on {messenger}")
+
+    def messengers(self, fallback: Messenger = Messenger.TELEGRAM) -> list[Messenger]:
+        """Every messenger whose adapter runs (in the enum's order), or `fallback` when none has told its name."""
+        return [m for m in Messenger if m in self._names] or [fallback]
+
+    def links(self, code: str, fallback: Messenger = Messenger.TELEGRAM) -> list[tuple[Messenger, str]]:
+        """The link on every messenger that runs (`fallback`'s alone when none has told its name yet)."""
+        return [(m, self.link(m, code)) for m in self.messengers(fallback)]
 
 
 class Farewells:

@@ -32,7 +32,7 @@ from bot.flows.ports import Repos
 from bot.flows.screens import Screen
 from bot.i18n import tr
 from bot.pairs import who
-from handlers.max.client import MaxClient, MaxError
+from handlers.max.client import MaxClient, MaxError, split_text
 from handlers.max.updates import Incoming, InGroup, Stopped, parse, user_of
 from storage.dialogs import PersonDialog
 from storage.group_chats import GroupChats
@@ -88,8 +88,8 @@ class MaxAdapter:
         except AppError as exc:
             if isinstance(parsed, Incoming):
                 await self._tell_quietly(parsed, exc.user_text)
-        except Exception:
-            log.exception("a MAX update failed: %s", update.get("update_type"))
+        except Exception as exc:  # the line names the failure, as the Telegram adapter's does
+            log.exception("a MAX update failed: %s: %s", update.get("update_type"), exc)
             if isinstance(parsed, Incoming):
                 await self._tell_quietly(parsed, tr("unexpected-error"))
 
@@ -120,14 +120,20 @@ class MaxAdapter:
             if isinstance(effect, Show):
                 screen = effect.screen
                 if effect.edit and incoming.callback_id and not answered:
+                    # A screen too long for one message: the pressed message shows its beginning, the rest
+                    # follows as new messages with the buttons under the last.
+                    head, *rest = split_text(screen.text)
                     await self.client.answer(
                         incoming.callback_id,
                         person.account_id,
                         notification=toast.text if toast else None,
-                        text=screen.text,
-                        rows=screen.rows,
+                        text=head,
+                        rows=() if rest else screen.rows,
                     )
                     answered = True
+                    if rest:
+                        sent = await self.client.send(person.account_id, "\n".join(rest), screen.rows)
+                        shown = sent.mid if screen.rows else shown
                 else:
                     sent = await self.client.send(person.account_id, screen.text, screen.rows)
                     shown = sent.mid if screen.rows else shown

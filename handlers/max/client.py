@@ -17,6 +17,8 @@ failure means and when to try again, and the pauses here go through an injectabl
 from __future__ import annotations
 
 import asyncio
+import logging
+import mimetypes
 import time
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Hashable, Iterable, Sequence
@@ -25,6 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import maxapi
+from aiohttp import FormData
 from maxapi.client.default import DefaultConnectionProperties
 from maxapi.enums.upload_type import UploadType
 from maxapi.exceptions.max import InvalidToken, MaxApiError, MaxConnection
@@ -50,7 +53,24 @@ NOT_READY_PAUSES = (0.5, 1.0, 2.0, 4.0, 8.0)
 #: Files a person sent are kept by MAX's token: `FileIn.file_ref` is "max:<type>:<token>".
 REF_PREFIX = "max:"
 
+# maxapi's requests go through `backoff`, which logs an ERROR when it gives up after its one try (its retries are
+# off here): a 5xx or a dropped connection is the caller's to judge (the outbox backs off, polling pauses), so the
+# library's line would only report as an error what is handled.
+logging.getLogger("backoff").setLevel(logging.CRITICAL)
+
 Rows = Sequence[Sequence[Button]]
+
+
+class _Bot(maxapi.Bot):
+    async def upload_file_buffer(self, filename: str, url: str, buffer: bytes, type: UploadType) -> str:
+        """The file under its own name: maxapi's appends the extension its sniffing of the bytes guesses (an XLSX
+        arrived as «….xlsx.docx», a zip read as a Word document)."""
+        form = FormData(quote_fields=False)
+        mime = mimetypes.guess_type(filename)[0] or "application/octet-stream"
+        form.add_field(name="data", value=buffer, filename=filename, content_type=mime)
+        session = await self.ensure_session()
+        async with session.post(url=url, data=form) as response:
+            return await self._read_upload_response(response)
 
 
 class MaxError(Exception):
@@ -189,11 +209,12 @@ class MaxClient:
         window: RateWindow | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
-        self.bot = maxapi.Bot(
+        self.bot = _Bot(
             token,
             auto_requests=False,
             auto_check_subscriptions=False,
             after_upload_attempts=1,
+            after_upload_retry_delay=0,  # the pauses are ours (NOT_READY_PAUSES, through `sleep`)
             after_input_media_delay=0.001,
             disable_link_preview=True,
             default_connection=DefaultConnectionProperties(max_retries=0),
@@ -273,6 +294,14 @@ class MaxClient:
                         )
                     )
                 return sent.message.body.mid if sent is not None else ""
+            except RuntimeError as exc:
+                # maxapi answers `attachment.not.ready` itself: with its retries off, by giving up so.
+                if not attachments:
+                    raise
+                pause = next(pauses, None)
+                if pause is None:
+                    raise MaxError(400, "attachment.not.ready", str(exc)) from exc
+                await self._sleep(pause)
             except MaxError as exc:
                 pause = next(pauses, None) if exc.code == "attachment.not.ready" else None
                 if pause is None:

@@ -46,8 +46,13 @@ class Polling:
     async def run(self) -> None:
         marker = await self._markers.get(Messenger.MAX)
         pause = 1.0
+        first = True
         while not self._stopping.is_set():
-            poll = asyncio.ensure_future(self._adapter.client.updates(marker, self._timeout))
+            # Without a marker MAX answers only the newest update, dropping whatever came before it: the first
+            # poll of a bot that never polled does not wait, to get a marker before anyone writes.
+            wait = 0 if marker is None and first else self._timeout
+            first = False
+            poll = asyncio.ensure_future(self._adapter.client.updates(marker, wait))
             stop = asyncio.ensure_future(self._stopping.wait())
             done, _ = await asyncio.wait({poll, stop}, return_when=asyncio.FIRST_COMPLETED)
             if poll not in done:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,8 +42,10 @@ class MaxRuntime:
         outbox_rate: float = 20.0,
         webhook: Webhook | None = None,
         poll_timeout: int = 30,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
-        self.client = MaxClient(token, base_url)
+        """`sleep`: the client's pauses (a file MAX has not processed yet), injectable for tests."""
+        self.client = MaxClient(token, base_url, sleep=sleep)
         self.adapter = MaxAdapter(self.client, services)
         self.polling = Polling(self.adapter, UpdateMarkers(services["db"]), timeout=poll_timeout)
         self.sender = MaxOutboxSender(
@@ -54,7 +56,9 @@ class MaxRuntime:
         self._stopping = asyncio.Event()
 
     async def _blocked(self, account_id: int) -> None:
-        await self.adapter._stopped(Person(Messenger.MAX, account_id))
+        """The outbox found the chat refused and marked it unreachable (the first time): the curators are told.
+        Not through the adapter's `_stopped`, whose own mark would find the chat marked already and tell nobody."""
+        await self.adapter._tell_curators(Person(Messenger.MAX, account_id), "curator-user-blocked")
 
     async def start(self) -> None:
         """Learn the bot's name (its links), list the participants' commands, start the outbox's MAX rows.

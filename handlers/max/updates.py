@@ -57,11 +57,11 @@ def name_of(user: dict[str, Any] | None) -> str:
     return str(user.get("name") or " ".join(filter(None, (user.get("first_name"), user.get("last_name")))))
 
 
-def command(who: Person, text: str) -> Event:
+def command(who: Person, text: str, name: str = "") -> Event:
     """`/command args` a command (`/start@bot` as `/start`), anything else a text."""
     if text.startswith("/") and len(text) > 1:
         head, _, args = text[1:].partition(" ")
-        return CommandIn(who, head.split("@", 1)[0].lower(), args.strip())
+        return CommandIn(who, head.split("@", 1)[0].lower(), args.strip(), name)
     return TextIn(who, text)
 
 
@@ -107,7 +107,8 @@ def parse(update: dict[str, Any]) -> Update | None:
         text = body.get("text") or ""
         if body.get("attachments"):
             return Incoming(_file(who, body, text), name=name_of(message.get("sender")))
-        return Incoming(command(who, text), name=name_of(message.get("sender")))
+        name = name_of(message.get("sender"))
+        return Incoming(command(who, text, name), name=name)
     if kind == "message_callback":
         callback = update.get("callback") or {}
         who = person(callback.get("user"))
@@ -127,7 +128,8 @@ def parse(update: dict[str, Any]) -> Update | None:
         who = person(update.get("user"))
         if who is None:
             return None
-        return Incoming(CommandIn(who, "start", str(update.get("payload") or "")), name=name_of(update.get("user")))
+        name = name_of(update.get("user"))
+        return Incoming(CommandIn(who, "start", str(update.get("payload") or ""), name), name=name)
     if kind == "bot_stopped":
         who = person(update.get("user"))
         return Stopped(who) if who is not None else None

@@ -400,6 +400,29 @@ class FakeMaxUser:
                     f"came first.\n{self._context(skipped, header='Came first')}"
                 )
 
+    async def send_file(
+        self, name: str, content: bytes = b"%PDF-1.4 fake", mime: str = "application/pdf", *, caption: str = ""
+    ) -> str:
+        """Send a file to the bot (an image when ``mime`` is an image's): the platform keeps it as an upload whose
+        token the bot can send on; returns the message's mid."""
+        return self._fake._user_file(self, name, content, mime, caption)
+
+    async def send_sticker(self, code: str = "3b8b1b8c") -> str:
+        """Send a sticker: an attachment with no file the bot could keep."""
+        return self._fake._user_sticker(self, code)
+
+    async def click_payload(self, payload: str, message: SentMessage) -> str:
+        """Press a button with ``payload`` on ``message`` whatever its buttons now are (an old button an edit has
+        since taken away, as a client that shows the old keyboard sends it); returns the callback_id."""
+        target = self._fake._messages.get(message.mid)
+        if target is None or target.chat_id != self.chat_id:
+            raise AssertionError(f"{message.mid} is not a bot message in chat {self.chat_id}")
+        return self._fake._queue_callback(self, target, payload)
+
+    def answers_to(self, callback_id: str) -> list[dict[str, Any]]:
+        """The answers the bot gave to one press (exactly one is due)."""
+        return list(self._fake._callbacks[callback_id].answers)
+
     def _context(self, events: list[SentMessage], header: str = "Last events") -> str:
         lines = [f"{header}:"] + [f"  {event.describe()}" for event in events]
         if not events:
@@ -1025,6 +1048,47 @@ class FakeMax:
             self._update_base("bot_stopped")
             | {"chat_id": user.chat_id, "user": user.to_json(), "user_locale": user.locale}
         )
+
+    def _user_attachment_message(self, user: FakeMaxUser, attachments: list[dict[str, Any]], text: str) -> str:
+        if user.stopped:
+            raise AssertionError(f"{user!r} stopped the bot; start() it again before writing")
+        user.started = True
+        mid = self._new_mid()
+        self._user_mids.add(mid)
+        message = {
+            "sender": user.to_json(),
+            "recipient": {"chat_id": user.chat_id, "chat_type": "dialog", "user_id": self.bot_id},
+            "timestamp": self._ms(),
+            "body": {"mid": mid, "seq": next(self._seq), "text": text, "attachments": attachments or None},
+        }
+        self._queue_update(self._update_base("message_created") | {"message": message, "user_locale": user.locale})
+        return mid
+
+    def _user_file(self, user: FakeMaxUser, name: str, content: bytes, mime: str, caption: str) -> str:
+        # [schema] FileAttachment {type "file", payload: FileAttachmentPayload {url, token}, filename, size};
+        # PhotoAttachment {type "image", payload: PhotoAttachmentPayload {photo_id, token, url}} (dev.max.ru
+        # docs-api/objects/Message, body.attachments). The user's file is processed: the bot may send it on.
+        kind = "image" if mime.startswith("image/") else "file"
+        upload = _Upload(secrets.token_hex(8), kind, secrets.token_urlsafe(32), content, name, mime, True)
+        self._uploads[upload.upload_id] = upload
+        self._uploads_by_token[upload.token] = upload
+        payload: dict[str, Any] = {"url": f"{self.base_url}/files/{upload.token}", "token": upload.token}
+        attachment: dict[str, Any] = {"type": kind, "payload": payload}
+        if kind == "file":
+            attachment |= {"filename": name, "size": len(content)}
+        else:
+            payload["photo_id"] = int(upload.upload_id, 16) % 10**12
+        return self._user_attachment_message(user, [attachment], caption)
+
+    def _user_sticker(self, user: FakeMaxUser, code: str) -> str:
+        # [schema] StickerAttachment {type "sticker", payload: StickerAttachmentPayload {url, code}, width, height}.
+        sticker = {
+            "type": "sticker",
+            "payload": {"url": f"{self.base_url}/stickers/{code}.webp", "code": code},
+            "width": 128,
+            "height": 128,
+        }
+        return self._user_attachment_message(user, [sticker], "")
 
     def _user_message(self, user: FakeMaxUser, text: str) -> str:
         if user.stopped:

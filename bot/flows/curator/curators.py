@@ -21,6 +21,7 @@ from bot.flows.events import CommandIn, Event, Messenger, Person, PressIn
 from bot.flows.payloads import Payload
 from bot.flows.routes import FlowRoutes, Handler
 from bot.flows.screens import Keyboard, Screen
+from bot.flows.texts import messenger_mark, messengers_in_use
 from bot.i18n import esc, quoted, tr
 from bot.settings import Settings
 
@@ -31,7 +32,7 @@ PARTICIPANT_DIALOGS = ("Joining", "ParentConsent", "Survey", "MeetingSetup", "Me
 
 class CuratorsPayload(Payload, prefix="cur"):
     """/curators. a: list, add (a one-time link), rm (ask to remove `uid`), rmok (remove)
-    (handlers.kb.curator.CuratorsCb)."""
+    (handlers.kb.curator.CuratorsCb). A curator on a messenger other than Telegram: rm-max, rmok-max."""
 
     a: str
     uid: int = 0
@@ -60,33 +61,61 @@ def curator_only(handler: Handler) -> Handler:
 
 
 # --- the screens -----------------------------------------------------------------------------------------------
+def _action(action: str, curator: Person) -> str:
+    """`rm`/`rmok` for a Telegram curator, `rm-max`/`rmok-max` for one on MAX (the payload's uid is the id there)."""
+    return action if curator.messenger is Messenger.TELEGRAM else f"{action}-{curator.messenger.value}"
+
+
+def _target(payload: CuratorsPayload) -> tuple[str, Person] | None:
+    """The action and the curator a press names, None when the messenger in it is unknown."""
+    action, _, on = payload.a.partition("-")
+    try:
+        messenger = Messenger(on) if on else Messenger.TELEGRAM
+    except ValueError:
+        return None
+    return action, Person(messenger, payload.uid)
+
+
 def curators_rows(removable: list[AddedCurator]) -> Keyboard:
     kb = Keyboard()
     kb.add(tr("btn-curator-add"), CuratorsPayload(a="add"))
     for curator in removable:
-        kb.add(tr("btn-curator-remove", name=curator.name[:40]), CuratorsPayload(a="rm", uid=curator.telegram_id))
+        payload = CuratorsPayload(a=_action("rm", _person(curator)), uid=curator.telegram_id)
+        kb.add(tr("btn-curator-remove", name=curator.name[:40]), payload)
     return kb
 
 
-def remove_rows(uid: int) -> Keyboard:
+def remove_rows(curator: Person) -> Keyboard:
     kb = Keyboard()
-    kb.add(tr("btn-curator-remove-yes"), CuratorsPayload(a="rmok", uid=uid))
+    kb.add(tr("btn-curator-remove-yes"), CuratorsPayload(a=_action("rmok", curator), uid=curator.account_id))
     kb.add(tr("btn-curator-remove-no"), CuratorsPayload(a="list"))
     return kb
 
 
+def _person(curator: AddedCurator) -> Person:
+    return Person(curator.messenger, curator.telegram_id)
+
+
 async def list_screen(ctx: Ctx) -> Screen:
-    settings, viewer = ctx.repos.settings, ctx.person.account_id
+    """Every curator, and which messenger each is on when more than one is in use (the bot runs two, or the
+    curators are on two)."""
+    settings, viewer = ctx.repos.settings, ctx.person
     added: list[AddedCurator] = await ctx.repos.curators.added()
     lines: list[str] = []
-    for curator_id in sorted(settings.roster.owners):
-        you = tr("curators-you") if curator_id == viewer else ""
-        lines.append(tr("curators-owner-line", n=len(lines) + 1, id=curator_id, you=you))
+    owners = sorted(settings.roster.owner_people, key=lambda p: (list(Messenger).index(p.messenger), p.account_id))
+    in_use = messengers_in_use(ctx.repos.links, (p.messenger for p in settings.roster.people()))
+    for owner in owners:
+        you = tr("curators-you") if owner == viewer else ""
+        mark = messenger_mark(owner.messenger, in_use)
+        lines.append(tr("curators-owner-line", n=len(lines) + 1, id=owner.account_id, messenger=mark, you=you))
     tz = settings.institution.tz
     for curator in added:
-        you = tr("curators-you") if curator.telegram_id == viewer else ""
+        person = _person(curator)
+        you = tr("curators-you") if person == viewer else ""
         date = f"{curator.added_at.astimezone(tz):%d.%m.%Y}"
-        lines.append(tr("curators-added-line", n=len(lines) + 1, name=esc(curator.name), you=you, date=date))
+        mark = messenger_mark(person.messenger, in_use)
+        line = tr("curators-added-line", n=len(lines) + 1, name=esc(curator.name), messenger=mark, you=you, date=date)
+        lines.append(line)
     return Screen(tr("curators-list", lines="\n".join(lines)), curators_rows(added).rows())
 
 
@@ -99,38 +128,43 @@ async def on_curators(ctx: Ctx, event: Event) -> list[Effect]:
 @curator_only
 async def on_press(ctx: Ctx, event: Event) -> list[Effect]:
     assert isinstance(event, PressIn)
-    payload = CuratorsPayload.unpack(event.payload)
-    action, uid = payload.a, payload.uid
+    target = _target(CuratorsPayload.unpack(event.payload))
+    if target is None:
+        return [Toast(tr("stale-button"))]
+    action, curator = target
     repos, me = ctx.repos, ctx.person
     if action == "add":
         invite = await repos.curators.create_invite(me.account_id, me.messenger)
         await repos.audit.record(me.account_id, "curator.invite", invite.code, actor_messenger=me.messenger)
         hours = int(CURATOR_INVITE_TTL.total_seconds() // 3600)
-        return [Show(Screen(tr("curator-invite-created", link=ctx.link(invite.code), hours=hours)), edit=False)]
-    if action in ("rm", "rmok") and repos.settings.is_owner(uid):
+        return [Show(Screen(tr("curator-invite-created", link=ctx.links(invite.code), hours=hours)), edit=False)]
+    if action in ("rm", "rmok") and repos.settings.roster.is_owner(curator):
         return [Toast(tr("curator-owner-stays"), alert=True)]
     if action == "rm":
-        curator = await repos.curators.get(uid)
-        if curator is None:
+        added = await repos.curators.get(curator.account_id, curator.messenger)
+        if added is None:
             return [Toast(tr("stale-button"))]
-        text = tr("curator-remove-confirm", name=esc(curator.name))
-        return [Show(Screen(text, remove_rows(uid).rows()))]
+        text = tr("curator-remove-confirm", name=esc(added.name))
+        return [Show(Screen(text, remove_rows(curator).rows()))]
     if action == "rmok":
-        return await _remove(ctx, uid)
+        return await _remove(ctx, curator)
     if action == "list":
         return [Show(await list_screen(ctx))]
     return [Toast(tr("stale-button"))]
 
 
-async def _remove(ctx: Ctx, uid: int) -> list[Effect]:
+async def _remove(ctx: Ctx, removed: Person) -> list[Effect]:
     repos = ctx.repos
-    curator = await repos.curators.get(uid)
-    participant = await repos.participants.by_account(Messenger.TELEGRAM, uid)
-    if curator is None or not await repos.curators.remove(uid, drop_pending=participant is None):
+    uid, messenger = removed.account_id, removed.messenger
+    curator = await repos.curators.get(uid, messenger)
+    participant = await repos.participants.by_account(messenger, uid)
+    if curator is None or not await repos.curators.remove(uid, drop_pending=participant is None, messenger=messenger):
         # Pressed twice, or on an old screen: they are not a curator any more; nothing to do.
         return [Toast(tr("stale-button"))]
-    await repos.audit.record(ctx.person.account_id, "curator.remove", str(uid), actor_messenger=ctx.person.messenger)
-    removed = Person(Messenger.TELEGRAM, uid)
+    details = None if messenger is Messenger.TELEGRAM else {"messenger": messenger.value}
+    await repos.audit.record(
+        ctx.person.account_id, "curator.remove", str(uid), details, actor_messenger=ctx.person.messenger
+    )
     await clear_curator_state(ctx, removed, keep_own=participant is not None)
     return [
         Notify(removed, Screen(tr("curator-removed-notice"))),
@@ -167,11 +201,7 @@ async def accept_link(ctx: Ctx, code: str, name: str) -> list[Effect]:
         Show(Screen(tr("curator-joined", org=esc(quoted(settings.institution.organization_name)))), edit=False)
     ]
     notice = Screen(tr("curator-joined-notice", name=esc(name)))
-    effects += [
-        Notify(Person(Messenger.TELEGRAM, curator_id), notice)
-        for curator_id in settings.curator_ids()
-        if curator_id != me.account_id
-    ]
+    effects += [Notify(curator, notice) for curator in settings.roster.people() if curator != me]
     return effects
 
 

@@ -16,12 +16,12 @@ from bot.flows.curator import matching as match_flow
 from bot.flows.curator.pairs import paged, reader
 from bot.flows.curator.reports import curator_only, press_of
 from bot.flows.effects import Effect, Notify, Show, Toast
-from bot.flows.events import Event, Messenger, Person, TextIn
+from bot.flows.events import Event, TextIn
 from bot.flows.notices import pref_start_buttons
 from bot.flows.payloads import FormPayload, GroupMeetingPayload, Payload, RoundPayload
 from bot.flows.routes import FlowRoutes
 from bot.flows.screens import Keyboard, Screen
-from bot.i18n import Audience, esc, tr
+from bot.i18n import esc, tr
 from bot.meetings.timeparse import InvalidInput, format_moment
 from bot.meetings.when import parse_when
 from bot.pairs import Candidate
@@ -119,7 +119,7 @@ async def on_setup(ctx: Ctx, event: Event) -> list[Effect]:
     data = await ctx.dialog.update_data(place=place)
     form = Form(data["form"])
     await ctx.dialog.set_state(CONFIRM)
-    count = len(await ctx.repos.participants.consented_chats(form))  # type: ignore[attr-defined]
+    count = len(await ctx.repos.participants.consented(form))  # type: ignore[attr-defined]
     text = tr("gm-preview", form=form.label, when=_when(ctx, data["when"]), place=esc(place), count=count)
     kb = Keyboard()
     kb.add(tr("btn-send"), GroupMeetingPayload(a="send", f=form.value))
@@ -168,14 +168,12 @@ async def _announce(ctx: Ctx, form: Form) -> list[Effect]:
     participants: Any = ctx.repos.participants
     curator = ctx.person.account_id
     meeting = await _matching(ctx).create_meeting(form, parse_iso(data["when"]), data["place"], curator)
-    chats = await participants.consented_chats(form)
+    invited = await participants.consented(form)
     when, place = _when(ctx, data["when"]), esc(data["place"])
-    effects: list[Effect] = [Show(Screen(tr("gm-sent", count=len(chats))))]
-    for chat_id in chats:
-        person = await participants.by_telegram(chat_id)
-        to = person.person if person else Person(Messenger.TELEGRAM, chat_id)
-        audience = person.audience if person else Audience.ADULT
-        effects.append(Notify(to, Screen(tr("gm-announce", when=when, place=place, audience=audience))))
+    effects: list[Effect] = [Show(Screen(tr("gm-sent", count=len(invited))))]
+    for person in invited:  # each on their own messenger
+        text = tr("gm-announce", when=when, place=place, audience=person.audience)
+        effects.append(Notify(person.person, Screen(text)))
     await ctx.repos.audit.record(curator, "group_meeting.announce", str(meeting.id), {"form": form.value})
     return effects
 

@@ -305,13 +305,13 @@ async def on_broadcast_press(ctx: Ctx, event: Event) -> list[Effect]:
             label = _audience_label(cb.v)
         except ValueError:
             return _stale()
-        chats = await participants.audience_chats(cb.v)
-        if not chats:
+        people = await participants.audience(cb.v)
+        if not people:
             return [Toast(tr("broadcast-nobody"), alert=True)]
         await ctx.dialog.update_data(audience=cb.v)
         await ctx.dialog.set_state(BROADCAST_CONFIRM)
         return [
-            _say(tr("broadcast-preview", count=len(chats), audience=label)),
+            _say(tr("broadcast-preview", count=len(people), audience=label)),
             _preview(data),
             _say(tr("btn-broadcast-send") + "?", confirm_keyboard()),
         ]
@@ -322,7 +322,7 @@ async def on_broadcast_press(ctx: Ctx, event: Event) -> list[Effect]:
 
 async def _send(ctx: Ctx, data: dict) -> list[Effect]:
     """The broadcast's row and one outbox row per recipient, in the action's transaction."""
-    chats = await ctx.repos.participants.audience_chats(data["audience"])
+    people = await ctx.repos.participants.audience(data["audience"])
     await ctx.dialog.clear()
     outbox, curator = ctx.repos.outbox, ctx.person.account_id
     now = ctx.repos.clock.now()
@@ -333,13 +333,17 @@ async def _send(ctx: Ctx, data: dict) -> list[Effect]:
         data.get("text"),
         data.get("media_kind"),
         data.get("file_id"),
-        chats,
+        people,
         goes_at,
         outbox=outbox,
+        created_by_messenger=ctx.person.messenger,
     )
     outbox.wake()  # the sender waits for this transaction's commit before it reads the rows
-    await ctx.repos.audit.record(curator, "broadcast.send", str(broadcast_id), {"audience": data["audience"]})
-    text = tr("broadcast-queued", count=len(chats))
+    details = {"audience": data["audience"]}
+    await ctx.repos.audit.record(
+        curator, "broadcast.send", str(broadcast_id), details, actor_messenger=ctx.person.messenger
+    )
+    text = tr("broadcast-queued", count=len(people))
     if goes_at > now:
         text += tr("broadcast-quiet", when=format_moment(goes_at, ctx.repos.settings.institution.tz))
     return [Show(Screen(text))]

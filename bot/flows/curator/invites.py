@@ -105,7 +105,7 @@ async def list_screen(ctx: Ctx) -> Screen:
         expiry = tr("invite-list-until", date=f"{until.astimezone(tz):%d.%m.%Y}") if until else ""
         line = tr("invite-list-line",
             n=n, role=invite.role.label, form=invite.form.label, uses=invite.uses, limit=limit, expiry=expiry,
-            link=ctx.link(invite.code),
+            link=ctx.links(invite.code),
         )  # fmt: skip
         lines.append(line)
     return Screen(tr("invite-list", lines="\n\n".join(lines)), revoke_rows(active).rows())
@@ -153,7 +153,7 @@ async def _create(ctx: Ctx, role: Role, form: Form, days: int, limit: int) -> li
     details = {"role": role.value, "form": form.value}
     await repos.audit.record(me.account_id, "invite.create", invite.code, details, actor_messenger=me.messenger)
     text = tr("invite-created",
-        link=ctx.link(invite.code),
+        link=ctx.links(invite.code),
         role=role.label,
         form=form.label,
         expiry=expiry_text(invite, repos.settings),

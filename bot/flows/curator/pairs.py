@@ -67,12 +67,12 @@ def paged(
     return kb.adjust(*widths).rows()
 
 
-async def reader(ctx: Ctx, participant_id: int, account_id: int) -> tuple[Person, Audience]:
+async def reader(ctx: Ctx, participant_id: int, account: int | Person) -> tuple[Person, Audience]:
     """Who a notice goes to (on their messenger) and how it speaks to them: «ты» to a pupil, «вы» to an adult
-    (and to someone already gone)."""
+    (and to someone already gone: `account`, a bare id being a Telegram one)."""
     person = await ctx.repos.participants.get(participant_id)
     if person is None:
-        return Person(Messenger.TELEGRAM, account_id), Audience.ADULT
+        return (account if isinstance(account, Person) else Person(Messenger.TELEGRAM, account)), Audience.ADULT
     return person.person, person.audience
 
 
@@ -236,7 +236,7 @@ async def _finish(ctx: Ctx) -> list[Effect]:
     renew = Keyboard().add(tr("btn-renew"), RenewPayload(y=year.id)).rows()
     for pair in pairs:
         for member in pair.people:
-            to, audience = await reader(ctx, member.id, member.telegram_id)
+            to, audience = await reader(ctx, member.id, member.person)
             effects.append(Notify(to, Screen(tr("finished-notice", audience=audience), renew)))
     renewed = await matching.renewed(year.id)
     await ctx.repos.audit.record(curator, "pairs.finish_year", year.label, {"pairs": len(closed)})
@@ -288,7 +288,7 @@ async def on_dissolve_reason(ctx: Ctx, event: Event) -> list[Effect]:
     people = tuple(p.id for p in pair.people)
     effects: list[Effect] = [Show(Screen(tr("dissolved", id=pair.id)), edit=False)]
     for member in pair.people:
-        to, audience = await reader(ctx, member.id, member.telegram_id)
+        to, audience = await reader(ctx, member.id, member.person)
         effects.append(Notify(to, Screen(tr("dissolved-notice", audience=audience, reason=esc(reason))), about=people))
     return effects
 

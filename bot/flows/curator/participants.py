@@ -16,12 +16,20 @@ from bot.consent import BadPaperDate, ConsentKind, clean_signatory_name, parse_p
 from bot.flows.context import Ctx
 from bot.flows.curator.curators import curator_only
 from bot.flows.effects import Effect, Notify, Show, Toast
-from bot.flows.events import CommandIn, Event, PressIn, TextIn
+from bot.flows.events import CommandIn, Event, Messenger, PressIn, TextIn
 from bot.flows.payloads import MenuPayload, Payload
 from bot.flows.ports import ConsentView
 from bot.flows.routes import FlowRoutes
 from bot.flows.screens import Keyboard, Screen
-from bot.flows.texts import answers_block, consent_line, local_day, local_moment
+from bot.flows.texts import (
+    answers_block,
+    consent_line,
+    local_day,
+    local_moment,
+    messenger_counts,
+    messenger_mark,
+    messengers_in_use,
+)
 from bot.i18n import esc, tr
 from bot.participants import Participant
 from bot.programme import INTAKE_BY_ROLE, Form, Role, Status
@@ -171,14 +179,21 @@ async def summary_text(ctx: Ctx) -> str | None:
         forms = ", ".join(f"{label}: {n}" for (r, label), n in sorted(by_role_form.items()) if r is role)
         role_lines.append(f"<b>{role.label}</b>: {by_role[role]} ({forms})")
     status_lines = [f"{status.label}: {by_status[status]}" for status in Status if by_status[status]]
+    by_messenger = messenger_counts(ctx.repos.links, await ctx.repos.participants.by_messenger())
+    messengers = tr("participants-by-messenger", counts=by_messenger) if by_messenger else ""
     return tr("participants-summary",
-        total=total, by_role="\n".join(role_lines), by_status="\n".join(status_lines)
+        total=total, messengers=messengers, by_role="\n".join(role_lines), by_status="\n".join(status_lines)
     )  # fmt: skip
 
 
 async def summary_screen(ctx: Ctx) -> Screen:
     text = await summary_text(ctx)
     return Screen(text, summary_rows().rows()) if text else Screen(tr("participants-empty"))
+
+
+async def _in_use(ctx: Ctx) -> set[Messenger]:
+    """The messengers the bot runs and those the participants are on: a person's is said when there are two."""
+    return messengers_in_use(ctx.repos.links, await ctx.repos.participants.by_messenger())
 
 
 def invite_line(person: Participant, tz: ZoneInfo) -> str:
@@ -206,8 +221,11 @@ async def list_screen(
     tz = ctx.repos.settings.institution.tz
     found, total = await people(ctx).page(role=role, status=status, offset=offset, limit=PAGE_SIZE)
     names = [identity(p, tz) for p in found]
+    in_use = await _in_use(ctx)
     lines = [
-        tr("participant-line", n=n, name=esc(name), role=p.role.label, status=p.status.label)
+        tr("participant-line",
+            n=n, name=esc(name), role=p.role.label, status=p.status.label, messenger=messenger_mark(p.messenger, in_use)
+        )
         for n, (p, name) in enumerate(zip(found, names, strict=True), start=offset + 1)
     ]
     title = role.label if role else status.label if status else tr("participants-all")
@@ -244,6 +262,7 @@ async def card(ctx: Ctx, person: Participant, *, edit: bool = True) -> Show:
         title = tr("participant-card-title", name=esc(person.name), pseudonym=person.pseudonym)
     else:
         title = tr("participant-card-title-unnamed", pseudonym=person.pseudonym)
+    title += messenger_mark(person.messenger, await _in_use(ctx))
     text = tr("participant-card",
         title=title,
         role=person.role.label,

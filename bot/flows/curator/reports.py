@@ -26,8 +26,10 @@ from bot.flows.effects import Effect, Later, SendFile, Show, Toast
 from bot.flows.events import CommandIn, Event, PressIn
 from bot.flows.menu import curator_menu
 from bot.flows.payloads import ArchivePayload, BasesPayload, PayloadError, ReportPayload
+from bot.flows.ports import StartLinks
 from bot.flows.routes import FlowRoutes
 from bot.flows.screens import Button, FileOut, Keyboard, Screen
+from bot.flows.texts import messenger_counts
 from bot.i18n import esc, quoted, tr
 from bot.meetings import Stage
 from bot.monitoring import MIN_GROUP, monitoring_period
@@ -138,7 +140,7 @@ async def deliver(ctx: Ctx, kind: str, year: ArchivedYear | None = None) -> list
         stages = stage_counts(await reports.furthest_stages())
         return [Later(partial(_charts, stages, _chart_quality(quality), growth))]
     await repos.audit.record(curator, "summary.text", year.label if year else None)
-    text = await summary_text(repos.clock, settings, reports, repos.campaigns, quality, growth)
+    text = await summary_text(repos.clock, settings, reports, repos.campaigns, quality, growth, repos.links)
     return [Show(Screen(text, report_rows(await reports.years())), edit=False)]
 
 
@@ -259,7 +261,11 @@ async def summary_text(
     campaigns: Any,
     quality: list[QualityPeriod],
     growth: list[tuple[str, float | None, float | None, int]],
+    links: StartLinks | None = None,
 ) -> str:
+    """The /summary text; `links` says which messengers the bot runs (the head count per messenger is shown
+    when people are on more than one, or the bot runs more than one)."""
+    links = links or StartLinks()
     people = await reports.people_by_role()
     text = tr("summary-header", date=clock.now().astimezone(settings.institution.tz).strftime("%d.%m.%Y"))
     year, last = reports.year, (await reports.years())[-1:]
@@ -271,8 +277,10 @@ async def summary_text(
         + (tr("summary-role-unconsented", n=c.people - c.consented) if c.consented < c.people else "")
         for c in people
     )
+    counts = messenger_counts(links, await reports.people_by_messenger())
     text += tr("summary-people",
         total=sum(c.people for c in people),
+        messengers=tr("participants-by-messenger", counts=counts) if counts else "",
         by_role=role_lines or tr("summary-none"),
         consented=sum(c.consented for c in people),
         waiting=sum(c.waiting for c in people),

@@ -3,8 +3,8 @@ curators-list =
     <b>Кураторы программы</b>
 
     { $lines }
-curators-owner-line = { $n }. id { $id }{ $you } — из настроек бота (CURATOR_IDS), убрать из бота нельзя
-curators-added-line = { $n }. { $name }{ $you } — в списке с { $date }
+curators-owner-line = { $n }. id { $id }{ $messenger }{ $you } — из настроек бота (CURATOR_IDS), убрать из бота нельзя
+curators-added-line = { $n }. { $name }{ $messenger }{ $you } — в списке с { $date }
 curators-you = { "" } (вы)
 btn-curator-add = Добавить куратора
 btn-curator-remove = Убрать: { $name }

@@ -1,7 +1,7 @@
 ## audience: curator
 participants-empty = Участников пока нет. Пригласите их: /invite.
 participants-summary =
-    <b>Участники программы: { $total }</b>
+    <b>Участники программы: { $total }</b>{ $messengers }
 
     { $by_role }
 
@@ -12,7 +12,7 @@ participants-page =
 
     { $lines }
 participants-all = Все участники
-participant-line = { $n }. { $name } — { $role }, { $status }
+participant-line = { $n }. { $name } — { $role }, { $status }{ $messenger }
 participant-unnamed = { $pseudonym } · вход { $joined } · ссылка { $invite }
 participant-unnamed-parent = { "" } · родитель: { $parent }
 participant-invite = от { $date } (…{ $tail })

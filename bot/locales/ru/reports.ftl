@@ -3,7 +3,7 @@ summary-header = <b>Сводка программы</b> на { $date }
 summary-people =
     { "" }
 
-    <b>Участники</b>: { $total }
+    <b>Участники</b>: { $total }{ $messengers }
     { $by_role }
     Согласия: { $consented } из { $total }; ждут родителя: { $waiting }
 summary-role-line = { $role }: { $n }
