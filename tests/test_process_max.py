@@ -26,6 +26,8 @@ from tests.test_process import _env
 
 MAX_CURATOR_ID = 5001
 TEACHER_ID = 7001
+#: What the scheduler tells the curators at the start, on its own schedule beside the dialogs followed here.
+CURATOR_BACKGROUND = ("Сводка на", "дорожной карты")
 
 
 class BothBots:
@@ -78,7 +80,11 @@ async def mx() -> AsyncIterator[FakeMax]:
 
 @pytest.fixture
 async def bots(tg: FakeTelegram, mx: FakeMax, tmp_path: Path) -> AsyncIterator[BothBots]:
-    tg.user(CURATOR_ID, "Куратор")  # has opened the bot before (else "chat not found")
+    # Both curators have opened the bot before (else "chat not found" for the day's digest at the start).
+    tg.user(CURATOR_ID, "Куратор")
+    max_curator = mx.user(MAX_CURATOR_ID, "Куратор")
+    max_curator.pass_over(*CURATOR_BACKGROUND)
+    await max_curator.start()
     runner = BothBots(tg, mx, tmp_path)
     yield runner
     if runner.process is not None and runner.process.returncode is None:
@@ -138,18 +144,16 @@ def hold_next_answer(mx: FakeMax, monkeypatch: pytest.MonkeyPatch) -> asyncio.Ev
 
 async def test_both_messengers_answer_and_sigterm_stops_both(tg: FakeTelegram, mx: FakeMax, bots: BothBots) -> None:
     await bots.start()
+    await mx.user(MAX_CURATOR_ID).expect("Вы куратор программы наставничества", timeout=40)
     tg_user, max_user = tg.user(501, "Аня"), mx.user(601, "Боря Петров")
     await tg_user.send("/start")
     await max_user.start()
-    await tg_user.expect("ссылка-приглашение", timeout=40)
-    await max_user.expect("ссылка-приглашение", timeout=40)
+    await tg_user.expect("ссылка-приглашение", timeout=20)
+    await max_user.expect("ссылка-приглашение")
     await tg_user.send("/menu")
     await max_user.send("/menu")
     await tg_user.expect("пока не участник программы")
     await max_user.expect("пока не участник программы")
-    max_curator = mx.user(MAX_CURATOR_ID, "Куратор")
-    await max_curator.start()
-    await max_curator.expect("Вы куратор программы наставничества")
 
     loop = asyncio.get_running_loop()
     started = loop.time()
@@ -165,10 +169,8 @@ async def test_killed_mid_questionnaire_on_max_the_dialog_resumes(
     tg: FakeTelegram, mx: FakeMax, bots: BothBots, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     code = await seed_invite(bots.database)
-    curator = mx.user(MAX_CURATOR_ID, "Куратор")
     await bots.start()
-    await curator.start()
-    await curator.expect("Вы куратор программы наставничества", timeout=40)
+    await mx.user(MAX_CURATOR_ID).expect("Вы куратор программы наставничества", timeout=40)
 
     teacher = mx.user(TEACHER_ID, "Ольга Петрова")
     await teacher.start(code)
