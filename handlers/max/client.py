@@ -30,7 +30,7 @@ import maxapi
 from aiohttp import FormData
 from maxapi.client.default import DefaultConnectionProperties
 from maxapi.enums.upload_type import UploadType
-from maxapi.exceptions.max import MaxApiError, MaxConnection
+from maxapi.exceptions.max import InvalidToken, MaxApiError, MaxConnection
 from maxapi.types.attachments.buttons import CallbackButton, LinkButton
 from maxapi.types.attachments.upload import AttachmentPayload, AttachmentUpload
 from maxapi.types.input_media import InputMediaBuffer
@@ -239,6 +239,8 @@ class MaxClient:
                 return await request()
             except (MaxApiError, MaxConnection) as exc:
                 raise _error(exc) from exc
+            except InvalidToken as exc:  # maxapi's own class for a 401, not a MaxApiError
+                raise MaxError(401, "verify.token", str(exc)) from exc
 
     async def me(self) -> str:
         """The bot's username (its links are https://max.ru/<username>)."""
