@@ -269,6 +269,35 @@ async def test_a_press_that_only_says_something_is_a_notification(bot: MaxBot, f
     assert len(user.replies()) > before
 
 
+async def test_a_press_read_again_after_a_restart_gets_no_second_answer_and_no_apology(
+    bot: MaxBot, fake: FakeMax
+) -> None:
+    """The process died after answering a press but before its marker was kept: the press comes again. MAX
+    refuses a second answer; the bot shows the screen as a new message instead of the error apology."""
+    child_id = await consented_pupil(bot, 7009)
+    user = fake.user(7009, "Маша Иванова")
+    await user.start()
+    q5 = await to_question_5(bot, user)
+    await press(user, "Роботы", q5)
+    callback = fake._callbacks[user._callback_ids[-1]]
+    saved = await answers_of(bot, child_id)
+    before = len(user.replies())
+    fake.expect_error(400, "Callback identifier is invalid")
+
+    again = fake._update_base("message_callback") | {
+        "callback": {"callback_id": callback.callback_id, "payload": callback.payload, "user": user.to_json()},
+        "message": fake._message_json(fake._messages[callback.mid]),
+    }
+    assert bot.runtime is not None
+    await bot.runtime.adapter.handle(again)
+
+    came = user.replies()[before:]
+    assert [m.text.split("\n")[0] for m in came] == ["Вопрос 5 из 9"]  # the current screen, not an apology
+    assert not any(tr("unexpected-error") in m.text for m in user.replies())
+    assert len(callback.answers) == 1
+    assert await answers_of(bot, child_id) == saved
+
+
 def forged_press(fake: FakeMax, user: FakeMaxUser, payload: str, on: SentMessage) -> str:
     """A press with a payload the bot never put on a button (a modified client, or a button from long ago)."""
     return fake._queue_callback(user, fake._messages[on.mid], payload)

@@ -32,7 +32,7 @@ from bot.flows.ports import Repos
 from bot.flows.screens import Screen
 from bot.i18n import tr
 from bot.pairs import who
-from handlers.max.client import MaxClient, MaxError, split_text
+from handlers.max.client import MaxClient, MaxError, Rows, split_text
 from handlers.max.updates import Incoming, InGroup, Stopped, parse, user_of
 from storage.dialogs import PersonDialog
 from storage.group_chats import GroupChats
@@ -123,15 +123,13 @@ class MaxAdapter:
                     # A screen too long for one message: the pressed message shows its beginning, the rest
                     # follows as new messages with the buttons under the last.
                     head, *rest = split_text(screen.text)
-                    await self.client.answer(
-                        incoming.callback_id,
-                        person.account_id,
-                        notification=toast.text if toast else None,
-                        text=head,
-                        rows=() if rest else screen.rows,
-                    )
                     answered = True
-                    if rest:
+                    if not await self._answer(
+                        incoming, toast.text if toast else None, head, () if rest else screen.rows
+                    ):
+                        sent = await self.client.send(person.account_id, screen.text, screen.rows)
+                        shown = sent.mid if screen.rows else shown
+                    elif rest:
                         sent = await self.client.send(person.account_id, "\n".join(rest), screen.rows)
                         shown = sent.mid if screen.rows else shown
                 else:
@@ -147,13 +145,31 @@ class MaxAdapter:
             else:
                 raise TypeError(f"the MAX adapter does not carry out {effect!r}")
         if incoming.callback_id and not answered:
-            await self.client.answer(
-                incoming.callback_id, person.account_id, notification=toast.text if toast else tr("max-press-taken")
-            )
+            await self._answer(incoming, toast.text if toast else tr("max-press-taken"))
         if shown is not None and shown != pressed:
             dialog = self.dialog(person)
             async with self._repos.atomic():
                 await survey.remember(dialog, shown)
+
+    async def _answer(
+        self, incoming: Incoming, notification: str | None, text: str | None = None, rows: Rows = ()
+    ) -> bool:
+        """Answer the press; False when MAX no longer takes an answer to it: a press read again after a restart
+        had been answered before the process died (the screen then goes as a new message)."""
+        try:
+            await self.client.answer(
+                incoming.callback_id or "",
+                incoming.event.person.account_id,
+                notification=notification,
+                text=text,
+                rows=rows,
+            )
+        except MaxError as exc:
+            if exc.status == 400 and "callback" in exc.message.lower():
+                log.info("a press could not be answered any more: %s", exc.message)
+                return False
+            raise
+        return True
 
     async def farewell(self, effect: Farewell) -> None:
         """The last word to someone whose data is gone: at once, on their messenger; not retried."""
