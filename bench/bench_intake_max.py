@@ -217,8 +217,8 @@ class Bot:
 
 
 async def warm_up(fake: Any, crowd: Crowd) -> None:
-    """One update before the users: a fresh bot's first poll has no marker, and MAX then gives only the newest
-    update of a backlog (the fake follows the platform's page): 1,000 users' first updates would be lost."""
+    """One update before the users, so that their first updates never meet a poll without a marker (MAX gives
+    such a poll only the newest update of a backlog; `Polling` asks for a marker at once, this makes sure)."""
     user = fake.user(WARM_UP_USER, "Разминка")
     step = bi.Step("text", "/help")
     crowd.queue(user, step)
