@@ -194,12 +194,15 @@ class MaxAdapter:
 
     # --- reachability and groups ------------------------------------------------------------------------------
     async def _reachable(self, person: Person) -> None:
-        """A person who writes can be written to: their waiting notices go, a stop is over."""
+        """A person who writes can be written to: their waiting notices go, a stop is over. The waiting chats
+        are a set in memory (as Telegram's middleware checks them): the database, and a wake-up of the outbox
+        sender, only for a chat that has notices waiting, not at every update."""
         outbox = self._repos.outbox
         if await outbox.is_unreachable(person.account_id, Messenger.MAX):
             await outbox.mark_reachable(person.account_id, Messenger.MAX)
             await self._tell_curators(person, "curator-user-unblocked")
-        await outbox.release_chat(person.account_id, Messenger.MAX)
+        if person.account_id in outbox.waiting[Messenger.MAX]:
+            await outbox.release_chat(person.account_id, Messenger.MAX)
 
     async def _stopped(self, person: Person) -> None:
         """The person stopped the bot: the outbox stops writing to them and the curators are told once."""
