@@ -828,7 +828,7 @@ def verify_replies(server: FakeTelegram, plans: list[UserPlan], *, echo: bool) -
 # --------------------------------------------------------------------------------- one worker process
 async def worker(variant: str, args: argparse.Namespace, plans: list[UserPlan]) -> dict[str, Any]:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    logging.getLogger("aiogram.event").setLevel(logging.WARNING)  # as bot.app.main does
+    logging.getLogger("aiogram.event").setLevel(logging.WARNING)  # as bot.__main__.main does
     errors = ErrorCounter()
     logging.getLogger().addHandler(errors)
     app = variant == "app"

@@ -7,7 +7,6 @@ import contextlib
 import gc
 import logging
 import signal
-import sys
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,8 +25,7 @@ from bot.flows.events import Messenger
 from bot.i18n import tr
 from bot.meetings.reminders import shift_out_of_quiet
 from bot.pacing import ChatPacer
-from bot.questionnaires import QuestionnaireError
-from bot.settings import Settings, SettingsError, load_settings
+from bot.settings import Settings
 from handlers import build_routers
 from handlers.curator.curators import set_curator_commands
 from handlers.fsm_storage import SQLiteStorage
@@ -322,24 +320,3 @@ def _failure(exc: BaseException | None) -> int:
         return 2
     assert exc is not None
     raise exc
-
-
-def main() -> int:
-    try:
-        settings = load_settings()
-    except SettingsError as exc:
-        print(f"Configuration error: {exc}", file=sys.stderr)
-        return 2
-    logging.basicConfig(
-        level=settings.logging.log_level,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    # aiogram logs every handled update at INFO; that is noise (and user ids) in a production log.
-    logging.getLogger("aiogram.event").setLevel(logging.WARNING)
-    try:
-        return asyncio.run(run(settings))
-    except QuestionnaireError as exc:
-        print(f"Questionnaire files are broken:\n{exc}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        return 0
