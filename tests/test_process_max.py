@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import signal
-import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -18,11 +17,11 @@ from bot.flows.survey import TICK
 from bot.programme import Form, Role
 from storage.database import Database
 from storage.invites import InviteRepo
-from tests.conftest import CHAT_RATE, CURATOR_ID
+from tests.conftest import CURATOR_ID
 from tests.fakes.clock import FakeClock
 from tests.fakes.max import FakeMax
 from tests.fakes.telegram import FakeTelegram
-from tests.test_process import _env
+from tests.test_process import BotProcess
 
 MAX_CURATOR_ID = 5001
 TEACHER_ID = 7001
@@ -30,39 +29,21 @@ TEACHER_ID = 7001
 CURATOR_BACKGROUND = ("Сводка на", "дорожной карты")
 
 
-class BothBots:
+class BothBots(BotProcess):
     """One `python -m bot` process configured for Telegram and MAX, on a database that outlives it."""
 
     def __init__(self, tg: FakeTelegram, mx: FakeMax, workdir: Path, **env: str) -> None:
+        super().__init__(tg, workdir)
         self.database = workdir / "data" / "bot.sqlite3"
-        self.env = _env(
-            BOT_TOKEN=tg.token,
-            BOT_API_BASE_URL=tg.base_url,
-            MAX_BOT_TOKEN=mx.token,
-            MAX_API_BASE_URL=mx.base_url,
-            CURATOR_IDS=f"{CURATOR_ID},max:{MAX_CURATOR_ID}",
-            DATABASE_PATH=str(self.database),
-            LOG_LEVEL="WARNING",
-            OUTBOX_CHAT_RATE=str(CHAT_RATE),
+        self.env.update(
+            {
+                "MAX_BOT_TOKEN": mx.token,
+                "MAX_API_BASE_URL": mx.base_url,
+                "CURATOR_IDS": f"{CURATOR_ID},max:{MAX_CURATOR_ID}",
+                "DATABASE_PATH": str(self.database),
+                **env,
+            }
         )
-        self.env.update(env)
-        self.workdir = workdir
-        self.log = workdir / "bot.log"
-        self.process: asyncio.subprocess.Process | None = None
-
-    async def start(self) -> None:
-        with self.log.open("ab") as log:
-            self.process = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "bot", cwd=self.workdir, env=self.env, stdout=log, stderr=log
-            )
-
-    def signal(self, sig: int) -> None:
-        assert self.process is not None
-        self.process.send_signal(sig)
-
-    async def wait(self, seconds: float = 10.0) -> int:
-        assert self.process is not None
-        return await asyncio.wait_for(self.process.wait(), seconds)
 
     async def kill(self) -> None:
         """SIGKILL: no handler runs, nothing is flushed or closed."""
