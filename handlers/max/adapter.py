@@ -27,7 +27,7 @@ from bot.flows.act import act, queue
 from bot.flows.context import Ctx
 from bot.flows.dialog import Dialog
 from bot.flows.effects import Effect, Farewell, NotifyCurators, SendFile, Show, Toast
-from bot.flows.events import Messenger, Person, PressIn
+from bot.flows.events import CommandIn, Messenger, Person, PressIn
 from bot.flows.ports import Repos
 from bot.flows.screens import Screen
 from bot.i18n import tr
@@ -102,7 +102,7 @@ class MaxAdapter:
 
     async def _incoming(self, incoming: Incoming) -> None:
         event = incoming.event
-        await self._reachable(event.person)
+        await self._reachable(event.person, starting=isinstance(event, CommandIn) and event.command == "start")
         effects = await act(event, self.ctx(event.person))
         if effects is None:  # no flow takes it (the route table has a fallback: this is a press with no owner)
             effects = [Toast(tr("stale-button"))] if isinstance(event, PressIn) else []
@@ -193,12 +193,13 @@ class MaxAdapter:
             log.info("a person was not told about an error: %s", exc)
 
     # --- reachability and groups ------------------------------------------------------------------------------
-    async def _reachable(self, person: Person) -> None:
+    async def _reachable(self, person: Person, *, starting: bool) -> None:
         """A person who writes can be written to: their waiting notices go, a stop is over. The waiting chats
         are a set in memory (as Telegram's middleware checks them): the database, and a wake-up of the outbox
-        sender, only for a chat that has notices waiting, not at every update."""
+        sender, only for a chat that has notices waiting, not at every update. A stop ends with a start (MAX
+        lets nobody write to a bot they stopped without starting it again), so only /start asks the database."""
         outbox = self._repos.outbox
-        if await outbox.is_unreachable(person.account_id, Messenger.MAX):
+        if starting and await outbox.is_unreachable(person.account_id, Messenger.MAX):
             await outbox.mark_reachable(person.account_id, Messenger.MAX)
             await self._tell_curators(person, "curator-user-unblocked")
         if person.account_id in outbox.waiting[Messenger.MAX]:
