@@ -16,7 +16,7 @@ from typing import TypeVar
 
 from bot.clock import Clock, iso
 from bot.flows.campaign_launch import invite_latecomers, launch, until_text
-from bot.flows.events import Messenger, Person
+from bot.flows.events import Person
 from bot.flows.notices import campaign_answer_buttons, checkin_buttons, pref_start_buttons
 from bot.flows.screens import Screen
 from bot.i18n import Audience, esc, quoted, tr
@@ -127,12 +127,6 @@ class Jobs:
     def curators(self) -> list[Person]:
         """Every curator now, each on their own messenger (the curators' notices, reports and digest)."""
         return self.settings.roster.people()
-
-    async def _person(self, participant_id: int, account_id: int) -> Person:
-        """Where a notice to a participant goes: their account on their messenger (a candidate of a preference
-        round names only the account id; the participant's row says the messenger)."""
-        found = await self.participants.get(participant_id)
-        return found.person if found is not None else Person(Messenger.TELEGRAM, account_id)
 
     async def _audiences(self) -> dict[int, Audience]:
         """Participant id -> how to speak to them: every notice is worded for its receiver."""
@@ -267,14 +261,16 @@ class Jobs:
                 continue
             answered = await self.matching.submitted(current.id)
             buttons = pref_start_buttons(current.id)
-            audiences = await self._audiences()
+            # A candidate of the round names only the account id: the participant's row says the messenger.
+            consented = {p.id: p for p in await self.participants.all_consented()}
             for person in await self.matching.round_pool(current):
-                if person.id in answered:
+                if person.id in answered or person.id not in consented:
                     continue
+                participant = consented[person.id]
                 await queue(
                     self.outbox,
-                    await self._person(person.id, person.telegram_id),
-                    Screen(tr("pref-reminder", audience=audiences.get(person.id, Audience.ADULT)), buttons),
+                    participant.person,
+                    Screen(tr("pref-reminder", audience=participant.audience), buttons),
                     kind="preferences",
                     dedup_key=f"prefnudge:{current.id}:{person.id}:{periods}",
                 )
