@@ -1091,20 +1091,8 @@ class FakeMax:
         return self._user_attachment_message(user, [sticker], "")
 
     def _user_message(self, user: FakeMaxUser, text: str) -> str:
-        if user.stopped:
-            raise AssertionError(f"{user!r} stopped the bot; start() it again before writing")
-        user.started = True
-        mid = self._new_mid()
-        self._user_mids.add(mid)
         # [schema] MessageCreatedUpdate; stabs/update.message_created.json.
-        message = {
-            "sender": user.to_json(),
-            "recipient": {"chat_id": user.chat_id, "chat_type": "dialog", "user_id": self.bot_id},
-            "timestamp": self._ms(),
-            "body": {"mid": mid, "seq": next(self._seq), "text": text, "attachments": None},
-        }
-        self._queue_update(self._update_base("message_created") | {"message": message, "user_locale": user.locale})
-        return mid
+        return self._user_attachment_message(user, [], text)
 
     def _queue_callback(self, user: FakeMaxUser, target: SentMessage, payload: str) -> str:
         callback_id = secrets.token_urlsafe(48)
