@@ -4,7 +4,7 @@
 (default 100), all due at once, in one transaction on a fresh SQLite file. The app's outbox sender
 (``handlers.outbox_sender.OutboxSender`` with the app's ``ChatPacer`` shared by the bot's session, as ``bot.app`` wires
 them) sends them at the real pace, ``--rate`` overall (25/s) and ``--chat-rate`` per chat (1/s, bursts of 3), to
-the fake Bot API (``tests.fakes.telegram.FakeTelegram``, real HTTP on 127.0.0.1, in this process) which enforces
+the fake Bot API (``bot.sandbox.telegram.FakeTelegram``, real HTTP on 127.0.0.1, in this process) which enforces
 the same limits (per chat: a token bucket of 3 refilled at 1/s; overall: 25 within any sliding second; 429
 "retry after 1" beyond).
 
@@ -46,7 +46,7 @@ from bot.settings import load_settings
 from handlers.outbox_sender import OutboxSender
 from storage.database import Database
 from storage.outbox import Outbox, OutgoingMessage
-from tests.fakes.telegram import FakeTelegram
+from bot.sandbox.telegram import FakeTelegram
 
 TOKEN = "7000000003:BENCH_" + "x" * 35
 BUSY_CHAT = 40_000_000

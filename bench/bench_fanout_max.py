@@ -1,6 +1,6 @@
 """Benchmark: a notice to 2,000 MAX dialogs through the outbox, at MAX_OUTBOX_RATE, under MAX's 30 requests/s.
 
-2,000 users have started a dialog with the bot in the strict fake MAX (`tests.fakes.max.FakeMax`, real HTTP on
+2,000 users have started a dialog with the bot in the strict fake MAX (`bot.sandbox.max.FakeMax`, real HTTP on
 127.0.0.1, its limits on: 30 requests in any sliding second overall, 2 messages a second per dialog). One notice
 for each, with its own text, is queued in the outbox as a broadcast queues it (`Outbox.enqueue(...,
 messenger=Messenger.MAX)`, in one transaction, on a fresh SQLite file; not measured). Then the MAX side of the
@@ -45,7 +45,7 @@ DEFAULT_RATE = 20.0  # MAX_OUTBOX_RATE's default (handlers.max.runtime.MaxRuntim
 
 
 def recording_fake() -> Any:
-    from tests.fakes.max import FakeMax
+    from bot.sandbox.max import FakeMax
 
     class RecordingFake(FakeMax):
         """The fake, noting when it accepted each request (its global rule) and each message."""

@@ -5,7 +5,7 @@ The same 1,000 users and steps as `bench_intake.py` (its plans, checks and table
 * ``app`` and ``floor``: Telegram's, run by `bench_intake.py`'s own workers (see that file), as the reference;
 * ``max``: the real MAX side of the app, `handlers.max.runtime.MaxRuntime` on the app's core
   (`bot.app.build_core` + `start_core`, SQLite in a temporary directory), long-polling the strict fake MAX
-  (`tests.fakes.max.FakeMax`) over real HTTP on 127.0.0.1; the users are enrolled on MAX through the
+  (`bot.sandbox.max.FakeMax`) over real HTTP on 127.0.0.1; the users are enrolled on MAX through the
   repositories (not measured);
 * ``maxfloor``: the least a button questionnaire costs on MAX, against the same fake: the same client
   (`MaxClient`, its limits), the same `Polling` loop and batch handling, and for each update only the reply a
@@ -72,7 +72,7 @@ REPLY_TIMEOUT = 120.0
 
 # --------------------------------------------------------------------------------- the harness: fake + users
 def bench_fake(rps: int | None) -> Any:
-    from tests.fakes.max import FakeMax
+    from bot.sandbox.max import FakeMax
 
     class BenchFake(FakeMax):
         """The fake with a wake-up per dialog: its own signal wakes every waiting user at each event (1,000

@@ -7,7 +7,7 @@ every intake answer of their role (the others with the first few). No pairs, mee
 nothing to send, so it idles as it does between a programme's events.
 
 Then, for each tree given (``--tree``, default: this checkout), ``python -m bot`` runs as a process with that
-tree on ``PYTHONPATH``, on its own copy of the file, against the local fake Bot API (``tests.fakes.telegram``,
+tree on ``PYTHONPATH``, on its own copy of the file, against the local fake Bot API (``bot.sandbox.telegram``,
 real HTTP on 127.0.0.1, in this process). From the log line «bot started» (start-up done: commands set, the
 outbox sender and the scheduler started, whose first tick runs at once) it idles for ``--idle`` seconds
 (default 30) while this script samples ``/proc/<pid>/status`` every 0.5 s. Measured: peak RSS (``VmHWM``) and
@@ -52,7 +52,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from bench_reports import Generator, _create_schema  # noqa: E402
 
-from tests.fakes.telegram import FakeTelegram  # noqa: E402
+from bot.sandbox.telegram import FakeTelegram  # noqa: E402
 
 CURATOR_ID = 1000
 HEAVY_LIBRARIES = ("numpy", "scipy", "matplotlib", "PIL", "lxml", "openpyxl", "docx")

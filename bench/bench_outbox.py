@@ -1,7 +1,7 @@
 """Benchmark: the durable outbox's fan-out at Telegram's pace, and its survival of kill -9.
 
 Two scenarios, each on a fresh SQLite file in a temporary directory, with the local fake Bot API
-(``tests.fakes.telegram.FakeTelegram``, real HTTP on 127.0.0.1) in this process and the sender in a child process
+(``bot.sandbox.telegram.FakeTelegram``, real HTTP on 127.0.0.1) in this process and the sender in a child process
 (``bench/outbox_child.py``: ``build_bot`` + ``Database.open`` + ``OutboxSender``, as the app wires them):
 
 * ``fanout``: ``--count`` due reminders to as many different chats are enqueued (one transaction, before the
@@ -54,7 +54,7 @@ from bot.clock import SystemClock
 from bot.pacing import DEFAULT_BURST
 from storage.database import Database
 from storage.outbox import Outbox
-from tests.fakes.telegram import FakeTelegram
+from bot.sandbox.telegram import FakeTelegram
 
 ROOT = Path(__file__).resolve().parents[1]
 CHILD = ROOT / "bench" / "outbox_child.py"

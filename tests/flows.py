@@ -6,7 +6,7 @@ import re
 
 from bot.programme import Form, Role
 from tests.conftest import CURATOR_ID, RunningBot
-from tests.fakes.telegram import FakeUser, SentMessage
+from bot.sandbox.telegram import FakeUser, SentMessage
 
 LINK_RE = re.compile(r"https://(?:t\.me|max\.ru)/(\w+)\?start=([A-Za-z0-9_-]+)")
 

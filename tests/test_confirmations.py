@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from bot.programme import Form, Role
 from tests.conftest import CURATOR_ID, RunningBot
-from tests.fakes.telegram import FakeTelegram, FakeUser, SentMessage
+from bot.sandbox.telegram import FakeTelegram, FakeUser, SentMessage
 from tests.flows import make_invite
 
 

@@ -22,7 +22,7 @@ from bot.programme import INTAKE_BY_ROLE, Form, Role
 from bot.settings import load_settings
 from tests.conftest import CURATOR_ID, OTHER_CURATOR_ID
 from tests.fakes.clock import FakeClock
-from tests.fakes.telegram import DEFAULT_TOKEN
+from bot.sandbox.telegram import DEFAULT_TOKEN
 from tests.flows import mentor_answers, pupil_answers
 from tests.frontends.core import CoreFrontEnd
 

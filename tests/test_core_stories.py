@@ -28,7 +28,7 @@ from bot.settings import load_settings
 from storage.matching import ProposedGroup
 from tests.conftest import CURATOR_ID, OTHER_CURATOR_ID, ErrorsGuard, RunningBot
 from tests.fakes.clock import FakeClock
-from tests.fakes.telegram import DEFAULT_TOKEN, FakeTelegram
+from bot.sandbox.telegram import DEFAULT_TOKEN, FakeTelegram
 from tests.flows import mentor_answers, pupil_answers, seed_participant
 from tests.frontends import FrontEnd
 from tests.frontends.core import CoreFrontEnd

@@ -16,7 +16,7 @@ from bot.questionnaires import load_directory
 from storage.matching import ProposedGroup
 from tests.conftest import CURATOR_ID, RunningBot
 from tests.fakes.clock import FakeClock
-from tests.fakes.telegram import FakeTelegram, FakeUser, SentMessage
+from bot.sandbox.telegram import FakeTelegram, FakeUser, SentMessage
 from tests.flows import mentor_answers, pupil_answers, seed_participant
 
 MSK = ZoneInfo("Europe/Moscow")

@@ -10,7 +10,7 @@ from datetime import timedelta
 from bot.programme import Form, Role
 from tests.conftest import CURATOR_BACKGROUND, CURATOR_ID, RunningBot
 from tests.fakes.clock import FakeClock
-from tests.fakes.telegram import FakeTelegram
+from bot.sandbox.telegram import FakeTelegram
 from tests.flows import code_in, mentor_answers, pupil_answers, seed_participant
 from tests.test_roadmap_dialog import open_item
 

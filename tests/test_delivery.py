@@ -35,7 +35,7 @@ from storage.database import Database
 from storage.outbox import Outbox, OutgoingMessage
 from tests.conftest import CURATOR_ID, OTHER_CURATOR_ID, RunningBot
 from tests.fakes.clock import FakeClock
-from tests.fakes.telegram import FakeTelegram
+from bot.sandbox.telegram import FakeTelegram
 from tests.flows import make_invite, mentor_answers, pupil_answers, seed_participant
 
 

@@ -19,7 +19,7 @@ from bot.programme import Form, Role
 from bot.settings import Settings
 from tests.conftest import CURATOR_ID, RunningBot
 from tests.fakes.clock import FakeClock
-from tests.fakes.telegram import FakeTelegram, FakeUser, SentMessage
+from bot.sandbox.telegram import FakeTelegram, FakeUser, SentMessage
 from tests.flows import code_in, make_invite, mentor_answers, seed_participant
 
 ADDRESS = "623400, Свердловская обл., г. Каменск-Уральский, ул. Техников, д. 7"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.conftest import CURATOR_ID, RunningBot
-from tests.fakes.telegram import FakeTelegram
+from bot.sandbox.telegram import FakeTelegram
 
 
 async def test_start_without_code_explains_and_stores_nothing(tg: FakeTelegram, running: RunningBot) -> None:

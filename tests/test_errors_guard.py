@@ -12,7 +12,7 @@ from aiogram.exceptions import TelegramBadRequest, TelegramRetryAfter
 
 from bot.i18n import tr
 from tests.conftest import ErrorsGuard
-from tests.fakes.telegram import FakeTelegram
+from bot.sandbox.telegram import FakeTelegram
 from tests.test_fake_telegram import make_bot
 
 

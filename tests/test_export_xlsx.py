@@ -30,7 +30,7 @@ from bot.reports.export_xlsx import (
     export_workbook,
 )
 from tests.conftest import CURATOR_ID, RunningBot
-from tests.fakes.telegram import FakeTelegram
+from bot.sandbox.telegram import FakeTelegram
 from tests.flows import pupil_answers, seed_participant
 from tests.test_curator_sheets import printed_scale
 

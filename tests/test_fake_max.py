@@ -11,7 +11,7 @@ from typing import Any
 import aiohttp
 import pytest
 
-from tests.fakes.max import (
+from bot.sandbox.max import (
     CHAT_ANSWERS_PER_SECOND,
     CHAT_MESSAGES_PER_SECOND,
     DEFAULT_TOKEN,

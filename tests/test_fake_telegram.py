@@ -36,7 +36,7 @@ from aiogram.types import (
     ReplyKeyboardRemove,
 )
 
-from tests.fakes.telegram import FakeTelegram
+from bot.sandbox.telegram import FakeTelegram
 
 PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"

@@ -19,7 +19,7 @@ from handlers.kb.joining import ConsentCb
 from handlers.kb.menu import ForgetCb, MenuCb
 from tests.conftest import CURATOR_ID, RunningBot
 from tests.fakes.clock import FakeClock
-from tests.fakes.telegram import FakeGroup, FakeTelegram
+from bot.sandbox.telegram import FakeGroup, FakeTelegram
 from tests.flows import make_invite, pupil_answers, seed_participant
 
 CURATOR_COMMANDS = [

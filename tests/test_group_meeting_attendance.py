@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bot.programme import Form, Role
 from tests.conftest import CURATOR_ID, RunningBot
-from tests.fakes.telegram import FakeTelegram
+from bot.sandbox.telegram import FakeTelegram
 from tests.flows import mentor_answers, pupil_answers, seed_participant
 from tests.test_meetings import msk
 

@@ -10,7 +10,7 @@ from bot.consent import ConsentKind, render
 from bot.programme import Form, Role
 from tests.conftest import CURATOR_ID, OTHER_CURATOR_ID, RunningBot
 from tests.fakes.clock import FakeClock
-from tests.fakes.telegram import FakeTelegram
+from bot.sandbox.telegram import FakeTelegram
 from tests.flows import make_invite, mentor_answers, pupil_answers, queued, seed_participant
 
 MOSCOW = ZoneInfo("Europe/Moscow")

@@ -15,7 +15,7 @@ import bot
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("bot", "handlers", "storage", "scheduler")
 # `bot` modules that wire the adapters together, so they are not the domain.
-WIRING = {"bot.app", "bot.__main__"}
+WIRING = {"bot.app", "bot.__main__", "bot.sandbox"}
 
 
 def _lint(cwd: Path) -> subprocess.CompletedProcess[str]:

@@ -32,7 +32,7 @@ from pathlib import Path
 
 from bot.app import create_app
 from bot.settings import load_settings
-from tests.fakes.telegram import FakeTelegram
+from bot.sandbox.telegram import FakeTelegram
 
 
 async def main() -> None:

@@ -25,8 +25,8 @@ from bot.settings import Settings
 from storage.matching import ProposedGroup
 from tests.conftest import CURATOR_ID, ErrorsGuard, RunningBot
 from tests.fakes.clock import FakeClock
-from tests.fakes.max import FakeMax
-from tests.fakes.telegram import FakeTelegram
+from bot.sandbox.max import FakeMax
+from bot.sandbox.telegram import FakeTelegram
 from tests.flows import mentor_answers, pupil_answers
 from tests.frontends.max import MaxFrontEnd, MaxPerson, fake_max
 from tests.frontends.telegram import TelegramFrontEnd, TelegramPerson

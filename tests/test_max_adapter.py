@@ -1,4 +1,4 @@
-"""The MAX adapter (`handlers/max`) against the strict fake MAX Bot API (`tests/fakes/max.py`) over real HTTP:
+"""The MAX adapter (`handlers/max`) against the strict fake MAX Bot API (`bot/sandbox/max.py`) over real HTTP:
 what the platform is strict about, seen from the person's dialog and from the database.
 
 Each test runs the app's services (`storage.repositories.build_services`) on a fake clock, a `MaxRuntime`
@@ -35,8 +35,8 @@ from storage.database import Database
 from storage.repositories import build_services
 from tests.conftest import CURATOR_ID, ErrorsGuard
 from tests.fakes.clock import FakeClock
-from tests.fakes.max import FakeMax, FakeMaxUser, SentMessage
-from tests.fakes.telegram import DEFAULT_TOKEN
+from bot.sandbox.max import FakeMax, FakeMaxUser, SentMessage
+from bot.sandbox.telegram import DEFAULT_TOKEN
 
 PUPIL_INTAKE = INTAKE_BY_ROLE[Role.MENTEE_PUPIL]
 STALE = tr("stale-button")

@@ -1,4 +1,4 @@
-"""MAX's update JSON (dev.max.ru/docs-api/objects/Update, as tests/fakes/max.py produces it) as events."""
+"""MAX's update JSON (dev.max.ru/docs-api/objects/Update, as bot/sandbox/max.py produces it) as events."""
 
 from __future__ import annotations
 

@@ -16,7 +16,7 @@ from bot.settings import load_settings
 from handlers.max.runtime import MaxRuntime
 from storage.database import Database
 from storage.repositories import build_services
-from tests.fakes.max import FakeMax
+from bot.sandbox.max import FakeMax
 
 NOTICE = "Встреча наставников в субботу в 11:00."
 

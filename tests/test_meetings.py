@@ -10,7 +10,7 @@ from bot.programme import Form, Role
 from storage.matching import ProposedGroup
 from tests.conftest import CURATOR_ID, OTHER_CURATOR_ID, RunningBot
 from tests.fakes.clock import FakeClock
-from tests.fakes.telegram import FakeTelegram, FakeUser
+from bot.sandbox.telegram import FakeTelegram, FakeUser
 from tests.flows import mentor_answers, pupil_answers, queued, seed_participant
 
 MSK = timedelta(hours=3)

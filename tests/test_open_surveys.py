@@ -13,7 +13,7 @@ from bot.programme import Form, Role
 from storage.matching import ProposedGroup
 from tests.conftest import CURATOR_ID, OTHER_CURATOR_ID, RunningBot
 from tests.fakes.clock import FakeClock
-from tests.fakes.telegram import FakeTelegram
+from bot.sandbox.telegram import FakeTelegram
 from tests.flows import answer_anything, mentor_answers, pupil_answers, queued, seed_participant
 
 TP = Form.TEACHER_PUPIL

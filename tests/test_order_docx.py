@@ -18,7 +18,7 @@ from bot.programme import Form, Role
 from bot.settings import Settings
 from handlers.curator.documents import order_info
 from tests.conftest import CURATOR_ID, RunningBot
-from tests.fakes.telegram import FakeTelegram, FakeUser
+from bot.sandbox.telegram import FakeTelegram, FakeUser
 from tests.flows import mentor_answers, pupil_answers, seed_participant
 
 BLANK = "____________________"

@@ -20,7 +20,7 @@ from storage.outbox import Outbox
 from storage.participants import ParticipantRepo
 from tests.conftest import CURATOR_ID, OTHER_CURATOR_ID, RunningBot
 from tests.fakes.clock import FakeClock
-from tests.fakes.telegram import CALLBACK_QUERY_TTL, FakeTelegram
+from bot.sandbox.telegram import CALLBACK_QUERY_TTL, FakeTelegram
 
 
 async def test_a_reply_that_meets_429_waits_and_arrives(tg: FakeTelegram, running: RunningBot) -> None:

@@ -16,7 +16,7 @@ from storage.database import Database
 from storage.invites import InviteRepo
 from tests.conftest import CHAT_RATE, CURATOR_ID
 from tests.fakes.clock import FakeClock
-from tests.fakes.telegram import FakeTelegram
+from bot.sandbox.telegram import FakeTelegram
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -19,8 +19,8 @@ from storage.database import Database
 from storage.invites import InviteRepo
 from tests.conftest import CURATOR_ID
 from tests.fakes.clock import FakeClock
-from tests.fakes.max import FakeMax
-from tests.fakes.telegram import FakeTelegram
+from bot.sandbox.max import FakeMax
+from bot.sandbox.telegram import FakeTelegram
 from tests.test_process import BotProcess
 
 MAX_CURATOR_ID = 5001

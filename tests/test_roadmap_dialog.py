@@ -17,7 +17,7 @@ from scheduler.roadmap_jobs import roadmap_reminders
 from storage.roadmap import RoadmapRepo
 from tests.conftest import CURATOR_ID, OTHER_CURATOR_ID, RunningBot
 from tests.fakes.clock import FakeClock
-from tests.fakes.telegram import FakeTelegram, FakeUser, SentMessage
+from bot.sandbox.telegram import FakeTelegram, FakeUser, SentMessage
 from tests.flows import queued as queued_to
 
 MSK = ZoneInfo("Europe/Moscow")

@@ -19,7 +19,7 @@ from scheduler.jobs import Jobs
 from storage.matching import ProposedGroup
 from tests.conftest import CURATOR_ID
 from tests.fakes.clock import FakeClock
-from tests.fakes.telegram import DEFAULT_TOKEN
+from bot.sandbox.telegram import DEFAULT_TOKEN
 from tests.flows import mentor_answers, pupil_answers
 from tests.frontends.core import CoreFrontEnd
 

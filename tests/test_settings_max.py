@@ -265,7 +265,7 @@ def test_python_m_bot_without_any_token_exits_2_naming_both(tmp_path: Path) -> N
 
 async def test_python_m_bot_with_the_max_token_alone_runs_max_for_a_max_owner(tmp_path: Path) -> None:
     """MAX_BOT_TOKEN alone starts the bot on MAX; an owner named `max:<id>` in CURATOR_IDS is a curator there."""
-    from tests.fakes.max import FakeMax
+    from bot.sandbox.max import FakeMax
 
     env = {k: v for k, v in os.environ.items() if k not in ENV_NAMES}
     async with FakeMax() as fake:

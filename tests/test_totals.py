@@ -34,7 +34,7 @@ from bot.programme import FORM_LABELS, ROLE_LABELS, STATUS_LABELS, Form, Role, S
 from storage.matching import ProposedGroup
 from tests.conftest import CURATOR_ID, RunningBot
 from tests.fakes.clock import FakeClock
-from tests.fakes.telegram import FakeTelegram, FakeUser
+from bot.sandbox.telegram import FakeTelegram, FakeUser
 from tests.flows import (
     answer_pupil_survey,
     code_in,

@@ -16,7 +16,7 @@ from handlers.curator.documents import pair_rows
 from storage.matching import ProposedGroup
 from tests.conftest import CURATOR_ID, OTHER_CURATOR_ID, RunningBot
 from tests.fakes.clock import FakeClock
-from tests.fakes.telegram import FakeTelegram
+from bot.sandbox.telegram import FakeTelegram
 from tests.flows import mentor_answers, pupil_answers, queued, seed_participant
 from tests.test_meetings import _schedule, msk, tick
 

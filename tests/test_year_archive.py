@@ -14,7 +14,7 @@ from bot.programme import Form, Role
 from storage.matching import ProposedGroup
 from tests.conftest import CURATOR_ID, RunningBot
 from tests.fakes.clock import FakeClock
-from tests.fakes.telegram import FakeTelegram
+from bot.sandbox.telegram import FakeTelegram
 from tests.flows import mentor_answers, pupil_answers, queued, seed_participant
 
 TP = Form.TEACHER_PUPIL

@@ -1,6 +1,6 @@
 """The MAX Bot API as the adapter uses it: maxapi's client (`maxapi.Bot`) with MAX's limits kept on our side.
 
-MAX's limits (dev.max.ru/docs-api, quoted in tests/fakes/max.py beside each rule):
+MAX's limits (dev.max.ru/docs-api, quoted in bot/sandbox/max.py beside each rule):
 - 30 requests per second in all: `RateWindow` counts every request of the process (replies, the outbox, polls);
 - at most 2 messages and 2 callback answers per second in one dialog: a `ChatPacer` each, shared by the replies
   and the outbox sender;

@@ -2,7 +2,7 @@
 SQLite database with the repositories the app uses; each person's screens are kept as the flows showed them,
 and the notices the actions queued come out of the outbox into the receivers' chats.
 
-A person reads their chat as a queue, as a Telegram test user does (`tests/fakes/telegram.FakeUser`): `next()`,
+A person reads their chat as a queue, as a Telegram test user does (`bot/sandbox/telegram.FakeUser`): `next()`,
 `expect(fragment)`; acting (`send`, `press`) leaves the answers unread until read.
 """
 

@@ -1,6 +1,6 @@
 """The stories' front end over MAX: the real MAX adapter (`handlers.max.runtime.MaxRuntime`: maxapi's client,
 long polling with the marker in SQLite, the outbox's MAX sender) on the app's core, against the strict fake MAX
-Bot API (tests/fakes/max.py) over real HTTP.
+Bot API (bot/sandbox/max.py) over real HTTP.
 
 What a person sees is the fake's record of their dialog: a screen is a `SentMessage` (its text as MAX shows it,
 tags dropped), an edit in place keeps its mid, and the mids (strings on MAX) are handed out to the stories as the
@@ -32,7 +32,7 @@ from handlers.max.runtime import MaxRuntime
 from storage.database import Database
 from storage.markers import UpdateMarkers
 from tests.conftest import CURATOR_BACKGROUND
-from tests.fakes.max import FakeMax, FakeMaxUser, SentMessage
+from bot.sandbox.max import FakeMax, FakeMaxUser, SentMessage
 from tests.frontends import Received, Seen
 from tests.frontends.core import plain
 

@@ -1,4 +1,4 @@
-"""The stories' front end over Telegram: the real app polling the fake Bot API (tests/fakes/telegram.py)."""
+"""The stories' front end over Telegram: the real app polling the fake Bot API (bot/sandbox/telegram.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 
 from bot.i18n import tr
 from tests.conftest import RunningBot
-from tests.fakes.telegram import FakeTelegram, FakeUser, SentMessage
+from bot.sandbox.telegram import FakeTelegram, FakeUser, SentMessage
 from tests.frontends import Received, Seen
 from tests.frontends.core import plain
 
