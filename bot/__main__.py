@@ -1,4 +1,4 @@
-"""`python -m bot`: the settings first (a bad one is one line and exit 2 within a second), then the app, whose
+"""`python -m bot` (and `python -m bot sandbox`, `bot/sandbox/cli.py`): the settings first (a bad one is one line and exit 2 within a second), then the app, whose
 messenger libraries take seconds to import."""
 
 import asyncio
@@ -10,6 +10,10 @@ from bot.settings import SettingsError, load_settings
 
 
 def main() -> int:
+    if sys.argv[1:2] == ["sandbox"]:
+        from bot.sandbox.cli import main as sandbox
+
+        return sandbox(sys.argv[2:])
     try:
         settings = load_settings()
     except SettingsError as exc:

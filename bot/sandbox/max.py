@@ -491,6 +491,8 @@ class FakeMax:
         self._bot_messages: dict[int, list[SentMessage]] = {}
         self._events: dict[int, list[SentMessage]] = {}
         self._event_signal = asyncio.Event()
+        # Told the chat id of every change a user would see (the sandbox's page follows them).
+        self.listeners: list[Callable[[int], None]] = []
         self._seq = itertools.count(116_328_147_937_082_782)
         self._callbacks: dict[str, _Callback] = {}
         self._uploads: dict[str, _Upload] = {}
@@ -776,6 +778,11 @@ class FakeMax:
         self._events.setdefault(sent.chat_id, []).append(sent.snapshot())
         self._event_signal.set()
         self._event_signal = asyncio.Event()
+        self._changed(sent.chat_id)
+
+    def _changed(self, chat_id: int) -> None:
+        for listener in self.listeners:
+            listener(chat_id)
 
     def _new_mid(self) -> str:
         return "mid." + secrets.token_hex(16)
@@ -1062,6 +1069,7 @@ class FakeMax:
             "body": {"mid": mid, "seq": next(self._seq), "text": text, "attachments": attachments or None},
         }
         self._queue_update(self._update_base("message_created") | {"message": message, "user_locale": user.locale})
+        self._changed(user.chat_id)
         return mid
 
     def _user_file(self, user: FakeMaxUser, name: str, content: bytes, mime: str, caption: str) -> str:
@@ -1277,6 +1285,7 @@ class FakeMax:
         if message is not None:
             answer["message"] = message
         callback.answers.append(answer)
+        self._changed(callback.chat_id)
         return {"success": True}
 
     def _get_upload_url(self, query: dict[str, Any], body: Any, path: str) -> dict[str, Any]:

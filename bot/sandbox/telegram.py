@@ -1166,6 +1166,8 @@ class FakeTelegram:
         self._reply_keyboards: dict[int, list[list[str]] | None] = {}
         self._events: dict[int, list[SentMessage]] = {}
         self._event_signal = asyncio.Event()
+        # Told the chat id of every change a user would see (the sandbox's page follows them).
+        self.listeners: list[Callable[[int], None]] = []
         self._files: dict[str, _StoredFile] = {}
         self._files_by_path: dict[str, _StoredFile] = {}
         self._file_counter = itertools.count(1)
@@ -1506,6 +1508,11 @@ class FakeTelegram:
         self._events.setdefault(sent.chat_id, []).append(sent.snapshot())
         self._event_signal.set()
         self._event_signal = asyncio.Event()
+        self._changed(sent.chat_id)
+
+    def _changed(self, chat_id: int) -> None:
+        for listener in self.listeners:
+            listener(chat_id)
 
     def _new_message_id(self, chat_id: int) -> int:
         message_id = self._next_message_id.get(chat_id, 0) + 1
@@ -1567,6 +1574,7 @@ class FakeTelegram:
                 payload["reply_to_message"] = self._record_json(replied)
         self._records[(user.id, message_id)] = _Record(user.id, message_id, date, False, payload)
         self._queue_update("message", payload)
+        self._changed(user.id)
         return message_id
 
     def _queue_callback(self, user: FakeUser, message_id: int, data: str) -> str:
@@ -2235,6 +2243,7 @@ class FakeTelegram:
             raise ApiError(400, "Bad Request: MESSAGE_TOO_LONG")
         callback.answered = True
         callback.answer = params
+        self._changed(callback.user_id)
         return True
 
     def _send_chat_action(self, params: dict[str, Any]) -> bool:
