@@ -39,9 +39,9 @@ async def test_the_curator_is_there_and_the_bot_answers_on_both_messengers(world
 
 async def test_a_press_returns_the_answer_the_phone_shows(world: Sandbox) -> None:
     curator = world.tg.user(CURATOR_ID)
-    curator.pass_over("Сводка на ")
+    curator.pass_over("Сводка на ")  # the morning digest comes on its own schedule
     await world.send_text("tg-1000", "/menu")
-    menu = await curator.next_reply(timeout=10)
+    menu = await curator.expect("Меню куратора", timeout=10)
     assert menu.buttons, menu.describe()
     data = menu.button_data()[0]
     answer = await world.press("tg-1000", menu.message_id, data)
