@@ -330,7 +330,8 @@ def _telegram_document(tg: FakeTelegram, file_id: str, name: str | None) -> dict
 
 def _telegram_messages(world: Sandbox, chat_id: int) -> list[dict[str, Any]]:
     tg = world.tg
-    records = sorted((r for (chat, _), r in list(tg._records.items()) if chat == chat_id), key=lambda r: r.message_id)
+    numbers = range(1, tg._next_message_id.get(chat_id, 0) + 1)  # a chat's message ids run from 1, both sides'
+    records = [record for number in numbers if (record := tg._records.get((chat_id, number))) is not None]
     messages = []
     for record in records:
         if record.sent is not None:
