@@ -173,8 +173,8 @@ class _MaxHtml(HTMLParser):
 
 
 def max_html(raw: str | None, fmt: str | None) -> str:
-    """A MAX message's text as safe HTML: `fmt` "html" is parsed for its formatting; "markdown" and plain text are
-    shown as text (with their links)."""
+    """A MAX message's text as safe HTML: `fmt` "html" is parsed for its formatting; anything else is shown as
+    text (with its links)."""
     if not raw:
         return ""
     if fmt == "html":
@@ -421,7 +421,8 @@ def _max_messages(world: Sandbox, account_id: int) -> list[dict[str, Any]]:
         buttons = [
             [_button(b.text, b.payload if b.type == "callback" else None, b.url) for b in row] for row in sent.buttons
         ]
-        body = max_html(sent.raw_text, sent.format)
+        # Markdown is shown as the fake shows it: its text with the marks taken out (the bot itself sends HTML).
+        body = max_html(sent.raw_text, sent.format) if sent.format == "html" else render(sent.text or "", [])
         ordered.append(
             (
                 sent.seq,
