@@ -6,7 +6,8 @@ The page is served at once, before the bot is up (aiogram takes seconds to impor
 The API (the contract the page keeps; every error is `{error: "…"}` in Russian with a 4xx status, never a
 traceback):
 - `GET /api/state?after=V&wait=S`: waits until the version passes V (at most S ≤ 30 seconds), then
-  `{ready, version, now, now_label, moving, personas, demo, demo_error, messengers}`.
+  `{ready, version, now, now_label, moving, moving_to, personas, demo, demo_error, demo_progress, messengers}`
+  (`messengers`: ["telegram"] or ["telegram", "max"], the choices for a new persona).
 - `GET /api/chat/<key>`, `POST /api/chat/<key>/text|sticker|file|press|open`: a persona's chat and what a person
   does in it (see the handlers).
 - `POST /api/personas {name, kind, messenger}`: a new persona.
@@ -80,6 +81,7 @@ class Server:
     world: Sandbox | None = None
     attached: asyncio.Event = field(default_factory=asyncio.Event)
     moving: bool = False
+    moving_to: datetime | None = None
     demo: str | None = None
     demo_error: str | None = None
     demo_progress: str | None = None
@@ -285,6 +287,7 @@ async def state(request: web.Request) -> web.Response:
                 "now": None,
                 "now_label": None,
                 "moving": False,
+                "moving_to": None,
                 "personas": [],
                 "demo": None,
                 "demo_error": None,
@@ -304,6 +307,7 @@ def state_body(server: Server, world: Sandbox) -> dict[str, Any]:
         "now": now.isoformat(),
         "now_label": now_label(now),
         "moving": server.moving,
+        "moving_to": server.moving_to.astimezone(world.tz).isoformat() if server.moving_to else None,
         "personas": [p.to_json() for p in world.personas.values()],
         "demo": server.demo,
         "demo_error": server.demo_error,
@@ -478,7 +482,7 @@ async def move_clock(request: web.Request) -> web.Response:
             400,
             f"Время в песочнице не идёт назад: сейчас {now_label(now)}, а {now_label(target)} уже прошло",
         )
-    server.moving = True
+    server.moving, server.moving_to = True, target
     server.touch()
     # The move is its own task: a page closed mid-move does not cut the year in half.
     task = server.spawn(run_move(server, world, target))
@@ -499,7 +503,7 @@ async def run_move(server: Server, world: Sandbox, target: datetime) -> int:
     try:
         return await world.move_clock(target, on_step=on_step)
     finally:
-        server.moving = False
+        server.moving, server.moving_to = False, None
         server.touch()
 
 

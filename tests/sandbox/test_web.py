@@ -8,6 +8,7 @@ import html
 import re
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -140,6 +141,21 @@ async def test_the_page_answers_before_the_world_and_a_long_poll_waits_for_it(wo
     assert [(p["key"], p["kind"], p["messenger"]) for p in state["personas"]] == [(CURATOR, "curator", "telegram")]
 
 
+async def test_a_sandbox_without_max_offers_telegram_only(tmp_path: Path) -> None:
+    sandbox = Sandbox(tmp_path / "sandbox.sqlite3", start=START, base_clock=FakeClock(START), with_max=False)
+    await sandbox.start()
+    try:
+        app = build_app()
+        attach(app, sandbox)
+        async with TestClient(TestServer(app)) as alone:
+            assert (await get(alone, "/api/state"))["messengers"] == ["telegram"]
+            asked = await alone.post("/api/personas", json={"name": "Маша", "kind": "pupil", "messenger": "max"})
+            await refused(asked, 400, "нет MAX")
+            await refused(await alone.post("/api/demo", json={"stage": "matching"}), 503, "Демо ещё не готово")
+    finally:
+        await sandbox.stop()
+
+
 async def test_personas_type_and_the_bot_answers_in_their_chat(client: TestClient[Any, Any]) -> None:
     pupil = await post(client, "/api/personas", {"name": "Маша Петрова", "kind": "pupil", "messenger": "telegram"})
     assert pupil["name"] == "Маша Петрова"
@@ -268,6 +284,7 @@ async def test_the_clock_moves_forward_once_at_a_time_and_never_back(client: Tes
     while not state["moving"] and not day.done():
         state = await get(client, f"/api/state?after={state['version']}&wait=10")
     assert state["moving"] is True
+    assert state["moving_to"] == "2026-09-03T09:00:00+03:00"
     await refused(await client.post("/api/clock", json={"advance": "1h"}), 409, "Часы уже идут")
     finished = await day
     assert finished.status == 200
