@@ -522,6 +522,8 @@ async def demo(request: web.Request) -> web.Response:
         raise Problem(409, "Демо уже загружено: чтобы начать заново, перезапустите песочницу")
     if server.moving:
         raise Problem(409, "Часы идут: загрузите демо, когда они остановятся")
+    if any(p.kind.value != "curator" for p in world.personas.values()):
+        raise Problem(409, "Демо загружается только в новую песочницу, а здесь уже есть участники")
     server.demo, server.demo_error, server.demo_progress = "loading", None, None
     server.touch()
     server.spawn(run_demo(server, world, load, stage))
@@ -547,6 +549,9 @@ async def run_demo(server: Server, world: Sandbox, load: Callable[..., Awaitable
         await load(world, stage, on_progress=on_progress)
     except asyncio.CancelledError:
         raise
+    except ValueError as exc:  # the demo's own refusal, in Russian
+        log.warning("the demo refused: %s", exc)
+        server.demo, server.demo_error = None, describe(exc)
     except Exception as exc:
         log.exception("the demo did not load")
         server.demo, server.demo_error = None, f"Демо не загрузилось: {describe(exc)}"
