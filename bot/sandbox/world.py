@@ -28,6 +28,7 @@ from bot.sandbox.clock import ClockWentBackwards, SandboxClock
 from bot.sandbox.guard import check
 from bot.sandbox.max import FakeMax, FakeMaxUser
 from bot.sandbox.telegram import FakeTelegram, FakeUser
+from bot.sandbox.transcript import Transcript
 from bot.settings import Settings, load_settings
 
 log = logging.getLogger("bot.sandbox")
@@ -136,6 +137,9 @@ class Sandbox:
         self.max: FakeMax | None = (
             FakeMax(token=MAX_TOKEN, bot_username=BOT_USERNAME, bot_name="Наставник (песочница)") if with_max else None
         )
+        self.transcript = Transcript()  # both fakes' API calls, in one numbering (the page's transcript panel)
+        for fake in self._fakes():
+            fake.transcript = self.transcript
         self.real = real
         self.clock: SandboxClock | None = None
         self.settings: Settings | None = None
