@@ -297,7 +297,10 @@ async def test_bad_requests_get_a_russian_4xx(client: TestClient[Any, Any]) -> N
     await refused(await client.post("/api/clock", json={"to": "1 декабря"}), 400, "дата")
     await refused(await client.post("/api/clock", json={}), 400)
     transcript = await get(client, "/api/transcript?after=0")
-    assert isinstance(transcript["entries"], list)
+    sent = [e for e in transcript["entries"] if e["method"] == "sendMessage"]
+    assert sent and all(e["ok"] for e in sent), transcript["entries"][-5:]
+    later = await get(client, f"/api/transcript?after={transcript['last']}")
+    assert all(entry["seq"] > transcript["last"] for entry in later["entries"])
 
 
 async def test_the_clock_moves_forward_once_at_a_time_and_never_back(
