@@ -135,6 +135,14 @@ def attach(app: web.Application, world: Sandbox) -> None:
     server.attached.set()
 
 
+async def detach(app: web.Application) -> None:
+    """Before the world stops: a move or a demo under way is cancelled, and the API says «not ready» again."""
+    await _cancel_tasks(app)
+    server = app[SERVER]
+    server.world = None
+    server.attached.clear()
+
+
 async def _cancel_tasks(app: web.Application) -> None:
     for task in list(app[SERVER].tasks):
         task.cancel()
@@ -492,7 +500,13 @@ async def move_clock(request: web.Request) -> web.Response:
     server.touch()
     # The move is its own task: a page closed mid-move does not cut the year in half.
     task = server.spawn(run_move(server, world, target))
-    ticks = await asyncio.shield(task)
+    try:
+        ticks = await asyncio.shield(task)
+    except asyncio.CancelledError:
+        current = asyncio.current_task()
+        if task.cancelled() and not (current and current.cancelling()):
+            raise Problem(503, "Песочница останавливается: часы остановлены") from None
+        raise
     moved = world.now().astimezone(world.tz)
     return web.json_response({"now": moved.isoformat(), "now_label": now_label(moved), "ticks": ticks})
 

@@ -18,7 +18,7 @@ from aiohttp import FormData
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.programme import Form, Role
-from bot.sandbox.web import attach, build_app, next_date, now_label
+from bot.sandbox.web import attach, build_app, detach, next_date, now_label
 from bot.sandbox.world import CURATOR_ID, Sandbox
 from tests.fakes.clock import FakeClock
 
@@ -184,6 +184,15 @@ async def test_a_sandbox_without_max_offers_telegram_only(tmp_path: Path) -> Non
             assert (await get(alone, "/api/state"))["messengers"] == ["telegram"]
             asked = await alone.post("/api/personas", json={"name": "Маша", "kind": "pupil", "messenger": "max"})
             await refused(asked, 400, "нет MAX")
+            # stopping the sandbox mid-move (Ctrl+C): the move is cancelled first and its request answered
+            async with sandbox._moving:
+                moving = asyncio.ensure_future(alone.post("/api/clock", json={"advance": "1d"}))
+                state = await get(alone, "/api/state")
+                while not state["moving"]:
+                    state = await get(alone, f"/api/state?after={state['version']}&wait=5")
+                await detach(app)
+                await refused(await moving, 503, "останавливается")
+            assert (await get(alone, "/api/state"))["ready"] is False
     finally:
         await sandbox.stop()
 
