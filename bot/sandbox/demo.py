@@ -16,15 +16,17 @@ import asyncio
 import re
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, time as clock_time, timedelta
+from datetime import UTC, datetime
+from datetime import time as clock_time
 from typing import Any
 
 from bot.flows.curator.invites import InvitePayload
 from bot.flows.events import Messenger
 from bot.flows.joining import AgePayload, ConsentPayload, MinorConsentPayload, ParentPayload
-from bot.flows.payloads import MenuPayload
+from bot.flows.notices import CheckinCb
+from bot.flows.payloads import MatchPayload, MeetingReplyPayload, MeetingSetupPayload, MenuPayload
 from bot.flows.survey import SurveyPayload
 from bot.programme import INTAKE_BY_ROLE, Form, Role
 from bot.questionnaires import Question, Questionnaire, QuestionType, load_questionnaire
@@ -189,9 +191,12 @@ def _teacher(
         "format": fmt,
         "expectations": expectations,
     }
-    return Member(name, PersonaKind.TEACHER, Role.MENTEE_TEACHER, Form.TEACHER_TEACHER, answers, age=None, on_max=on_max)
+    return Member(
+        name, PersonaKind.TEACHER, Role.MENTEE_TEACHER, Form.TEACHER_TEACHER, answers, age=None, on_max=on_max
+    )
 
 
+# fmt: off
 MENTORS: tuple[Member, ...] = (
     _mentor(
         "Елена Соколова", "Соколова Елена Викторовна", "teacher", 14, "robotics",
@@ -284,6 +289,8 @@ TEACHERS: tuple[Member, ...] = (
              "Хочу понять, как устроена работа в коллективе СЮТ.", ["tue", "thu"],
              expectations="Освоиться и провести открытое занятие."),
 )
+
+# fmt: on
 
 ROSTER: tuple[Member, ...] = MENTORS + PUPILS + TEACHERS
 
@@ -380,6 +387,27 @@ class Chat:
 
         return await self.wait(fragment, test, after=after)
 
+    async def wait_in(self, message: Shown, fragment: str) -> Shown:
+        """`message` once it shows `fragment` (a pressed screen edited in place)."""
+        return await self.wait(fragment, lambda m: m.id == message.id and fragment in m.text)
+
+    async def wait_button(
+        self,
+        data: str,
+        *,
+        after: int = 0,
+        having: Callable[[str], bool] | None = None,
+        fresh: Callable[[Shown], bool] | None = None,
+    ) -> tuple[Shown, str]:
+        """The newest message with a button carrying `data` (or one whose data passes `having`), and that data."""
+        match = having or (lambda d: d == data)
+
+        def test(message: Shown) -> bool:
+            return any(match(d) for _, d in message.buttons) and (fresh is None or fresh(message))
+
+        message = await self.wait(data, test, after=after)
+        return message, next(d for _, d in message.buttons if match(d))
+
     async def press(self, message: Shown, data: str) -> None:
         """Press the button carrying `data` on `message` (it must be there, as on a phone)."""
         if message.data_of(data) is None:
@@ -458,7 +486,8 @@ async def join(world: Sandbox, member: Member, code: str) -> None:
 async def parent_consents(world: Sandbox, member: Member, code: str) -> None:
     assert member.parent is not None and member.parent_full is not None
     on_max = member.parent_on_max and world.max is not None
-    parent = Chat(world, world.add_persona(member.parent, PersonaKind.PARENT, Messenger.MAX if on_max else Messenger.TELEGRAM).key)
+    messenger = Messenger.MAX if on_max else Messenger.TELEGRAM
+    parent = Chat(world, world.add_persona(member.parent, PersonaKind.PARENT, messenger).key)
     await parent.open(code)
     document = await parent.wait_text("", data_prefix=ParentPayload.prefix + ":")
     agree = next(data for _, data in document.buttons if ParentPayload.unpack(data).agree)
@@ -494,9 +523,7 @@ async def _answer_one(chat: Chat, screen: Shown, question: Question, value: Any)
     elif question.type is QuestionType.MULTI:
         for n, option in enumerate(value, start=1):
             await chat.press(screen, SurveyPayload(a="t", q=question.id, v=option).pack())
-            screen = await chat.wait(
-                f"{n} ticks", lambda m, s=screen, n=n: m.id == s.id and _ticks(m) == n
-            )
+            screen = await chat.wait(f"{n} ticks", lambda m, s=screen, n=n: m.id == s.id and _ticks(m) == n)
         await chat.press(screen, SurveyPayload(a="d", q=question.id).pack())
     elif question.has_buttons:
         await chat.press(screen, SurveyPayload(a="a", q=question.id, v=str(value)).pack())
@@ -564,11 +591,135 @@ async def _matching_stage(world: Sandbox, say: Progress) -> None:
     await world.settle()
 
 
+#: Pairs whose mentor plans meetings in the demo, and the days of their meetings (September, October).
+MEETING_PAIRS = 4
+MEETING_DAYS = ((9, 8), (10, 6))
+MEETING_TIME = "1600"
+TOPICS = (
+    "Знакомство: цели на год и план работы",
+    "Разбор проекта: что получилось и что дальше",
+)
+NOTES = (
+    "Познакомились, обсудили цели и договорились о плане.",
+    "Разобрали проект, наметили задачи до следующей встречи.",
+)
+
+
+def _end_of_november(world: Sandbox) -> datetime:
+    """30 November, 19:00 local, of the sandbox's programme year: «+1 день» brings the December survey."""
+    year = world.now().astimezone(world.tz).year
+    return datetime.combine(datetime(year, 11, 30).date(), clock_time(19, 0), tzinfo=world.tz).astimezone(UTC)
+
+
 async def _monitoring_stage(world: Sandbox, say: Progress, summary: DemoSummary) -> None:
-    raise NotImplementedError
+    curator = Chat(world, "tg-1000")
+    say("Куратор подбирает пары и утверждает их")
+    mark = curator.count()
+    await curator.send("/match")
+    confirm_all = MatchPayload.prefix + ":all:"
+    overview, confirm = await curator.wait_button(confirm_all, after=mark, having=lambda d: d.startswith(confirm_all))
+    await curator.press(overview, confirm)
+    await curator.wait_text("Утверждено по формам", after=mark)
+    await world.settle()
+    pairs = [p for p in await world.app.services["matching"].pairs() if p.mentor is not None and p.mentees]
+    chosen = sorted(pairs, key=lambda p: (p.is_group, p.id))[:MEETING_PAIRS]
+    keys = {(p.messenger, p.account_id): p.key for p in world.personas.values()}
+
+    def key_of(member: Any) -> str:
+        return keys[member.messenger, member.telegram_id]
+
+    year = world.now().astimezone(world.tz).year
+    for number, (month, day) in enumerate(MEETING_DAYS):
+        say(f"Пары назначают встречи: {day:02d}.{month:02d}")
+        meetings = await asyncio.gather(
+            *(plan_meeting(world, key_of(p.mentor), [key_of(m) for m in p.mentees if m], year, month, day, number)
+              for p in chosen)
+        )  # fmt: skip
+        summary.meetings_planned += len(meetings)
+        after = datetime.combine(datetime(year, month, day).date(), clock_time(19, 0), tzinfo=world.tz)
+        say(f"Часы идут к вечеру {day:02d}.{month:02d}: напоминания и вопрос «Встреча состоялась?»")
+        await world.move_clock(after.astimezone(UTC))
+        await asyncio.gather(
+            *(check_in(world, key_of(person), meeting, number)
+              for p, meeting in zip(chosen, meetings, strict=True) for person in p.people)
+        )  # fmt: skip
+        await world.settle()
+    say("Часы идут к 30 ноября, вечер")
+    await world.move_clock(_end_of_november(world))
+
+
+async def plan_meeting(
+    world: Sandbox, mentor_key: str, mentee_keys: list[str], year: int, month: int, day: int, number: int
+) -> int:
+    """The mentor's «Назначить встречу» from /menu: the day, 16:00, at school, a topic, «Отправить»; each mentee
+    accepts the invitation. Returns the meeting's id (from the invitation's buttons)."""
+    mentor = Chat(world, mentor_key)
+    mark = mentor.count()
+    await mentor.send("/menu")
+    menu, new = await mentor.wait_button(MeetingSetupPayload(a="new").pack(), after=mark)
+    await mentor.press(menu, new)
+    calendar_screen, _ = await mentor.wait_button("ms:", after=mark, having=lambda d: d.startswith("ms:day:"))
+    chosen = MeetingSetupPayload(a="day", y=year, m=month, d=day).pack()
+    if calendar_screen.data_of(chosen) is None:  # a later month: «›»
+        ahead = MeetingSetupPayload(a="cal", y=year, m=month).pack()
+        await mentor.press(calendar_screen, ahead)
+        calendar_screen = await mentor.wait("the meeting's month", lambda m: m.data_of(chosen) is not None)
+    await mentor.press(calendar_screen, chosen)
+    times, slot = await mentor.wait_button(MeetingSetupPayload(a="time", v=MEETING_TIME).pack(), after=mark)
+    await mentor.press(times, slot)
+    places, school = await mentor.wait_button(MeetingSetupPayload(a="place", v="school").pack(), after=mark)
+    await mentor.press(places, school)
+    await mentor.wait_button(MeetingSetupPayload(a="skip").pack(), after=mark)
+    await mentor.send(TOPICS[number % len(TOPICS)])
+    preview, send = await mentor.wait_button(MeetingSetupPayload(a="send").pack(), after=mark)
+    await mentor.press(preview, send)
+    await mentor.wait_text("Приглашение отправлено", after=mark)
+    await world.settle()
+    ids = await asyncio.gather(*(accept(world, key) for key in mentee_keys))
+    return ids[0]
+
+
+async def accept(world: Sandbox, key: str) -> int:
+    chat = Chat(world, key)
+    invitation, data = await chat.wait_button("mr:acc:", having=lambda d: d.startswith("mr:acc:"))
+    await chat.press(invitation, data)
+    await chat.wait_in(invitation, "встреча подтверждена")
+    return MeetingReplyPayload.unpack(data).id
+
+
+async def check_in(world: Sandbox, key: str, meeting: int, number: int) -> None:
+    """«Встреча состоялась?» — «Да», usefulness 5 or 4, a note from the mentor; after the first one, «подходит»."""
+    chat = Chat(world, key)
+    held = CheckinCb(a="held", id=meeting).pack()
+    asked, _ = await chat.wait_button(held)
+    await chat.press(asked, held)
+    use = CheckinCb(a="use", id=meeting, v="5" if (meeting + len(key)) % 3 else "4").pack()
+    useful, _ = await chat.wait_button(use)
+    await chat.press(useful, use)
+    skip = CheckinCb(a="skip", id=meeting).pack()
+    note, _ = await chat.wait_button(skip)
+    mark = chat.count()
+    if world.persona(key).kind is PersonaKind.MENTOR:
+        await chat.send(NOTES[number % len(NOTES)])
+        await chat.wait_text("Спасибо, записано", after=mark)
+    else:
+        await chat.press(note, skip)
+        await chat.wait_in(note, "Спасибо, записано")
+    if number == 0:
+        await world.settle()
+        fit, data = await chat.wait_button("fit:", having=lambda d: d.startswith("fit:") and d.endswith(":yes"))
+        await chat.press(fit, data)
+        await chat.wait_in(fit, "Спасибо за ответ")
 
 
 async def _count(world: Sandbox, summary: DemoSummary) -> None:
+    """The summary's figures, read through the repositories."""
     summary.personas = dict(Counter(p.kind.value for p in world.personas.values()))
-    rows = await world.app.db.fetchall("SELECT COUNT(*) AS n FROM participants")
-    summary.participants = int(rows[0]["n"])
+    services = world.app.services
+    summary.participants = len(await services["participants"].all_consented())
+    pairs = await services["matching"].pairs()
+    summary.pairs = len(pairs)
+    held = 0
+    for pair in pairs:
+        held += len(await services["meetings"].held_stages(pair.id))
+    summary.meetings_held = held
