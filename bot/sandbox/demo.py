@@ -18,7 +18,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock_time
 from typing import Any
 
@@ -28,6 +28,7 @@ from bot.flows.joining import AgePayload, ConsentPayload, MinorConsentPayload, P
 from bot.flows.notices import CheckinCb
 from bot.flows.payloads import MatchPayload, MeetingReplyPayload, MeetingSetupPayload, MenuPayload
 from bot.flows.survey import SurveyPayload
+from bot.monitoring import programme_year_of
 from bot.programme import INTAKE_BY_ROLE, Form, Role
 from bot.questionnaires import Question, Questionnaire, QuestionType, load_questionnaire
 from bot.questionnaires.loader import DATA_DIR
@@ -535,6 +536,12 @@ def _ticks(message: Shown) -> int:
     return sum(1 for label, _ in message.buttons if label.startswith("✅"))
 
 
+def _work(member: Member) -> int:
+    """How long a member's way in is, roughly (the questionnaire, a parent's consent): the curator makes the
+    invites of the longest ways first, so that they start early."""
+    return len(questionnaire(member.role).questions) + (8 if member.parent else 0)
+
+
 # --- the stages -----------------------------------------------------------------------------------------------
 async def load_demo(world: Sandbox, stage: str, *, on_progress: Progress | None = None) -> DemoSummary:
     """Fill a new sandbox with the demo programme up to `stage` («matching» or «monitoring»)."""
@@ -563,7 +570,7 @@ async def _matching_stage(world: Sandbox, say: Progress) -> None:
     curator = Chat(world, "tg-1000")
     say("Куратор создаёт ссылки-приглашения")
     invites: dict[tuple[Role, Form], asyncio.Future[str]] = {}
-    for member in ROSTER:
+    for member in sorted(ROSTER, key=_work, reverse=True):
         invites.setdefault((member.role, member.form), asyncio.get_running_loop().create_future())
     gate = asyncio.Semaphore(CONCURRENCY)
     done = 0
@@ -591,10 +598,10 @@ async def _matching_stage(world: Sandbox, say: Progress) -> None:
     await world.settle()
 
 
-#: Pairs whose mentor plans meetings in the demo, and the days of their meetings (September, October).
+#: Pairs whose mentor plans meetings in the demo, and when their meetings are: days after the demo is loaded.
 MEETING_PAIRS = 4
-MEETING_DAYS = ((9, 8), (10, 6))
-MEETING_TIME = "1600"
+MEETING_AFTER_DAYS = (7, 35)
+MEETING_TIME = clock_time(16, 0)
 TOPICS = (
     "Знакомство: цели на год и план работы",
     "Разбор проекта: что получилось и что дальше",
@@ -603,12 +610,38 @@ NOTES = (
     "Познакомились, обсудили цели и договорились о плане.",
     "Разобрали проект, наметили задачи до следующей встречи.",
 )
+#: The clock's step far from any meeting: 6 hours, on 03:00, 09:00, 15:00 and 21:00 (the digest keeps its 09:00,
+#: the quiet hours their edges); and how long before a meeting's evening it goes hour by hour again (its reminders
+#: come 24 hours and 1 hour before it, and the scheduler drops a reminder more than 6 hours late).
+COARSE_STEP = timedelta(hours=6)
+COARSE_ANCHOR = 9
+FINE_BEFORE_MEETING = timedelta(hours=48)
 
 
-def _end_of_november(world: Sandbox) -> datetime:
+def _local(world: Sandbox, day: date, at: clock_time) -> datetime:
+    return datetime.combine(day, at, tzinfo=world.tz).astimezone(UTC)
+
+
+def end_of_november(world: Sandbox) -> datetime:
     """30 November, 19:00 local, of the sandbox's programme year: «+1 день» brings the December survey."""
-    year = world.now().astimezone(world.tz).year
-    return datetime.combine(datetime(year, 11, 30).date(), clock_time(19, 0), tzinfo=world.tz).astimezone(UTC)
+    return _local(world, date(programme_year_of(world.now().astimezone(world.tz).date()), 11, 30), clock_time(19))
+
+
+async def advance(world: Sandbox, to: datetime, *, fine: timedelta = timedelta(hours=1)) -> None:
+    """Move the clock to `to`: in `COARSE_STEP`s on the local day's 09:00 grid up to `fine` before it, then hour
+    by hour. Far from meetings nothing the year brings needs the very hour (a notice comes at the next tick, the
+    same morning or afternoon); near one, its reminders do."""
+    coarse_until = to - fine
+    if world.now() + COARSE_STEP < coarse_until:
+        local = world.now().astimezone(world.tz).replace(minute=0, second=0, microsecond=0)
+        every = int(COARSE_STEP.total_seconds() // 3600)
+        aligned = local + timedelta(hours=(COARSE_ANCHOR - local.hour) % every or every)
+        await world.move_clock(aligned.astimezone(UTC))
+        steps = (coarse_until - world.now()) // COARSE_STEP
+        if steps > 0:
+            await world.move_clock(world.now() + steps * COARSE_STEP, step=COARSE_STEP)
+    if to > world.now():
+        await world.move_clock(to)
 
 
 async def _monitoring_stage(world: Sandbox, say: Progress, summary: DemoSummary) -> None:
@@ -628,29 +661,29 @@ async def _monitoring_stage(world: Sandbox, say: Progress, summary: DemoSummary)
     def key_of(member: Any) -> str:
         return keys[member.messenger, member.telegram_id]
 
-    year = world.now().astimezone(world.tz).year
-    for number, (month, day) in enumerate(MEETING_DAYS):
-        say(f"Пары назначают встречи: {day:02d}.{month:02d}")
+    today = world.now().astimezone(world.tz).date()
+    for number, days in enumerate(MEETING_AFTER_DAYS):
+        day = today + timedelta(days=days)
+        say(f"Наставники назначают встречи на {day:%d.%m}")
         meetings = await asyncio.gather(
-            *(plan_meeting(world, key_of(p.mentor), [key_of(m) for m in p.mentees if m], year, month, day, number)
+            *(plan_meeting(world, key_of(p.mentor), [key_of(m) for m in p.mentees if m], day, number)
               for p in chosen)
         )  # fmt: skip
         summary.meetings_planned += len(meetings)
-        after = datetime.combine(datetime(year, month, day).date(), clock_time(19, 0), tzinfo=world.tz)
-        say(f"Часы идут к вечеру {day:02d}.{month:02d}: напоминания и вопрос «Встреча состоялась?»")
-        await world.move_clock(after.astimezone(UTC))
+        say(f"Часы идут к вечеру {day:%d.%m}: напоминания и вопрос «Встреча состоялась?»")
+        await advance(world, _local(world, day, clock_time(19)), fine=FINE_BEFORE_MEETING)
         await asyncio.gather(
             *(check_in(world, key_of(person), meeting, number)
               for p, meeting in zip(chosen, meetings, strict=True) for person in p.people)
         )  # fmt: skip
         await world.settle()
-    say("Часы идут к 30 ноября, вечер")
-    await world.move_clock(_end_of_november(world))
+    end = end_of_november(world)
+    if world.now() < end:
+        say("Часы идут к 30 ноября, вечер")
+        await advance(world, end)
 
 
-async def plan_meeting(
-    world: Sandbox, mentor_key: str, mentee_keys: list[str], year: int, month: int, day: int, number: int
-) -> int:
+async def plan_meeting(world: Sandbox, mentor_key: str, mentee_keys: list[str], day: date, number: int) -> int:
     """The mentor's «Назначить встречу» from /menu: the day, 16:00, at school, a topic, «Отправить»; each mentee
     accepts the invitation. Returns the meeting's id (from the invitation's buttons)."""
     mentor = Chat(world, mentor_key)
@@ -658,14 +691,17 @@ async def plan_meeting(
     await mentor.send("/menu")
     menu, new = await mentor.wait_button(MeetingSetupPayload(a="new").pack(), after=mark)
     await mentor.press(menu, new)
-    calendar_screen, _ = await mentor.wait_button("ms:", after=mark, having=lambda d: d.startswith("ms:day:"))
-    chosen = MeetingSetupPayload(a="day", y=year, m=month, d=day).pack()
-    if calendar_screen.data_of(chosen) is None:  # a later month: «›»
-        ahead = MeetingSetupPayload(a="cal", y=year, m=month).pack()
-        await mentor.press(calendar_screen, ahead)
-        calendar_screen = await mentor.wait("the meeting's month", lambda m: m.data_of(chosen) is not None)
-    await mentor.press(calendar_screen, chosen)
-    times, slot = await mentor.wait_button(MeetingSetupPayload(a="time", v=MEETING_TIME).pack(), after=mark)
+    screen, _ = await mentor.wait_button("ms:day:", after=mark, having=lambda d: d.startswith("ms:day:"))
+    chosen = MeetingSetupPayload(a="day", y=day.year, m=day.month, d=day.day).pack()
+    for _ in range(3):  # a later month: «›»
+        if screen.data_of(chosen) is not None:
+            break
+        later = next(d for _, d in screen.buttons if d.startswith("ms:cal:") and _month(d) > _month(_first_day(screen)))
+        await mentor.press(screen, later)
+        screen = await mentor.wait("the next month", lambda m, s=screen, later=later: m.id == s.id and _shows(m, later))
+    await mentor.press(screen, chosen)
+    slot = MeetingSetupPayload(a="time", v=f"{MEETING_TIME:%H%M}").pack()
+    times, _ = await mentor.wait_button(slot, after=mark)
     await mentor.press(times, slot)
     places, school = await mentor.wait_button(MeetingSetupPayload(a="place", v="school").pack(), after=mark)
     await mentor.press(places, school)
@@ -677,6 +713,22 @@ async def plan_meeting(
     await world.settle()
     ids = await asyncio.gather(*(accept(world, key) for key in mentee_keys))
     return ids[0]
+
+
+def _month(data: str) -> tuple[int, int]:
+    """(year, month) of a calendar button's payload (`ms:day:…` or `ms:cal:…`)."""
+    payload = MeetingSetupPayload.unpack(data)
+    return payload.y, payload.m
+
+
+def _first_day(screen: Shown) -> str:
+    return next(d for _, d in screen.buttons if d.startswith("ms:day:"))
+
+
+def _shows(message: Shown, cal: str) -> bool:
+    """The calendar now shows the month `cal` led to."""
+    days = [d for _, d in message.buttons if d.startswith("ms:day:")]
+    return bool(days) and _month(days[0]) == _month(cal)
 
 
 async def accept(world: Sandbox, key: str) -> int:
