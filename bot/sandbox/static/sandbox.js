@@ -131,12 +131,27 @@
     for (const button of document.querySelectorAll(".clock-btn")) button.disabled = Boolean(data.moving);
     const demo = $("demo-state");
     demo.hidden = !data.demo;
-    demo.textContent = data.demo === "loading" ? "демо загружается…" : data.demo ? `демо: ${demoLabel(data.demo)}` : "";
-    for (const button of document.querySelectorAll(".demo-btn")) button.disabled = data.demo === "loading";
+    demo.textContent = data.demo === "loading"
+      ? `демо загружается…${data.demo_progress ? " " + data.demo_progress : ""}`
+      : data.demo ? `демо: ${demoLabel(data.demo)}` : "";
+    if (data.demo_error && data.demo_error !== state.demoError) showError(data.demo_error);
+    state.demoError = data.demo_error || null;
+    $("moving").textContent = data.moving_to ? `часы идут к ${data.moving_to.slice(0, 10).split("-").reverse().join(".")}…` : "часы идут…";
+    limitMessengers(data.messengers);
+    for (const button of document.querySelectorAll(".demo-btn")) button.disabled = Boolean(data.demo);
     if (!$("goto-date").value && data.now) $("goto-date").value = data.now.slice(0, 10);
     state.personas = data.personas || [];
     renderPersonas();
     syncChats();
+  }
+
+  /** Only the messengers this sandbox runs can be chosen for a new persona. */
+  function limitMessengers(messengers) {
+    if (!messengers || !messengers.length) return;
+    for (const option of $("persona-form").elements.messenger.options) {
+      option.disabled = !messengers.includes(option.value);
+      option.hidden = option.disabled;
+    }
   }
 
   function demoLabel(stage) {
@@ -323,10 +338,12 @@
   }
 
   function renderMessage(chat, message) {
-    const bubble = el("div", {
-      class: `message ${message.from === "user" ? "out" : "in"}${message.sticker ? " sticker-only" : ""}`,
-      "data-testid": "message", "data-id": String(message.id), "data-from": message.from,
+    const side = message.from === "user" ? "out" : "in";
+    const wrap = el("div", {
+      class: `message-wrap ${side}`, "data-testid": "message", "data-id": String(message.id), "data-from": message.from,
     });
+    const bubble = el("div", { class: `bubble ${side}${message.sticker ? " sticker-only" : ""}`, "data-testid": "bubble" });
+    wrap.append(bubble);
     if (message.photo) {
       bubble.append(el("img", { class: "photo", src: message.photo.url, alt: "Фото", "data-testid": "photo", loading: "lazy" }));
     }
@@ -345,6 +362,7 @@
     if (message.html) {
       const text = el("div", { class: "text", "data-testid": "message-text" });
       text.innerHTML = message.html;
+      linkifyStartLinks(text);
       for (const link of text.querySelectorAll("a:not(.start-link)")) {
         link.target = "_blank";
         link.rel = "noopener noreferrer";
@@ -362,11 +380,35 @@
         for (const button of row) line.append(inlineButton(chat, message, button));
         keyboard.append(line);
       }
-      const wrap = el("div", { class: `message-wrap ${message.from === "user" ? "out" : "in"}` }, bubble, keyboard);
-      wrap.dataset.id = String(message.id);
-      return wrap;
+      wrap.append(keyboard);
     }
-    return bubble;
+    return wrap;
+  }
+
+  const START_URL = /https:\/\/(t\.me|max\.ru)\/\w+\?start=([A-Za-z0-9_-]+)/g;
+
+  /** A bot's deep link written as plain text (not yet an `a.start-link` of the server's) becomes one. */
+  function linkifyStartLinks(root) {
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    const found = [];
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (!node.parentElement.closest("a") && START_URL.test(node.data)) found.push(node);
+      START_URL.lastIndex = 0;
+    }
+    for (const node of found) {
+      const pieces = [];
+      let last = 0;
+      for (const match of node.data.matchAll(START_URL)) {
+        pieces.push(node.data.slice(last, match.index));
+        pieces.push(el("a", {
+          class: "start-link", href: match[0], "data-start": match[2],
+          "data-messenger": match[1] === "t.me" ? "telegram" : "max",
+        }, match[0]));
+        last = match.index + match[0].length;
+      }
+      pieces.push(node.data.slice(last));
+      node.replaceWith(...pieces);
+    }
   }
 
   function inlineButton(chat, message, button) {

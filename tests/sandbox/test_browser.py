@@ -1,0 +1,176 @@
+"""The sandbox's page in a real browser (Debian's Chromium, driven by Playwright): the stories of issue 16 as a
+visitor plays them, clicking the page's buttons and typing in its chats, with the bot on the embedded fakes.
+
+One world for the module (the year moves forward only, so the stories follow each other in order). On a failing
+step the page's screenshot is written under the test's temporary folder and its path printed.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import openpyxl
+import pytest
+import pytest_asyncio
+from playwright.async_api import BrowserContext, Page, expect
+
+from bot.sandbox.world import CURATOR_ID, Sandbox
+from tests.conftest import _BODY_FAILED as BODY_FAILED
+from tests.fakes.clock import FakeClock
+from tests.sandbox.browser import (
+    Phone,
+    answer_questionnaire,
+    chromium,
+    open_as_new,
+    open_page,
+    require_chromium,
+    save_screenshot,
+    serve,
+)
+
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+
+#: The stories begin four weeks and a day before December (09:00 in Moscow, a Monday), as `--start 2026-11-02`
+#: would: a pair is asked in the quality survey of 1 December once it has worked four weeks
+#: (CAMPAIGN_MIN_PAIR_WEEKS), and from 1 September the clock would take minutes to cross the autumn hour by hour.
+START = datetime(2026, 11, 2, 6, 0, tzinfo=UTC)
+CURATOR = f"tg-{CURATOR_ID}"
+#: Moving the clock a month, hour by hour with the scheduler's tick at each, takes a while.
+LONG = 180_000
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def world(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Sandbox]:
+    require_chromium()
+    sandbox = Sandbox(tmp_path_factory.mktemp("browser") / "sandbox.sqlite3", start=START, base_clock=FakeClock(START))
+    await sandbox.start()
+    try:
+        yield sandbox
+    finally:
+        await sandbox.stop()
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def browser(
+    world: Sandbox, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[tuple[BrowserContext, str]]:
+    async with serve(world) as url, chromium(tmp_path_factory.mktemp("chromium-profile")) as context:
+        yield context, url
+
+
+@pytest_asyncio.fixture(loop_scope="module")
+async def page(
+    browser: tuple[BrowserContext, str], tmp_path: Path, request: pytest.FixtureRequest
+) -> AsyncIterator[Page]:
+    context, url = browser
+    opened = await open_page(context, url)
+    yield opened
+    if request.node.stash.get(BODY_FAILED, False):
+        await save_screenshot(opened, tmp_path, request.node.name)
+
+
+async def test_the_page_shows_the_clock_and_the_curator_and_refuses_the_past(page: Page) -> None:
+    await expect(page.get_by_test_id("clock")).to_have_text("понедельник, 2 ноября 2026, 09:00")
+    curator = Phone.of(page, CURATOR)
+    await expect(curator.root.get_by_test_id("chat-name")).to_have_text("Куратор")
+    await expect(curator.root.get_by_test_id("messenger")).to_have_text("Telegram")
+    await page.get_by_test_id("goto-date").fill("2026-10-30")
+    await page.get_by_test_id("goto").click()
+    await expect(page.get_by_test_id("error")).to_contain_text("Время в песочнице не идёт назад")
+    await expect(page.get_by_test_id("clock")).to_have_text("понедельник, 2 ноября 2026, 09:00")
+
+
+async def test_an_invite_a_child_her_parent_and_the_questionnaire(page: Page) -> None:
+    curator = Phone.of(page, CURATOR)
+    await curator.type("/invite")
+    await curator.expect("Кого приглашаем?")
+    await curator.press("наставляемый-обучающийся", on="Кого приглашаем?")
+    await curator.expect("Форма наставничества?")
+    await curator.press("педагог – обучающийся", on="Форма наставничества?")
+    await curator.press("Без срока", on="Сколько действует ссылка?")
+    await curator.press("Без ограничения", on="Сколько человек может присоединиться")
+    invite = await curator.expect("Ссылка-приглашение готова")
+
+    child = await open_as_new(page, invite.locator("a.start-link").first, "Маша", "Ученик")
+    await expect(child.root.get_by_test_id("chat-kind")).to_have_text("Ученик")
+    await child.expect("Привет! Ты в программе наставничества")
+    await child.press("Меньше 14", on="сколько тебе лет?")
+    for_parent = await child.expect("даёт родитель")
+
+    parent_link = for_parent.locator("a.start-link[data-messenger=telegram]").first
+    parent = await open_as_new(page, parent_link, "Мария", "Родитель")
+    await parent.expect("Вас просят дать согласие")
+    await parent.press("Даю согласие", on="Согласие на обработку персональных данных")
+    await parent.press("мать", on="Кем вы приходитесь ребёнку?")
+    await parent.expect("фамилию и имя")
+    await parent.type("Иванова Мария")
+    await parent.expect("Согласие записано")
+
+    await child.press("Заполнить анкету", on="Родитель дал согласие")
+    await child.expect("Вопрос 1 из 9")
+    await child.type("Маша Иванова")
+    await child.expect("Вопрос 2 из 9")
+    await child.type("12")
+    await child.press("Робототехника", on="Вопрос 3 из 9")
+    await child.press("Первый год", on="Вопрос 4 из 9")
+    for option in ("Роботы", "Программирование", "Готово"):
+        await child.press(option, on="Вопрос 5 из 9")
+    for option in ("Проект, конкурс: робототехника", "Выбор профессии", "Готово"):
+        await child.press(option, on="Вопрос 6 из 9")
+    await child.press("Один на один", on="Вопрос 7 из 9")
+    for option in ("Среда", "Суббота", "Готово"):
+        await child.press(option, on="Вопрос 8 из 9")
+    await child.press("Пропустить", on="Вопрос 9 из 9")
+    summary = await child.expect("Всё верно?")
+    await expect(summary).to_contain_text("Маша Иванова")
+    await child.press("Всё верно", on="Всё верно?")
+    await child.expect("Анкета сохранена")
+
+
+async def test_a_mentor_joins_the_curator_matches_december_brings_the_survey_and_the_export(page: Page) -> None:
+    curator = Phone.of(page, CURATOR)
+    await curator.type("/invite")
+    await curator.press("наставник", on="Кого приглашаем?", exact=True)
+    await curator.press("педагог – обучающийся", on="Форма наставничества?")
+    await curator.press("7 дн.", on="Сколько действует ссылка?")
+    await curator.press("1", on="Сколько человек может присоединиться", exact=True)
+    invite = await curator.expect("Роль: наставник")
+
+    mentor = await open_as_new(page, invite.locator("a.start-link").first, "Иван Петрович", "Наставник")
+    await mentor.expect("в программе наставничества")
+    adult = mentor.root.get_by_test_id("button").filter(has_text="18 или больше")
+    consent = mentor.root.get_by_test_id("button").filter(has_text="Даю согласие")
+    await expect(adult.or_(consent).last).to_be_visible()
+    if await adult.count():
+        await mentor.press("18 или больше")
+    await mentor.press("Даю согласие", on="Согласие на обработку персональных данных")
+    await answer_questionnaire(mentor, name="Иван Петрович", prefer=("Робототехника", "Среда", "Один на один"))
+
+    await curator.type("/match")
+    await curator.press("педагог – обучающийся", on="Подбор по формам", exact=True)
+    draft = await curator.expect("Черновик подбора")
+    await expect(draft).to_contain_text("Иван Петрович")
+    await expect(draft).to_contain_text("Маша Иванова")
+    await curator.press("Утвердить", on="Черновик подбора", exact=True)
+    await curator.expect("Утверждено: пар — 1")
+    child = Phone.named(page, "Маша")
+    await expect(await child.expect("Твой наставник")).to_contain_text("Иван Петрович")
+
+    await page.get_by_test_id("to-12-01").click()
+    await expect(page.get_by_test_id("clock")).to_have_text("вторник, 1 декабря 2026, 09:00", timeout=LONG)
+    survey = await child.expect("Оценка качества программы")
+    await expect(survey.get_by_test_id("button")).to_have_text(["Ответить"])
+
+    await curator.type("/export")
+    await curator.expect("Выгрузка данных программы")
+    content = await curator.download("nastavnichestvo-2026-12-01.xlsx")
+    assert content.startswith(b"PK")
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        assert "xl/workbook.xml" in archive.namelist()
+    book = openpyxl.load_workbook(io.BytesIO(content), read_only=True)
+    cells = " ".join(str(v) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True) for v in row)
+    assert "Маша Иванова" in cells and "Иван Петрович" in cells
