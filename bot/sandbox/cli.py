@@ -102,6 +102,7 @@ async def serve(args: argparse.Namespace) -> int:
     finally:
         for number in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(number)
+        await page.detach(app)  # a move or a demo under way stops before the world does
         if world is not None:
             await world.stop()
         await runner.cleanup()

@@ -32,6 +32,8 @@ from typing import Any
 
 from aiohttp import web
 
+from bot.sandbox.transcript import Transcript, buttons_note, join, plural, quote, size_label
+
 DEFAULT_TOKEN = "f9LHodD0cOTEST-max-token-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 
 # [docs] objects/NewMessageBody: text "до 4000 символов"; [schema] NewMessageBody.text maxLength 4000.
@@ -238,6 +240,21 @@ class _Upload:
     filename: str | None = None
     content_type: str | None = None
     not_ready_answered: bool = False  # `attachment.not.ready` is answered once per upload, then it is ready
+
+
+@dataclass
+class UserMessage:
+    """What a user did in a dialog, as the user's side of the chat shows it: a message (`mid`, its text and
+    attachments, as the platform delivered them to the bot) or a press of «Начать» (`started`, with the link's
+    payload). `seq` orders it among the bot's messages."""
+
+    seq: int
+    timestamp: int
+    mid: str | None
+    text: str = ""
+    attachments: list[dict[str, Any]] = field(default_factory=list)
+    started: bool = False
+    payload: str | None = None
 
 
 @dataclass
@@ -462,8 +479,11 @@ class FakeMax:
         updates_per_second: int | None = None,
         allow_repeat_answers: bool = False,
         markerless_poll_gets_last_only: bool = True,
+        transcript: Transcript | None = None,
     ) -> None:
         self.token = token
+        # Every API call the bot makes, with its result (the sandbox's transcript panel); None: not kept.
+        self.transcript = transcript
         self.bot_id = bot_id
         self.bot_username = bot_username
         self.bot_name = bot_name
@@ -488,6 +508,7 @@ class FakeMax:
         self._chat_ids = itertools.count(182_000_001)
         self._messages: dict[str, SentMessage] = {}
         self._user_mids: set[str] = set()
+        self._user_messages: dict[int, list[UserMessage]] = {}  # chat id -> what the user sent, in order
         self._bot_messages: dict[int, list[SentMessage]] = {}
         self._events: dict[int, list[SentMessage]] = {}
         self._event_signal = asyncio.Event()
@@ -586,6 +607,10 @@ class FakeMax:
     def all_messages(self) -> list[SentMessage]:
         return [message for messages in self._bot_messages.values() for message in messages]
 
+    def user_messages(self, chat_id: int) -> list[UserMessage]:
+        """What the user of dialog `chat_id` sent (and each «Начать»), oldest first."""
+        return list(self._user_messages.get(chat_id, []))
+
     def upload_content(self, token: str) -> bytes | None:
         upload = self._uploads_by_token.get(token)
         return upload.content if upload is not None else None
@@ -655,6 +680,8 @@ class FakeMax:
             result = handler(query, body, path)
             if asyncio.iscoroutine(result):
                 result = await result
+            if route != "/updates" or result.get("updates"):  # an empty long poll is not worth a line
+                self._transcribe(method, query, body, result=result)
         except ApiError as error:
             return self._error_response(method, error, query, body)
         except Exception as error:  # a bug in the fake must surface as a readable API error, not a hang
@@ -695,6 +722,7 @@ class FakeMax:
 
     def _error_response(self, method: str, error: ApiError, query: dict[str, Any], body: Any) -> web.Response:
         self.errors.append((method, error.status, f"{error.code}: {error.message}"))
+        self._transcribe(method, query, body, error=error)
         text = body.get("text") if isinstance(body, dict) else None
         self.error_log.append(
             ApiErrorRecord(
@@ -708,6 +736,90 @@ class FakeMax:
             )
         )
         return web.json_response({"code": error.code, "message": error.message}, status=error.status)
+
+    # ---- the transcript -------------------------------------------------------------------------------------
+
+    def _transcribe(
+        self, method: str, query: dict[str, Any], body: Any, *, result: Any = None, error: ApiError | None = None
+    ) -> None:
+        if self.transcript is None:
+            return
+        try:
+            summary = self._summary(method, query, body, result)
+        except Exception as failure:  # a summary must never break the answer
+            summary = f"{method} ({failure!r})"
+        self.transcript.record(
+            "max",
+            method,
+            summary,
+            time=self.now(),
+            ok=error is None,
+            status=200 if error is None else error.status,
+            error=None if error is None else f"{error.code}: {error.message}",
+        )
+
+    def _chat_label(self, query: dict[str, Any]) -> str:
+        chat_id = self._chat_of(query)
+        user = self._users_by_chat.get(chat_id) if chat_id is not None else None
+        if user is not None:
+            return user.name
+        return str(chat_id) if chat_id is not None else ""
+
+    def _attachments_label(self, body: Any) -> str:
+        attachments = body.get("attachments") if isinstance(body, dict) else None
+        if not isinstance(attachments, list):
+            return ""
+        parts: list[str] = []
+        for attachment in attachments:
+            if not isinstance(attachment, dict):
+                continue
+            kind = attachment.get("type")
+            if kind == "inline_keyboard":
+                rows = (attachment.get("payload") or {}).get("buttons") or []
+                parts.append(buttons_note(sum(len(row) for row in rows if isinstance(row, list))))
+            elif kind in UPLOAD_TYPES:
+                token = (attachment.get("payload") or {}).get("token")
+                upload = self._uploads_by_token.get(token) if isinstance(token, str) else None
+                if upload is not None and upload.content is not None:
+                    name = upload.filename if kind == "file" and upload.filename else kind
+                    parts.append(f"[{name} ({size_label(len(upload.content))})]")
+                else:
+                    parts.append(f"[{kind}]")
+        return join(*parts)
+
+    def _summary(self, method: str, query: dict[str, Any], body: Any, result: Any) -> str:
+        """One line of what the call asked for: `POST /messages → Маша: «Здравствуйте!…» [3 кнопки]`."""
+        chat = self._chat_label(query)
+        target = f"{method} → {chat}:" if chat else f"{method}:"
+        text = body.get("text") if isinstance(body, dict) else None
+        html_format = isinstance(body, dict) and body.get("format") == "html"
+        if method == "POST /messages":
+            return join(target, quote(text, markup=html_format), self._attachments_label(body))
+        if method in ("PUT /messages", "DELETE /messages"):
+            mid = str(query.get("message_id") or "")
+            head = f"{method} {mid[-8:]}" + (f" → {chat}" if chat else "")
+            return join(head, quote(text, markup=html_format), self._attachments_label(body))
+        if method == "POST /answers":
+            notification = body.get("notification") if isinstance(body, dict) else None
+            message = body.get("message") if isinstance(body, dict) else None
+            edit = "+ правка сообщения" if message is not None else ""
+            return join(f"{method}:", quote(notification) or "(без уведомления)", edit)
+        if method == "GET /updates":
+            updates = result.get("updates") or [] if isinstance(result, dict) else []
+            kinds = ", ".join(sorted({str(u.get("update_type")) for u in updates}))
+            return f"{method}: {plural(len(updates), 'обновление', 'обновления', 'обновлений')} ({kinds})"
+        if method == "POST /uploads":
+            return f"{method}: {query.get('type', '?')}"
+        if method in ("upload", "download"):
+            upload = result.get("upload") if isinstance(result, dict) else None
+            if isinstance(upload, _Upload) and upload.content is not None:
+                return f"{method}: {upload.filename or upload.type} ({size_label(len(upload.content))})"
+            return f"{method}: файл не найден"
+        if method == "PATCH /me/commands":
+            commands = body.get("commands") if isinstance(body, dict) else None
+            count = len(commands) if isinstance(commands, list) else 0
+            return f"{method}: {plural(count, 'команда', 'команды', 'команд')}"
+        return target.removesuffix(":")
 
     async def _handle_upload(self, request: web.Request) -> web.Response:
         """The upload URL POST /uploads hands out (on the platform, another host: no Authorization there).
@@ -737,6 +849,7 @@ class FakeMax:
         upload.filename = data.filename
         upload.content_type = data.content_type
         self._uploads_by_token[upload.token] = upload
+        self._transcribe("upload", {}, None, result={"upload": upload})
         if upload.type == "image":
             return web.json_response({"photos": {secrets.token_urlsafe(16): {"token": upload.token}}})
         if upload.type == "file":
@@ -750,7 +863,9 @@ class FakeMax:
         """Where an attachment's `payload.url` points: the uploaded bytes, as a CDN would serve them."""
         upload = self._uploads_by_token.get(request.match_info["token"])
         if upload is None or upload.content is None:
+            self._transcribe("download", {}, None, error=ApiError(404, "not.found", "File is not found"))
             return web.json_response({"code": "not.found", "message": "File is not found"}, status=404)
+        self._transcribe("download", {}, None, result={"upload": upload})
         return web.Response(body=upload.content, content_type=upload.content_type or "application/octet-stream")
 
     # ---- internal helpers ------------------------------------------------------------------------------------
@@ -1038,6 +1153,8 @@ class FakeMax:
 
     def _bot_started(self, user: FakeMaxUser, payload: str | None) -> None:
         user.started, user.stopped = True, False
+        started = UserMessage(next(self._seq), self._ms(), None, started=True, payload=payload)
+        self._user_messages.setdefault(user.chat_id, []).append(started)
         # [schema] BotStartedUpdate: chat_id, user, payload, user_locale; stabs/update.bot_started.json.
         update = self._update_base("bot_started") | {
             "chat_id": user.chat_id,
@@ -1047,6 +1164,7 @@ class FakeMax:
         if payload is not None and len(payload) <= MAX_START_PAYLOAD:
             update["payload"] = payload
         self._queue_update(update)
+        self._changed(user.chat_id)
 
     def _bot_stopped(self, user: FakeMaxUser) -> None:
         user.stopped = True
@@ -1062,12 +1180,15 @@ class FakeMax:
         user.started = True
         mid = self._new_mid()
         self._user_mids.add(mid)
+        seq, timestamp = next(self._seq), self._ms()
         message = {
             "sender": user.to_json(),
             "recipient": {"chat_id": user.chat_id, "chat_type": "dialog", "user_id": self.bot_id},
-            "timestamp": self._ms(),
-            "body": {"mid": mid, "seq": next(self._seq), "text": text, "attachments": attachments or None},
+            "timestamp": timestamp,
+            "body": {"mid": mid, "seq": seq, "text": text, "attachments": attachments or None},
         }
+        history = self._user_messages.setdefault(user.chat_id, [])
+        history.append(UserMessage(seq, timestamp, mid, text, [dict(a) for a in attachments]))
         self._queue_update(self._update_base("message_created") | {"message": message, "user_locale": user.locale})
         self._changed(user.chat_id)
         return mid

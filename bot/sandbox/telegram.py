@@ -24,6 +24,8 @@ from typing import Any
 
 from aiohttp import web
 
+from bot.sandbox.transcript import Transcript, buttons_note, join, plural, quote, size_label
+
 DEFAULT_TOKEN = "123456:TEST-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 
 MAX_TEXT_LENGTH = 4096
@@ -1135,8 +1137,11 @@ class FakeTelegram:
         rate_limit_per_chat: float | None = None,
         chat_burst: int | None = None,
         rate_limit_global: float | None = None,
+        transcript: Transcript | None = None,
     ) -> None:
         self.token = token
+        # Every API call the bot makes, with its result (the sandbox's transcript panel); None: not kept.
+        self.transcript = transcript
         self.bot_id = int(token.split(":", 1)[0])
         self.bot_username = bot_username
         self.bot_first_name = "Наставник"
@@ -1423,16 +1428,21 @@ class FakeTelegram:
         except Exception as error:  # a bug in the fake must surface as a readable API error, not a hang
             failure = ApiError(500, f"Internal Server Error: fake failed: {error!r}")
             return self._error_response(method, failure, params)
+        if method != "getUpdates" or result:  # an empty long poll is not worth a line
+            self._transcribe(method, params, result=result)
         return web.json_response({"ok": True, "result": result})
 
     async def _handle_file(self, request: web.Request) -> web.StreamResponse:
         stored = self._files_by_path.get(request.match_info["path"])
         if request.match_info["token"] != self.token or stored is None:
+            self._transcribe("download", {}, error=ApiError(404, "Not Found"))
             return web.json_response({"ok": False, "error_code": 404, "description": "Not Found"}, status=404)
+        self._transcribe("download", {"file": stored})
         return web.Response(body=stored.content, content_type="application/octet-stream")
 
     def _error_response(self, method: str, error: ApiError, params: dict[str, Any]) -> web.Response:
         self.errors.append((method, error.code, error.description))
+        self._transcribe(method, params, error=error)
         chat_id = params.get("chat_id")
         text = params.get("text", params.get("caption"))
         self.error_log.append(
@@ -1449,6 +1459,101 @@ class FakeTelegram:
         if error.retry_after is not None:
             body["parameters"] = {"retry_after": error.retry_after}
         return web.json_response(body, status=error.code)
+
+    # ---- the transcript -------------------------------------------------------------------------------------
+
+    def _transcribe(
+        self, method: str, params: dict[str, Any], *, result: Any = None, error: ApiError | None = None
+    ) -> None:
+        if self.transcript is None:
+            return
+        try:
+            summary = self._summary(method, params, result)
+        except Exception as failure:  # a summary must never break the answer
+            summary = f"{method} ({failure!r})"
+        self.transcript.record(
+            "telegram",
+            method,
+            summary,
+            time=self.now(),
+            ok=error is None,
+            status=200 if error is None else error.code,
+            error=None if error is None else error.description,
+        )
+
+    def _chat_label(self, params: dict[str, Any]) -> str:
+        chat_id = params.get("chat_id")
+        try:
+            number = int(chat_id)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            return str(chat_id) if chat_id not in (None, "") else ""
+        if number in self._groups:
+            return self._groups[number].title
+        user = self._users.get(number)
+        if user is None:
+            return str(number)
+        return " ".join(part for part in (user.first_name, user.last_name) if part)
+
+    def _file_label(self, value: Any, kind: str) -> str:
+        if isinstance(value, Upload):
+            name, size = value.file_name, len(value.content)
+        elif isinstance(value, str) and value in self._files:
+            stored = self._files[value]
+            name, size = stored.file_name, len(stored.content)
+        else:
+            return kind
+        if kind == "photo" or not name:
+            return f"{kind} ({size_label(size)})"
+        return f"{name} ({size_label(size)})"
+
+    def _summary(self, method: str, params: dict[str, Any], result: Any) -> str:
+        """One line of what the call asked for: `sendMessage → Куратор: «Здравствуйте!…» [3 кнопки]`."""
+        chat = self._chat_label(params)
+        target = f"{method} → {chat}:" if chat else f"{method}:"
+        markup = params.get("reply_markup")
+        if isinstance(markup, str):
+            with contextlib.suppress(ValueError):
+                markup = json.loads(markup)
+        keyboard = ""
+        if isinstance(markup, dict):
+            if isinstance(markup.get("inline_keyboard"), list):
+                keyboard = buttons_note(sum(len(row) for row in markup["inline_keyboard"] if isinstance(row, list)))
+            elif markup.get("keyboard"):
+                keyboard = "[клавиатура]"
+            elif markup.get("remove_keyboard"):
+                keyboard = "[клавиатура убрана]"
+        html_mode = str(params.get("parse_mode") or "").lower() == "html"
+        if method == "sendMessage":
+            text = result.get("text") if isinstance(result, dict) else None
+            return join(target, quote(text) if text else quote(params.get("text"), markup=html_mode), keyboard)
+        if method in ("sendDocument", "sendPhoto"):
+            kind = "document" if method == "sendDocument" else "photo"
+            caption = quote(params.get("caption"), markup=html_mode)
+            return join(target, self._file_label(params.get(kind), kind), caption, keyboard)
+        if method in ("editMessageText", "editMessageCaption", "editMessageReplyMarkup", "deleteMessage"):
+            text = quote(params.get("text", params.get("caption")), markup=html_mode)
+            return join(f"{method} #{params.get('message_id')}" + (f" → {chat}" if chat else ""), text, keyboard)
+        if method == "answerCallbackQuery":
+            text = quote(params.get("text"))
+            alert = "(окно)" if params.get("show_alert") in (True, "true") else ""
+            return join(f"{method}:", text or "(без текста)", alert)
+        if method == "sendChatAction":
+            return join(target, str(params.get("action") or ""))
+        if method == "getUpdates":
+            kinds = ", ".join(sorted({next((k for k in u if k != "update_id"), "?") for u in result or []}))
+            return f"{method}: {plural(len(result or []), 'обновление', 'обновления', 'обновлений')} ({kinds})"
+        if method == "setMyCommands":
+            commands = params.get("commands")
+            count = len(commands) if isinstance(commands, list) else 0
+            return f"{method}: {plural(count, 'команда', 'команды', 'команд')}"
+        if method == "download":
+            stored = params.get("file")
+            if isinstance(stored, _StoredFile):
+                return f"{method}: {stored.file_name or stored.file_path} ({size_label(len(stored.content))})"
+            return f"{method}: файл не найден"
+        if method in ("copyMessage", "forwardMessage"):
+            return join(target, f"#{params.get('message_id')}")
+        return target.removesuffix(":")
 
     async def _read_params(self, request: web.Request) -> dict[str, Any]:
         raw: dict[str, str] = dict(request.query)

@@ -39,6 +39,7 @@ from urllib.parse import quote, unquote
 
 from aiohttp import web
 
+from bot.sandbox import view
 from bot.sandbox.clock import ClockWentBackwards
 
 if TYPE_CHECKING:
@@ -124,9 +125,22 @@ def build_app() -> web.Application:
 
 
 def attach(app: web.Application, world: Sandbox) -> None:
+    """Serve `world` (started). Every Bot API call in its transcript wakes the long polls too: a call that
+    changed no chat (a refused send, in red) still belongs on the page's transcript panel at once."""
     server = app[SERVER]
     server.world = world
+    transcript = getattr(world, "transcript", None)
+    if transcript is not None:
+        transcript.listeners.append(lambda entry: server.touch())
     server.attached.set()
+
+
+async def detach(app: web.Application) -> None:
+    """Before the world stops: a move or a demo under way is cancelled, and the API says «not ready» again."""
+    await _cancel_tasks(app)
+    server = app[SERVER]
+    server.world = None
+    server.attached.clear()
 
 
 async def _cancel_tasks(app: web.Application) -> None:
@@ -359,7 +373,7 @@ async def chat(request: web.Request) -> web.Response:
     world = ready_world(request)
     key = request.match_info["key"]
     persona_of(world, key)
-    return web.json_response(chat_body(world, key))
+    return web.json_response(view.chat(world, key))
 
 
 async def send_text(request: web.Request) -> web.Response:
@@ -486,7 +500,13 @@ async def move_clock(request: web.Request) -> web.Response:
     server.touch()
     # The move is its own task: a page closed mid-move does not cut the year in half.
     task = server.spawn(run_move(server, world, target))
-    ticks = await asyncio.shield(task)
+    try:
+        ticks = await asyncio.shield(task)
+    except asyncio.CancelledError:
+        current = asyncio.current_task()
+        if task.cancelled() and not (current and current.cancelling()):
+            raise Problem(503, "Песочница останавливается: часы остановлены") from None
+        raise
     moved = world.now().astimezone(world.tz)
     return web.json_response({"now": moved.isoformat(), "now_label": now_label(moved), "ticks": ticks})
 
@@ -522,6 +542,8 @@ async def demo(request: web.Request) -> web.Response:
         raise Problem(409, "Демо уже загружено: чтобы начать заново, перезапустите песочницу")
     if server.moving:
         raise Problem(409, "Часы идут: загрузите демо, когда они остановятся")
+    if any(p.kind.value != "curator" for p in world.personas.values()):
+        raise Problem(409, "Демо загружается только в новую песочницу, а здесь уже есть участники")
     server.demo, server.demo_error, server.demo_progress = "loading", None, None
     server.touch()
     server.spawn(run_demo(server, world, load, stage))
@@ -547,6 +569,9 @@ async def run_demo(server: Server, world: Sandbox, load: Callable[..., Awaitable
         await load(world, stage, on_progress=on_progress)
     except asyncio.CancelledError:
         raise
+    except ValueError as exc:  # the demo's own refusal, in Russian
+        log.warning("the demo refused: %s", exc)
+        server.demo, server.demo_error = None, describe(exc)
     except Exception as exc:
         log.exception("the demo did not load")
         server.demo, server.demo_error = None, f"Демо не загрузилось: {describe(exc)}"
@@ -559,7 +584,7 @@ async def run_demo(server: Server, world: Sandbox, load: Callable[..., Awaitable
 
 async def transcript(request: web.Request) -> web.Response:
     world = ready_world(request)
-    return web.json_response(transcript_body(world, int_query(request, "after", 0)))
+    return web.json_response(view.transcript(world, int_query(request, "after", 0)))
 
 
 async def file(request: web.Request) -> web.Response:
@@ -567,93 +592,10 @@ async def file(request: web.Request) -> web.Response:
     messenger = request.match_info["messenger"]
     if messenger not in MESSENGER_NAMES or (messenger == "max" and world.max is None):
         raise Problem(404, f"Нет такого мессенджера: {messenger}")
-    found = file_body(world, messenger, request.match_info["file_id"])
+    found = view.file(world, messenger, request.match_info["file_id"])
     if found is None:
         raise Problem(404, "Такого файла в песочнице нет")
-    content, name, mime = found
+    name, mime, content = found
     headers = {"Content-Type": mime, "Content-Disposition": f"attachment; filename*=UTF-8''{quote(name, safe='')}"}
     return web.Response(body=content, headers=headers)
 
-
-# ---- the bodies of chat, transcript and file (bot/sandbox/view.py's, until it lands) -----------------------------
-
-
-def chat_body(world: Sandbox, key: str) -> dict[str, Any]:
-    """A minimal chat: each message's text escaped, its buttons and files (view.py renders the real thing)."""
-    import html as html_lib
-
-    persona = world.persona(key)
-    messages: list[dict[str, Any]] = []
-    if persona.messenger.value == "telegram":
-        records = sorted(
-            (r for (chat_id, _), r in world.tg._records.items() if chat_id == persona.account_id),
-            key=lambda r: r.message_id,
-        )
-        for record in records:
-            sent = record.sent
-            text = sent.text if sent is not None else record.payload.get("text") or record.payload.get("caption")
-            document = (sent.document if sent is not None else record.payload.get("document")) or None
-            photo = sent.photo if sent is not None else (record.payload.get("photo") or [None])[-1]
-            messages.append(
-                {
-                    "id": str(record.message_id),
-                    "from": "bot" if record.from_bot else "user",
-                    "html": html_lib.escape(text or "").replace("\n", "<br>"),
-                    "edited": bool(sent and sent.edited),
-                    "deleted": bool(record.deleted or (sent and sent.deleted)),
-                    "buttons": [
-                        [{"text": b.text, "data": b.callback_data, "url": b.url} for b in row]
-                        for row in (sent.buttons if sent is not None else [])
-                    ],
-                    "document": {
-                        "name": document.get("file_name"),
-                        "size": document.get("file_size") or len(document.get("content", b"")),
-                        "url": f"/api/file/telegram/{document['file_id']}",
-                    }
-                    if document
-                    else None,
-                    "photo": {"url": f"/api/file/telegram/{photo['file_id']}"} if photo else None,
-                }
-            )
-        user = world.telegram_user(key)
-        keyboard = user.reply_keyboard
-    else:
-        assert world.max is not None
-        user_max = world.max_user(key)
-        for sent_max in world.max.messages(user_max.chat_id):
-            messages.append(
-                {
-                    "id": sent_max.mid,
-                    "from": "bot",
-                    "html": html_lib.escape(sent_max.text or "").replace("\n", "<br>"),
-                    "edited": sent_max.edited,
-                    "deleted": sent_max.deleted,
-                    "buttons": [
-                        [{"text": b.text, "data": b.payload, "url": b.url} for b in row] for row in sent_max.buttons
-                    ],
-                    "document": None,
-                    "photo": None,
-                }
-            )
-        keyboard = None
-    return {"persona": persona.to_json(), "messages": messages, "reply_keyboard": keyboard}
-
-
-def transcript_body(world: Sandbox, after: int) -> dict[str, Any]:
-    return {"entries": []}
-
-
-def file_body(world: Sandbox, messenger: str, file_id: str) -> tuple[bytes, str, str] | None:
-    """A file's bytes, name and type, or None."""
-    if messenger == "telegram":
-        stored = world.tg._files.get(file_id)
-        if stored is None:
-            return None
-        name = stored.file_name or Path(stored.file_path).name
-        return stored.content, name, stored.mime_type or mimetypes.guess_type(name)[0] or "application/octet-stream"
-    assert world.max is not None
-    upload = world.max._uploads_by_token.get(file_id)
-    if upload is None or upload.content is None:
-        return None
-    name = upload.filename or "file"
-    return upload.content, name, upload.content_type or "application/octet-stream"

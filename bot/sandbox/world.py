@@ -28,6 +28,7 @@ from bot.sandbox.clock import ClockWentBackwards, SandboxClock
 from bot.sandbox.guard import check
 from bot.sandbox.max import FakeMax, FakeMaxUser
 from bot.sandbox.telegram import FakeTelegram, FakeUser
+from bot.sandbox.transcript import Transcript
 from bot.settings import Settings, load_settings
 
 log = logging.getLogger("bot.sandbox")
@@ -41,6 +42,10 @@ ORGANIZATION = "МБУ ДО «Станция юных техников» (пес
 #: before a meeting and MISSED_GRACE is 6 hours, so an hourly tick delivers each of them, on its hour.
 TICK_STEP = timedelta(hours=1)
 SETTLE_TIMEOUT = 10.0
+#: The outbox's pace in the sandbox (OUTBOX_RATE and OUTBOX_CHAT_RATE at their highest).
+SANDBOX_OUTBOX_RATE = 1000.0
+SANDBOX_CHAT_RATE = 100.0
+SETTLE_POLL = 0.02
 
 
 class PersonaKind(StrEnum):
@@ -102,6 +107,9 @@ def sandbox_settings(db_path: Path, tg: FakeTelegram, fake_max: FakeMax | None) 
         storage={"database_path": db_path},
         institution={"organization_name": ORGANIZATION},
         logging={"log_level": "INFO"},
+        # The embedded server has no flood limits to keep under: the pace is its maximum, so that a day's notices
+        # to one chat (the curator's digest and alerts) arrive within its hour's tick, not one a second.
+        schedule={"outbox_rate": SANDBOX_OUTBOX_RATE, "outbox_chat_rate": SANDBOX_CHAT_RATE},
         max={"bot_token": fake_max.token, "api_base_url": fake_max.base_url} if fake_max is not None else {},
     )
 
@@ -129,6 +137,9 @@ class Sandbox:
         self.max: FakeMax | None = (
             FakeMax(token=MAX_TOKEN, bot_username=BOT_USERNAME, bot_name="Наставник (песочница)") if with_max else None
         )
+        self.transcript = Transcript()  # both fakes' API calls, in one numbering (the page's transcript panel)
+        for fake in self._fakes():
+            fake.transcript = self.transcript
         self.real = real
         self.clock: SandboxClock | None = None
         self.settings: Settings | None = None
@@ -377,16 +388,24 @@ class Sandbox:
         await self.settle()
 
     async def settle(self, timeout: float = SETTLE_TIMEOUT) -> bool:  # noqa: ASYNC109
-        """Wake the outbox's senders and wait until nothing in it is due (True), or `timeout` passed (False)."""
+        """Wake the outbox's senders and wait until nothing in it is due (True), or `timeout` passed (False).
+
+        A message is due until its sender has recorded it sent, so True means every message due now is in its chat.
+        Between looks it waits for a chat to change (a message delivered) or a short poll, from 1 ms doubling to
+        SETTLE_POLL: an empty outbox costs one query, a busy one is looked at again as soon as it moved."""
         outbox = self.app.services["outbox"]
+        messengers = self.app.settings.messengers()
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
+        poll = 0.001
         while True:
+            seen = self.version
             outbox.wake()
-            pending = [m for m in self.app.settings.messengers() if await outbox.due(limit=1, messenger=m)]
-            if not pending:
+            if not [m for m in messengers if await outbox.due(limit=1, messenger=m)]:
                 return True
-            if loop.time() > deadline:
+            left = deadline - loop.time()
+            if left <= 0:
                 log.warning("the outbox still has messages due after %.0f s", timeout)
                 return False
-            await asyncio.sleep(0.02)
+            moved = await self.wait_change(seen, min(poll, left)) > seen
+            poll = 0.001 if moved else min(poll * 2, SETTLE_POLL)

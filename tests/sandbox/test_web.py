@@ -18,7 +18,7 @@ from aiohttp import FormData
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.programme import Form, Role
-from bot.sandbox.web import attach, build_app, next_date, now_label
+from bot.sandbox.web import attach, build_app, detach, next_date, now_label
 from bot.sandbox.world import CURATOR_ID, Sandbox
 from tests.fakes.clock import FakeClock
 
@@ -141,6 +141,39 @@ async def test_the_page_answers_before_the_world_and_a_long_poll_waits_for_it(wo
     assert [(p["key"], p["kind"], p["messenger"]) for p in state["personas"]] == [(CURATOR, "curator", "telegram")]
 
 
+async def test_the_demo_loads_in_the_background(
+    client: TestClient[Any, Any], world: Sandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The server's part of the demo (bot/sandbox/demo.py's own tests load the real one): a task the page
+    watches through the state, with the clock and a second demo refused meanwhile."""
+    from bot.sandbox import demo as demo_module
+    from bot.sandbox.world import PersonaKind
+
+    release = asyncio.Event()
+
+    async def load(world: Sandbox, stage: str, *, on_progress: Any = None) -> None:
+        world.add_persona("Ирина Наставница", PersonaKind.MENTOR)
+        on_progress("Куратор создаёт ссылки-приглашения")
+        await release.wait()
+
+    monkeypatch.setattr(demo_module, "load_demo", load)
+    answer = await client.post("/api/demo", json={"stage": "matching"})
+    assert answer.status == 202
+    assert (await answer.json())["demo"] == "loading"
+    state = await get(client, "/api/state")
+    while state["demo_progress"] is None:
+        state = await get(client, f"/api/state?after={state['version']}&wait=5")
+    assert (state["demo"], state["demo_progress"]) == ("loading", "Куратор создаёт ссылки-приглашения")
+    await refused(await client.post("/api/clock", json={"advance": "1h"}), 409, "демо")
+    await refused(await client.post("/api/demo", json={"stage": "monitoring"}), 409, "загружается")
+    release.set()
+    while state["demo"] == "loading":
+        state = await get(client, f"/api/state?after={state['version']}&wait=5")
+    assert state["demo"] == "matching"
+    assert "Ирина Наставница" in [p["name"] for p in state["personas"]]
+    await refused(await client.post("/api/demo", json={"stage": "monitoring"}), 409, "уже загружено")
+
+
 async def test_a_sandbox_without_max_offers_telegram_only(tmp_path: Path) -> None:
     sandbox = Sandbox(tmp_path / "sandbox.sqlite3", start=START, base_clock=FakeClock(START), with_max=False)
     await sandbox.start()
@@ -151,7 +184,15 @@ async def test_a_sandbox_without_max_offers_telegram_only(tmp_path: Path) -> Non
             assert (await get(alone, "/api/state"))["messengers"] == ["telegram"]
             asked = await alone.post("/api/personas", json={"name": "Маша", "kind": "pupil", "messenger": "max"})
             await refused(asked, 400, "нет MAX")
-            await refused(await alone.post("/api/demo", json={"stage": "matching"}), 503, "Демо ещё не готово")
+            # stopping the sandbox mid-move (Ctrl+C): the move is cancelled first and its request answered
+            async with sandbox._moving:
+                moving = asyncio.ensure_future(alone.post("/api/clock", json={"advance": "1d"}))
+                state = await get(alone, "/api/state")
+                while not state["moving"]:
+                    state = await get(alone, f"/api/state?after={state['version']}&wait=5")
+                await detach(app)
+                await refused(await moving, 503, "останавливается")
+            assert (await get(alone, "/api/state"))["ready"] is False
     finally:
         await sandbox.stop()
 
@@ -265,10 +306,15 @@ async def test_bad_requests_get_a_russian_4xx(client: TestClient[Any, Any]) -> N
     await refused(await client.post("/api/clock", json={"to": "1 декабря"}), 400, "дата")
     await refused(await client.post("/api/clock", json={}), 400)
     transcript = await get(client, "/api/transcript?after=0")
-    assert isinstance(transcript["entries"], list)
+    sent = [e for e in transcript["entries"] if e["method"] == "sendMessage"]
+    assert sent and all(e["ok"] for e in sent), transcript["entries"][-5:]
+    later = await get(client, f"/api/transcript?after={transcript['last']}")
+    assert all(entry["seq"] > transcript["last"] for entry in later["entries"])
 
 
-async def test_the_clock_moves_forward_once_at_a_time_and_never_back(client: TestClient[Any, Any]) -> None:
+async def test_the_clock_moves_forward_once_at_a_time_and_never_back(
+    client: TestClient[Any, Any], world: Sandbox
+) -> None:
     moved = await post(client, "/api/clock", {"advance": "1d"})
     assert moved["ticks"] == 24
     assert moved["now"] == "2026-09-02T09:00:00+03:00"
@@ -278,14 +324,16 @@ async def test_the_clock_moves_forward_once_at_a_time_and_never_back(client: Tes
 
     await refused(await client.post("/api/clock", json={"to": "2026-09-01"}), 400, "не идёт назад", "1 сентября 2026")
 
-    version = (await get(client, "/api/state"))["version"]
-    day = asyncio.ensure_future(client.post("/api/clock", json={"advance": "1d"}))
-    state = await get(client, f"/api/state?after={version}&wait=10")
-    while not state["moving"] and not day.done():
-        state = await get(client, f"/api/state?after={state['version']}&wait=10")
-    assert state["moving"] is True
-    assert state["moving_to"] == "2026-09-03T09:00:00+03:00"
-    await refused(await client.post("/api/clock", json={"advance": "1h"}), 409, "Часы уже идут")
+    # a long move: the world's clock is held (as by a move of a whole season) while the page goes on asking
+    async with world._moving:
+        day = asyncio.ensure_future(client.post("/api/clock", json={"advance": "1d"}))
+        state = await get(client, "/api/state")
+        while not state["moving"]:
+            state = await get(client, f"/api/state?after={state['version']}&wait=5")
+        assert state["moving_to"] == "2026-09-03T09:00:00+03:00"
+        await refused(await client.post("/api/clock", json={"advance": "1h"}), 409, "Часы уже идут")
+        assert (await get(client, f"/api/chat/{CURATOR}"))["messages"]
+        assert not day.done()
     finished = await day
     assert finished.status == 200
     assert (await finished.json())["now"] == "2026-09-03T09:00:00+03:00"
