@@ -59,10 +59,12 @@ def require_chromium() -> str:
 
 
 @asynccontextmanager
-async def serve(world: Sandbox) -> AsyncIterator[str]:
-    """The sandbox's page and API for `world` on 127.0.0.1, a free port; yields the page's address."""
-    app = build_app()
-    attach(app, world)
+async def serve(world: Sandbox, *, app: web.Application | None = None, attached: bool = True) -> AsyncIterator[str]:
+    """The sandbox's page and API for `world` on 127.0.0.1, a free port; yields the page's address.
+    `attached=False`: the world is not attached yet (the page says the bot is starting)."""
+    app = app if app is not None else build_app()
+    if attached:
+        attach(app, world)
     # The page's long poll of /api/state may be waiting: the server does not wait it out when it stops.
     runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
     await runner.setup()

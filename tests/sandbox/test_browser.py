@@ -16,8 +16,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 import pytest_asyncio
+from aiohttp import ClientSession
 from playwright.async_api import BrowserContext, Page, expect
 
+from bot.sandbox.web import attach, build_app
 from bot.sandbox.world import CURATOR_ID, Sandbox
 from tests.conftest import _BODY_FAILED as BODY_FAILED
 from tests.fakes.clock import FakeClock
@@ -174,3 +176,35 @@ async def test_a_mentor_joins_the_curator_matches_december_brings_the_survey_and
     book = openpyxl.load_workbook(io.BytesIO(content), read_only=True)
     cells = " ".join(str(v) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True) for v in row)
     assert "Маша Иванова" in cells and "Иван Петрович" in cells
+
+
+async def test_before_the_bot_is_up_the_page_says_so(world: Sandbox, browser: tuple[BrowserContext, str]) -> None:
+    context, _ = browser
+    app = build_app()  # the page is served before the bot is attached, as `python -m bot sandbox` does
+    async with serve(world, app=app, attached=False) as url:
+        page = await context.new_page()
+        try:
+            await page.goto(url)
+            loading = page.get_by_test_id("loading")
+            await expect(loading).to_be_visible()
+            await expect(loading).to_have_text("Бот запускается…")
+            attach(app, world)
+            await expect(loading).to_be_hidden()
+            await expect(page.get_by_test_id(f"chat-{CURATOR}")).to_be_visible()
+        finally:
+            await page.close()
+
+
+async def test_the_transcript_follows_the_calls_with_refusals_in_red(world: Sandbox, page: Page) -> None:
+    entries = page.get_by_test_id("transcript-entry")
+    await expect(entries.filter(has_text="sendMessage").first).to_be_visible()
+    # A call the Bot API refuses (a chat nobody opened) is on the panel, in red, with the platform's words.
+    async with ClientSession() as session:
+        url = f"{world.tg.base_url}/bot{world.tg.token}/sendMessage"
+        async with session.post(url, json={"chat_id": 987654, "text": "кому?"}) as response:
+            assert response.status == 400
+    refused = entries.filter(has_text="chat not found").last
+    await expect(refused).to_be_visible()
+    await expect(refused).to_have_attribute("data-ok", "false")
+    await expect(refused).to_have_css("background-color", "rgb(255, 240, 240)")
+    await expect(refused.locator(".method")).to_have_css("color", "rgb(217, 56, 56)")

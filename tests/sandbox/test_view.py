@@ -193,7 +193,7 @@ def test_entities_render_at_their_utf16_offsets() -> None:
     text, entities = parse_html("👨‍👩‍👧 🎉 <b>жирный</b> и <i>курсив <u>с подчёркиванием</u></i>")
     assert entities_html(text, entities) == "👨‍👩‍👧 🎉 <b>жирный</b> и <i>курсив <u>с подчёркиванием</u></i>"
     text, entities = parse_html(
-        '<b>a<i>b<s>c</s></i></b>\n<pre>x &lt; y\nz</pre><code>https://a.ru</code> <tg-spoiler>тайна</tg-spoiler>'
+        "<b>a<i>b<s>c</s></i></b>\n<pre>x &lt; y\nz</pre><code>https://a.ru</code> <tg-spoiler>тайна</tg-spoiler>"
         "<blockquote>цитата</blockquote>"
     )
     assert entities_html(text, entities) == (
@@ -210,7 +210,9 @@ def test_entities_render_at_their_utf16_offsets() -> None:
 
 
 def test_links_are_safe_and_deep_links_open_as_a_persona() -> None:
-    text, entities = parse_html('Жми <a href="https://t.me/some_bot?start=p-42">сюда</a> или https://max.ru/b?start=Q1.')
+    text, entities = parse_html(
+        'Жми <a href="https://t.me/some_bot?start=p-42">сюда</a> или https://max.ru/b?start=Q1.'
+    )
     assert entities_html(text, entities) == (
         'Жми <a class="start-link" data-start="p-42" data-messenger="telegram" '
         'href="https://t.me/some_bot?start=p-42">сюда</a> или <a class="start-link" data-start="Q1" '
