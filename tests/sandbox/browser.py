@@ -39,6 +39,8 @@ NO_CHROMIUM = "no Chromium: apt-get install chromium (the .ci/run does)"
 STEP = 15_000
 VIEWPORT = {"width": 1800, "height": 1000}
 
+expect.set_options(timeout=STEP)  # every wait on the page is explicit, none shorter than a step
+
 
 def chromium_path() -> str | None:
     """Debian's Chromium, or None where none is installed."""
@@ -208,10 +210,12 @@ async def open_as_new(page: Page, link: Locator, name: str, kind_label: str) -> 
 QUESTION = re.compile(r"Вопрос (\d+) из (\d+)")
 
 
-async def answer_questionnaire(phone: Phone, *, name: str, prefer: tuple[str, ...] = ()) -> None:
-    """Answer the questionnaire on screen from question 1 to its summary as a hurried person would: the name for
-    the first, a number for «Сколько…», an option of `prefer` if offered, else the first (a multiple choice: it,
-    then «Готово»), «Пропустить» where nothing else is offered; then «Всё верно»."""
+async def answer_questionnaire(
+    phone: Phone, *, name: str | None = None, prefer: tuple[str, ...] = (), done: str = "Анкета сохранена"
+) -> None:
+    """Answer the questionnaire on screen from question 1 to its summary as a hurried person would: `name` for
+    the first (an intake's), a number for «Сколько…», an option of `prefer` if offered, else the first (a multiple
+    choice: it, then «Готово»), «Пропустить» where nothing else is offered; then «Всё верно» and its `done`."""
     number, total = 1, None
     while total is None or number <= total:
         screen = await phone.expect(f"Вопрос {number} из")
@@ -222,7 +226,7 @@ async def answer_questionnaire(phone: Phone, *, name: str, prefer: tuple[str, ..
         labels = [label.strip() for label in await screen.get_by_test_id("button").all_inner_texts()]
         options = [label for label in labels if label not in ("← Назад", "Пропустить", "Готово")]
         on = f"Вопрос {number} из"
-        if number == 1:
+        if number == 1 and name is not None:
             await phone.type(name)
         elif not options and "Сколько" in text:
             await phone.type("2")
@@ -237,4 +241,4 @@ async def answer_questionnaire(phone: Phone, *, name: str, prefer: tuple[str, ..
             await phone.type("Проекты по робототехнике")
         number += 1
     await phone.press("Всё верно", on="Всё верно?", exact=True)
-    await phone.expect("Анкета сохранена")
+    await phone.expect(done)

@@ -208,3 +208,22 @@ async def test_the_transcript_follows_the_calls_with_refusals_in_red(world: Sand
     await expect(refused).to_have_attribute("data-ok", "false")
     await expect(refused).to_have_css("background-color", "rgb(255, 240, 240)")
     await expect(refused.locator(".method")).to_have_css("color", "rgb(217, 56, 56)")
+
+
+async def test_a_closed_survey_answers_with_an_alert_and_an_answered_one_with_a_toast(page: Page) -> None:
+    child = Phone.named(page, "Маша")
+    answer = await child.press("Ответить", on="Самооценка в начале работы пары")  # its fortnight is over
+    assert answer == {"text": "Этот опрос уже закрыт. Спасибо!", "alert": True}
+    alert = page.get_by_test_id("alert")
+    await expect(alert).to_be_visible()
+    await expect(alert).to_contain_text("Этот опрос уже закрыт. Спасибо!")
+    await alert.get_by_role("button", name="OK").click()
+    await expect(alert).to_be_hidden()
+
+    await child.press("Ответить", on="Оценка качества программы")
+    await answer_questionnaire(child, done="Ответы сохранены")
+    await child.press("Ответить", on="Оценка качества программы")
+    toast = child.root.get_by_test_id("toast")
+    await expect(toast).to_have_text("Ответы на этот опрос уже получены. Спасибо!")
+    await expect(toast).to_be_hidden()  # it shows briefly
+    await expect(alert).to_be_hidden()
