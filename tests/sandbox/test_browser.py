@@ -227,3 +227,39 @@ async def test_a_closed_survey_answers_with_an_alert_and_an_answered_one_with_a_
     await expect(toast).to_have_text("Ответы на этот опрос уже получены. Спасибо!")
     await expect(toast).to_be_hidden()  # it shows briefly
     await expect(alert).to_be_hidden()
+
+
+async def test_personas_on_max_stickers_files_and_whom_a_link_can_be_opened_as(page: Page) -> None:
+    await page.get_by_test_id("add-persona").click()
+    dialog = page.get_by_test_id("persona-dialog")
+    await dialog.get_by_test_id("persona-name").fill("Петя")
+    await dialog.get_by_test_id("persona-kind").select_option(label="Ученик")
+    await dialog.get_by_test_id("persona-messenger").select_option(label="MAX")
+    await dialog.get_by_test_id("persona-create").click()
+    petya = Phone.named(page, "Петя")
+    await expect(petya.root.get_by_test_id("messenger")).to_have_text("MAX")
+    await expect(page.get_by_test_id("personas")).to_contain_text("Петя")
+    await petya.type("/start")
+    await expect(petya.root.locator("[data-from=bot]").first).to_be_visible()
+
+    # A Telegram link offers the Telegram personas but the one whose chat it is in; a MAX link, the MAX ones.
+    chooser = page.get_by_test_id("chooser")
+    curator = Phone.of(page, CURATOR)
+    await (await curator.expect("Роль: наставник")).locator("a.start-link").first.click()
+    await expect(chooser.locator(".choice")).to_have_text(
+        ["Маша · Ученик", "Мария · Родитель", "Иван Петрович · Наставник", "Новый персонаж…"]
+    )
+    await chooser.get_by_test_id("chooser-cancel").click()
+    await expect(chooser).to_be_hidden()
+    child = Phone.named(page, "Маша")
+    await (await child.expect("даёт родитель")).locator("a.start-link[data-messenger=max]").first.click()
+    await expect(chooser.locator(".choice")).to_have_text(["Петя · Ученик", "Новый персонаж…"])
+    await chooser.get_by_test_id("chooser-cancel").click()
+
+    parent = Phone.named(page, "Мария")
+    await parent.root.get_by_test_id("sticker").click()
+    await expect(parent.root.get_by_test_id("sticker-message").last).to_have_text("👍")
+    await parent.root.get_by_test_id("file-input").set_input_files(
+        {"name": "справка.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 sandbox"}
+    )
+    await expect(parent.messages("справка.pdf").last).to_be_visible()
