@@ -590,11 +590,19 @@
         el("span", { class: `badge small ${entry.messenger}`, text: MESSENGER_LABELS[entry.messenger] || entry.messenger || "" }),
         el("code", { class: "method", text: entry.method || "" }),
         failed ? el("span", { class: "status", text: String(entry.status || "ошибка") }) : null),
-      entry.summary ? el("div", { class: "summary", text: entry.summary }) : null,
+      entry.summary ? el("div", { class: "summary", text: withoutMethod(entry.summary, entry.method) }) : null,
       failed && entry.error ? el("div", { class: "entry-error", text: entry.error }) : null));
     }
     while (list.children.length > 2000) list.firstChild.remove();
     if (follow) body.scrollTop = body.scrollHeight;
+  }
+
+  /** The summary says what the call did; its method is already in the entry's head. */
+  function withoutMethod(summary, method) {
+    for (const prefix of [`${method}: `, `${method} → `, `${method} `]) {
+      if (method && summary.startsWith(prefix)) return summary.slice(prefix.length);
+    }
+    return summary;
   }
 
   function toggleTranscript() {
