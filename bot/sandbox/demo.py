@@ -16,16 +16,19 @@ import asyncio
 import re
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, time as clock_time, timedelta
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as clock_time
 from typing import Any
 
 from bot.flows.curator.invites import InvitePayload
 from bot.flows.events import Messenger
 from bot.flows.joining import AgePayload, ConsentPayload, MinorConsentPayload, ParentPayload
-from bot.flows.payloads import MenuPayload
+from bot.flows.notices import CheckinCb
+from bot.flows.payloads import MatchPayload, MeetingReplyPayload, MeetingSetupPayload, MenuPayload
 from bot.flows.survey import SurveyPayload
+from bot.monitoring import programme_year_of
 from bot.programme import INTAKE_BY_ROLE, Form, Role
 from bot.questionnaires import Question, Questionnaire, QuestionType, load_questionnaire
 from bot.questionnaires.loader import DATA_DIR
@@ -189,9 +192,12 @@ def _teacher(
         "format": fmt,
         "expectations": expectations,
     }
-    return Member(name, PersonaKind.TEACHER, Role.MENTEE_TEACHER, Form.TEACHER_TEACHER, answers, age=None, on_max=on_max)
+    return Member(
+        name, PersonaKind.TEACHER, Role.MENTEE_TEACHER, Form.TEACHER_TEACHER, answers, age=None, on_max=on_max
+    )
 
 
+# fmt: off
 MENTORS: tuple[Member, ...] = (
     _mentor(
         "Елена Соколова", "Соколова Елена Викторовна", "teacher", 14, "robotics",
@@ -284,6 +290,8 @@ TEACHERS: tuple[Member, ...] = (
              "Хочу понять, как устроена работа в коллективе СЮТ.", ["tue", "thu"],
              expectations="Освоиться и провести открытое занятие."),
 )
+
+# fmt: on
 
 ROSTER: tuple[Member, ...] = MENTORS + PUPILS + TEACHERS
 
@@ -380,6 +388,27 @@ class Chat:
 
         return await self.wait(fragment, test, after=after)
 
+    async def wait_in(self, message: Shown, fragment: str) -> Shown:
+        """`message` once it shows `fragment` (a pressed screen edited in place)."""
+        return await self.wait(fragment, lambda m: m.id == message.id and fragment in m.text)
+
+    async def wait_button(
+        self,
+        data: str,
+        *,
+        after: int = 0,
+        having: Callable[[str], bool] | None = None,
+        fresh: Callable[[Shown], bool] | None = None,
+    ) -> tuple[Shown, str]:
+        """The newest message with a button carrying `data` (or one whose data passes `having`), and that data."""
+        match = having or (lambda d: d == data)
+
+        def test(message: Shown) -> bool:
+            return any(match(d) for _, d in message.buttons) and (fresh is None or fresh(message))
+
+        message = await self.wait(data, test, after=after)
+        return message, next(d for _, d in message.buttons if match(d))
+
     async def press(self, message: Shown, data: str) -> None:
         """Press the button carrying `data` on `message` (it must be there, as on a phone)."""
         if message.data_of(data) is None:
@@ -458,7 +487,8 @@ async def join(world: Sandbox, member: Member, code: str) -> None:
 async def parent_consents(world: Sandbox, member: Member, code: str) -> None:
     assert member.parent is not None and member.parent_full is not None
     on_max = member.parent_on_max and world.max is not None
-    parent = Chat(world, world.add_persona(member.parent, PersonaKind.PARENT, Messenger.MAX if on_max else Messenger.TELEGRAM).key)
+    messenger = Messenger.MAX if on_max else Messenger.TELEGRAM
+    parent = Chat(world, world.add_persona(member.parent, PersonaKind.PARENT, messenger).key)
     await parent.open(code)
     document = await parent.wait_text("", data_prefix=ParentPayload.prefix + ":")
     agree = next(data for _, data in document.buttons if ParentPayload.unpack(data).agree)
@@ -494,9 +524,7 @@ async def _answer_one(chat: Chat, screen: Shown, question: Question, value: Any)
     elif question.type is QuestionType.MULTI:
         for n, option in enumerate(value, start=1):
             await chat.press(screen, SurveyPayload(a="t", q=question.id, v=option).pack())
-            screen = await chat.wait(
-                f"{n} ticks", lambda m, s=screen, n=n: m.id == s.id and _ticks(m) == n
-            )
+            screen = await chat.wait(f"{n} ticks", lambda m, s=screen, n=n: m.id == s.id and _ticks(m) == n)
         await chat.press(screen, SurveyPayload(a="d", q=question.id).pack())
     elif question.has_buttons:
         await chat.press(screen, SurveyPayload(a="a", q=question.id, v=str(value)).pack())
@@ -506,6 +534,12 @@ async def _answer_one(chat: Chat, screen: Shown, question: Question, value: Any)
 
 def _ticks(message: Shown) -> int:
     return sum(1 for label, _ in message.buttons if label.startswith("✅"))
+
+
+def _work(member: Member) -> int:
+    """How long a member's way in is, roughly (the questionnaire, a parent's consent): the curator makes the
+    invites of the longest ways first, so that they start early."""
+    return len(questionnaire(member.role).questions) + (8 if member.parent else 0)
 
 
 # --- the stages -----------------------------------------------------------------------------------------------
@@ -536,7 +570,7 @@ async def _matching_stage(world: Sandbox, say: Progress) -> None:
     curator = Chat(world, "tg-1000")
     say("Куратор создаёт ссылки-приглашения")
     invites: dict[tuple[Role, Form], asyncio.Future[str]] = {}
-    for member in ROSTER:
+    for member in sorted(ROSTER, key=_work, reverse=True):
         invites.setdefault((member.role, member.form), asyncio.get_running_loop().create_future())
     gate = asyncio.Semaphore(CONCURRENCY)
     done = 0
@@ -564,11 +598,178 @@ async def _matching_stage(world: Sandbox, say: Progress) -> None:
     await world.settle()
 
 
+#: Pairs whose mentor plans meetings in the demo, and when their meetings are: days after the demo is loaded.
+MEETING_PAIRS = 4
+MEETING_AFTER_DAYS = (7, 35)
+MEETING_TIME = clock_time(16, 0)
+TOPICS = (
+    "Знакомство: цели на год и план работы",
+    "Разбор проекта: что получилось и что дальше",
+)
+NOTES = (
+    "Познакомились, обсудили цели и договорились о плане.",
+    "Разобрали проект, наметили задачи до следующей встречи.",
+)
+#: The clock's step far from any meeting (3 hours, on 09:00, 12:00, …: the digest keeps its 09:00), and how long
+#: before a meeting's evening it goes hour by hour again (its reminders come 24 hours and 1 hour before it).
+COARSE_STEP = timedelta(hours=3)
+FINE_BEFORE_MEETING = timedelta(hours=48)
+
+
+def _local(world: Sandbox, day: date, at: clock_time) -> datetime:
+    return datetime.combine(day, at, tzinfo=world.tz).astimezone(UTC)
+
+
+def end_of_november(world: Sandbox) -> datetime:
+    """30 November, 19:00 local, of the sandbox's programme year: «+1 день» brings the December survey."""
+    return _local(world, date(programme_year_of(world.now().astimezone(world.tz).date()), 11, 30), clock_time(19))
+
+
+async def advance(world: Sandbox, to: datetime, *, fine: timedelta = timedelta(hours=1)) -> None:
+    """Move the clock to `to`: in 3-hour steps aligned on the local day (so that 09:00 is a tick) up to `fine`
+    before it, then hour by hour. Far from meetings nothing the year brings needs the hour (a notice comes at
+    the next tick, in the same morning or afternoon); near one, its reminders do."""
+    coarse_until = to - fine
+    if world.now() + COARSE_STEP < coarse_until:
+        local = world.now().astimezone(world.tz)
+        hours = -local.hour % 3 or 3
+        aligned = local.replace(minute=0, second=0, microsecond=0) + timedelta(hours=hours)
+        await world.move_clock(aligned.astimezone(UTC))
+        steps = (coarse_until - world.now()) // COARSE_STEP
+        if steps > 0:
+            await world.move_clock(world.now() + steps * COARSE_STEP, step=COARSE_STEP)
+    if to > world.now():
+        await world.move_clock(to)
+
+
 async def _monitoring_stage(world: Sandbox, say: Progress, summary: DemoSummary) -> None:
-    raise NotImplementedError
+    curator = Chat(world, "tg-1000")
+    say("Куратор подбирает пары и утверждает их")
+    mark = curator.count()
+    await curator.send("/match")
+    confirm_all = MatchPayload.prefix + ":all:"
+    overview, confirm = await curator.wait_button(confirm_all, after=mark, having=lambda d: d.startswith(confirm_all))
+    await curator.press(overview, confirm)
+    await curator.wait_text("Утверждено по формам", after=mark)
+    await world.settle()
+    pairs = [p for p in await world.app.services["matching"].pairs() if p.mentor is not None and p.mentees]
+    chosen = sorted(pairs, key=lambda p: (p.is_group, p.id))[:MEETING_PAIRS]
+    keys = {(p.messenger, p.account_id): p.key for p in world.personas.values()}
+
+    def key_of(member: Any) -> str:
+        return keys[member.messenger, member.telegram_id]
+
+    today = world.now().astimezone(world.tz).date()
+    for number, days in enumerate(MEETING_AFTER_DAYS):
+        day = today + timedelta(days=days)
+        say(f"Наставники назначают встречи на {day:%d.%m}")
+        meetings = await asyncio.gather(
+            *(plan_meeting(world, key_of(p.mentor), [key_of(m) for m in p.mentees if m], day, number)
+              for p in chosen)
+        )  # fmt: skip
+        summary.meetings_planned += len(meetings)
+        say(f"Часы идут к вечеру {day:%d.%m}: напоминания и вопрос «Встреча состоялась?»")
+        await advance(world, _local(world, day, clock_time(19)), fine=FINE_BEFORE_MEETING)
+        await asyncio.gather(
+            *(check_in(world, key_of(person), meeting, number)
+              for p, meeting in zip(chosen, meetings, strict=True) for person in p.people)
+        )  # fmt: skip
+        await world.settle()
+    end = end_of_november(world)
+    if world.now() < end:
+        say("Часы идут к 30 ноября, вечер")
+        await advance(world, end)
+
+
+async def plan_meeting(world: Sandbox, mentor_key: str, mentee_keys: list[str], day: date, number: int) -> int:
+    """The mentor's «Назначить встречу» from /menu: the day, 16:00, at school, a topic, «Отправить»; each mentee
+    accepts the invitation. Returns the meeting's id (from the invitation's buttons)."""
+    mentor = Chat(world, mentor_key)
+    mark = mentor.count()
+    await mentor.send("/menu")
+    menu, new = await mentor.wait_button(MeetingSetupPayload(a="new").pack(), after=mark)
+    await mentor.press(menu, new)
+    screen, _ = await mentor.wait_button("ms:day:", after=mark, having=lambda d: d.startswith("ms:day:"))
+    chosen = MeetingSetupPayload(a="day", y=day.year, m=day.month, d=day.day).pack()
+    for _ in range(3):  # a later month: «›»
+        if screen.data_of(chosen) is not None:
+            break
+        later = next(d for _, d in screen.buttons if d.startswith("ms:cal:") and _month(d) > _month(_first_day(screen)))
+        await mentor.press(screen, later)
+        screen = await mentor.wait("the next month", lambda m, s=screen, later=later: m.id == s.id and _shows(m, later))
+    await mentor.press(screen, chosen)
+    slot = MeetingSetupPayload(a="time", v=f"{MEETING_TIME:%H%M}").pack()
+    times, _ = await mentor.wait_button(slot, after=mark)
+    await mentor.press(times, slot)
+    places, school = await mentor.wait_button(MeetingSetupPayload(a="place", v="school").pack(), after=mark)
+    await mentor.press(places, school)
+    await mentor.wait_button(MeetingSetupPayload(a="skip").pack(), after=mark)
+    await mentor.send(TOPICS[number % len(TOPICS)])
+    preview, send = await mentor.wait_button(MeetingSetupPayload(a="send").pack(), after=mark)
+    await mentor.press(preview, send)
+    await mentor.wait_text("Приглашение отправлено", after=mark)
+    await world.settle()
+    ids = await asyncio.gather(*(accept(world, key) for key in mentee_keys))
+    return ids[0]
+
+
+def _month(data: str) -> tuple[int, int]:
+    """(year, month) of a calendar button's payload (`ms:day:…` or `ms:cal:…`)."""
+    payload = MeetingSetupPayload.unpack(data)
+    return payload.y, payload.m
+
+
+def _first_day(screen: Shown) -> str:
+    return next(d for _, d in screen.buttons if d.startswith("ms:day:"))
+
+
+def _shows(message: Shown, cal: str) -> bool:
+    """The calendar now shows the month `cal` led to."""
+    days = [d for _, d in message.buttons if d.startswith("ms:day:")]
+    return bool(days) and _month(days[0]) == _month(cal)
+
+
+async def accept(world: Sandbox, key: str) -> int:
+    chat = Chat(world, key)
+    invitation, data = await chat.wait_button("mr:acc:", having=lambda d: d.startswith("mr:acc:"))
+    await chat.press(invitation, data)
+    await chat.wait_in(invitation, "встреча подтверждена")
+    return MeetingReplyPayload.unpack(data).id
+
+
+async def check_in(world: Sandbox, key: str, meeting: int, number: int) -> None:
+    """«Встреча состоялась?» — «Да», usefulness 5 or 4, a note from the mentor; after the first one, «подходит»."""
+    chat = Chat(world, key)
+    held = CheckinCb(a="held", id=meeting).pack()
+    asked, _ = await chat.wait_button(held)
+    await chat.press(asked, held)
+    use = CheckinCb(a="use", id=meeting, v="5" if (meeting + len(key)) % 3 else "4").pack()
+    useful, _ = await chat.wait_button(use)
+    await chat.press(useful, use)
+    skip = CheckinCb(a="skip", id=meeting).pack()
+    note, _ = await chat.wait_button(skip)
+    mark = chat.count()
+    if world.persona(key).kind is PersonaKind.MENTOR:
+        await chat.send(NOTES[number % len(NOTES)])
+        await chat.wait_text("Спасибо, записано", after=mark)
+    else:
+        await chat.press(note, skip)
+        await chat.wait_in(note, "Спасибо, записано")
+    if number == 0:
+        await world.settle()
+        fit, data = await chat.wait_button("fit:", having=lambda d: d.startswith("fit:") and d.endswith(":yes"))
+        await chat.press(fit, data)
+        await chat.wait_in(fit, "Спасибо за ответ")
 
 
 async def _count(world: Sandbox, summary: DemoSummary) -> None:
+    """The summary's figures, read through the repositories."""
     summary.personas = dict(Counter(p.kind.value for p in world.personas.values()))
-    rows = await world.app.db.fetchall("SELECT COUNT(*) AS n FROM participants")
-    summary.participants = int(rows[0]["n"])
+    services = world.app.services
+    summary.participants = len(await services["participants"].all_consented())
+    pairs = await services["matching"].pairs()
+    summary.pairs = len(pairs)
+    held = 0
+    for pair in pairs:
+        held += len(await services["meetings"].held_stages(pair.id))
+    summary.meetings_held = held

@@ -169,20 +169,25 @@ async def errors(request: web.Request, handler: Callable[[web.Request], Awaitabl
     try:
         return await handler(request)
     except Problem as problem:
-        return web.json_response({"error": problem.text}, status=problem.status)
+        return json_response({"error": problem.text}, status=problem.status)
     except web.HTTPException as exc:
         if exc.status < 400:
             raise
         text = HTTP_TEXTS.get(exc.status, f"Запрос не выполнен ({exc.status})")
-        return web.json_response({"error": text}, status=exc.status)
+        return json_response({"error": text}, status=exc.status)
     except ClockWentBackwards:
-        return web.json_response({"error": "Время в песочнице не идёт назад"}, status=400)
+        return json_response({"error": "Время в песочнице не идёт назад"}, status=400)
     except (AssertionError, KeyError, TypeError, ValueError) as exc:
         log.warning("refused %s %s: %r", request.method, request.path, exc)
-        return web.json_response({"error": f"Песочница не может это сделать: {describe(exc)}"}, status=400)
+        return json_response({"error": f"Песочница не может это сделать: {describe(exc)}"}, status=400)
     except Exception as exc:
         log.exception("%s %s failed", request.method, request.path)
-        return web.json_response({"error": f"Внутренняя ошибка песочницы: {describe(exc)}"}, status=500)
+        return json_response({"error": f"Внутренняя ошибка песочницы: {describe(exc)}"}, status=500)
+
+
+def json_response(body: Any, *, status: int = 200) -> web.Response:
+    """JSON with Russian left readable (no \\u escapes) for whoever reads it with curl."""
+    return web.json_response(body, status=status, dumps=lambda data: json.dumps(data, ensure_ascii=False))
 
 
 def describe(exc: BaseException) -> str:
@@ -294,7 +299,7 @@ async def state(request: web.Request) -> web.Response:
             await asyncio.wait_for(server.attached.wait(), wait)
     world = server.world
     if world is None or not world.ready:
-        return web.json_response(
+        return json_response(
             {
                 "ready": False,
                 "version": 0,
@@ -310,7 +315,7 @@ async def state(request: web.Request) -> web.Response:
         )
     if wait > 0:
         await world.wait_change(after, wait)
-    return web.json_response(state_body(server, world))
+    return json_response(state_body(server, world))
 
 
 def state_body(server: Server, world: Sandbox) -> dict[str, Any]:
@@ -366,14 +371,14 @@ async def add_persona(request: web.Request) -> web.Response:
     if messenger == "max" and world.max is None:
         raise Problem(400, "В этой песочнице нет MAX (она запущена с --no-max)")
     persona = world.add_persona(name, PersonaKind(kind), Messenger(messenger))
-    return web.json_response(persona.to_json())
+    return json_response(persona.to_json())
 
 
 async def chat(request: web.Request) -> web.Response:
     world = ready_world(request)
     key = request.match_info["key"]
     persona_of(world, key)
-    return web.json_response(view.chat(world, key))
+    return json_response(view.chat(world, key))
 
 
 async def send_text(request: web.Request) -> web.Response:
@@ -387,14 +392,14 @@ async def send_text(request: web.Request) -> web.Response:
         where = MESSENGER_NAMES[persona.messenger.value]
         raise Problem(400, f"Сообщение длиннее {limit:,} символов: {where} его не пропустит".replace(",", " "))
     await world.send_text(persona.key, text)
-    return web.json_response({"ok": True})
+    return json_response({"ok": True})
 
 
 async def send_sticker(request: web.Request) -> web.Response:
     world = ready_world(request)
     persona = persona_of(world, request.match_info["key"])
     await world.send_sticker(persona.key)
-    return web.json_response({"ok": True})
+    return json_response({"ok": True})
 
 
 async def send_file(request: web.Request) -> web.Response:
@@ -424,7 +429,7 @@ async def send_file(request: web.Request) -> web.Response:
     if not mime or mime == "application/octet-stream":
         mime = mimetypes.guess_type(name)[0] or "application/octet-stream"
     await world.send_file(persona.key, name, bytes(content), mime)
-    return web.json_response({"ok": True, "name": name, "size": len(content)})
+    return json_response({"ok": True, "name": name, "size": len(content)})
 
 
 async def press(request: web.Request) -> web.Response:
@@ -440,7 +445,7 @@ async def press(request: web.Request) -> web.Response:
     if len(data.encode()) > 1024:
         raise Problem(400, "Данные кнопки слишком длинные")
     message_id = bot_message_id(world, persona, body.get("message_id"))
-    return web.json_response(await world.press(persona.key, message_id, data))
+    return json_response(await world.press(persona.key, message_id, data))
 
 
 def bot_message_id(world: Sandbox, persona: Any, raw: Any) -> int | str:
@@ -478,7 +483,7 @@ async def open_link(request: web.Request) -> web.Response:
         if re.fullmatch(pattern, payload) is None:
             raise Problem(400, f"Такую ссылку {MESSENGER_NAMES[persona.messenger.value]} не откроет: {payload[:80]!r}")
     await world.open_link(persona.key, payload)
-    return web.json_response({"ok": True})
+    return json_response({"ok": True})
 
 
 async def move_clock(request: web.Request) -> web.Response:
@@ -508,7 +513,7 @@ async def move_clock(request: web.Request) -> web.Response:
             raise Problem(503, "Песочница останавливается: часы остановлены") from None
         raise
     moved = world.now().astimezone(world.tz)
-    return web.json_response({"now": moved.isoformat(), "now_label": now_label(moved), "ticks": ticks})
+    return json_response({"now": moved.isoformat(), "now_label": now_label(moved), "ticks": ticks})
 
 
 async def run_move(server: Server, world: Sandbox, target: datetime) -> int:
@@ -547,7 +552,7 @@ async def demo(request: web.Request) -> web.Response:
     server.demo, server.demo_error, server.demo_progress = "loading", None, None
     server.touch()
     server.spawn(run_demo(server, world, load, stage))
-    return web.json_response({"demo": "loading"}, status=202)
+    return json_response({"demo": "loading"}, status=202)
 
 
 def demo_loader() -> Callable[..., Awaitable[Any]] | None:
@@ -584,7 +589,7 @@ async def run_demo(server: Server, world: Sandbox, load: Callable[..., Awaitable
 
 async def transcript(request: web.Request) -> web.Response:
     world = ready_world(request)
-    return web.json_response(view.transcript(world, int_query(request, "after", 0)))
+    return json_response(view.transcript(world, int_query(request, "after", 0)))
 
 
 async def file(request: web.Request) -> web.Response:

@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
 from bot.flows.events import Messenger
+from bot.meetings.reminders import checkin_time, reminder_times
 from bot.monitoring import programme_year_of
 from bot.sandbox import keep
 from bot.sandbox.clock import ClockWentBackwards, SandboxClock
@@ -38,8 +39,8 @@ MAX_TOKEN = "sandbox-max-not-a-real-token-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa
 BOT_USERNAME = "nastavnik_sandbox_bot"
 CURATOR_ID = 1000
 ORGANIZATION = "МБУ ДО «Станция юных техников» (песочница)"
-#: The longest jump between two scheduler ticks while the clock moves: reminders come due at whole hours' offsets
-#: before a meeting and MISSED_GRACE is 6 hours, so an hourly tick delivers each of them, on its hour.
+#: The longest jump between two scheduler ticks while the clock moves (MISSED_GRACE is 6 hours: nothing is missed);
+#: the clock also stops at each moment a reminder, a check-in or the digest comes due (`Sandbox.due_moments`).
 TICK_STEP = timedelta(hours=1)
 SETTLE_TIMEOUT = 10.0
 #: The outbox's pace in the sandbox (OUTBOX_RATE and OUTBOX_CHAT_RATE at their highest).
@@ -361,26 +362,49 @@ class Sandbox:
     async def move_clock(
         self, to: datetime, *, on_step: Callable[[datetime], None] | None = None, step: timedelta = TICK_STEP
     ) -> int:
-        """Move to `to` (never backwards: ClockWentBackwards), ticking the scheduler at least every `step` and
-        letting the outbox deliver what came due at each; returns how many ticks ran."""
+        """Move to `to` (never backwards: ClockWentBackwards), ticking the scheduler every `step` from the present
+        and at each moment a reminder, a check-in or the digest comes due (`due_moments`), and letting the outbox
+        deliver what came due at each tick before the next; returns how many ticks ran."""
         assert self.clock is not None
         async with self._moving:
-            if to < self.clock.now():
+            start = self.clock.now()
+            if to < start:
                 raise ClockWentBackwards(f"{to.isoformat()} is before the sandbox's present")
+            hours = int((to - start) / step)
+            grid = {start + n * step for n in range(1, hours + 1)}
             ticks = 0
-            while True:
-                now = self.clock.now()
-                target = min(to, now + step)
-                self.clock.move_to(target)
+            for target in sorted(grid | await self.due_moments(start, to) | {to}):
+                # The base clock runs on while a tick works (the page's sandbox): never a step back.
+                self.clock.move_to(max(target, self.clock.now()))
                 self._sync_fakes()
                 await self.tick()
                 ticks += 1
                 if on_step is not None:
                     on_step(target)
-                if target >= to:
-                    break
             self._bump()
             return ticks
+
+    async def due_moments(self, after: datetime, until: datetime) -> set[datetime]:
+        """The moments strictly between `after` and `until` when a reminder or a check-in of a planned meeting,
+        or the curators' digest, comes due (the scheduler's own rules: offsets, quiet hours, DIGEST_TIME).
+
+        The clock stops at each besides its hourly steps, so that a reminder of a 15:30 meeting comes at 14:30
+        saying «через 1 час», as with the real bot's tick every 30 seconds, not at 15:00 with half of it gone."""
+        schedule = self.app.settings.schedule
+        quiet, offsets = schedule.quiet_hours, schedule.reminder_offsets
+        # A check-in is asked `checkin_after` past the start, or the next morning: meetings up to a day before.
+        earliest = after - schedule.checkin_after - timedelta(days=1)
+        latest = until + max(offsets, default=timedelta(0)) + timedelta(days=1)
+        moments: set[datetime] = set()
+        for meeting in await self.app.services["meetings"].planned_between(earliest, latest):
+            slots = reminder_times(meeting.starts_at, offsets, quiet, self.tz, not_before=meeting.updated_at)
+            moments.update(send_at for _offset, send_at in slots)
+            moments.add(checkin_time(meeting.starts_at, schedule.checkin_after, quiet, self.tz))
+        day, last = after.astimezone(self.tz).date(), until.astimezone(self.tz).date()
+        while day <= last:
+            moments.add(datetime.combine(day, schedule.digest_time, tzinfo=self.tz).astimezone(UTC))
+            day += timedelta(days=1)
+        return {moment for moment in moments if after < moment < until}
 
     async def tick(self) -> None:
         """The scheduler's tick at the present moment, then the outbox drained of what is due."""
