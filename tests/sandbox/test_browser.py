@@ -75,18 +75,31 @@ async def page(
         await save_screenshot(opened, tmp_path, request.node.name)
 
 
-async def test_the_page_shows_the_clock_and_the_curator_and_refuses_the_past(page: Page) -> None:
+async def test_the_story_of_a_programme_year_on_the_page(page: Page) -> None:
+    """Issue 16's story, step by step in one world (the year goes forward only, so its steps are one test: a
+    parallel run does not split them)."""
     await expect(page.get_by_test_id("clock")).to_have_text("понедельник, 2 ноября 2026, 09:00")
+    await a_child_joins_by_an_invite_her_parent_consents_she_answers(page)
+    await a_mentor_joins_and_the_curator_matches(page)
+    await personas_on_max_stickers_files_and_whom_a_link_can_be_opened_as(page)
+    await december_brings_the_quality_survey_and_the_curator_exports(page)
+    await a_closed_survey_answers_with_an_alert_and_an_answered_one_with_a_toast(page)
+
+
+async def test_the_page_shows_the_clock_and_the_curator_and_refuses_the_past(page: Page) -> None:
+    clock = page.get_by_test_id("clock")
+    await expect(clock).to_contain_text("2026, ")
+    shown = await clock.inner_text()
     curator = Phone.of(page, CURATOR)
     await expect(curator.root.get_by_test_id("chat-name")).to_have_text("Куратор")
     await expect(curator.root.get_by_test_id("messenger")).to_have_text("Telegram")
     await page.get_by_test_id("goto-date").fill("2026-10-30")
     await page.get_by_test_id("goto").click()
     await expect(page.get_by_test_id("error")).to_contain_text("Время в песочнице не идёт назад")
-    await expect(page.get_by_test_id("clock")).to_have_text("понедельник, 2 ноября 2026, 09:00")
+    await expect(clock).to_have_text(shown)
 
 
-async def test_an_invite_a_child_her_parent_and_the_questionnaire(page: Page) -> None:
+async def a_child_joins_by_an_invite_her_parent_consents_she_answers(page: Page) -> None:
     curator = Phone.of(page, CURATOR)
     await curator.type("/invite")
     await curator.expect("Кого приглашаем?")
@@ -133,7 +146,7 @@ async def test_an_invite_a_child_her_parent_and_the_questionnaire(page: Page) ->
     await child.expect("Анкета сохранена")
 
 
-async def test_a_mentor_joins_the_curator_matches_december_brings_the_survey_and_the_export(page: Page) -> None:
+async def a_mentor_joins_and_the_curator_matches(page: Page) -> None:
     curator = Phone.of(page, CURATOR)
     await curator.type("/invite")
     await curator.press("наставник", on="Кого приглашаем?", exact=True)
@@ -162,6 +175,10 @@ async def test_a_mentor_joins_the_curator_matches_december_brings_the_survey_and
     child = Phone.named(page, "Маша")
     await expect(await child.expect("Твой наставник")).to_contain_text("Иван Петрович")
 
+
+async def december_brings_the_quality_survey_and_the_curator_exports(page: Page) -> None:
+    child = Phone.named(page, "Маша")
+    curator = Phone.of(page, CURATOR)
     await page.get_by_test_id("to-12-01").click()
     await expect(page.get_by_test_id("clock")).to_have_text("вторник, 1 декабря 2026, 09:00", timeout=LONG)
     survey = await child.expect("Оценка качества программы")
@@ -210,7 +227,7 @@ async def test_the_transcript_follows_the_calls_with_refusals_in_red(world: Sand
     await expect(refused.locator(".method")).to_have_css("color", "rgb(217, 56, 56)")
 
 
-async def test_a_closed_survey_answers_with_an_alert_and_an_answered_one_with_a_toast(page: Page) -> None:
+async def a_closed_survey_answers_with_an_alert_and_an_answered_one_with_a_toast(page: Page) -> None:
     child = Phone.named(page, "Маша")
     answer = await child.press("Ответить", on="Самооценка в начале работы пары")  # its fortnight is over
     assert answer == {"text": "Этот опрос уже закрыт. Спасибо!", "alert": True}
@@ -229,7 +246,7 @@ async def test_a_closed_survey_answers_with_an_alert_and_an_answered_one_with_a_
     await expect(alert).to_be_hidden()
 
 
-async def test_personas_on_max_stickers_files_and_whom_a_link_can_be_opened_as(page: Page) -> None:
+async def personas_on_max_stickers_files_and_whom_a_link_can_be_opened_as(page: Page) -> None:
     await page.get_by_test_id("add-persona").click()
     dialog = page.get_by_test_id("persona-dialog")
     await dialog.get_by_test_id("persona-name").fill("Петя")
