@@ -20,7 +20,7 @@ from aiohttp import ClientSession
 from playwright.async_api import BrowserContext, Page, expect
 
 from bot.sandbox.web import attach, build_app
-from bot.sandbox.world import CURATOR_ID, Sandbox
+from bot.sandbox.world import CURATOR_ID, PersonaKind, Sandbox
 from tests.conftest import _BODY_FAILED as BODY_FAILED
 from tests.fakes.clock import FakeClock
 from tests.sandbox.browser import (
@@ -280,3 +280,20 @@ async def personas_on_max_stickers_files_and_whom_a_link_can_be_opened_as(page: 
         {"name": "справка.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 sandbox"}
     )
     await expect(parent.messages("справка.pdf").last).to_be_visible()
+
+
+async def test_a_reply_keyboard_is_under_the_input_and_sends_its_text(world: Sandbox, page: Page) -> None:
+    persona = world.add_persona("Оля", PersonaKind.TEACHER)
+    olya = Phone.of(page, persona.key)
+    await expect(olya.root.get_by_test_id("chat-kind")).to_have_text("Молодой педагог")
+    keyboard = {"keyboard": [[{"text": "Да"}, {"text": "Нет"}]], "resize_keyboard": True}
+    async with ClientSession() as session:  # a bot's message with a reply keyboard, as the Bot API gets it
+        url = f"{world.tg.base_url}/bot{world.tg.token}/sendMessage"
+        body = {"chat_id": persona.account_id, "text": "Придёте на встречу?", "reply_markup": keyboard}
+        async with session.post(url, json=body) as response:
+            assert response.status == 200, await response.text()
+    await olya.expect("Придёте на встречу?")
+    buttons = olya.root.get_by_test_id("reply-keyboard").get_by_test_id("reply-button")
+    await expect(buttons).to_have_text(["Да", "Нет"])
+    await buttons.filter(has_text="Да").click()
+    await expect(olya.root.locator("[data-from=user]").filter(has_text="Да")).to_be_visible()
