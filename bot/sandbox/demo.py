@@ -610,9 +610,11 @@ NOTES = (
     "Познакомились, обсудили цели и договорились о плане.",
     "Разобрали проект, наметили задачи до следующей встречи.",
 )
-#: The clock's step far from any meeting (3 hours, on 09:00, 12:00, …: the digest keeps its 09:00), and how long
-#: before a meeting's evening it goes hour by hour again (its reminders come 24 hours and 1 hour before it).
-COARSE_STEP = timedelta(hours=3)
+#: The clock's step far from any meeting: 6 hours, on 03:00, 09:00, 15:00 and 21:00 (the digest keeps its 09:00,
+#: the quiet hours their edges); and how long before a meeting's evening it goes hour by hour again (its reminders
+#: come 24 hours and 1 hour before it, and the scheduler drops a reminder more than 6 hours late).
+COARSE_STEP = timedelta(hours=6)
+COARSE_ANCHOR = 9
 FINE_BEFORE_MEETING = timedelta(hours=48)
 
 
@@ -626,14 +628,14 @@ def end_of_november(world: Sandbox) -> datetime:
 
 
 async def advance(world: Sandbox, to: datetime, *, fine: timedelta = timedelta(hours=1)) -> None:
-    """Move the clock to `to`: in 3-hour steps aligned on the local day (so that 09:00 is a tick) up to `fine`
-    before it, then hour by hour. Far from meetings nothing the year brings needs the hour (a notice comes at
-    the next tick, in the same morning or afternoon); near one, its reminders do."""
+    """Move the clock to `to`: in `COARSE_STEP`s on the local day's 09:00 grid up to `fine` before it, then hour
+    by hour. Far from meetings nothing the year brings needs the very hour (a notice comes at the next tick, the
+    same morning or afternoon); near one, its reminders do."""
     coarse_until = to - fine
     if world.now() + COARSE_STEP < coarse_until:
-        local = world.now().astimezone(world.tz)
-        hours = -local.hour % 3 or 3
-        aligned = local.replace(minute=0, second=0, microsecond=0) + timedelta(hours=hours)
+        local = world.now().astimezone(world.tz).replace(minute=0, second=0, microsecond=0)
+        every = int(COARSE_STEP.total_seconds() // 3600)
+        aligned = local + timedelta(hours=(COARSE_ANCHOR - local.hour) % every or every)
         await world.move_clock(aligned.astimezone(UTC))
         steps = (coarse_until - world.now()) // COARSE_STEP
         if steps > 0:

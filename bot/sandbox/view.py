@@ -173,8 +173,8 @@ class _MaxHtml(HTMLParser):
 
 
 def max_html(raw: str | None, fmt: str | None) -> str:
-    """A MAX message's text as safe HTML: `fmt` "html" is parsed for its formatting; "markdown" and plain text are
-    shown as text (with their links)."""
+    """A MAX message's text as safe HTML: `fmt` "html" is parsed for its formatting; anything else is shown as
+    text (with its links)."""
     if not raw:
         return ""
     if fmt == "html":
@@ -330,7 +330,8 @@ def _telegram_document(tg: FakeTelegram, file_id: str, name: str | None) -> dict
 
 def _telegram_messages(world: Sandbox, chat_id: int) -> list[dict[str, Any]]:
     tg = world.tg
-    records = sorted((r for (chat, _), r in list(tg._records.items()) if chat == chat_id), key=lambda r: r.message_id)
+    numbers = range(1, tg._next_message_id.get(chat_id, 0) + 1)  # a chat's message ids run from 1, both sides'
+    records = [record for number in numbers if (record := tg._records.get((chat_id, number))) is not None]
     messages = []
     for record in records:
         if record.sent is not None:
@@ -420,7 +421,8 @@ def _max_messages(world: Sandbox, account_id: int) -> list[dict[str, Any]]:
         buttons = [
             [_button(b.text, b.payload if b.type == "callback" else None, b.url) for b in row] for row in sent.buttons
         ]
-        body = max_html(sent.raw_text, sent.format)
+        # Markdown is shown as the fake shows it: its text with the marks taken out (the bot itself sends HTML).
+        body = max_html(sent.raw_text, sent.format) if sent.format == "html" else render(sent.text or "", [])
         ordered.append(
             (
                 sent.seq,

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from aiogram.exceptions import TelegramBadRequest
+from aiogram.types import BufferedInputFile, KeyboardButton, ReplyKeyboardMarkup
 
 from bot.flows.events import Messenger
 from bot.sandbox import view
@@ -167,6 +168,31 @@ async def test_a_max_personas_chat_and_the_transcript_with_its_failures_in_red(w
     await world.send_text(pupil.key, "ещё")
     await world.max.wait_for(lambda: any(e[1] == 429 for e in world.max.errors), timeout=10)
 
+    # What the bot can do that the product's flows do not show here yet: a document, an edit, a deletion, a reply
+    # keyboard (asked of the fake through the bot's own session, as the app would).
+    bot = world.app.bot
+    export = b"PK\x03\x04" + b"x" * 12 * 1024
+    document = await bot.send_document(petya.id, BufferedInputFile(export, "export.xlsx"), caption="Выгрузка")
+    note = await bot.send_message(
+        petya.id,
+        "<i>черновик</i>",
+        parse_mode="HTML",
+        reply_markup=ReplyKeyboardMarkup(keyboard=[[KeyboardButton(text="Меню")]]),
+    )
+    await bot.edit_message_text("<b>готово</b>", chat_id=petya.id, message_id=note.message_id, parse_mode="HTML")
+    doomed = await bot.send_message(petya.id, "удалю")
+    await bot.delete_message(petya.id, doomed.message_id)
+    petyas = view.chat(world, pupil_tg.key)
+    shown = by_id(petyas)
+    assert petyas["reply_keyboard"] == [["Меню"]]
+    assert shown[str(note.message_id)]["html"] == "<b>готово</b>" and shown[str(note.message_id)]["edited"] is True
+    assert shown[str(doomed.message_id)]["deleted"] is True
+    sent_document = shown[str(document.message_id)]
+    assert sent_document["html"] == "Выгрузка"
+    assert sent_document["document"]["name"] == "export.xlsx" and sent_document["document"]["size"] == len(export)
+    served = view.file(world, "telegram", sent_document["document"]["url"].rsplit("/", 1)[1])
+    assert served is not None and served[0] == "export.xlsx" and served[2] == export
+
     later = view.transcript(world, mark)["entries"]
     assert later and all(e["seq"] > mark for e in later)
     flooded = next(e for e in later if e["status"] == 429 and e["messenger"] == "telegram")
@@ -180,6 +206,10 @@ async def test_a_max_personas_chat_and_the_transcript_with_its_failures_in_red(w
     assert refused["error"].startswith("Bad Request: can't parse entities")
     max_flood = next(e for e in later if e["messenger"] == "max" and e["status"] == 429)
     assert max_flood["ok"] is False and max_flood["error"] == "too.many.requests: Too many requests"
+    summaries = [e["summary"] for e in later if e["messenger"] == "telegram" and e["ok"]]
+    assert "sendDocument → Петя: export.xlsx (12 КБ) «Выгрузка»" in summaries
+    assert f"editMessageText #{note.message_id} → Петя «готово»" in summaries
+    assert f"deleteMessage #{doomed.message_id} → Петя" in summaries
     everything = " ".join(f"{e['summary']} {e['error']}" for e in view.transcript(world, 0)["entries"])
     assert TELEGRAM_TOKEN not in everything and MAX_TOKEN not in everything and "PK\x03\x04" not in everything
     assert view.transcript(world, view.transcript(world, 0)["last"])["entries"] == []

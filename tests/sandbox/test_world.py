@@ -28,6 +28,7 @@ async def world(tmp_path: Path) -> AsyncIterator[Sandbox]:
 
 async def test_the_curator_is_there_and_the_bot_answers_on_both_messengers(world: Sandbox) -> None:
     assert [(p.kind, p.account_id) for p in world.personas.values()] == [(PersonaKind.CURATOR, CURATOR_ID)]
+    world.tg.user(CURATOR_ID).pass_over("Сводка на ", "Срок прошёл")  # the start-up tick's, on their own schedule
     await world.send_text("tg-1000", "/start")
     await world.tg.user(CURATOR_ID).expect("Вы куратор программы", timeout=10)
     pupil = world.add_persona("Маша", PersonaKind.PUPIL, Messenger.MAX)
