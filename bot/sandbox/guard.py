@@ -91,10 +91,12 @@ def check_database(database: Path, real_database: Path) -> None:
 def check(settings: Settings, *, real_database: Path, real_tokens: set[str]) -> None:
     """Refuse settings that would reach beyond this machine or into the real bot's data."""
     check_database(settings.storage.database_path, real_database)
-    apis = {"Telegram": settings.telegram.bot_api_base_url, "MAX": settings.max.api_base_url}
-    for name, url in apis.items():
-        host = urlsplit(url).hostname or ""
-        if host not in LOOPBACK:
+    apis = {  # a messenger without a token is off (`--no-max`): its address is never called
+        "Telegram": (settings.telegram.bot_token, settings.telegram.bot_api_base_url),
+        "MAX": (settings.max.bot_token, settings.max.api_base_url),
+    }
+    for name, (token, url) in apis.items():
+        if token is not None and (urlsplit(url).hostname or "") not in LOOPBACK:
             raise SandboxRefused(f"the sandbox talks only to its own {name} server on 127.0.0.1, not to {url}")
     if settings.max.webhook_url is not None:
         raise SandboxRefused(

@@ -139,6 +139,15 @@ def test_the_sandbox_refuses_what_would_leave_the_machine(
         check(settings, real_database=Path("data/nastavnik.sqlite3"), real_tokens={REAL_TG, REAL_MAX})
 
 
+def test_a_messenger_that_is_off_may_keep_its_default_address(tmp_path: Path) -> None:
+    """`--no-max`: no MAX token, so MAX's public address (the default) is never called."""
+    settings = sandbox(
+        tmp_path / "sandbox.sqlite3", max={"bot_token": "", "api_base_url": "https://platform-api.max.ru"}
+    )
+    assert settings.max.bot_token is None
+    check(settings, real_database=tmp_path / "real.sqlite3", real_tokens={REAL_TG})
+
+
 def test_its_own_settings_pass(tmp_path: Path) -> None:
     check(
         sandbox(tmp_path / "sandbox.sqlite3"), real_database=tmp_path / "real.sqlite3", real_tokens={REAL_TG, REAL_MAX}
