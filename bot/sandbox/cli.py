@@ -56,11 +56,21 @@ def parse(argv: list[str]) -> argparse.Namespace:
         description="The whole bot on this machine, with no token and no network: a page with the chats of a "
         "curator and the people you add, and a clock you move.",
     )
-    parser.add_argument("--db", type=Path, help="keep the sandbox's database in this file (default: a temporary one)")
     parser.add_argument(
-        "--port", type=port_number, default=8765, help="the page's port on 127.0.0.1 (default 8765; 0: any)"
+        "--db", type=Path, metavar="PATH", help="keep the sandbox's database in this file (default: a temporary one)"
     )
-    parser.add_argument("--start", help="the sandbox's first day, YYYY-MM-DD (default: 1 September of this year)")
+    parser.add_argument(
+        "--port",
+        type=port_number,
+        default=8765,
+        metavar="N",
+        help="the page's port on 127.0.0.1 (default 8765; 0: any)",
+    )
+    parser.add_argument(
+        "--start",
+        metavar="YYYY-MM-DD",
+        help="the sandbox's first day, at 09:00 (default: 1 September of this programme year)",
+    )
     parser.add_argument("--no-max", action="store_true", help="Telegram only (no MAX personas)")
     parser.add_argument("--no-browser", action="store_true", help="print the link only")
     return parser.parse_args(argv)
