@@ -162,9 +162,11 @@ def main() -> int:
 
     print(f"Machine: {machine()}")
     print(f"load average before: {os.getloadavg()[0]:.2f}")
-    runs = [one_run(args.timeout) for _ in range(args.runs)]
+    # Interleaved (a sandbox, then each reference), so that a busy machine weighs on both alike.
+    runs: list[dict[str, float]] = []
     floors: dict[str, list[float]] = defaultdict(list)
     for _ in range(args.runs):
+        runs.append(one_run(args.timeout))
         floors['python -c "pass"'].append(timed([sys.executable, "-c", "pass"])[0])
         floors['python -c "import aiogram"'].append(timed([sys.executable, "-c", "import aiogram"])[0])
         seconds, code = timed([sys.executable, "-m", "bot"], BOT_TOKEN="broken")
@@ -175,6 +177,7 @@ def main() -> int:
         floors['python -c "import bot.app"'].append(seconds)
 
     page = [r["page"] for r in runs]
+    print(f"load average after: {os.getloadavg()[0]:.2f}")
     print()
     print(
         f"| from the start of `python -m bot sandbox --no-browser --port 0` to | median (N={args.runs}) "
