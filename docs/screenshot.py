@@ -51,10 +51,10 @@ def wait_state(url: str, done: Any, timeout: float) -> dict[str, Any]:
 
 def fill(url: str) -> None:
     """Something to look at: the demo programme if there is one, the curator's menu, a pupil at the door."""
-    status, answer = call(f"{url}api/demo", {"stage": "monitoring"})
+    status, answer = call(f"{url}api/demo", {"stage": "matching"})
     if status in (200, 202):
-        state = wait_state(url, lambda s: s.get("demo") not in (None, "loading"), timeout=900)
-        print(f"demo: {state.get('demo')}", flush=True)
+        state = wait_state(url, lambda s: s.get("demo") not in (None, "loading") or s.get("demo_error"), timeout=600)
+        print(f"demo: {state.get('demo')} {state.get('demo_error') or ''}", flush=True)
     else:
         print(f"no demo ({status}): {str(answer)[:100]}", flush=True)
     call(f"{url}api/chat/tg-1000/text", {"text": "/menu"})
