@@ -50,13 +50,16 @@ def wait_state(url: str, done: Any, timeout: float) -> dict[str, Any]:
 
 
 def fill(url: str) -> None:
-    """Something to look at: the demo programme if there is one, the curator's menu, a pupil at the door."""
+    """Something to look at: the demo programme at matching and the curator's menu; without a demo, a pupil."""
     status, answer = call(f"{url}api/demo", {"stage": "matching"})
     if status in (200, 202):
         state = wait_state(url, lambda s: s.get("demo") not in (None, "loading") or s.get("demo_error"), timeout=600)
         print(f"demo: {state.get('demo')} {state.get('demo_error') or ''}", flush=True)
-    else:
-        print(f"no demo ({status}): {str(answer)[:100]}", flush=True)
+        if not state.get("demo_error"):
+            call(f"{url}api/chat/tg-1000/text", {"text": "/menu"})
+            time.sleep(2)
+            return
+    print(f"no demo ({status}): {str(answer)[:100]}", flush=True)
     call(f"{url}api/chat/tg-1000/text", {"text": "/menu"})
     status, pupil = call(f"{url}api/personas", {"name": "Маша Иванова", "kind": "pupil", "messenger": "telegram"})
     if status == 200 and isinstance(pupil, dict):
@@ -71,9 +74,9 @@ def photograph(url: str, out: Path, width: int, height: int) -> None:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         try:
             page = browser.new_page(viewport={"width": width, "height": height}, device_scale_factor=1)
-            page.goto(url)
-            page.wait_for_load_state("networkidle")
-            page.wait_for_timeout(2500)
+            page.goto(url)  # the page long-polls its state: it is never "network idle"
+            page.wait_for_selector('[data-testid="chat-tg-1000"]', timeout=60_000)
+            page.wait_for_timeout(4000)
             out.parent.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(out))
         finally:
