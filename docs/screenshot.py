@@ -2,7 +2,8 @@
 
 Starts `python -m bot sandbox` on a free port with a fresh database, loads the demo programme when the server has
 one, has the curator open the menu and a pupil open the bot, then photographs the page in Debian's Chromium
-(`/usr/bin/chromium`) through Playwright.
+(`/usr/bin/chromium`) through Playwright. Debian's `fonts-noto-color-emoji` draws the page's emoji (📎 🙂); without
+it they are boxes.
 
     .venv/bin/python docs/screenshot.py [--out docs/sandbox.png] [--width 1440 --height 900]
 """
@@ -81,6 +82,16 @@ def photograph(url: str, out: Path, width: int, height: int) -> None:
             page.screenshot(path=str(out))
         finally:
             browser.close()
+    shrink(out)
+
+
+def shrink(path: Path) -> None:
+    """256 colours are plenty for a page of flat colours and text: a third of the bytes in the repository."""
+    from PIL import Image  # Pillow comes with matplotlib, a dependency of the bot
+
+    with Image.open(path) as image:
+        palette = image.convert("RGB").quantize(colors=256, method=Image.Quantize.MEDIANCUT)
+    palette.save(path, optimize=True)
 
 
 def main() -> int:
