@@ -179,6 +179,10 @@ async def run_world(
         log.info("sandbox ready")
         await stop.wait()
     finally:
+        # A move or a demo under way stops before the world does (`web.detach`, which the full server has).
+        detach = getattr(page, "detach", None)
+        if detach is not None:
+            await detach(app)
         await world.stop()
 
 
