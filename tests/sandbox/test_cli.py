@@ -113,9 +113,13 @@ async def test_every_refusal_is_one_line_and_exit_2_before_the_bot_loads(tmp_pat
             (("--start", "2026-02-30"), {}),
             (("--port", str(port), "--db", "mine.sqlite3"), {}),
             ((), {"MAX_WEBHOOK_URL": "https://school.example/max", "MAX_WEBHOOK_SECRET": "s3cret"}),
-            ((), {"OUTBOX_RATE": "fast"}),
+            ((), {"TIMEZONE": "Mars/Olympus"}),
         ]
-        results = [await run_to_exit(tmp_path, *args, **env) for args, env in runs]
+        # --port 0 unless the busy one is the point: no run may depend on 8765 being free on this machine.
+        results = [
+            await run_to_exit(tmp_path, *args, *([] if "--port" in args else ["--port", "0"]), **env)
+            for args, env in runs
+        ]
     finally:
         busy.close()
     refusal = "give it another file with --db PATH, or none for a temporary one"
@@ -128,7 +132,7 @@ async def test_every_refusal_is_one_line_and_exit_2_before_the_bot_loads(tmp_pat
         "or --port 0 for any free one",
         "Sandbox refused: MAX_WEBHOOK_URL is set in the environment (https://school.example/max): the sandbox polls "
         "its own MAX server; run it without that variable",
-        "Sandbox: OUTBOX_RATE is invalid",
+        "Sandbox: TIMEZONE is invalid",
     ]
     for result, line in zip(results, expected, strict=True):
         assert result.code == 2, result
