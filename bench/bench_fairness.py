@@ -42,11 +42,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bot.app import build_bot
 from bot.clock import SystemClock, iso
 from bot.pacing import DEFAULT_BURST, ChatPacer
+from bot.sandbox.telegram import FakeTelegram
 from bot.settings import load_settings
 from handlers.outbox_sender import OutboxSender
 from storage.database import Database
 from storage.outbox import Outbox, OutgoingMessage
-from bot.sandbox.telegram import FakeTelegram
 
 TOKEN = "7000000003:BENCH_" + "x" * 35
 BUSY_CHAT = 40_000_000

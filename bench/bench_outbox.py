@@ -52,9 +52,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.clock import SystemClock
 from bot.pacing import DEFAULT_BURST
+from bot.sandbox.telegram import FakeTelegram
 from storage.database import Database
 from storage.outbox import Outbox
-from bot.sandbox.telegram import FakeTelegram
 
 ROOT = Path(__file__).resolve().parents[1]
 CHILD = ROOT / "bench" / "outbox_child.py"

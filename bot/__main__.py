@@ -1,5 +1,5 @@
-"""`python -m bot` (and `python -m bot sandbox`, `bot/sandbox/cli.py`): the settings first (a bad one is one line and exit 2 within a second), then the app, whose
-messenger libraries take seconds to import."""
+"""`python -m bot`: the settings first (a bad one is one line and exit 2 within a second), then the app, whose
+messenger libraries take seconds to import. `python -m bot sandbox` is `bot/sandbox/cli.py`."""
 
 import asyncio
 import logging

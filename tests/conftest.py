@@ -14,10 +14,10 @@ import pytest
 
 from bot.app import App, create_app
 from bot.i18n import tr
+from bot.sandbox.telegram import FakeTelegram
 from bot.settings import Settings, load_settings
 from storage.database import Database
 from tests.fakes.clock import FakeClock
-from bot.sandbox.telegram import FakeTelegram
 
 # The curator's own schedule, as the chat shows it (tr("digest"), roadmap-remind-*): a daily digest and
 # roadmap deadlines come at whatever tick the clock reaches; no reply's order is measured against them.

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 from bot.programme import Form, Role
-from tests.conftest import CURATOR_ID, RunningBot
 from bot.sandbox.telegram import FakeUser, SentMessage
+from tests.conftest import CURATOR_ID, RunningBot
 
 LINK_RE = re.compile(r"https://(?:t\.me|max\.ru)/(\w+)\?start=([A-Za-z0-9_-]+)")
 

@@ -101,6 +101,10 @@ NOT_MESSAGES: dict[str, str] = {
     "bot/flows/curator/reports.py": "the «графики» keyword of /summary",
     "bot/flows/curator/roadmap.py": "the default responsible of a new roadmap item",
 }
+#: The sandbox (`python -m bot sandbox`) is a rehearsal room around the bot, not the bot: its page's labels, its
+#: demo people's names and answers, and the fakes' default user names speak for the visitor's tools. Everything
+#: the bot itself says there still comes from the catalogue, through the real app.
+NOT_THE_BOTS_VOICE = "bot/sandbox/"
 
 
 def test_no_text_for_a_person_lives_outside_the_catalogue() -> None:
@@ -114,7 +118,7 @@ def test_no_text_for_a_person_lives_outside_the_catalogue() -> None:
     for folder in CODE_DIRS:
         for path in sorted((ROOT / folder).rglob("*.py")):
             rel = str(path.relative_to(ROOT))
-            if rel in NOT_MESSAGES:
+            if rel in NOT_MESSAGES or rel.startswith(NOT_THE_BOTS_VOICE):
                 continue
             tree = ast.parse(path.read_text(encoding="utf-8"))
             docstrings = {

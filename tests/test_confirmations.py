@@ -6,8 +6,8 @@ Each asks «…?» with «Да, …» / «Отмена»; «Отмена» chang
 from __future__ import annotations
 
 from bot.programme import Form, Role
-from tests.conftest import CURATOR_ID, RunningBot
 from bot.sandbox.telegram import FakeTelegram, FakeUser, SentMessage
+from tests.conftest import CURATOR_ID, RunningBot
 from tests.flows import make_invite
 
 

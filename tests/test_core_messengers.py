@@ -19,10 +19,10 @@ from bot.flows.events import Messenger, Person
 from bot.flows.ports import StartLinks
 from bot.i18n import tr
 from bot.programme import INTAKE_BY_ROLE, Form, Role
+from bot.sandbox.telegram import DEFAULT_TOKEN
 from bot.settings import load_settings
 from tests.conftest import CURATOR_ID, OTHER_CURATOR_ID
 from tests.fakes.clock import FakeClock
-from bot.sandbox.telegram import DEFAULT_TOKEN
 from tests.flows import mentor_answers, pupil_answers
 from tests.frontends.core import CoreFrontEnd
 

@@ -24,11 +24,11 @@ from bot.i18n import tr
 from bot.invites import PARENT_PREFIX, new_code
 from bot.meetings import Stage
 from bot.programme import INTAKE_BY_ROLE, Form, Role
+from bot.sandbox.telegram import DEFAULT_TOKEN, FakeTelegram
 from bot.settings import load_settings
 from storage.matching import ProposedGroup
 from tests.conftest import CURATOR_ID, OTHER_CURATOR_ID, ErrorsGuard, RunningBot
 from tests.fakes.clock import FakeClock
-from bot.sandbox.telegram import DEFAULT_TOKEN, FakeTelegram
 from tests.flows import mentor_answers, pupil_answers, seed_participant
 from tests.frontends import FrontEnd
 from tests.frontends.core import CoreFrontEnd

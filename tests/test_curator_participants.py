@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bot.programme import Form, Role
-from tests.conftest import CURATOR_ID, RunningBot
 from bot.sandbox.telegram import FakeTelegram, FakeUser, SentMessage
+from tests.conftest import CURATOR_ID, RunningBot
 from tests.flows import answer_pupil_survey, join_adult, make_invite
 
 

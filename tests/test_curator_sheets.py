@@ -13,10 +13,10 @@ from bot.meetings import CheckinAnswer, Stage
 from bot.monitoring import GROWTH_ENTRY
 from bot.programme import Form, Role
 from bot.questionnaires import load_directory
+from bot.sandbox.telegram import FakeTelegram, FakeUser, SentMessage
 from storage.matching import ProposedGroup
 from tests.conftest import CURATOR_ID, RunningBot
 from tests.fakes.clock import FakeClock
-from bot.sandbox.telegram import FakeTelegram, FakeUser, SentMessage
 from tests.flows import mentor_answers, pupil_answers, seed_participant
 
 MSK = ZoneInfo("Europe/Moscow")

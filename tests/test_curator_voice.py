@@ -8,9 +8,9 @@ import re
 from datetime import timedelta
 
 from bot.programme import Form, Role
+from bot.sandbox.telegram import FakeTelegram
 from tests.conftest import CURATOR_BACKGROUND, CURATOR_ID, RunningBot
 from tests.fakes.clock import FakeClock
-from bot.sandbox.telegram import FakeTelegram
 from tests.flows import code_in, mentor_answers, pupil_answers, seed_participant
 from tests.test_roadmap_dialog import open_item
 

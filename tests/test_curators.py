@@ -9,8 +9,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.programme import Form, Role
-from tests.conftest import CURATOR_BACKGROUND, CURATOR_ID, OTHER_CURATOR_ID, RunningBot
 from bot.sandbox.telegram import FakeTelegram, FakeUser
+from tests.conftest import CURATOR_BACKGROUND, CURATOR_ID, OTHER_CURATOR_ID, RunningBot
 from tests.flows import code_in, pupil_answers, queued, seed_participant
 
 NEW_ID = 2000

@@ -25,6 +25,7 @@ from bot.i18n import tr
 from bot.meetings.reminders import shift_out_of_quiet
 from bot.pacing import ChatPacer
 from bot.programme import INTAKE_BY_ROLE, Form, Role
+from bot.sandbox.telegram import FakeTelegram
 from bot.settings import Settings
 from handlers.middlewares import RetryAfterMiddleware
 from handlers.notify import notify
@@ -35,7 +36,6 @@ from storage.database import Database
 from storage.outbox import Outbox, OutgoingMessage
 from tests.conftest import CURATOR_ID, OTHER_CURATOR_ID, RunningBot
 from tests.fakes.clock import FakeClock
-from bot.sandbox.telegram import FakeTelegram
 from tests.flows import make_invite, mentor_answers, pupil_answers, seed_participant
 
 

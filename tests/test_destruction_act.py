@@ -16,10 +16,10 @@ from bot.documents.destruction_act import METHOD, REQUESTED_BY, SIGNERS, SIGNERS
 from bot.i18n import tr
 from bot.participants import CATEGORY_LABELS
 from bot.programme import Form, Role
+from bot.sandbox.telegram import FakeTelegram, FakeUser, SentMessage
 from bot.settings import Settings
 from tests.conftest import CURATOR_ID, RunningBot
 from tests.fakes.clock import FakeClock
-from bot.sandbox.telegram import FakeTelegram, FakeUser, SentMessage
 from tests.flows import code_in, make_invite, mentor_answers, seed_participant
 
 ADDRESS = "623400, Свердловская обл., г. Каменск-Уральский, ул. Техников, д. 7"

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tests.conftest import CURATOR_ID, RunningBot
 from bot.sandbox.telegram import FakeTelegram
+from tests.conftest import CURATOR_ID, RunningBot
 
 
 async def test_start_without_code_explains_and_stores_nothing(tg: FakeTelegram, running: RunningBot) -> None:

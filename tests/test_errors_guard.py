@@ -11,8 +11,8 @@ from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest, TelegramRetryAfter
 
 from bot.i18n import tr
-from tests.conftest import ErrorsGuard
 from bot.sandbox.telegram import FakeTelegram
+from tests.conftest import ErrorsGuard
 from tests.test_fake_telegram import make_bot
 
 

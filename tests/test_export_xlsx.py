@@ -29,8 +29,8 @@ from bot.reports.export_xlsx import (
     SheetData,
     export_workbook,
 )
-from tests.conftest import CURATOR_ID, RunningBot
 from bot.sandbox.telegram import FakeTelegram
+from tests.conftest import CURATOR_ID, RunningBot
 from tests.flows import pupil_answers, seed_participant
 from tests.test_curator_sheets import printed_scale
 

@@ -13,11 +13,11 @@ import pytest
 
 from bot.monitoring import GROWTH_ENTRY
 from bot.programme import Form, Role
+from bot.sandbox.telegram import FakeTelegram
 from bot.settings import Settings
 from storage.matching import ProposedGroup
 from tests.conftest import CURATOR_ID, RunningBot
 from tests.fakes.clock import FakeClock
-from bot.sandbox.telegram import FakeTelegram
 from tests.flows import answer_anything, mentor_answers, pupil_answers, seed_participant
 
 TP = Form.TEACHER_PUPIL

@@ -10,9 +10,9 @@ from docx import Document
 
 from bot.i18n import tr
 from bot.programme import Form, Role
+from bot.sandbox.telegram import FakeTelegram
 from tests.conftest import CURATOR_ID, RunningBot
 from tests.fakes.clock import FakeClock
-from bot.sandbox.telegram import FakeTelegram
 from tests.flows import mentor_answers, pupil_answers, queued, seed_participant
 
 TP = Form.TEACHER_PUPIL

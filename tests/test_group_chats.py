@@ -15,11 +15,11 @@ from aiogram.types import Update
 import bot.commands
 from bot.i18n import tr
 from bot.programme import Form, Role
+from bot.sandbox.telegram import FakeGroup, FakeTelegram
 from handlers.kb.joining import ConsentCb
 from handlers.kb.menu import ForgetCb, MenuCb
 from tests.conftest import CURATOR_ID, RunningBot
 from tests.fakes.clock import FakeClock
-from bot.sandbox.telegram import FakeGroup, FakeTelegram
 from tests.flows import make_invite, pupil_answers, seed_participant
 
 CURATOR_COMMANDS = [

@@ -4,8 +4,8 @@ meeting's screen keeping the marks."""
 from __future__ import annotations
 
 from bot.programme import Form, Role
-from tests.conftest import CURATOR_ID, RunningBot
 from bot.sandbox.telegram import FakeTelegram
+from tests.conftest import CURATOR_ID, RunningBot
 from tests.flows import mentor_answers, pupil_answers, seed_participant
 from tests.test_meetings import msk
 

@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 from bot.clock import iso
 from bot.consent import ConsentKind, render
 from bot.programme import Form, Role
+from bot.sandbox.telegram import FakeTelegram
 from tests.conftest import CURATOR_ID, OTHER_CURATOR_ID, RunningBot
 from tests.fakes.clock import FakeClock
-from bot.sandbox.telegram import FakeTelegram
 from tests.flows import make_invite, mentor_answers, pupil_answers, queued, seed_participant
 
 MOSCOW = ZoneInfo("Europe/Moscow")

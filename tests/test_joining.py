@@ -18,10 +18,10 @@ from bot.consent import (
     template_fingerprint,
 )
 from bot.programme import Form, Role
+from bot.sandbox.telegram import FakeTelegram
 from bot.settings import Settings, SettingsError
 from tests.conftest import CURATOR_ID, OTHER_CURATOR_ID, RunningBot
 from tests.fakes.clock import FakeClock
-from bot.sandbox.telegram import FakeTelegram
 from tests.flows import answer_pupil_survey, code_in, join_adult, make_invite, queued
 
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from bot.i18n import tr
 from bot.programme import Form, Role
-from tests.conftest import CURATOR_ID, RunningBot
 from bot.sandbox.telegram import FakeTelegram, FakeUser, SentMessage
+from tests.conftest import CURATOR_ID, RunningBot
 from tests.flows import mentor_answers, pupil_answers, seed_participant
 
 TP = Form.TEACHER_PUPIL

@@ -21,12 +21,12 @@ from bot.flows.events import Messenger, Person
 from bot.i18n import Audience, tr
 from bot.meetings import Stage
 from bot.programme import INTAKE_BY_ROLE, Form, Role
+from bot.sandbox.max import FakeMax
+from bot.sandbox.telegram import FakeTelegram
 from bot.settings import Settings
 from storage.matching import ProposedGroup
 from tests.conftest import CURATOR_ID, ErrorsGuard, RunningBot
 from tests.fakes.clock import FakeClock
-from bot.sandbox.max import FakeMax
-from bot.sandbox.telegram import FakeTelegram
 from tests.flows import mentor_answers, pupil_answers
 from tests.frontends.max import MaxFrontEnd, MaxPerson, fake_max
 from tests.frontends.telegram import TelegramFrontEnd, TelegramPerson

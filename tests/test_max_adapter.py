@@ -26,6 +26,8 @@ from bot.flows.events import Messenger, Person, PressIn
 from bot.flows.screens import Button, Screen
 from bot.i18n import tr
 from bot.programme import INTAKE_BY_ROLE, Form, Role
+from bot.sandbox.max import FakeMax, FakeMaxUser, SentMessage
+from bot.sandbox.telegram import DEFAULT_TOKEN
 from bot.settings import Settings, load_settings
 from handlers.max.client import keyboard
 from handlers.max.polling import SECRET_HEADER, webhook_app
@@ -35,8 +37,6 @@ from storage.database import Database
 from storage.repositories import build_services
 from tests.conftest import CURATOR_ID, ErrorsGuard
 from tests.fakes.clock import FakeClock
-from bot.sandbox.max import FakeMax, FakeMaxUser, SentMessage
-from bot.sandbox.telegram import DEFAULT_TOKEN
 
 PUPIL_INTAKE = INTAKE_BY_ROLE[Role.MENTEE_PUPIL]
 STALE = tr("stale-button")

@@ -8,10 +8,10 @@ from typing import Any
 
 from bot.flows.events import Messenger
 from bot.i18n import tr
+from bot.sandbox.max import FakeMax, FakeMaxUser
 from tests import test_max_adapter as adapter_tests
 from tests.conftest import CURATOR_ID
 from tests.fakes.clock import FakeClock
-from bot.sandbox.max import FakeMax, FakeMaxUser
 from tests.flows import pupil_answers
 from tests.test_max_adapter import MaxBot, consented_pupil, max_curator, outbox_rows
 

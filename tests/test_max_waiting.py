@@ -12,11 +12,11 @@ import pytest
 
 from bot.clock import SystemClock
 from bot.flows.events import Messenger
+from bot.sandbox.max import FakeMax
 from bot.settings import load_settings
 from handlers.max.runtime import MaxRuntime
 from storage.database import Database
 from storage.repositories import build_services
-from bot.sandbox.max import FakeMax
 
 NOTICE = "Встреча наставников в субботу в 11:00."
 

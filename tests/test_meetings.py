@@ -7,10 +7,10 @@ from datetime import UTC, datetime, timedelta
 
 from bot.i18n import tr
 from bot.programme import Form, Role
+from bot.sandbox.telegram import FakeTelegram, FakeUser
 from storage.matching import ProposedGroup
 from tests.conftest import CURATOR_ID, OTHER_CURATOR_ID, RunningBot
 from tests.fakes.clock import FakeClock
-from bot.sandbox.telegram import FakeTelegram, FakeUser
 from tests.flows import mentor_answers, pupil_answers, queued, seed_participant
 
 MSK = timedelta(hours=3)

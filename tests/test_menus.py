@@ -7,8 +7,8 @@ from bot.consent import ConsentKind, Relation, render
 from bot.i18n import tr
 from bot.invites import PARENT_PREFIX, new_code
 from bot.programme import INTAKE_BY_ROLE, Form, Role
-from tests.conftest import CURATOR_ID, OTHER_CURATOR_ID, RunningBot
 from bot.sandbox.telegram import FakeTelegram, FakeUser
+from tests.conftest import CURATOR_ID, OTHER_CURATOR_ID, RunningBot
 from tests.flows import make_invite, mentor_answers, pupil_answers, queued, seed_participant
 
 PARENT = 601

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from bot.i18n import tr
 from bot.programme import Form, Role
-from tests.conftest import CURATOR_ID, RunningBot
 from bot.sandbox.telegram import FakeTelegram, FakeUser, SentMessage
+from tests.conftest import CURATOR_ID, RunningBot
 from tests.flows import mentor_answers, pupil_answers, seed_participant
 from tests.test_curator_sheets import export_book
 from tests.test_order_docx import acquainted, appendix, confirm, seed_child

@@ -10,10 +10,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.programme import Form, Role
+from bot.sandbox.telegram import FakeTelegram
 from storage.matching import ProposedGroup
 from tests.conftest import CURATOR_ID, OTHER_CURATOR_ID, RunningBot
 from tests.fakes.clock import FakeClock
-from bot.sandbox.telegram import FakeTelegram
 from tests.flows import answer_anything, mentor_answers, pupil_answers, queued, seed_participant
 
 TP = Form.TEACHER_PUPIL

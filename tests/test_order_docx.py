@@ -15,10 +15,10 @@ from docx.document import Document as DocxDocument
 from bot.documents import order_docx
 from bot.i18n import tr
 from bot.programme import Form, Role
+from bot.sandbox.telegram import FakeTelegram, FakeUser
 from bot.settings import Settings
 from handlers.curator.documents import order_info
 from tests.conftest import CURATOR_ID, RunningBot
-from bot.sandbox.telegram import FakeTelegram, FakeUser
 from tests.flows import mentor_answers, pupil_answers, seed_participant
 
 BLANK = "____________________"

@@ -8,9 +8,9 @@ from pathlib import Path
 
 from bot.i18n import tr
 from bot.programme import Form, Role
+from bot.sandbox.telegram import FakeTelegram, FakeUser, SentMessage
 from tests.conftest import CURATOR_ID, RunningBot
 from tests.fakes.clock import FakeClock
-from bot.sandbox.telegram import FakeTelegram, FakeUser, SentMessage
 from tests.flows import answer_anything, make_invite, queued
 from tests.test_withdrawal import found_in_files, name_encodings
 

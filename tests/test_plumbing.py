@@ -12,6 +12,7 @@ import pytest
 import handlers.core
 from bot.app import build_bot
 from bot.i18n import tr
+from bot.sandbox.telegram import CALLBACK_QUERY_TTL, FakeTelegram
 from bot.settings import Settings
 from handlers.middlewares import RetryAfterMiddleware
 from handlers.outbox_sender import OutboxSender
@@ -20,7 +21,6 @@ from storage.outbox import Outbox
 from storage.participants import ParticipantRepo
 from tests.conftest import CURATOR_ID, OTHER_CURATOR_ID, RunningBot
 from tests.fakes.clock import FakeClock
-from bot.sandbox.telegram import CALLBACK_QUERY_TTL, FakeTelegram
 
 
 async def test_a_reply_that_meets_429_waits_and_arrives(tg: FakeTelegram, running: RunningBot) -> None:

@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 
 from bot.programme import Form, Role
+from bot.sandbox.telegram import FakeTelegram
 from storage.database import Database
 from storage.invites import InviteRepo
 from tests.conftest import CHAT_RATE, CURATOR_ID
 from tests.fakes.clock import FakeClock
-from bot.sandbox.telegram import FakeTelegram
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -15,12 +15,12 @@ import pytest
 
 from bot.flows.survey import TICK
 from bot.programme import Form, Role
+from bot.sandbox.max import FakeMax
+from bot.sandbox.telegram import FakeTelegram
 from storage.database import Database
 from storage.invites import InviteRepo
 from tests.conftest import CURATOR_ID
 from tests.fakes.clock import FakeClock
-from bot.sandbox.max import FakeMax
-from bot.sandbox.telegram import FakeTelegram
 from tests.test_process import BotProcess
 
 MAX_CURATOR_ID = 5001

@@ -11,13 +11,13 @@ from zoneinfo import ZoneInfo
 
 import openpyxl
 
+from bot.sandbox.telegram import FakeTelegram, FakeUser, SentMessage
 from bot.settings import RoadmapSettings
 from handlers.kb.roadmap import RoadmapCb
 from scheduler.roadmap_jobs import roadmap_reminders
 from storage.roadmap import RoadmapRepo
 from tests.conftest import CURATOR_ID, OTHER_CURATOR_ID, RunningBot
 from tests.fakes.clock import FakeClock
-from bot.sandbox.telegram import FakeTelegram, FakeUser, SentMessage
 from tests.flows import queued as queued_to
 
 MSK = ZoneInfo("Europe/Moscow")

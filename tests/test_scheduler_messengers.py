@@ -14,12 +14,12 @@ from bot.consent import ConsentKind, render
 from bot.flows.events import Messenger
 from bot.meetings import Stage
 from bot.programme import INTAKE_BY_ROLE, Form, Role
+from bot.sandbox.telegram import DEFAULT_TOKEN
 from bot.settings import load_settings
 from scheduler.jobs import Jobs
 from storage.matching import ProposedGroup
 from tests.conftest import CURATOR_ID
 from tests.fakes.clock import FakeClock
-from bot.sandbox.telegram import DEFAULT_TOKEN
 from tests.flows import mentor_answers, pupil_answers
 from tests.frontends.core import CoreFrontEnd
 

@@ -22,11 +22,11 @@ from bot.flows.notices import (
     stored_buttons,
 )
 from bot.programme import Form, Role
+from bot.sandbox.telegram import FakeTelegram
 from handlers.kb.notices import inline_markup
 from storage.matching import ProposedGroup
 from tests.conftest import CURATOR_ID, OTHER_CURATOR_ID, RunningBot
 from tests.fakes.clock import FakeClock
-from bot.sandbox.telegram import FakeTelegram
 from tests.flows import mentor_answers, pupil_answers, seed_participant
 
 ROOT = Path(__file__).resolve().parents[1]

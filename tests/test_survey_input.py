@@ -8,8 +8,8 @@ import re
 from bot.consent import ConsentKind, Relation, render
 from bot.i18n import tr
 from bot.programme import Form, Role
-from tests.conftest import CURATOR_ID, RunningBot
 from bot.sandbox.telegram import FakeTelegram, FakeUser
+from tests.conftest import CURATOR_ID, RunningBot
 from tests.flows import answer_anything, join_adult, make_invite
 
 

@@ -31,10 +31,10 @@ import pytest
 from bot.meetings import Stage
 from bot.monitoring import GROWTH_ENTRY
 from bot.programme import FORM_LABELS, ROLE_LABELS, STATUS_LABELS, Form, Role, Status
+from bot.sandbox.telegram import FakeTelegram, FakeUser
 from storage.matching import ProposedGroup
 from tests.conftest import CURATOR_ID, RunningBot
 from tests.fakes.clock import FakeClock
-from bot.sandbox.telegram import FakeTelegram, FakeUser
 from tests.flows import (
     answer_pupil_survey,
     code_in,

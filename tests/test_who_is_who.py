@@ -12,11 +12,11 @@ from bot.app import tell_curators_blocked
 from bot.documents import pairs_workbook
 from bot.meetings import Stage
 from bot.programme import Form, Role
+from bot.sandbox.telegram import FakeTelegram
 from handlers.curator.documents import pair_rows
 from storage.matching import ProposedGroup
 from tests.conftest import CURATOR_ID, OTHER_CURATOR_ID, RunningBot
 from tests.fakes.clock import FakeClock
-from bot.sandbox.telegram import FakeTelegram
 from tests.flows import mentor_answers, pupil_answers, queued, seed_participant
 from tests.test_meetings import _schedule, msk, tick
 

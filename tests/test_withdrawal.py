@@ -12,10 +12,10 @@ from pathlib import Path
 
 from bot.i18n import Audience, tr
 from bot.programme import Form, Role
+from bot.sandbox.telegram import FakeTelegram, FakeUser
 from storage.database import Database
 from tests.conftest import CURATOR_ID, OTHER_CURATOR_ID, RunningBot
 from tests.fakes.clock import FakeClock
-from bot.sandbox.telegram import FakeTelegram, FakeUser
 from tests.flows import answer_anything, code_in, make_invite, mentor_answers, pupil_answers, seed_participant
 
 #: Long and distinctive, so that finding its bytes cannot be a coincidence.

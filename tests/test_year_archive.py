@@ -11,10 +11,10 @@ import openpyxl
 from bot.i18n import tr
 from bot.meetings import Stage
 from bot.programme import Form, Role
+from bot.sandbox.telegram import FakeTelegram
 from storage.matching import ProposedGroup
 from tests.conftest import CURATOR_ID, RunningBot
 from tests.fakes.clock import FakeClock
-from bot.sandbox.telegram import FakeTelegram
 from tests.flows import mentor_answers, pupil_answers, queued, seed_participant
 
 TP = Form.TEACHER_PUPIL

@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 from bot.clock import Clock
 from bot.flows.events import Messenger
 from bot.monitoring import programme_year_of
+from bot.sandbox import keep
 from bot.sandbox.clock import ClockWentBackwards, SandboxClock
 from bot.sandbox.guard import check
 from bot.sandbox.max import FakeMax, FakeMaxUser
@@ -154,12 +155,22 @@ class Sandbox:
         self.tz = self.settings.institution.tz
         base_now = (self._base_clock.now() if self._base_clock else datetime.now(UTC))
         start = self._start or programme_start(base_now, self.tz)
+        kept = keep.load(self.db_path)
+        if kept.now is not None and kept.now > start:
+            start = kept.now  # a kept sandbox goes on from its present, never back
         self.clock = SandboxClock(start, base=self._base_clock)
         self._sync_fakes()
         for fake in self._fakes():
             fake.listeners.append(self._on_change)
         # The curator has opened the bot before it starts (its commands are set for the curator's chat).
         self.add_persona("Куратор", PersonaKind.CURATOR, Messenger.TELEGRAM, account_id=CURATOR_ID)
+        for known in kept.personas:
+            if known["key"] not in self.personas and (known["messenger"] == Messenger.TELEGRAM or self.max):
+                self.add_persona(
+                    known["name"], PersonaKind(known["kind"]), Messenger(known["messenger"]),
+                    account_id=int(known["account_id"]),
+                )
+        self._numbers = itertools.count(max([2000, *(p.account_id for p in self.personas.values())]) + 1)
         self.app = await create_app(self.settings, clock=self.clock)
         started = asyncio.Event()
         assert self.app.dp is not None
@@ -198,9 +209,8 @@ class Sandbox:
         from storage.markers import UpdateMarkers
 
         assert self.max is not None
-        markers = UpdateMarkers(self.app.services["db"])
-        if await markers.get(Messenger.MAX) is None:
-            await markers.put(Messenger.MAX, self.max._next_marker)
+        # Also after a restart of a kept sandbox: the fake is new, so is its numbering of updates.
+        await UpdateMarkers(self.app.services["db"]).put(Messenger.MAX, self.max._next_marker)
 
     def _fakes(self) -> list[FakeTelegram | FakeMax]:
         return [self.tg] + ([self.max] if self.max is not None else [])
@@ -210,6 +220,11 @@ class Sandbox:
         assert self.clock is not None
         for fake in self._fakes():
             fake.advance_clock(self.clock.now().timestamp() - fake.now())
+        self._keep()
+
+    def _keep(self) -> None:
+        if self.clock is not None:
+            keep.save(self.db_path, self.clock.now(), [p.to_json() for p in self.personas.values()])
 
     # ---- change feed -----------------------------------------------------------------------------------------
 
@@ -247,6 +262,7 @@ class Sandbox:
             self.max.user(number, name)
         persona = Persona(key, name, kind, messenger, number)
         self.personas[key] = persona
+        self._keep()
         self._bump()
         return persona
 

@@ -27,12 +27,12 @@ from bot.clock import Clock
 from bot.flows.events import Messenger, Person
 from bot.i18n import tr
 from bot.pacing import ChatPacer
+from bot.sandbox.max import FakeMax, FakeMaxUser, SentMessage
 from bot.settings import Settings
 from handlers.max.runtime import MaxRuntime
 from storage.database import Database
 from storage.markers import UpdateMarkers
 from tests.conftest import CURATOR_BACKGROUND
-from bot.sandbox.max import FakeMax, FakeMaxUser, SentMessage
 from tests.frontends import Received, Seen
 from tests.frontends.core import plain
 

@@ -6,8 +6,8 @@ import asyncio
 from typing import Any
 
 from bot.i18n import tr
-from tests.conftest import RunningBot
 from bot.sandbox.telegram import FakeTelegram, FakeUser, SentMessage
+from tests.conftest import RunningBot
 from tests.frontends import Received, Seen
 from tests.frontends.core import plain
 

@@ -60,3 +60,32 @@ async def test_the_clock_moves_forward_only_and_ticks_each_hour(world: Sandbox) 
     # the curator's digest of the next morning came once
     digests = [m for m in world.tg.messages(CURATOR_ID) if (m.text or "").startswith("Сводка на 02.09")]
     assert len(digests) == 1
+
+
+async def test_a_kept_sandbox_restarts_with_its_people_and_its_present(tmp_path: Path) -> None:
+    db = tmp_path / "kept.sqlite3"
+    first = Sandbox(db, start=START, base_clock=FakeClock(START))
+    await first.start()
+    try:
+        pupil = first.add_persona("Маша Иванова", PersonaKind.PUPIL, Messenger.TELEGRAM)
+        mentor = first.add_persona("Олег Петрович", PersonaKind.MENTOR, Messenger.MAX)
+        await first.move_clock(START + timedelta(days=3))
+    finally:
+        await first.stop()
+
+    again = Sandbox(db, start=START, base_clock=FakeClock(START))
+    await again.start()
+    try:
+        assert again.now() == START + timedelta(days=3)  # not back to 1 September
+        assert [(p.key, p.name, p.kind) for p in again.personas.values()] == [
+            ("tg-1000", "Куратор", PersonaKind.CURATOR),
+            (pupil.key, "Маша Иванова", PersonaKind.PUPIL),
+            (mentor.key, "Олег Петрович", PersonaKind.MENTOR),
+        ]
+        newcomer = again.add_persona("Новенький", PersonaKind.PUPIL)
+        assert newcomer.account_id > max(pupil.account_id, mentor.account_id)
+        await again.send_text(mentor.key, "/start")  # MAX polls from the new fake's numbering
+        assert again.max is not None
+        await again.max.user(mentor.account_id).next_reply(timeout=10)
+    finally:
+        await again.stop()
