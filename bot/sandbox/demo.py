@@ -30,16 +30,13 @@ from bot.flows.payloads import MatchPayload, MeetingReplyPayload, MeetingSetupPa
 from bot.flows.survey import SurveyPayload
 from bot.monitoring import programme_year_of
 from bot.programme import INTAKE_BY_ROLE, Form, Role
-from bot.questionnaires import Question, Questionnaire, QuestionType, load_questionnaire
-from bot.questionnaires.loader import DATA_DIR
+from bot.questionnaires import Question, Questionnaire, QuestionType
 from bot.sandbox.world import PersonaKind, Sandbox
 
 STAGES = ("matching", "monitoring")
 REFUSED = "Демо можно загрузить только в новую песочницу"
 #: How long one step may take before the demo gives up (a step is one answer of the bot).
 STEP_TIMEOUT = 20.0
-#: People who go through their joining at the same time (the bot serves each chat on its own).
-CONCURRENCY = 24
 LINK_RE = re.compile(r"https://(?:t\.me|max\.ru)/\w+\?start=([A-Za-z0-9_-]+)")
 
 Progress = Callable[[str], None]
@@ -398,13 +395,12 @@ class Chat:
         *,
         after: int = 0,
         having: Callable[[str], bool] | None = None,
-        fresh: Callable[[Shown], bool] | None = None,
     ) -> tuple[Shown, str]:
         """The newest message with a button carrying `data` (or one whose data passes `having`), and that data."""
         match = having or (lambda d: d == data)
 
         def test(message: Shown) -> bool:
-            return any(match(d) for _, d in message.buttons) and (fresh is None or fresh(message))
+            return any(match(d) for _, d in message.buttons)
 
         message = await self.wait(data, test, after=after)
         return message, next(d for _, d in message.buttons if match(d))
@@ -451,14 +447,10 @@ async def make_invite(curator: Chat, role: Role, form: Form) -> str:
 
 
 # --- joining and the questionnaire ----------------------------------------------------------------------------
-QUESTIONNAIRES: dict[str, Questionnaire] = {}
-
-
-def questionnaire(role: Role) -> Questionnaire:
-    name = INTAKE_BY_ROLE[role]
-    if name not in QUESTIONNAIRES:
-        QUESTIONNAIRES[name] = load_questionnaire(DATA_DIR / f"{name}.toml")
-    return QUESTIONNAIRES[name]
+def questionnaire(world: Sandbox, role: Role) -> Questionnaire:
+    """The intake questionnaire the bot asks `role` (the app's own, as it loaded them)."""
+    loaded: dict[str, Questionnaire] = world.app.services["questionnaires"]
+    return loaded[INTAKE_BY_ROLE[role]]
 
 
 async def join(world: Sandbox, member: Member, code: str) -> None:
@@ -467,21 +459,21 @@ async def join(world: Sandbox, member: Member, code: str) -> None:
     chat = Chat(world, world.add_persona(member.name, member.kind, messenger).key)
     await chat.open(code)
     if member.age is not None:
-        screen = await chat.wait_text("Сначала один вопрос", data_prefix=AgePayload.prefix)
+        screen = await chat.wait_text("Сначала один вопрос", data_prefix=AgePayload.prefix + ":")
         await chat.press(screen, AgePayload(member.age).pack())
     if member.age == "teen":
-        screen = await chat.wait_text("", data_prefix=MinorConsentPayload.prefix)
+        screen = await chat.wait_text("", data_prefix=MinorConsentPayload.prefix + ":")
         await chat.press(screen, MinorConsentPayload(True).pack())
     if member.age in ("teen", "child"):
         mark = chat.count()
         link = await chat.wait("the parent's link", lambda m: "родител" in m.text and bool(LINK_RE.search(m.text)))
         await parent_consents(world, member, _code_in(link.text))
-        notice = await chat.wait_text("Родитель дал согласие", after=mark, data_prefix=MenuPayload.prefix)
+        notice = await chat.wait_text("Родитель дал согласие", after=mark, data_prefix=MenuPayload.prefix + ":")
         await chat.press(notice, MenuPayload("survey").pack())
     else:
         screen = await chat.wait_text("", data_prefix=ConsentPayload.prefix + ":")
         await chat.press(screen, ConsentPayload(True).pack())
-    await answer(chat, questionnaire(member.role), member.answers)
+    await answer(chat, questionnaire(world, member.role), member.answers)
 
 
 async def parent_consents(world: Sandbox, member: Member, code: str) -> None:
@@ -537,9 +529,10 @@ def _ticks(message: Shown) -> int:
 
 
 def _work(member: Member) -> int:
-    """How long a member's way in is, roughly (the questionnaire, a parent's consent): the curator makes the
-    invites of the longest ways first, so that they start early."""
-    return len(questionnaire(member.role).questions) + (8 if member.parent else 0)
+    """How long a member's way in is, roughly (their answers, a parent's consent): the curator makes the invites
+    of the longest ways first, so that they start early."""
+    answers = sum(len(v) if isinstance(v, list) else 1 for v in member.answers.values())
+    return answers + (8 if member.parent else 0)
 
 
 # --- the stages -----------------------------------------------------------------------------------------------
@@ -565,21 +558,19 @@ async def load_demo(world: Sandbox, stage: str, *, on_progress: Progress | None 
 
 
 async def _matching_stage(world: Sandbox, say: Progress) -> None:
-    """The curator makes the invites one after another; each member opens theirs as soon as it is there (the
-    bot paces its messages to each chat, so people in their own chats at once is what makes this quick)."""
+    """The curator makes the invites one after another; each member opens theirs as soon as it is there, all at
+    once (the bot paces its messages to each chat, about one a second: people each in their own chat at the same
+    time is what makes the demo quick)."""
     curator = Chat(world, "tg-1000")
     say("Куратор создаёт ссылки-приглашения")
     invites: dict[tuple[Role, Form], asyncio.Future[str]] = {}
     for member in sorted(ROSTER, key=_work, reverse=True):
         invites.setdefault((member.role, member.form), asyncio.get_running_loop().create_future())
-    gate = asyncio.Semaphore(CONCURRENCY)
     done = 0
 
     async def one(member: Member) -> None:
         nonlocal done
-        code = await invites[member.role, member.form]
-        async with gate:
-            await join(world, member, code)
+        await join(world, member, await invites[member.role, member.form])
         done += 1
         say(f"Присоединились и ответили на анкету: {done} из {len(ROSTER)}")
 
