@@ -34,7 +34,8 @@ from tests.sandbox.browser import (
     serve,
 )
 
-pytestmark = pytest.mark.asyncio(loop_scope="module")
+# One worker runs the whole module (--dist loadgroup): its world is built once, not once per worker.
+pytestmark = [pytest.mark.asyncio(loop_scope="module"), pytest.mark.xdist_group("sandbox-test_browser")]
 
 #: The stories begin four weeks and a day before December (09:00 in Moscow, a Monday), as `--start 2026-11-02`
 #: would: a pair is asked in the quality survey of 1 December once it has worked four weeks

@@ -22,7 +22,8 @@ from bot.sandbox.demo import MENTORS, PUPILS, ROSTER, DemoSummary, load_demo
 from bot.sandbox.world import PersonaKind, Sandbox
 from tests.fakes.clock import FakeClock
 
-pytestmark = pytest.mark.asyncio(loop_scope="module")
+# One worker runs the whole module (--dist loadgroup): its world is built once, not once per worker.
+pytestmark = [pytest.mark.asyncio(loop_scope="module"), pytest.mark.xdist_group("sandbox-test_demo")]
 
 START = datetime(2026, 9, 1, 6, 0, tzinfo=UTC)  # 09:00 in Moscow
 CHAT_RATE = "100"

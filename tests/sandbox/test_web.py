@@ -22,7 +22,8 @@ from bot.sandbox.web import attach, build_app, detach, next_date, now_label
 from bot.sandbox.world import CURATOR_ID, Sandbox
 from tests.fakes.clock import FakeClock
 
-pytestmark = pytest.mark.asyncio(loop_scope="module")
+# One worker runs the whole module (--dist loadgroup): its world is built once, not once per worker.
+pytestmark = [pytest.mark.asyncio(loop_scope="module"), pytest.mark.xdist_group("sandbox-test_web")]
 
 START = datetime(2026, 9, 1, 6, 0, tzinfo=UTC)  # 09:00 in Moscow, a Tuesday
 MOSCOW = ZoneInfo("Europe/Moscow")

@@ -26,7 +26,8 @@ from tests.fakes.clock import FakeClock
 START = datetime(2026, 9, 1, 6, 0, tzinfo=UTC)  # 09:00 in Moscow
 DAYS = 8  # to 9 September, 09:00
 
-pytestmark = pytest.mark.asyncio(loop_scope="module")
+# One worker runs the whole module (--dist loadgroup): its world is built once, not once per worker.
+pytestmark = [pytest.mark.asyncio(loop_scope="module"), pytest.mark.xdist_group("sandbox-test_year")]
 
 
 async def join(world: Sandbox, name: str, kind: PersonaKind, role: Role, form: Form, messenger: Messenger) -> int:
