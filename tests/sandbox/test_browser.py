@@ -22,7 +22,6 @@ from playwright.async_api import BrowserContext, Page, expect
 from bot.sandbox.web import attach, build_app
 from bot.sandbox.world import CURATOR_ID, PersonaKind, Sandbox
 from tests.conftest import _BODY_FAILED as BODY_FAILED
-from tests.fakes.clock import FakeClock
 from tests.sandbox.browser import (
     Phone,
     answer_questionnaire,
@@ -33,6 +32,7 @@ from tests.sandbox.browser import (
     save_screenshot,
     serve,
 )
+from tests.sandbox.worlds import running_world
 
 # One worker runs the whole module (--dist loadgroup): its world is built once, not once per worker.
 pytestmark = [pytest.mark.asyncio(loop_scope="module"), pytest.mark.xdist_group("sandbox-test_browser")]
@@ -49,12 +49,8 @@ LONG = 180_000
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def world(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Sandbox]:
     require_chromium()
-    sandbox = Sandbox(tmp_path_factory.mktemp("browser") / "sandbox.sqlite3", start=START, base_clock=FakeClock(START))
-    await sandbox.start()
-    try:
+    async with running_world(tmp_path_factory.mktemp("browser"), START) as sandbox:
         yield sandbox
-    finally:
-        await sandbox.stop()
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")

@@ -19,7 +19,7 @@ from bot.sandbox.telegram import parse_html
 from bot.sandbox.transcript import Transcript, plural, quote, size_label
 from bot.sandbox.view import MAX_STICKER, Span, entities_html, max_html, render
 from bot.sandbox.world import CURATOR_ID, MAX_TOKEN, TELEGRAM_TOKEN, PersonaKind, Sandbox
-from tests.fakes.clock import FakeClock
+from tests.sandbox.worlds import running_world
 
 START = datetime(2026, 9, 1, 6, 0, tzinfo=UTC)  # 09:00 in Moscow
 CURATOR = f"tg-{CURATOR_ID}"
@@ -30,12 +30,8 @@ START_LINK_RE = re.compile(
 
 @pytest.fixture
 async def world(tmp_path: Path) -> AsyncIterator[Sandbox]:
-    sandbox = Sandbox(tmp_path / "sandbox.sqlite3", start=START, base_clock=FakeClock(START))
-    await sandbox.start()
-    try:
+    async with running_world(tmp_path, START) as sandbox:
         yield sandbox
-    finally:
-        await sandbox.stop()
 
 
 def by_id(chat: dict[str, Any]) -> dict[str, dict[str, Any]]:

@@ -21,6 +21,7 @@ from bot.programme import Form, Role
 from bot.sandbox.web import attach, build_app, detach, next_date, now_label
 from bot.sandbox.world import CURATOR_ID, Sandbox
 from tests.fakes.clock import FakeClock
+from tests.sandbox.worlds import running_world
 
 # One worker runs the whole module (--dist loadgroup): its world is built once, not once per worker.
 pytestmark = [pytest.mark.asyncio(loop_scope="module"), pytest.mark.xdist_group("sandbox-test_web")]
@@ -33,12 +34,8 @@ CYRILLIC = re.compile("[а-яё]", re.IGNORECASE)
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def world(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Sandbox]:
-    sandbox = Sandbox(tmp_path_factory.mktemp("web") / "sandbox.sqlite3", start=START, base_clock=FakeClock(START))
-    await sandbox.start()
-    try:
+    async with running_world(tmp_path_factory.mktemp("web"), START) as sandbox:
         yield sandbox
-    finally:
-        await sandbox.stop()
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")

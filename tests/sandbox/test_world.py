@@ -12,18 +12,15 @@ from bot.flows.events import Messenger
 from bot.sandbox.clock import ClockWentBackwards
 from bot.sandbox.world import CURATOR_ID, PersonaKind, Sandbox
 from tests.fakes.clock import FakeClock
+from tests.sandbox.worlds import running_world
 
 START = datetime(2026, 9, 1, 6, 0, tzinfo=UTC)  # 09:00 in Moscow
 
 
 @pytest.fixture
 async def world(tmp_path: Path) -> AsyncIterator[Sandbox]:
-    sandbox = Sandbox(tmp_path / "sandbox.sqlite3", start=START, base_clock=FakeClock(START))
-    await sandbox.start()
-    try:
+    async with running_world(tmp_path, START) as sandbox:
         yield sandbox
-    finally:
-        await sandbox.stop()
 
 
 async def test_the_curator_is_there_and_the_bot_answers_on_both_messengers(world: Sandbox) -> None:
