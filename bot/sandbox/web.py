@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import importlib
 import json
 import logging
 import mimetypes
@@ -538,9 +537,6 @@ async def demo(request: web.Request) -> web.Response:
     stage = (await json_body(request)).get("stage")
     if stage not in DEMO_STAGES:
         raise Problem(400, "С чего начать демо: «matching» (подбор пар) или «monitoring» (мониторинг)")
-    load = demo_loader()
-    if load is None:
-        raise Problem(503, "Демо ещё не готово")
     if server.demo == "loading":
         raise Problem(409, "Демо уже загружается")
     if server.demo is not None:
@@ -551,18 +547,10 @@ async def demo(request: web.Request) -> web.Response:
         raise Problem(409, "Демо загружается только в новую песочницу, а здесь уже есть участники")
     server.demo, server.demo_error, server.demo_progress = "loading", None, None
     server.touch()
-    server.spawn(run_demo(server, world, load, stage))
+    from bot.sandbox import demo as programme  # the flows' modules: loaded with the bot, not before the page
+
+    server.spawn(run_demo(server, world, programme.load_demo, stage))
     return json_response({"demo": "loading"}, status=202)
-
-
-def demo_loader() -> Callable[..., Awaitable[Any]] | None:
-    try:
-        module = importlib.import_module("bot.sandbox.demo")
-    except ModuleNotFoundError as exc:
-        if exc.name != "bot.sandbox.demo":
-            raise
-        return None
-    return getattr(module, "load_demo", None)
 
 
 async def run_demo(server: Server, world: Sandbox, load: Callable[..., Awaitable[Any]], stage: str) -> None:
