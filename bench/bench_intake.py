@@ -994,6 +994,10 @@ def machine() -> str:
 
 def run_worker(variant: str, args: argparse.Namespace, plans_file: Path) -> dict[str, Any]:
     command = [sys.executable, str(Path(__file__).resolve()), "--worker", variant, "--plans", str(plans_file)]
+    if args.profile:
+        # cProfile of the worker's main thread (the event loop; aiosqlite's thread is not in it), one file a round.
+        out = Path(args.profile) / f"{variant}-{len(list(Path(args.profile).glob(f'{variant}-*.prof'))) + 1}.prof"
+        command[1:1] = ["-m", "cProfile", "-o", str(out)]
     command += ["--users", str(args.users), "--concurrency", str(args.concurrency)]
     command += ["--diagnose"] if args.diagnose else []
     command += ["--tracemalloc"] if args.tracemalloc else []
@@ -1140,6 +1144,9 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=2024)
     parser.add_argument("--diagnose", action="store_true", help="count aiosqlite hops, SQL, lock time (app only)")
     parser.add_argument("--tracemalloc", action="store_true", help="also trace Python allocations (slower)")
+    parser.add_argument(
+        "--profile", metavar="DIR", help="profile each worker with cProfile into DIR; print where the time goes"
+    )
     parser.add_argument("--worker", choices=["app", "echo", "floor", "core"], help=argparse.SUPPRESS)
     parser.add_argument("--plans", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -1169,7 +1176,50 @@ def main() -> int:
                     f"round {i + 1} {variant}: {result['ups']:,.0f} updates/s, p95 {ms(result['service_p95'])}",
                     file=sys.stderr,
                 )
-    return report(args, runs, load)
+    code = report(args, runs, load)
+    if args.profile:
+        for variant in variants:
+            print_profile(variant, sorted(Path(args.profile).glob(f"{variant}-*.prof")))
+    return code
+
+
+#: Where a function's file lives, by the first match: the share of each is what the profile's summary shows.
+PROFILE_GROUPS = (
+    ("aiogram (routers, filters, middlewares, types)", "/aiogram/"),
+    ("pydantic (models: updates, requests, answers)", "/pydantic"),
+    ("aiosqlite (the hop to SQLite's thread)", "/aiosqlite/"),
+    ("asyncio (the event loop, tasks, futures)", "/asyncio/"),
+    ("json", "/json/"),
+    ("fluent / babel (texts)", "/fluent"),
+    ("bot.flows (the application layer)", "/bot/flows/"),
+    ("bot (the domain)", "/bot/"),
+    ("handlers (the Telegram adapter)", "/handlers/"),
+    ("storage", "/storage/"),
+    ("the bench's harness (fake server, users)", "/bench/"),
+)
+
+
+def print_profile(variant: str, files: list[Path], top: int = 25) -> None:
+    """Self time by library and the functions with the most self time, summed over the variant's rounds."""
+    import pstats
+
+    if not files:
+        return
+    stats = pstats.Stats(*[str(f) for f in files])
+    table: dict[tuple[str, int, str], tuple[int, int, float, float, Any]] = stats.stats  # type: ignore[attr-defined]
+    total = sum(entry[2] for entry in table.values()) or 1.0
+    groups: Counter[str] = Counter()
+    for (filename, _line, _name), (_cc, _nc, tottime, _ct, _callers) in table.items():
+        group = next((label for label, part in PROFILE_GROUPS if part in filename), "other (stdlib, builtins)")
+        groups[group] += tottime
+    print(f"\nProfile of {variant} ({len(files)} round(s), {total:.1f} s of self time in the event loop's thread):")
+    for label, seconds in groups.most_common():
+        print(f"  {seconds / total:6.1%}  {seconds:7.2f} s  {label}")
+    print(f"  the {top} functions with the most self time:")
+    ranked = sorted(table.items(), key=lambda item: item[1][2], reverse=True)[:top]
+    for (filename, line, name), (_cc, calls, tottime, cumtime, _callers) in ranked:
+        where = "/".join(Path(filename).parts[-2:]) if filename != "~" else "builtin"
+        print(f"  {tottime / total:6.1%}  {calls:>9,} calls  {name} ({where}:{line}), cumulative {cumtime:.2f} s")
 
 
 if __name__ == "__main__":
