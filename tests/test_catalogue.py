@@ -137,3 +137,15 @@ def test_no_text_for_a_person_lives_outside_the_catalogue() -> None:
                 and cyrillic.search(node.value)
             ]
     assert not stray, "Russian texts in code (put them into bot/locales/ru/):\n" + "\n".join(stray)
+
+
+def test_a_text_formatted_again_is_the_same_and_a_values_type_counts() -> None:
+    """tr keeps recent texts (bot/i18n.py): the same values give the same text, other values another, and True is
+    not taken for 1 although they are equal in Python."""
+    first = tr("campaign-closed-report", title="Оценка", done=1, total=2)
+    assert first == "Опрос «Оценка» закрыт: ответили 1 из 2."
+    assert tr("campaign-closed-report", total=2, title="Оценка", done=1) == first  # the order of the values aside
+    assert tr("campaign-closed-report", title="Оценка", done=True, total=2).endswith("ответили True из 2.")
+    assert tr("campaign-closed-report", title="Оценка", done=1.0, total=2).endswith("ответили 1 из 2.")
+    assert tr("campaign-closed-report", title="Другой", done=5, total=21) == "Опрос «Другой» закрыт: ответили 5 из 21."
+    assert tr("campaign-closed-report", title="Оценка", done=1, total=2) == first
