@@ -91,6 +91,11 @@ def _formatted(msg_id: str, items: tuple[tuple[str, type, object], ...]) -> str:
     return _format(msg_id, {name: value for name, _type, value in items})
 
 
+def forget_texts() -> None:
+    """Drop the kept texts: after a person's data is destroyed, none of their words stays in memory either."""
+    _formatted.cache_clear()
+
+
 def _format(msg_id: str, args: dict[str, object]) -> str:
     catalogue = bundle()
     if not catalogue.has_message(msg_id):

@@ -13,6 +13,7 @@ import aiosqlite
 from bot.clock import Clock, iso, parse_iso
 from bot.consent import ConsentDocument, ConsentKind, Relation
 from bot.flows.events import Messenger, Person
+from bot.i18n import forget_texts
 from bot.invites import Invite, InviteProblem, JoinRefused
 from bot.participants import Participant
 from bot.programme import Form, Role, Status
@@ -422,6 +423,7 @@ class ParticipantRepo:
                 (pseudonym, row["role"], json.dumps(counts, ensure_ascii=False), now, requested_by, reason),
             )
         await self._db.scrub()
+        forget_texts()  # texts kept once formatted may quote them too (bot/i18n.py)
         return Destruction(pseudonym=pseudonym, categories=counts, dialogs_dropped=tuple(dropped))
 
     async def destruction_log(self) -> list[dict[str, Any]]:

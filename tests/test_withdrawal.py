@@ -10,7 +10,7 @@ import struct
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.i18n import Audience, tr
+from bot.i18n import Audience, _formatted, tr
 from bot.programme import Form, Role
 from bot.sandbox.telegram import FakeTelegram, FakeUser
 from storage.database import Database
@@ -479,6 +479,8 @@ async def test_messages_about_someone_go_with_them_by_their_link_not_only_by_nam
         " JOIN participants p ON p.id=m.mentee_id WHERE x.mentor_id=?",
         (yan,),
     )
+    assert _formatted.cache_info().currsize > 0  # texts that quoted him («Ваш наставник — Ян») were kept
     await running.service("participants").destroy(yan, requested_by="participant", reason="test")
+    assert _formatted.cache_info().currsize == 0  # and are dropped with his data (bot/i18n.py forget_texts)
     assert [r[0] for r in await running.db.fetchall(notices)] == [({831, 832} - {yans_mentee}).pop()]
     assert await running.db.fetchval("SELECT COUNT(*) FROM outbox_about WHERE participant_id=?", (yan,)) == 0
