@@ -996,6 +996,7 @@ def run_worker(variant: str, args: argparse.Namespace, plans_file: Path) -> dict
     command = [sys.executable, str(Path(__file__).resolve()), "--worker", variant, "--plans", str(plans_file)]
     if args.profile:
         # cProfile of the worker's main thread (the event loop; aiosqlite's thread is not in it), one file a round.
+        Path(args.profile).mkdir(parents=True, exist_ok=True)
         out = Path(args.profile) / f"{variant}-{len(list(Path(args.profile).glob(f'{variant}-*.prof'))) + 1}.prof"
         command[1:1] = ["-m", "cProfile", "-o", str(out)]
     command += ["--users", str(args.users), "--concurrency", str(args.concurrency)]

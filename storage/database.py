@@ -17,6 +17,7 @@ import contextvars
 import itertools
 import logging
 import re
+import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -64,6 +65,33 @@ class _Held:
     on_commit: list[Callable[[], None]] = field(default_factory=list)
     pending: dict[Any, Any] = field(default_factory=dict)
     begun: bool = False  # an action's transaction begins at its first write (`Database.action`)
+    deferred: list[tuple[str, Params]] = field(default_factory=list)  # `Database.write`s not yet run
+
+
+def _run_writes(conn: sqlite3.Connection, statements: list[tuple[str, Params]], *, begin: bool, commit: bool) -> None:
+    """On SQLite's thread: `BEGIN IMMEDIATE` (when `begin`), the statements, `COMMIT` (when `commit`). A
+    transaction this call began is rolled back here if anything in it fails, so no lock is left to release."""
+    if begin:
+        conn.execute("BEGIN IMMEDIATE")
+    try:
+        for sql, params in statements:
+            conn.execute(sql, params)
+        if commit:
+            conn.execute("COMMIT")
+    except BaseException:
+        if begin and conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+
+
+async def in_thread(conn: aiosqlite.Connection, work: Callable[[sqlite3.Connection], T]) -> T:
+    """Run `work` with the sqlite3 connection on aiosqlite's own thread: several statements in one hop.
+
+    aiosqlite 0.22 has no public call for it; `Connection._execute` (queue a function for its thread) and
+    `Connection._conn` are its internals, so aiosqlite is pinned to 0.22 in pyproject.toml and
+    tests/test_database.py runs this against the real thing. Like every aiosqlite call, the function is queued
+    before this coroutine first yields (`Database._single` relies on that order)."""
+    return await conn._execute(lambda: work(conn._conn))
 
 
 #: A task created inside a transaction copies the context but is another task, so its statements wait for the
@@ -90,8 +118,8 @@ class Database:
         return held.pending if held is not None and self._holds() else None
 
     def on_commit(self, callback: Callable[[], None]) -> None:
-        """Run `callback` right after the current task's transaction commits, before any other statement can
-        run (the lock is still held): for a cache that must take the committed values in commit order."""
+        """Run `callback` right after the current task's transaction commits, before the task yields to any other:
+        for a cache that must take the committed values in commit order."""
         held = _HELD.get()
         if held is None or not self._holds():
             raise RuntimeError("on_commit outside the current task's transaction")
@@ -230,7 +258,9 @@ class Database:
         """
         held = _HELD.get()
         if held is not None and held.db is self and held.task is asyncio.current_task():
-            if write and not held.begun:
+            if held.deferred:
+                await self._flush(held)
+            elif write and not held.begun:
                 await self._begin(held)
             if held.begun:
                 return await call()
@@ -249,6 +279,45 @@ class Database:
             self._lock.release()
             raise
         held.begun = True
+
+    async def _flush(self, held: _Held) -> None:
+        """Run the task's deferred writes now, in one hop (with the `BEGIN` if its transaction has not begun):
+        a statement of the task comes next and must see them, in their order."""
+        statements, held.deferred = held.deferred, []
+        if held.begun:
+            await in_thread(self._conn, lambda conn: _run_writes(conn, statements, begin=False, commit=False))
+            return
+        await self._lock.acquire()
+        try:
+            await in_thread(self._conn, lambda conn: _run_writes(conn, statements, begin=True, commit=False))
+        except BaseException:
+            self._lock.release()
+            raise
+        held.begun = True
+
+    async def _commit(self, held: _Held) -> None:
+        """The task's transaction committed with its deferred writes, in one hop. A transaction that has not
+        begun (only deferred writes) begins, writes and commits in that one hop, which needs the lock only if
+        another task's transaction holds it: aiosqlite's thread runs the whole hop before the next statement."""
+        statements, held.deferred = held.deferred, []
+        if held.begun:
+            await in_thread(self._conn, lambda conn: _run_writes(conn, statements, begin=False, commit=True))
+        elif self._lock.locked():
+            async with self._lock:
+                await in_thread(self._conn, lambda conn: _run_writes(conn, statements, begin=True, commit=True))
+        else:
+            await in_thread(self._conn, lambda conn: _run_writes(conn, statements, begin=True, commit=True))
+
+    async def write(self, sql: str, params: Params = ()) -> None:
+        """A write whose result nobody reads (no row count, no new id). Inside the current task's transaction it
+        waits, in order, until the task's next statement or the commit, and runs with them in one hop to SQLite's
+        thread (an action that only writes this way is one hop: `BEGIN`, the writes, `COMMIT`). A failure shows
+        at that point, and the whole transaction rolls back. Outside a transaction it runs at once."""
+        held = _HELD.get()
+        if held is not None and held.db is self and held.task is asyncio.current_task():
+            held.deferred.append((sql, params))
+            return
+        await self.execute(sql, params)
 
     async def execute(self, sql: str, params: Params = ()) -> int:
         """Run one statement; returns the number of rows it changed."""
@@ -288,18 +357,21 @@ class Database:
         when its block raises, committed with the outer one)."""
         held = _HELD.get()
         if held is not None and self._holds():
-            if not held.begun:
+            if held.deferred:
+                await self._flush(held)
+            elif not held.begun:
                 await self._begin(held)
             name = f"sp{next(_SAVEPOINTS)}"
             await self._conn.execute(f"SAVEPOINT {name}")
             try:
-                yield Transaction(self._conn)
+                yield Transaction(self, held)
             except BaseException:
+                held.deferred.clear()  # written inside the savepoint: rolled back with it
                 await self._conn.execute(f"ROLLBACK TO {name}")
                 await self._conn.execute(f"RELEASE {name}")
                 raise
             else:
-                await self._conn.execute(f"RELEASE {name}")
+                held.deferred.append((f"RELEASE {name}", ()))
             return
         held = _Held(self, asyncio.current_task(), [], begun=True)
         async with self._lock:
@@ -307,12 +379,18 @@ class Database:
             try:
                 await self._conn.execute("BEGIN IMMEDIATE")
                 try:
-                    yield Transaction(self._conn)
+                    yield Transaction(self, held)
                 except BaseException:
+                    held.deferred.clear()
                     await self._conn.execute("ROLLBACK")
                     raise
                 else:
-                    await self._conn.execute("COMMIT")
+                    try:
+                        await self._commit(held)
+                    except BaseException:
+                        if self._conn.in_transaction:
+                            await self._conn.execute("ROLLBACK")
+                        raise
                     for callback in held.on_commit:
                         callback()
             finally:
@@ -336,11 +414,17 @@ class Database:
             try:
                 yield
             except BaseException:
+                held.deferred.clear()
                 if held.begun:
                     await self._conn.execute("ROLLBACK")
                 raise
-            if held.begun:
-                await self._conn.execute("COMMIT")
+            if held.begun or held.deferred:
+                try:
+                    await self._commit(held)
+                except BaseException:
+                    if held.begun and self._conn.in_transaction:
+                        await self._conn.execute("ROLLBACK")
+                    raise
                 for callback in held.on_commit:
                     callback()
         finally:
@@ -352,20 +436,30 @@ class Database:
 
 
 class Transaction:
-    """Statements inside `Database.transaction()`; the lock is already held."""
+    """Statements inside `Database.transaction()`; the lock is already held and the transaction begun. The
+    task's deferred writes (`Database.write`) run first, so that every statement comes in the order written."""
 
-    def __init__(self, conn: aiosqlite.Connection) -> None:
-        self._conn = conn
+    def __init__(self, db: Database, held: _Held) -> None:
+        self._db = db
+        self._conn = db._conn
+        self._held = held
+
+    async def _in_order(self) -> None:
+        if self._held.deferred:
+            await self._db._flush(self._held)
 
     async def execute(self, sql: str, params: Params = ()) -> int:
+        await self._in_order()
         cursor = await self._conn.execute(sql, params)
         return max(cursor.rowcount, 0)
 
     async def insert(self, sql: str, params: Params = ()) -> int:
+        await self._in_order()
         cursor = await self._conn.execute(sql, params)
         return int(cursor.lastrowid or 0)
 
     async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
+        await self._in_order()
         await self._conn.executemany(sql, rows)
 
     async def fetchone(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
@@ -373,4 +467,5 @@ class Transaction:
         return rows[0] if rows else None
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
+        await self._in_order()
         return list(await self._conn.execute_fetchall(sql, params))

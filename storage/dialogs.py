@@ -72,9 +72,9 @@ class DialogTable:
 
     async def store(self, key: Key, state: str | None, data: str) -> None:
         if state is None and data == EMPTY:
-            await self._db.execute(f"DELETE FROM fsm_state WHERE {_WHERE}", key)
+            await self._db.write(f"DELETE FROM fsm_state WHERE {_WHERE}", key)
         else:
-            await self._db.execute(
+            await self._db.write(
                 "INSERT INTO fsm_state(messenger, bot_id, chat_id, user_id, thread_id, business_connection_id,"
                 " destiny, state, data, updated_at)"
                 " VALUES (?,?,?,?,?,?,?,?,?, strftime('%Y-%m-%dT%H:%M:%fZ','now'))"

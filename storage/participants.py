@@ -314,7 +314,7 @@ class ParticipantRepo:
 
     # --- answers --------------------------------------------------------------------------------------
     async def save_answer(self, participant_id: int, questionnaire_id: str, question_id: str, value: Any) -> None:
-        await self._db.execute(
+        await self._db.write(
             "INSERT INTO answers(participant_id, questionnaire_id, question_id, value, answered_at)"
             " VALUES (?,?,?,?,?) ON CONFLICT DO UPDATE SET value=excluded.value, answered_at=excluded.answered_at",
             (

@@ -1,0 +1,172 @@
+"""Deferred writes (`Database.write`): inside a task's transaction they run with its commit, or before its next
+statement, in one hop to SQLite's thread, in the order written; a failure rolls back the whole action."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from pathlib import Path
+
+import aiosqlite
+import pytest
+
+from storage.database import Database, in_thread
+
+
+@pytest.fixture
+async def db(tmp_path: Path):
+    database = await Database.open(tmp_path / "t.sqlite3")
+    await database.execute("CREATE TABLE t(v TEXT NOT NULL)")
+    await database.execute("CREATE TABLE u(k INTEGER PRIMARY KEY, v TEXT)")
+    try:
+        yield database
+    finally:
+        await database.close()
+
+
+async def values(db: Database) -> list[str]:
+    return [r[0] for r in await db.fetchall("SELECT v FROM t ORDER BY rowid")]
+
+
+class Hops:
+    """Counts the jobs queued to aiosqlite's thread (each is one round trip for the event loop)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.count = 0
+        real = aiosqlite.Connection._execute
+
+        async def counted(conn: aiosqlite.Connection, fn, *args, **kwargs):  # type: ignore[no-untyped-def]
+            self.count += 1
+            return await real(conn, fn, *args, **kwargs)
+
+        monkeypatch.setattr(aiosqlite.Connection, "_execute", counted)
+
+
+async def test_in_thread_runs_on_aiosqlites_own_connection_and_thread(db: Database) -> None:
+    """The pinned internal (aiosqlite 0.22's `Connection._execute` and `_conn`) as this code uses it."""
+    assert aiosqlite.__version__.startswith("0.22.")
+    caller = asyncio.get_running_loop()._thread_id  # type: ignore[attr-defined]
+
+    def work(conn: sqlite3.Connection) -> tuple[int, int]:
+        import threading
+
+        conn.execute("INSERT INTO t VALUES ('x')")
+        return threading.get_ident(), conn.total_changes
+
+    thread, changes = await in_thread(db._conn, work)
+    assert thread != caller and changes >= 1
+    assert await values(db) == ["x"]
+
+
+async def test_an_action_of_deferred_writes_is_one_hop_and_commits_them_in_order(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    hops = Hops(monkeypatch)
+    async with db.action():
+        await db.write("INSERT INTO t VALUES ('a')")
+        await db.write("INSERT INTO u(k, v) VALUES (1, 'one') ON CONFLICT DO UPDATE SET v=excluded.v")
+        await db.write("INSERT INTO t VALUES ('b')")
+        assert hops.count == 0  # nothing ran yet
+    assert hops.count == 1  # BEGIN IMMEDIATE, the three writes and COMMIT in one hop
+    assert await values(db) == ["a", "b"]
+    assert await db.fetchval("SELECT v FROM u WHERE k=1") == "one"
+
+
+async def test_a_read_after_a_deferred_write_sees_it(db: Database) -> None:
+    async with db.action():
+        await db.write("INSERT INTO t VALUES ('mine')")
+        assert await values(db) == ["mine"]
+        await db.write("INSERT INTO t VALUES ('after')")
+    assert await values(db) == ["mine", "after"]
+
+
+async def test_a_failing_deferred_write_rolls_back_the_whole_action_and_frees_the_database(db: Database) -> None:
+    with pytest.raises(sqlite3.IntegrityError):
+        async with db.action():
+            await db.execute("INSERT INTO t VALUES ('before')")  # begins the transaction at once
+            await db.write("INSERT INTO t VALUES (NULL)")  # NOT NULL: fails at the commit
+    assert await values(db) == []
+    with pytest.raises(sqlite3.IntegrityError):
+        async with db.action():  # only deferred writes: BEGIN, writes, COMMIT in one hop, rolled back there
+            await db.write("INSERT INTO t VALUES ('lost')")
+            await db.write("INSERT INTO t VALUES (NULL)")
+    assert await values(db) == []
+    async with db.action():  # the lock and the connection are free again
+        await db.write("INSERT INTO t VALUES ('next')")
+    assert await values(db) == ["next"]
+    assert not db._conn.in_transaction
+
+
+async def test_an_action_that_raises_runs_none_of_its_deferred_writes(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    hops = Hops(monkeypatch)
+    with pytest.raises(RuntimeError):
+        async with db.action():
+            await db.write("INSERT INTO t VALUES ('a')")
+            raise RuntimeError
+    assert hops.count == 0
+    assert await values(db) == []
+
+
+async def test_deferred_writes_and_the_transaction_object_keep_their_order(db: Database) -> None:
+    async with db.transaction() as tx:
+        await db.write("INSERT INTO t VALUES ('1')")
+        await tx.execute("INSERT INTO t VALUES ('2')")
+        await db.write("INSERT INTO t VALUES ('3')")
+        async with db.transaction() as inner:  # a savepoint: the deferred write before it is not inside it
+            await db.write("INSERT INTO t VALUES ('4')")
+            await inner.execute("INSERT INTO t VALUES ('5')")
+        with pytest.raises(ValueError):
+            async with db.transaction():
+                await db.write("INSERT INTO t VALUES ('dropped')")
+                raise ValueError
+        await db.write("INSERT INTO t VALUES ('6')")
+    assert await values(db) == ["1", "2", "3", "4", "5", "6"]
+
+
+async def test_a_one_hop_commit_waits_for_another_tasks_open_transaction(db: Database) -> None:
+    inside = asyncio.Event()
+    release = asyncio.Event()
+
+    async def holder() -> None:
+        async with db.transaction() as tx:
+            await tx.execute("INSERT INTO t VALUES ('first')")
+            inside.set()
+            await release.wait()
+            await tx.execute("INSERT INTO t VALUES ('second')")
+
+    task = asyncio.create_task(holder())
+    await inside.wait()
+
+    async def writer() -> None:
+        async with db.action():
+            await db.write("INSERT INTO t VALUES ('third')")
+
+    other = asyncio.create_task(writer())
+    await asyncio.sleep(0.05)
+    assert not other.done()  # not slipped into the holder's transaction
+    release.set()
+    await asyncio.gather(task, other)
+    assert await values(db) == ["first", "second", "third"]
+
+
+async def test_many_actions_at_once_each_commit_whole(db: Database) -> None:
+    async def one(i: int) -> None:
+        async with db.action():
+            await db.write("INSERT INTO t VALUES (?)", (f"{i}a",))
+            if i % 3 == 0:
+                await db.fetchall("SELECT v FROM t")  # begins: a multi-hop transaction among one-hop ones
+            await db.write("INSERT INTO t VALUES (?)", (f"{i}b",))
+
+    await asyncio.gather(*(one(i) for i in range(60)))
+    rows = await values(db)
+    assert len(rows) == 120
+    for i in range(60):  # each action's two rows are adjacent: no other action's write came between them
+        at = rows.index(f"{i}a")
+        assert rows[at + 1] == f"{i}b"
+
+
+async def test_outside_a_transaction_a_write_runs_at_once(db: Database) -> None:
+    await db.write("INSERT INTO t VALUES ('now')")
+    assert await values(db) == ["now"]
