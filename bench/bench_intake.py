@@ -5,9 +5,10 @@ in a fresh subprocess so that its peak RSS is its own:
 
 * ``app``: the real one, ``bot.app.build_dispatcher`` (all routers, the middlewares, ``SimpleEventIsolation``,
   the SQLite FSM storage, answers saved by ``ParticipantRepo``) after its own start-up (``on_startup``: bot
-  commands, outbox sender, scheduler, ``gc.freeze()``), on a fresh SQLite file in a temporary directory.
+  commands, outbox sender, scheduler, ``gc.freeze()`` and the young-generation threshold), on a fresh SQLite
+  file in a temporary directory.
 * ``echo``: a bare aiogram ``Dispatcher()`` with one async message handler (``message.answer(text)``) and one
-  async callback handler (``query.answer()``), and ``gc.freeze()`` at the point where the app freezes.
+  async callback handler (``query.answer()``), and the same collector settings at the point where the app sets them.
 * ``floor``: a bare ``Dispatcher()`` that replies the way the questionnaire must: a text gets a question with
   its keyboard, a button press is answered and its message edited to the next question with its keyboard
   (the intake's own keyboards, the app's ``show`` and request serialisation), with no dialog state, routing
@@ -405,6 +406,14 @@ class Driver:
 
 
 # --------------------------------------------------------------------------------- measurement helpers
+def settle_collector() -> None:
+    """What the app's on_startup does (`bot.app.settle_collector`, not imported here so that echo's process
+    stays bare aiogram): every variant gets the same collector."""
+    gc.freeze()
+    _, older, oldest = gc.get_threshold()
+    gc.set_threshold(20_000, older, oldest)
+
+
 class GcTimer:
     """gc.callbacks hook: time spent in the collector and collections per generation."""
 
@@ -617,7 +626,7 @@ async def start_app(session: FakeSession, db_path: Path, plans: list[UserPlan]) 
         default=DefaultBotProperties(parse_mode=ParseMode.HTML, link_preview_is_disabled=True),
     )
     dp, services = build_dispatcher(settings, db, SystemClock())
-    await dp.emit_startup(bot=bot)  # commands, outbox sender, scheduler, gc.freeze()
+    await dp.emit_startup(bot=bot)  # commands, outbox sender, scheduler, the collector settled
     await enrol(services, plans)
     return dp, bot, db
 
@@ -764,7 +773,7 @@ async def start_core(db_path: Path, plans: list[UserPlan]) -> tuple[dict[str, An
     clock = SystemClock()
     services = build_services(settings, db, clock)
     await enrol(services, plans)
-    gc.freeze()  # what the app's on_startup does
+    settle_collector()
     return services, db
 
 
@@ -849,11 +858,11 @@ async def worker(variant: str, args: argparse.Namespace, plans: list[UserPlan]) 
         elif variant == "echo":
             bot = Bot(token=TOKEN, session=session)
             dp = echo_dispatcher()
-            gc.freeze()  # what the app's on_startup does
+            settle_collector()
         else:
             bot = floor_bot(session)
             dp = floor_dispatcher()
-            gc.freeze()
+            settle_collector()
         driver: Any = (
             CoreDriver(services, args.concurrency)
             if variant == "core"

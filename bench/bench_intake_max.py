@@ -440,7 +440,7 @@ async def bot_process(variant: str, args: argparse.Namespace, plans: list[bi.Use
     adapter.handle = recorder.timed(adapter.handle)  # type: ignore[method-assign]
     for pacer in (client.messages, client.answers):
         pacer._sleep = recorder.counted(pacer._sleep)
-    gc.freeze()  # what bot.app.run_max does after start-up
+    bi.settle_collector()  # what bot.app.run_max does after start-up
     task = asyncio.create_task(polling.run())
     say({"ready": True})
 
