@@ -26,8 +26,9 @@ from bot.i18n import tr
 from bot.meetings.reminders import shift_out_of_quiet
 from bot.pacing import ChatPacer
 from bot.settings import Settings
-from handlers import build_routers
+from handlers import FIRST, FIRST_EVENTS, build_routers
 from handlers.curator.curators import set_curator_commands
+from handlers.first_routers import FirstRouters
 from handlers.fsm_storage import SQLiteStorage
 from handlers.max.client import MaxError
 from handlers.max.runtime import MaxRuntime, Webhook
@@ -164,7 +165,10 @@ def build_dispatcher(
     dp.update.outer_middleware(PrivateOnly(GroupChats(db, clock)))
     dp.update.outer_middleware(ReleaseWaitingChats(services["outbox"]))
     dp.callback_query.middleware(LateTolerantCallbackAnswer(pre=True))
-    dp.include_routers(*build_routers())
+    routers = build_routers()
+    dp.include_routers(*routers)
+    # The innermost of the update's outer middlewares: after the private-only check and the others above.
+    FirstRouters.install(dp, [r for r in routers if r.name in FIRST], FIRST_EVENTS)
     schedule = settings.schedule
     senders: list[OutboxSender] = []
 

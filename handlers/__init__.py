@@ -4,6 +4,9 @@ Commands come before the dialogs' free-input handlers, so /menu or /cancel work 
 questionnaire; the questionnaire's buttons and plain-text answers come first of all (most of the traffic, and
 tied to its own states); the fallback router is last and answers whatever nobody took.
 
+The questionnaire's two routers (`FIRST`) are offered their events directly, without aiogram's walk through
+the routers (`handlers/first_routers.py`, wired in `bot/app.py`).
+
 None of them sees an update from a group, a supergroup or a channel: `handlers/private_only.py`, an outer
 middleware on the dispatcher (wired in `bot/app.py`), stops those before any router.
 """
@@ -24,6 +27,10 @@ from handlers import (
     renewal,
     survey,
 )
+
+#: The routers whose events `handlers.first_routers.FirstRouters` hands to them directly, and the event types.
+FIRST = ("survey-buttons", "survey-input")
+FIRST_EVENTS = ("callback_query", "message")
 
 
 def build_routers() -> list[Router]:
