@@ -265,7 +265,7 @@ class CampaignRepo:
         return (row["questionnaire_id"], row["completed_at"] is not None) if row else None
 
     async def complete(self, campaign_id: int, participant_id: int) -> None:
-        await self._db.execute(
+        await self._db.write(
             "UPDATE campaign_recipients SET completed_at=COALESCE(completed_at, ?) WHERE campaign_id=?"
             " AND participant_id=?",
             (iso(self._clock.now()), campaign_id, participant_id),

@@ -358,7 +358,7 @@ class ParticipantRepo:
         return old
 
     async def mark_survey_done(self, participant_id: int) -> None:
-        await self._db.execute(
+        await self._db.write(
             "UPDATE participants SET survey_done_at=COALESCE(survey_done_at, ?) WHERE id=?",
             (iso(self._clock.now()), participant_id),
         )
