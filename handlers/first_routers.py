@@ -71,7 +71,8 @@ class FirstRouters(BaseMiddleware):
                 own.filter(_not_offered_yet)
                 middlewares = [*observer.middleware, *own.middleware]
                 handlers = tuple((h, MiddlewareManager.wrap_middlewares(middlewares, h.call)) for h in own.handlers)
-                chosen.append(Routes(router, (observer, own), handlers))
+                if handlers:
+                    chosen.append(Routes(router, (observer, own), handlers))
             routes[event_type] = chosen
         lane = cls(routes)
         dp.update.outer_middleware(lane)
@@ -114,5 +115,6 @@ class FirstRouters(BaseMiddleware):
 OFFERED = "first_routers_offered"
 
 
-def _not_offered_yet(event: TelegramObject, first_routers_offered: bool = False) -> bool:
+async def _not_offered_yet(event: TelegramObject, first_routers_offered: bool = False) -> bool:
+    """A coroutine: aiogram runs a plain function filter in a worker thread (`asyncio.to_thread`)."""
     return not first_routers_offered

@@ -18,6 +18,7 @@ import itertools
 import logging
 import re
 import sqlite3
+import threading
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -84,6 +85,72 @@ def _run_writes(conn: sqlite3.Connection, statements: list[tuple[str, Params]], 
         raise
 
 
+Statements = list[tuple[str, Params]]
+
+
+def _run_group(conn: sqlite3.Connection, actions: list[Statements]) -> list[BaseException | None]:
+    """On SQLite's thread: several actions' writes in one transaction. If it fails, each action runs again in its
+    own transaction, so that one action's failure (a constraint) is its own and the others commit."""
+    try:
+        _run_writes(conn, [statement for action in actions for statement in action], begin=True, commit=True)
+        return [None] * len(actions)
+    except Exception as exc:
+        if len(actions) == 1:
+            return [exc]
+    results: list[BaseException | None] = []
+    for action in actions:
+        try:
+            _run_writes(conn, action, begin=True, commit=True)
+            results.append(None)
+        except Exception as exc:
+            results.append(exc)
+    return results
+
+
+class _GroupCommit:
+    """Actions whose commit is only deferred writes, waiting together for SQLite's thread (a group commit).
+
+    The first action's commit queues the group's hop; the actions that commit before the hop starts on the thread
+    join it. On the thread the group is one transaction, and its end resolves every action's future in the order
+    they joined, whatever became of the task that queued it (cancelled, say). Under load this turns many hops, each
+    a wake-up of SQLite's thread and of the event loop, into one: the hops, not SQLite, were the cost."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._loop = loop
+        self._mutex = threading.Lock()  # `started` and `actions` are shared with SQLite's thread
+        self.started = False
+        self.actions: list[tuple[Statements, asyncio.Future[None]]] = []
+
+    def join(self, statements: Statements) -> asyncio.Future[None] | None:
+        """This action's future in the group, or None when the group has already started."""
+        with self._mutex:
+            if self.started:
+                return None
+            done: asyncio.Future[None] = self._loop.create_future()
+            self.actions.append((statements, done))
+            return done
+
+    def run(self, conn: sqlite3.Connection) -> None:
+        with self._mutex:
+            self.started = True
+            actions = list(self.actions)
+        try:
+            results = _run_group(conn, [statements for statements, _ in actions])
+        except BaseException as exc:  # the connection itself failed
+            results = [exc] * len(actions)
+        self._loop.call_soon_threadsafe(self._resolve, [done for _, done in actions], results)
+
+    @staticmethod
+    def _resolve(futures: list[asyncio.Future[None]], results: list[BaseException | None]) -> None:
+        for done, result in zip(futures, results, strict=True):
+            if done.cancelled():
+                continue
+            if result is None:
+                done.set_result(None)
+            else:
+                done.set_exception(result)
+
+
 async def in_thread(conn: aiosqlite.Connection, work: Callable[[sqlite3.Connection], T]) -> T:
     """Run `work` with the sqlite3 connection on aiosqlite's own thread: several statements in one hop.
 
@@ -105,6 +172,7 @@ class Database:
         self._conn = conn
         self.path = path
         self._lock = asyncio.Lock()
+        self._group: _GroupCommit | None = None  # the group commit that has not started on SQLite's thread yet
 
     def _holds(self) -> bool:
         """Whether the current task is inside its own transaction on this database."""
@@ -298,7 +366,8 @@ class Database:
     async def _commit(self, held: _Held) -> None:
         """The task's transaction committed with its deferred writes, in one hop. A transaction that has not
         begun (only deferred writes) begins, writes and commits in that one hop, which needs the lock only if
-        another task's transaction holds it: aiosqlite's thread runs the whole hop before the next statement."""
+        another task's transaction holds it: aiosqlite's thread runs the whole hop before the next statement.
+        Such commits that come while one is waiting for the thread join it (`_GroupCommit`)."""
         statements, held.deferred = held.deferred, []
         if held.begun:
             await in_thread(self._conn, lambda conn: _run_writes(conn, statements, begin=False, commit=True))
@@ -306,7 +375,18 @@ class Database:
             async with self._lock:
                 await in_thread(self._conn, lambda conn: _run_writes(conn, statements, begin=True, commit=True))
         else:
-            await in_thread(self._conn, lambda conn: _run_writes(conn, statements, begin=True, commit=True))
+            group = self._group
+            done = group.join(statements) if group is not None else None
+            if done is None:
+                group = self._group = _GroupCommit(asyncio.get_running_loop())
+                done = group.join(statements)
+                assert done is not None
+                try:
+                    await in_thread(self._conn, group.run)  # queued at once, before this coroutine yields
+                finally:
+                    if self._group is group:
+                        self._group = None
+            await done
 
     async def write(self, sql: str, params: Params = ()) -> None:
         """A write whose result nobody reads (no row count, no new id). Inside the current task's transaction it

@@ -170,3 +170,49 @@ async def test_many_actions_at_once_each_commit_whole(db: Database) -> None:
 async def test_outside_a_transaction_a_write_runs_at_once(db: Database) -> None:
     await db.write("INSERT INTO t VALUES ('now')")
     assert await values(db) == ["now"]
+
+
+async def test_commits_that_come_together_share_one_hop_and_one_transaction(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    hops = Hops(monkeypatch)
+
+    async def one(i: int) -> None:
+        async with db.action():
+            await db.write("INSERT INTO t VALUES (?)", (f"{i}a",))
+            await db.write("INSERT INTO t VALUES (?)", (f"{i}b",))
+
+    await asyncio.gather(*(one(i) for i in range(50)))
+    assert hops.count < 50 / 5  # the first commit's hop, then the others in a group or a few
+    rows = await values(db)
+    assert sorted(rows) == sorted(f"{i}{x}" for i in range(50) for x in "ab")
+    for i in range(50):
+        assert rows[rows.index(f"{i}a") + 1] == f"{i}b"
+
+
+async def test_one_failing_action_in_a_group_fails_alone(db: Database) -> None:
+    async def one(i: int) -> None:
+        async with db.action():
+            await db.write("INSERT INTO t VALUES (?)", (f"{i}",))
+            await db.write("INSERT INTO t VALUES (?)", (None if i == 7 else f"{i}!",))
+
+    results = await asyncio.gather(*(one(i) for i in range(20)), return_exceptions=True)
+    assert [i for i, r in enumerate(results) if r is not None] == [7]
+    assert isinstance(results[7], sqlite3.IntegrityError)
+    rows = await values(db)
+    assert "7" not in rows and len(rows) == 38
+    assert not db._conn.in_transaction
+
+
+async def test_a_cancelled_first_committer_does_not_strand_the_group(db: Database) -> None:
+    async def one(i: int) -> None:
+        async with db.action():
+            await db.write("INSERT INTO t VALUES (?)", (f"{i}",))
+
+    first = asyncio.create_task(one(0))
+    others = [asyncio.create_task(one(i)) for i in range(1, 10)]
+    await asyncio.sleep(0)  # every task has reached its commit; the first queued the group's hop
+    first.cancel()
+    await asyncio.wait_for(asyncio.gather(*others), timeout=5)
+    rows = await values(db)
+    assert {str(i) for i in range(1, 10)} <= set(rows)  # the others committed; the first's hop ran as queued

@@ -161,3 +161,33 @@ def test_a_dispatcher_where_the_shortcut_would_not_be_faithful_is_refused() -> N
     dp.message.outer_middleware(Walk(seen))
     with pytest.raises(RuntimeError, match="dispatcher has outer middlewares"):
         FirstRouters.install(dp, routers[1:3], ("message",))
+
+
+async def test_the_shortcut_adds_no_worker_thread_hop(monkeypatch: pytest.MonkeyPatch) -> None:
+    """aiogram runs a plain-function filter in a worker thread: the root filter the shortcut adds is a coroutine."""
+    dp = Dispatcher()
+    buttons, later = Router(name="buttons"), Router(name="later")
+
+    async def survey_only(query: Any) -> bool:
+        return bool(query.data.startswith("s:"))
+
+    async def on_button(query: Any) -> str:
+        return "button"
+
+    async def on_later(query: Any) -> str:
+        return "later"
+
+    buttons.callback_query.register(on_button, survey_only)
+    later.callback_query.register(on_later)
+    dp.include_routers(buttons, later)
+    FirstRouters.install(dp, [buttons], ("callback_query",))
+    threads: list[Any] = []
+
+    async def to_thread(func: Any, *args: Any, **kwargs: Any) -> Any:
+        threads.append(func)
+        return func(*args, **kwargs)
+
+    monkeypatch.setattr("asyncio.to_thread", to_thread)
+    assert await dp.feed_update(BOT, press("s:1")) == "button"
+    assert await dp.feed_update(BOT, press("menu")) == "later"  # the walk passes the router by, also threadless
+    assert threads == []
