@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from aiogram.filters import Filter
-from aiogram.types import Message, TelegramObject
+from aiogram.types import CallbackQuery, Message, TelegramObject
 
+from bot.flows.payloads import SEPARATOR, Payload
 from bot.settings import Settings
 
 
@@ -31,3 +32,15 @@ class NoText(Filter):
 
     async def __call__(self, message: Message) -> bool:
         return message.text is None
+
+
+class PayloadOf(Filter):
+    """A button press whose payload has this kind's prefix (`bot.flows.payloads`). The flow unpacks it, and
+    answers a malformed one as a stale button; aiogram's `CallbackData.filter()` would build a pydantic model
+    of it first, for nothing (bench/README.md, issue 17)."""
+
+    def __init__(self, kind: type[Payload]) -> None:
+        self._head = kind.prefix + SEPARATOR
+
+    async def __call__(self, query: CallbackQuery) -> bool:
+        return query.data is not None and query.data.startswith(self._head)

@@ -34,11 +34,12 @@ Wrapped = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 
 @dataclass(frozen=True)
 class Routes:
-    """One event type's way through the first routers: the observers whose root filters aiogram checks on the
-    way (the dispatcher's, then the router's), and each handler with its inner middlewares around it."""
+    """One event type's way through one of the first routers: the observers whose root filters aiogram checks on
+    the way (the dispatcher's, then the router's), and each handler with its inner middlewares around it."""
 
     router: Router
-    root_filters: tuple[TelegramEventObserver, ...]
+    dispatcher: TelegramEventObserver
+    own: TelegramEventObserver
     handlers: tuple[tuple[HandlerObject, Wrapped], ...]
 
 
@@ -72,7 +73,7 @@ class FirstRouters(BaseMiddleware):
                 middlewares = [*observer.middleware, *own.middleware]
                 handlers = tuple((h, MiddlewareManager.wrap_middlewares(middlewares, h.call)) for h in own.handlers)
                 if handlers:
-                    chosen.append(Routes(router, (observer, own), handlers))
+                    chosen.append(Routes(router, observer, own, handlers))
             routes[event_type] = chosen
         lane = cls(routes)
         dp.update.outer_middleware(lane)
@@ -90,21 +91,23 @@ class FirstRouters(BaseMiddleware):
             routes = None
         if routes:
             inner = event.event  # type: ignore[attr-defined]
-            for route in routes:  # as Router._propagate_event and TelegramEventObserver.trigger do
-                kwargs = {**data, "event_update": event, "event_router": route.router}
-                for observer in route.root_filters:
-                    passed, found = await observer.check_root_filters(inner, **kwargs)
+            kwargs = {**data, "event_update": event}
+            passed, found = await routes[0].dispatcher.check_root_filters(inner, **kwargs)
+            if passed:
+                kwargs.update(found)
+                for route in routes:  # as Router._propagate_event and TelegramEventObserver.trigger do
+                    here = {**kwargs, "event_router": route.router}
+                    passed, found = await route.own.check_root_filters(inner, **here)
                     if not passed:
-                        break
-                    kwargs.update(found)
-                else:
+                        continue
+                    here.update(found)
                     for candidate, wrapped in route.handlers:
-                        kwargs["handler"] = candidate
-                        matched, found = await candidate.check(inner, **kwargs)
+                        here["handler"] = candidate
+                        matched, found = await candidate.check(inner, **here)
                         if matched:
-                            kwargs.update(found)
+                            here.update(found)
                             try:
-                                return await wrapped(inner, kwargs)
+                                return await wrapped(inner, here)
                             except SkipHandler:
                                 continue
             data[OFFERED] = True

@@ -1,7 +1,7 @@
 """The questionnaire dialog on Telegram: the adapter of `bot.flows.survey` (one question per message).
 
-Aiogram's filters route: the questionnaire's buttons (`SurveyCb`), and while the dialog is on, plain texts,
-other content (a sticker, a photo) and, at the end, commands no router took. Each becomes the flow's event; the
+Aiogram's filters route: the questionnaire's buttons (`SurveyPayload`'s prefix), and while the dialog is on, plain
+texts, other content (a sticker, a photo) and, at the end, commands no router took. Each becomes the flow's event; the
 action runs in its transaction (`bot.flows.act`) and the effects are shown here, so that the message that shows
 the dialog's screen is known: a new message's id is told back to the flow (`bot.flows.survey.remember`), and a
 button of any other copy leads to it. The keyboards come from the cache of `handlers.kb.survey`.
@@ -28,9 +28,9 @@ from bot.flows.events import CommandIn, Event, FileIn, PressIn, TextIn
 from bot.flows.ports import Repos
 from bot.participants import Participant
 from handlers.core import ctx_of, person_of
-from handlers.filters import HasText, NoText, PlainText
+from handlers.filters import HasText, NoText, PayloadOf, PlainText
 from handlers.fsm_storage import SQLiteStorage, _key
-from handlers.kb.survey import SurveyCb, keyboard
+from handlers.kb.survey import keyboard
 from handlers.states import Survey
 from handlers.ui import render, show
 
@@ -173,7 +173,9 @@ async def on_other_content(message: Message, state: FSMContext, repos: Repos) ->
 def build_button_router() -> Router:
     """Questionnaire buttons come first: they are most of the traffic and no other flow uses their prefix."""
     router = Router(name="survey-buttons")
-    router.callback_query.register(on_button, SurveyCb.filter(), flags={"callback_answer": {"pre": False}})
+    router.callback_query.register(
+        on_button, PayloadOf(flow.SurveyPayload), flags={"callback_answer": {"pre": False}}
+    )
     return router
 
 
