@@ -7,8 +7,9 @@ import contextlib
 import gc
 import logging
 import signal
+import sys
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
@@ -30,8 +31,6 @@ from handlers import FIRST, FIRST_EVENTS, build_routers
 from handlers.curator.curators import set_curator_commands
 from handlers.first_routers import FirstRouters
 from handlers.fsm_storage import SQLiteStorage
-from handlers.max.client import MaxError
-from handlers.max.runtime import MaxRuntime, Webhook
 from handlers.middlewares import (
     InFlightUpdates,
     LateTolerantCallbackAnswer,
@@ -49,6 +48,9 @@ from scheduler.jobs import Jobs
 from storage.database import Database
 from storage.group_chats import GroupChats
 from storage.repositories import build_services
+
+if TYPE_CHECKING:
+    from handlers.max.runtime import MaxRuntime
 
 log = logging.getLogger("bot")
 
@@ -222,10 +224,13 @@ async def register_commands(bot: Bot, settings: Settings) -> None:
 
 
 def build_max(settings: Settings, services: dict[str, Any], clock: Clock) -> MaxRuntime | None:
-    """MAX's side of the app when MAX_BOT_TOKEN is set."""
+    """MAX's side of the app when MAX_BOT_TOKEN is set. Its modules are imported only then: maxapi's models add
+    about 21 MiB to a bot that runs on Telegram alone (bench/README.md, issue 17, «Idle memory»)."""
     conf = settings.max
     if conf.bot_token is None:
         return None
+    from handlers.max.runtime import MaxRuntime, Webhook
+
     webhook = None
     if conf.webhook_url is not None and conf.webhook_secret is not None:
         host, _, port = conf.webhook_listen.rpartition(":")
@@ -333,7 +338,8 @@ def _failure(exc: BaseException | None) -> int:
     if isinstance(exc, TelegramUnauthorizedError):
         log.error("Telegram refused BOT_TOKEN (401 Unauthorized): check the token from @BotFather in .env")
         return 2
-    if isinstance(exc, MaxError) and exc.status == 401:
+    max_client = sys.modules.get("handlers.max.client")  # loaded only when MAX runs (`build_max`)
+    if max_client is not None and isinstance(exc, max_client.MaxError) and exc.status == 401:
         log.error("MAX refused MAX_BOT_TOKEN (401): check the token from the bot's page on business.max.ru in .env")
         return 2
     assert exc is not None

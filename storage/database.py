@@ -8,6 +8,12 @@ A transaction belongs to the task that opened it: that task's own statements (th
 without the `Transaction` object) run inside it, and a `transaction()` it opens inside is a savepoint. This is
 how one user action of the application layer (`bot.flows.act`) is one transaction: the domain rows, the outbox
 rows, the dialog state and the audit entry, written by several repositories, commit together or not at all.
+
+Each aiosqlite call is a hop to its thread and back, and the hops, not SQLite, were the cost of an answer
+(bench/README.md, issue 17). So a write whose result nobody reads (`write`: an answer, the dialog state) waits
+inside the action and goes with its commit, or before its next statement, in one hop; an action of such writes
+alone is one hop (`BEGIN`, the writes, `COMMIT`), and such commits that come while one waits for the thread are
+committed together (a group commit). Nothing is acknowledged before its commit.
 """
 
 from __future__ import annotations
