@@ -117,15 +117,19 @@ class _GroupCommit:
     """Actions whose commit is only deferred writes, waiting together for SQLite's thread (a group commit).
 
     The first action's commit queues the group's hop; the actions that commit before the hop starts on the thread
-    join it. On the thread the group is one transaction, and its end resolves every action's future in the order
-    they joined, whatever became of the task that queued it (cancelled, say). Under load this turns many hops, each
-    a wake-up of SQLite's thread and of the event loop, into one: the hops, not SQLite, were the cost."""
+    join it. On the thread the group is one transaction. Its first action, when its hop returns, resolves every
+    action's future in the order they joined and goes on at once, so the actions' `on_commit` callbacks run in
+    the order their writes were made; if that task was cancelled meanwhile, the results resolve the others when
+    they arrive. Under load this turns many hops, each a wake-up of SQLite's thread and of the event loop, into
+    one: the hops, not SQLite, were the cost."""
 
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
         self._loop = loop
         self._mutex = threading.Lock()  # `started` and `actions` are shared with SQLite's thread
         self.started = False
         self.actions: list[tuple[Statements, asyncio.Future[None]]] = []
+        self.results: list[BaseException | None] | None = None
+        self.orphaned = False  # the first action's task was cancelled while the hop was queued
 
     def join(self, statements: Statements) -> asyncio.Future[None] | None:
         """This action's future in the group, or None when the group has already started."""
@@ -137,6 +141,8 @@ class _GroupCommit:
             return done
 
     def run(self, conn: sqlite3.Connection) -> None:
+        """On SQLite's thread. The results reach the loop before the hop's own answer does (both go through
+        `call_soon_threadsafe`, in order), so the first action finds them when it resumes."""
         with self._mutex:
             self.started = True
             actions = list(self.actions)
@@ -144,12 +150,17 @@ class _GroupCommit:
             results = _run_group(conn, [statements for statements, _ in actions])
         except BaseException as exc:  # the connection itself failed
             results = [exc] * len(actions)
-        self._loop.call_soon_threadsafe(self._resolve, [done for _, done in actions], results)
+        self._loop.call_soon_threadsafe(self._arrived, results)
 
-    @staticmethod
-    def _resolve(futures: list[asyncio.Future[None]], results: list[BaseException | None]) -> None:
-        for done, result in zip(futures, results, strict=True):
-            if done.cancelled():
+    def _arrived(self, results: list[BaseException | None]) -> None:
+        self.results = results
+        if self.orphaned:
+            self.resolve()
+
+    def resolve(self) -> None:
+        assert self.results is not None
+        for (_, done), result in zip(self.actions, self.results, strict=True):
+            if done.done():
                 continue
             if result is None:
                 done.set_result(None)
@@ -162,7 +173,7 @@ async def in_thread(conn: aiosqlite.Connection, work: Callable[[sqlite3.Connecti
 
     aiosqlite 0.22 has no public call for it; `Connection._execute` (queue a function for its thread) and
     `Connection._conn` are its internals, so aiosqlite is pinned to 0.22 in pyproject.toml and
-    tests/test_database.py runs this against the real thing. Like every aiosqlite call, the function is queued
+    tests/test_deferred_writes.py runs this against the real thing. Like every aiosqlite call, the function is queued
     before this coroutine first yields (`Database._single` relies on that order)."""
     return await conn._execute(lambda: work(conn._conn))
 
@@ -389,9 +400,15 @@ class Database:
                 assert done is not None
                 try:
                     await in_thread(self._conn, group.run)  # queued at once, before this coroutine yields
+                except asyncio.CancelledError:
+                    group.orphaned = True
+                    if group.results is not None:
+                        group.resolve()
+                    raise
                 finally:
                     if self._group is group:
                         self._group = None
+                group.resolve()
             await done
 
     async def write(self, sql: str, params: Params = ()) -> None:

@@ -216,3 +216,17 @@ async def test_a_cancelled_first_committer_does_not_strand_the_group(db: Databas
     await asyncio.wait_for(asyncio.gather(*others), timeout=5)
     rows = await values(db)
     assert {str(i) for i in range(1, 10)} <= set(rows)  # the others committed; the first's hop ran as queued
+
+
+async def test_a_groups_commit_callbacks_run_in_the_order_of_its_writes(db: Database) -> None:
+    """A cache that takes committed values in `on_commit` must see them in the order the writes were made."""
+    seen: list[int] = []
+
+    async def one(i: int) -> None:
+        async with db.action():
+            await db.write("INSERT INTO u(k, v) VALUES (1, ?) ON CONFLICT DO UPDATE SET v=excluded.v", (str(i),))
+            db.on_commit(lambda: seen.append(i))
+
+    await asyncio.gather(*(one(i) for i in range(12)))
+    assert seen == list(range(12))
+    assert await db.fetchval("SELECT v FROM u WHERE k=1") == str(seen[-1])  # the last callback has the row's value
