@@ -224,8 +224,8 @@ async def register_commands(bot: Bot, settings: Settings) -> None:
 
 
 def build_max(settings: Settings, services: dict[str, Any], clock: Clock) -> MaxRuntime | None:
-    """MAX's side of the app when MAX_BOT_TOKEN is set. Its modules are imported only then: maxapi's models add
-    about 21 MiB to a bot that runs on Telegram alone (bench/README.md, issue 17, «Idle memory»)."""
+    """MAX's side of the app when MAX_BOT_TOKEN is set. Its modules are imported only then: a bot that runs on
+    Telegram alone idles at 189.1 MiB peak RSS without them, 195.5 MiB with (bench/README.md, issue 17)."""
     conf = settings.max
     if conf.bot_token is None:
         return None
