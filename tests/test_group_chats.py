@@ -196,6 +196,17 @@ async def test_participant_flow_in_a_group_joins_nothing(
     await masha.click("Даю согласие", consent)
     await masha.expect("согласие записано")
     await masha.expect("Вопрос 1 из")
+
+    # Mid-questionnaire, a questionnaire button pressed in a group (forged) and an answer typed there count for
+    # nothing: the questionnaire's shortcut past the routers comes after the private-only check.
+    third = tg.group("Кружок", supergroup=supergroup).member(masha)
+    await third.click_data("sv:a:club:robotics", 1)
+    await third.send("Маша Иванова")
+    await tg.wait_for(lambda: len(third.callback_answers()) == 1, timeout=5)
+    assert third.callback_answers()[0]["text"] == tr("private-only-alert")
+    assert await running.db.fetchval("SELECT COUNT(*) FROM answers") == 0
+    await masha.send("Маша Иванова")
+    await masha.expect("Вопрос 2 из")
     await nothing_stored_for_groups(tg, running)
 
 

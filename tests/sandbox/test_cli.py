@@ -70,13 +70,13 @@ class Finished:
         )
 
 
-async def run_to_exit(cwd: Path, *args: str, **env: str) -> Finished:
-    """Run the sandbox with `-X importtime`, so that the test sees which modules it loaded before it refused."""
-    started = time.monotonic()
-    process = await asyncio.create_subprocess_exec(
+async def spawn(
+    cwd: Path, *args: str, python: tuple[str, ...] = (), stderr: int = asyncio.subprocess.PIPE, **env: str
+) -> asyncio.subprocess.Process:
+    """`python [PYTHON] -m bot sandbox --no-browser ARGS` in `cwd`, with the test's environment."""
+    return await asyncio.create_subprocess_exec(
         sys.executable,
-        "-X",
-        "importtime",
+        *python,
         "-m",
         "bot",
         "sandbox",
@@ -86,8 +86,14 @@ async def run_to_exit(cwd: Path, *args: str, **env: str) -> Finished:
         env=environment(cwd, **env),
         stdin=asyncio.subprocess.DEVNULL,
         stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
+        stderr=stderr,
     )
+
+
+async def run_to_exit(cwd: Path, *args: str, **env: str) -> Finished:
+    """Run the sandbox with `-X importtime`, so that the test sees which modules it loaded before it refused."""
+    started = time.monotonic()
+    process = await spawn(cwd, *args, python=("-X", "importtime"), **env)
     try:
         out, err = await asyncio.wait_for(process.communicate(), 60)
     except TimeoutError:
@@ -163,21 +169,7 @@ async def launch(tmp_path: Path) -> AsyncIterator[Any]:
     started: list[asyncio.subprocess.Process] = []
 
     async def start(*args: str, **env: str) -> Running:
-        process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "bot",
-            "sandbox",
-            "--no-browser",
-            "--port",
-            "0",
-            *args,
-            cwd=tmp_path,
-            env=environment(tmp_path, **env),
-            stdin=asyncio.subprocess.DEVNULL,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.STDOUT,
-        )
+        process = await spawn(tmp_path, "--port", "0", *args, stderr=asyncio.subprocess.STDOUT, **env)
         started.append(process)
         assert process.stdout is not None
         line = (await asyncio.wait_for(process.stdout.readline(), 30)).decode()
